@@ -1,0 +1,4 @@
+export async function main(argv: readonly string[]): Promise<number> {
+  console.log('hello', argv.slice(2));
+  return 0;
+}

@@ -1,0 +1,226 @@
+import { type Ranges, rangesContain, subtractRanges, unionRanges } from './ranges.js';
+import { assert } from './result.js';
+import { UNRESERVED_ROLE } from './roles.js';
+
+/** The value of one resource: a scalar in milli-units, a list of ranges, or a set of items. */
+export type ResourceValue =
+  | { readonly kind: 'scalar'; readonly milli: number }
+  | { readonly kind: 'ranges'; readonly ranges: Ranges }
+  | { readonly kind: 'set'; readonly items: readonly string[] };
+
+/** One named resource, reserved for `role` (or unreserved when the role is `*`). */
+export interface Resource {
+  readonly name: string;
+  readonly role: string;
+  readonly value: ResourceValue;
+}
+
+/**
+ * The predefined resource names and the order they are printed in; any other (custom) name
+ * follows them alphabetically. Mesos prints in insertion order; a fixed order makes our text
+ * canonical, so equal resources always print the same.
+ */
+export const PREDEFINED_RESOURCE_NAMES = ['cpus', 'gpus', 'mem', 'disk', 'ports'] as const;
+
+const NAME_RANK: ReadonlyMap<string, number> = new Map(PREDEFINED_RESOURCE_NAMES.map((n, i) => [n, i]));
+const KIND_RANK = { scalar: 0, ranges: 1, set: 2 } as const;
+
+function compareKeys(a: Resource, b: Resource): number {
+  const ra = NAME_RANK.get(a.name) ?? NAME_RANK.size;
+  const rb = NAME_RANK.get(b.name) ?? NAME_RANK.size;
+  if (ra !== rb) return ra - rb;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  if (a.role !== b.role) {
+    // Unreserved first, then reservations by role name.
+    if (a.role === UNRESERVED_ROLE) return -1;
+    if (b.role === UNRESERVED_ROLE) return 1;
+    return a.role < b.role ? -1 : 1;
+  }
+  return KIND_RANK[a.value.kind] - KIND_RANK[b.value.kind];
+}
+
+function isEmptyValue(v: ResourceValue): boolean {
+  switch (v.kind) {
+    case 'scalar':
+      return v.milli === 0;
+    case 'ranges':
+      return v.ranges.length === 0;
+    case 'set':
+      return v.items.length === 0;
+  }
+}
+
+function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}
+
+function addValues(a: ResourceValue, b: ResourceValue): ResourceValue {
+  if (a.kind === 'scalar' && b.kind === 'scalar') return { kind: 'scalar', milli: a.milli + b.milli };
+  if (a.kind === 'ranges' && b.kind === 'ranges')
+    return { kind: 'ranges', ranges: unionRanges(a.ranges, b.ranges) };
+  if (a.kind === 'set' && b.kind === 'set') return { kind: 'set', items: sortedUnion(a.items, b.items) };
+  throw new Error('assertion failed: adding resource values of different kinds');
+}
+
+function valueContains(a: ResourceValue, b: ResourceValue): boolean {
+  if (a.kind === 'scalar' && b.kind === 'scalar') return a.milli >= b.milli;
+  if (a.kind === 'ranges' && b.kind === 'ranges') return rangesContain(a.ranges, b.ranges);
+  if (a.kind === 'set' && b.kind === 'set') {
+    const have = new Set(a.items);
+    return b.items.every((i) => have.has(i));
+  }
+  return false;
+}
+
+function subtractValues(a: ResourceValue, b: ResourceValue): ResourceValue {
+  if (a.kind === 'scalar' && b.kind === 'scalar') return { kind: 'scalar', milli: a.milli - b.milli };
+  if (a.kind === 'ranges' && b.kind === 'ranges')
+    return { kind: 'ranges', ranges: subtractRanges(a.ranges, b.ranges) };
+  if (a.kind === 'set' && b.kind === 'set') {
+    const drop = new Set(b.items);
+    return { kind: 'set', items: a.items.filter((i) => !drop.has(i)) };
+  }
+  throw new Error('assertion failed: subtracting resource values of different kinds');
+}
+
+/**
+ * An immutable bag of resources in canonical form: entries sorted (predefined names first, then
+ * by name, role and kind), one entry per (name, role, kind), and no empty entries. Arithmetic is
+ * exact: scalars are integer milli-units, ranges are coalesced, sets are sorted.
+ */
+export class Resources {
+  /** The empty bag. */
+  static readonly EMPTY = new Resources([]);
+
+  /** Canonical entries; never mutated. */
+  readonly entries: readonly Resource[];
+  private scalarTotals: ReadonlyMap<string, number> | undefined;
+
+  private constructor(entries: readonly Resource[]) {
+    this.entries = entries;
+  }
+
+  /** Builds canonical resources from any list of entries (duplicates are added together). */
+  static of(entries: Iterable<Resource>): Resources {
+    let out = Resources.EMPTY;
+    for (const e of entries) out = out.add(new Resources(isEmptyValue(e.value) ? [] : [e]));
+    return out;
+  }
+
+  /** Unreserved scalar resources from a name → amount (in whole units) record, e.g. `{cpus: 1}`. */
+  static scalars(amounts: Readonly<Record<string, number>>, role: string = UNRESERVED_ROLE): Resources {
+    return Resources.of(
+      Object.entries(amounts).map(([name, amount]) => ({
+        name,
+        role,
+        value: { kind: 'scalar', milli: Math.round(amount * 1000) },
+      })),
+    );
+  }
+
+  /** True when there is nothing in the bag. */
+  isEmpty(): boolean {
+    return this.entries.length === 0;
+  }
+
+  /** The sum of both bags. */
+  add(other: Resources): Resources {
+    if (other.entries.length === 0) return this;
+    if (this.entries.length === 0) return other;
+    const a = this.entries;
+    const b = other.entries;
+    const out: Resource[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const x = a[i];
+      const y = b[j];
+      const c = x === undefined ? 1 : y === undefined ? -1 : compareKeys(x, y);
+      if (c < 0) {
+        out.push(x as Resource);
+        i++;
+      } else if (c > 0) {
+        out.push(y as Resource);
+        j++;
+      } else {
+        const e = x as Resource;
+        out.push({ name: e.name, role: e.role, value: addValues(e.value, (y as Resource).value) });
+        i++;
+        j++;
+      }
+    }
+    return new Resources(out);
+  }
+
+  /** Whether this bag holds at least everything in `other` (same names, roles and kinds). */
+  contains(other: Resources): boolean {
+    const a = this.entries;
+    let i = 0;
+    for (const y of other.entries) {
+      while (i < a.length && compareKeys(a[i] as Resource, y) < 0) i++;
+      const x = a[i];
+      if (x === undefined || compareKeys(x, y) !== 0 || !valueContains(x.value, y.value)) return false;
+    }
+    return true;
+  }
+
+  /** This bag less `other`, which it must contain (taking what is not there is a bug). */
+  subtract(other: Resources): Resources {
+    if (other.entries.length === 0) return this;
+    assert(this.contains(other), `cannot subtract ${other.entries.length} entries not contained`);
+    const out: Resource[] = [];
+    let j = 0;
+    for (const x of this.entries) {
+      const y = other.entries[j];
+      if (y !== undefined && compareKeys(x, y) === 0) {
+        j++;
+        const value = subtractValues(x.value, y.value);
+        if (!isEmptyValue(value)) out.push({ name: x.name, role: x.role, value });
+      } else {
+        out.push(x);
+      }
+    }
+    return new Resources(out);
+  }
+
+  /** Whether both bags hold exactly the same resources. */
+  equals(other: Resources): boolean {
+    return this === other || (this.contains(other) && other.contains(this));
+  }
+
+  /** Only the entries for which `keep` is true. */
+  filter(keep: (r: Resource) => boolean): Resources {
+    const kept = this.entries.filter(keep);
+    return kept.length === this.entries.length ? this : new Resources(kept);
+  }
+
+  /** The unreserved (`*`) resources. */
+  unreserved(): Resources {
+    return this.filter((r) => r.role === UNRESERVED_ROLE);
+  }
+
+  /**
+   * What may be offered to a framework in `role`: the unreserved resources plus those reserved
+   * for that role (Mesos `allocatableTo`, without hierarchical-role inheritance).
+   */
+  allocatableTo(role: string): Resources {
+    return this.filter((r) => r.role === UNRESERVED_ROLE || r.role === role);
+  }
+
+  /** Total milli-units of the scalar resource `name`, over all roles (0 when absent). */
+  scalarMilli(name: string): number {
+    return this.scalarQuantities().get(name) ?? 0;
+  }
+
+  /** Scalar totals by name over all roles, in milli-units (ranges and sets are not counted). */
+  scalarQuantities(): ReadonlyMap<string, number> {
+    if (this.scalarTotals === undefined) {
+      const m = new Map<string, number>();
+      for (const r of this.entries) {
+        if (r.value.kind === 'scalar') m.set(r.name, (m.get(r.name) ?? 0) + r.value.milli);
+      }
+      this.scalarTotals = m;
+    }
+    return this.scalarTotals;
+  }
+}
