@@ -21,8 +21,11 @@ export interface ClientStanding {
 
 /** The order-keeping half of an allocation policy. */
 export interface Sorter {
-  /** Adds an active client with no allocation; weight defaults to 1. */
-  add(client: string, weight?: number): void;
+  /**
+   * Adds an active client with no allocation; weight defaults to 1. `tag` is an opaque number
+   * the caller may attach (the allocator's framework slot) and read back via {@link sortTags}.
+   */
+  add(client: string, weight?: number, tag?: number): void;
   /** Removes a client (its allocation is forgotten). */
   remove(client: string): void;
   /** Whether the client is known. */
@@ -46,6 +49,12 @@ export interface Sorter {
    * until the sorter next changes: a caller that allocates while walking it must stop walking.
    */
   sort(): readonly string[];
+  /**
+   * The tags of the active clients in the order of {@link sort}, as a view valid until the
+   * sorter next changes. This is the hot-path form of the order: no strings, no copying. (A
+   * random sorter draws a new order at every call of either method.)
+   */
+  sortTags(): Int32Array;
   /** The client's standing; undefined for an unknown client. */
   standing(client: string): ClientStanding | undefined;
 }

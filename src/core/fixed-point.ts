@@ -9,7 +9,10 @@ export const MILLI_PER_UNIT = 1000;
 
 /** Converts a decimal amount to milli-units, rounding to the nearest thousandth like Mesos. */
 export function toMilli(amount: number): number {
-  return Math.round(amount * MILLI_PER_UNIT);
+  // Fix: `Math.round` rounds halves up (Math.round(-1.5) === -1) and can return -0, while
+  // Mesos's `llround` rounds halves away from zero; round the magnitude and put the sign back.
+  const milli = Math.round(Math.abs(amount) * MILLI_PER_UNIT);
+  return milli === 0 ? 0 : Math.sign(amount) * milli;
 }
 
 /** Converts milli-units back to a plain number (for display and ratios only). */

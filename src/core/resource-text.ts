@@ -12,7 +12,7 @@
  * its position, and names are checked against a known list unless custom names are allowed, so
  * a typo such as `cpu:2` is caught instead of becoming a resource nobody asks for.
  */
-import { formatMilli, toMilli } from './fixed-point.js';
+import { formatMilli } from './fixed-point.js';
 import { coalesce, formatRanges, type Range } from './ranges.js';
 import { PREDEFINED_RESOURCE_NAMES, type Resource, Resources, type ResourceValue } from './resources.js';
 import { err, ok, type Result } from './result.js';
@@ -132,9 +132,25 @@ function parseValue(name: string, value: Span): Result<ResourceValue, ResourcePa
   if (name === 'gpus' && !Number.isInteger(amount)) {
     return fail(`"gpus" must be a whole number, got "${v}"`, value.at);
   }
-  const milli = toMilli(amount);
+  // A zero may have an exponent too large to shift (`1e-1e+21`): it is zero milli-units anyway.
+  const milli = amount === 0 ? 0 : decimalToMilli(v);
   if (!Number.isSafeInteger(milli)) return fail(`number "${v}" for "${name}" is too large`, value.at);
   return ok({ kind: 'scalar', milli });
+}
+
+/**
+ * Milli-units of a valid number text, rounded once. Fix: `toMilli(Number(v))` rounds twice
+ * (text to double, then times 1000), which above 2^51 milli-units could read back a formatted
+ * amount one milli-unit off (`cpus:9007199254740.991` gave ...990). Moving the decimal point in
+ * the text (`1.5e2` → `1.5e5`) lets `Number` give the exact product, so every amount
+ * `formatMilli` writes reads back unchanged.
+ */
+function decimalToMilli(v: string): number {
+  const e = v.search(/[eE]/u);
+  const mantissa = e < 0 ? v : v.slice(0, e);
+  const exponent = e < 0 ? 0 : Number(v.slice(e + 1));
+  // The text is a non-negative decimal (NUMBER_PATTERN), so plain rounding matches `toMilli`.
+  return Math.round(Number(`${mantissa}e${exponent + 3}`));
 }
 
 function parseRangesValue(name: string, value: Span): Result<ResourceValue, ResourceParseError> {

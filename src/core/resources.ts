@@ -1,4 +1,4 @@
-import { type Ranges, rangesContain, subtractRanges, unionRanges } from './ranges.js';
+import { coalesce, type Ranges, rangesContain, subtractRanges, unionRanges } from './ranges.js';
 import { assert } from './result.js';
 import { UNRESERVED_ROLE } from './roles.js';
 
@@ -26,6 +26,8 @@ const NAME_RANK: ReadonlyMap<string, number> = new Map(PREDEFINED_RESOURCE_NAMES
 const KIND_RANK = { scalar: 0, ranges: 1, set: 2 } as const;
 
 function compareKeys(a: Resource, b: Resource): number {
+  // Fast path: entries being compared usually have the same key.
+  if (a.name === b.name && a.role === b.role && a.value.kind === b.value.kind) return 0;
   const ra = NAME_RANK.get(a.name) ?? NAME_RANK.size;
   const rb = NAME_RANK.get(b.name) ?? NAME_RANK.size;
   if (ra !== rb) return ra - rb;
@@ -52,6 +54,18 @@ function isEmptyValue(v: ResourceValue): boolean {
 
 function sortedUnion(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])].sort();
+}
+
+/** `v` with its ranges coalesced or its set items sorted and deduplicated. */
+function canonicalValue(v: ResourceValue): ResourceValue {
+  switch (v.kind) {
+    case 'scalar':
+      return v;
+    case 'ranges':
+      return { kind: 'ranges', ranges: coalesce(v.ranges) };
+    case 'set':
+      return { kind: 'set', items: sortedUnion(v.items, []) };
+  }
 }
 
 function addValues(a: ResourceValue, b: ResourceValue): ResourceValue {
@@ -95,6 +109,7 @@ export class Resources {
   /** Canonical entries; never mutated. */
   readonly entries: readonly Resource[];
   private scalarTotals: ReadonlyMap<string, number> | undefined;
+  private canonicalKey: string | undefined;
 
   private constructor(entries: readonly Resource[]) {
     this.entries = entries;
@@ -103,7 +118,12 @@ export class Resources {
   /** Builds canonical resources from any list of entries (duplicates are added together). */
   static of(entries: Iterable<Resource>): Resources {
     let out = Resources.EMPTY;
-    for (const e of entries) out = out.add(new Resources(isEmptyValue(e.value) ? [] : [e]));
+    for (const e of entries) {
+      // Fix: an entry was kept as given, so a lone `ports:[3-4,1-2]` or `foo:{b,a,b}` stayed
+      // non-canonical (and then was not `equals` to, nor formatted like, `ports:[1-4]`).
+      const value = canonicalValue(e.value);
+      out = out.add(new Resources(isEmptyValue(value) ? [] : [{ name: e.name, role: e.role, value }]));
+    }
     return out;
   }
 
@@ -154,6 +174,10 @@ export class Resources {
 
   /** Whether this bag holds at least everything in `other` (same names, roles and kinds). */
   contains(other: Resources): boolean {
+    if (this === other || other.entries.length === 0) return true;
+    // Equal bags are common (a filter's refused resources against the same leftovers again),
+    // and comparing cached keys is far cheaper than walking ranges.
+    if (this.canonicalKey !== undefined && this.canonicalKey === other.canonicalKey) return true;
     const a = this.entries;
     let i = 0;
     for (const y of other.entries) {
@@ -167,6 +191,8 @@ export class Resources {
   /** This bag less `other`, which it must contain (taking what is not there is a bug). */
   subtract(other: Resources): Resources {
     if (other.entries.length === 0) return this;
+    // Taking everything is common (an offer takes all that is available): skip the merge.
+    if (this === other || this.key() === other.key()) return Resources.EMPTY;
     assert(this.contains(other), `cannot subtract ${other.entries.length} entries not contained`);
     const out: Resource[] = [];
     let j = 0;
@@ -185,7 +211,30 @@ export class Resources {
 
   /** Whether both bags hold exactly the same resources. */
   equals(other: Resources): boolean {
-    return this === other || (this.contains(other) && other.contains(this));
+    return this === other || this.key() === other.key();
+  }
+
+  /**
+   * A string that is equal for two bags exactly when they hold the same resources (computed
+   * once per bag). Use it to compare or index bags cheaply.
+   */
+  key(): string {
+    if (this.canonicalKey === undefined) {
+      let k = '';
+      for (const r of this.entries) {
+        const v = r.value;
+        // Fix: names and roles are JSON-quoted so that the key stays unambiguous. Valid roles may
+        // hold "(", ")" and ";": one entry reserved for `a)s1000;cpus(b` keyed the same as
+        // `cpus(a):1` plus `cpus(b):…`, so `equals` (and `contains`) confused the two bags.
+        k += `${JSON.stringify(r.name)}${JSON.stringify(r.role)}${v.kind[0]}`;
+        if (v.kind === 'scalar') k += v.milli;
+        else if (v.kind === 'ranges') for (const [b, e] of v.ranges) k += `${b}-${e},`;
+        else k += JSON.stringify(v.items);
+        k += ';';
+      }
+      this.canonicalKey = k;
+    }
+    return this.canonicalKey;
   }
 
   /** Only the entries for which `keep` is true. */
@@ -204,6 +253,8 @@ export class Resources {
    * for that role (Mesos `allocatableTo`, without hierarchical-role inheritance).
    */
   allocatableTo(role: string): Resources {
+    // Hot path in every allocation run: most agents have no reservations, so avoid a copy.
+    if (this.entries.every((r) => r.role === UNRESERVED_ROLE || r.role === role)) return this;
     return this.filter((r) => r.role === UNRESERVED_ROLE || r.role === role);
   }
 

@@ -3,16 +3,16 @@ import { dominantShare } from './drf.js';
 import { ShareSorter } from './share-sorter.js';
 
 /**
- * Mesos's random sorter (`--role_sorter=random`, MESOS-8936): every {@link Sorter.sort} is a new
+ * Mesos's random sorter (`--role_sorter=random`, MESOS-8936): every read of the order is a new
  * weighted random order, drawn from the caller's seeded stream so that runs replay exactly.
  * Order is Efraimidis–Spirakis weighted sampling without replacement: key = u^(1/weight),
  * highest key first. Shares are still tracked (as DRF shares) so reports can show them.
  */
 class RandomSorter extends ShareSorter {
-  private readonly shuffled: string[] = [];
-  private readonly keys = new Map<string, number>();
-
   private readonly random: () => number;
+  private readonly keys: number[] = [];
+  private readonly positions: number[] = [];
+  private shuffledTags = new Int32Array(0);
 
   constructor(random: () => number) {
     super(dominantShare);
@@ -20,20 +20,36 @@ class RandomSorter extends ShareSorter {
   }
 
   override sort(): readonly string[] {
-    const active = super.sort();
-    this.shuffled.length = 0;
-    this.keys.clear();
-    for (const name of active) {
-      const weight = this.standing(name)?.weight ?? 1;
-      this.keys.set(name, this.random() ** (1 / weight));
-      this.shuffled.push(name);
+    const names = super.sort();
+    return this.shuffle(names.length, (i) => this.standing(names[i] as string)?.weight ?? 1).map(
+      (p) => names[p] as string,
+    );
+  }
+
+  override sortTags(): Int32Array {
+    const names = super.sort();
+    const tags = super.sortTags();
+    const positions = this.shuffle(tags.length, (i) => this.standing(names[i] as string)?.weight ?? 1);
+    if (this.shuffledTags.length !== tags.length) this.shuffledTags = new Int32Array(tags.length);
+    positions.forEach((p, i) => {
+      this.shuffledTags[i] = tags[p] as number;
+    });
+    return this.shuffledTags;
+  }
+
+  /** A weighted random permutation of 0..n-1; ties keep the underlying DRF order. */
+  private shuffle(n: number, weightOf: (i: number) => number): number[] {
+    this.keys.length = n;
+    this.positions.length = n;
+    for (let i = 0; i < n; i++) {
+      this.keys[i] = this.random() ** (1 / weightOf(i));
+      this.positions[i] = i;
     }
-    // Sorting the DRF-ordered names by key keeps ties (equal keys) in a deterministic order.
-    this.shuffled.sort((a, b) => (this.keys.get(b) ?? 0) - (this.keys.get(a) ?? 0));
-    return this.shuffled;
+    return this.positions.sort((a, b) => (this.keys[b] as number) - (this.keys[a] as number) || a - b);
   }
 }
 
+/** The random policy (Mesos `random` sorter). */
 export const randomPolicy: SorterPolicy = {
   name: 'random',
   description: 'Weighted random order, reshuffled for every agent (Mesos random sorter)',

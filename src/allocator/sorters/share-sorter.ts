@@ -9,6 +9,9 @@ export type ShareFunction = (allocation: Quantities, totals: Quantities) => numb
 
 interface Client {
   readonly name: string;
+  /** Index in `ShareSorter.byIndex`; reused after removal. */
+  readonly index: number;
+  readonly tag: number;
   weight: number;
   active: boolean;
   count: number;
@@ -18,29 +21,49 @@ interface Client {
 
 /**
  * A sorter that orders active clients by (share ascending, allocation count ascending, name),
- * Mesos's `compareDRF`, for any share function. The active clients live in one array kept
- * sorted: an allocation moves only the changed client, found and re-inserted by binary search
- * (O(log n) comparisons and one contiguous move), like Mesos's MESOS-9249 "bubble" update rather
- * than a full re-sort. A change of cluster totals changes every share, so it marks the order
- * dirty and the next {@link sort} recomputes and sorts once.
+ * Mesos's `compareDRF`, for any share function.
+ *
+ * The order is an Int32Array of client indices kept sorted: a change to one client finds its
+ * old and new places by binary search (O(log n) comparisons) and shifts the clients between
+ * them with one `copyWithin` (a memmove of 4-byte integers), like Mesos's MESOS-9249 "bubble"
+ * update rather than a full re-sort. Integer arrays are used instead of arrays of objects
+ * because moving object pointers costs a GC write barrier each; this is the allocator's
+ * hottest path. A change of cluster totals changes every share, so it marks the order dirty
+ * and the next read recomputes and sorts once.
  */
 export class ShareSorter implements Sorter {
+  private readonly shareOf: ShareFunction;
   private readonly clients = new Map<string, Client>();
-  private readonly order: Client[] = [];
-  private readonly names: string[] = [];
+  private readonly byIndex: (Client | undefined)[] = [];
+  private readonly freeIndices: number[] = [];
+  private order = new Int32Array(16);
+  private tags = new Int32Array(16);
+  private length = 0;
+  private names: string[] = [];
+  private namesStale = false;
   private readonly totals = new Map<string, number>();
   private dirty = false;
-  private readonly shareOf: ShareFunction;
 
   constructor(shareOf: ShareFunction) {
     this.shareOf = shareOf;
   }
 
-  add(client: string, weight = 1): void {
+  add(client: string, weight = 1, tag = 0): void {
     assert(!this.clients.has(client), `sorter client "${client}" added twice`);
     assert(weight > 0, `weight of "${client}" must be positive`);
-    const c: Client = { name: client, weight, active: true, count: 0, share: 0, allocation: new Map() };
+    const index = this.freeIndices.pop() ?? this.byIndex.length;
+    const c: Client = {
+      name: client,
+      index,
+      tag,
+      weight,
+      active: true,
+      count: 0,
+      share: 0,
+      allocation: new Map(),
+    };
     this.clients.set(client, c);
+    this.byIndex[index] = c;
     this.insert(c);
   }
 
@@ -48,6 +71,8 @@ export class ShareSorter implements Sorter {
     const c = this.get(client);
     if (c.active) this.detach(c);
     this.clients.delete(client);
+    this.byIndex[c.index] = undefined;
+    this.freeIndices.push(c.index);
   }
 
   has(client: string): boolean {
@@ -71,7 +96,10 @@ export class ShareSorter implements Sorter {
 
   updateWeight(client: string, weight: number): void {
     assert(weight > 0, `weight of "${client}" must be positive`);
-    this.change(this.get(client), () => {}, weight);
+    const c = this.get(client);
+    this.change(c, () => {
+      c.weight = weight;
+    });
   }
 
   allocated(client: string, quantities: Quantities): void {
@@ -111,7 +139,16 @@ export class ShareSorter implements Sorter {
 
   sort(): readonly string[] {
     this.clean();
+    if (this.namesStale) {
+      this.names = Array.from(this.order.subarray(0, this.length), (i) => this.client(i).name);
+      this.namesStale = false;
+    }
     return this.names;
+  }
+
+  sortTags(): Int32Array {
+    this.clean();
+    return this.tags.subarray(0, this.length);
   }
 
   standing(client: string): ClientStanding | undefined {
@@ -128,60 +165,98 @@ export class ShareSorter implements Sorter {
     return c;
   }
 
+  private client(index: number): Client {
+    return this.byIndex[index] as Client;
+  }
+
   private computeShare(c: Client): number {
     return this.shareOf(c.allocation, this.totals) / c.weight;
   }
 
   /** Applies a change to a client and moves it to its new place in the order. */
-  private change(c: Client, mutate: () => void, weight = c.weight): void {
+  private change(c: Client, mutate: () => void): void {
     if (!c.active || this.dirty) {
       mutate();
-      c.weight = weight;
       return;
     }
-    this.detach(c);
+    const from = this.position(c);
     mutate();
-    c.weight = weight;
     c.share = this.computeShare(c);
-    this.insert(c);
+    // Move only the clients between the old and the new place (one memmove each array).
+    const { order, tags } = this;
+    let to: number;
+    if (from > 0 && compare(c, this.client(order[from - 1] as number)) < 0) {
+      to = this.lowerBound(c, 0, from);
+      order.copyWithin(to + 1, to, from);
+      tags.copyWithin(to + 1, to, from);
+    } else if (from + 1 < this.length && compare(c, this.client(order[from + 1] as number)) > 0) {
+      to = this.lowerBound(c, from + 1, this.length) - 1;
+      order.copyWithin(from, from + 1, to + 1);
+      tags.copyWithin(from, from + 1, to + 1);
+    } else {
+      return;
+    }
+    order[to] = c.index;
+    tags[to] = c.tag;
+    this.namesStale = true;
   }
 
   private clean(): void {
     if (!this.dirty) return;
-    for (const c of this.order) c.share = this.computeShare(c);
-    this.order.sort(compare);
-    for (let i = 0; i < this.order.length; i++) this.names[i] = (this.order[i] as Client).name;
+    const active = Array.from(this.order.subarray(0, this.length), (i) => this.client(i));
+    for (const c of active) c.share = this.computeShare(c);
+    active.sort(compare);
+    active.forEach((c, i) => {
+      this.order[i] = c.index;
+      this.tags[i] = c.tag;
+    });
+    this.namesStale = true;
     this.dirty = false;
   }
 
-  /** Index of the first element of the order not less than `c` (binary search). */
-  private lowerBound(c: Client): number {
-    let lo = 0;
-    let hi = this.order.length;
+  /** First index in [lo, hi) whose client is not less than `c` (binary search). */
+  private lowerBound(c: Client, lo: number, hi: number): number {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compare(this.order[mid] as Client, c) < 0) lo = mid + 1;
+      if (compare(this.client(this.order[mid] as number), c) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
+  /** Where an active client sits in the order (its stored share is the one it is sorted by). */
+  private position(c: Client): number {
+    const at = this.dirty
+      ? this.order.subarray(0, this.length).indexOf(c.index)
+      : this.lowerBound(c, 0, this.length);
+    assert(this.order[at] === c.index && at < this.length, `sorter order lost client "${c.name}"`);
+    return at;
+  }
+
   private insert(c: Client): void {
-    if (this.dirty) {
-      this.order.push(c);
-      this.names.push(c.name);
-      return;
+    if (this.length === this.order.length) {
+      const order = new Int32Array(this.length * 2);
+      const tags = new Int32Array(this.length * 2);
+      order.set(this.order);
+      tags.set(this.tags);
+      this.order = order;
+      this.tags = tags;
     }
-    const at = this.lowerBound(c);
-    this.order.splice(at, 0, c);
-    this.names.splice(at, 0, c.name);
+    const at = this.dirty ? this.length : this.lowerBound(c, 0, this.length);
+    this.order.copyWithin(at + 1, at, this.length);
+    this.tags.copyWithin(at + 1, at, this.length);
+    this.order[at] = c.index;
+    this.tags[at] = c.tag;
+    this.length++;
+    this.namesStale = true;
   }
 
   private detach(c: Client): void {
-    const at = this.dirty ? this.order.indexOf(c) : this.lowerBound(c);
-    assert(this.order[at] === c, `sorter order lost client "${c.name}"`);
-    this.order.splice(at, 1);
-    this.names.splice(at, 1);
+    const at = this.position(c);
+    this.order.copyWithin(at, at + 1, this.length);
+    this.tags.copyWithin(at, at + 1, this.length);
+    this.length--;
+    this.namesStale = true;
   }
 }
 
