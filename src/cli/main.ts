@@ -1,4 +1,59 @@
-export async function main(argv: readonly string[]): Promise<number> {
-  console.log('hello', argv.slice(2));
-  return 0;
+/**
+ * The `agora` command line: thin commands that parse, call and print. Each command lives in its
+ * own file and registers itself on the program here.
+ */
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { registerFairShare } from './fair-share.js';
+import { UsageError } from './usage-error.js';
+
+/** Exit code for bad input (as Mesos's tools and most Unix commands use). */
+export const EXIT_USAGE = 2;
+
+/** Where a command writes; tests pass buffers instead of the process streams. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processOutput: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Builds the program with every command registered. */
+export function buildProgram(output: Output): Command {
+  const program = new Command('agora')
+    .description(
+      'Agora: design, test and run resource-sharing clusters in the Apache Mesos mould.\n' +
+        'Commands compute allocations, replay scenarios and run live clusters.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: output.out, writeErr: output.err })
+    .exitOverride();
+  registerFairShare(program, output);
+  return program;
+}
+
+/**
+ * Runs the command line and returns the exit code: 0 on success, 2 for bad input (one line on
+ * stderr), 1 for an internal error.
+ */
+export async function main(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  const program = buildProgram(output);
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander already printed its message; help and version exit with code 0.
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (e instanceof UsageError) {
+      output.err(`agora: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    output.err(`agora: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
 }
