@@ -1,0 +1,52 @@
+/**
+ * The sans-IO process model (ARCHITECTURE.md §1). Master, agent, scheduler driver and executor
+ * driver are {@link Process}es: state machines that react to a start, a message, a timer firing
+ * or a stop, and act only through the {@link Env} they are handed. Two composition roots supply
+ * environments: the simulated world (virtual clock, simulated network) and the live node (wall
+ * clock, TCP). Nothing below them touches a clock, a timer, a socket, a file or Math.random.
+ */
+
+/** A process's name on the network, e.g. `master`, `agent-3`, `scheduler-A`. */
+export type Address = string;
+
+/** Identifies a timer set through {@link Env.setTimer}. */
+export type TimerId = number;
+
+/**
+ * One line of a run's trace: a JSON-serialisable record with a `kind`. The simulated world
+ * stamps each with the time and the emitting process; identical runs give identical traces.
+ */
+export interface TraceEvent {
+  readonly kind: string;
+  readonly [field: string]: unknown;
+}
+
+/** Everything a process may touch; nothing else. `M` is the message vocabulary. */
+export interface Env<M> {
+  /** This process's address. */
+  readonly self: Address;
+  /** Milliseconds on this world's clock (virtual in the simulator, wall time live). */
+  now(): number;
+  /** Sends a message; delivery is up to the network (it may be delayed, lost or duplicated). */
+  send(to: Address, msg: M): void;
+  /** Fires {@link Process.onTimer} with `tag` after `delayMs`, unless cancelled first. */
+  setTimer(delayMs: number, tag: string): TimerId;
+  /** Cancels a timer; cancelling one that already fired or was cancelled is a no-op. */
+  cancelTimer(id: TimerId): void;
+  /** Uniform in [0, 1) from this process's own seeded stream. */
+  random(): number;
+  /** Records an event in the run's trace. */
+  trace(event: TraceEvent): void;
+}
+
+/** A state machine driven by its environment. */
+export interface Process<M> {
+  /** Called once when the process starts (or restarts after a crash, with fresh state). */
+  onStart(env: Env<M>): void;
+  /** A message arrived from `from`. */
+  onMessage(env: Env<M>, from: Address, msg: M): void;
+  /** A timer set with {@link Env.setTimer} fired. */
+  onTimer(env: Env<M>, tag: string, id: TimerId): void;
+  /** Called when the process is stopped in an orderly way (not on a crash). */
+  onStop?(env: Env<M>): void;
+}
