@@ -1,0 +1,155 @@
+/** Validation of the `frameworks` array and the scenario-wide job and task limits. */
+import { roleProblem } from '../core/roles.js';
+import type { Context } from './context.js';
+import {
+  optional,
+  readArray,
+  readName,
+  readNumber,
+  readObject,
+  readSecondsAsMs,
+  readString,
+  required,
+} from './fields.js';
+import { FitCheck } from './fit.js';
+import { joinIndex, joinKey } from './issues.js';
+import { type AgentSpec, DEFAULTS, type FrameworkSpec, LIMITS } from './schema.js';
+import { type JobTotals, readJobs } from './validate-jobs.js';
+
+const FRAMEWORK_KEYS = ['name', 'role', 'weight', 'maxTasksPerOffer', 'failoverTimeout', 'jobs'] as const;
+
+/** Mesos puts no length limit on roles; this one only stops a runaway string. */
+const MAX_ROLE_LENGTH = 256;
+
+/** Where a role's weight was first given, to report a framework that disagrees. */
+interface RoleWeight {
+  readonly weight: number;
+  readonly path: string;
+}
+
+/** The frameworks, or undefined after an error. `agents` (when valid) lets jobs be checked for fit. */
+export function readFrameworks(
+  ctx: Context,
+  path: string,
+  value: unknown,
+  agents: readonly AgentSpec[] | undefined,
+): FrameworkSpec[] | undefined {
+  const { issues } = ctx;
+  const list = readArray(issues, path, value, LIMITS.frameworks);
+  if (list === undefined) return undefined;
+  const before = issues.count;
+  const fit = agents === undefined ? undefined : new FitCheck(agents);
+  const names = new Map<string, number>();
+  const weights = new Map<string, RoleWeight>();
+  const totals: JobTotals = { jobs: 0, tasks: 0 };
+  const frameworks: FrameworkSpec[] = [];
+  list.forEach((item, i) => {
+    const at = joinIndex(path, i);
+    const fw = readFramework(ctx, at, item, fit, totals);
+    if (fw === undefined) return;
+    const first = names.get(fw.name);
+    if (first !== undefined) {
+      issues.add(
+        joinKey(at, 'name'),
+        `duplicate framework name "${fw.name}" (also ${joinIndex(path, first)})`,
+      );
+      return;
+    }
+    names.set(fw.name, i);
+    // Mesos weights belong to roles, so two frameworks in one role cannot ask for two weights.
+    const given = weights.get(fw.role);
+    if (given === undefined) weights.set(fw.role, { weight: fw.weight, path: at });
+    else if (given.weight !== fw.weight) {
+      issues.add(
+        joinKey(at, 'weight'),
+        `${fw.weight} differs from the weight ${given.weight} of ${given.path}, which shares role "${fw.role}" (weights belong to roles)`,
+      );
+      return;
+    }
+    frameworks.push(fw);
+  });
+  if (totals.jobs > LIMITS.jobs) {
+    issues.add(path, `${totals.jobs} jobs in all, more than the limit of ${LIMITS.jobs}`);
+  }
+  if (totals.tasks > LIMITS.tasks) {
+    issues.add(
+      path,
+      `about ${Math.round(totals.tasks)} tasks in all (Poisson jobs at their expected arrivals), more than the limit of ${LIMITS.tasks}`,
+    );
+  }
+  return issues.count === before ? frameworks : undefined;
+}
+
+function readFramework(
+  ctx: Context,
+  path: string,
+  value: unknown,
+  fit: FitCheck | undefined,
+  totals: JobTotals,
+): FrameworkSpec | undefined {
+  const { issues } = ctx;
+  const obj = readObject(issues, path, value, FRAMEWORK_KEYS);
+  if (obj === undefined) return undefined;
+  const name = required(issues, path, obj, 'name', (p, v) => readName(issues, p, v));
+  // The role defaults to the name (see FrameworkSpec.role); a valid name is always a valid role.
+  const role = optional(obj, path, 'role', (p, v) => readRole(ctx, p, v), name);
+  const weight = optional(
+    obj,
+    path,
+    'weight',
+    (p, v) => readNumber(issues, p, v, { above: 0, max: LIMITS.weight }),
+    DEFAULTS.weight,
+  );
+  const maxTasksPerOffer = optional(
+    obj,
+    path,
+    'maxTasksPerOffer',
+    (p, v) => readNumber(issues, p, v, { integer: true, min: 1, max: LIMITS.tasksPerJob }),
+    DEFAULTS.maxTasksPerOffer,
+  );
+  const failoverTimeoutMs = optional(
+    obj,
+    path,
+    'failoverTimeout',
+    (p, v) => readSecondsAsMs(issues, p, v),
+    DEFAULTS.failoverTimeoutSeconds * 1000,
+  );
+  const jobs = optional(
+    obj,
+    path,
+    'jobs',
+    (p, v) => {
+      const list = readArray(issues, p, v, LIMITS.jobsPerFramework);
+      if (list === undefined) return undefined;
+      // Bound the work on a huge file: past the scenario-wide limit, jobs are counted, not read.
+      if (totals.jobs + list.length > LIMITS.jobs) {
+        totals.jobs += list.length;
+        return undefined;
+      }
+      return readJobs(ctx, p, list, { role, fit }, totals);
+    },
+    [],
+  );
+  if (
+    name === undefined ||
+    role === undefined ||
+    weight === undefined ||
+    maxTasksPerOffer === undefined ||
+    failoverTimeoutMs === undefined ||
+    jobs === undefined
+  ) {
+    return undefined;
+  }
+  return { name, role, weight, maxTasksPerOffer, failoverTimeoutMs, jobs };
+}
+
+function readRole(ctx: Context, path: string, value: unknown): string | undefined {
+  const role = readString(ctx.issues, path, value, MAX_ROLE_LENGTH);
+  if (role === undefined) return undefined;
+  const problem = roleProblem(role);
+  if (problem !== undefined) {
+    ctx.issues.add(path, `invalid role ${JSON.stringify(role)}: ${problem}`);
+    return undefined;
+  }
+  return role;
+}
