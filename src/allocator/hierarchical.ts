@@ -279,9 +279,16 @@ export class HierarchicalAllocator implements Allocator {
     const timeoutMs =
       refuseSeconds === undefined ? 0 : refuseTimeoutMs(refuseSeconds, this.allocationIntervalMs);
     if (timeoutMs > 0) {
-      const expiresAtMs = this.env.now() + timeoutMs;
+      const now = this.env.now();
       const filters = this.agentRole(agent, role).filters;
-      filters.set(member.slot, resources, expiresAtMs, member.filterGeneration, member.role.bySlot.length);
+      filters.add(
+        member.slot,
+        resources,
+        now + timeoutMs,
+        member.filterGeneration,
+        now,
+        member.role.bySlot.length,
+      );
     }
   }
 

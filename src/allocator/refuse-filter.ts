@@ -26,6 +26,21 @@ export function refuseTimeoutMs(refuseSeconds: number | undefined, allocationInt
   return Math.max(allocationIntervalMs, seconds * 1000);
 }
 
+/** A filter that shares its slot with another (see {@link AgentRoleFilters}). */
+interface ExtraFilter {
+  readonly bag: number;
+  readonly expiresAtMs: number;
+  readonly generation: number;
+}
+
+/**
+ * Most filters one framework may hold at once on one agent in one role, beyond the first. Mesos
+ * keeps every filter (a set per framework, role and agent); here, past this bound the filter
+ * that expires soonest is dropped, so an offer could return a little early in that extreme
+ * case. Reaching it needs 17 live refusals of which none covers another.
+ */
+export const MAX_FILTERS_PER_SLOT = 17;
+
 /**
  * The refusal filters on one agent for one role, indexed by the framework's slot in that role.
  *
@@ -36,6 +51,11 @@ export function refuseTimeoutMs(refuseSeconds: number | undefined, allocationInt
  * the same leftovers), and each bag caches its containment answer per version of the agent's
  * available resources. A filter belongs to a framework "generation": revive and deactivation
  * move the framework to a new generation, which drops all its filters at once.
+ *
+ * Like Mesos, a framework may hold several filters on the same agent (a long decline, then a
+ * short refusal of an accept's leftovers): an offer is blocked while any live one covers it.
+ * The first lives in the dense tables; the rare others in a small per-slot overflow list, from
+ * which filters that another one covers (refusing no more, expiring no later) are pruned.
  */
 export class AgentRoleFilters {
   private expiresAtMs = new Float64Array(0);
@@ -47,37 +67,52 @@ export class AgentRoleFilters {
   private readonly bagAnswer: boolean[] = [];
   private readonly bagByKey = new Map<string, number>();
   private readonly freeBags: number[] = [];
+  private readonly extras = new Map<number, ExtraFilter[]>();
   private live = 0;
 
-  /** How many filters are installed (expired ones count until they are next looked at). */
+  /**
+   * How many slots hold a filter (expired ones count until they are next looked at); 0 means
+   * none can block anything.
+   */
   get size(): number {
     return this.live;
   }
 
   /**
-   * Installs (or replaces) the filter of `slot`. `slotCount` (how many slots the role has) sizes
-   * the tables on first use, so that they rarely grow.
+   * Adds a filter for `slot`, keeping the ones it does not make redundant. `slotCount` (how many
+   * slots the role has) sizes the tables on first use, so that they rarely grow.
    */
-  set(slot: number, refused: Resources, expiresAtMs: number, generation: number, slotCount = 0): void {
+  add(
+    slot: number,
+    refused: Resources,
+    expiresAtMs: number,
+    generation: number,
+    nowMs: number,
+    slotCount = 0,
+  ): void {
     this.ensure(Math.max(slot, slotCount - 1));
-    if (this.expiresAtMs[slot] !== 0) this.clear(slot);
-    this.expiresAtMs[slot] = expiresAtMs;
-    this.generations[slot] = generation;
-    this.bagOf[slot] = this.retainBag(refused);
-    this.live++;
+    this.normalize(slot, generation, nowMs);
+    if (this.expiresAtMs[slot] === 0) {
+      this.expiresAtMs[slot] = expiresAtMs;
+      this.generations[slot] = generation;
+      this.bagOf[slot] = this.retainBag(refused);
+      this.live++;
+      return;
+    }
+    this.addExtra(slot, refused, expiresAtMs, generation);
   }
 
-  /** Removes the filter of `slot`, if any. */
+  /** Removes every filter of `slot`. */
   clear(slot: number): void {
-    if (slot >= this.expiresAtMs.length || this.expiresAtMs[slot] === 0) return;
-    this.expiresAtMs[slot] = 0;
-    this.releaseBag(this.bagOf[slot] as number);
-    this.live--;
+    for (const e of this.extras.get(slot) ?? []) this.releaseBag(e.bag);
+    this.extras.delete(slot);
+    this.clearPrimary(slot);
   }
 
   /**
-   * If the filter of `slot` blocks offering `candidate` now, its expiry time; otherwise 0. A
-   * filter that has expired or belongs to an older generation is removed on the way.
+   * If the filters of `slot` block offering `candidate` now, the time until which they do (the
+   * latest expiry among those that cover it); otherwise 0. Filters that have expired or belong
+   * to an older generation are removed on the way.
    */
   blockedUntil(
     slot: number,
@@ -86,20 +121,114 @@ export class AgentRoleFilters {
     availableVersion: number,
     nowMs: number,
   ): number {
-    if (slot >= this.expiresAtMs.length) return 0;
+    if (slot >= this.expiresAtMs.length || this.expiresAtMs[slot] === 0) return 0;
+    this.normalize(slot, generation, nowMs);
     const expires = this.expiresAtMs[slot] as number;
     if (expires === 0) return 0;
-    if (nowMs >= expires || this.generations[slot] !== generation) {
-      this.clear(slot);
-      return 0;
+    let until = this.covers(this.bagOf[slot] as number, candidate, availableVersion) ? expires : 0;
+    for (const e of this.extras.get(slot) ?? []) {
+      if (e.expiresAtMs > until && this.covers(e.bag, candidate, availableVersion)) until = e.expiresAtMs;
     }
-    const bag = this.bagOf[slot] as number;
+    return until;
+  }
+
+  /**
+   * Drops the slot's expired and old-generation filters. Keeps the invariant that a slot with
+   * any live filter has one in the dense tables (an extra is promoted if needed), so that an
+   * empty primary means no filter at all.
+   */
+  private normalize(slot: number, generation: number, nowMs: number): void {
+    const primary = this.expiresAtMs[slot] as number;
+    if (primary !== 0 && (nowMs >= primary || this.generations[slot] !== generation)) this.clearPrimary(slot);
+    if (!this.extras.has(slot)) return;
+    const list = this.pruneExtras(slot, generation, nowMs);
+    if (this.expiresAtMs[slot] === 0 && list.length > 0) {
+      const first = list.shift() as ExtraFilter;
+      this.expiresAtMs[slot] = first.expiresAtMs;
+      this.generations[slot] = first.generation;
+      this.bagOf[slot] = first.bag;
+      this.live++;
+      if (list.length === 0) this.extras.delete(slot);
+    }
+  }
+
+  /** Whether the refused bag contains the candidate, cached per version of the agent's leftovers. */
+  private covers(bag: number, candidate: Resources, availableVersion: number): boolean {
     if (this.bagCheckedVersion[bag] !== availableVersion) {
       const refused = this.bags[bag] as Resources;
       this.bagCheckedVersion[bag] = availableVersion;
       this.bagAnswer[bag] = refused.contains(candidate);
     }
-    return this.bagAnswer[bag] ? expires : 0;
+    return this.bagAnswer[bag] as boolean;
+  }
+
+  /** Drops expired and old-generation extras of `slot`; returns what is left (possibly empty). */
+  private pruneExtras(slot: number, generation: number, nowMs: number): ExtraFilter[] {
+    const list = this.extras.get(slot) ?? [];
+    const kept = list.filter((e) => {
+      const alive = nowMs < e.expiresAtMs && e.generation === generation;
+      if (!alive) this.releaseBag(e.bag);
+      return alive;
+    });
+    if (kept.length === 0) this.extras.delete(slot);
+    else this.extras.set(slot, kept);
+    return kept;
+  }
+
+  /** Adds a second (or later) live filter to a slot whose filters were just normalised. */
+  private addExtra(slot: number, refused: Resources, expiresAtMs: number, generation: number): void {
+    const bag = this.retainBag(refused);
+    const primary: ExtraFilter = {
+      bag: this.bagOf[slot] as number,
+      expiresAtMs: this.expiresAtMs[slot] as number,
+      generation,
+    };
+    const fresh: ExtraFilter = { bag, expiresAtMs, generation };
+    // A filter that refuses no more and expires no later than another adds nothing.
+    const redundant = (a: ExtraFilter, b: ExtraFilter): boolean =>
+      a.expiresAtMs <= b.expiresAtMs &&
+      (this.bags[b.bag] as Resources).contains(this.bags[a.bag] as Resources);
+    const others = this.extras.get(slot) ?? [];
+    if (redundant(fresh, primary) || others.some((e) => redundant(fresh, e))) {
+      this.releaseBag(bag);
+      return;
+    }
+    const list = others.filter((e) => {
+      if (!redundant(e, fresh)) return true;
+      this.releaseBag(e.bag);
+      return false;
+    });
+    if (redundant(primary, fresh)) {
+      // The new filter supersedes the primary: it takes the primary's place.
+      this.releaseBag(primary.bag);
+      this.expiresAtMs[slot] = expiresAtMs;
+      this.bagOf[slot] = bag;
+    } else {
+      list.push(fresh);
+      if (list.length > MAX_FILTERS_PER_SLOT - 1) {
+        // Over the bound: the filter that expires soonest goes, the primary included.
+        list.sort((a, b) => a.expiresAtMs - b.expiresAtMs);
+        const soonest = list[0] as ExtraFilter;
+        if (primary.expiresAtMs <= soonest.expiresAtMs) {
+          this.releaseBag(primary.bag);
+          list.shift();
+          this.expiresAtMs[slot] = soonest.expiresAtMs;
+          this.bagOf[slot] = soonest.bag;
+        } else {
+          list.shift();
+          this.releaseBag(soonest.bag);
+        }
+      }
+    }
+    if (list.length === 0) this.extras.delete(slot);
+    else this.extras.set(slot, list);
+  }
+
+  private clearPrimary(slot: number): void {
+    if (slot >= this.expiresAtMs.length || this.expiresAtMs[slot] === 0) return;
+    this.expiresAtMs[slot] = 0;
+    this.releaseBag(this.bagOf[slot] as number);
+    this.live--;
   }
 
   private ensure(slot: number): void {
