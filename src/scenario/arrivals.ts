@@ -3,16 +3,8 @@
  * with a Poisson arrival process is submitted at every arrival, the gaps between arrivals being
  * exponential with mean 1 / rate. Pure functions of an injected random stream.
  */
-import { exponential } from './distributions.js';
+import { nextPoissonArrivalMs } from '../core/distributions.js';
 import type { JobSpec, JobStart } from './schema.js';
-
-/**
- * The next arrival after `afterMs` of a Poisson process with `ratePerSecond` arrivals per second
- * (one uniform draw).
- */
-export function nextPoissonArrivalMs(afterMs: number, ratePerSecond: number, random: () => number): number {
-  return afterMs + exponential(1000 / ratePerSecond, random);
-}
 
 /**
  * Every submission time of a job, in milliseconds, ascending: `[atMs]`, or the Poisson arrivals

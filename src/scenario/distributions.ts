@@ -7,34 +7,11 @@
  * uniform 1, lognormal 2), never a data-dependent number, so a change of parameters does not
  * shift the samples that follow it on the same stream.
  */
+import { exponential, lognormalParameters, standardNormal } from '../core/distributions.js';
 import type { Distribution } from './schema.js';
 
 /** A sampler with a distribution's constants worked out once, for hot loops. */
 export type Sampler = (random: () => number) => number;
-
-/**
- * The parameters of the normal distribution whose exponential has the given mean and standard
- * deviation: σ² = ln(1 + (sd/mean)²), μ = ln(mean) − σ²/2.
- */
-export function lognormalParameters(mean: number, stddev: number): { mu: number; sigma: number } {
-  const sigma2 = Math.log1p((stddev / mean) ** 2);
-  return { mu: Math.log(mean) - sigma2 / 2, sigma: Math.sqrt(sigma2) };
-}
-
-/**
- * A standard normal value from two uniform draws (Box–Muller, cosine branch only: keeping the
- * sine value for the next call would make the draw count depend on call history).
- */
-export function standardNormal(random: () => number): number {
-  // 1 − u lies in (0, 1], so the logarithm is finite.
-  const r = Math.sqrt(-2 * Math.log(1 - random()));
-  return r * Math.cos(2 * Math.PI * random());
-}
-
-/** An exponential value with the given mean, by inversion. */
-export function exponential(mean: number, random: () => number): number {
-  return -mean * Math.log(1 - random());
-}
 
 /** A sampler for `d`, in milliseconds; `forever` samples `Infinity`. */
 export function durationSampler(d: Distribution): Sampler {

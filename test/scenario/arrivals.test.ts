@@ -1,13 +1,9 @@
 /** Job arrivals: fixed times, and Poisson processes whose counts and gaps match their rate. */
 import { fc, testProp } from '@fast-check/ava';
 import test from 'ava';
+import { nextPoissonArrivalMs } from '../../src/core/distributions.js';
 import { resources } from '../../src/core/resource-text.js';
-import {
-  expectedSubmissions,
-  expectedTasks,
-  nextPoissonArrivalMs,
-  submissionTimesMs,
-} from '../../src/scenario/arrivals.js';
+import { expectedSubmissions, expectedTasks, submissionTimesMs } from '../../src/scenario/arrivals.js';
 import type { JobStart } from '../../src/scenario/schema.js';
 import { counting, stream } from './fixtures.js';
 

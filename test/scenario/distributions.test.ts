@@ -4,13 +4,8 @@
  */
 import { fc, testProp } from '@fast-check/ava';
 import test from 'ava';
-import {
-  durationSampler,
-  lognormalParameters,
-  meanMs,
-  sampleDurationMs,
-  standardNormal,
-} from '../../src/scenario/distributions.js';
+import { lognormalParameters, standardNormal } from '../../src/core/distributions.js';
+import { durationSampler, meanMs, sampleDurationMs } from '../../src/scenario/distributions.js';
 import type { Distribution } from '../../src/scenario/schema.js';
 import { counting, stream } from './fixtures.js';
 

@@ -1,0 +1,431 @@
+/**
+ * The simulated world: the composition root that runs sans-IO processes on a virtual clock
+ * (ARCHITECTURE.md §4). One event queue ordered by (time, sequence) holds every message delivery,
+ * timer and scheduled harness action; the loop pops the earliest, sets `now` to its time and
+ * calls the handler, so same-time events run in the order they were scheduled and a run is a
+ * pure function of (processes, seed, harness actions).
+ *
+ * Randomness: one seed derives every stream by name (random-streams.ts): `network` for the
+ * network, `process/<address>` for a process's first incarnation and `process/<address>#<n>`
+ * for its n-th restart, so a restarted process does not depend on how far its predecessor got.
+ * Other layers should take their streams from {@link SimWorld.streams} under their own prefix
+ * (e.g. `workload/<framework>`).
+ *
+ * Crash and stop: the process's instance is discarded and its incarnation number bumped, which
+ * drops its pending timers and every message on the way to it (the TCP connections break);
+ * messages sent to it while it is down are refused. Messages it already sent stay on the wire. `restart` builds a new instance from the factory,
+ * since a crash loses all in-memory state, and calls onStart on it.
+ *
+ * Messages are handed over by reference, as they would be in-process in libprocess; a process
+ * must treat messages it sent or received as immutable (live mode serialises them anyway).
+ */
+import type { Address, Env, Process, TimerId, TraceEvent } from '../../core/process.js';
+import { type EventHandle, EventQueue } from './event-queue.js';
+import { type NetworkConfig, SimNetwork, type TransmitOutcome } from './network.js';
+import { ProcessError, preview } from './process-error.js';
+import { RandomStreams } from './random-streams.js';
+import { EventKind, EventPool, type ProcessEntry, type ProcessStatus, type SimEvent } from './sim-event.js';
+import { TraceLog, type TraceOption } from './trace.js';
+
+/** Builds a fresh process instance for an address (called on start and on every restart). */
+export type ProcessFactory<M> = (address: Address) => Process<M>;
+
+/** A harness action scheduled with {@link SimWorld.at}. */
+export type WorldAction<M> = (world: SimWorld<M>) => void;
+
+/** Options for a {@link SimWorld}. */
+export interface SimWorldOptions {
+  /** The scenario seed; every random stream derives from it. */
+  readonly seed: string | number;
+  /** Network knobs (see {@link NetworkConfig}); defaults are reliable, FIFO, 1 ms. */
+  readonly network?: Partial<NetworkConfig>;
+  /** Most events pending at once (the event queue's limit). */
+  readonly maxPendingEvents?: number;
+  /** Where the trace goes (default `'memory'`, read with {@link SimWorld.traceLines}). */
+  readonly trace?: TraceOption;
+  /** Most lines a memory trace keeps before throwing. */
+  readonly maxTraceLines?: number;
+  /** Also trace every send, delivery and timer firing (large; faults are always traced). */
+  readonly traceDeliveries?: boolean;
+}
+
+/** The pseudo-address the network's trace records carry. */
+export const NETWORK_ADDRESS = '@network';
+
+/** Default event budget for {@link SimWorld.runUntilIdle}. */
+export const DEFAULT_IDLE_EVENT_LIMIT = 10_000_000;
+
+/** Why the world dropped a message, as traced in `net.drop` records. */
+export type DropReason = 'loss' | 'partition' | 'unknown-address' | 'receiver-down';
+
+/** A deterministic discrete-event world for processes speaking messages of type `M`. */
+export class SimWorld<M> {
+  /** The simulated network; partition, heal and reconfigure it at any time. */
+  readonly network: SimNetwork;
+  /** The run's named random streams (the scenario layer takes its workload streams from here). */
+  readonly streams: RandomStreams;
+
+  readonly #queue: EventQueue<SimEvent<M, WorldAction<M>>>;
+  readonly #pool = new EventPool<M, WorldAction<M>>();
+  readonly #processes = new Map<Address, ProcessEntry<M>>();
+  readonly #trace: TraceLog;
+  readonly #traceDeliveries: boolean;
+  #now = 0;
+  #eventCount = 0;
+  #inLoop = false;
+
+  /** An empty world at time 0. */
+  constructor(options: SimWorldOptions) {
+    this.streams = new RandomStreams(options.seed);
+    this.#trace = new TraceLog(options.trace ?? 'memory', options.maxTraceLines);
+    this.#traceDeliveries = options.traceDeliveries === true && this.#trace.enabled;
+    this.#queue = new EventQueue(
+      options.maxPendingEvents === undefined ? {} : { maxSize: options.maxPendingEvents },
+    );
+    this.network = new SimNetwork({
+      random: this.streams.stream('network'),
+      ...(options.network === undefined ? {} : { config: options.network }),
+      trace: (event) => this.#trace.record(this.#now, NETWORK_ADDRESS, event),
+    });
+  }
+
+  /** The current simulated time in ms. */
+  get now(): number {
+    return this.#now;
+  }
+
+  /** Events processed so far (including those dropped because their target went down). */
+  get eventCount(): number {
+    return this.#eventCount;
+  }
+
+  /** Events pending in the queue. */
+  get pendingEvents(): number {
+    return this.#queue.size;
+  }
+
+  /** Registers `address` without starting it; messages to it are dropped until it starts. */
+  add(address: Address, factory: ProcessFactory<M>): void {
+    if (typeof address !== 'string' || address === '' || address.startsWith('@')) {
+      throw new Error(`invalid address ${JSON.stringify(address)}: non-empty, not starting with "@"`);
+    }
+    if (this.#processes.has(address)) throw new Error(`address ${address} is already registered`);
+    this.#processes.set(address, {
+      address,
+      factory,
+      status: 'registered',
+      incarnation: 0,
+      starts: 0,
+      instance: undefined,
+      env: undefined,
+    });
+  }
+
+  /** Registers and starts `address`. */
+  spawn(address: Address, factory: ProcessFactory<M>): void {
+    this.add(address, factory);
+    this.start(address);
+  }
+
+  /** Starts a registered process that is not running: a new instance from its factory, then onStart. */
+  start(address: Address): void {
+    const entry = this.#entry(address);
+    if (entry.status === 'running') throw new Error(`process ${address} is already running`);
+    const instance = entry.factory(address);
+    const env = this.#makeEnv(entry);
+    entry.status = 'running';
+    entry.starts++;
+    entry.instance = instance;
+    entry.env = env;
+    this.#trace.record(this.#now, address, {
+      kind: entry.starts === 1 ? 'sim.start' : 'sim.restart',
+      incarnation: entry.incarnation,
+    });
+    try {
+      instance.onStart(env);
+    } catch (e) {
+      throw new ProcessError(address, 'onStart', this.#now, e);
+    }
+  }
+
+  /** Starts again a process that crashed or stopped (state is lost: the factory builds it anew). */
+  restart(address: Address): void {
+    const entry = this.#entry(address);
+    if (entry.status !== 'crashed' && entry.status !== 'stopped') {
+      throw new Error(`process ${address} cannot restart: it is ${entry.status}`);
+    }
+    this.start(address);
+  }
+
+  /** Stops a running process in an orderly way: onStop runs, then its timers and inbound messages are dropped. */
+  stop(address: Address): void {
+    const entry = this.#running(address);
+    this.#trace.record(this.#now, address, { kind: 'sim.stop' });
+    try {
+      entry.instance?.onStop?.(entry.env as Env<M>);
+    } catch (e) {
+      throw new ProcessError(address, 'onStop', this.#now, e);
+    }
+    this.#down(entry, 'stopped');
+  }
+
+  /** Crashes a running process: no handler runs; its timers and inbound messages are dropped. */
+  crash(address: Address): void {
+    const entry = this.#running(address);
+    this.#trace.record(this.#now, address, { kind: 'sim.crash' });
+    this.#down(entry, 'crashed');
+  }
+
+  /** Where `address` is in its lifecycle, or undefined if it is not registered. */
+  status(address: Address): ProcessStatus | undefined {
+    return this.#processes.get(address)?.status;
+  }
+
+  /** The running instance at `address` (for tests to inspect), or undefined. */
+  instance(address: Address): Process<M> | undefined {
+    return this.#processes.get(address)?.instance;
+  }
+
+  /** Sends `msg` from any address (registered or not, e.g. a test client) through the network. */
+  inject(from: Address, to: Address, msg: M): void {
+    this.#send(from, to, msg);
+  }
+
+  /** Schedules a harness action (crash a node, heal a partition…) at `timeMs` >= now. */
+  at(timeMs: number, action: WorldAction<M>): EventHandle {
+    if (!(timeMs >= this.#now))
+      throw new RangeError(`cannot schedule at ${timeMs} ms: now is ${this.#now} ms`);
+    const event = this.#pool.take();
+    event.kind = EventKind.action;
+    event.action = action;
+    event.handle = this.#queue.push(timeMs, event);
+    return event.handle;
+  }
+
+  /** Cancels an action scheduled with {@link at}; false if it already ran or was cancelled. */
+  cancelAction(handle: EventHandle): boolean {
+    const event = this.#queue.get(handle);
+    if (event === undefined || event.kind !== EventKind.action) return false;
+    this.#queue.cancel(handle);
+    this.#pool.release(event);
+    return true;
+  }
+
+  /** Processes every event at or before `timeMs`, then sets the clock to `timeMs`. Returns the count. */
+  runUntil(timeMs: number): number {
+    if (!(Number.isFinite(timeMs) && timeMs >= this.#now)) {
+      throw new RangeError(`runUntil needs a finite time >= now (${this.#now} ms), got ${timeMs}`);
+    }
+    return this.#loop(() => this.#queue.peekTime() <= timeMs, Number.POSITIVE_INFINITY, timeMs);
+  }
+
+  /**
+   * Processes events until none is pending. A periodic timer keeps a world busy forever, so past
+   * `maxEvents` this throws instead of spinning; use {@link runUntil} for such systems.
+   */
+  runUntilIdle(maxEvents: number = DEFAULT_IDLE_EVENT_LIMIT): number {
+    const count = this.#loop(() => true, maxEvents, undefined);
+    if (this.#queue.size > 0) {
+      throw new Error(
+        `world not idle after ${maxEvents} events (t=${this.#now} ms, ${this.#queue.size} pending); ` +
+          'a periodic timer never lets it idle: use runUntil',
+      );
+    }
+    return count;
+  }
+
+  /** Processes at most `count` events. Returns how many it processed. */
+  runEvents(count: number): number {
+    if (!(Number.isInteger(count) && count >= 0))
+      throw new RangeError(`count must be an integer >= 0, got ${count}`);
+    return this.#loop(() => true, count, undefined);
+  }
+
+  /** The trace kept in memory, one JSON object per line (empty when tracing is off or sunk). */
+  traceLines(): string[] {
+    return this.#trace.lines();
+  }
+
+  #loop(more: () => boolean, maxEvents: number, endMs: number | undefined): number {
+    if (this.#inLoop) throw new Error('the world is already running: a harness action may not run it again');
+    this.#inLoop = true;
+    let count = 0;
+    try {
+      while (count < maxEvents && this.#queue.size > 0 && more()) {
+        this.#step();
+        count++;
+      }
+    } finally {
+      this.#inLoop = false;
+    }
+    if (endMs !== undefined) this.#now = endMs;
+    return count;
+  }
+
+  #step(): void {
+    const event = this.#queue.pop() as SimEvent<M, WorldAction<M>>;
+    this.#now = this.#queue.lastTime;
+    this.#eventCount++;
+    switch (event.kind) {
+      case EventKind.deliver:
+        this.#deliver(event);
+        break;
+      case EventKind.timer:
+        this.#fire(event);
+        break;
+      case EventKind.action:
+        (event.action as WorldAction<M>)(this);
+        break;
+    }
+    // Released only after the handler ran: it may schedule events, which must not reuse this record
+    // while its fields are still being read.
+    this.#pool.release(event);
+  }
+
+  #deliver(event: SimEvent<M, WorldAction<M>>): void {
+    const entry = event.target as ProcessEntry<M>;
+    const msg = event.msg as M;
+    if (entry.incarnation !== event.incarnation) {
+      this.#drop(event.from, entry.address, msg, 'receiver-down');
+      return;
+    }
+    if (this.#traceDeliveries) {
+      this.#trace.record(this.#now, entry.address, { kind: 'sim.deliver', from: event.from, msg });
+    }
+    try {
+      (entry.instance as Process<M>).onMessage(entry.env as Env<M>, event.from, msg);
+    } catch (e) {
+      throw new ProcessError(entry.address, `onMessage from ${event.from}: ${preview(msg)}`, this.#now, e);
+    }
+  }
+
+  #fire(event: SimEvent<M, WorldAction<M>>): void {
+    const entry = event.target as ProcessEntry<M>;
+    if (entry.incarnation !== event.incarnation) return; // the process went down: its timers died with it
+    if (this.#traceDeliveries) {
+      this.#trace.record(this.#now, entry.address, { kind: 'sim.timer', tag: event.tag, id: event.handle });
+    }
+    try {
+      (entry.instance as Process<M>).onTimer(entry.env as Env<M>, event.tag, event.handle);
+    } catch (e) {
+      throw new ProcessError(entry.address, `onTimer "${event.tag}" (timer ${event.handle})`, this.#now, e);
+    }
+  }
+
+  #send(from: Address, to: Address, msg: M): void {
+    const entry = this.#processes.get(to);
+    // The network is asked even when the receiver is down, so its draws do not depend on which
+    // processes happen to be up (see network.ts).
+    const transmission = this.network.transmit(from, to, this.#now, entry?.status === 'running');
+    if (entry === undefined || transmission.copies === 0) {
+      this.#drop(from, to, msg, dropReason(entry, transmission.outcome));
+      return;
+    }
+    const { firstAtMs, secondAtMs, copies } = transmission;
+    if (this.#traceDeliveries) {
+      this.#trace.record(this.#now, from, { kind: 'sim.send', to, atMs: firstAtMs, msg });
+    }
+    if (copies === 2 && this.#trace.enabled) {
+      this.#trace.record(this.#now, NETWORK_ADDRESS, {
+        kind: 'net.duplicate',
+        from,
+        to,
+        firstAtMs,
+        secondAtMs,
+      });
+    }
+    this.#schedule(EventKind.deliver, firstAtMs, entry, from, msg, '');
+    if (copies === 2) this.#schedule(EventKind.deliver, secondAtMs, entry, from, msg, '');
+  }
+
+  #drop(from: Address, to: Address, msg: M, reason: DropReason): void {
+    this.#trace.record(this.#now, NETWORK_ADDRESS, { kind: 'net.drop', reason, from, to, msg });
+  }
+
+  #schedule(
+    kind: EventKind,
+    atMs: number,
+    entry: ProcessEntry<M>,
+    from: Address,
+    msg: M | undefined,
+    tag: string,
+  ): EventHandle {
+    const event = this.#pool.take();
+    event.kind = kind;
+    event.target = entry;
+    event.incarnation = entry.incarnation;
+    event.from = from;
+    event.msg = msg;
+    event.tag = tag;
+    event.handle = this.#queue.push(atMs, event);
+    return event.handle;
+  }
+
+  #makeEnv(entry: ProcessEntry<M>): Env<M> {
+    const self = entry.address;
+    const incarnation = entry.incarnation;
+    const random = this.streams.stream(
+      incarnation === 0 ? `process/${self}` : `process/${self}#${incarnation}`,
+    );
+    // A process's env dies with its incarnation; using it afterwards (from a leaked closure) is a bug.
+    const check = () => {
+      if (entry.incarnation !== incarnation) {
+        throw new Error(`process ${self} used the env of an incarnation that went down`);
+      }
+    };
+    return {
+      self,
+      now: () => this.#now,
+      send: (to, msg) => {
+        check();
+        this.#send(self, to, msg);
+      },
+      setTimer: (delayMs, tag) => {
+        check();
+        if (!(delayMs >= 0 && Number.isFinite(delayMs))) {
+          throw new RangeError(`process ${self}: timer delay must be a finite number >= 0, got ${delayMs}`);
+        }
+        return this.#schedule(EventKind.timer, this.#now + delayMs, entry, self, undefined, tag);
+      },
+      cancelTimer: (id) => this.#cancelTimer(entry, incarnation, id),
+      random,
+      trace: (event: TraceEvent) => this.#trace.record(this.#now, self, event),
+    };
+  }
+
+  /** Cancels one of this incarnation's own timers; any other id (fired, foreign, bogus) is a no-op. */
+  #cancelTimer(entry: ProcessEntry<M>, incarnation: number, id: TimerId): void {
+    const event = this.#queue.get(id);
+    if (event === undefined || event.kind !== EventKind.timer) return;
+    if (event.target !== entry || event.incarnation !== incarnation) return;
+    this.#queue.cancel(id);
+    this.#pool.release(event);
+  }
+
+  #down(entry: ProcessEntry<M>, status: 'stopped' | 'crashed'): void {
+    entry.status = status;
+    entry.incarnation++;
+    entry.instance = undefined;
+    entry.env = undefined;
+  }
+
+  #entry(address: Address): ProcessEntry<M> {
+    const entry = this.#processes.get(address);
+    if (entry === undefined) throw new Error(`no process registered at ${address}`);
+    return entry;
+  }
+
+  #running(address: Address): ProcessEntry<M> {
+    const entry = this.#entry(address);
+    if (entry.status !== 'running')
+      throw new Error(`process ${address} is not running (it is ${entry.status})`);
+    return entry;
+  }
+}
+
+/** Why a send was dropped, for the trace. */
+function dropReason<M>(entry: ProcessEntry<M> | undefined, outcome: TransmitOutcome): DropReason {
+  if (entry === undefined) return 'unknown-address';
+  if (outcome === 'refused') return 'receiver-down';
+  return outcome === 'lost' ? 'loss' : 'partition';
+}
