@@ -29,6 +29,11 @@ export interface ProcessEntry<M> {
   /** The running instance and its env; undefined while the process is not running. */
   instance: Process<M> | undefined;
   env: Env<M> | undefined;
+  /**
+   * Addresses this incarnation exchanged messages with (only tracked when the world delivers
+   * link notifications): they are the "connections" told when it goes down.
+   */
+  readonly peers: Set<Address>;
 }
 
 /** A scheduled event. Fields are mutable because records are pooled. */

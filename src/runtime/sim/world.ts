@@ -34,7 +34,7 @@ export type ProcessFactory<M> = (address: Address) => Process<M>;
 export type WorldAction<M> = (world: SimWorld<M>) => void;
 
 /** Options for a {@link SimWorld}. */
-export interface SimWorldOptions {
+export interface SimWorldOptions<M = unknown> {
   /** The scenario seed; every random stream derives from it. */
   readonly seed: string | number;
   /** Network knobs (see {@link NetworkConfig}); defaults are reliable, FIFO, 1 ms. */
@@ -47,6 +47,14 @@ export interface SimWorldOptions {
   readonly maxTraceLines?: number;
   /** Also trace every send, delivery and timer firing (large; faults are always traced). */
   readonly traceDeliveries?: boolean;
+  /**
+   * Builds the message that tells a process a peer went down (a connection closing, libprocess's
+   * `exited`). When given, a process that stops or crashes has this delivered, after the
+   * network's minimum latency, to every running process it exchanged messages with since it
+   * started, unless a partition separates them (a broken link sends no reset). When absent,
+   * processes learn of failures only by timeouts.
+   */
+  readonly linkMessage?: (exited: Address) => M;
 }
 
 /** The pseudo-address the network's trace records carry. */
@@ -70,15 +78,17 @@ export class SimWorld<M> {
   readonly #processes = new Map<Address, ProcessEntry<M>>();
   readonly #trace: TraceLog;
   readonly #traceDeliveries: boolean;
+  readonly #linkMessage: ((exited: Address) => M) | undefined;
   #now = 0;
   #eventCount = 0;
   #inLoop = false;
 
   /** An empty world at time 0. */
-  constructor(options: SimWorldOptions) {
+  constructor(options: SimWorldOptions<M>) {
     this.streams = new RandomStreams(options.seed);
     this.#trace = new TraceLog(options.trace ?? 'memory', options.maxTraceLines);
     this.#traceDeliveries = options.traceDeliveries === true && this.#trace.enabled;
+    this.#linkMessage = options.linkMessage;
     this.#queue = new EventQueue(
       options.maxPendingEvents === undefined ? {} : { maxSize: options.maxPendingEvents },
     );
@@ -118,6 +128,7 @@ export class SimWorld<M> {
       starts: 0,
       instance: undefined,
       env: undefined,
+      peers: new Set(),
     });
   }
 
@@ -321,6 +332,7 @@ export class SimWorld<M> {
       this.#drop(from, to, msg, dropReason(entry, transmission.outcome));
       return;
     }
+    if (this.#linkMessage !== undefined) this.#connect(from, entry);
     const { firstAtMs, secondAtMs, copies } = transmission;
     if (this.#traceDeliveries) {
       this.#trace.record(this.#now, from, { kind: 'sim.send', to, atMs: firstAtMs, msg });
@@ -407,6 +419,34 @@ export class SimWorld<M> {
     entry.incarnation++;
     entry.instance = undefined;
     entry.env = undefined;
+    this.#notifyPeers(entry);
+  }
+
+  /** Records that `from` and `to` now have a connection (both ways), when links are tracked. */
+  #connect(from: Address, to: ProcessEntry<M>): void {
+    const sender = this.#processes.get(from);
+    if (sender === undefined || sender.status !== 'running' || sender === to) return;
+    sender.peers.add(to.address);
+    to.peers.add(from);
+  }
+
+  /** Tells the running peers of a process that went down, as a connection reset would. */
+  #notifyPeers(entry: ProcessEntry<M>): void {
+    const linkMessage = this.#linkMessage;
+    if (linkMessage === undefined) return;
+    const atMs = this.#now + this.network.config.latencyMsMin;
+    for (const address of entry.peers) {
+      const peer = this.#processes.get(address) as ProcessEntry<M>;
+      peer.peers.delete(entry.address);
+      if (peer.status !== 'running' || !this.network.canReach(entry.address, address)) continue;
+      this.#trace.record(this.#now, NETWORK_ADDRESS, {
+        kind: 'net.link-exited',
+        exited: entry.address,
+        to: address,
+      });
+      this.#schedule(EventKind.deliver, atMs, peer, entry.address, linkMessage(entry.address), '');
+    }
+    entry.peers.clear();
   }
 
   #entry(address: Address): ProcessEntry<M> {
