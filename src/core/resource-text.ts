@@ -37,7 +37,8 @@ export interface ResourceParseOptions {
 
 const SCALAR_NAMES: ReadonlySet<string> = new Set(['cpus', 'gpus', 'mem', 'disk']);
 const KNOWN_NAMES: ReadonlySet<string> = new Set(PREDEFINED_RESOURCE_NAMES);
-const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.\-/]*$/u;
+/** What a resource name may look like (shared with the JSON form, so both accept the same names). */
+export const RESOURCE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.\-/]*$/u;
 const NUMBER_PATTERN = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/u;
 
 /** A piece of the input with its offset, whitespace trimmed. */
@@ -104,7 +105,7 @@ function parseEntry(token: Span, options: ResourceParseOptions): Result<Resource
       `expected one of ${PREDEFINED_RESOURCE_NAMES.join(', ')}`,
     );
   }
-  if (!NAME_PATTERN.test(name)) return fail(`invalid resource name "${name}"`, key.at);
+  if (!RESOURCE_NAME_PATTERN.test(name)) return fail(`invalid resource name "${name}"`, key.at);
 
   const parsed = parseValue(name, value);
   if (!parsed.ok) return parsed;

@@ -1,0 +1,96 @@
+/**
+ * Protobuf `bytes` fields (`TaskStatus.uuid`, `data`) travel as base64 text in Mesos's JSON
+ * (docs/scheduler-http-api.md). Messages keep that text exactly as received, because a scheduler
+ * must echo a status update's uuid back unchanged in ACKNOWLEDGE.
+ *
+ * Validation follows stout's decoder (3rdparty/stout/include/stout/base64.hpp `decode`), which is
+ * lenient: it stops at the first `=`, skips ASCII whitespace, accepts missing padding and ignores
+ * leftover bits, and rejects any other character outside the standard alphabet.
+ */
+import { ok } from '../result.js';
+import { type Decoder, failure, stringOf } from './decode-helpers.js';
+import { DECODE_LIMITS } from './limits.js';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+// stout skips what C's isspace() accepts in the "C" locale.
+const SKIPPED = ' \t\n\v\f\r';
+
+/** The number of base64 digits before the first `=`, or undefined if a character is invalid. */
+function digitCount(text: string): number | undefined {
+  let digits = 0;
+  for (const c of text) {
+    if (c === '=') break;
+    if (SKIPPED.includes(c)) continue;
+    if (!ALPHABET.includes(c)) return undefined;
+    digits++;
+  }
+  return digits;
+}
+
+/** Whether stout would decode `text` (see the module comment for what it tolerates). */
+export function isBase64(text: string): boolean {
+  return digitCount(text) !== undefined;
+}
+
+/**
+ * How many bytes stout decodes from `text` (4 digits make 3 bytes, a trailing group of n digits
+ * makes n − 1), or undefined if it is not base64.
+ */
+export function base64ByteLength(text: string): number | undefined {
+  const digits = digitCount(text);
+  return digits === undefined ? undefined : Math.floor((digits * 6) / 8);
+}
+
+const text = stringOf(DECODE_LIMITS.maxBytesTextLength);
+
+/** A `bytes` field: base64 text, kept as given. */
+export const bytes: Decoder<string> = (json, path) => {
+  const r = text(json, path);
+  if (!r.ok) return r;
+  if (!isBase64(r.value)) return failure(path, 'expected base64');
+  return r;
+};
+
+/** Bytes in a UUID (RFC 4122), which `id::UUID::fromBytes` insists on. */
+export const UUID_BYTES = 16;
+
+/**
+ * A `bytes` field that must hold a UUID: exactly 16 bytes, as Mesos's validation requires of
+ * `Call.Acknowledge.uuid` and of an executor's `TaskStatus.uuid` (`id::UUID::fromBytes`).
+ */
+export const uuidBytes: Decoder<string> = (json, path) => {
+  const r = bytes(json, path);
+  if (!r.ok) return r;
+  const n = base64ByteLength(r.value);
+  if (n !== UUID_BYTES) return failure(path, `expected a ${UUID_BYTES}-byte UUID, got ${n ?? 0} bytes`);
+  return ok(r.value);
+};
+
+/** Standard, padded base64 of `data` (each item a byte, 0-255), as stout's `encode` writes it. */
+export function encodeBase64(data: readonly number[]): string {
+  let out = '';
+  for (let i = 0; i < data.length; i += 3) {
+    const b0 = data[i] ?? 0;
+    const b1 = data[i + 1] ?? 0;
+    const b2 = data[i + 2] ?? 0;
+    const n = (b0 << 16) | (b1 << 8) | b2;
+    out += ALPHABET[(n >> 18) & 63];
+    out += ALPHABET[(n >> 12) & 63];
+    out += i + 1 < data.length ? ALPHABET[(n >> 6) & 63] : '=';
+    out += i + 2 < data.length ? ALPHABET[n & 63] : '=';
+  }
+  return out;
+}
+
+/**
+ * A random (version 4) RFC 4122 UUID as base64 of its 16 bytes: what an executor puts in
+ * `TaskStatus.uuid`. `random` is the process's own seeded stream (`env.random()`), so the
+ * simulator stays deterministic.
+ */
+export function randomUuidBase64(random: () => number): string {
+  const b: number[] = [];
+  for (let i = 0; i < UUID_BYTES; i++) b.push(Math.floor(random() * 256) & 255);
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40; // version 4
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80; // RFC 4122 variant
+  return encodeBase64(b);
+}
