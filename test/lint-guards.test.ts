@@ -4,7 +4,7 @@
  * src/allocator, and leaves the same code alone elsewhere (e.g. src/cli).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import test from 'ava';
@@ -44,7 +44,24 @@ function lint(relPath: string): string {
   }
 }
 
-for (const folder of ['src/core', 'src/allocator']) {
+/** The folders the sans-IO override covers, read from biome.json so no folder is forgotten. */
+function sansIoFolders(): string[] {
+  const config = JSON.parse(readFileSync(join(root, 'biome.json'), 'utf8')) as {
+    overrides: { includes: string[]; plugins?: string[] }[];
+  };
+  const override = config.overrides.find((o) => o.plugins?.some((p) => p.includes('no-math-random')));
+  if (override === undefined) throw new Error('biome.json has no sans-IO override');
+  return override.includes.map((glob) => glob.replace(/\/\*\*$/u, ''));
+}
+
+test('the sans-IO override covers the pure layers', (t) => {
+  const folders = sansIoFolders();
+  for (const f of ['src/core', 'src/allocator', 'src/scenario', 'src/runtime/sim', 'src/metrics']) {
+    t.true(folders.includes(f), `${f} is sans-IO`);
+  }
+});
+
+for (const folder of sansIoFolders()) {
   test(`${folder} may not use clocks, timers, Math.random, node:fs or node:net`, (t) => {
     const out = lint(`${folder}/probe.ts`);
     t.regex(out, /Sans-IO code does no file IO/);
