@@ -126,8 +126,12 @@ export class AgentRoleFilters {
     const expires = this.expiresAtMs[slot] as number;
     if (expires === 0) return 0;
     let until = this.covers(this.bagOf[slot] as number, candidate, availableVersion) ? expires : 0;
-    for (const e of this.extras.get(slot) ?? []) {
-      if (e.expiresAtMs > until && this.covers(e.bag, candidate, availableVersion)) until = e.expiresAtMs;
+    // Extra filters are rare: skip the map lookup entirely while there are none on this agent.
+    const extras = this.extras.size === 0 ? undefined : this.extras.get(slot);
+    if (extras !== undefined) {
+      for (const e of extras) {
+        if (e.expiresAtMs > until && this.covers(e.bag, candidate, availableVersion)) until = e.expiresAtMs;
+      }
     }
     return until;
   }
@@ -140,7 +144,7 @@ export class AgentRoleFilters {
   private normalize(slot: number, generation: number, nowMs: number): void {
     const primary = this.expiresAtMs[slot] as number;
     if (primary !== 0 && (nowMs >= primary || this.generations[slot] !== generation)) this.clearPrimary(slot);
-    if (!this.extras.has(slot)) return;
+    if (this.extras.size === 0 || !this.extras.has(slot)) return;
     const list = this.pruneExtras(slot, generation, nowMs);
     if (this.expiresAtMs[slot] === 0 && list.length > 0) {
       const first = list.shift() as ExtraFilter;
