@@ -1,0 +1,106 @@
+/**
+ * Dispatch of scheduler calls (src/master/master.cpp `Master::receive`). SUBSCRIBE goes its own
+ * way; every other call must name a registered framework and come from that framework's
+ * connection. A call for an unknown or removed framework, or from another address, is dropped
+ * and traced (the live HTTP layer answers them 400 or 403); a call from the address of a
+ * disconnected framework gets ERROR "Framework disconnected", as Mesos answers v0 schedulers.
+ */
+import type { Call } from '../core/messages/scheduler-call.js';
+import type { Address } from '../core/process.js';
+import { handleAccept } from './accept.js';
+import type { MasterContext } from './context.js';
+import { errorEvent } from './events.js';
+import { removeFramework } from './framework-lifecycle.js';
+import type { FrameworkRecord } from './framework-registry.js';
+import { handleDecline, handleRevive, handleSuppress } from './offer-calls.js';
+import { reconcile } from './reconcile.js';
+import { handleSubscribe, handleUpdateFramework } from './subscribe.js';
+import { handleAcknowledge, handleKill, handleMessage, handleShutdown } from './task-calls.js';
+
+/** Handles a scheduler call from `from`. */
+export function handleCall(ctx: MasterContext, from: Address, call: Call): void {
+  if (call.type === 'SUBSCRIBE') {
+    handleSubscribe(ctx, from, call);
+    return;
+  }
+  const framework = callingFramework(ctx, from, call);
+  if (framework !== undefined) dispatch(ctx, framework, call);
+}
+
+/** The framework a call may act for, or undefined when it is dropped. */
+function callingFramework(
+  ctx: MasterContext,
+  from: Address,
+  call: Exclude<Call, { type: 'SUBSCRIBE' }>,
+): FrameworkRecord | undefined {
+  const id = call.framework_id.value;
+  const drop = (why: string) => {
+    ctx.trace('call-dropped', { from, framework: id, type: call.type, why });
+    return undefined;
+  };
+  const framework = ctx.frameworks.get(id);
+  if (framework === undefined) {
+    return drop(ctx.frameworks.isCompleted(id) ? 'framework removed' : 'framework cannot be found');
+  }
+  if (framework.address !== from) {
+    drop('call is not from the registered framework');
+    return;
+  }
+  if (!framework.connected) {
+    ctx.sendEventTo(from, errorEvent('Framework disconnected'));
+    return drop('framework disconnected');
+  }
+  return framework;
+}
+
+function dispatch(
+  ctx: MasterContext,
+  framework: FrameworkRecord,
+  call: Exclude<Call, { type: 'SUBSCRIBE' }>,
+): void {
+  switch (call.type) {
+    case 'TEARDOWN':
+      removeFramework(ctx, framework, 'teardown');
+      return;
+    case 'ACCEPT':
+      handleAccept(ctx, framework, call.accept);
+      return;
+    case 'DECLINE':
+      handleDecline(ctx, framework, call.decline.offer_ids ?? [], call.decline.filters);
+      return;
+    case 'REVIVE':
+      handleRevive(ctx, framework, call.revive?.roles);
+      return;
+    case 'SUPPRESS':
+      handleSuppress(ctx, framework, call.suppress?.roles);
+      return;
+    case 'KILL':
+      handleKill(ctx, framework, call.kill);
+      return;
+    case 'SHUTDOWN':
+      handleShutdown(ctx, framework, call.shutdown);
+      return;
+    case 'ACKNOWLEDGE':
+      handleAcknowledge(ctx, framework, call.acknowledge);
+      return;
+    case 'RECONCILE':
+      reconcile(ctx, framework, call.reconcile.tasks ?? []);
+      return;
+    case 'MESSAGE':
+      handleMessage(ctx, framework, call.message);
+      return;
+    case 'UPDATE_FRAMEWORK':
+      handleUpdateFramework(ctx, framework, call);
+      return;
+    case 'REQUEST':
+      // The hierarchical allocator only logs resource requests (mesos.md §1.2).
+      ctx.trace('request', { framework: framework.id });
+      return;
+    case 'ACCEPT_INVERSE_OFFERS':
+    case 'DECLINE_INVERSE_OFFERS':
+    case 'ACKNOWLEDGE_OPERATION_STATUS':
+    case 'RECONCILE_OPERATIONS':
+      ctx.trace('call-dropped', { framework: framework.id, type: call.type, why: 'not supported by Agora' });
+      return;
+  }
+}

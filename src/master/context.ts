@@ -1,0 +1,104 @@
+/**
+ * Everything one master incarnation holds, shared by the handlers: its env, options, the
+ * allocator it drives, its registries and books, and the few helpers every handler needs to talk
+ * to frameworks and agents. The handlers are plain functions over this context, each in the file
+ * of the concept it implements; `master.ts` only dispatches to them.
+ */
+import type { Allocator } from '../allocator/allocator.js';
+import { HierarchicalAllocator } from '../allocator/hierarchical.js';
+import type { AgentMessage } from '../core/messages/agent-protocol.js';
+import type { MasterInfo } from '../core/messages/cluster-info.js';
+import type { Event } from '../core/messages/scheduler-event.js';
+import type { Address, Env } from '../core/process.js';
+import { agentMessage, schedulerEvent, type Wire } from '../core/wire.js';
+import { type AgentRecord, AgentRegistry } from './agent-registry.js';
+import { MasterCounters } from './counters.js';
+import { type FrameworkRecord, FrameworkRegistry } from './framework-registry.js';
+import { MasterIds, randomUuid } from './ids.js';
+import { OfferBook } from './offer-book.js';
+import type { ResolvedMasterOptions } from './options.js';
+import { TaskBook } from './task-book.js';
+import { TimerTable } from './timers.js';
+
+/** Asks for an allocation run over some agents (all when none are given), coalesced. */
+export interface AllocationTrigger {
+  trigger(agentIds?: Iterable<string>): void;
+}
+
+/** The port a Mesos master listens on; reported in MasterInfo. */
+export const MASTER_PORT = 5050;
+
+/** One master incarnation's state and helpers. */
+export class MasterContext {
+  readonly env: Env<Wire>;
+  readonly options: ResolvedMasterOptions;
+  readonly ids: MasterIds;
+  readonly allocator: Allocator;
+  readonly timers: TimerTable;
+  readonly frameworks: FrameworkRegistry;
+  readonly agents: AgentRegistry;
+  readonly tasks: TaskBook;
+  readonly offers: OfferBook;
+  readonly counters = new MasterCounters();
+  readonly startedAtMs: number;
+  readonly masterInfo: MasterInfo;
+  /** Set by the master once its allocation loop exists. */
+  allocation: AllocationTrigger = { trigger: () => {} };
+
+  constructor(env: Env<Wire>, options: ResolvedMasterOptions) {
+    this.env = env;
+    this.options = options;
+    // Mesos: "Master ID is generated randomly based on UUID" (Master::Master).
+    this.ids = new MasterIds(randomUuid(() => env.random()));
+    this.allocator = new HierarchicalAllocator(
+      {
+        policy: options.policy,
+        allocationIntervalMs: options.allocationIntervalMs,
+        ...(options.minAllocatable === undefined ? {} : { minAllocatable: options.minAllocatable }),
+      },
+      { now: () => env.now(), random: () => env.random() },
+    );
+    this.timers = new TimerTable(env);
+    this.frameworks = new FrameworkRegistry(options.limits.maxCompletedFrameworks);
+    this.agents = new AgentRegistry(options.limits);
+    this.tasks = new TaskBook(options.limits);
+    this.offers = new OfferBook();
+    this.startedAtMs = env.now();
+    this.masterInfo = {
+      id: this.ids.masterId,
+      ip: 0,
+      port: MASTER_PORT,
+      pid: `master@${env.self}`,
+      hostname: env.self,
+    };
+  }
+
+  now(): number {
+    return this.env.now();
+  }
+
+  /** Records a `master.<kind>` trace line. */
+  trace(kind: string, fields: Readonly<Record<string, unknown>> = {}): void {
+    this.env.trace({ kind: `master.${kind}`, ...fields });
+  }
+
+  /**
+   * Sends an event on the framework's subscription; an event for a disconnected framework is
+   * dropped, as Mesos drops what it cannot write to a closed stream. Returns whether it was sent.
+   */
+  sendEvent(framework: FrameworkRecord, event: Event): boolean {
+    if (!framework.connected || framework.address === undefined) return false;
+    this.env.send(framework.address, schedulerEvent(event));
+    return true;
+  }
+
+  /** Sends an event to an address that is not (or no longer) a framework's subscription. */
+  sendEventTo(address: Address, event: Event): void {
+    this.env.send(address, schedulerEvent(event));
+  }
+
+  /** Sends a master–agent message to a registered agent's address. */
+  sendAgent(agent: AgentRecord, message: AgentMessage): void {
+    this.env.send(agent.address, agentMessage(message));
+  }
+}

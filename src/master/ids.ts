@@ -1,0 +1,55 @@
+/**
+ * Ids the master mints, formatted as Mesos's `Master::newFrameworkId/newOfferId/newSlaveId`
+ * (mesos.md §2.10): the master id is a random UUID chosen at start; frameworks are
+ * `<masterId>-0000`, offers `<masterId>-O<n>`, agents `<masterId>-S<n>`, every counter starting
+ * at 0 per master incarnation.
+ */
+import {
+  type AgentID,
+  type FrameworkID,
+  newAgentId,
+  newFrameworkId,
+  newOfferId,
+  type OfferID,
+} from '../core/messages/ids.js';
+
+/** A random (version 4) UUID in its canonical text form, drawn from `random`. */
+export function randomUuid(random: () => number): string {
+  const hex: string[] = [];
+  for (let i = 0; i < 16; i++) {
+    let byte = Math.floor(random() * 256) & 255;
+    if (i === 6) byte = (byte & 0x0f) | 0x40; // version 4
+    if (i === 8) byte = (byte & 0x3f) | 0x80; // RFC 4122 variant
+    hex.push(byte.toString(16).padStart(2, '0'));
+  }
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The id counters of one master incarnation. */
+export class MasterIds {
+  /** This master's id (Mesos `MasterInfo.id`). */
+  readonly masterId: string;
+  #frameworks = 0;
+  #offers = 0;
+  #agents = 0;
+
+  constructor(masterId: string) {
+    this.masterId = masterId;
+  }
+
+  /** The next framework id. */
+  nextFramework(): FrameworkID {
+    return newFrameworkId(this.masterId, this.#frameworks++);
+  }
+
+  /** The next offer id. */
+  nextOffer(): OfferID {
+    return newOfferId(this.masterId, this.#offers++);
+  }
+
+  /** The next agent id. */
+  nextAgent(): AgentID {
+    return newAgentId(this.masterId, this.#agents++);
+  }
+}

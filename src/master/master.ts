@@ -1,0 +1,93 @@
+/**
+ * The Mesos master as a sans-IO process (ARCHITECTURE.md §1): it reacts to scheduler calls,
+ * agent messages, broken connections (`link`) and its own timers, drives the hierarchical
+ * allocator, and acts only through its env. This class is the dispatcher; each concept lives in
+ * its own file (subscribe, accept, offer calls, task calls, reconcile, status updates, agent
+ * registration and removal, health checks, the allocation loop, state).
+ *
+ * The batch allocation timer fires every allocation interval for as long as the master runs, so
+ * a simulated world with a master never goes idle: drive it with `runUntil`.
+ *
+ * Messages arrive already decoded and validated by the transport (the live node decodes from
+ * JSON with src/core/messages; the simulator hands typed messages over), so the master checks
+ * only what depends on its state.
+ */
+import type { Address, Env, Process, TimerId } from '../core/process.js';
+import type { Wire } from '../core/wire.js';
+import { handleAgentMessage } from './agent-messages.js';
+import { disconnectAgent } from './agent-removal.js';
+import { AllocationLoop } from './allocation.js';
+import { handleCall } from './calls.js';
+import { MasterContext } from './context.js';
+import type { MasterCountersSnapshot } from './counters.js';
+import { disconnectFramework } from './framework-lifecycle.js';
+import { type MasterOptions, type ResolvedMasterOptions, resolveMasterOptions } from './options.js';
+import { countersSnapshot, type MasterState, masterState } from './state.js';
+
+/** The master process. */
+export class Master implements Process<Wire> {
+  readonly options: ResolvedMasterOptions;
+  #ctx: MasterContext | undefined;
+
+  constructor(options: MasterOptions = {}) {
+    this.options = resolveMasterOptions(options);
+  }
+
+  onStart(env: Env<Wire>): void {
+    const ctx = new MasterContext(env, this.options);
+    const loop = new AllocationLoop(ctx);
+    ctx.allocation = loop;
+    this.#ctx = ctx;
+    loop.start();
+    ctx.trace('started', { id: ctx.ids.masterId });
+  }
+
+  onMessage(_env: Env<Wire>, from: Address, msg: Wire): void {
+    const ctx = this.#context();
+    switch (msg.channel) {
+      case 'scheduler-call':
+        handleCall(ctx, from, msg.call);
+        return;
+      case 'agent':
+        handleAgentMessage(ctx, from, msg.message);
+        return;
+      case 'link':
+        this.#exited(ctx, msg.exited);
+        return;
+      default:
+        ctx.trace('message-ignored', { from, channel: msg.channel });
+    }
+  }
+
+  onTimer(_env: Env<Wire>, _tag: string, id: TimerId): void {
+    this.#context().timers.fire(id);
+  }
+
+  /** The master's id (a UUID chosen at start). */
+  get masterId(): string {
+    return this.#context().ids.masterId;
+  }
+
+  /** A snapshot shaped like Mesos's /master/state. */
+  state(): MasterState {
+    return masterState(this.#context());
+  }
+
+  /** The offer and task counters. */
+  counters(): MasterCountersSnapshot {
+    return countersSnapshot(this.#context());
+  }
+
+  /** A peer's connection closed: a framework's subscription or an agent's socket. */
+  #exited(ctx: MasterContext, address: Address): void {
+    const framework = ctx.frameworks.connectedAt(address);
+    if (framework !== undefined) disconnectFramework(ctx, framework);
+    const agent = ctx.agents.at(address);
+    if (agent !== undefined) disconnectAgent(ctx, agent);
+  }
+
+  #context(): MasterContext {
+    if (this.#ctx === undefined) throw new Error('assertion failed: the master has not started');
+    return this.#ctx;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The master's configuration, with Mesos's defaults (mesos.md §6.7): allocation every second,
+ * heartbeats every 15 s, agents pinged every 15 s and removed after 5 missed pongs, 10 min for a
+ * disconnected agent to reregister, and no offer timeout.
+ */
+import type { MinAllocatable } from '../allocator/min-allocatable.js';
+import { DEFAULT_POLICY, POLICIES } from '../allocator/policies.js';
+import type { SorterPolicy } from '../allocator/sorter.js';
+import type { Address } from '../core/process.js';
+
+/**
+ * Bounds on everything that grows from peer input (ARCHITECTURE.md §5). The first three are
+ * Mesos's own constants (src/master/constants.hpp); the others are Agora's.
+ */
+export interface MasterLimits {
+  /** Removed frameworks remembered (to refuse their resubscription and show them in state). Mesos: 50. */
+  readonly maxCompletedFrameworks: number;
+  /** Completed tasks kept per framework. Mesos `MAX_COMPLETED_TASKS_PER_FRAMEWORK`: 1000. */
+  readonly maxCompletedTasksPerFramework: number;
+  /** Tasks kept per framework whose agent became unreachable. Mesos: 1000. */
+  readonly maxUnreachableTasksPerFramework: number;
+  /** Unreachable agents remembered (Mesos `registry_max_agent_count`: 102400). */
+  readonly maxUnreachableAgents: number;
+  /** Ids of agents that unregistered, remembered so their late messages are ignored. */
+  readonly maxRemovedAgents: number;
+  /** Statuses kept per task (Mesos keeps one per state change, unbounded). */
+  readonly maxStatusesPerTask: number;
+  /** Frameworks registered at once; a SUBSCRIBE beyond it is refused with ERROR. */
+  readonly maxFrameworks: number;
+  /** Agents registered at once; a registration beyond it is ignored. */
+  readonly maxAgents: number;
+  /** Live tasks per framework; a launch beyond it gets TASK_ERROR. */
+  readonly maxTasksPerFramework: number;
+}
+
+/** Master options; every field is optional and defaults as Mesos does. */
+export interface MasterOptions {
+  /**
+   * The address composition roots spawn the master at (default `master`), for agents and
+   * schedulers to find it. The master itself answers to `env.self`.
+   */
+  readonly address?: Address;
+  /** Allocation policy for roles and frameworks (default DRF, as Mesos). */
+  readonly policy?: SorterPolicy;
+  /** Mesos `--allocation_interval` (default 1000 ms). */
+  readonly allocationIntervalMs?: number;
+  /** Mesos `--min_allocatable_resources` (default `cpus:0.01|mem:32`). */
+  readonly minAllocatable?: MinAllocatable;
+  /** Mesos `--offer_timeout`: rescind offers not used within it (default: never). */
+  readonly offerTimeoutMs?: number;
+  /** Mesos `DEFAULT_HEARTBEAT_INTERVAL` (15000 ms). */
+  readonly heartbeatIntervalMs?: number;
+  /** Mesos `--agent_ping_timeout` (15000 ms). */
+  readonly agentPingTimeoutMs?: number;
+  /** Mesos `--max_agent_ping_timeouts` (5). */
+  readonly maxAgentPingTimeouts?: number;
+  /** Mesos `--agent_reregister_timeout` (600000 ms). */
+  readonly agentReregisterTimeoutMs?: number;
+  /** Overrides of {@link DEFAULT_MASTER_LIMITS}. */
+  readonly limits?: Partial<MasterLimits>;
+}
+
+/** Options with every default applied. */
+export interface ResolvedMasterOptions {
+  readonly address: Address;
+  readonly policy: SorterPolicy;
+  readonly allocationIntervalMs: number;
+  readonly minAllocatable: MinAllocatable | undefined;
+  readonly offerTimeoutMs: number | undefined;
+  readonly heartbeatIntervalMs: number;
+  readonly agentPingTimeoutMs: number;
+  readonly maxAgentPingTimeouts: number;
+  readonly agentReregisterTimeoutMs: number;
+  readonly limits: MasterLimits;
+}
+
+/** The default limits. */
+export const DEFAULT_MASTER_LIMITS: MasterLimits = Object.freeze({
+  maxCompletedFrameworks: 50,
+  maxCompletedTasksPerFramework: 1000,
+  maxUnreachableTasksPerFramework: 1000,
+  maxUnreachableAgents: 102_400,
+  maxRemovedAgents: 10_000,
+  maxStatusesPerTask: 32,
+  maxFrameworks: 10_000,
+  maxAgents: 100_000,
+  maxTasksPerFramework: 1_000_000,
+});
+
+/** The master's default address. */
+export const DEFAULT_MASTER_ADDRESS = 'master';
+
+/** Applies the defaults and checks the numbers (a bad option is a programming error). */
+export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMasterOptions {
+  const policy = options.policy ?? POLICIES.get(DEFAULT_POLICY);
+  if (policy === undefined) throw new Error(`assertion failed: policy ${DEFAULT_POLICY} is not registered`);
+  const resolved: ResolvedMasterOptions = {
+    address: options.address ?? DEFAULT_MASTER_ADDRESS,
+    policy,
+    allocationIntervalMs: options.allocationIntervalMs ?? 1000,
+    minAllocatable: options.minAllocatable,
+    offerTimeoutMs: options.offerTimeoutMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+    agentPingTimeoutMs: options.agentPingTimeoutMs ?? 15_000,
+    maxAgentPingTimeouts: options.maxAgentPingTimeouts ?? 5,
+    agentReregisterTimeoutMs: options.agentReregisterTimeoutMs ?? 600_000,
+    limits: { ...DEFAULT_MASTER_LIMITS, ...options.limits },
+  };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (typeof value === 'number' && !(Number.isFinite(value) && value > 0)) {
+      throw new RangeError(`master option ${name} must be a positive finite number, got ${value}`);
+    }
+  }
+  if (!Number.isInteger(resolved.maxAgentPingTimeouts)) {
+    throw new RangeError(`maxAgentPingTimeouts must be an integer, got ${resolved.maxAgentPingTimeouts}`);
+  }
+  return resolved;
+}

@@ -1,0 +1,288 @@
+/**
+ * A read-only snapshot of the master, shaped like Mesos's /master/state (src/master/http.cpp
+ * `state`, src/common/http.cpp `model`) where that is easy: snake_case names, times in seconds,
+ * resources as `{cpus: 2, mem: 1024, ports: "[31000-32000]"}`. It is built on demand and shares
+ * nothing with the master's live records, so callers may keep or serialise it.
+ */
+
+import { fromMilli } from '../core/fixed-point.js';
+import type { Labels } from '../core/messages/common.js';
+import type { Attribute } from '../core/messages/resources-json.js';
+import type { TaskState } from '../core/messages/task-state.js';
+import type { TaskStatus } from '../core/messages/task-status.js';
+import { formatRanges } from '../core/ranges.js';
+import { Resources } from '../core/resources.js';
+import type { AgentRecord } from './agent-registry.js';
+import type { MasterContext } from './context.js';
+import type { MasterCountersSnapshot } from './counters.js';
+import type { CompletedFramework, FrameworkRecord } from './framework-registry.js';
+import { hasCapability } from './framework-registry.js';
+import type { OfferRecord } from './offer-book.js';
+import type { TaskRecord } from './task-book.js';
+import { isTerminalOrUnreachable } from './task-lifecycle.js';
+
+/** Resources as Mesos's `model(Resources)`: scalars summed by name, ranges and sets as text. */
+export type ResourcesModel = Readonly<Record<string, number | string>>;
+
+/** A task in state (Mesos `model(Task)`). */
+export interface TaskSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly framework_id: string;
+  readonly executor_id: string;
+  readonly slave_id: string;
+  readonly state: TaskState;
+  readonly role: string;
+  readonly resources: ResourcesModel;
+  readonly statuses: readonly { readonly state: TaskState; readonly timestamp: number }[];
+  readonly labels?: Labels;
+}
+
+/** An offer in state. */
+export interface OfferSnapshot {
+  readonly id: string;
+  readonly framework_id: string;
+  readonly slave_id: string;
+  readonly allocation_info: { readonly role: string };
+  readonly resources: ResourcesModel;
+}
+
+/** A framework in state (Mesos `model(Framework)`, plus `suppressed_roles`). */
+export interface FrameworkSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly user: string;
+  readonly pid?: string;
+  readonly roles: readonly string[];
+  readonly role?: string;
+  readonly suppressed_roles: readonly string[];
+  readonly principal?: string;
+  readonly active: boolean;
+  readonly connected: boolean;
+  readonly recovered: boolean;
+  readonly checkpoint: boolean;
+  readonly failover_timeout: number;
+  readonly capabilities: readonly string[];
+  readonly registered_time?: number;
+  readonly reregistered_time?: number;
+  readonly unregistered_time?: number;
+  readonly resources: ResourcesModel;
+  readonly used_resources: ResourcesModel;
+  readonly offered_resources: ResourcesModel;
+  readonly tasks: readonly TaskSnapshot[];
+  readonly unreachable_tasks: readonly TaskSnapshot[];
+  readonly completed_tasks: readonly TaskSnapshot[];
+  readonly offers: readonly OfferSnapshot[];
+}
+
+/** An agent in state (Mesos `model(Slave)` in /state's `slaves`). */
+export interface AgentSnapshot {
+  readonly id: string;
+  readonly pid: string;
+  readonly hostname: string;
+  readonly registered_time: number;
+  readonly reregistered_time?: number;
+  readonly active: boolean;
+  readonly connected: boolean;
+  readonly version?: string;
+  readonly capabilities: readonly string[];
+  readonly attributes: Readonly<Record<string, number | string>>;
+  readonly resources: ResourcesModel;
+  readonly used_resources: ResourcesModel;
+  readonly offered_resources: ResourcesModel;
+}
+
+/** The whole snapshot (Mesos /master/state). */
+export interface MasterState {
+  readonly id: string;
+  readonly pid: string;
+  readonly hostname: string;
+  readonly start_time: number;
+  readonly activated_slaves: number;
+  readonly deactivated_slaves: number;
+  readonly unreachable_slaves: number;
+  readonly slaves: readonly AgentSnapshot[];
+  readonly frameworks: readonly FrameworkSnapshot[];
+  readonly completed_frameworks: readonly FrameworkSnapshot[];
+  readonly counters: MasterCountersSnapshot;
+}
+
+/** Builds the snapshot. */
+export function masterState(ctx: MasterContext): MasterState {
+  const agents = [...ctx.agents.all()];
+  return {
+    id: ctx.ids.masterId,
+    pid: ctx.masterInfo.pid ?? ctx.env.self,
+    hostname: ctx.masterInfo.hostname ?? ctx.env.self,
+    start_time: ctx.startedAtMs / 1000,
+    activated_slaves: agents.filter((a) => a.active).length,
+    deactivated_slaves: agents.filter((a) => !a.active).length,
+    unreachable_slaves: ctx.agents.unreachable.size,
+    slaves: agents.map((a) => agentState(ctx, a)),
+    frameworks: [...ctx.frameworks.all()].map((f) => frameworkState(ctx, f)),
+    completed_frameworks: [...ctx.frameworks.completed()].map((c) => completedFrameworkState(c)),
+    counters: countersSnapshot(ctx),
+  };
+}
+
+/** The counters, with the live task gauge. */
+export function countersSnapshot(ctx: MasterContext): MasterCountersSnapshot {
+  const gauge = new Map<TaskState, number>();
+  const count = (t: TaskRecord) => gauge.set(t.state, (gauge.get(t.state) ?? 0) + 1);
+  for (const task of ctx.tasks.all()) count(task);
+  for (const framework of ctx.frameworks.all())
+    for (const task of ctx.tasks.unreachableOf(framework.id)) count(task);
+  return ctx.counters.snapshot(gauge);
+}
+
+function agentState(ctx: MasterContext, agent: AgentRecord): AgentSnapshot {
+  let used = Resources.EMPTY;
+  for (const tasks of ctx.tasks.onAgentByFramework(agent.id).values()) {
+    for (const t of tasks) if (!isTerminalOrUnreachable(t.state)) used = used.add(t.resources);
+  }
+  for (const byId of agent.executors.values()) for (const e of byId.values()) used = used.add(e.resources);
+  return {
+    id: agent.id,
+    pid: agent.address,
+    hostname: agent.info.hostname,
+    registered_time: agent.registeredAtMs / 1000,
+    ...(agent.reregisteredAtMs === undefined ? {} : { reregistered_time: agent.reregisteredAtMs / 1000 }),
+    active: agent.active,
+    connected: agent.connected,
+    ...(agent.version === undefined ? {} : { version: agent.version }),
+    capabilities: agent.capabilities.map((c) => c.type),
+    attributes: attributesModel(agent.info.attributes ?? []),
+    resources: resourcesModel(agent.total),
+    used_resources: resourcesModel(used),
+    offered_resources: resourcesModel(sumOffers(ctx.offers.onAgent(agent.id))),
+  };
+}
+
+function frameworkState(ctx: MasterContext, framework: FrameworkRecord): FrameworkSnapshot {
+  const tasks = ctx.tasks.ofFramework(framework.id);
+  const offers = ctx.offers.ofFramework(framework.id);
+  let used = Resources.EMPTY;
+  for (const t of tasks) if (!isTerminalOrUnreachable(t.state)) used = used.add(t.resources);
+  for (const agent of ctx.agents.all()) {
+    for (const e of agent.executors.get(framework.id)?.values() ?? []) used = used.add(e.resources);
+  }
+  const offered = sumOffers(offers);
+  return {
+    ...frameworkInfoState(framework),
+    active: framework.active,
+    connected: framework.connected,
+    recovered: framework.recovered,
+    ...times(framework.registeredAtMs, framework.reregisteredAtMs, undefined),
+    resources: resourcesModel(used.add(offered)),
+    used_resources: resourcesModel(used),
+    offered_resources: resourcesModel(offered),
+    tasks: tasks.map(taskState),
+    unreachable_tasks: ctx.tasks.unreachableOf(framework.id).map(taskState),
+    completed_tasks: ctx.tasks.completedOf(framework.id).map(taskState),
+    offers: offers.map(offerState),
+  };
+}
+
+function completedFrameworkState(completed: CompletedFramework): FrameworkSnapshot {
+  const f = completed.record;
+  return {
+    ...frameworkInfoState(f),
+    active: false,
+    connected: false,
+    recovered: false,
+    ...times(f.registeredAtMs, f.reregisteredAtMs, completed.unregisteredAtMs),
+    resources: {},
+    used_resources: {},
+    offered_resources: {},
+    tasks: [],
+    unreachable_tasks: [],
+    completed_tasks: completed.completedTasks.map(taskState),
+    offers: [],
+  };
+}
+
+function frameworkInfoState(f: FrameworkRecord) {
+  const info = f.info;
+  return {
+    id: f.id,
+    name: info.name,
+    user: info.user,
+    ...(f.address === undefined ? {} : { pid: f.address }),
+    roles: [...f.roles],
+    ...(hasCapability(info, 'MULTI_ROLE') ? {} : { role: f.roles[0] as string }),
+    suppressed_roles: [...f.suppressedRoles],
+    ...(info.principal === undefined ? {} : { principal: info.principal }),
+    checkpoint: info.checkpoint ?? false,
+    failover_timeout: info.failover_timeout ?? 0,
+    capabilities: (info.capabilities ?? []).map((c) => c.type),
+  };
+}
+
+function times(
+  registered: number | undefined,
+  reregistered: number | undefined,
+  unregistered: number | undefined,
+) {
+  return {
+    ...(registered === undefined ? {} : { registered_time: registered / 1000 }),
+    ...(reregistered === undefined ? {} : { reregistered_time: reregistered / 1000 }),
+    ...(unregistered === undefined ? {} : { unregistered_time: unregistered / 1000 }),
+  };
+}
+
+function taskState(t: TaskRecord): TaskSnapshot {
+  return {
+    id: t.taskId,
+    name: t.name,
+    framework_id: t.frameworkId,
+    executor_id: t.executorId ?? '',
+    slave_id: t.agentId,
+    state: t.state,
+    role: t.role,
+    resources: resourcesModel(t.resources),
+    statuses: t.statuses.map((s: TaskStatus) => ({ state: s.state, timestamp: s.timestamp ?? 0 })),
+    ...(t.labels === undefined ? {} : { labels: t.labels }),
+  };
+}
+
+function offerState(o: OfferRecord): OfferSnapshot {
+  return {
+    id: o.id,
+    framework_id: o.frameworkId,
+    slave_id: o.agentId,
+    allocation_info: { role: o.role },
+    resources: resourcesModel(o.resources),
+  };
+}
+
+function sumOffers(offers: readonly OfferRecord[]): Resources {
+  return offers.reduce((sum, o) => sum.add(o.resources), Resources.EMPTY);
+}
+
+/** Mesos `model(Resources)`: scalars by name (all roles summed), ranges and sets as text. */
+export function resourcesModel(r: Resources): ResourcesModel {
+  const out: Record<string, number | string> = {};
+  const ranges = new Map<string, Resources>();
+  for (const e of r.entries) {
+    if (e.value.kind === 'scalar') out[e.name] = fromMilli(r.scalarMilli(e.name));
+    else ranges.set(e.name, (ranges.get(e.name) ?? Resources.EMPTY).add(Resources.of([{ ...e, role: '*' }])));
+  }
+  for (const [name, bag] of ranges) {
+    const v = bag.entries[0]?.value;
+    if (v?.kind === 'ranges') out[name] = formatRanges(v.ranges);
+    else if (v?.kind === 'set') out[name] = `{${v.items.join(',')}}`;
+  }
+  return out;
+}
+
+function attributesModel(attributes: readonly Attribute[]): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const a of attributes) {
+    if (a.type === 'SCALAR') out[a.name] = a.scalar?.value ?? 0;
+    else if (a.type === 'TEXT') out[a.name] = a.text?.value ?? '';
+    else if (a.type === 'RANGES')
+      out[a.name] = formatRanges((a.ranges?.range ?? []).map((x) => [x.begin, x.end] as const));
+    else out[a.name] = `{${(a.set?.item ?? []).join(',')}}`;
+  }
+  return out;
+}

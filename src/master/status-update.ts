@@ -1,0 +1,105 @@
+/**
+ * What agents report about tasks and executors (src/master/master.cpp `statusUpdate`,
+ * `exitedExecutor`, `executorMessage`):
+ * - STATUS_UPDATE is forwarded to the framework as UPDATE (dropped while it is disconnected: the
+ *   agent retries), then applied to the task, which frees its resources on the first terminal or
+ *   unreachable state (mesos.md §10: forwarded before `updateTask` frees them);
+ * - EXITED_EXECUTOR frees the executor's resources and tells the framework FAILURE{agent_id,
+ *   executor_id, status};
+ * - EXECUTOR_TO_FRAMEWORK becomes a MESSAGE event.
+ * Updates from agents the master removed, or does not know, are ignored: such an agent has to
+ * reregister first.
+ */
+import type { AgentMessage } from '../core/messages/agent-protocol.js';
+import { base64ByteLength, UUID_BYTES } from '../core/messages/base64.js';
+import type { TaskStatus } from '../core/messages/task-status.js';
+import type { AgentRecord } from './agent-registry.js';
+import type { MasterContext } from './context.js';
+import { failureEvent } from './events.js';
+import { findExecutor, removeExecutor } from './executors.js';
+import { forwardStatus, updateTask } from './task-lifecycle.js';
+
+type StatusUpdateMessage = Extract<AgentMessage, { type: 'STATUS_UPDATE' }>;
+type ExitedExecutor = Extract<AgentMessage, { type: 'EXITED_EXECUTOR' }>;
+type ExecutorToFramework = Extract<AgentMessage, { type: 'EXECUTOR_TO_FRAMEWORK' }>;
+
+/** The registered agent a message is about, or undefined (traced) for removed and unknown ones. */
+function reportingAgent(ctx: MasterContext, agentId: string, what: string): AgentRecord | undefined {
+  const agent = ctx.agents.get(agentId);
+  if (agent === undefined) {
+    const why = ctx.agents.removed.has(agentId) ? 'removed agent' : 'unknown agent';
+    ctx.trace('agent-message-ignored', { agent: agentId, what, why });
+  }
+  return agent;
+}
+
+/** STATUS_UPDATE. */
+export function handleStatusUpdate(ctx: MasterContext, msg: StatusUpdateMessage): void {
+  const update = msg.update;
+  const agent = reportingAgent(ctx, update.agent_id.value, 'STATUS_UPDATE');
+  if (agent === undefined) return;
+  if (base64ByteLength(update.uuid) !== UUID_BYTES) {
+    ctx.trace('agent-message-ignored', { agent: agent.id, what: 'STATUS_UPDATE', why: 'uuid is not a UUID' });
+    return;
+  }
+  const status: TaskStatus = {
+    ...update.status,
+    uuid: update.status.uuid ?? update.uuid,
+    agent_id: update.status.agent_id ?? update.agent_id,
+  };
+  const frameworkId = update.framework_id.value;
+  const framework = ctx.frameworks.get(frameworkId);
+  if (framework === undefined || !forwardStatus(ctx, framework, status)) {
+    ctx.trace('update-not-forwarded', {
+      framework: frameworkId,
+      task: status.task_id.value,
+      state: status.state,
+      why: framework === undefined ? 'unknown framework' : 'framework disconnected',
+    });
+  }
+  const task = ctx.tasks.onAgent(agent.id, frameworkId, status.task_id.value);
+  if (task === undefined) {
+    ctx.trace('agent-message-ignored', {
+      agent: agent.id,
+      what: 'STATUS_UPDATE',
+      why: `unknown task ${status.task_id.value}`,
+    });
+    return;
+  }
+  updateTask(ctx, task, status, msg.latest_state);
+}
+
+/** EXITED_EXECUTOR. */
+export function handleExitedExecutor(ctx: MasterContext, msg: ExitedExecutor): void {
+  const agent = reportingAgent(ctx, msg.agent_id.value, 'EXITED_EXECUTOR');
+  if (agent === undefined) return;
+  const frameworkId = msg.framework_id.value;
+  if (findExecutor(agent, frameworkId, msg.executor_id.value) === undefined) {
+    ctx.trace('agent-message-ignored', { agent: agent.id, what: 'EXITED_EXECUTOR', why: 'unknown executor' });
+    return;
+  }
+  removeExecutor(ctx, agent, frameworkId, msg.executor_id.value);
+  const framework = ctx.frameworks.get(frameworkId);
+  if (framework !== undefined)
+    ctx.sendEvent(framework, failureEvent(agent.agentId, msg.executor_id, msg.status));
+  ctx.trace('executor-exited', {
+    agent: agent.id,
+    framework: frameworkId,
+    executor: msg.executor_id.value,
+    status: msg.status,
+  });
+}
+
+/** EXECUTOR_TO_FRAMEWORK. */
+export function handleExecutorMessage(ctx: MasterContext, msg: ExecutorToFramework): void {
+  const agent = reportingAgent(ctx, msg.agent_id.value, 'EXECUTOR_TO_FRAMEWORK');
+  if (agent === undefined) return;
+  const framework = ctx.frameworks.get(msg.framework_id.value);
+  const sent =
+    framework !== undefined &&
+    ctx.sendEvent(framework, {
+      type: 'MESSAGE',
+      message: { agent_id: msg.agent_id, executor_id: msg.executor_id, data: msg.data },
+    });
+  if (!sent) ctx.trace('message-dropped', { agent: agent.id, framework: msg.framework_id.value });
+}
