@@ -6,7 +6,8 @@
 export function jainIndex(values: readonly number[]): number {
   let max = 0;
   for (const v of values) {
-    if (!(v >= 0 && Number.isFinite(v))) throw new RangeError(`Jain's index needs finite values >= 0, got ${v}`);
+    if (!(v >= 0 && Number.isFinite(v)))
+      throw new RangeError(`Jain's index needs finite values >= 0, got ${v}`);
     if (v > max) max = v;
   }
   if (max === 0) return 1;
