@@ -5,6 +5,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerFairShare } from './fair-share.js';
 import { UsageError } from './usage-error.js';
+import { registerValidate } from './validate.js';
 
 /** Exit code for bad input (as Mesos's tools and most Unix commands use). */
 export const EXIT_USAGE = 2;
@@ -32,6 +33,7 @@ export function buildProgram(output: Output): Command {
     .configureOutput({ writeOut: output.out, writeErr: output.err })
     .exitOverride();
   registerFairShare(program, output);
+  registerValidate(program, output);
   return program;
 }
 
