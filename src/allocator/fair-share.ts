@@ -149,6 +149,7 @@ export function fairShare(input: FairShareInput): Result<FairShareResult, FairSh
 
   const sorter: Sorter = input.policy.create(input.random ?? noRandom);
   const states = new Map<string, UserState>();
+  const byIndex: UserState[] = [];
   for (const u of input.users) {
     const s: UserState = {
       name: u.name,
@@ -160,7 +161,9 @@ export function fairShare(input: FairShareInput): Result<FairShareResult, FairSh
       allocated: Resources.EMPTY,
     };
     states.set(u.name, s);
-    sorter.add(u.name, s.weight);
+    // The tag is the user's index: walking the sorter's tags avoids building name arrays.
+    sorter.add(u.name, s.weight, byIndex.length);
+    byIndex.push(s);
     if (s.maxTasks === 0) sorter.deactivate(u.name);
   }
   sorter.addTotal(totals);
@@ -174,13 +177,13 @@ export function fairShare(input: FairShareInput): Result<FairShareResult, FairSh
   const stopped: string[] = [];
   for (;;) {
     let chosen: UserState | undefined;
-    for (const name of sorter.sort()) {
-      const s = states.get(name) as UserState;
+    for (const index of sorter.sortTags()) {
+      const s = byIndex[index] as UserState;
       if (free.contains(s.demand)) {
         chosen = s;
         break;
       }
-      stopped.push(name);
+      stopped.push(s.name);
     }
     for (const name of stopped) sorter.deactivate(name);
     stopped.length = 0;
