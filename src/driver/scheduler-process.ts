@@ -1,0 +1,518 @@
+/**
+ * The scheduler driver's process (Mesos src/sched/sched.cpp `SchedulerProcess`, speaking the v1
+ * scheduler API as Mesos's v1 driver adapter does): the world runs it at the scheduler's address;
+ * it subscribes to the master, turns events into {@link Scheduler} callbacks and the driver's
+ * methods into calls.
+ *
+ * Subscription (mesos.md §1.3, §2.6, §2.9):
+ * - `start()` sends SUBSCRIBE with the FrameworkInfo (and its id when failing over), then retries
+ *   after random delays in [0, b], b = 2 s doubling to 1 min (and at most failover_timeout / 10)
+ *   until SUBSCRIBED arrives;
+ * - a `link` notice that the master's connection closed, or no event at all for
+ *   `missedHeartbeats` heartbeat intervals (5 × 15 s), means the master is lost: `disconnected`
+ *   runs and the driver resubscribes the same way, with its framework id. On a heartbeat timeout
+ *   the old connection is not closed first: with the default failover_timeout of 0 the master
+ *   would remove the framework before the new SUBSCRIBE reached it. (Over HTTP the new
+ *   subscription is a new connection and the master fails the old one over; here the address is
+ *   the connection, and the master treats a SUBSCRIBE from the subscribed address as a retry.)
+ * - the first SUBSCRIBED calls `registered`, every later one `reregistered` (the v1 adapter's
+ *   rule; Mesos's v0 master may say "registered" again after a master failover,
+ *   FaultToleranceTest.MasterFailover, which v1's SUBSCRIBED cannot express);
+ * - a duplicate SUBSCRIBED while subscribed is ignored, as is any other event while not
+ *   subscribed or not RUNNING, and any event from an address other than the master
+ *   (SplitBrainMasters).
+ *
+ * Sending: the process keeps the Env it was started with, which is valid for its whole
+ * incarnation, and every driver call is sent through it at once, whether the framework calls from
+ * inside a callback (the usual case) or from outside any handler (a harness action, a promise
+ * continuation): the simulated world sends at the current virtual time either way, and the live
+ * transport sends asynchronously anyway. Queueing calls until the next handler would only add a
+ * hop, and there might be no next handler. Only callbacks the driver makes up itself are deferred
+ * (see deferred.ts) so that callbacks never nest.
+ *
+ * Stop and abort close the subscription (connection.ts), as the v1 adapter does by dropping its
+ * connection: the master sees the framework disconnect, rescinds its offers and starts its
+ * failover timeout. That stands in for v0's DeactivateFrameworkMessage on abort, which v1 lacks;
+ * unlike v0, the framework is then on its failover timeout (with the default 0 its tasks are
+ * killed at once, which in v0 happens when the aborted scheduler's process exits), and a later
+ * `stop()` has no connection to send TEARDOWN on.
+ */
+
+import type { Filters } from '../core/messages/common.js';
+import type { FrameworkInfo } from '../core/messages/framework-info.js';
+import type { AgentID, ExecutorID, FrameworkID, OfferID, TaskID } from '../core/messages/ids.js';
+import type { OfferOperation } from '../core/messages/offer.js';
+import type { Call, ReconcileTask, ResourceRequest } from '../core/messages/scheduler-call.js';
+import type { Event } from '../core/messages/scheduler-event.js';
+import type { TaskStatus } from '../core/messages/task-status.js';
+import type { Address, Env, Process, TimerId } from '../core/process.js';
+import { schedulerCall, type Wire } from '../core/wire.js';
+import { Backoff } from './backoff.js';
+import { connectionClosed } from './connection.js';
+import { DeferredWork } from './deferred.js';
+import { frameworkRoles, isPartitionAware } from './framework-roles.js';
+import type { Scheduler, SchedulerDriver } from './scheduler.js';
+import {
+  acceptCall,
+  acknowledgeCall,
+  declineCall,
+  killCall,
+  messageCall,
+  reconcileCall,
+  requestCall,
+  reviveCall,
+  subscribeCall,
+  suppressCall,
+  teardownCall,
+  updateFrameworkCall,
+} from './scheduler-calls.js';
+import {
+  DEFAULT_HEARTBEAT_INTERVAL_SECONDS,
+  type ResolvedSchedulerDriverOptions,
+} from './scheduler-options.js';
+import type { DriverLifecycle } from './status.js';
+
+/** Timer tags (for traces; timers are told apart by id). */
+const SUBSCRIBE_TAG = 'subscribe';
+const WATCHDOG_TAG = 'heartbeat-watchdog';
+
+/** What a {@link SchedulerProcess} is built from (the driver builds it). */
+export interface SchedulerProcessParts {
+  /** The driver handed to callbacks (and aborted on ERROR). */
+  readonly driver: SchedulerDriver;
+  readonly scheduler: Scheduler;
+  /** The driver's status machine; callbacks run only while it is RUNNING. */
+  readonly lifecycle: DriverLifecycle;
+  readonly frameworkInfo: FrameworkInfo;
+  readonly options: ResolvedSchedulerDriverOptions;
+}
+
+/** The scheduler driver's process; see the module comment. */
+export class SchedulerProcess implements Process<Wire> {
+  readonly #driver: SchedulerDriver;
+  readonly #scheduler: Scheduler;
+  readonly #lifecycle: DriverLifecycle;
+  readonly #options: ResolvedSchedulerDriverOptions;
+  readonly #deferred = new DeferredWork();
+  #info: FrameworkInfo;
+  #suppressed: Set<string>;
+  #env: Env<Wire> | undefined;
+  #started = false;
+  /** Subscribed: SUBSCRIBED arrived and the master has not been lost since. */
+  #connected = false;
+  /** A SUBSCRIBE went out since the connection was last closed, so there is one to close. */
+  #connectionOpen = false;
+  /** `registered` was called once. */
+  #registered = false;
+  #subscribeTimer: TimerId | undefined;
+  #watchdogTimer: TimerId | undefined;
+  #watchdogMs = 0;
+  #backoff: Backoff;
+  #attempts = 0;
+
+  constructor(parts: SchedulerProcessParts) {
+    this.#driver = parts.driver;
+    this.#scheduler = parts.scheduler;
+    this.#lifecycle = parts.lifecycle;
+    this.#options = parts.options;
+    this.#info = parts.frameworkInfo;
+    this.#suppressed = new Set(parts.options.suppressedRoles);
+    this.#backoff = this.#newBackoff();
+  }
+
+  /** The master's address. */
+  get master(): Address {
+    return this.#options.master;
+  }
+
+  /** Whether the driver is subscribed. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** The framework id, once assigned (or the one the framework was started with). */
+  get frameworkId(): FrameworkID | undefined {
+    return this.#info.id;
+  }
+
+  /** The roles whose offers are suppressed, as sent at the next subscription. */
+  get suppressedRoles(): readonly string[] {
+    return [...this.#suppressed];
+  }
+
+  onStart(env: Env<Wire>): void {
+    if (this.#started) {
+      throw new Error(
+        'a SchedulerProcess runs once: a restarted scheduler has lost its memory, so the factory must build a new driver',
+      );
+    }
+    this.#started = true;
+    this.#env = env;
+    this.#deferred.arm(env);
+    if (this.#lifecycle.running) this.#startSubscribing();
+  }
+
+  onMessage(_env: Env<Wire>, from: Address, msg: Wire): void {
+    if (msg.channel === 'scheduler-event' && from === this.#options.master) {
+      this.#receive(msg.event);
+    } else if (msg.channel === 'link' && msg.exited === this.#options.master) {
+      this.#masterExited();
+    } else if (msg.channel !== 'link') {
+      this.#trace('message-ignored', { from, channel: msg.channel });
+    }
+  }
+
+  onTimer(env: Env<Wire>, _tag: string, id: TimerId): void {
+    if (this.#deferred.owns(id)) {
+      this.#deferred.flush(env);
+    } else if (id === this.#subscribeTimer) {
+      this.#subscribeTimer = undefined;
+      this.#attemptSubscribe();
+    } else if (id === this.#watchdogTimer) {
+      this.#watchdogTimer = undefined;
+      this.#lostMaster('heartbeats missed');
+    }
+  }
+
+  /**
+   * The runtime stops the process (the scheduler program exits): a RUNNING driver counts as
+   * aborted, so `join()` settles; the runtime itself tells the master the connection closed.
+   */
+  onStop(_env: Env<Wire>): void {
+    if (this.#lifecycle.abort()) this.#trace('abort', { why: 'process stopped' });
+    this.#halt();
+    this.#connectionOpen = false;
+    this.#env = undefined;
+  }
+
+  // ---- called by the driver, only while it is RUNNING (except stop, which also runs when ABORTED)
+
+  /** `start()`: subscribe now, or as soon as the world starts the process. */
+  begin(): void {
+    if (this.#env !== undefined) this.#startSubscribing();
+  }
+
+  /** `stop(failover)`: TEARDOWN unless failing over (and only if subscribed), then close. */
+  stop(failover: boolean): void {
+    const id = this.#info.id;
+    if (!failover && this.#connected && id !== undefined) this.#send(teardownCall(id));
+    this.#trace('stop', { failover, teardown: !failover && this.#connected });
+    this.#halt();
+    this.#close();
+  }
+
+  /** `abort()`: close the subscription; no more callbacks. */
+  abort(): void {
+    this.#trace('abort', { why: 'abort' });
+    this.#halt();
+    this.#close();
+  }
+
+  /** ACCEPT; while disconnected each launched task comes back TASK_LOST (TASK_DROPPED). */
+  accept(
+    offerIds: readonly OfferID[],
+    operations: readonly OfferOperation[],
+    filters: Filters | undefined,
+  ): void {
+    const id = this.#subscribedId('ACCEPT');
+    if (id !== undefined) {
+      this.#send(acceptCall(id, offerIds, operations, filters));
+      return;
+    }
+    // Mesos `SchedulerProcess::acceptOffers` when disconnected: LAUNCH tasks only.
+    for (const op of operations) {
+      if (op.type !== 'LAUNCH') continue;
+      for (const task of op.launch.task_infos ?? []) this.#loseLaunch(task.task_id);
+    }
+  }
+
+  /** DECLINE. */
+  decline(offerIds: readonly OfferID[], filters: Filters | undefined): void {
+    const id = this.#subscribedId('DECLINE');
+    if (id !== undefined) this.#send(declineCall(id, offerIds, filters));
+  }
+
+  /** REVIVE; the suppressed roles are updated even while disconnected. */
+  revive(roles: readonly string[] | undefined): void {
+    if (roles === undefined) this.#suppressed.clear();
+    else for (const role of roles) this.#suppressed.delete(role);
+    const id = this.#subscribedId('REVIVE');
+    if (id !== undefined) this.#send(reviveCall(id, roles));
+  }
+
+  /** SUPPRESS; the suppressed roles are updated even while disconnected. */
+  suppress(roles: readonly string[] | undefined): void {
+    const known = frameworkRoles(this.#info);
+    // Only the framework's own roles are kept for resubscription: the master refuses a SUBSCRIBE
+    // that suppresses any other (the SUPPRESS call itself goes out as asked; the master decides).
+    for (const role of roles ?? known) if (known.includes(role)) this.#suppressed.add(role);
+    const id = this.#subscribedId('SUPPRESS');
+    if (id !== undefined) this.#send(suppressCall(id, roles));
+  }
+
+  /** KILL (dropped while disconnected). */
+  kill(taskId: TaskID): void {
+    const id = this.#subscribedId('KILL');
+    if (id !== undefined) this.#send(killCall(id, taskId));
+  }
+
+  /** ACKNOWLEDGE, for updates that carry a uuid and an agent id. */
+  acknowledge(status: TaskStatus): void {
+    if (status.uuid === undefined || status.agent_id === undefined) return;
+    const id = this.#subscribedId('ACKNOWLEDGE');
+    if (id !== undefined) this.#send(acknowledgeCall(id, status.agent_id, status.task_id, status.uuid));
+  }
+
+  /** MESSAGE. */
+  message(executorId: ExecutorID, agentId: AgentID, data: string): void {
+    const id = this.#subscribedId('MESSAGE');
+    if (id !== undefined) this.#send(messageCall(id, executorId, agentId, data));
+  }
+
+  /** RECONCILE. */
+  reconcile(tasks: readonly ReconcileTask[]): void {
+    const id = this.#subscribedId('RECONCILE');
+    if (id !== undefined) this.#send(reconcileCall(id, tasks));
+  }
+
+  /** REQUEST. */
+  request(requests: readonly ResourceRequest[]): void {
+    const id = this.#subscribedId('REQUEST');
+    if (id !== undefined) this.#send(requestCall(id, requests));
+  }
+
+  /** UPDATE_FRAMEWORK now, or the new info and roles at the next subscription. */
+  updateFramework(info: FrameworkInfo, suppressedRoles: readonly string[] | undefined): void {
+    const current = this.#info.id;
+    this.#info = current === undefined ? info : { ...info, id: current };
+    if (suppressedRoles !== undefined) this.#suppressed = new Set(suppressedRoles);
+    const id = this.#subscribedId('UPDATE_FRAMEWORK');
+    if (id !== undefined) this.#send(updateFrameworkCall(id, this.#info, [...this.#suppressed]));
+  }
+
+  // ---- events
+
+  #receive(event: Event): void {
+    if (!this.#lifecycle.running) {
+      if (event.type !== 'HEARTBEAT')
+        this.#trace('event-ignored', { type: event.type, why: 'driver not running' });
+      return;
+    }
+    if (event.type === 'ERROR') {
+      this.#error(event.error.message);
+      return;
+    }
+    if (event.type === 'SUBSCRIBED') {
+      this.#subscribed(event.subscribed.framework_id, event);
+      return;
+    }
+    if (!this.#connected) {
+      if (event.type !== 'HEARTBEAT')
+        this.#trace('event-ignored', { type: event.type, why: 'not subscribed' });
+      return;
+    }
+    this.#armWatchdog();
+    this.#dispatch(event);
+  }
+
+  #dispatch(event: Exclude<Event, { type: 'ERROR' | 'SUBSCRIBED' }>): void {
+    const driver = this.#driver;
+    const scheduler = this.#scheduler;
+    switch (event.type) {
+      case 'OFFERS':
+        scheduler.resourceOffers(driver, event.offers.offers ?? []);
+        return;
+      case 'RESCIND':
+        scheduler.offerRescinded(driver, event.rescind.offer_id);
+        return;
+      case 'UPDATE':
+        this.#statusUpdate(event.update.status);
+        return;
+      case 'MESSAGE': {
+        const m = event.message;
+        scheduler.frameworkMessage(driver, m.executor_id, m.agent_id, m.data);
+        return;
+      }
+      case 'FAILURE': {
+        const f = event.failure;
+        if (f.agent_id !== undefined && f.executor_id !== undefined) {
+          scheduler.executorLost(driver, f.executor_id, f.agent_id, f.status);
+        } else if (f.agent_id !== undefined) {
+          scheduler.slaveLost(driver, f.agent_id);
+        } else {
+          this.#trace('event-ignored', { type: event.type, why: 'names no agent' });
+        }
+        return;
+      }
+      case 'HEARTBEAT':
+        return;
+      default:
+        // INVERSE_OFFERS, RESCIND_INVERSE_OFFER, UPDATE_OPERATION_STATUS: no v0 callback.
+        this.#trace('event-ignored', { type: event.type, why: 'no v0 callback' });
+    }
+  }
+
+  #subscribed(frameworkId: FrameworkID, event: Extract<Event, { type: 'SUBSCRIBED' }>): void {
+    if (this.#connected) {
+      // Mesos: "Ignoring framework registered message because the driver is already connected".
+      this.#armWatchdog();
+      this.#trace('event-ignored', { type: 'SUBSCRIBED', why: 'already subscribed' });
+      return;
+    }
+    this.#connected = true;
+    this.#connectionOpen = true;
+    this.#cancelSubscribeTimer();
+    this.#info = { ...this.#info, id: frameworkId };
+    // A master that announces no (or a nonsensical) interval gets Mesos's default.
+    const announced = event.subscribed.heartbeat_interval_seconds ?? 0;
+    const intervalSeconds =
+      Number.isFinite(announced) && announced > 0 ? announced : DEFAULT_HEARTBEAT_INTERVAL_SECONDS;
+    this.#watchdogMs = intervalSeconds * 1000 * this.#options.missedHeartbeats;
+    this.#armWatchdog();
+    const masterInfo = event.subscribed.master_info;
+    if (!this.#registered) {
+      this.#registered = true;
+      this.#trace('registered', { framework: frameworkId.value, attempts: this.#attempts });
+      this.#scheduler.registered(this.#driver, frameworkId, masterInfo);
+    } else {
+      this.#trace('reregistered', { framework: frameworkId.value, attempts: this.#attempts });
+      this.#scheduler.reregistered(this.#driver, masterInfo);
+    }
+  }
+
+  /** Mesos `SchedulerProcess::statusUpdate`: the callback, then the implicit acknowledgement. */
+  #statusUpdate(status: TaskStatus): void {
+    this.#scheduler.statusUpdate(this.#driver, status);
+    // Not if the callback stopped or aborted the driver (Mesos checks `running` again here).
+    if (!this.#options.implicitAcknowledgements || !this.#lifecycle.running) return;
+    this.acknowledge(status);
+  }
+
+  /** ERROR: Mesos aborts the driver first, then calls `error` (mesos.md §1.1). */
+  #error(message: string): void {
+    this.#trace('error', { message });
+    this.#driver.abort();
+    this.#scheduler.error(this.#driver, message);
+  }
+
+  #masterExited(): void {
+    this.#connectionOpen = false;
+    if (this.#connected) this.#lostMaster('connection closed');
+  }
+
+  /** The master is gone: `disconnected`, then resubscribe. */
+  #lostMaster(why: string): void {
+    if (!this.#lifecycle.running || !this.#connected) return;
+    this.#connected = false;
+    this.#cancelWatchdog();
+    this.#trace('disconnected', { why });
+    this.#scheduler.disconnected(this.#driver);
+    // The callback may have stopped or aborted the driver.
+    if (this.#lifecycle.running) this.#startSubscribing();
+  }
+
+  // ---- subscription
+
+  #startSubscribing(): void {
+    this.#cancelSubscribeTimer();
+    this.#backoff = this.#newBackoff();
+    this.#attempts = 0;
+    this.#attemptSubscribe();
+  }
+
+  /** Mesos `doReliableRegistration`: send SUBSCRIBE, and try again after a backoff. */
+  #attemptSubscribe(): void {
+    const env = this.#env;
+    if (env === undefined || !this.#lifecycle.running || this.#connected) return;
+    this.#attempts++;
+    this.#trace('subscribe', { framework: this.#info.id?.value ?? null, attempt: this.#attempts });
+    this.#send(subscribeCall(this.#info, [...this.#suppressed]));
+    this.#connectionOpen = true;
+    this.#subscribeTimer = env.setTimer(
+      this.#backoff.next(() => env.random()),
+      SUBSCRIBE_TAG,
+    );
+  }
+
+  /** The backoff bounds, also capped at failover_timeout / 10 when that is set (Mesos does). */
+  #newBackoff(): Backoff {
+    const failoverMs = (this.#info.failover_timeout ?? 0) * 1000;
+    const maxMs =
+      failoverMs > 0
+        ? Math.min(this.#options.registrationBackoffMaxMs, failoverMs / 10)
+        : this.#options.registrationBackoffMaxMs;
+    return new Backoff({ factorMs: this.#options.registrationBackoffFactorMs, maxMs });
+  }
+
+  #armWatchdog(): void {
+    const env = this.#env;
+    if (env === undefined || !this.#connected) return;
+    this.#cancelWatchdog();
+    this.#watchdogTimer = env.setTimer(this.#watchdogMs, WATCHDOG_TAG);
+  }
+
+  #cancelWatchdog(): void {
+    if (this.#watchdogTimer !== undefined) this.#env?.cancelTimer(this.#watchdogTimer);
+    this.#watchdogTimer = undefined;
+  }
+
+  #cancelSubscribeTimer(): void {
+    if (this.#subscribeTimer !== undefined) this.#env?.cancelTimer(this.#subscribeTimer);
+    this.#subscribeTimer = undefined;
+  }
+
+  /** Stops all activity: timers, deferred work, the subscription state. */
+  #halt(): void {
+    this.#cancelSubscribeTimer();
+    this.#cancelWatchdog();
+    this.#deferred.clear(this.#env);
+    this.#connected = false;
+  }
+
+  /** Closes the subscription, if one was opened (connection.ts). */
+  #close(): void {
+    const env = this.#env;
+    if (env === undefined || !this.#connectionOpen) return;
+    this.#connectionOpen = false;
+    env.send(this.#options.master, connectionClosed(env.self));
+  }
+
+  // ---- helpers
+
+  /** The framework id if subscribed; otherwise traces the dropped call. */
+  #subscribedId(type: Call['type']): FrameworkID | undefined {
+    const id = this.#info.id;
+    if (this.#connected && id !== undefined) return id;
+    this.#trace('call-dropped', { type, why: 'not subscribed' });
+    return undefined;
+  }
+
+  /**
+   * A launch while disconnected: the driver answers TASK_LOST itself (TASK_DROPPED for
+   * PARTITION_AWARE frameworks), from SOURCE_MASTER with REASON_MASTER_DISCONNECTED and no uuid,
+   * after the call returns (Mesos `acceptOffers`, FaultToleranceTest.DisconnectedSchedulerLaunchLost).
+   */
+  #loseLaunch(taskId: TaskID): void {
+    const state = isPartitionAware(this.#info) ? 'TASK_DROPPED' : 'TASK_LOST';
+    this.#deferred.add(this.#env, () => {
+      if (!this.#lifecycle.running) return;
+      const status: TaskStatus = {
+        task_id: taskId,
+        state,
+        source: 'SOURCE_MASTER',
+        reason: 'REASON_MASTER_DISCONNECTED',
+        message: 'Master disconnected',
+        ...(this.#env === undefined ? {} : { timestamp: this.#env.now() / 1000 }),
+      };
+      this.#scheduler.statusUpdate(this.#driver, status);
+    });
+  }
+
+  #send(call: Call): void {
+    this.#env?.send(this.#options.master, schedulerCall(call));
+  }
+
+  #trace(kind: string, fields: Readonly<Record<string, unknown>>): void {
+    this.#env?.trace({ kind: `scheduler.${kind}`, ...fields });
+  }
+}
