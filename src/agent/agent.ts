@@ -1,0 +1,156 @@
+/**
+ * The Mesos agent as a sans-IO process (ARCHITECTURE.md §1; Mesos src/slave/slave.cpp). It
+ * registers with the master and keeps registered (registration.ts), runs the tasks the master
+ * sends — command tasks on a built-in command executor (command-executor.ts), others on custom
+ * executors it launches and talks to over the v1 executor API (executor-link.ts) — and delivers
+ * every task status update reliably, in order, through its status-update manager
+ * (status-update-manager.ts, status-updates.ts). This class only dispatches.
+ *
+ * It touches the world only through its env and two injected capabilities:
+ * - a {@link CommandRunner} runs command tasks' commands ({@link SimCommandRunner} by default:
+ *   in the simulated world `sleep 5` runs 5 s of virtual time; live mode will plug in a
+ *   child-process runner with the same interface);
+ * - an {@link ExecutorLauncher} starts and destroys custom executors (none by default; the
+ *   simulated world's harness supplies one that spawns executor processes).
+ * Both report back only through timers they set on the agent's env (timer-report.ts), so every
+ * input reaches the agent in the world's event order.
+ *
+ * The built-in command executor is modelled inside the agent: there is no `mesos-executor`
+ * process, no registration round trip and no executor overhead (see command-executor.ts).
+ *
+ * Not enforced or not modelled — the agent only accounts:
+ * - no isolation: no cgroups, no CPU shares or memory limits, no disk quotas, no network or PID
+ *   namespaces, no container images; a task may use more than it was given (`limits` are
+ *   ignored), and nothing kills it for exceeding its resources;
+ * - no fetcher (`CommandInfo.uris` are not downloaded), no secrets, no health or other checks,
+ *   no `max_completion_time`, no sandbox garbage collection, no oversubscription;
+ * - no authentication with the master, no operator endpoints;
+ * - task groups (RUN_TASK_GROUP) are refused with TASK_FAILED for now.
+ *
+ * Crash semantics: nothing is checkpointed. A crash in the simulated world loses the agent's
+ * memory (its AgentID, tasks, executors and unacknowledged updates); after `restart` it
+ * registers again as a new agent with a new AgentID, as Mesos does with `--recover=cleanup` or
+ * after a reboot (mesos.md §7.2). Executors of the old incarnation are not reconnected; their
+ * calls are refused. Checkpointed recovery (`--recover=reconnect`) is a later issue. An orderly
+ * stop shuts executors down and tells the master (UNREGISTER_AGENT), as Mesos's `shutdown`.
+ */
+import type { Address, Env, Process, TimerId } from '../core/process.js';
+import type { Wire } from '../core/wire.js';
+import { commandExited } from './command-executor.js';
+import type { CommandRunner } from './command-runner.js';
+import { AgentContext } from './context.js';
+import { type ExecutorLauncher, NoExecutorLauncher } from './executor-launcher.js';
+import { executorLinkExited, handleExecutorCall, launcherExited } from './executor-link.js';
+import { handleMasterMessage } from './master-messages.js';
+import { type AgentOptions, type ResolvedAgentOptions, resolveAgentOptions } from './options.js';
+import { detectMaster, stopRegistration } from './registration.js';
+import { SimCommandRunner } from './sim-command-runner.js';
+import { type AgentState, agentState } from './state.js';
+import { StatusUpdateManager } from './status-update-manager.js';
+import { forwardUpdate } from './status-updates.js';
+
+/** The agent process. */
+export class Agent implements Process<Wire> {
+  readonly options: ResolvedAgentOptions;
+  readonly #runner: CommandRunner;
+  readonly #launcher: ExecutorLauncher;
+  #ctx: AgentContext | undefined;
+
+  constructor(options: AgentOptions) {
+    this.options = resolveAgentOptions(options);
+    this.#runner = options.commandRunner ?? new SimCommandRunner();
+    this.#launcher = options.executorLauncher ?? new NoExecutorLauncher();
+  }
+
+  onStart(env: Env<Wire>): void {
+    const o = this.options;
+    const ctx = new AgentContext(env, o, this.#runner, this.#launcher, (c) => {
+      return new StatusUpdateManager(
+        {
+          forward: (update) => forwardUpdate(c, update),
+          setTimer: (delayMs, tag, action) => c.timers.set(delayMs, tag, action),
+          cancelTimer: (id) => c.timers.cancel(id),
+          trace: (kind, fields) => c.trace(kind, fields),
+        },
+        {
+          retryMinMs: o.statusUpdateRetryMinMs,
+          retryMaxMs: o.statusUpdateRetryMaxMs,
+          maxStreams: o.limits.maxStatusUpdateStreams,
+          maxUpdatesPerStream: o.limits.maxUpdatesPerStream,
+        },
+      );
+    });
+    this.#ctx = ctx;
+    ctx.trace('started', { hostname: ctx.agentInfo().hostname, master: o.masterAddress });
+    detectMaster(ctx, 'start');
+  }
+
+  onMessage(_env: Env<Wire>, from: Address, msg: Wire): void {
+    const ctx = this.#context();
+    switch (msg.channel) {
+      case 'agent':
+        handleMasterMessage(ctx, from, msg.message);
+        return;
+      case 'executor-call':
+        handleExecutorCall(ctx, from, msg.call);
+        return;
+      case 'link':
+        this.#exited(ctx, msg.exited);
+        return;
+      default:
+        ctx.trace('message-ignored', { from, channel: msg.channel });
+    }
+  }
+
+  onTimer(env: Env<Wire>, tag: string, id: TimerId): void {
+    const ctx = this.#context();
+    if (ctx.timers.fire(id)) return;
+    const command = this.#runner.onTimer(env, id, tag);
+    if (command.kind === 'report') commandExited(ctx, command.value);
+    if (command.kind !== 'not-mine') return;
+    const executor = this.#launcher.onTimer(env, id, tag);
+    if (executor.kind === 'report') launcherExited(ctx, executor.value);
+  }
+
+  /** Mesos `Slave::shutdown` without a master asking: executors are told, then the master. */
+  onStop(_env: Env<Wire>): void {
+    const ctx = this.#context();
+    const agentId = ctx.link.agentId;
+    ctx.trace('stopping', { agent: agentId?.value });
+    stopRegistration(ctx);
+    for (const fw of ctx.book.frameworks.values()) {
+      for (const e of fw.executors.values()) {
+        if (e.command !== undefined)
+          ctx.runner.kill(ctx.env, e.command.handle, ctx.options.executorShutdownGracePeriodMs);
+        ctx.sendExecutor(e, { type: 'SHUTDOWN' });
+        if (e.launch !== undefined) ctx.launcher.kill(ctx.env, e.launch);
+      }
+    }
+    if (agentId !== undefined) ctx.sendMaster({ type: 'UNREGISTER_AGENT', agent_id: agentId });
+  }
+
+  /** The AgentID the master gave, once registered. */
+  get agentId(): string | undefined {
+    return this.#context().link.agentId?.value;
+  }
+
+  /** A snapshot of what the agent holds. */
+  state(): AgentState {
+    return agentState(this.#context());
+  }
+
+  /** A peer's connection closed: an executor's (it is gone) or the master's (nothing to do). */
+  #exited(ctx: AgentContext, address: Address): void {
+    if (executorLinkExited(ctx, address)) return;
+    if (address === ctx.options.masterAddress) {
+      // Mesos `Slave::exited`: "Master disconnected! Waiting for a new master to be elected";
+      // the ping timeout will make it reregister.
+      ctx.trace('master-disconnected', { master: address });
+    }
+  }
+
+  #context(): AgentContext {
+    if (this.#ctx === undefined) throw new Error('assertion failed: the agent has not started');
+    return this.#ctx;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Everything one agent incarnation holds, shared by the handlers: its env, options, the injected
+ * command runner and executor launcher, its book of frameworks/executors/tasks, its link to the
+ * master and its status-update manager. The handlers are plain functions over this context, each
+ * in the file of the concept it implements; `agent.ts` only dispatches to them.
+ */
+import type { AgentMessage } from '../core/messages/agent-protocol.js';
+import type { AgentCapability, AgentInfo } from '../core/messages/cluster-info.js';
+import type { ExecutorEvent } from '../core/messages/executor.js';
+import type { AgentID } from '../core/messages/ids.js';
+import { resourcesToJson } from '../core/messages/resources-json.js';
+import type { Env, TimerId } from '../core/process.js';
+import { agentMessage, executorEvent, type Wire } from '../core/wire.js';
+import { AgentBook, type ExecutorRecord } from './book.js';
+import type { CommandRunner } from './command-runner.js';
+import type { ExecutorLauncher } from './executor-launcher.js';
+import type { ResolvedAgentOptions } from './options.js';
+import type { StatusUpdateManager } from './status-update-manager.js';
+import { TimerTable } from './timers.js';
+
+/**
+ * The agent's side of its connection to the master (Mesos `Slave::state` without RECOVERING:
+ * Agora does not recover from checkpoints yet).
+ */
+export interface MasterLink {
+  /** `disconnected` until (re)registered; `terminating` after SHUTDOWN_AGENT. */
+  phase: 'disconnected' | 'registered' | 'terminating';
+  /** Given by the master at the first registration; kept across reregistrations. */
+  agentId: AgentID | undefined;
+  /** Silence after which the master is re-detected (the master may announce it). */
+  pingTimeoutMs: number;
+  registrationTimer: TimerId | undefined;
+  pingTimer: TimerId | undefined;
+}
+
+/** The capabilities the agent announces: the ones whose semantics Agora's agent follows. */
+export const AGENT_CAPABILITIES: readonly AgentCapability[] = ['MULTI_ROLE', 'HIERARCHICAL_ROLE'];
+
+/** The version string sent at registration. */
+export const AGENT_VERSION = 'agora-0.1.0';
+
+/** One agent incarnation's state and helpers. */
+export class AgentContext {
+  readonly env: Env<Wire>;
+  readonly options: ResolvedAgentOptions;
+  readonly runner: CommandRunner;
+  readonly launcher: ExecutorLauncher;
+  readonly timers: TimerTable;
+  readonly book = new AgentBook();
+  readonly link: MasterLink;
+  /** Set right after construction (it needs the context for its port). */
+  updates: StatusUpdateManager;
+
+  constructor(
+    env: Env<Wire>,
+    options: ResolvedAgentOptions,
+    runner: CommandRunner,
+    launcher: ExecutorLauncher,
+    updates: (ctx: AgentContext) => StatusUpdateManager,
+  ) {
+    this.env = env;
+    this.options = options;
+    this.runner = runner;
+    this.launcher = launcher;
+    this.timers = new TimerTable(env);
+    this.link = {
+      phase: 'disconnected',
+      agentId: undefined,
+      pingTimeoutMs: options.masterPingTimeoutMs,
+      registrationTimer: undefined,
+      pingTimer: undefined,
+    };
+    this.updates = updates(this);
+  }
+
+  now(): number {
+    return this.env.now();
+  }
+
+  /** Records an `agent.<kind>` trace line. */
+  trace(kind: string, fields: Readonly<Record<string, unknown>> = {}): void {
+    this.env.trace({ kind: `agent.${kind}`, ...fields });
+  }
+
+  /** Sends a master–agent protocol message to the master. */
+  sendMaster(message: AgentMessage): void {
+    this.env.send(this.options.masterAddress, agentMessage(message));
+  }
+
+  /** Sends an event to a subscribed executor; false (nothing sent) if it has not subscribed. */
+  sendExecutor(executor: ExecutorRecord, event: ExecutorEvent): boolean {
+    if (executor.address === undefined) return false;
+    this.env.send(executor.address, executorEvent(event));
+    return true;
+  }
+
+  /** This agent's description (`AgentInfo`), with its id once it has one. */
+  agentInfo(): AgentInfo {
+    const o = this.options;
+    return {
+      hostname: o.hostname ?? this.env.self,
+      port: o.port,
+      resources: resourcesToJson(o.resources),
+      ...(o.attributes.length === 0 ? {} : { attributes: o.attributes }),
+      ...(this.link.agentId === undefined ? {} : { id: this.link.agentId }),
+    };
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * The simulated world's {@link CommandRunner}: it does not run anything, it reads the command
+ * text as sim-command.ts defines (`sleep 5`, `sleep 2; exit 3`, `sleep infinity`…) and reports
+ * the exit through a timer on the agent's env at the time the command would end, so a task runs
+ * for its scenario duration and can be made to fail.
+ *
+ * Kill: a shell and its `sleep` die of SIGTERM, so by default a killed command ends at once
+ * with SIGTERM. `sigtermExitDelayMs` models a command that takes that long to die after
+ * SIGTERM; if that is not before the grace period ends, it is SIGKILLed at the end of the grace
+ * period, as Mesos's command executor escalates.
+ */
+import type { Env, TimerId } from '../core/process.js';
+import type { Wire } from '../core/wire.js';
+import type {
+  CommandExit,
+  CommandHandle,
+  CommandLaunch,
+  CommandRunner,
+  CommandStart,
+  CommandTermination,
+} from './command-runner.js';
+import { parseSimCommand } from './sim-command.js';
+import { NOT_MINE, type TimerReport } from './timer-report.js';
+
+/** Options of the {@link SimCommandRunner}. */
+export interface SimCommandRunnerOptions {
+  /** How long a command takes to die after SIGTERM (default 0: at once). */
+  readonly sigtermExitDelayMs?: number;
+}
+
+/** The timer tag of a simulated command's end. */
+export const SIM_COMMAND_TIMER_TAG = 'sim-command-exit';
+
+interface Run {
+  readonly handle: CommandHandle;
+  /** The one pending timer that will end the command, if any (none for `sleep infinity`). */
+  timer: TimerId | undefined;
+  termination: CommandTermination | undefined;
+  killing: boolean;
+}
+
+/** Runs command tasks in the simulated world (see the module comment). */
+export class SimCommandRunner implements CommandRunner {
+  readonly #sigtermExitDelayMs: number;
+  readonly #runs = new Map<number, Run>();
+  readonly #byTimer = new Map<TimerId, Run>();
+  #nextId = 1;
+
+  constructor(options: SimCommandRunnerOptions = {}) {
+    this.#sigtermExitDelayMs = options.sigtermExitDelayMs ?? 0;
+    if (!(this.#sigtermExitDelayMs >= 0)) throw new RangeError('sigtermExitDelayMs must be >= 0');
+  }
+
+  start(env: Env<Wire>, launch: CommandLaunch): CommandStart {
+    const text = commandText(launch);
+    const script = text === undefined ? undefined : parseSimCommand(text);
+    if (script === undefined) {
+      return { ok: false, message: `unsupported command in the simulated world: ${text ?? '(none)'}` };
+    }
+    const run: Run = {
+      handle: { id: this.#nextId++ },
+      timer: undefined,
+      termination: undefined,
+      killing: false,
+    };
+    this.#runs.set(run.handle.id, run);
+    if (Number.isFinite(script.durationMs)) {
+      this.#end(env, run, script.durationMs, { kind: 'exited', code: script.code });
+    }
+    return { ok: true, handle: run.handle };
+  }
+
+  kill(env: Env<Wire>, handle: CommandHandle, gracePeriodMs: number): void {
+    const run = this.#runs.get(handle.id);
+    if (run === undefined || run.killing) return;
+    run.killing = true;
+    if (run.timer !== undefined) {
+      env.cancelTimer(run.timer);
+      this.#byTimer.delete(run.timer);
+    }
+    const grace = Math.max(0, gracePeriodMs);
+    if (this.#sigtermExitDelayMs < grace) {
+      this.#end(env, run, this.#sigtermExitDelayMs, { kind: 'signaled', signal: 'SIGTERM' });
+    } else {
+      this.#end(env, run, grace, { kind: 'signaled', signal: 'SIGKILL' });
+    }
+  }
+
+  onTimer(_env: Env<Wire>, id: TimerId, _tag: string): TimerReport<CommandExit> {
+    const run = this.#byTimer.get(id);
+    if (run === undefined) return NOT_MINE;
+    this.#byTimer.delete(id);
+    this.#runs.delete(run.handle.id);
+    return {
+      kind: 'report',
+      value: { handle: run.handle, termination: run.termination as CommandTermination },
+    };
+  }
+
+  /** Commands started and not yet reported ended. */
+  get running(): number {
+    return this.#runs.size;
+  }
+
+  #end(env: Env<Wire>, run: Run, delayMs: number, termination: CommandTermination): void {
+    run.termination = termination;
+    run.timer = env.setTimer(delayMs, SIM_COMMAND_TIMER_TAG);
+    this.#byTimer.set(run.timer, run);
+  }
+}
+
+/**
+ * The text sh would run: `value` for a shell command (the default); for `shell: false`, the
+ * argv (`arguments`, whose first item is argv[0]) or else `value` alone.
+ */
+function commandText(launch: CommandLaunch): string | undefined {
+  const c = launch.command;
+  if (c.shell !== false) return c.value;
+  if (c.arguments !== undefined && c.arguments.length > 0) return c.arguments.join(' ');
+  return c.value;
+}

@@ -1,0 +1,197 @@
+/**
+ * The agent's status-update path (Mesos src/slave/slave.cpp `statusUpdate`, `__statusUpdate`,
+ * `___statusUpdate`, `forward`, `statusUpdateAcknowledgement`, `_statusUpdateAcknowledgement`):
+ *
+ * 1. An update arrives, from an executor (UPDATE call), from the built-in command executor, or
+ *    made by the agent itself (kill of an unknown task, executor terminated…). Updates for
+ *    unknown or terminating frameworks are dropped: nobody would acknowledge them.
+ * 2. The task's state follows it at once (so a reregistration reports the newest state); an
+ *    update the executor's book rejects (task already terminated, unknown to the executor) is
+ *    dropped but still acknowledged to the executor, so it stops retrying.
+ * 3. The status-update manager queues it and forwards it when it is the head of its stream; the
+ *    executor gets ACKNOWLEDGED once the manager has it.
+ * 4. Forwarding records `status_update_state`/`uuid` on the task and adds `latest_state` when the
+ *    task is already further on than the forwarded update, so that the master can free a task's
+ *    resources while older updates still wait for acknowledgements (Mesos sets it on every
+ *    forward; we leave it out when it equals the update's own state, which means the same).
+ * 5. STATUS_UPDATE_ACKNOWLEDGEMENT pops the stream; acknowledging a terminal update completes
+ *    the task, which may let its executor and framework be removed.
+ *
+ * Every update the agent or its command executor makes gets a fresh uuid from the env's random
+ * stream, and `status.uuid` equal to it; an executor's update keeps the uuid the executor chose
+ * (it must, to be acknowledged back to that executor).
+ */
+import type { AgentMessage, StatusUpdate } from '../core/messages/agent-protocol.js';
+import { randomUuidBase64 } from '../core/messages/base64.js';
+import type { FrameworkInfo } from '../core/messages/framework-info.js';
+import type { ExecutorID, FrameworkID, TaskID } from '../core/messages/ids.js';
+import type { TaskState, TaskStatusReason, TaskStatusSource } from '../core/messages/task-state.js';
+import type { TaskStatus } from '../core/messages/task-status.js';
+import type { ExecutorRecord } from './book.js';
+import type { AgentContext } from './context.js';
+import { removeExecutorIfDone } from './executor-lifecycle.js';
+
+/** What an update the agent makes says. */
+export interface UpdateSpec {
+  readonly frameworkId: FrameworkID;
+  readonly taskId: TaskID;
+  readonly state: TaskState;
+  readonly source: TaskStatusSource;
+  readonly message?: string;
+  readonly reason?: TaskStatusReason;
+  readonly executorId?: ExecutorID;
+}
+
+/** An update with a fresh uuid, stamped now, from this agent (undefined before registration). */
+export function makeUpdate(ctx: AgentContext, spec: UpdateSpec): StatusUpdate | undefined {
+  const agentId = ctx.link.agentId;
+  if (agentId === undefined) return undefined;
+  const uuid = randomUuidBase64(() => ctx.env.random());
+  const timestamp = ctx.now() / 1000;
+  const status: TaskStatus = {
+    task_id: spec.taskId,
+    state: spec.state,
+    ...(spec.message === undefined ? {} : { message: spec.message }),
+    source: spec.source,
+    ...(spec.reason === undefined ? {} : { reason: spec.reason }),
+    agent_id: agentId,
+    ...(spec.executorId === undefined ? {} : { executor_id: spec.executorId }),
+    timestamp,
+    uuid,
+  };
+  return {
+    framework_id: spec.frameworkId,
+    ...(spec.executorId === undefined ? {} : { executor_id: spec.executorId }),
+    agent_id: agentId,
+    status,
+    timestamp,
+    uuid,
+  };
+}
+
+/** Makes an update (see {@link makeUpdate}) and sends it down the path of {@link statusUpdate}. */
+export function sendUpdate(ctx: AgentContext, spec: UpdateSpec): void {
+  const update = makeUpdate(ctx, spec);
+  if (update === undefined) {
+    ctx.trace('update-dropped', { task: spec.taskId.value, state: spec.state, why: 'not registered yet' });
+    return;
+  }
+  statusUpdate(ctx, update, undefined);
+}
+
+/**
+ * Sends an update about a task the agent does not hold (reconciliation, a launch it refuses)
+ * straight to the status-update manager, as Mesos does for such updates: they need no framework
+ * record, and one would be removed (with its streams) as soon as it had no executor.
+ */
+export function sendUnheldUpdate(ctx: AgentContext, spec: UpdateSpec): void {
+  const update = makeUpdate(ctx, spec);
+  if (update === undefined) {
+    ctx.trace('update-dropped', { task: spec.taskId.value, state: spec.state, why: 'not registered yet' });
+    return;
+  }
+  ctx.updates.update(update);
+}
+
+/**
+ * Mesos `Slave::statusUpdate`: applies `update` to its task and hands it to the status-update
+ * manager; `from` is the executor that sent it, which gets ACKNOWLEDGED.
+ */
+export function statusUpdate(
+  ctx: AgentContext,
+  update: StatusUpdate,
+  from: ExecutorRecord | undefined,
+): void {
+  const frameworkId = update.framework_id.value;
+  const taskId = update.status.task_id.value;
+  const fw = ctx.book.frameworks.get(frameworkId);
+  const drop = (why: string) =>
+    ctx.trace('update-dropped', { framework: frameworkId, task: taskId, state: update.status.state, why });
+  if (fw === undefined || fw.terminating) {
+    // Mesos: nobody would acknowledge it (a terminating framework cannot send acknowledgements).
+    drop(fw === undefined ? 'unknown framework' : 'framework terminating');
+    return;
+  }
+  const executor = ctx.book.executorOfTask(frameworkId, taskId);
+  if (executor !== undefined) {
+    const applied = ctx.book.updateTaskState(executor, update.status);
+    if (!applied.ok) {
+      drop(applied.error);
+      acknowledgeExecutor(ctx, from, update);
+      return;
+    }
+    if (applied.value.changed) {
+      ctx.trace('task', {
+        framework: frameworkId,
+        task: taskId,
+        state: update.status.state,
+        ...(update.status.reason === undefined ? {} : { reason: update.status.reason }),
+      });
+    }
+  }
+  // With no executor the update is still forwarded: it is the agent's answer about a task it
+  // does not hold (Mesos forwards these too).
+  const outcome = ctx.updates.update(update);
+  if (outcome.kind === 'refused') return; // not acknowledged: the executor will retry it
+  acknowledgeExecutor(ctx, from, update);
+}
+
+/** ACKNOWLEDGED to the executor that sent an update (Mesos `___statusUpdate`). */
+function acknowledgeExecutor(
+  ctx: AgentContext,
+  from: ExecutorRecord | undefined,
+  update: StatusUpdate,
+): void {
+  if (from === undefined) return;
+  ctx.sendExecutor(from, {
+    type: 'ACKNOWLEDGED',
+    acknowledged: { task_id: update.status.task_id, uuid: update.uuid },
+  });
+}
+
+/** The status-update manager's `forward` (Mesos `Slave::forward`). */
+export function forwardUpdate(ctx: AgentContext, update: StatusUpdate): void {
+  const task = ctx.book.task(update.framework_id.value, update.status.task_id.value);
+  let latest: TaskState | undefined;
+  if (task !== undefined) {
+    task.statusUpdateState = update.status.state;
+    task.statusUpdateUuid = update.uuid;
+    if (task.state !== update.status.state) latest = task.state;
+  }
+  const message: AgentMessage = {
+    type: 'STATUS_UPDATE',
+    update: { ...update, status: { ...update.status, uuid: update.uuid } },
+    ...(latest === undefined ? {} : { latest_state: latest }),
+  };
+  ctx.sendMaster(message);
+}
+
+type Acknowledgement = Extract<AgentMessage, { type: 'STATUS_UPDATE_ACKNOWLEDGEMENT' }>;
+
+/** STATUS_UPDATE_ACKNOWLEDGEMENT from the master. */
+export function handleAcknowledgement(ctx: AgentContext, msg: Acknowledgement): void {
+  const frameworkId = msg.framework_id.value;
+  const taskId = msg.task_id.value;
+  if (ctx.link.phase !== 'registered') {
+    // Mesos drops acknowledgements unless it is registered (Slave::statusUpdateAcknowledgement).
+    ctx.trace('status-update-ack-ignored', { framework: frameworkId, task: taskId, why: 'not registered' });
+    return;
+  }
+  const outcome = ctx.updates.acknowledge(frameworkId, taskId, msg.uuid);
+  if (outcome.kind !== 'acknowledged' || !outcome.terminal) return;
+  const fw = ctx.book.frameworks.get(frameworkId);
+  const executor = ctx.book.executorOfTask(frameworkId, taskId);
+  if (fw === undefined || executor === undefined) return;
+  if (executor.terminated.has(taskId)) ctx.book.completeTask(executor, taskId);
+  removeExecutorIfDone(ctx, fw, executor);
+}
+
+/** Whether a framework said it is PARTITION_AWARE (it gets TASK_DROPPED/GONE instead of TASK_LOST). */
+export function isPartitionAware(info: FrameworkInfo | undefined): boolean {
+  return (info?.capabilities ?? []).some((c) => c.type === 'PARTITION_AWARE');
+}
+
+/** TASK_DROPPED for partition-aware frameworks, TASK_LOST for the others (Mesos's rule). */
+export function droppedOrLost(info: FrameworkInfo | undefined): TaskState {
+  return isPartitionAware(info) ? 'TASK_DROPPED' : 'TASK_LOST';
+}
