@@ -93,6 +93,20 @@ interface AgentState {
   /** Framework id → role → allocated (offered or used) resources. */
   readonly allocated: Map<string, Map<string, Resources>>;
   readonly roles: Map<string, AgentRole>;
+  /** Set when a walk over every eligible role found no taker for this agent (see {@link Quiet}). */
+  quiet: Quiet | undefined;
+}
+
+/**
+ * The agent-level form of {@link NoTaker}: no eligible role took the agent, and nothing that
+ * could change that (its resources, any role's eligibility or filter generation, the earliest
+ * blocking filter's expiry) has happened since. A cycle then skips the agent in O(1), so a
+ * cycle over a cluster where everyone is filtered or suppressed costs O(agents) cheap checks.
+ */
+interface Quiet {
+  readonly availableVersion: number;
+  readonly epoch: number;
+  readonly untilMs: number;
 }
 
 /** The hierarchical (roles, then frameworks) allocator with a pluggable sorter policy. */
@@ -110,6 +124,10 @@ export class HierarchicalAllocator implements Allocator {
   /** Scalar totals of every agent, kept to seed the sorter of a role that appears later. */
   private readonly clusterTotals = new Map<string, number>();
   private nextFilterGeneration = 1;
+  /** The sum of every role's epoch changes: bumped whenever any role's `epoch` is. */
+  private epoch = 0;
+  /** Reused buffer: the roles with an eligible framework, in the role sorter's order. */
+  private readonly eligibleRoles: RoleState[] = [];
 
   constructor(options: AllocatorOptions, env: AllocatorEnv) {
     this.env = env;
@@ -129,6 +147,7 @@ export class HierarchicalAllocator implements Allocator {
       active: true,
       allocated: new Map(),
       roles: new Map(),
+      quiet: undefined,
     };
     this.agents.set(agentId, agent);
     this.agentList.push(agent);
@@ -184,6 +203,7 @@ export class HierarchicalAllocator implements Allocator {
       role.bySlot[slot] = member;
       role.members++;
       role.epoch++;
+      this.epoch++;
       fw.roles.set(roleName, member);
       role.sorter.add(frameworkId, 1, slot);
       if (!this.eligible(member)) role.sorter.deactivate(frameworkId);
@@ -305,17 +325,53 @@ export class HierarchicalAllocator implements Allocator {
     }
     shuffleInPlace(candidates, () => this.env.random());
     const offers: Offer[] = [];
+    let roles = this.collectEligibleRoles();
+    if (roles.length === 0) return offers; // everyone suppressed or inactive: nothing to walk
     for (const agent of candidates) {
       if (agent.available.isEmpty()) continue;
-      // A snapshot: offering to one role re-sorts the roles, and Mesos walks the order it began with.
-      const roleOrder = this.roleSorter.sort().slice();
-      for (const roleName of roleOrder) {
-        const offer = this.allocateRoleOnAgent(agent, this.roles.get(roleName) as RoleState, now);
-        if (offer !== undefined) offers.push(offer);
+      const quiet = agent.quiet;
+      if (
+        quiet !== undefined &&
+        quiet.availableVersion === agent.availableVersion &&
+        quiet.epoch === this.epoch &&
+        now < quiet.untilMs
+      ) {
+        continue;
+      }
+      // Offering re-sorts the roles; Mesos walks, per agent, the order it began with. The
+      // eligible roles are re-collected only after an offer, as nothing else moves them.
+      let offered = false;
+      let untilMs = Number.POSITIVE_INFINITY;
+      for (const role of roles) {
+        const offer = this.allocateRoleOnAgent(agent, role, now);
+        if (offer !== undefined) {
+          offers.push(offer);
+          offered = true;
+        } else {
+          const memo = agent.roles.get(role.name)?.noTaker;
+          if (memo !== undefined && memo.untilMs < untilMs) untilMs = memo.untilMs;
+        }
         if (agent.available.isEmpty()) break;
+      }
+      if (offered) {
+        agent.quiet = undefined;
+        roles = this.collectEligibleRoles();
+      } else {
+        agent.quiet = { availableVersion: agent.availableVersion, epoch: this.epoch, untilMs };
       }
     }
     return offers;
+  }
+
+  /** Fills {@link eligibleRoles} from the role sorter's current order. */
+  private collectEligibleRoles(): readonly RoleState[] {
+    const out = this.eligibleRoles;
+    out.length = 0;
+    for (const name of this.roleSorter.sort()) {
+      const role = this.roles.get(name) as RoleState;
+      if (role.sorter.sortTags().length > 0) out.push(role);
+    }
+    return out;
   }
 
   agent(agentId: string): AgentView | undefined {
@@ -334,8 +390,6 @@ export class HierarchicalAllocator implements Allocator {
 
   /** Offers everything allocatable to `role` on `agent` to the first eligible framework, if any. */
   private allocateRoleOnAgent(agent: AgentState, role: RoleState, now: number): Offer | undefined {
-    const available = agent.available.allocatableTo(role.name);
-    if (available.isEmpty()) return undefined;
     const agentRole = this.agentRole(agent, role.name);
     const memo = agentRole.noTaker;
     if (
@@ -346,6 +400,8 @@ export class HierarchicalAllocator implements Allocator {
     ) {
       return undefined;
     }
+    const available = agent.available.allocatableTo(role.name);
+    if (available.isEmpty()) return undefined;
     const defaultAllocatable = isAllocatable(available, this.minAllocatable);
     const filters = agentRole.filters;
     const checkFilters = filters.size > 0;
@@ -471,6 +527,7 @@ export class HierarchicalAllocator implements Allocator {
   /** Re-derives the framework's place in the role's order; it may now take agents it skipped. */
   private syncEligibility(member: FrameworkRole): void {
     member.role.epoch++;
+    this.epoch++;
     const sorter = member.role.sorter;
     if (this.eligible(member)) sorter.activate(member.framework.id);
     else sorter.deactivate(member.framework.id);
