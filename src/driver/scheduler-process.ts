@@ -70,7 +70,7 @@ import {
   DEFAULT_HEARTBEAT_INTERVAL_SECONDS,
   type ResolvedSchedulerDriverOptions,
 } from './scheduler-options.js';
-import type { DriverLifecycle } from './status.js';
+import { type DriverLifecycle, DriverStatus } from './status.js';
 
 /** Timer tags (for traces; timers are told apart by id). */
 const SUBSCRIBE_TAG = 'subscribe';
@@ -98,6 +98,16 @@ export class SchedulerProcess implements Process<Wire> {
   #suppressed: Set<string>;
   #env: Env<Wire> | undefined;
   #started = false;
+  /** Whether a `resourceOffers` callback is running (declines are batched meanwhile). */
+  #inOffers = false;
+  #pendingDecline:
+    | {
+        readonly frameworkId: FrameworkID;
+        readonly filters: Filters | undefined;
+        readonly key: string;
+        readonly offerIds: OfferID[];
+      }
+    | undefined;
   /** Subscribed: SUBSCRIBED arrived and the master has not been lost since. */
   #connected = false;
   /** A SUBSCRIBE went out since the connection was last closed, so there is one to close. */
@@ -226,10 +236,39 @@ export class SchedulerProcess implements Process<Wire> {
     }
   }
 
-  /** DECLINE. */
+  /**
+   * DECLINE. Inside a `resourceOffers` callback, consecutive declines with the same filters are
+   * sent as one DECLINE of all their offers when the callback returns (or before any other call,
+   * so the master sees calls in the order they were made). The v1 API's DECLINE takes a list of
+   * offers for this reason; a framework declining most of a thousand offers sends one call.
+   */
   decline(offerIds: readonly OfferID[], filters: Filters | undefined): void {
     const id = this.#subscribedId('DECLINE');
-    if (id !== undefined) this.#send(declineCall(id, offerIds, filters));
+    if (id === undefined) return;
+    if (!this.#inOffers) {
+      this.#send(declineCall(id, offerIds, filters));
+      return;
+    }
+    const key = filters === undefined ? '' : JSON.stringify(filters);
+    const pending = this.#pendingDecline;
+    if (pending !== undefined && pending.key === key && pending.frameworkId.value === id.value) {
+      pending.offerIds.push(...offerIds);
+      return;
+    }
+    this.#flushDeclines();
+    this.#pendingDecline = { frameworkId: id, filters, key, offerIds: [...offerIds] };
+  }
+
+  #flushDeclines(): void {
+    const pending = this.#pendingDecline;
+    if (pending === undefined) return;
+    this.#pendingDecline = undefined;
+    // A callback that aborted or stopped the driver takes its unsent declines with it.
+    if (this.#lifecycle.status !== DriverStatus.RUNNING) return;
+    this.#env?.send(
+      this.#options.master,
+      schedulerCall(declineCall(pending.frameworkId, pending.offerIds, pending.filters)),
+    );
   }
 
   /** REVIVE; the suppressed roles are updated even while disconnected. */
@@ -320,7 +359,13 @@ export class SchedulerProcess implements Process<Wire> {
     const scheduler = this.#scheduler;
     switch (event.type) {
       case 'OFFERS':
-        scheduler.resourceOffers(driver, event.offers.offers ?? []);
+        this.#inOffers = true;
+        try {
+          scheduler.resourceOffers(driver, event.offers.offers ?? []);
+        } finally {
+          this.#inOffers = false;
+          this.#flushDeclines();
+        }
         return;
       case 'RESCIND':
         scheduler.offerRescinded(driver, event.rescind.offer_id);
@@ -509,6 +554,7 @@ export class SchedulerProcess implements Process<Wire> {
   }
 
   #send(call: Call): void {
+    this.#flushDeclines();
     this.#env?.send(this.#options.master, schedulerCall(call));
   }
 

@@ -167,6 +167,60 @@ test('declineOffer with and without filters', (t) => {
   ]);
 });
 
+test('declines made inside resourceOffers go as one DECLINE per run of equal filters, in call order', (t) => {
+  const F = { refuse_seconds: 5 };
+  const s = setup({
+    hooks: {
+      resourceOffers: (driver, offers) => {
+        const [o1, o2, o3, o4, o5] = offers.map((o) => o.id);
+        if (o1 === undefined || o2 === undefined || o3 === undefined || o4 === undefined || o5 === undefined)
+          return;
+        driver.declineOffer(o1, F);
+        driver.declineOffer(o2, F);
+        driver.launchTasks([o3], [task('t1')], F); // flushes the two declines first
+        driver.declineOffer(o4, F);
+        driver.declineOffer(o5); // other filters: a separate call
+      },
+    },
+  });
+  s.master().send(SCHEDULER, {
+    type: 'OFFERS',
+    offers: { offers: ['O1', 'O2', 'O3', 'O4', 'O5'].map((id) => offer(id, 'S1', 1, 128)) },
+  });
+  s.advance(10);
+  const calls = s
+    .master()
+    .calls.map((c) => c.call)
+    .filter((c) => c.type === 'DECLINE' || c.type === 'ACCEPT');
+  t.deepEqual(
+    calls.map((c) =>
+      c.type === 'DECLINE'
+        ? `DECLINE ${(c.decline.offer_ids ?? []).map((o) => o.value).join(',')}`
+        : 'ACCEPT',
+    ),
+    ['DECLINE O1,O2', 'ACCEPT', 'DECLINE O4', 'DECLINE O5'],
+  );
+  t.deepEqual(calls[0], {
+    type: 'DECLINE',
+    framework_id: FID,
+    decline: { offer_ids: [{ value: 'O1' }, { value: 'O2' }], filters: F },
+  });
+});
+
+test('a resourceOffers callback that stops the driver sends none of its pending declines', (t) => {
+  const s = setup({
+    hooks: {
+      resourceOffers: (driver, offers) => {
+        for (const o of offers) driver.declineOffer(o.id);
+        driver.abort();
+      },
+    },
+  });
+  s.master().send(SCHEDULER, { type: 'OFFERS', offers: { offers: [offer('O1', 'S1', 1, 128)] } });
+  s.advance(10);
+  t.deepEqual(s.master().ofType('DECLINE'), []);
+});
+
 test('reviveOffers and suppressOffers: all roles without a body, given roles with one, an empty list is a no-op', (t) => {
   const info = { ...INFO, roles: ['a', 'b'], capabilities: [{ type: 'MULTI_ROLE' as const }] };
   const s = setup({ info });
