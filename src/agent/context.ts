@@ -79,6 +79,7 @@ export class AgentContext {
 
   /** Records an `agent.<kind>` trace line. */
   trace(kind: string, fields: Readonly<Record<string, unknown>> = {}): void {
+    if (this.env.tracing === false) return;
     this.env.trace({ kind: `agent.${kind}`, ...fields });
   }
 

@@ -37,6 +37,11 @@ export interface Env<M> {
   random(): number;
   /** Records an event in the run's trace. */
   trace(event: TraceEvent): void;
+  /**
+   * false when trace records are discarded (tracing off), so a process may skip building
+   * costly ones; absent means they are kept. A hint only: tracing never changes behaviour.
+   */
+  readonly tracing?: boolean;
 }
 
 /** A state machine driven by its environment. */

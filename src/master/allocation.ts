@@ -102,13 +102,15 @@ function addOffer(ctx: MasterContext, a: AllocatedOffer): OfferRecord {
       if (ctx.offers.get(offer.id) === offer) rescindOffer(ctx, offer, 'offer timeout');
     });
   }
-  ctx.trace('offer', {
-    offer: offer.id,
-    framework: a.frameworkId,
-    agent: a.agentId,
-    role: a.role,
-    resources: formatResources(a.resources),
-  });
+  if (ctx.env.tracing !== false) {
+    ctx.trace('offer', {
+      offer: offer.id,
+      framework: a.frameworkId,
+      agent: a.agentId,
+      role: a.role,
+      resources: formatResources(a.resources),
+    });
+  }
   return offer;
 }
 

@@ -58,6 +58,7 @@ export class MasterContext {
       },
       { now: () => env.now(), random: () => env.random() },
     );
+    for (const [role, weight] of options.weights) this.allocator.updateWeight(role, weight);
     this.timers = new TimerTable(env);
     this.frameworks = new FrameworkRegistry(options.limits.maxCompletedFrameworks);
     this.agents = new AgentRegistry(options.limits);
@@ -79,6 +80,7 @@ export class MasterContext {
 
   /** Records a `master.<kind>` trace line. */
   trace(kind: string, fields: Readonly<Record<string, unknown>> = {}): void {
+    if (this.env.tracing === false) return;
     this.env.trace({ kind: `master.${kind}`, ...fields });
   }
 

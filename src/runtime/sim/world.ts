@@ -252,6 +252,11 @@ export class SimWorld<M> {
     return this.#loop(() => true, count, undefined);
   }
 
+  /** Records a harness event (a fault that was skipped, say) in the trace, from `source`. */
+  traceHarness(source: string, event: TraceEvent): void {
+    this.#trace.record(this.#now, source, event);
+  }
+
   /** The trace kept in memory, one JSON object per line (empty when tracing is off or sunk). */
   traceLines(): string[] {
     return this.#trace.lines();
@@ -402,6 +407,7 @@ export class SimWorld<M> {
       cancelTimer: (id) => this.#cancelTimer(entry, incarnation, id),
       random,
       trace: (event: TraceEvent) => this.#trace.record(this.#now, self, event),
+      tracing: this.#trace.enabled,
     };
   }
 
