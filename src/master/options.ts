@@ -58,6 +58,11 @@ export interface MasterOptions {
   readonly agentReregisterTimeoutMs?: number;
   /** Overrides of {@link DEFAULT_MASTER_LIMITS}. */
   readonly limits?: Partial<MasterLimits>;
+  /**
+   * Role weights (Mesos `--weights`, e.g. `{ "a": 2 }`); roles not listed weigh 1. A weight
+   * scales a role's fair share: the DRF sorter compares dominant share divided by weight.
+   */
+  readonly weights?: Readonly<Record<string, number>>;
 }
 
 /** Options with every default applied. */
@@ -72,6 +77,7 @@ export interface ResolvedMasterOptions {
   readonly maxAgentPingTimeouts: number;
   readonly agentReregisterTimeoutMs: number;
   readonly limits: MasterLimits;
+  readonly weights: ReadonlyMap<string, number>;
 }
 
 /** The default limits. */
@@ -105,7 +111,13 @@ export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMaste
     maxAgentPingTimeouts: options.maxAgentPingTimeouts ?? 5,
     agentReregisterTimeoutMs: options.agentReregisterTimeoutMs ?? 600_000,
     limits: { ...DEFAULT_MASTER_LIMITS, ...options.limits },
+    weights: new Map(Object.entries(options.weights ?? {})),
   };
+  for (const [role, weight] of resolved.weights) {
+    if (!(Number.isFinite(weight) && weight > 0)) {
+      throw new RangeError(`master option weights.${role} must be a positive finite number, got ${weight}`);
+    }
+  }
   for (const [name, value] of Object.entries(resolved)) {
     if (typeof value === 'number' && !(Number.isFinite(value) && value > 0)) {
       throw new RangeError(`master option ${name} must be a positive finite number, got ${value}`);
