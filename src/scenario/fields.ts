@@ -121,6 +121,15 @@ export function readSecondsAsMs(
   return s === undefined ? undefined : secondsToMs(s);
 }
 
+/** `value` as `true` or `false`. */
+export function readBoolean(issues: Issues, path: string, value: unknown): boolean | undefined {
+  if (typeof value !== 'boolean') {
+    issues.add(path, `expected true or false, got ${describe(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
 /** `value` as a string of at most `maxLength` characters. */
 export function readString(
   issues: Issues,

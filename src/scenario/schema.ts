@@ -118,13 +118,20 @@ export interface AllocatorSpec {
 
 /** Simulated network settings; each message draws its own latency, loss and duplication. */
 export interface NetworkSpec {
-  /** One-way latency is uniform in [`latencyMinMs`, `latencyMaxMs`]; unequal draws reorder. */
+  /** One-way latency is uniform in [`latencyMinMs`, `latencyMaxMs`]. */
   readonly latencyMinMs: number;
   readonly latencyMaxMs: number;
   /** Probability in [0, 1) that a message is dropped. */
   readonly loss: number;
   /** Probability in [0, 1) that a message is delivered twice. */
   readonly duplication: number;
+  /**
+   * false (the default): messages between two processes arrive in the order they were sent, as
+   * over the TCP connections libprocess uses; a later message waits for an earlier, slower one.
+   * true: each message keeps its own latency, so unequal draws reorder them (UDP-like), to test
+   * code that must not rely on order.
+   */
+  readonly reorder: boolean;
 }
 
 /**
@@ -210,6 +217,7 @@ export const DEFAULTS = {
   latencyMaxSeconds: 0.002,
   loss: 0,
   duplication: 0,
+  reorder: false,
   agentCount: 1,
   weight: 1,
   maxTasksPerOffer: Number.POSITIVE_INFINITY,
@@ -347,6 +355,7 @@ export interface ScenarioFile {
     readonly latency?: { readonly min?: number; readonly max?: number };
     readonly loss?: number;
     readonly duplication?: number;
+    readonly reorder?: boolean;
   };
   readonly agents: readonly AgentGroupInput[];
   readonly frameworks?: readonly FrameworkInput[];

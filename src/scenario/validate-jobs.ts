@@ -112,8 +112,8 @@ function readJob(
 }
 
 /**
- * A task may use unreserved resources and those reserved for its framework's role; a demand for
- * resources reserved to another role could never be offered to it.
+ * A task asks for scalar and range resources (no sets), unreserved or reserved for its
+ * framework's role; a demand for resources reserved to another role could never be offered to it.
  */
 function checkTaskResources(
   ctx: Context,
@@ -121,6 +121,17 @@ function checkTaskResources(
   r: Resources,
   owner: JobOwner,
 ): Resources | undefined {
+  for (const e of r.entries) {
+    // A set resource names particular values (which disks, which GPUs by id) that a scenario
+    // cannot know in advance; ranges are asked for by size (see scenarios/README.md).
+    if (e.value.kind === 'set') {
+      ctx.issues.add(
+        path,
+        `"${e.name}" is a set resource; scenario tasks may ask for scalars (cpus:1) and ranges (ports:[1-2] asks for two ports)`,
+      );
+      return undefined;
+    }
+  }
   if (owner.role === undefined) return r;
   for (const e of r.entries) {
     if (e.role !== UNRESERVED_ROLE && e.role !== owner.role) {

@@ -11,6 +11,7 @@ import {
   field,
   type JsonObject,
   optional,
+  readBoolean,
   readName,
   readNumber,
   readObject,
@@ -44,7 +45,7 @@ const TOP_KEYS = [
   'faults',
 ] as const;
 const ALLOCATOR_KEYS = ['policy', 'allocationInterval', 'refuseSeconds'] as const;
-const NETWORK_KEYS = ['latency', 'loss', 'duplication'] as const;
+const NETWORK_KEYS = ['latency', 'loss', 'duplication', 'reorder'] as const;
 const LATENCY_KEYS = ['min', 'max'] as const;
 
 /**
@@ -164,8 +165,10 @@ function readNetworkOf(ctx: Context, path: string, obj: JsonObject): NetworkSpec
     minMs: secondsToMs(DEFAULTS.latencyMinSeconds),
     maxMs: secondsToMs(DEFAULTS.latencyMaxSeconds),
   });
-  if (loss === undefined || duplication === undefined || latency === undefined) return undefined;
-  return { latencyMinMs: latency.minMs, latencyMaxMs: latency.maxMs, loss, duplication };
+  const reorder = optional(obj, path, 'reorder', (p, v) => readBoolean(issues, p, v), DEFAULTS.reorder);
+  if (loss === undefined || duplication === undefined || latency === undefined || reorder === undefined)
+    return undefined;
+  return { latencyMinMs: latency.minMs, latencyMaxMs: latency.maxMs, loss, duplication, reorder };
 }
 
 function readLatency(

@@ -108,7 +108,7 @@ test(
   'an odd key is quoted in the path',
   rejects,
   [[['network', 'max latency'], 1]],
-  ['network["max latency"]: unknown key (expected one of latency, loss, duplication)'],
+  ['network["max latency"]: unknown key (expected one of latency, loss, duplication, reorder)'],
 );
 
 // The top level.
@@ -572,4 +572,11 @@ test(
     `frameworks[1].jobs[0].resources: unknown resource "cpu" at 0 ${NAMES}`,
     'faults[0].agent: expected a number, got "agent-3"',
   ],
+);
+
+test(
+  'a network reorder flag that is not a boolean',
+  rejects,
+  [[['network', 'reorder'], 'yes']],
+  ['network.reorder: expected true or false, got "yes"'],
 );

@@ -24,7 +24,7 @@ test('the issue example validates, with times in ms', (t) => {
   t.is(s.name, 'mixed');
   t.is(s.untilMs, 3_600_000);
   t.deepEqual(s.allocator, { policy: 'drf', allocationIntervalMs: 1000, refuseSeconds: 5 });
-  t.deepEqual(s.network, { latencyMinMs: 0.5, latencyMaxMs: 2, loss: 0, duplication: 0 });
+  t.deepEqual(s.network, { latencyMinMs: 0.5, latencyMaxMs: 2, loss: 0, duplication: 0, reorder: false });
   t.deepEqual(
     s.agents.map((a) => a.id),
     Array.from({ length: 10 }, (_, i) => `agent-${i}`),
@@ -45,7 +45,7 @@ test('defaults are filled in', (t) => {
   t.is(s.seed, 1);
   t.is(s.description, '');
   t.deepEqual(s.allocator, { policy: 'drf', allocationIntervalMs: 1000, refuseSeconds: 5 });
-  t.deepEqual(s.network, { latencyMinMs: 0.5, latencyMaxMs: 2, loss: 0, duplication: 0 });
+  t.deepEqual(s.network, { latencyMinMs: 0.5, latencyMaxMs: 2, loss: 0, duplication: 0, reorder: false });
   t.deepEqual(s.faults, []);
   const fw = s.frameworks[0];
   t.is(fw?.role, 'web', 'the role defaults to the name');
@@ -85,6 +85,7 @@ test('a lone latency bound moves the other default out of its way', (t) => {
     latencyMaxMs: 0.1,
     loss: 0,
     duplication: 0,
+    reorder: false,
   });
   const slow = valid({ ...MINIMAL, network: { latency: { min: 0.05 } } }).network;
   t.deepEqual([slow.latencyMinMs, slow.latencyMaxMs], [50, 50]);
@@ -182,4 +183,18 @@ test('validation does not change its input', (t) => {
   const copy = structuredClone(input);
   valid(input);
   t.deepEqual(input, copy);
+});
+
+test('network reorder is off by default (FIFO links, as over TCP) and can be turned on', (t) => {
+  t.false(valid(MINIMAL).network.reorder);
+  t.true(valid({ ...MINIMAL, network: { reorder: true } }).network.reorder);
+});
+
+test('a job may ask for ports by count', (t) => {
+  const s = valid({
+    ...MINIMAL,
+    agents: [{ resources: 'cpus:1;mem:1024;ports:[31000-31009]' }],
+    frameworks: [{ name: 'A', jobs: [{ at: 0, tasks: 1, resources: 'cpus:1;ports:[1-2]', duration: 1 }] }],
+  });
+  t.is(s.frameworks[0]?.jobs[0]?.resources.entries.length, 2);
 });
