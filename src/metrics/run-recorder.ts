@@ -1,0 +1,152 @@
+/**
+ * What a scenario run measures, fed by the workload frameworks (task launches and endings, as
+ * each framework sees them) and by the runtime (capacity coming and going). It keeps O(1) state
+ * per framework and resource, so a run of a million tasks costs nothing per task beyond a few
+ * additions.
+ *
+ * Definitions, chosen to match what a Mesos framework can observe:
+ * - a task **uses** its resources from the moment its framework accepts an offer for it until
+ *   the framework hears a terminal status for it (Mesos's master counts the same span, shifted
+ *   by a network latency);
+ * - a framework's **dominant share** is the largest, over resources, of what its tasks use over
+ *   the cluster's configured total (DRF's definition, Ghodsi et al. 2011 §4);
+ * - **wait** is the time from a task's submission to its launch.
+ */
+import type { Quantities } from '../allocator/sorter.js';
+import { TimeWeightedMean } from './time-weighted.js';
+import { UtilizationTracker } from './utilization.js';
+
+/** How a task ended, as the summary counts it. */
+export type TaskOutcome = 'finished' | 'failed' | 'lost' | 'killed' | 'error';
+
+/** The per-framework tallies. */
+export class FrameworkRecord {
+  readonly name: string;
+  readonly weight: number;
+  submitted = 0;
+  launched = 0;
+  finished = 0;
+  failed = 0;
+  lost = 0;
+  killed = 0;
+  error = 0;
+  offersReceived = 0;
+  offersUsed = 0;
+  offersDeclined = 0;
+  waitSumMs = 0;
+  waitMaxMs = 0;
+  /** Set when the master refused or removed the framework (its `error` callback). */
+  errorMessage: string | undefined;
+  readonly share = new TimeWeightedMean();
+  readonly running = new TimeWeightedMean();
+  /** What its running tasks use, per resource (milli-units). */
+  readonly used = new Map<string, number>();
+
+  constructor(name: string, weight: number) {
+    this.name = name;
+    this.weight = weight;
+  }
+
+  /** Tasks launched and not yet ended. */
+  get runningNow(): number {
+    return this.running.current;
+  }
+}
+
+/** Records a run's measurements; read them back with the getters or `frameworks()`. */
+export class RunRecorder {
+  readonly #frameworks = new Map<string, FrameworkRecord>();
+  readonly #utilization = new UtilizationTracker();
+  /** The cluster's configured total per resource, the denominator of dominant shares. */
+  readonly #clusterTotal: Quantities;
+
+  /**
+   * @param frameworks names and weights, in the order the summary lists them
+   * @param clusterTotal every agent's resources added up (milli-units)
+   */
+  constructor(frameworks: readonly { name: string; weight: number }[], clusterTotal: Quantities) {
+    for (const f of frameworks) this.#frameworks.set(f.name, new FrameworkRecord(f.name, f.weight));
+    this.#clusterTotal = clusterTotal;
+  }
+
+  /** The frameworks' records, in construction order. */
+  frameworks(): readonly FrameworkRecord[] {
+    return [...this.#frameworks.values()];
+  }
+
+  /** The record of `name` (an unknown name is a bug of the caller). */
+  framework(name: string): FrameworkRecord {
+    const f = this.#frameworks.get(name);
+    if (f === undefined) throw new Error(`assertion failed: no framework ${name} is recorded`);
+    return f;
+  }
+
+  /** Capacity joined (an agent came up) or left (it went down). */
+  capacityChanged(atMs: number, quantities: Quantities, sign: 1 | -1): void {
+    this.#utilization.changeTotal(atMs, quantities, sign);
+  }
+
+  /** `count` tasks were submitted to `framework`. */
+  submitted(framework: string, count: number): void {
+    this.framework(framework).submitted += count;
+  }
+
+  /** Offers arrived at `framework`. */
+  offersReceived(framework: string, count: number): void {
+    this.framework(framework).offersReceived += count;
+  }
+
+  /** `framework` launched tasks on an offer (`used`) or declined it. */
+  offerAnswered(framework: string, used: boolean): void {
+    const f = this.framework(framework);
+    if (used) f.offersUsed++;
+    else f.offersDeclined++;
+  }
+
+  /** A task was launched at `atMs`, `waitMs` after its submission, using `quantities`. */
+  taskLaunched(framework: string, atMs: number, waitMs: number, quantities: Quantities): void {
+    const f = this.framework(framework);
+    f.launched++;
+    f.waitSumMs += waitMs;
+    if (waitMs > f.waitMaxMs) f.waitMaxMs = waitMs;
+    this.#use(f, atMs, quantities, 1);
+  }
+
+  /** A launched task ended at `atMs`. */
+  taskEnded(framework: string, atMs: number, outcome: TaskOutcome, quantities: Quantities): void {
+    const f = this.framework(framework);
+    f[outcome]++;
+    this.#use(f, atMs, quantities, -1);
+  }
+
+  /** The master refused or removed `framework`. */
+  frameworkFailed(framework: string, message: string): void {
+    this.framework(framework).errorMessage = message;
+  }
+
+  /** Time-averaged utilisation per resource over [0, `untilMs`]. */
+  utilization(untilMs: number): Readonly<Record<string, number>> {
+    return this.#utilization.result(0, untilMs);
+  }
+
+  /** Dominant share of `framework` now. */
+  dominantShare(framework: string): number {
+    return this.framework(framework).share.current;
+  }
+
+  #use(f: FrameworkRecord, atMs: number, quantities: Quantities, sign: 1 | -1): void {
+    for (const [name, milli] of quantities) f.used.set(name, (f.used.get(name) ?? 0) + sign * milli);
+    f.running.set(atMs, f.running.current + sign);
+    f.share.set(atMs, this.#dominantShare(f.used));
+    this.#utilization.changeUsed(atMs, quantities, sign);
+  }
+
+  #dominantShare(used: Quantities): number {
+    let share = 0;
+    for (const [name, milli] of used) {
+      const total = this.#clusterTotal.get(name) ?? 0;
+      if (total > 0 && milli / total > share) share = milli / total;
+    }
+    return share;
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The framework model that replays one scenario framework: an ordinary {@link Scheduler}, written
+ * only against the driver interface, so it runs unchanged in the simulated and the live world.
+ *
+ * Its behaviour is that of a well-behaved Mesos batch framework:
+ * - jobs are submitted to it from outside ({@link ScenarioFramework.submit}), as users submit to
+ *   Spark or Aurora; their tasks wait in a FIFO queue;
+ * - on each offer it launches waiting tasks that fit, at most `maxTasksPerOffer` of them, and
+ *   leaves the rest of the offer with a `refuse_seconds` filter (Mesos refuses an accepted
+ *   offer's unused resources for that long, 5 s by default); an offer it cannot use is declined
+ *   with the same filter;
+ * - with nothing waiting it suppresses offers, and revives when work arrives (Mesos's advice to
+ *   frameworks, mesos.md §1.4), so idle frameworks do not cost the allocator;
+ * - after it re-registers it reconciles its non-terminal tasks explicitly, so that a task the
+ *   master no longer knows ends (TASK_LOST or TASK_UNKNOWN) instead of staying "running";
+ * - a task's command is `sleep <duration>` (`sleep infinity` for services), followed by
+ *   `; exit 1` for a task drawn to fail: the same text a live agent runs with `/bin/sh -c`.
+ *
+ * Tasks that fail or are lost are not retried: the summary counts them, so that a policy's or a
+ * fault's cost is visible rather than hidden by retries.
+ */
+import type { MasterInfo } from '../core/messages/cluster-info.js';
+import type { AgentID, ExecutorID, FrameworkID, OfferID } from '../core/messages/ids.js';
+import type { Offer } from '../core/messages/offer.js';
+import type { ResourceJson } from '../core/messages/resources-json.js';
+import type { TaskInfo } from '../core/messages/task-info.js';
+import { isTerminalState, type TaskState } from '../core/messages/task-state.js';
+import type { TaskStatus } from '../core/messages/task-status.js';
+import type { Scheduler, SchedulerDriver } from '../driver/scheduler.js';
+import type { RunRecorder, TaskOutcome } from '../metrics/run-recorder.js';
+import { durationSampler, type Sampler } from '../scenario/distributions.js';
+import type { FrameworkSpec, JobSpec } from '../scenario/schema.js';
+import { type PendingBatch, PendingTasks } from './pending-tasks.js';
+import { OfferRemainder, type TaskShape, taskShape } from './task-shape.js';
+
+/** How many waiting batches one offer looks at before it gives up on the rest. */
+export const BATCHES_SCANNED_PER_OFFER = 16;
+
+/** A job with what the offer loop needs worked out once. */
+interface WorkloadJob {
+  readonly spec: JobSpec;
+  readonly shape: TaskShape;
+  readonly sampleMs: Sampler;
+}
+
+/** A launched task the framework has not yet seen end. */
+interface LiveTask {
+  readonly id: string;
+  readonly job: WorkloadJob;
+  readonly agentId: AgentID;
+  state: TaskState;
+}
+
+/** What a scenario framework needs from its world. */
+export interface ScenarioFrameworkOptions {
+  readonly spec: FrameworkSpec;
+  /** The `refuse_seconds` put on declines and on accepted offers' leftovers. */
+  readonly refuseSeconds: number;
+  /** The world's clock, in ms (virtual in the simulator, elapsed wall time live). */
+  readonly clock: () => number;
+  /** Draws task durations (this framework's own named stream). */
+  readonly durationRandom: () => number;
+  /** Draws which tasks fail (a separate stream, so a failRate change leaves durations alone). */
+  readonly failureRandom: () => number;
+  readonly recorder: RunRecorder;
+}
+
+/** A scenario framework's scheduler. */
+export class ScenarioFramework implements Scheduler {
+  readonly name: string;
+  readonly #options: ScenarioFrameworkOptions;
+  readonly #jobs: ReadonlyMap<string, WorkloadJob>;
+  readonly #pending = new PendingTasks<WorkloadJob>();
+  readonly #live = new Map<string, LiveTask>();
+  readonly #remainder = new OfferRemainder();
+  readonly #filters: { readonly refuse_seconds: number };
+  #driver: SchedulerDriver | undefined;
+  #suppressed = false;
+  #nextTask = 0;
+  #frameworkId: FrameworkID | undefined;
+
+  constructor(options: ScenarioFrameworkOptions) {
+    this.#options = options;
+    this.name = options.spec.name;
+    this.#filters = { refuse_seconds: options.refuseSeconds };
+    this.#jobs = new Map(
+      options.spec.jobs.map((spec) => [
+        spec.name,
+        { spec, shape: taskShape(spec.resources), sampleMs: durationSampler(spec.duration) },
+      ]),
+    );
+  }
+
+  /** The framework id the master gave it, once registered (for failover). */
+  get frameworkId(): FrameworkID | undefined {
+    return this.#frameworkId;
+  }
+
+  /** Tasks waiting to be launched. */
+  get pendingTasks(): number {
+    return this.#pending.size;
+  }
+
+  /** Tasks launched whose end it has not heard of. */
+  get liveTasks(): number {
+    return this.#live.size;
+  }
+
+  /** A submission of job `jobName` arrives now: its tasks join the queue. */
+  submit(jobName: string): void {
+    const job = this.#jobs.get(jobName);
+    if (job === undefined) throw new Error(`assertion failed: framework ${this.name} has no job ${jobName}`);
+    this.#pending.push(job, job.spec.tasks, this.#options.clock());
+    this.#options.recorder.submitted(this.name, job.spec.tasks);
+    if (this.#suppressed && this.#driver !== undefined) {
+      this.#suppressed = false;
+      this.#driver.reviveOffers();
+    }
+  }
+
+  /**
+   * Forgets the driver: its scheduler process crashed, so calls on it would reach nothing. Jobs
+   * still queue up; the next driver's `registered` or `reregistered` picks them up.
+   */
+  detach(): void {
+    this.#driver = undefined;
+  }
+
+  registered(driver: SchedulerDriver, frameworkId: FrameworkID, _masterInfo: MasterInfo | undefined): void {
+    this.#frameworkId = frameworkId;
+    this.#attach(driver);
+  }
+
+  reregistered(driver: SchedulerDriver, _masterInfo: MasterInfo | undefined): void {
+    this.#attach(driver);
+  }
+
+  disconnected(_driver: SchedulerDriver): void {}
+
+  resourceOffers(driver: SchedulerDriver, offers: readonly Offer[]): void {
+    const recorder = this.#options.recorder;
+    recorder.offersReceived(this.name, offers.length);
+    for (const offer of offers) {
+      const tasks = this.#fill(offer);
+      recorder.offerAnswered(this.name, tasks.length > 0);
+      if (tasks.length > 0) driver.launchTasks([offer.id], tasks, this.#filters);
+      else driver.declineOffer(offer.id, this.#filters);
+    }
+    if (this.#pending.size === 0 && !this.#suppressed) {
+      this.#suppressed = true;
+      driver.suppressOffers();
+    }
+  }
+
+  offerRescinded(_driver: SchedulerDriver, _offerId: OfferID): void {}
+
+  statusUpdate(_driver: SchedulerDriver, status: TaskStatus): void {
+    const task = this.#live.get(status.task_id.value);
+    if (task === undefined) return; // a duplicate, or a task it has already seen end
+    task.state = status.state;
+    const outcome = outcomeOf(status.state);
+    if (outcome === undefined) return;
+    this.#live.delete(task.id);
+    this.#options.recorder.taskEnded(this.name, this.#options.clock(), outcome, task.job.shape.quantities);
+  }
+
+  frameworkMessage(
+    _driver: SchedulerDriver,
+    _executorId: ExecutorID,
+    _agentId: AgentID,
+    _data: string,
+  ): void {}
+
+  slaveLost(_driver: SchedulerDriver, _agentId: AgentID): void {
+    // Nothing to do: the master sends TASK_LOST (or TASK_UNREACHABLE) for each of its tasks.
+  }
+
+  executorLost(
+    _driver: SchedulerDriver,
+    _executorId: ExecutorID,
+    _agentId: AgentID,
+    _status: number | undefined,
+  ): void {}
+
+  error(_driver: SchedulerDriver, message: string): void {
+    // The master refused or removed the framework (e.g. it failed over too late); the driver
+    // aborts, and the framework's tasks end with it.
+    this.#options.recorder.frameworkFailed(this.name, message);
+    this.#driver = undefined;
+  }
+
+  #attach(driver: SchedulerDriver): void {
+    this.#driver = driver;
+    if (this.#live.size > 0) {
+      driver.reconcileTasks(
+        [...this.#live.values()].map((t) => ({ task_id: { value: t.id }, agent_id: t.agentId })),
+      );
+    }
+    // A new subscription is not suppressed; suppress at once when there is nothing to run.
+    this.#suppressed = this.#pending.size === 0;
+    if (this.#suppressed) driver.suppressOffers();
+  }
+
+  /** The tasks to launch on `offer`, taken from the queue. */
+  #fill(offer: Offer): TaskInfo[] {
+    const limit = this.#options.spec.maxTasksPerOffer;
+    const tasks: TaskInfo[] = [];
+    if (this.#pending.size === 0 || limit <= 0) return tasks;
+    const remainder = this.#remainder;
+    remainder.reset(offer.resources);
+    this.#pending.scan(BATCHES_SCANNED_PER_OFFER, (batch) => {
+      while (batch.remaining > 0 && tasks.length < limit && remainder.fits(batch.job.shape)) {
+        const resources = remainder.take(batch.job.shape);
+        this.#pending.take(batch);
+        tasks.push(this.#launch(batch, offer.agent_id, resources));
+      }
+      return tasks.length < limit;
+    });
+    return tasks;
+  }
+
+  #launch(batch: PendingBatch<WorkloadJob>, agentId: AgentID, resources: readonly ResourceJson[]): TaskInfo {
+    const { job } = batch;
+    const id = `${job.spec.name}.${this.#nextTask++}`;
+    const now = this.#options.clock();
+    this.#live.set(id, { id, job, agentId, state: 'TASK_STAGING' });
+    this.#options.recorder.taskLaunched(this.name, now, now - batch.submittedAtMs, job.shape.quantities);
+    return {
+      name: id,
+      task_id: { value: id },
+      agent_id: agentId,
+      resources,
+      command: { value: this.#command(job) },
+    };
+  }
+
+  #command(job: WorkloadJob): string {
+    const ms = job.sampleMs(this.#options.durationRandom);
+    // Whole milliseconds: the simulated clock's resolution, and exact in decimal text.
+    const sleep = Number.isFinite(ms) ? `sleep ${Math.max(0, Math.round(ms)) / 1000}` : 'sleep infinity';
+    // Drawn for every task (not only when failRate > 0) so the stream's use does not depend on it.
+    const fails = this.#options.failureRandom() < job.spec.failRate;
+    return fails ? `${sleep}; exit 1` : sleep;
+  }
+}
+
+/** How a status ends a task for the summary, or undefined while it is still live. */
+function outcomeOf(state: TaskState): TaskOutcome | undefined {
+  switch (state) {
+    case 'TASK_FINISHED':
+      return 'finished';
+    case 'TASK_FAILED':
+      return 'failed';
+    case 'TASK_KILLED':
+      return 'killed';
+    case 'TASK_ERROR':
+      return 'error';
+    // TASK_UNKNOWN answers a reconciliation for a task the master never heard of (its launch
+    // was lost): it will never run. UNREACHABLE tasks may come back, so they stay live.
+    case 'TASK_UNKNOWN':
+      return 'lost';
+    default:
+      return isTerminalState(state) ? 'lost' : undefined;
+  }
+}

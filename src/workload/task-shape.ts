@@ -1,0 +1,152 @@
+/**
+ * What one task of a job needs, worked out once per job so that fitting tasks to offers in the
+ * hot path is a few integer comparisons: the scalar demand as parallel arrays of keys and
+ * milli-units, the range demand (ports) as counts, and the JSON of the scalar part.
+ *
+ * A key is a resource name with its role, `cpus(*)` or `cpus(a)`, because an offer's unreserved
+ * and reserved amounts of one resource are different resources to the master: a task asking for
+ * unreserved cpus cannot use cpus reserved to its role, and the other way round.
+ *
+ * A range resource in a job asks for that many values, whichever the offer has free:
+ * `ports:[31000-31000]` asks for one port, as Marathon's `ports: [0]` does. The framework takes
+ * the lowest free values of the offer, so each task gets its own ports.
+ */
+import type { Quantities } from '../allocator/sorter.js';
+import type { ResourceJson } from '../core/messages/resources-json.js';
+import { resourcesToJson } from '../core/messages/resources-json.js';
+import type { Range } from '../core/ranges.js';
+import { rangesSize } from '../core/ranges.js';
+import { Resources } from '../core/resources.js';
+import { UNRESERVED_ROLE } from '../core/roles.js';
+
+/** A range resource a task needs `count` values of. */
+interface RangeDemand {
+  readonly key: string;
+  readonly name: string;
+  readonly role: string;
+  readonly count: number;
+}
+
+/** A job's per-task demand, ready for the offer loop. */
+export interface TaskShape {
+  /** Resource keys (`name(role)`), one per scalar resource the task asks for. */
+  readonly keys: readonly string[];
+  /** The milli-units of each key, in the same order. */
+  readonly milli: readonly number[];
+  readonly ranges: readonly RangeDemand[];
+  /** The scalar demand per resource name (roles merged), for metrics. */
+  readonly quantities: Quantities;
+  /** The scalar part of `TaskInfo.resources`, shared by every task of the job (never mutated). */
+  readonly scalarJson: readonly ResourceJson[];
+}
+
+/** The key of resource `name` with `role` (unreserved when absent). */
+export function resourceKey(name: string, role: string | undefined): string {
+  return `${name}(${role === undefined || role === '' ? UNRESERVED_ROLE : role})`;
+}
+
+/** The shape of a task needing `resources` (scalars and ranges: validation ensures that). */
+export function taskShape(resources: Resources): TaskShape {
+  const keys: string[] = [];
+  const milli: number[] = [];
+  const ranges: RangeDemand[] = [];
+  for (const e of resources.entries) {
+    const key = resourceKey(e.name, e.role);
+    if (e.value.kind === 'scalar') {
+      keys.push(key);
+      milli.push(e.value.milli);
+    } else if (e.value.kind === 'ranges') {
+      ranges.push({ key, name: e.name, role: e.role, count: rangesSize(e.value.ranges) });
+    } else {
+      throw new Error(`assertion failed: scenario tasks ask for no set resources, got ${e.name}`);
+    }
+  }
+  const scalars = resources.filter((r) => r.value.kind === 'scalar');
+  return {
+    keys,
+    milli,
+    ranges,
+    quantities: resources.scalarQuantities(),
+    scalarJson: resourcesToJson(scalars),
+  };
+}
+
+/** An offer's remaining amounts by key, consumed as tasks are fitted into it. */
+export class OfferRemainder {
+  readonly #scalars = new Map<string, number>();
+  /** Free values of each range resource, ascending and disjoint (copied from the offer). */
+  readonly #ranges = new Map<string, [number, number][]>();
+
+  /** Reads the amounts of an offer's resources. */
+  reset(resources: readonly ResourceJson[] | undefined): void {
+    this.#scalars.clear();
+    this.#ranges.clear();
+    for (const r of resources ?? []) {
+      // A refined reservation's role is its last reservation's; otherwise the legacy `role`.
+      const key = resourceKey(r.name, r.reservations?.at(-1)?.role ?? r.role);
+      if (r.scalar !== undefined) {
+        this.#scalars.set(key, (this.#scalars.get(key) ?? 0) + Math.round(r.scalar.value * 1000));
+      } else if (r.ranges !== undefined) {
+        const list = this.#ranges.get(key) ?? [];
+        for (const { begin, end } of r.ranges.range ?? []) list.push([begin, end]);
+        list.sort((a, b) => a[0] - b[0]);
+        this.#ranges.set(key, list);
+      }
+    }
+  }
+
+  /** Whether one task of `shape` fits in what is left. */
+  fits(shape: TaskShape): boolean {
+    for (let i = 0; i < shape.keys.length; i++) {
+      if ((this.#scalars.get(shape.keys[i] as string) ?? 0) < (shape.milli[i] as number)) return false;
+    }
+    for (const demand of shape.ranges) {
+      const free = this.#ranges.get(demand.key);
+      if (free === undefined || countValues(free) < demand.count) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Takes one task of `shape` out of what is left (it must fit) and returns its resources JSON:
+   * the shared scalar part, plus the particular range values it got.
+   */
+  take(shape: TaskShape): readonly ResourceJson[] {
+    for (let i = 0; i < shape.keys.length; i++) {
+      const key = shape.keys[i] as string;
+      this.#scalars.set(key, (this.#scalars.get(key) ?? 0) - (shape.milli[i] as number));
+    }
+    if (shape.ranges.length === 0) return shape.scalarJson;
+    const taken: Resources[] = [];
+    for (const demand of shape.ranges) {
+      const values = takeLowest(this.#ranges.get(demand.key) ?? [], demand.count);
+      taken.push(
+        Resources.of([{ name: demand.name, role: demand.role, value: { kind: 'ranges', ranges: values } }]),
+      );
+    }
+    return [...shape.scalarJson, ...taken.flatMap((r) => resourcesToJson(r))];
+  }
+}
+
+function countValues(ranges: readonly [number, number][]): number {
+  let n = 0;
+  for (const [b, e] of ranges) n += e - b + 1;
+  return n;
+}
+
+/** Removes the lowest `count` values from `free` (in place) and returns them as ranges. */
+function takeLowest(free: [number, number][], count: number): Range[] {
+  const out: Range[] = [];
+  let left = count;
+  while (left > 0) {
+    const first = free[0];
+    if (first === undefined) throw new Error('assertion failed: took more range values than were free');
+    const [begin, end] = first;
+    const n = Math.min(left, end - begin + 1);
+    out.push([begin, begin + n - 1]);
+    left -= n;
+    if (begin + n > end) free.shift();
+    else first[0] = begin + n;
+  }
+  return out;
+}
