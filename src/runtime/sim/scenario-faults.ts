@@ -1,0 +1,102 @@
+/**
+ * A scenario's faults as harness actions on the simulated world, at their scenario times. A
+ * fault that cannot apply when its time comes (restarting an agent that is up, crashing one that
+ * is down) is traced as skipped rather than thrown: validation cannot know, for instance, that an
+ * earlier crash already had a restart.
+ */
+import type { FaultSpec } from '../../scenario/schema.js';
+import type { FrameworkSlot, ScenarioRun } from './scenario-run.js';
+
+/** The trace source of harness actions. */
+const HARNESS = '@harness';
+
+/** Schedules every fault of the run's scenario that falls before its end. */
+export function scheduleFaults(run: ScenarioRun): void {
+  for (const fault of run.scenario.faults) {
+    if (fault.atMs >= run.untilMs) continue;
+    run.world.at(fault.atMs, () => applyFault(run, fault));
+  }
+}
+
+function applyFault(run: ScenarioRun, fault: FaultSpec): void {
+  switch (fault.kind) {
+    case 'agent-crash':
+      crashAgent(run, fault.agentId, fault.restartAfterMs);
+      return;
+    case 'agent-restart':
+      restartAgent(run, fault.agentId);
+      return;
+    case 'network-partition':
+      partition(run, fault.sides, fault.durationMs);
+      return;
+    case 'framework-crash':
+      crashFramework(run, fault.framework, fault.failoverAfterMs);
+      return;
+  }
+}
+
+function skipped(run: ScenarioRun, fault: string, target: string, why: string): void {
+  run.world.traceHarness(HARNESS, { kind: 'fault.skipped', fault, target, why });
+}
+
+function crashAgent(run: ScenarioRun, agentId: string, restartAfterMs: number | undefined): void {
+  const { world } = run;
+  if (world.status(agentId) !== 'running') {
+    skipped(run, 'agent-crash', agentId, `the agent is ${world.status(agentId)}`);
+    return;
+  }
+  world.crash(agentId);
+  run.recorder.capacityChanged(world.now, agentQuantities(run, agentId), -1);
+  if (restartAfterMs !== undefined && world.now + restartAfterMs < run.untilMs) {
+    world.at(world.now + restartAfterMs, () => restartAgent(run, agentId));
+  }
+}
+
+function restartAgent(run: ScenarioRun, agentId: string): void {
+  const { world } = run;
+  const status = world.status(agentId);
+  if (status !== 'crashed' && status !== 'stopped') {
+    skipped(run, 'agent-restart', agentId, `the agent is ${status}`);
+    return;
+  }
+  // The agent comes back empty (no checkpointed state): it registers anew with a new agent id.
+  world.restart(agentId);
+  run.recorder.capacityChanged(world.now, agentQuantities(run, agentId), 1);
+}
+
+function partition(
+  run: ScenarioRun,
+  sides: readonly [readonly string[], readonly string[]],
+  durationMs: number,
+): void {
+  const { network } = run.world;
+  const [left, right] = sides;
+  for (const a of left) for (const b of right) network.partition(a, b);
+  const healAtMs = run.world.now + durationMs;
+  if (healAtMs < run.untilMs) {
+    run.world.at(healAtMs, () => {
+      for (const a of left) for (const b of right) network.heal(a, b);
+    });
+  }
+}
+
+function crashFramework(run: ScenarioRun, name: string, failoverAfterMs: number | undefined): void {
+  const slot = run.frameworks.get(name) as FrameworkSlot;
+  const { world } = run;
+  if (world.status(slot.address) !== 'running') {
+    skipped(run, 'framework-crash', name, `its scheduler is ${world.status(slot.address)}`);
+    return;
+  }
+  world.crash(slot.address);
+  // The old driver's process is gone; its scheduler must not call it any more.
+  slot.framework.detach();
+  if (failoverAfterMs !== undefined && world.now + failoverAfterMs < run.untilMs) {
+    world.at(world.now + failoverAfterMs, () => run.failover(slot));
+  }
+}
+
+function agentQuantities(run: ScenarioRun, agentId: string): ReadonlyMap<string, number> {
+  const spec = run.scenario.agents.find((a) => a.id === agentId);
+  if (spec === undefined) throw new Error(`assertion failed: no agent ${agentId} in the scenario`);
+  return spec.resources.scalarQuantities();
+}

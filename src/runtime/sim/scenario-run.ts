@@ -1,0 +1,255 @@
+/**
+ * The simulated world's composition root (ARCHITECTURE.md §1): it builds a {@link SimWorld} from a
+ * validated scenario and puts in it the real master, one real agent per scenario agent (running
+ * command tasks through the {@link SimCommandRunner}), and one scheduler driver per framework
+ * carrying that framework's {@link ScenarioFramework}. Jobs are submitted and faults injected as
+ * harness actions at their scenario times. Nothing here knows it is not a real cluster, except
+ * this file.
+ *
+ * One seed drives everything: the world derives the network's stream and each process's stream
+ * by name, and each framework draws arrivals, durations and failures from streams named after it
+ * (`workload/<name>/arrivals`, `…/durations`, `…/failures`).
+ */
+
+import { Agent } from '../../agent/agent.js';
+import { SimCommandRunner } from '../../agent/sim-command-runner.js';
+import { findPolicy } from '../../allocator/policies.js';
+import type { Quantities, SorterPolicy } from '../../allocator/sorter.js';
+import type { Wire } from '../../core/wire.js';
+import { MesosSchedulerDriver } from '../../driver/scheduler-driver.js';
+import { Master } from '../../master/master.js';
+import { RunRecorder } from '../../metrics/run-recorder.js';
+import { type RunSummary, runSummary } from '../../metrics/run-summary.js';
+import {
+  type FrameworkSpec,
+  MASTER_ADDRESS,
+  type Scenario,
+  schedulerAddress,
+} from '../../scenario/schema.js';
+import { ScenarioFramework } from '../../workload/scenario-framework.js';
+import { type SubmissionSchedule, submissionSchedule } from '../../workload/submissions.js';
+import { scheduleFaults } from './scenario-faults.js';
+import type { TraceOption } from './trace.js';
+import { SimWorld } from './world.js';
+
+/** Overrides of what the scenario file says (the `agora sim` flags). */
+export interface ScenarioRunOptions {
+  readonly seed?: number;
+  readonly policy?: string;
+  readonly untilMs?: number;
+  /** Default `'off'`: a day of a large cluster traces far more than memory holds. */
+  readonly trace?: TraceOption;
+  /** Also trace every delivery and timer (see {@link SimWorld}). */
+  readonly traceDeliveries?: boolean;
+}
+
+/** One scenario framework in the world: its scheduler, and the driver now carrying it. */
+export interface FrameworkSlot {
+  readonly spec: FrameworkSpec;
+  readonly address: string;
+  readonly framework: ScenarioFramework;
+  driver: MesosSchedulerDriver;
+}
+
+/** A scenario run in a simulated world; advance it with {@link advance}, read it with {@link summary}. */
+export class ScenarioRun {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly policy: string;
+  readonly untilMs: number;
+  readonly world: SimWorld<Wire>;
+  readonly recorder: RunRecorder;
+  readonly frameworks: ReadonlyMap<string, FrameworkSlot>;
+
+  constructor(scenario: Scenario, options: ScenarioRunOptions = {}) {
+    this.scenario = scenario;
+    this.seed = options.seed ?? scenario.seed;
+    this.policy = options.policy ?? scenario.allocator.policy;
+    this.untilMs = options.untilMs ?? scenario.untilMs;
+    const policy = findPolicy(this.policy);
+    // The CLI checks the name first; reaching this with a bad one is a caller's bug.
+    if (typeof policy === 'string') throw new Error(policy);
+    const { network } = scenario;
+    this.world = new SimWorld<Wire>({
+      seed: this.seed,
+      network: {
+        latencyMsMin: network.latencyMinMs,
+        latencyMsMax: network.latencyMaxMs,
+        lossProbability: network.loss,
+        duplicateProbability: network.duplication,
+        reorder: network.reorder,
+      },
+      trace: options.trace ?? 'off',
+      traceDeliveries: options.traceDeliveries === true,
+      // A process that goes down closes its connections: peers hear of it at once, as Mesos's
+      // libprocess `exited` events tell the master of a scheduler's or agent's broken socket.
+      linkMessage: (exited) => ({ channel: 'link', exited }),
+    });
+    this.recorder = new RunRecorder(
+      scenario.frameworks.map((f) => ({ name: f.name, weight: f.weight })),
+      clusterTotal(scenario),
+    );
+    this.#spawnMaster(policy);
+    this.#spawnAgents();
+    this.frameworks = this.#spawnFrameworks();
+    scheduleFaults(this);
+  }
+
+  /** The simulated time now, in ms. */
+  get nowMs(): number {
+    return this.world.now;
+  }
+
+  /** Whether the run has reached its end. */
+  get done(): boolean {
+    return this.world.now >= this.untilMs;
+  }
+
+  /** Runs the world up to `toMs` (capped at the run's end); returns the events processed. */
+  advance(toMs: number): number {
+    return this.world.runUntil(Math.min(toMs, this.untilMs));
+  }
+
+  /** Runs to the end. */
+  runToEnd(): RunSummary {
+    this.advance(this.untilMs);
+    return this.summary();
+  }
+
+  /** The summary at the current time (the run's end once {@link done}). */
+  summary(): RunSummary {
+    const master = this.world.instance(MASTER_ADDRESS) as Master | undefined;
+    const counters = master?.counters();
+    return runSummary(
+      {
+        scenario: this.scenario.name,
+        seed: this.seed,
+        policy: this.policy,
+        untilMs: this.world.now,
+        events: this.world.eventCount,
+        roles: new Map(this.scenario.frameworks.map((f) => [f.name, f.role])),
+        master: {
+          allocationRuns: counters?.allocationRuns ?? 0,
+          offersMade: counters?.offersMade ?? 0,
+          offersAccepted: counters?.offersAccepted ?? 0,
+          offersDeclined: counters?.offersDeclined ?? 0,
+          offersRescinded: counters?.offersRescinded ?? 0,
+        },
+      },
+      this.recorder,
+    );
+  }
+
+  /** Starts a new driver for a framework whose scheduler crashed, failing over to its id. */
+  failover(slot: FrameworkSlot): void {
+    const id = slot.framework.frameworkId;
+    slot.driver = newDriver(slot, id === undefined ? {} : { id });
+    this.world.restart(slot.address);
+    slot.driver.start();
+  }
+
+  #spawnMaster(policy: SorterPolicy): void {
+    const weights: Record<string, number> = {};
+    for (const f of this.scenario.frameworks) if (f.weight !== 1) weights[f.role] = f.weight;
+    this.world.spawn(
+      MASTER_ADDRESS,
+      () =>
+        new Master({
+          policy,
+          allocationIntervalMs: this.scenario.allocator.allocationIntervalMs,
+          weights,
+        }),
+    );
+  }
+
+  #spawnAgents(): void {
+    for (const agent of this.scenario.agents) {
+      this.world.spawn(
+        agent.id,
+        () =>
+          new Agent({
+            resources: agent.resources,
+            masterAddress: MASTER_ADDRESS,
+            commandRunner: new SimCommandRunner(),
+          }),
+      );
+      this.recorder.capacityChanged(0, agent.resources.scalarQuantities(), 1);
+    }
+  }
+
+  #spawnFrameworks(): Map<string, FrameworkSlot> {
+    const slots = new Map<string, FrameworkSlot>();
+    const { world } = this;
+    for (const spec of this.scenario.frameworks) {
+      const stream = (name: string) => world.streams.stream(`workload/${spec.name}/${name}`);
+      const framework = new ScenarioFramework({
+        spec,
+        refuseSeconds: this.scenario.allocator.refuseSeconds,
+        clock: () => world.now,
+        durationRandom: stream('durations'),
+        failureRandom: stream('failures'),
+        recorder: this.recorder,
+      });
+      const address = schedulerAddress(spec.name);
+      const slot: FrameworkSlot = { spec, address, framework, driver: undefined as never };
+      slot.driver = newDriver(slot, {});
+      world.spawn(address, () => slot.driver.process);
+      slot.driver.start();
+      feedSubmissions(world, framework, spec, submissionSchedule(spec, stream('arrivals')), this.untilMs);
+      slots.set(spec.name, slot);
+    }
+    return slots;
+  }
+}
+
+function newDriver(
+  slot: Omit<FrameworkSlot, 'driver'>,
+  extra: { id?: { value: string } },
+): MesosSchedulerDriver {
+  const { spec } = slot;
+  return new MesosSchedulerDriver(
+    slot.framework,
+    {
+      user: 'agora',
+      name: spec.name,
+      role: spec.role,
+      failover_timeout: spec.failoverTimeoutMs / 1000,
+      ...extra,
+    },
+    { master: MASTER_ADDRESS },
+  );
+}
+
+/**
+ * Submits a framework's jobs at their times, keeping one harness action pending at a time (not
+ * one per submission), so a day of arrivals does not fill the event queue.
+ */
+function feedSubmissions(
+  world: SimWorld<Wire>,
+  framework: ScenarioFramework,
+  spec: FrameworkSpec,
+  schedule: SubmissionSchedule,
+  untilMs: number,
+): void {
+  const { timesMs, jobs } = schedule;
+  let next = 0;
+  const fire = (): void => {
+    const now = world.now;
+    while (next < timesMs.length && (timesMs[next] as number) <= now) {
+      framework.submit((spec.jobs[jobs[next] as number] as FrameworkSpec['jobs'][number]).name);
+      next++;
+    }
+    if (next < timesMs.length && (timesMs[next] as number) < untilMs) world.at(timesMs[next] as number, fire);
+  };
+  if (timesMs.length > 0 && (timesMs[0] as number) < untilMs) world.at(timesMs[0] as number, fire);
+}
+
+/** Every agent's scalar resources added up (milli-units): the denominator of dominant shares. */
+function clusterTotal(scenario: Scenario): Quantities {
+  const total = new Map<string, number>();
+  for (const agent of scenario.agents) {
+    for (const [name, milli] of agent.resources.scalarQuantities())
+      total.set(name, (total.get(name) ?? 0) + milli);
+  }
+  return total;
+}
