@@ -15,6 +15,7 @@ import { drfPolicy } from '../allocator/sorters/drf.js';
 import { formatResources, formatScalarAmounts, parseResources } from '../core/resource-text.js';
 import type { Resources } from '../core/resources.js';
 import type { Output } from './main.js';
+import { alignRows } from './table.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -139,21 +140,6 @@ export function formatFairShareJson(result: FairShareResult, capacity: Resources
   );
   const free = formatScalarAmounts(result.free, scalarNames(capacity));
   return `{"policy":${JSON.stringify(result.policy)},"users":{${users.join(',')}},"free":${JSON.stringify(free)}}\n`;
-}
-
-/** Pads each column to its widest cell; `right` marks the right-aligned (numeric) columns. */
-function alignRows(rows: readonly (readonly string[])[], right: readonly boolean[]): string[] {
-  const widths = right.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) =>
-    r
-      .map((cell, c) => {
-        const w = widths[c] ?? 0;
-        if (right[c]) return cell.padStart(w);
-        // The last column is not padded, so lines carry no trailing blanks.
-        return c === r.length - 1 ? cell : cell.padEnd(w);
-      })
-      .join('  '),
-  );
 }
 
 /** The readable table: one row per user, then what is left of the pool. */

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerFairShare } from './fair-share.js';
+import { registerSim } from './sim.js';
 import { UsageError } from './usage-error.js';
 import { registerValidate } from './validate.js';
 
@@ -14,11 +15,14 @@ export const EXIT_USAGE = 2;
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** Whether stderr is a terminal (progress lines are drawn only then). */
+  readonly errIsTerminal?: boolean;
 }
 
 const processOutput: Output = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  errIsTerminal: process.stderr.isTTY === true,
 };
 
 /** Builds the program with every command registered. */
@@ -34,6 +38,7 @@ export function buildProgram(output: Output): Command {
     .exitOverride();
   registerFairShare(program, output);
   registerValidate(program, output);
+  registerSim(program, output);
   return program;
 }
 

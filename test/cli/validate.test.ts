@@ -1,29 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import test from 'ava';
-import { main, type Output } from '../../src/cli/main.js';
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const output: Output = {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-  };
-  const code = await main(['node', 'agora', ...args], output);
-  return { code, out, err };
-}
-
-function scenarioFile(json: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'agora-validate-')), 'scenario.json');
-  writeFileSync(path, typeof json === 'string' ? json : JSON.stringify(json));
-  return path;
-}
+import { runCli as run, scenarioFile } from './helpers.js';
 
 test('every example scenario validates', async (t) => {
   for (const name of ['drf-paper', 'mixed', 'large']) {

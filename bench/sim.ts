@@ -1,0 +1,97 @@
+/**
+ * Whole-simulator benchmark: a generated scenario (src/scenario/generate.ts) replayed end to end
+ * by the real master, agents and drivers in the simulated world, tracing off. By default it runs
+ * the issue's shape (10,000 agents, 100 frameworks, 1,000,000 tasks over a simulated day) and the
+ * same with half the tasks, each in its own process so peak RSS is per run, and prints one line
+ * per run:
+ *
+ *     tasks=1000000 wall_s=… events_per_s=… sim_s_per_wall_s=… peak_rss_mb=…
+ *
+ * `wall_s` covers the run itself (world construction included), not generating and validating
+ * the scenario, which is printed separately as `setup_s`.
+ *
+ * Usage: node --import tsx bench/sim.ts [--agents 10000] [--frameworks 100] [--tasks 1000000]
+ *        [--hours 24] [--seed 1] [--policy drf] [--half true] [--runs 1]
+ */
+import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { ScenarioRun } from '../src/runtime/sim/scenario-run.js';
+import { generateScenario } from '../src/scenario/generate.js';
+import { validateScenario } from '../src/scenario/validate.js';
+
+const { values } = parseArgs({
+  options: {
+    agents: { type: 'string', default: '10000' },
+    frameworks: { type: 'string', default: '100' },
+    tasks: { type: 'string', default: '1000000' },
+    hours: { type: 'string', default: '24' },
+    seed: { type: 'string', default: '1' },
+    policy: { type: 'string', default: 'drf' },
+    half: { type: 'string', default: 'true' },
+    runs: { type: 'string', default: '1' },
+    child: { type: 'boolean', default: false },
+  },
+});
+
+function runOnce(tasks: number): void {
+  const setupStart = performance.now();
+  const file = generateScenario({
+    seed: Number(values.seed),
+    agents: Number(values.agents),
+    frameworks: Number(values.frameworks),
+    tasks,
+    horizonSeconds: Number(values.hours) * 3600,
+  });
+  const validated = validateScenario(file);
+  if (!validated.ok)
+    throw new Error(`generated scenario is invalid: ${JSON.stringify(validated.error.slice(0, 3))}`);
+  const setupS = (performance.now() - setupStart) / 1000;
+  const start = performance.now();
+  const run = new ScenarioRun(validated.value, { policy: values.policy as string });
+  const summary = run.runToEnd();
+  const wallS = (performance.now() - start) / 1000;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const launched = Object.values(summary.frameworks).reduce((n, f) => n + f.tasksLaunched, 0);
+  const finished = Object.values(summary.frameworks).reduce((n, f) => n + f.tasksFinished, 0);
+  console.log(
+    `tasks=${tasks} wall_s=${wallS.toFixed(1)} events_per_s=${Math.round(summary.events / wallS)} ` +
+      `sim_s_per_wall_s=${Math.round(summary.simulatedSeconds / wallS)} peak_rss_mb=${Math.round(peakRssMb)} ` +
+      `(setup_s=${setupS.toFixed(1)} events=${summary.events} launched=${launched} finished=${finished} ` +
+      `cpu_utilization=${summary.utilization.cpus} jain=${summary.fairness.jainIndex})`,
+  );
+}
+
+if (values.child) {
+  runOnce(Number(values.tasks));
+} else {
+  const full = Number(values.tasks);
+  const sizes = values.half === 'true' ? [Math.round(full / 2), full] : [full];
+  const passThrough = ['agents', 'frameworks', 'hours', 'seed', 'policy'].flatMap((k) => [
+    `--${k}`,
+    String(values[k as keyof typeof values]),
+  ]);
+  console.log(
+    `# bench:sim ${values.agents} agents, ${values.frameworks} frameworks, ${values.hours} h simulated, ` +
+      `policy ${values.policy}, seed ${values.seed}; node ${process.version}`,
+  );
+  for (const tasks of sizes) {
+    for (let r = 0; r < Number(values.runs); r++) {
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--max-old-space-size=4096',
+          process.argv[1] as string,
+          '--child',
+          '--tasks',
+          String(tasks),
+          ...passThrough,
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      process.stdout.write(out);
+    }
+  }
+}

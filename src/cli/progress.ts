@@ -1,0 +1,56 @@
+/**
+ * Progress of a long simulated run on stderr: simulated time done out of total, events per
+ * second, and the wall time left at the current pace. It appears only on a terminal, only once
+ * a run has taken about a second, and redraws one line at most four times a second; a pipe or a
+ * log file never sees it.
+ */
+import type { Output } from './main.js';
+
+const FIRST_AFTER_MS = 1000;
+const EVERY_MS = 250;
+
+/** Redraws a one-line progress report; silent unless `output.errIsTerminal` and not `quiet`. */
+export class Progress {
+  readonly #output: Output;
+  readonly #enabled: boolean;
+  readonly #label: string;
+  readonly #startedAt = performance.now();
+  #lastAt = this.#startedAt;
+  #drawn = false;
+
+  constructor(output: Output, label: string, quiet: boolean) {
+    this.#output = output;
+    this.#label = label;
+    this.#enabled = !quiet && output.errIsTerminal === true;
+  }
+
+  /** Reports that `doneMs` of `totalMs` simulated ms are done after `events` events. */
+  update(doneMs: number, totalMs: number, events: number): void {
+    if (!this.#enabled) return;
+    const now = performance.now();
+    const elapsedMs = now - this.#startedAt;
+    if (elapsedMs < FIRST_AFTER_MS || now - this.#lastAt < EVERY_MS) return;
+    this.#lastAt = now;
+    const fraction = totalMs > 0 ? doneMs / totalMs : 1;
+    const leftS = fraction > 0 ? ((elapsedMs / fraction) * (1 - fraction)) / 1000 : Number.NaN;
+    const rate = events / (elapsedMs / 1000);
+    const text =
+      `${this.#label}: ${(doneMs / 1000).toFixed(0)}/${(totalMs / 1000).toFixed(0)} s simulated ` +
+      `(${(fraction * 100).toFixed(1)}%), ${formatCount(rate)} events/s, ~${Number.isFinite(leftS) ? leftS.toFixed(0) : '?'} s left`;
+    this.#output.err(`\r\u001b[2K${text}`);
+    this.#drawn = true;
+  }
+
+  /** Clears the line, if one was drawn. */
+  done(): void {
+    if (this.#drawn) this.#output.err('\r\u001b[2K');
+    this.#drawn = false;
+  }
+}
+
+/** 1234567 → "1.23M". */
+export function formatCount(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return n.toFixed(0);
+}
