@@ -31,6 +31,10 @@ export interface MasterLink {
   pingTimeoutMs: number;
   registrationTimer: TimerId | undefined;
   pingTimer: TimerId | undefined;
+  /** When the running ping timer fires (meaningful while `pingTimer` is set). */
+  pingTimerAtMs: number;
+  /** The master is taken as lost if no ping arrives by then. */
+  pingDeadlineMs: number;
 }
 
 /** The capabilities the agent announces: the ones whose semantics Agora's agent follows. */
@@ -69,6 +73,8 @@ export class AgentContext {
       pingTimeoutMs: options.masterPingTimeoutMs,
       registrationTimer: undefined,
       pingTimer: undefined,
+      pingTimerAtMs: 0,
+      pingDeadlineMs: 0,
     };
     this.updates = updates(this);
   }

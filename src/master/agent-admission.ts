@@ -47,7 +47,7 @@ export function newAgent(
     reregisteredAtMs: undefined,
     executors: new Map(),
     killedTasks: new Set(),
-    health: { timer: undefined, pinged: false, timeouts: 0 },
+    health: { dueAtMs: undefined, pinged: false, timeouts: 0 },
     reregisterTimer: undefined,
   };
 }

@@ -23,7 +23,8 @@ export interface ExecutorRecord {
 
 /** The health checker's state for one agent (Mesos `SlaveObserver`). */
 export interface AgentHealth {
-  timer: TimerId | undefined;
+  /** When its next ping is due (on the ping grid), or undefined once health checks stopped. */
+  dueAtMs: number | undefined;
   /** A ping is out and no pong came back yet. */
   pinged: boolean;
   /** Consecutive pings that went unanswered. */

@@ -102,8 +102,7 @@ export function removeAgent(ctx: MasterContext, agent: AgentRecord, why: string)
 function dropAgent(ctx: MasterContext, agent: AgentRecord, why: string): void {
   removeExecutors(ctx, agent);
   for (const offer of ctx.offers.onAgent(agent.id)) rescindOffer(ctx, offer, why);
-  ctx.timers.cancel(agent.health.timer);
-  agent.health.timer = undefined;
+  agent.health.dueAtMs = undefined; // its entry in the ping schedule is skipped from now on
   ctx.timers.cancel(agent.reregisterTimer);
   agent.reregisterTimer = undefined;
   agent.connected = false;

@@ -39,6 +39,8 @@ export class MasterContext {
   readonly agents: AgentRegistry;
   readonly tasks: TaskBook;
   readonly offers: OfferBook;
+  /** Agents whose next ping is due at each time of the ping grid (see health.ts). */
+  readonly pingsDue = new Map<number, AgentRecord[]>();
   readonly counters = new MasterCounters();
   readonly startedAtMs: number;
   readonly masterInfo: MasterInfo;

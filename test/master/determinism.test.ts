@@ -29,13 +29,17 @@ class BusyAgent extends FakeAgent {
   }
 }
 
-/** A scheduler that launches one small task per offer and acknowledges every update. */
-function busyScheduler(name: string): FakeScheduler {
+/**
+ * A scheduler that launches one small task per offer and acknowledges every update; offers
+ * `hold` picks are left unanswered (so an offer timeout rescinds them).
+ */
+function busyScheduler(name: string, hold: (hostname: string) => boolean = () => false): FakeScheduler {
   let n = 0;
   return new FakeScheduler((s: FakeScheduler, event: Event) => {
     if (event.type === 'SUBSCRIBED') return;
     if (event.type === 'OFFERS') {
       for (const o of event.offers.offers ?? []) {
+        if (hold(o.hostname)) continue;
         s.launch([o.id.value], [commandTask(`${name}-${n++}`, o.agent_id.value, 'cpus:0.5;mem:128')], 1);
       }
     }
@@ -94,7 +98,8 @@ test('everything the master sends decodes with the wire decoders (what live mode
   world.spawn(MASTER, () => new Master({ offerTimeoutMs: 2_000 }));
   for (let i = 0; i < 3; i++)
     world.spawn(`agent-${i}`, () => new BusyAgent({ resources: 'cpus:2;mem:1024;disk:100' }));
-  world.spawn('scheduler-a', () => busyScheduler('a'));
+  // Offers on agent-1 are held, so the 2 s offer timeout rescinds them (RESCIND is on the wire).
+  world.spawn('scheduler-a', () => busyScheduler('a', (hostname) => hostname === 'agent-1'));
   (world.instance('scheduler-a') as FakeScheduler).subscribe({ capabilities: [{ type: 'PARTITION_AWARE' }] });
   world.at(4_000, (w) => {
     (w.instance('agent-2') as BusyAgent).options.pong = false;

@@ -36,9 +36,10 @@ test('an agent that misses 5 pings in a row (15 s apart) is marked unreachable',
   const { c, a, b, s3, d, agentId } = setUp();
   const started = c.world.now;
   c.agent(0).options.pong = false;
-  advance(c.world, 90_000);
+  // Five unanswered pings 15 s apart; pings fall due on a 100 ms grid (src/master/health.ts).
+  advance(c.world, 90_100);
   const lostAt = a.events.find((r) => r.event.type === 'FAILURE')?.at ?? 0;
-  t.true(lostAt > started + 60_000 && lostAt <= started + 90_000, `marked unreachable at ${lostAt}`);
+  t.true(lostAt > started + 60_000 && lostAt <= started + 90_100, `marked unreachable at ${lostAt}`);
   // The PARTITION_AWARE framework hears TASK_UNREACHABLE, the other TASK_LOST.
   const ta = a.statusesOf('ta')[0];
   t.is(ta?.state, 'TASK_UNREACHABLE');
@@ -80,7 +81,7 @@ test('pings are every 15 s; answering resets the count', (t) => {
 test('an unreachable agent may reregister: its tasks come back, not killed (Mesos >= 1.5)', (t) => {
   const { c, a, b, s3, d, agentId } = setUp();
   c.agent(0).options.pong = false;
-  advance(c.world, 90_000);
+  advance(c.world, 90_100);
   const fw = (s: typeof a) => ({ user: 'test', name: 'test', id: s.fid });
   const task = (s: typeof a, id: string): Task => ({
     name: id,

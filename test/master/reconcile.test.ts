@@ -78,7 +78,8 @@ test('explicit reconciliation, PARTITION_AWARE: known, GONE, UNREACHABLE, UNKNOW
     ['w', 'TASK_UNKNOWN', 'Reconciliation: Task is unknown'],
   ]);
   const y = a.statusesOf('y')[0];
-  t.is(y?.unreachable_time?.nanoseconds, 75_001 * 1e6, 'when the agent was marked unreachable');
+  // Registered at 1 ms; five pings on the 100 ms grid: 15.1 s, …, 75.1 s (src/master/health.ts).
+  t.is(y?.unreachable_time?.nanoseconds, 75_100 * 1e6, 'when the agent was marked unreachable');
 });
 
 test('explicit reconciliation without PARTITION_AWARE answers TASK_LOST for every unknown task', (t) => {
