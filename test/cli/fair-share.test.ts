@@ -1,26 +1,9 @@
 import test from 'ava';
-import { main, type Output } from '../../src/cli/main.js';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
+import { type CliResult, runCli } from './helpers.js';
 
 /** Runs `agora fair-share ...args` with buffered output. */
-async function fairShare(...args: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const output: Output = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-  };
-  const code = await main(['node', 'agora', 'fair-share', ...args], output);
-  return { code, out, err };
+function fairShare(...args: string[]): Promise<CliResult> {
+  return runCli('fair-share', ...args);
 }
 
 const PAPER_ARGS = [

@@ -40,7 +40,13 @@ test("Jain's index: 1 for equal shares, 1/n for one winner, 1 by convention when
 testProp(
   "Jain's index lies in [1/n, 1] and ignores scale",
   [
-    fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 20 }),
+    // Zero or at least 1e-300: scaling a subnormal by 0.001 can underflow it to exactly 0, which
+    // changes the list itself (found by fast-check with [0, 5e-324]); the property is about
+    // scale, not about float underflow.
+    fc.array(fc.oneof(fc.constant(0), fc.double({ min: 1e-300, max: 1e6, noNaN: true })), {
+      minLength: 1,
+      maxLength: 20,
+    }),
     fc.double({ min: 0.001, max: 1000, noNaN: true }),
   ],
   (t, xs, k) => {
