@@ -116,6 +116,16 @@ export interface AllocatorSpec {
   readonly refuseSeconds: number;
 }
 
+/** Mesos master flags a scenario may set (the rest keep Mesos's defaults). */
+export interface MasterSpec {
+  /** Mesos `--offer_timeout`: unused offers are rescinded after it. Default: never. */
+  readonly offerTimeoutMs: number | undefined;
+  /** Mesos `--agent_ping_timeout`: the master pings each agent this often. Default 15 s. */
+  readonly agentPingTimeoutMs: number;
+  /** Mesos `--max_agent_ping_timeouts`: missed pings in a row before an agent is unreachable. Default 5. */
+  readonly maxAgentPingTimeouts: number;
+}
+
 /** Simulated network settings; each message draws its own latency, loss and duplication. */
 export interface NetworkSpec {
   /** One-way latency is uniform in [`latencyMinMs`, `latencyMaxMs`]. */
@@ -181,6 +191,7 @@ export interface Scenario {
   /** The run stops at this simulated time. */
   readonly untilMs: number;
   readonly allocator: AllocatorSpec;
+  readonly master: MasterSpec;
   readonly network: NetworkSpec;
   /** Every agent, ids `agent-0`, `agent-1`, … in file order. */
   readonly agents: readonly AgentSpec[];
@@ -218,6 +229,8 @@ export const DEFAULTS = {
   loss: 0,
   duplication: 0,
   reorder: false,
+  agentPingTimeoutSeconds: 15,
+  maxAgentPingTimeouts: 5,
   agentCount: 1,
   weight: 1,
   maxTasksPerOffer: Number.POSITIVE_INFINITY,
@@ -255,6 +268,9 @@ export const LIMITS = {
   latencySeconds: 60,
   /** `allocationInterval`: Mesos allows any duration, but an hour between cycles is a typo. */
   allocationIntervalSeconds: 3600,
+  /** `offerTimeout` and `agentPingTimeout`. */
+  masterTimeoutSeconds: 24 * 60 * 60,
+  maxAgentPingTimeouts: 1000,
   seed: Number.MAX_SAFE_INTEGER,
   weight: 1_000_000,
   /** Characters in a scenario, framework or job name. */
@@ -350,6 +366,11 @@ export interface ScenarioFile {
     readonly policy?: string;
     readonly allocationInterval?: number;
     readonly refuseSeconds?: number;
+  };
+  readonly master?: {
+    readonly offerTimeout?: number;
+    readonly agentPingTimeout?: number;
+    readonly maxAgentPingTimeouts?: number;
   };
   readonly network?: {
     readonly latency?: { readonly min?: number; readonly max?: number };

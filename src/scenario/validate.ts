@@ -32,6 +32,7 @@ import {
 import { readAgents } from './validate-agents.js';
 import { readFaults } from './validate-faults.js';
 import { readFrameworks } from './validate-frameworks.js';
+import { defaultMaster, readMaster } from './validate-master.js';
 
 const TOP_KEYS = [
   'name',
@@ -39,6 +40,7 @@ const TOP_KEYS = [
   'seed',
   'until',
   'allocator',
+  'master',
   'network',
   'agents',
   'frameworks',
@@ -79,6 +81,7 @@ function readScenario(issues: Issues, json: unknown): Scenario | undefined {
   const untilMs = required(issues, '', root, 'until', (p, v) => readSecondsAsMs(issues, p, v, { above: 0 }));
   const ctx = newContext(issues, untilMs);
   const allocator = optional(root, '', 'allocator', (p, v) => readAllocator(ctx, p, v), defaultAllocator());
+  const master = optional(root, '', 'master', (p, v) => readMaster(ctx, p, v), defaultMaster());
   const network = optional(root, '', 'network', (p, v) => readNetwork(ctx, p, v), readNetworkOf(ctx, '', {}));
   const agents = required(issues, '', root, 'agents', (p, v) => readAgents(ctx, p, v));
   const frameworks = optional(root, '', 'frameworks', (p, v) => readFrameworks(ctx, p, v, agents), []);
@@ -89,6 +92,7 @@ function readScenario(issues: Issues, json: unknown): Scenario | undefined {
     seed === undefined ||
     untilMs === undefined ||
     allocator === undefined ||
+    master === undefined ||
     network === undefined ||
     agents === undefined ||
     frameworks === undefined ||
@@ -96,7 +100,7 @@ function readScenario(issues: Issues, json: unknown): Scenario | undefined {
   ) {
     return undefined;
   }
-  return { name, description, seed, untilMs, allocator, network, agents, frameworks, faults };
+  return { name, description, seed, untilMs, allocator, master, network, agents, frameworks, faults };
 }
 
 function defaultAllocator(): AllocatorSpec {

@@ -210,3 +210,21 @@ test('ports are handed out per task from the offer, so tasks never share one', (
   t.is(s.frameworks.web?.pending, 2);
   t.is(s.frameworks.web?.tasksError, 0);
 });
+
+test('master flags from the scenario: a shorter agent ping timeout finds a partitioned agent sooner', (t) => {
+  const lostBy60s = (master: Record<string, unknown>) =>
+    new ScenarioRun(
+      small(
+        {
+          until: 60,
+          master,
+          faults: [{ at: 10, kind: 'network-partition', duration: 100, sides: [['master'], ['agent-0']] }],
+        },
+        { jobs: [{ at: 0, tasks: 8, resources: 'cpus:1;mem:512', duration: 'forever' }] },
+      ),
+    ).runToEnd().frameworks.A?.tasksLost;
+  // Mesos's default needs 5 missed pings of 15 s (75 s): not yet by 60 s. Pings every 5 s: 25 s.
+  t.is(lostBy60s({}), 0);
+  t.is(lostBy60s({ agentPingTimeout: 5 }), 4);
+  t.is(lostBy60s({ agentPingTimeout: 5, maxAgentPingTimeouts: 20 }), 0, '20 pings of 5 s: 100 s');
+});

@@ -101,7 +101,7 @@ test(
   rejects,
   [[['constructor'], 1]],
   [
-    'constructor: unknown key (expected one of name, description, seed, until, allocator, network, agents, frameworks, faults)',
+    'constructor: unknown key (expected one of name, description, seed, until, allocator, master, network, agents, frameworks, faults)',
   ],
 );
 test(
@@ -579,4 +579,15 @@ test(
   rejects,
   [[['network', 'reorder'], 'yes']],
   ['network.reorder: expected true or false, got "yes"'],
+);
+
+test(
+  'master timeouts are positive and the ping count whole',
+  rejects,
+  [[['master'], { offerTimeout: 0, agentPingTimeout: -1, maxAgentPingTimeouts: 2.5 }]],
+  [
+    'master.offerTimeout: must be greater than 0, got 0',
+    'master.agentPingTimeout: must be greater than 0, got -1',
+    'master.maxAgentPingTimeouts: expected a whole number, got 2.5',
+  ],
 );

@@ -198,3 +198,19 @@ test('a job may ask for ports by count', (t) => {
   });
   t.is(s.frameworks[0]?.jobs[0]?.resources.entries.length, 2);
 });
+
+test('master flags default as in Mesos and can be set', (t) => {
+  t.deepEqual(valid(MINIMAL).master, {
+    offerTimeoutMs: undefined,
+    agentPingTimeoutMs: 15_000,
+    maxAgentPingTimeouts: 5,
+  });
+  t.deepEqual(
+    valid({ ...MINIMAL, master: { offerTimeout: 2, agentPingTimeout: 5, maxAgentPingTimeouts: 3 } }).master,
+    {
+      offerTimeoutMs: 2000,
+      agentPingTimeoutMs: 5000,
+      maxAgentPingTimeouts: 3,
+    },
+  );
+});

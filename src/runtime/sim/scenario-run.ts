@@ -151,6 +151,7 @@ export class ScenarioRun {
   #spawnMaster(policy: SorterPolicy): void {
     const weights: Record<string, number> = {};
     for (const f of this.scenario.frameworks) if (f.weight !== 1) weights[f.role] = f.weight;
+    const { master } = this.scenario;
     this.world.spawn(
       MASTER_ADDRESS,
       () =>
@@ -158,6 +159,9 @@ export class ScenarioRun {
           policy,
           allocationIntervalMs: this.scenario.allocator.allocationIntervalMs,
           weights,
+          agentPingTimeoutMs: master.agentPingTimeoutMs,
+          maxAgentPingTimeouts: master.maxAgentPingTimeouts,
+          ...(master.offerTimeoutMs === undefined ? {} : { offerTimeoutMs: master.offerTimeoutMs }),
         }),
     );
   }
