@@ -20,7 +20,7 @@ import { UtilizationTracker } from './utilization.js';
 export type TaskOutcome = 'finished' | 'failed' | 'lost' | 'killed' | 'error';
 
 /** The per-framework tallies. */
-export class FrameworkRecord {
+export class FrameworkTally {
   readonly name: string;
   readonly weight: number;
   submitted = 0;
@@ -46,16 +46,11 @@ export class FrameworkRecord {
     this.name = name;
     this.weight = weight;
   }
-
-  /** Tasks launched and not yet ended. */
-  get runningNow(): number {
-    return this.running.current;
-  }
 }
 
 /** Records a run's measurements; read them back with the getters or `frameworks()`. */
 export class RunRecorder {
-  readonly #frameworks = new Map<string, FrameworkRecord>();
+  readonly #frameworks = new Map<string, FrameworkTally>();
   readonly #utilization = new UtilizationTracker();
   /** The cluster's configured total per resource, the denominator of dominant shares. */
   readonly #clusterTotal: Quantities;
@@ -65,17 +60,17 @@ export class RunRecorder {
    * @param clusterTotal every agent's resources added up (milli-units)
    */
   constructor(frameworks: readonly { name: string; weight: number }[], clusterTotal: Quantities) {
-    for (const f of frameworks) this.#frameworks.set(f.name, new FrameworkRecord(f.name, f.weight));
+    for (const f of frameworks) this.#frameworks.set(f.name, new FrameworkTally(f.name, f.weight));
     this.#clusterTotal = clusterTotal;
   }
 
   /** The frameworks' records, in construction order. */
-  frameworks(): readonly FrameworkRecord[] {
+  frameworks(): readonly FrameworkTally[] {
     return [...this.#frameworks.values()];
   }
 
   /** The record of `name` (an unknown name is a bug of the caller). */
-  framework(name: string): FrameworkRecord {
+  framework(name: string): FrameworkTally {
     const f = this.#frameworks.get(name);
     if (f === undefined) throw new Error(`assertion failed: no framework ${name} is recorded`);
     return f;
@@ -134,7 +129,7 @@ export class RunRecorder {
     return this.framework(framework).share.current;
   }
 
-  #use(f: FrameworkRecord, atMs: number, quantities: Quantities, sign: 1 | -1): void {
+  #use(f: FrameworkTally, atMs: number, quantities: Quantities, sign: 1 | -1): void {
     for (const [name, milli] of quantities) f.used.set(name, (f.used.get(name) ?? 0) + sign * milli);
     f.running.set(atMs, f.running.current + sign);
     f.share.set(atMs, this.#dominantShare(f.used));

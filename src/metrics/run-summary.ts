@@ -6,7 +6,7 @@
  * short enough to read.
  */
 import { jainIndex } from './jain.js';
-import type { FrameworkRecord, RunRecorder } from './run-recorder.js';
+import type { FrameworkTally, RunRecorder } from './run-recorder.js';
 
 /** One framework's figures. */
 export interface FrameworkSummary {
@@ -119,7 +119,7 @@ export function runSummary(input: RunSummaryInput, recorder: RunRecorder): RunSu
   };
 }
 
-function frameworkSummary(f: FrameworkRecord, role: string, untilMs: number): FrameworkSummary {
+function frameworkSummary(f: FrameworkTally, role: string, untilMs: number): FrameworkSummary {
   const ended = f.finished + f.failed + f.lost + f.killed + f.error;
   return {
     role,
