@@ -49,7 +49,17 @@ function runOnce(tasks: number): void {
   const setupS = (performance.now() - setupStart) / 1000;
   const start = performance.now();
   const run = new ScenarioRun(validated.value, { policy: values.policy as string });
-  const summary = run.runToEnd();
+  // Progress on stderr (stdout keeps only the result line): a slow shape shows where it is.
+  const slices = 24;
+  for (let i = 1; i <= slices; i++) {
+    run.advance((run.untilMs * i) / slices);
+    const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
+    console.error(
+      `#   ${(run.nowMs / 3_600_000).toFixed(2)} h simulated: wall ${((performance.now() - start) / 1000).toFixed(1)} s, ` +
+        `${run.world.eventCount} events, rss ${rssMb} MB`,
+    );
+  }
+  const summary = run.summary();
   const wallS = (performance.now() - start) / 1000;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const launched = Object.values(summary.frameworks).reduce((n, f) => n + f.tasksLaunched, 0);
