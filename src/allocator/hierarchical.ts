@@ -52,6 +52,8 @@ interface FrameworkRole {
   suppressed: boolean;
   /** Filters installed under an older generation are void (revive, deactivation). */
   filterGeneration: number;
+  /** Agents on which this membership may hold filters, so voiding them can also free them. */
+  readonly filteredOn: Set<AgentState>;
   readonly minAllocatable: MinAllocatable | undefined;
 }
 
@@ -79,7 +81,11 @@ interface NoTaker {
 
 /** Per agent and role: refusal filters and the no-taker record. */
 interface AgentRole {
-  readonly filters: AgentRoleFilters;
+  /**
+   * Created when the first filter is added and dropped once a walk finds none left, so the
+   * (agent, role) pairs without filters (most of them, in a large cluster) cost no tables.
+   */
+  filters: AgentRoleFilters | undefined;
   noTaker: NoTaker | undefined;
 }
 
@@ -198,6 +204,7 @@ export class HierarchicalAllocator implements Allocator {
         slot,
         suppressed: spec.suppressedRoles?.includes(roleName) ?? false,
         filterGeneration: this.nextFilterGeneration++,
+        filteredOn: new Set(),
         minAllocatable: spec.minAllocatableByRole?.get(roleName),
       };
       role.bySlot[slot] = member;
@@ -225,6 +232,7 @@ export class HierarchicalAllocator implements Allocator {
     for (const member of fw.roles.values()) {
       const role = member.role;
       role.sorter.remove(frameworkId);
+      this.voidFilters(member);
       role.bySlot[member.slot] = undefined;
       // The slot's old filters die with the framework's generation; a newcomer gets a new one.
       role.freeSlots.push(member.slot);
@@ -245,7 +253,7 @@ export class HierarchicalAllocator implements Allocator {
     fw.active = false;
     for (const member of fw.roles.values()) {
       // Mesos clears a deactivated framework's filters: it gets a clean slate when it returns.
-      member.filterGeneration = this.nextFilterGeneration++;
+      this.voidFilters(member);
       this.syncEligibility(member);
     }
   }
@@ -253,6 +261,12 @@ export class HierarchicalAllocator implements Allocator {
   suppressOffers(frameworkId: string, roles?: readonly string[]): void {
     for (const member of this.memberships(frameworkId, roles)) {
       member.suppressed = true;
+      // Mesos keeps filters through SUPPRESS, but they can never matter again: a suppressed
+      // framework is offered nothing, and every way back (REVIVE, UPDATE_FRAMEWORK or
+      // re-subscription unsuppressing the role, reactivation) clears them (mesos.md §6). So
+      // they are voided and freed now, which keeps idle frameworks from holding a table per
+      // agent they once declined.
+      this.voidFilters(member);
       this.syncEligibility(member);
     }
   }
@@ -260,7 +274,7 @@ export class HierarchicalAllocator implements Allocator {
   reviveOffers(frameworkId: string, roles?: readonly string[]): void {
     for (const member of this.memberships(frameworkId, roles)) {
       member.suppressed = false;
-      member.filterGeneration = this.nextFilterGeneration++;
+      this.voidFilters(member);
       this.syncEligibility(member);
     }
   }
@@ -300,8 +314,10 @@ export class HierarchicalAllocator implements Allocator {
       refuseSeconds === undefined ? 0 : refuseTimeoutMs(refuseSeconds, this.allocationIntervalMs);
     if (timeoutMs > 0) {
       const now = this.env.now();
-      const filters = this.agentRole(agent, role).filters;
-      filters.add(
+      const agentRole = this.agentRole(agent, role);
+      agentRole.filters ??= new AgentRoleFilters();
+      member.filteredOn.add(agent);
+      agentRole.filters.add(
         member.slot,
         resources,
         now + timeoutMs,
@@ -404,7 +420,7 @@ export class HierarchicalAllocator implements Allocator {
     if (available.isEmpty()) return undefined;
     const defaultAllocatable = isAllocatable(available, this.minAllocatable);
     const filters = agentRole.filters;
-    const checkFilters = filters.size > 0;
+    const checkFilters = filters !== undefined && filters.size > 0;
     const slots = role.sorter.sortTags();
     let untilMs = Number.POSITIVE_INFINITY;
     for (let i = 0; i < slots.length; i++) {
@@ -413,7 +429,7 @@ export class HierarchicalAllocator implements Allocator {
       const min = member.minAllocatable;
       if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
       if (checkFilters) {
-        const blockedUntil = filters.blockedUntil(
+        const blockedUntil = (filters as AgentRoleFilters).blockedUntil(
           slot,
           member.filterGeneration,
           available,
@@ -428,9 +444,12 @@ export class HierarchicalAllocator implements Allocator {
       // The sorter re-orders as we allocate, so the walk over its order must end here.
       this.track(agent, member, available);
       agentRole.noTaker = undefined;
+      if (filters?.size === 0) agentRole.filters = undefined;
       return { frameworkId: member.framework.id, agentId: agent.id, role: role.name, resources: available };
     }
     agentRole.noTaker = { availableVersion: agent.availableVersion, roleEpoch: role.epoch, untilMs };
+    // The walk removed the expired filters it met; none left means nothing to keep a table for.
+    if (filters?.size === 0) agentRole.filters = undefined;
     return undefined;
   }
 
@@ -514,10 +533,27 @@ export class HierarchicalAllocator implements Allocator {
   private agentRole(agent: AgentState, role: string): AgentRole {
     let state = agent.roles.get(role);
     if (state === undefined) {
-      state = { filters: new AgentRoleFilters(), noTaker: undefined };
+      state = { filters: undefined, noTaker: undefined };
       agent.roles.set(role, state);
     }
     return state;
+  }
+
+  /**
+   * Voids every filter of `member` (a new generation makes them inert at once) and frees the
+   * tables they took: O(agents it had filters on).
+   */
+  private voidFilters(member: FrameworkRole): void {
+    member.filterGeneration = this.nextFilterGeneration++;
+    const roleName = member.role.name;
+    for (const agent of member.filteredOn) {
+      const agentRole = agent.roles.get(roleName);
+      const filters = agentRole?.filters;
+      if (agentRole === undefined || filters === undefined) continue;
+      filters.clear(member.slot);
+      if (filters.size === 0) agentRole.filters = undefined;
+    }
+    member.filteredOn.clear();
   }
 
   private eligible(member: FrameworkRole): boolean {
