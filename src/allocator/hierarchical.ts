@@ -385,7 +385,7 @@ export class HierarchicalAllocator implements Allocator {
     out.length = 0;
     for (const name of this.roleSorter.sort()) {
       const role = this.roles.get(name) as RoleState;
-      if (role.sorter.sortTags().length > 0) out.push(role);
+      if (role.sorter.activeCount > 0) out.push(role);
     }
     return out;
   }

@@ -55,6 +55,8 @@ export interface Sorter {
    * random sorter draws a new order at every call of either method.)
    */
   sortTags(): Int32Array;
+  /** How many clients are active (in the order), without sorting or drawing anything. */
+  readonly activeCount: number;
   /** The client's standing; undefined for an unknown client. */
   standing(client: string): ClientStanding | undefined;
 }

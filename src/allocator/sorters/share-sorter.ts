@@ -146,6 +146,10 @@ export class ShareSorter implements Sorter {
     return this.names;
   }
 
+  get activeCount(): number {
+    return this.length;
+  }
+
   sortTags(): Int32Array {
     this.clean();
     return this.tags.subarray(0, this.length);
