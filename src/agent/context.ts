@@ -10,13 +10,13 @@ import type { ExecutorEvent } from '../core/messages/executor.js';
 import type { AgentID } from '../core/messages/ids.js';
 import { resourcesToJson } from '../core/messages/resources-json.js';
 import type { Env, TimerId } from '../core/process.js';
+import { TimerTable } from '../core/timer-table.js';
 import { agentMessage, executorEvent, type Wire } from '../core/wire.js';
 import { AgentBook, type ExecutorRecord } from './book.js';
 import type { CommandRunner } from './command-runner.js';
 import type { ExecutorLauncher } from './executor-launcher.js';
 import type { ResolvedAgentOptions } from './options.js';
 import type { StatusUpdateManager } from './status-update-manager.js';
-import { TimerTable } from './timers.js';
 
 /**
  * The agent's side of its connection to the master (Mesos `Slave::state` without RECOVERING:
@@ -49,7 +49,7 @@ export class AgentContext {
   readonly options: ResolvedAgentOptions;
   readonly runner: CommandRunner;
   readonly launcher: ExecutorLauncher;
-  readonly timers: TimerTable;
+  readonly timers: TimerTable<Wire>;
   readonly book = new AgentBook();
   readonly link: MasterLink;
   /** Set right after construction (it needs the context for its port). */

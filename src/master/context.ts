@@ -10,6 +10,7 @@ import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import type { MasterInfo } from '../core/messages/cluster-info.js';
 import type { Event } from '../core/messages/scheduler-event.js';
 import type { Address, Env } from '../core/process.js';
+import { TimerTable } from '../core/timer-table.js';
 import { agentMessage, schedulerEvent, type Wire } from '../core/wire.js';
 import { type AgentRecord, AgentRegistry } from './agent-registry.js';
 import { MasterCounters } from './counters.js';
@@ -18,7 +19,6 @@ import { MasterIds, randomUuid } from './ids.js';
 import { OfferBook } from './offer-book.js';
 import type { ResolvedMasterOptions } from './options.js';
 import { TaskBook } from './task-book.js';
-import { TimerTable } from './timers.js';
 
 /** Asks for an allocation run over some agents (all when none are given), coalesced. */
 export interface AllocationTrigger {
@@ -34,7 +34,7 @@ export class MasterContext {
   readonly options: ResolvedMasterOptions;
   readonly ids: MasterIds;
   readonly allocator: Allocator;
-  readonly timers: TimerTable;
+  readonly timers: TimerTable<Wire>;
   readonly frameworks: FrameworkRegistry;
   readonly agents: AgentRegistry;
   readonly tasks: TaskBook;

@@ -141,6 +141,22 @@ abstract class Step implements fc.Command<Model, Real> {
   }
 }
 
+/** A step that acts on the `pick`-th candidate (modulo their number) of what it applies to. */
+abstract class PickStep extends Step {
+  readonly #label: string;
+  readonly pick: number;
+
+  constructor(label: string, pick: number) {
+    super();
+    this.#label = label;
+    this.pick = pick;
+  }
+
+  toString(): string {
+    return `${this.#label}(#${this.pick})`;
+  }
+}
+
 const fmt = (r: Resources): string => `{${formatResources(r)}}`;
 
 /**
@@ -274,12 +290,9 @@ class RemoveAgent extends Step {
   }
 }
 
-class DeactivateAgent extends Step {
-  readonly pick: number;
-
+class DeactivateAgent extends PickStep {
   constructor(p: number) {
-    super();
-    this.pick = p;
+    super('DeactivateAgent', p);
   }
 
   check(m: Readonly<Model>): boolean {
@@ -303,18 +316,11 @@ class DeactivateAgent extends Step {
     (m.agents.get(id) as { active: boolean }).active = false;
     return [];
   }
-
-  toString(): string {
-    return `DeactivateAgent(#${this.pick})`;
-  }
 }
 
-class ActivateAgent extends Step {
-  readonly pick: number;
-
+class ActivateAgent extends PickStep {
   constructor(p: number) {
-    super();
-    this.pick = p;
+    super('ActivateAgent', p);
   }
 
   check(m: Readonly<Model>): boolean {
@@ -330,10 +336,6 @@ class ActivateAgent extends Step {
     r.allocator.activateAgent(id);
     (m.agents.get(id) as { active: boolean }).active = true;
     return [];
-  }
-
-  toString(): string {
-    return `ActivateAgent(#${this.pick})`;
   }
 }
 
@@ -458,12 +460,9 @@ class RemoveFramework extends Step {
   }
 }
 
-class DeactivateFramework extends Step {
-  readonly pick: number;
-
+class DeactivateFramework extends PickStep {
   constructor(p: number) {
-    super();
-    this.pick = p;
+    super('DeactivateFramework', p);
   }
 
   check(m: Readonly<Model>): boolean {
@@ -488,18 +487,11 @@ class DeactivateFramework extends Step {
     clearFilters(m, id);
     return [];
   }
-
-  toString(): string {
-    return `DeactivateFramework(#${this.pick})`;
-  }
 }
 
-class ActivateFramework extends Step {
-  readonly pick: number;
-
+class ActivateFramework extends PickStep {
   constructor(p: number) {
-    super();
-    this.pick = p;
+    super('ActivateFramework', p);
   }
 
   check(m: Readonly<Model>): boolean {
@@ -515,10 +507,6 @@ class ActivateFramework extends Step {
     r.allocator.activateFramework(id);
     (m.frameworks.get(id) as { active: boolean }).active = true;
     return [];
-  }
-
-  toString(): string {
-    return `ActivateFramework(#${this.pick})`;
   }
 }
 
@@ -791,12 +779,9 @@ class Accept extends Step {
   }
 }
 
-class Rescind extends Step {
-  readonly pick: number;
-
+class Rescind extends PickStep {
   constructor(p: number) {
-    super();
-    this.pick = p;
+    super('Rescind', p);
   }
 
   check(m: Readonly<Model>): boolean {
@@ -809,18 +794,11 @@ class Rescind extends Step {
     rescind(m, r, [id], 'offer timeout');
     return [];
   }
-
-  toString(): string {
-    return `Rescind(#${this.pick})`;
-  }
 }
 
-class FinishTask extends Step {
-  readonly pick: number;
-
+class FinishTask extends PickStep {
   constructor(p: number) {
-    super();
-    this.pick = p;
+    super('FinishTask', p);
   }
 
   check(m: Readonly<Model>): boolean {
@@ -839,10 +817,6 @@ class FinishTask extends Step {
     });
     m.tasks.delete(id);
     return [];
-  }
-
-  toString(): string {
-    return `FinishTask(#${this.pick})`;
   }
 }
 

@@ -1,22 +1,22 @@
 /**
- * The agent's own timers: each one set through the env is remembered with the action to run when
- * it fires, so `onTimer` needs no parsing of tags (tags stay for the trace only). Timers set by
- * the injected command runner and executor launcher are theirs, not in this table (agent.ts
- * routes them).
+ * A process's own timers: each one set through the env is remembered with the action to run when
+ * it fires, so `onTimer` needs no parsing of tags (tags stay for the trace only). The master and
+ * the agent each keep one; timers that other components set through the same env (the agent's
+ * command runner, say) are not in it, which is why {@link TimerTable.fire} says whether the id
+ * was its own.
  */
-import type { Env, TimerId } from '../core/process.js';
-import type { Wire } from '../core/wire.js';
+import type { Env, TimerId } from './process.js';
 
-/** Timer id → action for the agent's pending timers. */
-export class TimerTable {
-  readonly #env: Env<Wire>;
+/** Timer id → action for the pending timers set through one env. */
+export class TimerTable<M> {
+  readonly #env: Env<M>;
   readonly #actions = new Map<TimerId, () => void>();
 
-  constructor(env: Env<Wire>) {
+  constructor(env: Env<M>) {
     this.#env = env;
   }
 
-  /** Runs `action` after `delayMs`; returns the id to cancel it with. */
+  /** Runs `action` after `delayMs` (negative delays count as 0); returns the id to cancel it with. */
   set(delayMs: number, tag: string, action: () => void): TimerId {
     const id = this.#env.setTimer(Math.max(0, delayMs), tag);
     this.#actions.set(id, action);
