@@ -10,6 +10,8 @@
  * `wall_s` covers the run itself (world construction included), not generating and validating
  * the scenario, which is printed separately as `setup_s`.
  *
+ * With `--runs N` (N > 1) each size also gets a `median of N: …` line.
+ *
  * Usage: node --import tsx bench/sim.ts [--agents 10000] [--frameworks 100] [--tasks 1000000]
  *        [--hours 24] [--seed 1] [--policy drf] [--half true] [--runs 1]
  */
@@ -86,6 +88,7 @@ if (values.child) {
       `policy ${values.policy}, seed ${values.seed}; node ${process.version}`,
   );
   for (const tasks of sizes) {
+    const lines: string[] = [];
     for (let r = 0; r < Number(values.runs); r++) {
       const out = execFileSync(
         process.execPath,
@@ -102,6 +105,23 @@ if (values.child) {
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
       );
       process.stdout.write(out);
+      lines.push(out);
     }
+    if (lines.length > 1) console.log(medianLine(tasks, lines));
   }
+}
+
+/** The median of each figure over the runs' result lines, in the same `key=value` form. */
+function medianLine(tasks: number, lines: readonly string[]): string {
+  const keys = ['wall_s', 'events_per_s', 'sim_s_per_wall_s', 'peak_rss_mb'];
+  const figures = keys.map((key) => {
+    const values = lines
+      .map((line) => Number(new RegExp(`\\b${key}=([\\d.]+)`, 'u').exec(line)?.[1]))
+      .sort((a, b) => a - b);
+    const mid = values.length >> 1;
+    const median =
+      values.length % 2 === 1 ? values[mid] : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+    return `${key}=${median}`;
+  });
+  return `median of ${lines.length}: tasks=${tasks} ${figures.join(' ')}`;
 }

@@ -265,10 +265,7 @@ export class SchedulerProcess implements Process<Wire> {
     this.#pendingDecline = undefined;
     // A callback that aborted or stopped the driver takes its unsent declines with it.
     if (this.#lifecycle.status !== DriverStatus.RUNNING) return;
-    this.#env?.send(
-      this.#options.master,
-      schedulerCall(declineCall(pending.frameworkId, pending.offerIds, pending.filters)),
-    );
+    this.#send(declineCall(pending.frameworkId, pending.offerIds, pending.filters));
   }
 
   /** REVIVE; the suppressed roles are updated even while disconnected. */

@@ -38,7 +38,6 @@ export class FrameworkTally {
   /** Set when the master refused or removed the framework (its `error` callback). */
   errorMessage: string | undefined;
   readonly share = new TimeWeightedMean();
-  readonly running = new TimeWeightedMean();
   /** What its running tasks use, per resource (milli-units). */
   readonly used = new Map<string, number>();
 
@@ -124,14 +123,8 @@ export class RunRecorder {
     return this.#utilization.result(0, untilMs);
   }
 
-  /** Dominant share of `framework` now. */
-  dominantShare(framework: string): number {
-    return this.framework(framework).share.current;
-  }
-
   #use(f: FrameworkTally, atMs: number, quantities: Quantities, sign: 1 | -1): void {
     for (const [name, milli] of quantities) f.used.set(name, (f.used.get(name) ?? 0) + sign * milli);
-    f.running.set(atMs, f.running.current + sign);
     f.share.set(atMs, this.#dominantShare(f.used));
     this.#utilization.changeUsed(atMs, quantities, sign);
   }

@@ -48,7 +48,6 @@ interface LiveTask {
   readonly id: string;
   readonly job: WorkloadJob;
   readonly agentId: AgentID;
-  state: TaskState;
 }
 
 /** What a scenario framework needs from its world. */
@@ -157,7 +156,6 @@ export class ScenarioFramework implements Scheduler {
   statusUpdate(_driver: SchedulerDriver, status: TaskStatus): void {
     const task = this.#live.get(status.task_id.value);
     if (task === undefined) return; // a duplicate, or a task it has already seen end
-    task.state = status.state;
     const outcome = outcomeOf(status.state);
     if (outcome === undefined) return;
     this.#live.delete(task.id);
@@ -223,7 +221,7 @@ export class ScenarioFramework implements Scheduler {
     const { job } = batch;
     const id = `${job.spec.name}.${this.#nextTask++}`;
     const now = this.#options.clock();
-    this.#live.set(id, { id, job, agentId, state: 'TASK_STAGING' });
+    this.#live.set(id, { id, job, agentId });
     this.#options.recorder.taskLaunched(this.name, now, now - batch.submittedAtMs, job.shape.quantities);
     return {
       name: id,

@@ -143,7 +143,7 @@ export class ScenarioRun {
   /** Starts a new driver for a framework whose scheduler crashed, failing over to its id. */
   failover(slot: FrameworkSlot): void {
     const id = slot.framework.frameworkId;
-    slot.driver = newDriver(slot, id === undefined ? {} : { id });
+    slot.driver = newDriver(slot.spec, slot.framework, id === undefined ? {} : { id });
     this.world.restart(slot.address);
     slot.driver.start();
   }
@@ -195,8 +195,7 @@ export class ScenarioRun {
         recorder: this.recorder,
       });
       const address = schedulerAddress(spec.name);
-      const slot: FrameworkSlot = { spec, address, framework, driver: undefined as never };
-      slot.driver = newDriver(slot, {});
+      const slot: FrameworkSlot = { spec, address, framework, driver: newDriver(spec, framework, {}) };
       world.spawn(address, () => slot.driver.process);
       slot.driver.start();
       feedSubmissions(world, framework, spec, submissionSchedule(spec, stream('arrivals')), this.untilMs);
@@ -206,13 +205,14 @@ export class ScenarioRun {
   }
 }
 
+/** A driver for `framework`; `extra.id` makes it fail over to an existing framework id. */
 function newDriver(
-  slot: Omit<FrameworkSlot, 'driver'>,
+  spec: FrameworkSpec,
+  framework: ScenarioFramework,
   extra: { id?: { value: string } },
 ): MesosSchedulerDriver {
-  const { spec } = slot;
   return new MesosSchedulerDriver(
-    slot.framework,
+    framework,
     {
       user: 'agora',
       name: spec.name,
