@@ -74,12 +74,15 @@ export function taskShape(resources: Resources): TaskShape {
 /** An offer's remaining amounts by key, consumed as tasks are fitted into it. */
 export class OfferRemainder {
   readonly #scalars = new Map<string, number>();
-  /** Free values of each range resource, ascending and disjoint (copied from the offer). */
+  /** The offer's range resources by key, as sent; read only if a task asks for ranges. */
+  readonly #rangesJson = new Map<string, ResourceJson[]>();
+  /** Free values of each range resource asked for so far, ascending (copied from the offer). */
   readonly #ranges = new Map<string, [number, number][]>();
 
   /** Reads the amounts of an offer's resources. */
   reset(resources: readonly ResourceJson[] | undefined): void {
     this.#scalars.clear();
+    this.#rangesJson.clear();
     this.#ranges.clear();
     for (const r of resources ?? []) {
       // A refined reservation's role is its last reservation's; otherwise the legacy `role`.
@@ -87,12 +90,26 @@ export class OfferRemainder {
       if (r.scalar !== undefined) {
         this.#scalars.set(key, (this.#scalars.get(key) ?? 0) + Math.round(r.scalar.value * 1000));
       } else if (r.ranges !== undefined) {
-        const list = this.#ranges.get(key) ?? [];
-        for (const { begin, end } of r.ranges.range ?? []) list.push([begin, end]);
-        list.sort((a, b) => a[0] - b[0]);
-        this.#ranges.set(key, list);
+        // Most tasks ask for no ports: the offer's port ranges are only copied when one does.
+        const list = this.#rangesJson.get(key);
+        if (list === undefined) this.#rangesJson.set(key, [r]);
+        else list.push(r);
       }
     }
+  }
+
+  /** The free values of range resource `key`, copied from the offer on first use. */
+  #free(key: string): [number, number][] {
+    let free = this.#ranges.get(key);
+    if (free === undefined) {
+      free = [];
+      for (const r of this.#rangesJson.get(key) ?? []) {
+        for (const { begin, end } of r.ranges?.range ?? []) free.push([begin, end]);
+      }
+      free.sort((a, b) => a[0] - b[0]);
+      this.#ranges.set(key, free);
+    }
+    return free;
   }
 
   /** Whether one task of `shape` fits in what is left. */
@@ -101,8 +118,7 @@ export class OfferRemainder {
       if ((this.#scalars.get(shape.keys[i] as string) ?? 0) < (shape.milli[i] as number)) return false;
     }
     for (const demand of shape.ranges) {
-      const free = this.#ranges.get(demand.key);
-      if (free === undefined || countValues(free) < demand.count) return false;
+      if (countValues(this.#free(demand.key)) < demand.count) return false;
     }
     return true;
   }
@@ -119,7 +135,7 @@ export class OfferRemainder {
     if (shape.ranges.length === 0) return shape.scalarJson;
     const taken: Resources[] = [];
     for (const demand of shape.ranges) {
-      const values = takeLowest(this.#ranges.get(demand.key) ?? [], demand.count);
+      const values = takeLowest(this.#free(demand.key), demand.count);
       taken.push(
         Resources.of([{ name: demand.name, role: demand.role, value: { kind: 'ranges', ranges: values } }]),
       );
