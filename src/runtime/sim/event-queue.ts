@@ -227,28 +227,16 @@ export class EventQueue<T> {
 
   #growSlots(): void {
     const capacity = this.#live.length * 2;
-    const generation = new Uint32Array(capacity);
-    generation.set(this.#generation);
-    this.#generation = generation;
-    const live = new Uint8Array(capacity);
-    live.set(this.#live);
-    this.#live = live;
-    const free = new Int32Array(capacity);
-    free.set(this.#free);
-    this.#free = free;
+    this.#generation = grown(this.#generation, capacity);
+    this.#live = grown(this.#live, capacity);
+    this.#free = grown(this.#free, capacity);
   }
 
   #growHeap(): void {
     const capacity = this.#heapTime.length * 2;
-    const time = new Float64Array(capacity);
-    time.set(this.#heapTime);
-    this.#heapTime = time;
-    const seq = new Float64Array(capacity);
-    seq.set(this.#heapSeq);
-    this.#heapSeq = seq;
-    const slot = new Int32Array(capacity);
-    slot.set(this.#heapSlot);
-    this.#heapSlot = slot;
+    this.#heapTime = grown(this.#heapTime, capacity);
+    this.#heapSeq = grown(this.#heapSeq, capacity);
+    this.#heapSlot = grown(this.#heapSlot, capacity);
   }
 
   /** Places a new entry (its seq the largest yet) at the hole `i` and moves it up. */
@@ -380,4 +368,11 @@ export class EventQueue<T> {
       this.#siftDown(i, n, heapTime[i] as number, heapSeq[i] as number, heapSlot[i] as number);
     }
   }
+}
+
+/** A typed array of the same kind as `a` with `capacity` elements, starting with a copy of `a`. */
+function grown<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, capacity: number): T {
+  const out = new (a.constructor as new (length: number) => T)(capacity);
+  out.set(a);
+  return out;
 }
