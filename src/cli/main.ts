@@ -5,6 +5,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerFairShare } from './fair-share.js';
 import { registerSim } from './sim.js';
+import { registerSweep } from './sweep.js';
 import { UsageError } from './usage-error.js';
 import { registerValidate } from './validate.js';
 
@@ -39,6 +40,7 @@ export function buildProgram(output: Output): Command {
   registerFairShare(program, output);
   registerValidate(program, output);
   registerSim(program, output);
+  registerSweep(program, output);
   return program;
 }
 

@@ -14,19 +14,27 @@ export const MAX_SCENARIO_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Reads and validates a scenario file, or throws a UsageError naming every problem. */
 export function readScenarioFile(path: string): Scenario {
-  let text: string;
+  return parseScenarioText(readScenarioText(path), path);
+}
+
+/** Reads a scenario file's text, or throws a UsageError saying why it cannot be read. */
+export function readScenarioText(path: string): string {
   try {
     const size = statSync(path).size;
     if (size > MAX_SCENARIO_FILE_BYTES) {
       throw new UsageError(`scenario ${path} is ${size} bytes; the limit is ${MAX_SCENARIO_FILE_BYTES}`);
     }
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const code = (e as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(code ?? e);
     throw new UsageError(`cannot read scenario ${path}: ${why}`);
   }
+}
+
+/** Validates a scenario's text (read from `path`), or throws a UsageError naming every problem. */
+export function parseScenarioText(text: string, path: string): Scenario {
   const loaded = loadScenarioText(text, path);
   if (loaded.ok) return loaded.value;
   const lines = loaded.error.map((e) => `  ${formatScenarioError(e)}`);

@@ -5,15 +5,16 @@
  */
 import type { Command } from '@commander-js/extra-typings';
 import { POLICIES } from '../allocator/policies.js';
+import type { RunSeriesData } from '../metrics/run-series.js';
 import type { FrameworkSummary, RunSummary } from '../metrics/run-summary.js';
 import { ScenarioRun } from '../runtime/sim/scenario-run.js';
-import { LIMITS, secondsToMs } from '../scenario/schema.js';
 import type { Output } from './main.js';
 import { formatCount, Progress } from './progress.js';
+import { checkReportDir, writeRunReport } from './report-dir.js';
+import { parsePolicy, parseSeed, parseUntilMs } from './run-flags.js';
 import { readScenarioFile } from './scenario-file.js';
 import { alignRows } from './table.js';
 import { TraceFile } from './trace-file.js';
-import { UsageError } from './usage-error.js';
 
 /** The flags of `agora sim`. */
 export interface SimFlags {
@@ -24,42 +25,24 @@ export interface SimFlags {
   readonly trace?: string;
   readonly traceMessages?: true;
   readonly quiet?: true;
+  readonly out?: string;
+}
+
+/** What {@link simulate} returns: the summary, and the series when a report was asked for. */
+export interface SimResult {
+  readonly summary: RunSummary;
+  readonly series: RunSeriesData | undefined;
 }
 
 /** How many slices a run is cut into, so progress can be reported between them. */
 const SLICES = 200;
 
-/** `--seed`: a whole number in [0, 2^53 − 1]. */
-function parseSeed(text: string): number {
-  const n = /^\d+$/u.test(text) ? Number(text) : Number.NaN;
-  if (!(Number.isSafeInteger(n) && n <= LIMITS.seed)) {
-    throw new UsageError(`--seed: expected a whole number from 0 to ${LIMITS.seed}, got "${text}"`);
-  }
-  return n;
-}
-
-/** `--until`: seconds, > 0, at most a year. */
-function parseUntilMs(text: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !(n > 0 && n <= LIMITS.seconds)) {
-    throw new UsageError(
-      `--until: expected seconds, more than 0 and at most ${LIMITS.seconds}, got "${text}"`,
-    );
-  }
-  return secondsToMs(n);
-}
-
-function parsePolicy(text: string): string {
-  if (!POLICIES.has(text)) {
-    throw new UsageError(
-      `--policy: unknown policy "${text}" (expected one of ${[...POLICIES.keys()].join(', ')})`,
-    );
-  }
-  return text;
-}
-
-/** Runs the scenario at `path` with the flags; prints timings and progress to stderr. */
-export function simulate(path: string, flags: SimFlags, output: Output): RunSummary {
+/**
+ * Runs the scenario at `path` with the flags; prints timings and progress to stderr. Series are
+ * recorded when `flags.out` asks for a report.
+ */
+export function simulate(path: string, flags: SimFlags, output: Output): SimResult {
+  if (flags.out !== undefined) checkReportDir(flags.out);
   const scenario = readScenarioFile(path);
   const overrides = {
     ...(flags.seed === undefined ? {} : { seed: parseSeed(flags.seed) }),
@@ -73,12 +56,10 @@ export function simulate(path: string, flags: SimFlags, output: Output): RunSumm
       ...overrides,
       ...(trace === undefined ? {} : { trace: trace.sink }),
       traceDeliveries: flags.traceMessages === true,
+      series: flags.out !== undefined,
     });
     const progress = new Progress(output, `sim ${scenario.name}`, flags.quiet === true);
-    for (let i = 1; i <= SLICES && !run.done; i++) {
-      run.advance((run.untilMs * i) / SLICES);
-      progress.update(run.nowMs, run.untilMs, run.world.eventCount);
-    }
+    run.runInSlices(SLICES, (nowMs, events) => progress.update(nowMs, run.untilMs, events));
     progress.done();
     const summary = run.summary();
     const wallS = (performance.now() - startedAt) / 1000;
@@ -89,7 +70,7 @@ export function simulate(path: string, flags: SimFlags, output: Output): RunSumm
           `${trace === undefined ? '' : `, ${trace.lines} trace lines in ${trace.path}`}\n`,
       );
     }
-    return summary;
+    return { summary, series: run.seriesData() };
   } finally {
     trace?.close();
   }
@@ -171,8 +152,16 @@ export function registerSim(program: Command, output: Output): void {
     .option('--trace <file>', 'write the run trace to <file>, one JSON object per line')
     .option('--trace-messages', 'with --trace, also trace every message delivery and timer (large)')
     .option('--quiet', 'no progress or timing lines on stderr')
-    .action((path: string, flags: SimFlags) => {
-      const summary = simulate(path, flags, output);
+    .option('--out <dir>', 'also write a report there: index.html, summary.json, series.json, charts/*.svg')
+    .action(async (path: string, flags: SimFlags) => {
+      const { summary, series } = simulate(path, flags, output);
       output.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
+      if (flags.out !== undefined && series !== undefined) {
+        const startedAt = performance.now();
+        const index = await writeRunReport(flags.out, summary, series);
+        if (flags.quiet !== true) {
+          output.err(`report: ${index} (${((performance.now() - startedAt) / 1000).toFixed(2)} s)\n`);
+        }
+      }
     });
 }

@@ -13,6 +13,7 @@
  * - **wait** is the time from a task's submission to its launch.
  */
 import type { Quantities } from '../allocator/sorter.js';
+import type { RunSeries } from './run-series.js';
 import { TimeWeightedMean } from './time-weighted.js';
 import { UtilizationTracker } from './utilization.js';
 
@@ -35,6 +36,8 @@ export class FrameworkTally {
   offersDeclined = 0;
   waitSumMs = 0;
   waitMaxMs = 0;
+  /** When a launched task last ended (any outcome), or undefined while none has. */
+  lastEndMs: number | undefined;
   /** Set when the master refused or removed the framework (its `error` callback). */
   errorMessage: string | undefined;
   readonly share = new TimeWeightedMean();
@@ -45,6 +48,11 @@ export class FrameworkTally {
     this.name = name;
     this.weight = weight;
   }
+
+  /** Launched and not yet ended. */
+  get running(): number {
+    return this.launched - (this.finished + this.failed + this.lost + this.killed + this.error);
+  }
 }
 
 /** Records a run's measurements; read them back with the getters or `frameworks()`. */
@@ -53,14 +61,21 @@ export class RunRecorder {
   readonly #utilization = new UtilizationTracker();
   /** The cluster's configured total per resource, the denominator of dominant shares. */
   readonly #clusterTotal: Quantities;
+  readonly #series: RunSeries | undefined;
 
   /**
    * @param frameworks names and weights, in the order the summary lists them
    * @param clusterTotal every agent's resources added up (milli-units)
+   * @param series where to record time series too, for reports
    */
-  constructor(frameworks: readonly { name: string; weight: number }[], clusterTotal: Quantities) {
+  constructor(
+    frameworks: readonly { name: string; weight: number }[],
+    clusterTotal: Quantities,
+    series?: RunSeries,
+  ) {
     for (const f of frameworks) this.#frameworks.set(f.name, new FrameworkTally(f.name, f.weight));
     this.#clusterTotal = clusterTotal;
+    this.#series = series;
   }
 
   /** The frameworks' records, in construction order. */
@@ -78,6 +93,7 @@ export class RunRecorder {
   /** Capacity joined (an agent came up) or left (it went down). */
   capacityChanged(atMs: number, quantities: Quantities, sign: 1 | -1): void {
     this.#utilization.changeTotal(atMs, quantities, sign);
+    this.#series?.capacity(atMs, quantities, sign);
   }
 
   /** `count` tasks were submitted to `framework`. */
@@ -103,6 +119,7 @@ export class RunRecorder {
     f.launched++;
     f.waitSumMs += waitMs;
     if (waitMs > f.waitMaxMs) f.waitMaxMs = waitMs;
+    this.#series?.waited(framework, waitMs);
     this.#use(f, atMs, quantities, 1);
   }
 
@@ -110,6 +127,7 @@ export class RunRecorder {
   taskEnded(framework: string, atMs: number, outcome: TaskOutcome, quantities: Quantities): void {
     const f = this.framework(framework);
     f[outcome]++;
+    f.lastEndMs = atMs;
     this.#use(f, atMs, quantities, -1);
   }
 
@@ -127,6 +145,10 @@ export class RunRecorder {
     for (const [name, milli] of quantities) f.used.set(name, (f.used.get(name) ?? 0) + sign * milli);
     f.share.set(atMs, this.#dominantShare(f.used));
     this.#utilization.changeUsed(atMs, quantities, sign);
+    if (this.#series !== undefined) {
+      this.#series.used(atMs, quantities, sign);
+      this.#series.frameworkChanged(f.name, atMs, f.share.current, f.running);
+    }
   }
 
   #dominantShare(used: Quantities): number {

@@ -6,6 +6,7 @@
  * short enough to read.
  */
 import { jainIndex } from './jain.js';
+import { round6 } from './round.js';
 import type { FrameworkTally, RunRecorder } from './run-recorder.js';
 
 /** One framework's figures. */
@@ -31,6 +32,8 @@ export interface FrameworkSummary {
   /** From submission to launch, over launched tasks. */
   readonly meanWaitSeconds: number;
   readonly maxWaitSeconds: number;
+  /** When a launched task last ended (any outcome); null if none did. */
+  readonly lastTaskEndSeconds: number | null;
   readonly offersReceived: number;
   readonly offersUsed: number;
   readonly offersDeclined: number;
@@ -83,11 +86,6 @@ export interface RunSummaryInput {
   };
 }
 
-/** Rounds to 6 decimals (and turns -0 into 0). */
-export function round6(x: number): number {
-  return Math.round(x * 1e6) / 1e6 + 0;
-}
-
 /** Builds the summary from the recorder at the end of the run. */
 export function runSummary(input: RunSummaryInput, recorder: RunRecorder): RunSummary {
   const untilMs = input.untilMs;
@@ -120,7 +118,6 @@ export function runSummary(input: RunSummaryInput, recorder: RunRecorder): RunSu
 }
 
 function frameworkSummary(f: FrameworkTally, role: string, untilMs: number): FrameworkSummary {
-  const ended = f.finished + f.failed + f.lost + f.killed + f.error;
   return {
     role,
     weight: f.weight,
@@ -131,12 +128,13 @@ function frameworkSummary(f: FrameworkTally, role: string, untilMs: number): Fra
     tasksLost: f.lost,
     tasksKilled: f.killed,
     tasksError: f.error,
-    running: f.launched - ended,
+    running: f.running,
     pending: f.submitted - f.launched,
     dominantShare: round6(f.share.current),
     meanDominantShare: round6(f.share.mean(untilMs, 0)),
     meanWaitSeconds: round6(f.launched === 0 ? 0 : f.waitSumMs / f.launched / 1000),
     maxWaitSeconds: round6(f.waitMaxMs / 1000),
+    lastTaskEndSeconds: f.lastEndMs === undefined ? null : round6(f.lastEndMs / 1000),
     offersReceived: f.offersReceived,
     offersUsed: f.offersUsed,
     offersDeclined: f.offersDeclined,

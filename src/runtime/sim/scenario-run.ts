@@ -19,7 +19,8 @@ import type { Wire } from '../../core/wire.js';
 import { MesosSchedulerDriver } from '../../driver/scheduler-driver.js';
 import { Master } from '../../master/master.js';
 import { RunRecorder } from '../../metrics/run-recorder.js';
-import { type RunSummary, runSummary } from '../../metrics/run-summary.js';
+import { RunSeries, type RunSeriesData } from '../../metrics/run-series.js';
+import { type RunSummary, type RunSummaryInput, runSummary } from '../../metrics/run-summary.js';
 import {
   type FrameworkSpec,
   MASTER_ADDRESS,
@@ -41,6 +42,8 @@ export interface ScenarioRunOptions {
   readonly trace?: TraceOption;
   /** Also trace every delivery and timer (see {@link SimWorld}). */
   readonly traceDeliveries?: boolean;
+  /** Also record the time series a report charts (see {@link RunSeries}). */
+  readonly series?: boolean;
 }
 
 /** One scenario framework in the world: its scheduler, and the driver now carrying it. */
@@ -59,6 +62,8 @@ export class ScenarioRun {
   readonly untilMs: number;
   readonly world: SimWorld<Wire>;
   readonly recorder: RunRecorder;
+  /** Present when the run was asked to record series. */
+  readonly series: RunSeries | undefined;
   readonly frameworks: ReadonlyMap<string, FrameworkSlot>;
 
   constructor(scenario: Scenario, options: ScenarioRunOptions = {}) {
@@ -85,9 +90,20 @@ export class ScenarioRun {
       // libprocess `exited` events tell the master of a scheduler's or agent's broken socket.
       linkMessage: (exited) => ({ channel: 'link', exited }),
     });
+    const total = clusterTotal(scenario);
+    this.series =
+      options.series === true
+        ? new RunSeries({
+            untilMs: this.untilMs,
+            allocationIntervalMs: scenario.allocator.allocationIntervalMs,
+            frameworks: scenario.frameworks.map((f) => f.name),
+            resources: [...total.keys()],
+          })
+        : undefined;
     this.recorder = new RunRecorder(
       scenario.frameworks.map((f) => ({ name: f.name, weight: f.weight })),
-      clusterTotal(scenario),
+      total,
+      this.series,
     );
     this.#spawnMaster(policy);
     this.#spawnAgents();
@@ -105,9 +121,33 @@ export class ScenarioRun {
     return this.world.now >= this.untilMs;
   }
 
-  /** Runs the world up to `toMs` (capped at the run's end); returns the events processed. */
+  /**
+   * Runs the world up to `toMs` (capped at the run's end); returns the events processed. With
+   * series on, it stops at each bin's end on the way to read the master's offer counters (which
+   * adds no event, so the run is the same with or without series).
+   */
   advance(toMs: number): number {
-    return this.world.runUntil(Math.min(toMs, this.untilMs));
+    const target = Math.min(toMs, this.untilMs);
+    const series = this.series;
+    let events = 0;
+    if (series !== undefined) {
+      for (let at = series.nextSampleMs(); at <= target; at = series.nextSampleMs()) {
+        events += this.world.runUntil(at);
+        series.sampleOffers(this.#masterCounters());
+      }
+    }
+    return events + this.world.runUntil(target);
+  }
+
+  /**
+   * Runs to the end in `slices` equal steps of simulated time, calling `onSlice` after each (for
+   * progress reports; the run is the same however it is sliced).
+   */
+  runInSlices(slices: number, onSlice: (nowMs: number, events: number) => void): void {
+    for (let i = 1; i <= slices && !this.done; i++) {
+      this.advance((this.untilMs * i) / slices);
+      onSlice(this.world.now, this.world.eventCount);
+    }
   }
 
   /** Runs to the end. */
@@ -116,10 +156,14 @@ export class ScenarioRun {
     return this.summary();
   }
 
+  /** The series up to now (the whole run once {@link done}); undefined without series. */
+  seriesData(): RunSeriesData | undefined {
+    return this.series?.data(this.world.now);
+  }
+
   /** The summary at the current time (the run's end once {@link done}). */
   summary(): RunSummary {
-    const master = this.world.instance(MASTER_ADDRESS) as Master | undefined;
-    const counters = master?.counters();
+    const counters = this.#masterCounters();
     return runSummary(
       {
         scenario: this.scenario.name,
@@ -128,16 +172,22 @@ export class ScenarioRun {
         untilMs: this.world.now,
         events: this.world.eventCount,
         roles: new Map(this.scenario.frameworks.map((f) => [f.name, f.role])),
-        master: {
-          allocationRuns: counters?.allocationRuns ?? 0,
-          offersMade: counters?.offersMade ?? 0,
-          offersAccepted: counters?.offersAccepted ?? 0,
-          offersDeclined: counters?.offersDeclined ?? 0,
-          offersRescinded: counters?.offersRescinded ?? 0,
-        },
+        master: counters,
       },
       this.recorder,
     );
+  }
+
+  /** The master's counters now (all 0 while it is down). */
+  #masterCounters(): RunSummaryInput['master'] {
+    const counters = (this.world.instance(MASTER_ADDRESS) as Master | undefined)?.counters();
+    return {
+      allocationRuns: counters?.allocationRuns ?? 0,
+      offersMade: counters?.offersMade ?? 0,
+      offersAccepted: counters?.offersAccepted ?? 0,
+      offersDeclined: counters?.offersDeclined ?? 0,
+      offersRescinded: counters?.offersRescinded ?? 0,
+    };
   }
 
   /** Starts a new driver for a framework whose scheduler crashed, failing over to its id. */
