@@ -14,20 +14,25 @@ export class Progress {
   readonly #output: Output;
   readonly #enabled: boolean;
   readonly #label: string;
-  readonly #startedAt = performance.now();
-  #lastAt = this.#startedAt;
+  readonly #now: () => number;
+  readonly #startedAt: number;
+  #lastAt: number;
   #drawn = false;
 
-  constructor(output: Output, label: string, quiet: boolean) {
+  /** @param now the wall clock in ms (tests pass their own) */
+  constructor(output: Output, label: string, quiet: boolean, now: () => number = () => performance.now()) {
     this.#output = output;
     this.#label = label;
     this.#enabled = !quiet && output.errIsTerminal === true;
+    this.#now = now;
+    this.#startedAt = now();
+    this.#lastAt = this.#startedAt;
   }
 
   /** Reports that `doneMs` of `totalMs` simulated ms are done after `events` events. */
   update(doneMs: number, totalMs: number, events: number): void {
     if (!this.#enabled) return;
-    const now = performance.now();
+    const now = this.#now();
     const elapsedMs = now - this.#startedAt;
     if (elapsedMs < FIRST_AFTER_MS || now - this.#lastAt < EVERY_MS) return;
     this.#lastAt = now;

@@ -128,7 +128,7 @@ export function runCharts(
     renderer.lineChart({
       title: waits,
       xLabel: 'wait from submission to launch (s)',
-      yLabel: 'fraction of launched tasks',
+      yLabel: 'launched tasks (fraction, 0–1)',
       step: true,
       yDomain: [0, 1],
       series: names.map((name) => ({

@@ -42,7 +42,7 @@ export function sweepReportFiles(
       svg: renderer.lineChart({
         title: waitTitle,
         xLabel: 'wait from submission to launch (s)',
-        yLabel: 'fraction of launched tasks',
+        yLabel: 'launched tasks (fraction, 0–1)',
         step: true,
         yDomain: [0, 1],
         series: sweep.policies.map((policy) => ({

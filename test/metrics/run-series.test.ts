@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { fc, testProp } from '@fast-check/ava';
+import test from 'ava';
+import { BinnedMean } from '../../src/metrics/binned-mean.js';
+import { MAX_WAIT_POINTS, waitSample } from '../../src/metrics/run-series.js';
+import { TimeWeightedMean } from '../../src/metrics/time-weighted.js';
+import { ScenarioRun } from '../../src/runtime/sim/scenario-run.js';
+import { loadScenarioText } from '../../src/scenario/validate.js';
+
+test('a binned mean spreads each step over the bins it covers', (t) => {
+  const b = new BinnedMean(10, 3);
+  b.set(0, 2);
+  b.set(15, 4); // 2 over [0, 15), 4 from 15
+  b.set(25, 0);
+  t.deepEqual([...b.means(25)], [2, (2 * 5 + 4 * 5) / 10, 4], 'the last bin is averaged over the part run');
+  t.throws(() => b.set(20, 1), { instanceOf: RangeError });
+  t.throws(() => new BinnedMean(0, 3), { instanceOf: RangeError });
+});
+
+testProp(
+  'the width-weighted mean of the bins is the step function’s mean over the run',
+  [
+    fc.integer({ min: 1, max: 500 }),
+    fc.integer({ min: 1, max: 40 }),
+    fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 1000 })), {
+      maxLength: 60,
+    }),
+  ],
+  (t, binMs, bins, steps) => {
+    const untilMs = binMs * bins - Math.floor(binMs / 2);
+    const binned = new BinnedMean(binMs, bins);
+    const reference = new TimeWeightedMean();
+    reference.set(0, 0);
+    let at = 0;
+    for (const [dt, value] of steps) {
+      at = Math.min(untilMs, at + dt);
+      binned.set(at, value);
+      reference.set(at, value);
+    }
+    const means = binned.means(untilMs);
+    let area = 0;
+    means.forEach((m, k) => {
+      area += m * Math.min(binMs, untilMs - k * binMs);
+    });
+    const expected = reference.mean(untilMs);
+    t.true(
+      Math.abs(area / untilMs - expected) <= 1e-9 * Math.max(1, expected),
+      `${area / untilMs} vs ${expected}`,
+    );
+  },
+);
+
+testProp(
+  'a wait sample is sorted, at most MAX_WAIT_POINTS long, and keeps the minimum and maximum',
+  [fc.array(fc.integer({ min: 0, max: 1e7 }), { maxLength: 3000 })],
+  (t, waits) => {
+    const s = waitSample(Float64Array.from(waits));
+    t.is(s.count, waits.length);
+    t.is(s.seconds.length, Math.min(waits.length, MAX_WAIT_POINTS));
+    for (let i = 1; i < s.seconds.length; i++)
+      t.true((s.seconds[i] as number) >= (s.seconds[i - 1] as number));
+    if (waits.length > 0) {
+      t.is(s.seconds[0], Math.min(...waits) / 1000);
+      t.is(s.seconds.at(-1), Math.max(...waits) / 1000);
+    }
+  },
+);
+
+function scenario(path: string) {
+  const loaded = loadScenarioText(readFileSync(path, 'utf8'), path);
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+  return loaded.value;
+}
+
+test('recording series changes nothing in the run, and the series add up to the summary', (t) => {
+  const mixed = scenario('scenarios/mixed.json');
+  const untilMs = 900_000;
+  const plain = new ScenarioRun(mixed, { untilMs }).runToEnd();
+  const run = new ScenarioRun(mixed, { untilMs, series: true });
+  run.runInSlices(7, () => {});
+  const summary = run.summary();
+  t.deepEqual(summary, plain, 'same events, same figures');
+  const series = run.seriesData();
+  if (series === undefined) return t.fail('no series');
+  t.is(series.binSeconds, 3, '900 cycles of 1 s in at most 360 bins: 3 cycles each');
+  t.is(series.cyclesPerBin, 3);
+  const bins = Math.ceil(900 / 3);
+  t.is(series.offersPerCycle.made.length, bins);
+  const cycles = (values: readonly number[]) =>
+    Math.round(values.reduce((a, v) => a + v * series.cyclesPerBin, 0));
+  t.is(cycles(series.offersPerCycle.made), summary.offers.made);
+  t.is(cycles(series.offersPerCycle.accepted), summary.offers.accepted);
+  t.is(cycles(series.offersPerCycle.declined), summary.offers.declined);
+  for (const [name, f] of Object.entries(series.frameworks)) {
+    const s = summary.frameworks[name];
+    if (s === undefined) return t.fail(name);
+    t.is(f.dominantShare.length, bins);
+    const meanShare = f.dominantShare.reduce((a, v) => a + v, 0) / bins;
+    t.true(
+      Math.abs(meanShare - s.meanDominantShare) < 1e-5,
+      `${name}: ${meanShare} vs ${s.meanDominantShare}`,
+    );
+    t.is(f.waits.count, s.tasksLaunched, `${name}: one wait per launched task`);
+    t.is(f.waits.seconds.at(-1) ?? 0, s.maxWaitSeconds);
+  }
+});
