@@ -7,6 +7,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { POLICIES } from '../allocator/policies.js';
 import type { RunSeriesData } from '../metrics/run-series.js';
 import type { FrameworkSummary, RunSummary } from '../metrics/run-summary.js';
+import { FRAMEWORK_COLUMNS } from '../report/framework-columns.js';
 import { ScenarioRun } from '../runtime/sim/scenario-run.js';
 import type { Output } from './main.js';
 import { formatCount, Progress } from './progress.js';
@@ -80,38 +81,10 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The readable form of a summary. */
 export function formatRunSummary(s: RunSummary): string {
-  const header = [
-    'framework',
-    'weight',
-    'submitted',
-    'launched',
-    'finished',
-    'failed',
-    'lost',
-    'killed',
-    'running',
-    'pending',
-    'share',
-    'mean share',
-    'mean wait s',
-  ];
+  const header = ['framework', ...FRAMEWORK_COLUMNS.map((c) => c.header)];
   const rows: string[][] = [header];
   for (const [name, f] of Object.entries(s.frameworks) as [string, FrameworkSummary][]) {
-    rows.push([
-      f.role === name ? name : `${name} (${f.role})`,
-      String(f.weight),
-      String(f.tasksSubmitted),
-      String(f.tasksLaunched),
-      String(f.tasksFinished),
-      String(f.tasksFailed),
-      String(f.tasksLost),
-      String(f.tasksKilled),
-      String(f.running),
-      String(f.pending),
-      f.dominantShare.toFixed(3),
-      f.meanDominantShare.toFixed(3),
-      f.meanWaitSeconds.toFixed(2),
-    ]);
+    rows.push([f.role === name ? name : `${name} (${f.role})`, ...FRAMEWORK_COLUMNS.map((c) => c.cell(f))]);
   }
   const errors = Object.entries(s.frameworks)
     .filter(([, f]) => f.error !== undefined)

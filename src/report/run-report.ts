@@ -5,6 +5,7 @@
 import type { RunSeriesData } from '../metrics/run-series.js';
 import type { FrameworkSummary, RunSummary } from '../metrics/run-summary.js';
 import type { ChartRenderer } from './chart.js';
+import { FRAMEWORK_COLUMNS } from './framework-columns.js';
 import { escapeHtml, renderPage, swatch } from './html.js';
 import { colorsFor } from './palette.js';
 import { jsonFile, type ReportFiles } from './report-files.js';
@@ -31,39 +32,11 @@ function runPage(
 ): string {
   const entries = Object.entries(summary.frameworks) as [string, FrameworkSummary][];
   const colors = colorsFor(entries.map(([name]) => name));
-  const header = [
-    'framework',
-    'role',
-    'weight',
-    'submitted',
-    'launched',
-    'finished',
-    'failed',
-    'lost',
-    'killed',
-    'running',
-    'pending',
-    'share at end',
-    'mean share',
-    'mean wait (s)',
-    'max wait (s)',
-  ];
+  const header = ['framework', 'role', ...FRAMEWORK_COLUMNS.map((c) => c.header)];
   const rows = entries.map(([name, f]) => [
     `${swatch(colors.get(name) as string)}${escapeHtml(name)}`,
     escapeHtml(f.role),
-    String(f.weight),
-    String(f.tasksSubmitted),
-    String(f.tasksLaunched),
-    String(f.tasksFinished),
-    String(f.tasksFailed),
-    String(f.tasksLost),
-    String(f.tasksKilled),
-    String(f.running),
-    String(f.pending),
-    f.dominantShare.toFixed(3),
-    f.meanDominantShare.toFixed(3),
-    f.meanWaitSeconds.toFixed(2),
-    f.maxWaitSeconds.toFixed(2),
+    ...FRAMEWORK_COLUMNS.map((c) => c.cell(f)),
   ]);
   const errors = entries
     .filter(([, f]) => f.error !== undefined)
