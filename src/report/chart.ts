@@ -59,7 +59,8 @@ const MARGIN = { top: 44, right: 180, bottom: 50, left: 66 } as const;
 const INNER_W = WIDTH - MARGIN.left - MARGIN.right;
 const INNER_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 /** Legend rows that fit beside the plot; more entries are summarised as "+N more". */
-const LEGEND_ROWS = 19;
+const LEGEND_ROWS = 20;
+const LEGEND_ROW_PX = 14;
 const AXIS_COLOR = '#444';
 const GRID_COLOR = '#e6e6e6';
 
@@ -89,9 +90,11 @@ export class ChartRenderer {
     const xs = all.map((p) => p[0]);
     const ys = all.map((p) => p[1]);
     const xDomain = spec.xDomain ?? ([Math.min(d3.min(xs) ?? 0, 0), Math.max(d3.max(xs) ?? 1, 1)] as const);
-    const yDomain = spec.yDomain ?? ([0, niceMax(d3.max(ys) ?? 0)] as const);
+    const yMax = d3.max(ys) ?? 0;
+    const yDomain = spec.yDomain ?? ([0, yMax > 0 ? yMax : 1] as const);
     const x = d3.scaleLinear().domain(xDomain).range([0, INNER_W]);
     const y = d3.scaleLinear().domain(yDomain).range([INNER_H, 0]);
+    if (spec.yDomain === undefined) y.nice(6);
     drawAxes(d3, plot, x, y, spec);
     const line = d3
       .line<readonly [number, number]>()
@@ -220,7 +223,7 @@ function drawLegend(svg: Svg, entries: readonly { label: string; color: string; 
     .attr('transform', `translate(${WIDTH - MARGIN.right + 16},${MARGIN.top})`);
   const shown = entries.length > LEGEND_ROWS ? entries.slice(0, LEGEND_ROWS - 1) : entries;
   shown.forEach((e, i) => {
-    const row = legend.append('g').attr('transform', `translate(0,${i * 16})`);
+    const row = legend.append('g').attr('transform', `translate(0,${i * LEGEND_ROW_PX})`);
     row
       .append('line')
       .attr('x1', 0)
@@ -236,7 +239,7 @@ function drawLegend(svg: Svg, entries: readonly { label: string; color: string; 
     legend
       .append('text')
       .attr('x', 24)
-      .attr('y', shown.length * 16 + 4)
+      .attr('y', shown.length * LEGEND_ROW_PX + 4)
       .attr('fill', '#666')
       .text(`+${entries.length - shown.length} more`);
   }
@@ -250,14 +253,6 @@ function noData(plot: Group): void {
     .attr('text-anchor', 'middle')
     .attr('fill', '#888')
     .text('no data');
-}
-
-/** A round upper bound for an axis: 1, 2, 2.5, 5 times a power of ten, at least `max`. */
-export function niceMax(max: number): number {
-  if (!(max > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= max) return step * power;
-  return 10 * power;
 }
 
 /** The extent of `values` widened by 5% each side (a unit range around a single value). */
