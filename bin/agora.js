@@ -4,5 +4,13 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// A reader that goes away early (`agora sim … | head`) is not an error: stop quietly, as Unix
+// tools do, instead of dying with an unhandled EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);

@@ -112,10 +112,11 @@ export function registerSim(program: Command, output: Output): void {
   program
     .command('sim')
     .description(
-      'Replay a scenario in the deterministic simulated world: the real master, agents and\n' +
-        'scheduler drivers, on a virtual clock and a seeded network. Prints a summary per\n' +
-        'framework (tasks, dominant shares, waits), utilisation and fairness. The same scenario\n' +
-        'and seed give byte-identical --json output and trace. Timings go to stderr.',
+      'Replay a scenario in the deterministic simulated world: the real master, agents and ' +
+        'scheduler drivers, on a virtual clock and a seeded network. Prints a summary per ' +
+        'framework (tasks, dominant shares, waits), utilisation and fairness; --out also writes ' +
+        'an HTML report with charts. The same scenario and seed give byte-identical --json ' +
+        'output, trace and report. Timings go to stderr.',
     )
     .argument('<scenario>', 'a scenario JSON file, e.g. scenarios/mixed.json (schema: scenarios/README.md)')
     .option('--seed <n>', "override the scenario's seed (a whole number)")

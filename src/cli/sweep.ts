@@ -135,10 +135,10 @@ export function registerSweep(program: Command, output: Output): void {
   program
     .command('sweep')
     .description(
-      'Replay a scenario under several allocation policies and seeds, and compare them: per policy\n' +
-        'the mean and spread over seeds of utilisation, fairness (Jain index), mean task wait and\n' +
-        'makespan. Runs go in parallel on worker threads. With --out, also writes a comparison\n' +
-        "report (index.html, sweep.json, each run's summary, and charts).",
+      'Replay a scenario under several allocation policies and seeds, and compare them: per policy, ' +
+        'the mean and spread over seeds of utilisation, fairness (Jain index), mean task wait and ' +
+        'makespan. Runs go in parallel on worker threads. With --out, also writes a comparison report ' +
+        "(index.html, sweep.json, each run's summary, and charts).",
     )
     .argument('<scenario>', 'a scenario JSON file, e.g. scenarios/mixed.json (schema: scenarios/README.md)')
     .option('--policies <list>', `comma-separated policies to compare`, all)

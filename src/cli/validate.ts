@@ -74,8 +74,8 @@ export function registerValidate(program: Command, output: Output): void {
   program
     .command('validate')
     .description(
-      'Check a scenario file without running it, and summarise it. Every problem is reported as\n' +
-        '"path: message" (e.g. frameworks[1].jobs[0].resources: unknown resource "cpu" at 0),\n' +
+      'Check a scenario file without running it, and summarise it. Every problem is reported as ' +
+        '"path: message" (e.g. frameworks[1].jobs[0].resources: unknown resource "cpu" at 0), ' +
         'and a bad scenario exits with code 2. The schema is documented in scenarios/README.md.',
     )
     .argument('<scenario>', 'a scenario JSON file, e.g. scenarios/mixed.json')
