@@ -100,7 +100,10 @@ export function formatRunSummary(s: RunSummary): string {
     `utilization  ${Object.entries(s.utilization)
       .map(([name, u]) => `${name} ${percent(u)}`)
       .join(', ')}`,
-    `fairness     Jain index ${s.fairness.jainIndex.toFixed(4)} (time-averaged dominant shares over weights)`,
+    `fairness     Jain index ${s.fairness.jainIndex.toFixed(4)} (time-averaged dominant shares over weights); ` +
+      (s.fairness.contendedJainIndex === null
+        ? 'never two frameworks with tasks pending at once'
+        : `${s.fairness.contendedJainIndex.toFixed(4)} among frameworks with tasks pending, over the ${s.fairness.contendedSeconds} s they contended`),
     `offers       ${s.offers.made} made, ${s.offers.accepted} accepted, ${s.offers.declined} declined, ${s.offers.rescinded} rescinded in ${s.allocationRuns} allocation runs`,
     ...(errors.length === 0 ? [] : ['frameworks the master refused or removed:', ...errors]),
   ];

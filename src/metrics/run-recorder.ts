@@ -13,6 +13,7 @@
  * - **wait** is the time from a task's submission to its launch.
  */
 import type { Quantities } from '../allocator/sorter.js';
+import { ContendedFairness, type ContendedFairnessResult } from './contended-fairness.js';
 import type { RunSeries } from './run-series.js';
 import { TimeWeightedMean } from './time-weighted.js';
 import { UtilizationTracker } from './utilization.js';
@@ -62,6 +63,7 @@ export class RunRecorder {
   /** The cluster's configured total per resource, the denominator of dominant shares. */
   readonly #clusterTotal: Quantities;
   readonly #series: RunSeries | undefined;
+  readonly #contended = new ContendedFairness();
 
   /**
    * @param frameworks names and weights, in the order the summary lists them
@@ -96,9 +98,11 @@ export class RunRecorder {
     this.#series?.capacity(atMs, quantities, sign);
   }
 
-  /** `count` tasks were submitted to `framework`. */
-  submitted(framework: string, count: number): void {
-    this.framework(framework).submitted += count;
+  /** `count` tasks were submitted to `framework` at `atMs`. */
+  submitted(framework: string, atMs: number, count: number): void {
+    const f = this.framework(framework);
+    f.submitted += count;
+    this.#contendedChanged(f, atMs);
   }
 
   /** Offers arrived at `framework`. */
@@ -136,6 +140,11 @@ export class RunRecorder {
     this.framework(framework).errorMessage = message;
   }
 
+  /** Fairness among the frameworks wanting more, over [0, `untilMs`] (see {@link ContendedFairness}). */
+  contendedFairness(untilMs: number): ContendedFairnessResult {
+    return this.#contended.result(untilMs);
+  }
+
   /** Time-averaged utilisation per resource over [0, `untilMs`]. */
   utilization(untilMs: number): Readonly<Record<string, number>> {
     return this.#utilization.result(0, untilMs);
@@ -145,10 +154,15 @@ export class RunRecorder {
     for (const [name, milli] of quantities) f.used.set(name, (f.used.get(name) ?? 0) + sign * milli);
     f.share.set(atMs, this.#dominantShare(f.used));
     this.#utilization.changeUsed(atMs, quantities, sign);
+    this.#contendedChanged(f, atMs);
     if (this.#series !== undefined) {
       this.#series.used(atMs, quantities, sign);
       this.#series.frameworkChanged(f.name, atMs, f.share.current, f.running);
     }
+  }
+
+  #contendedChanged(f: FrameworkTally, atMs: number): void {
+    this.#contended.update(atMs, f.name, f.share.current / f.weight, f.submitted > f.launched);
   }
 
   #dominantShare(used: Quantities): number {

@@ -58,6 +58,14 @@ export interface RunSummary {
      * 1 when every framework held the same weighted share over the run.
      */
     readonly jainIndex: number;
+    /**
+     * The time-averaged Jain index of the weighted dominant shares of the frameworks with tasks
+     * pending, over the time when at least two had (null if never): what DRF equalises. See
+     * `src/metrics/contended-fairness.ts`.
+     */
+    readonly contendedJainIndex: number | null;
+    /** How long at least two frameworks had tasks pending. */
+    readonly contendedSeconds: number;
   };
   /** The master's offer counters. */
   readonly offers: {
@@ -95,6 +103,7 @@ export function runSummary(input: RunSummaryInput, recorder: RunRecorder): RunSu
     frameworks[f.name] = frameworkSummary(f, input.roles.get(f.name) ?? f.name, untilMs);
     weighted.push(f.share.mean(untilMs, 0) / f.weight);
   }
+  const contended = recorder.contendedFairness(untilMs);
   const utilization: Record<string, number> = {};
   for (const [name, value] of Object.entries(recorder.utilization(untilMs)))
     utilization[name] = round6(value);
@@ -106,7 +115,11 @@ export function runSummary(input: RunSummaryInput, recorder: RunRecorder): RunSu
     events: input.events,
     frameworks,
     utilization,
-    fairness: { jainIndex: round6(jainIndex(weighted)) },
+    fairness: {
+      jainIndex: round6(jainIndex(weighted)),
+      contendedJainIndex: contended.jainIndex === null ? null : round6(contended.jainIndex),
+      contendedSeconds: round6(contended.contendedMs / 1000),
+    },
     offers: {
       made: input.master.offersMade,
       accepted: input.master.offersAccepted,

@@ -40,6 +40,8 @@ export interface PageContent {
   /** Escaped HTML list items of headline figures. */
   readonly facts: readonly string[];
   readonly figures: readonly PageFigure[];
+  /** Long tables, after the charts. */
+  readonly appendix?: readonly PageTable[];
   /** Escaped HTML for the footer. */
   readonly footer: string;
 }
@@ -92,6 +94,7 @@ ${tables}
 ${content.facts.length === 0 ? '' : `<ul>\n${content.facts.map((f) => `<li>${f}</li>`).join('\n')}\n</ul>`}
 <h2>Charts</h2>
 ${figures}
+${(content.appendix ?? []).map(renderTable).join('\n')}
 <footer>${content.footer}</footer>
 </body>
 </html>

@@ -61,7 +61,10 @@ function runPage(
       `utilisation (time-averaged): ${Object.entries(summary.utilization)
         .map(([name, u]) => `${escapeHtml(name)} ${(u * 100).toFixed(1)}%`)
         .join(', ')}`,
-      `fairness: Jain index ${summary.fairness.jainIndex.toFixed(4)} of the time-averaged dominant shares over weights`,
+      `fairness: Jain index ${summary.fairness.jainIndex.toFixed(4)} of the time-averaged dominant shares over weights; ` +
+        (summary.fairness.contendedJainIndex === null
+          ? 'never two frameworks with tasks pending at once'
+          : `${summary.fairness.contendedJainIndex.toFixed(4)} (time-averaged) among the frameworks with tasks pending, over the ${summary.fairness.contendedSeconds} s when at least two had`),
       `offers: ${summary.offers.made} made, ${summary.offers.accepted} accepted, ${summary.offers.declined} declined, ` +
         `${summary.offers.rescinded} rescinded, in ${summary.allocationRuns} allocation cycles`,
       ...errors,

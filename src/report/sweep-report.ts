@@ -33,7 +33,7 @@ export function sweepReportFiles(
   const colors = colorsFor(sweep.policies);
   const resource = chartedResource(sweep.runs);
   const waitTitle = 'Task wait time CDF per policy';
-  const scatterTitle = `Fairness against ${resource} utilisation, one point per run`;
+  const scatterTitle = `Fairness under contention against ${resource} utilisation`;
   const figures = [
     {
       file: 'wait-cdf.svg',
@@ -55,17 +55,21 @@ export function sweepReportFiles(
     {
       file: 'fairness-vs-utilization.svg',
       title: scatterTitle,
-      caption: `Each point is one run: its time-averaged ${resource} utilisation (the resource most used over the sweep) and Jain's index of its frameworks' time-averaged dominant shares over weights. Up and to the right is better on both.`,
+      caption: `Each point is one run: its time-averaged ${resource} utilisation (the resource most used over the sweep) and its contended Jain index (the time-average of Jain's index of the weighted dominant shares of the frameworks with tasks pending, while at least two had; runs without contention are left out). Up and to the right is better on both.`,
       svg: renderer.scatterChart({
         title: scatterTitle,
         xLabel: `${resource} utilisation (fraction of capacity, time-averaged)`,
-        yLabel: "Jain's fairness index (1 = equal shares)",
+        yLabel: 'contended Jain index (1 = equal shares)',
         groups: sweep.policies.map((policy) => ({
           label: policy,
           color: colors.get(policy) as string,
           points: sweep.runs
             .filter((r) => r.policy === policy)
-            .map((r) => ({ x: r.utilization[resource] ?? 0, y: r.jainIndex })),
+            .flatMap((r) =>
+              r.contendedJainIndex === null
+                ? []
+                : [{ x: r.utilization[resource] ?? 0, y: r.contendedJainIndex }],
+            ),
         })),
       }),
     },
@@ -113,6 +117,7 @@ function sweepPage(
     'runs',
     ...resources.map((r) => `${escapeHtml(r)} utilisation`),
     'Jain index',
+    'contended Jain index',
     'mean wait (s)',
     'makespan (s)',
     'runs with work left',
@@ -125,6 +130,7 @@ function sweepPage(
       return s === undefined ? '—' : spreadCell(s, pct);
     }),
     spreadCell(p.jainIndex, fixed(4)),
+    p.contendedJainIndex === null ? '—' : spreadCell(p.contendedJainIndex, fixed(4)),
     spreadCell(p.meanWaitSeconds, fixed(2)),
     p.makespanSeconds === null ? '—' : spreadCell(p.makespanSeconds, fixed(1)),
     String(p.runsWithWorkLeft),
@@ -134,6 +140,7 @@ function sweepPage(
     'seed',
     ...resources.map((r) => `${escapeHtml(r)} utilisation`),
     'Jain index',
+    'contended Jain index',
     'mean wait (s)',
     'makespan (s)',
     'tasks left',
@@ -145,6 +152,7 @@ function sweepPage(
     String(r.seed),
     ...resources.map((name) => pct(r.utilization[name] ?? 0)),
     r.jainIndex.toFixed(4),
+    r.contendedJainIndex === null ? '—' : r.contendedJainIndex.toFixed(4),
     r.meanWaitSeconds.toFixed(2),
     r.makespanSeconds === null ? '—' : r.makespanSeconds.toFixed(1),
     String(r.unfinishedTasks),
@@ -158,7 +166,10 @@ function sweepPage(
       `${sweep.policies.length} policies × ${seeds.length} seeds = ${sweep.runs.length} runs of ` +
         `${sweep.simulatedSeconds} s simulated each · policies ${sweep.policies.map(escapeHtml).join(', ')} · ` +
         `seeds ${escapeHtml(seedsText(seeds))}`,
-      'Cells are the mean ± sample standard deviation over seeds, with the range in brackets. Makespan is ' +
+      'Cells are the mean ± sample standard deviation over seeds, with the range in brackets. The Jain ' +
+        "index is of the frameworks' time-averaged dominant shares over weights; the contended Jain index " +
+        'averages over time the index among the frameworks with tasks pending, while at least two have ' +
+        '(what DRF equalises). Makespan is ' +
         'when the last task ended, over the runs that finished all their work; a run with tasks still ' +
         'pending or running at the end (services, or more work than time) has none.',
     ],
@@ -169,10 +180,12 @@ function sweepPage(
         rows: policyRows,
         numeric: policyHeader.map((_, i) => i >= 1),
       },
-      { caption: 'Runs', header: runHeader, rows: runRows, numeric: runHeader.map((_, i) => i >= 1) },
     ],
     facts: [],
     figures: figures.map((f) => ({ src: `charts/${f.file}`, title: f.title, caption: f.caption })),
+    appendix: [
+      { caption: 'Runs', header: runHeader, rows: runRows, numeric: runHeader.map((_, i) => i >= 1) },
+    ],
     footer:
       'Data: <a href="sweep.json">sweep.json</a> (these tables) and <code>runs/</code> (each run\'s ' +
       '<code>agora sim --json</code> summary). The same scenario, policies and seeds give the same files.',

@@ -4,6 +4,8 @@
  *
  * - **utilisation**: the run summary's time-averaged utilisation per resource;
  * - **Jain index**: of the time-averaged dominant shares over weights (the summary's);
+ * - **contended Jain index**: the summary's time-average of Jain's index among the frameworks
+ *   with tasks pending (what DRF equalises; the one that tells policies apart on batch work);
  * - **mean wait**: over every launched task of the run, from submission to launch;
  * - **makespan**: when the last task ended, for a run that finished all its work (nothing
  *   pending or running at the end); a run with work left has none, and is counted instead, since
@@ -26,6 +28,8 @@ export interface SweepRunRow {
   readonly seed: number;
   readonly utilization: Readonly<Record<string, number>>;
   readonly jainIndex: number;
+  /** Null when two frameworks never had tasks pending at once. */
+  readonly contendedJainIndex: number | null;
   readonly meanWaitSeconds: number;
   readonly makespanSeconds: number | null;
   /** Tasks pending or running at the end. */
@@ -39,6 +43,8 @@ export interface PolicyStats {
   readonly runs: number;
   readonly utilization: Readonly<Record<string, Spread>>;
   readonly jainIndex: Spread;
+  /** Over the runs that had contention; null when none had. */
+  readonly contendedJainIndex: Spread | null;
   readonly meanWaitSeconds: Spread;
   /** Over the runs that finished their work; null when none did. */
   readonly makespanSeconds: Spread | null;
@@ -73,6 +79,7 @@ export function sweepRunRow(summary: RunSummary): SweepRunRow {
     seed: summary.seed,
     utilization: summary.utilization,
     jainIndex: summary.fairness.jainIndex,
+    contendedJainIndex: summary.fairness.contendedJainIndex,
     meanWaitSeconds: round6(launched === 0 ? 0 : waitSum / launched),
     makespanSeconds: unfinished === 0 ? lastEnd : null,
     unfinishedTasks: unfinished,
@@ -94,6 +101,10 @@ export function spread(values: readonly number[]): Spread {
   };
 }
 
+function present(values: readonly (number | null)[]): number[] {
+  return values.flatMap((v) => (v === null ? [] : [v]));
+}
+
 /** The sweep's numbers from its runs' summaries (in any order; rows come out policy by seed). */
 export function sweepSummary(
   summaries: readonly RunSummary[],
@@ -110,12 +121,14 @@ export function sweepSummary(
     const resources = [...new Set(mine.flatMap((r) => Object.keys(r.utilization)))].sort();
     const utilization: Record<string, Spread> = {};
     for (const name of resources) utilization[name] = spread(mine.map((r) => r.utilization[name] ?? 0));
-    const makespans = mine.flatMap((r) => (r.makespanSeconds === null ? [] : [r.makespanSeconds]));
+    const makespans = present(mine.map((r) => r.makespanSeconds));
+    const contended = present(mine.map((r) => r.contendedJainIndex));
     return {
       policy,
       runs: mine.length,
       utilization,
       jainIndex: spread(mine.map((r) => r.jainIndex)),
+      contendedJainIndex: contended.length === 0 ? null : spread(contended),
       meanWaitSeconds: spread(mine.map((r) => r.meanWaitSeconds)),
       makespanSeconds: makespans.length === 0 ? null : spread(makespans),
       runsWithWorkLeft: mine.length - makespans.length,

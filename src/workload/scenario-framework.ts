@@ -109,8 +109,9 @@ export class ScenarioFramework implements Scheduler {
   submit(jobName: string): void {
     const job = this.#jobs.get(jobName);
     if (job === undefined) throw new Error(`assertion failed: framework ${this.name} has no job ${jobName}`);
-    this.#pending.push(job, job.spec.tasks, this.#options.clock());
-    this.#options.recorder.submitted(this.name, job.spec.tasks);
+    const now = this.#options.clock();
+    this.#pending.push(job, job.spec.tasks, now);
+    this.#options.recorder.submitted(this.name, now, job.spec.tasks);
     if (this.#suppressed && this.#driver !== undefined) {
       this.#suppressed = false;
       this.#driver.reviveOffers();

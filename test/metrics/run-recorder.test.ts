@@ -35,7 +35,7 @@ const input = {
 
 test('dominant share is the largest resource share; its mean is over the whole run', (t) => {
   const r = recorder();
-  r.submitted('A', 2);
+  r.submitted('A', 0, 2);
   r.taskLaunched('A', 0, 0, q(1, 40)); // mem 40% dominates cpus 10%
   r.taskLaunched('A', 50, 30, q(5, 0)); // now cpus 60% dominates mem 40%
   r.taskEnded('A', 75, 'failed', q(5, 0));
@@ -67,5 +67,5 @@ test("Jain's index compares mean shares over weights: B at twice A's share is pe
 });
 
 test('an unknown framework is a caller bug', (t) => {
-  t.throws(() => recorder().submitted('C', 1), { message: /no framework C/u });
+  t.throws(() => recorder().submitted('C', 0, 1), { message: /no framework C/u });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fc, testProp } from '@fast-check/ava';
 import test from 'ava';
 import { BinnedMean } from '../../src/metrics/binned-mean.js';
+import { ContendedFairness } from '../../src/metrics/contended-fairness.js';
 import { MAX_WAIT_POINTS, waitSample } from '../../src/metrics/run-series.js';
 import { TimeWeightedMean } from '../../src/metrics/time-weighted.js';
 import { ScenarioRun } from '../../src/runtime/sim/scenario-run.js';
@@ -104,3 +105,38 @@ test('recording series changes nothing in the run, and the series add up to the 
     t.is(f.waits.seconds.at(-1) ?? 0, s.maxWaitSeconds);
   }
 });
+
+test('contended fairness averages Jain’s index over the time at least two frameworks want more', (t) => {
+  const f = new ContendedFairness();
+  f.update(0, 'A', 0, true);
+  f.update(10, 'B', 0, true); // from 10: A and B want more, shares 0 and 0 → index 1
+  f.update(20, 'A', 0.5, true); // from 20: 0.5 vs 0 → index 0.5
+  f.update(40, 'B', 0.5, false); // from 40: only A wants more → not contended
+  const r = f.result(100);
+  t.is(r.contendedMs, 30);
+  t.is(r.jainIndex, (1 * 10 + 0.5 * 20) / 30);
+  t.deepEqual(new ContendedFairness().result(50), { jainIndex: null, contendedMs: 0 });
+});
+
+testProp(
+  'contended fairness lies between 1/n and 1, and is 1 when the wanting frameworks hold equal shares',
+  [
+    fc.array(
+      fc.tuple(fc.integer({ min: 0, max: 3 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean()),
+      { maxLength: 40 },
+    ),
+  ],
+  (t, updates) => {
+    const f = new ContendedFairness();
+    const equal = new ContendedFairness();
+    updates.forEach(([who, share, wants], i) => {
+      f.update(i, `F${who}`, share, wants);
+      equal.update(i, `F${who}`, 0.25, wants);
+    });
+    const r = f.result(updates.length);
+    if (r.jainIndex !== null)
+      t.true(r.jainIndex >= 0.25 - 1e-12 && r.jainIndex <= 1 + 1e-12, String(r.jainIndex));
+    const e = equal.result(updates.length);
+    t.true(e.jainIndex === null || Math.abs(e.jainIndex - 1) < 1e-12);
+  },
+);

@@ -149,7 +149,7 @@ const summaryWith = (frameworks: RunSummary['frameworks']): RunSummary => ({
   events: 10,
   frameworks,
   utilization: { cpus: 0.5 },
-  fairness: { jainIndex: 0.9 },
+  fairness: { jainIndex: 0.9, contendedJainIndex: null, contendedSeconds: 0 },
   offers: { made: 0, accepted: 0, declined: 0, rescinded: 0 },
   allocationRuns: 100,
 });
