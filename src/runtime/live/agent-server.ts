@@ -1,0 +1,134 @@
+/**
+ * A live agent: the real {@link Agent} in a {@link LiveNode}, running command tasks as child
+ * processes ({@link ChildCommandRunner}) and talking to its master over HTTP
+ * (`/agora/v1/message` both ways, see node-messages.ts). It listens on one port, where the
+ * master reaches it; its address is `agent@<host>:<port>`. Registration, re-registration after
+ * the master restarts, health checks and status-update retries are the agent's own logic, the
+ * same as in the simulator.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from '../../agent/agent.js';
+import type { AgentOptions } from '../../agent/options.js';
+import type { Resources } from '../../core/resources.js';
+import { ChildCommandRunner } from './child-command-runner.js';
+import { sendText } from './http-util.js';
+import { LiveNode } from './live-node.js';
+import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
+
+/** The master's address inside an agent's node. */
+const MASTER = 'master';
+
+/** How to start a live agent. */
+export interface AgentServerOptions {
+  /** The master, e.g. `http://127.0.0.1:5050`. */
+  readonly masterUrl: string;
+  readonly resources: Resources;
+  /** Sandboxes go under it; created if missing. */
+  readonly workDir: string;
+  readonly host?: string;
+  /** 0 picks a free port; default 5051. */
+  readonly port?: number;
+  readonly seed?: number;
+  readonly agent?: Omit<
+    AgentOptions,
+    'resources' | 'masterAddress' | 'workDir' | 'commandRunner' | 'hostname' | 'port'
+  >;
+  readonly log?: (line: string) => void;
+}
+
+/** A running live agent; stop it with {@link close}. */
+export class AgentServer {
+  readonly node: LiveNode;
+  readonly agent: Agent;
+  readonly address: string;
+  readonly port: number;
+  readonly #server: Server;
+  readonly #runner: ChildCommandRunner;
+  readonly #messenger: NodeMessenger;
+
+  private constructor(
+    server: Server,
+    port: number,
+    address: string,
+    node: LiveNode,
+    agent: Agent,
+    runner: ChildCommandRunner,
+    messenger: NodeMessenger,
+  ) {
+    this.#server = server;
+    this.port = port;
+    this.address = address;
+    this.node = node;
+    this.agent = agent;
+    this.#runner = runner;
+    this.#messenger = messenger;
+  }
+
+  /** Starts an agent and its registration with the master. */
+  static async start(options: AgentServerOptions): Promise<AgentServer> {
+    const host = options.host ?? '127.0.0.1';
+    mkdirSync(options.workDir, { recursive: true });
+    const server = createServer();
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 10_000;
+    server.maxConnections = 1_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 5051, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const address = agentAddress(host, port);
+    const node = new LiveNode({
+      seed: options.seed ?? Date.now(),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    const masterUrl = options.masterUrl.replace(/\/+$/u, '');
+    const messenger = new NodeMessenger(node, (to) => (to === MASTER ? masterUrl : undefined));
+    node.useTransport(messenger);
+    const runner = new ChildCommandRunner();
+    const agent = new Agent({
+      ...options.agent,
+      resources: options.resources,
+      masterAddress: MASTER,
+      workDir: options.workDir,
+      commandRunner: runner,
+      hostname: host,
+      port,
+    });
+    const live = new AgentServer(server, port, address, node, agent, runner, messenger);
+    server.on('request', (req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      const served =
+        path === MESSAGE_PATH
+          ? handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res)
+          : Promise.resolve(
+              path === '/health' ? sendText(res, 200, '') : sendText(res, 404, `No such endpoint: ${path}`),
+            );
+      served.catch((e: unknown) => {
+        options.log?.(
+          `request ${req.method} ${req.url} failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
+        sendText(res, 500, 'Internal error');
+      });
+    });
+    node.spawn(address, agent);
+    return live;
+  }
+
+  /**
+   * Stops the agent. `killTasks` (default true) kills its running commands, as an agent shut
+   * down for good does; a test that simulates a crash passes false and kills them itself.
+   */
+  async close(killTasks = true): Promise<void> {
+    this.node.stopAll();
+    if (killTasks) this.#runner.killAll();
+    this.#messenger.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Small HTTP helpers shared by the live endpoints: reading a request body under a size limit,
+ * answering with text or JSON, and checking the content type, with the messages Mesos gives.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The largest request body any live endpoint reads (16 MiB, far above any real call). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** What reading a body gives. */
+export type BodyResult =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly status: number; readonly message: string };
+
+/** Reads the whole body as UTF-8, refusing more than `maxBytes` (413). */
+export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    if (declared > maxBytes) {
+      resolve({
+        ok: false,
+        status: 413,
+        message: `Request body of ${declared} bytes is over the limit of ${maxBytes} bytes`,
+      });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        done = true;
+        resolve({ ok: false, status: 413, message: `Request body is over the limit of ${maxBytes} bytes` });
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
+    });
+    req.on('error', (e) => {
+      if (done) return;
+      done = true;
+      resolve({ ok: false, status: 400, message: `Failed to read the request body: ${e.message}` });
+    });
+  });
+}
+
+/** Answers `status` with a plain-text body (and closes the exchange). */
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+  res.end(text);
+}
+
+/** Answers 200 with `value` as JSON. */
+export function sendJson(res: ServerResponse, value: unknown): void {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(value));
+}
+
+/**
+ * Checks a JSON POST as Mesos's endpoints do: 405 for another method, 400 without a content
+ * type, 415 for one that is not JSON (Agora speaks JSON only, not protobuf). Returns whether
+ * the request may go on (if not, it has been answered).
+ */
+export function acceptJsonPost(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'POST') {
+    sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
+    return false;
+  }
+  const type = req.headers['content-type'];
+  if (type === undefined) {
+    sendText(res, 400, "Expecting 'Content-Type' to be present");
+    return false;
+  }
+  if (mediaType(type) !== 'application/json') {
+    sendText(
+      res,
+      415,
+      `Expecting 'Content-Type' of application/json (protobuf is not supported), received '${type}'`,
+    );
+    return false;
+  }
+  return true;
+}
+
+/** `application/json; charset=utf-8` → `application/json`. */
+export function mediaType(header: string): string {
+  return (header.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+/** Whether an `Accept` header admits JSON (absent, `*\/*`, `application/*` or `application/json`). */
+export function acceptsJson(header: string | undefined): boolean {
+  if (header === undefined || header.trim() === '') return true;
+  return header
+    .split(',')
+    .map(mediaType)
+    .some((t) => t === 'application/json' || t === '*/*' || t === 'application/*');
+}
+
+/** Parses JSON text, or says why it is not JSON. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The live world's process host (ARCHITECTURE.md §1, the second composition root): it gives the
+ * same {@link Process}es the simulated world runs an {@link Env} over the wall clock, real
+ * timers and a transport to other machines.
+ *
+ * - Messages between processes of this node are queued and delivered one at a time from the
+ *   event loop, never from inside another handler, so a process sees the same one-event-at-a-time
+ *   discipline as in the simulator.
+ * - Messages to other addresses go to the {@link LiveTransport}, which delivers replies back
+ *   through {@link LiveNode.deliver}.
+ * - A handler that throws is reported on the node's log and the node goes on: one bad event must
+ *   not take a master down. (It is a bug, and the log says where.)
+ * - Randomness is seeded per process by name from the node's seed, as in the simulator.
+ */
+import type { Address, Env, Process, TimerId, TraceEvent } from '../../core/process.js';
+import type { Wire } from '../../core/wire.js';
+import { deriveStream } from '../sim/random-streams.js';
+
+/** Carries messages to processes on other nodes. */
+export interface LiveTransport {
+  /** Whether `to` is reached through this transport (else the message is for a local process). */
+  handles(to: Address): boolean;
+  /** Sends `msg` from local process `from` to remote `to`. */
+  send(from: Address, to: Address, msg: Wire): void;
+}
+
+/** Options of a {@link LiveNode}. */
+export interface LiveNodeOptions {
+  /** Seeds every process's random stream (by address). */
+  readonly seed: string | number;
+  /** Where trace events go; none by default. */
+  readonly trace?: (event: TraceEvent & { readonly at: number; readonly process: Address }) => void;
+  /** Where the node reports handler failures and dropped messages (default: nowhere). */
+  readonly log?: (line: string) => void;
+}
+
+interface Hosted {
+  readonly process: Process<Wire>;
+  readonly env: Env<Wire>;
+  readonly timers: Map<TimerId, ReturnType<typeof setTimeout>>;
+}
+
+/** Hosts processes on this machine (see the module comment). */
+export class LiveNode {
+  readonly #options: LiveNodeOptions;
+  readonly #hosted = new Map<Address, Hosted>();
+  readonly #inbox: { from: Address; to: Address; msg: Wire }[] = [];
+  #transport: LiveTransport | undefined;
+  #draining = false;
+  #nextTimer = 1;
+
+  constructor(options: LiveNodeOptions) {
+    this.#options = options;
+  }
+
+  /** Plugs in the transport to other nodes (once, before processes send remotely). */
+  useTransport(transport: LiveTransport): void {
+    this.#transport = transport;
+  }
+
+  /** Whether `address` is a process of this node. */
+  hosts(address: Address): boolean {
+    return this.#hosted.has(address);
+  }
+
+  /** Starts `process` at `address`. */
+  spawn(address: Address, process: Process<Wire>): void {
+    if (this.#hosted.has(address)) throw new Error(`assertion failed: ${address} is already running`);
+    const hosted: Hosted = { process, env: this.#env(address), timers: new Map() };
+    this.#hosted.set(address, hosted);
+    this.#run(address, 'start', () => process.onStart(hosted.env));
+  }
+
+  /** Stops the process at `address` in an orderly way (its onStop runs, its timers go). */
+  stop(address: Address): void {
+    const hosted = this.#hosted.get(address);
+    if (hosted === undefined) return;
+    this.#run(address, 'stop', () => hosted.process.onStop?.(hosted.env));
+    for (const handle of hosted.timers.values()) clearTimeout(handle);
+    this.#hosted.delete(address);
+  }
+
+  /** Stops every process. */
+  stopAll(): void {
+    for (const address of [...this.#hosted.keys()]) this.stop(address);
+  }
+
+  /** Queues `msg` from `from` for the local process `to` (the transport calls this too). */
+  deliver(from: Address, to: Address, msg: Wire): void {
+    this.#inbox.push({ from, to, msg });
+    if (!this.#draining) {
+      this.#draining = true;
+      setImmediate(() => this.#drain());
+    }
+  }
+
+  #drain(): void {
+    // Take what is queued now; what handlers send meanwhile waits for the next turn, so timers
+    // and sockets are not starved by two processes chatting.
+    const batch = this.#inbox.splice(0, this.#inbox.length);
+    for (const { from, to, msg } of batch) {
+      const hosted = this.#hosted.get(to);
+      if (hosted === undefined) {
+        this.#options.log?.(`dropped a ${msg.channel} message from ${from} to ${to}: no such process here`);
+        continue;
+      }
+      this.#run(to, `message from ${from}`, () => hosted.process.onMessage(hosted.env, from, msg));
+    }
+    if (this.#inbox.length > 0) setImmediate(() => this.#drain());
+    else this.#draining = false;
+  }
+
+  #env(self: Address): Env<Wire> {
+    const random = deriveStream(this.#options.seed, self);
+    const trace = this.#options.trace;
+    return {
+      self,
+      now: () => Date.now(),
+      send: (to, msg) => {
+        if (this.#hosted.has(to) || this.#transport === undefined || !this.#transport.handles(to)) {
+          this.deliver(self, to, msg);
+        } else {
+          this.#transport.send(self, to, msg);
+        }
+      },
+      setTimer: (delayMs, tag) => {
+        const id = this.#nextTimer++;
+        const hosted = this.#hosted.get(self);
+        const handle = setTimeout(
+          () => {
+            const h = this.#hosted.get(self);
+            if (h === undefined || !h.timers.delete(id)) return;
+            this.#run(self, `timer ${tag}`, () => h.process.onTimer(h.env, tag, id));
+          },
+          Math.max(0, delayMs),
+        );
+        hosted?.timers.set(id, handle);
+        return id;
+      },
+      cancelTimer: (id) => {
+        const hosted = this.#hosted.get(self);
+        const handle = hosted?.timers.get(id);
+        if (handle !== undefined) {
+          clearTimeout(handle);
+          hosted?.timers.delete(id);
+        }
+      },
+      random,
+      trace: (event) => trace?.({ ...event, at: Date.now(), process: self }),
+      tracing: trace !== undefined,
+    };
+  }
+
+  #run(address: Address, what: string, handler: () => void): void {
+    try {
+      handler();
+    } catch (e) {
+      this.#options.log?.(
+        `${address}: the handler of ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
+    }
+  }
+}

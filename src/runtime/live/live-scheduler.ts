@@ -1,0 +1,46 @@
+/**
+ * A framework in the live world: its {@link MesosSchedulerDriver} in a {@link LiveNode} whose
+ * transport is the v1 scheduler HTTP API ({@link SchedulerClient}). The framework code is the
+ * same as in the simulator; only this composition differs.
+ *
+ *     const { driver, close } = liveSchedulerDriver(myScheduler, frameworkInfo, { masterUrl });
+ *     driver.start();
+ */
+import type { FrameworkInfo } from '../../core/messages/framework-info.js';
+import type { Scheduler } from '../../driver/scheduler.js';
+import { MesosSchedulerDriver } from '../../driver/scheduler-driver.js';
+import type { SchedulerDriverOptions } from '../../driver/scheduler-options.js';
+import { LiveNode } from './live-node.js';
+import { SchedulerClient } from './scheduler-client.js';
+
+const MASTER = 'master';
+
+/** How to connect a live framework. */
+export interface LiveSchedulerOptions {
+  /** The master, e.g. `http://127.0.0.1:5050` (an Agora or an Apache Mesos master). */
+  readonly masterUrl: string;
+  readonly driver?: Omit<SchedulerDriverOptions, 'master'>;
+  readonly seed?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** A driver for `scheduler` over HTTP, and how to close its connections. */
+export function liveSchedulerDriver(
+  scheduler: Scheduler,
+  frameworkInfo: FrameworkInfo,
+  options: LiveSchedulerOptions,
+): { readonly driver: MesosSchedulerDriver; close(): void } {
+  const log = options.log ?? (() => {});
+  const node = new LiveNode({ seed: options.seed ?? Date.now(), log });
+  const client = new SchedulerClient(node, options.masterUrl, MASTER, log);
+  node.useTransport(client);
+  const driver = new MesosSchedulerDriver(scheduler, frameworkInfo, { ...options.driver, master: MASTER });
+  node.spawn(`scheduler/${frameworkInfo.name}`, driver.process);
+  return {
+    driver,
+    close: () => {
+      node.stopAll();
+      client.close();
+    },
+  };
+}

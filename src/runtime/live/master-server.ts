@@ -1,0 +1,146 @@
+/**
+ * A live master: the real {@link Master} in a {@link LiveNode}, served on one HTTP port:
+ *
+ * | path                 | what                                                            |
+ * |----------------------|-----------------------------------------------------------------|
+ * | `/api/v1/scheduler`  | the Mesos v1 scheduler API (see scheduler-endpoint.ts)          |
+ * | `/agora/v1/message`  | agent registration and messaging (see node-messages.ts)         |
+ * | `/master/state`      | agents, frameworks and tasks in Mesos's field names             |
+ * | `/metrics/snapshot`  | gauges and counters under Mesos's metric names                  |
+ * | `/health`            | 200 while the master serves                                     |
+ *
+ * Limits: request bodies up to 16 MiB (413 beyond), a request must arrive whole within 30 s
+ * (408, so a body that never ends cannot hold a socket), headers within 10 s, at most 1,000
+ * connections. A handler that fails answers 500 and the master goes on.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Master } from '../../master/master.js';
+import type { MasterOptions } from '../../master/options.js';
+import { sendJson, sendText } from './http-util.js';
+import { LiveNode } from './live-node.js';
+import { masterMetrics } from './master-metrics.js';
+import { agentUrl, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
+import { SchedulerEndpoint } from './scheduler-endpoint.js';
+
+/** The master's address inside its node. */
+export const LIVE_MASTER_ADDRESS = 'master';
+
+/** How to start a live master. */
+export interface MasterServerOptions {
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Created if missing (the registry will live there). */
+  readonly workDir?: string;
+  readonly master?: Omit<MasterOptions, 'address'>;
+  readonly seed?: number;
+  /** Where failures and dropped messages are reported. */
+  readonly log?: (line: string) => void;
+}
+
+/** A running live master; stop it with {@link close}. */
+export class MasterServer {
+  readonly node: LiveNode;
+  readonly master: Master;
+  readonly url: string;
+  readonly port: number;
+  readonly #server: Server;
+  readonly #endpoint: SchedulerEndpoint;
+  readonly #messenger: NodeMessenger;
+  readonly #startedAt = Date.now();
+
+  private constructor(
+    server: Server,
+    host: string,
+    port: number,
+    node: LiveNode,
+    master: Master,
+    endpoint: SchedulerEndpoint,
+    messenger: NodeMessenger,
+  ) {
+    this.#server = server;
+    this.port = port;
+    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    this.node = node;
+    this.master = master;
+    this.#endpoint = endpoint;
+    this.#messenger = messenger;
+  }
+
+  /** Starts a master listening on `host:port`. */
+  static async start(options: MasterServerOptions = {}): Promise<MasterServer> {
+    const host = options.host ?? '127.0.0.1';
+    if (options.workDir !== undefined) mkdirSync(options.workDir, { recursive: true });
+    const node = new LiveNode({
+      seed: options.seed ?? Date.now(),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    const endpoint = new SchedulerEndpoint(node, LIVE_MASTER_ADDRESS);
+    const messenger = new NodeMessenger(node, agentUrl);
+    node.useTransport({
+      handles: (to) => endpoint.handles(to) || messenger.handles(to),
+      send: (from, to, msg) => {
+        if (endpoint.handles(to)) {
+          if (msg.channel === 'scheduler-event') endpoint.send(to, msg.event);
+        } else messenger.send(from, to, msg);
+      },
+    });
+    const master = new Master({ ...options.master, address: LIVE_MASTER_ADDRESS });
+    const server = createServer();
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 10_000;
+    server.maxConnections = 1_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 5050, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const live = new MasterServer(server, host, port, node, master, endpoint, messenger);
+    server.on('request', (req, res) => {
+      live.#route(req, res).catch((e: unknown) => {
+        options.log?.(
+          `request ${req.method} ${req.url} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        );
+        sendText(res, 500, 'Internal error');
+      });
+    });
+    node.spawn(LIVE_MASTER_ADDRESS, master);
+    return live;
+  }
+
+  async #route(
+    req: Parameters<SchedulerEndpoint['handle']>[0],
+    res: Parameters<SchedulerEndpoint['handle']>[1],
+  ): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    switch (path) {
+      case '/api/v1/scheduler':
+        return this.#endpoint.handle(req, res);
+      case MESSAGE_PATH:
+        return handleNodeMessage(this.node, () => LIVE_MASTER_ADDRESS, req, res);
+      case '/master/state':
+      case '/state':
+        return sendJson(res, this.master.state());
+      case '/metrics/snapshot':
+        return sendJson(res, masterMetrics(this.master.state(), (Date.now() - this.#startedAt) / 1000));
+      case '/health':
+        return sendText(res, 200, '');
+      default:
+        return sendText(res, 404, `No such endpoint: ${path}`);
+    }
+  }
+
+  /** Stops serving: closes subscription streams and connections, stops the master. */
+  async close(): Promise<void> {
+    this.#endpoint.closeAll();
+    this.node.stopAll();
+    this.#messenger.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The master's `/api/v1/scheduler` endpoint, as Apache Mesos serves it (src/master/http.cpp
+ * `Master::Http::scheduler`; docs/scheduler-http-api.md):
+ *
+ * - SUBSCRIBE is answered `200` with a never-ending chunked stream of RecordIO-framed JSON events
+ *   and a fresh `Mesos-Stream-Id` header; a SUBSCRIBE carrying that header is a `400`.
+ * - Every other call goes on its own request with the header and is answered `202`, or `400`
+ *   ("Framework cannot be found", missing or wrong stream id) or `403` ("Framework is not
+ *   subscribed").
+ * - `405`, `400` (no content type, bad JSON, invalid call), `415` (not JSON), `406` (SUBSCRIBE
+ *   whose Accept allows no JSON), `413` (body over the limit).
+ *
+ * Each subscription is a process address `scheduler/<stream id>` to the master: calls arrive
+ * from it, events sent to it are written to the stream, and when the connection closes the
+ * master hears a `link` notice, as it does of a broken connection in the simulator. An ERROR
+ * event closes its stream after it is written (Mesos closes a framework's stream on error and on
+ * failover).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeCall } from '../../core/messages/scheduler-call.js';
+import { type Event, encodeEvent } from '../../core/messages/scheduler-event.js';
+import type { Address } from '../../core/process.js';
+import { encodeRecord } from '../../core/recordio.js';
+import { schedulerCall } from '../../core/wire.js';
+import { acceptJsonPost, acceptsJson, parseJson, readBody, sendText } from './http-util.js';
+import type { LiveNode } from './live-node.js';
+
+/** The address prefix of subscription streams. */
+const STREAM_PREFIX = 'scheduler/';
+
+/** A subscriber that lets this many bytes pile up unread is cut off (it can resubscribe). */
+export const MAX_UNSENT_EVENT_BYTES = 64 * 1024 * 1024;
+
+interface Subscription {
+  readonly streamId: string;
+  readonly res: ServerResponse;
+  frameworkId: string | undefined;
+}
+
+/** The scheduler endpoint of one master (see the module comment). */
+export class SchedulerEndpoint {
+  readonly #node: LiveNode;
+  readonly #master: Address;
+  readonly #streams = new Map<string, Subscription>();
+  /** Each framework's current stream, and whether it is connected. */
+  readonly #frameworks = new Map<string, { streamId: string; connected: boolean }>();
+
+  constructor(node: LiveNode, master: Address) {
+    this.#node = node;
+    this.#master = master;
+  }
+
+  /** Whether `address` is a subscription stream. */
+  handles(address: Address): boolean {
+    return address.startsWith(STREAM_PREFIX);
+  }
+
+  /** How many subscription streams are open. */
+  get openStreams(): number {
+    return this.#streams.size;
+  }
+
+  /** Writes an event the master sent to stream `to`. */
+  send(to: Address, event: Event): void {
+    const sub = this.#streams.get(to.slice(STREAM_PREFIX.length));
+    if (sub === undefined) return; // the connection closed; the master has been told
+    if (event.type === 'SUBSCRIBED') {
+      const id = event.subscribed.framework_id.value;
+      sub.frameworkId = id;
+      this.#frameworks.set(id, { streamId: sub.streamId, connected: true });
+    }
+    sub.res.write(encodeRecord(JSON.stringify(encodeEvent(event))));
+    if (event.type === 'ERROR' || sub.res.writableLength > MAX_UNSENT_EVENT_BYTES) sub.res.end();
+  }
+
+  /** Closes every stream (the master is shutting down). */
+  closeAll(): void {
+    for (const sub of this.#streams.values()) sub.res.end();
+  }
+
+  /** Serves one request to `/api/v1/scheduler`. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!acceptJsonPost(req, res)) return;
+    const body = await readBody(req);
+    if (!body.ok) return sendText(res, body.status, body.message);
+    const json = parseJson(body.text);
+    if (!json.ok) return sendText(res, 400, `Failed to parse body into JSON: ${json.message}`);
+    const decoded = decodeCall(json.value);
+    if (!decoded.ok) {
+      return sendText(
+        res,
+        400,
+        `Failed to validate scheduler::Call: ${decoded.error.path}: ${decoded.error.message}`,
+      );
+    }
+    const call = decoded.value;
+    const streamHeader = req.headers['mesos-stream-id'];
+    if (call.type === 'SUBSCRIBE') {
+      if (streamHeader !== undefined) {
+        return sendText(res, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
+      }
+      if (!acceptsJson(req.headers.accept)) {
+        return sendText(
+          res,
+          406,
+          `Expecting 'Accept' to allow application/json, received '${req.headers.accept}'`,
+        );
+      }
+      return this.#subscribe(res, call);
+    }
+    const framework = this.#frameworks.get(call.framework_id.value);
+    if (framework === undefined) return sendText(res, 400, 'Framework cannot be found');
+    if (!framework.connected) return sendText(res, 403, 'Framework is not subscribed');
+    if (typeof streamHeader !== 'string') {
+      return sendText(res, 400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+    }
+    if (streamHeader !== framework.streamId) {
+      return sendText(
+        res,
+        400,
+        `The stream ID '${streamHeader}' included in this request didn't match the stream ID currently associated with framework ID ${call.framework_id.value}`,
+      );
+    }
+    res.writeHead(202);
+    res.end();
+    this.#node.deliver(STREAM_PREFIX + streamHeader, this.#master, schedulerCall(call));
+  }
+
+  #subscribe(res: ServerResponse, call: Parameters<typeof schedulerCall>[0]): void {
+    const streamId = randomUUID();
+    const address = STREAM_PREFIX + streamId;
+    const sub: Subscription = { streamId, res, frameworkId: undefined };
+    this.#streams.set(streamId, sub);
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Mesos-Stream-Id': streamId,
+      'Cache-Control': 'no-cache',
+    });
+    res.flushHeaders();
+    res.on('close', () => {
+      this.#streams.delete(streamId);
+      const id = sub.frameworkId;
+      const current = id === undefined ? undefined : this.#frameworks.get(id);
+      if (current !== undefined && current.streamId === streamId) current.connected = false;
+      this.#node.deliver(address, this.#master, { channel: 'link', exited: address });
+    });
+    this.#node.deliver(address, this.#master, schedulerCall(call));
+  }
+}

@@ -1,0 +1,48 @@
+/** Live clusters on loopback for tests: a master and agents in this process, on free ports. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseResources } from '../../../src/core/resource-text.js';
+import { AgentServer } from '../../../src/runtime/live/agent-server.js';
+import { MasterServer } from '../../../src/runtime/live/master-server.js';
+
+/** A master and `agents` agents of `resources` each, with short health-check timings. */
+export async function liveCluster(agents: number, resources = 'cpus:2;mem:512') {
+  const logs: string[] = [];
+  const log = (line: string) => logs.push(line);
+  const master = await MasterServer.start({ port: 0, log, master: { allocationIntervalMs: 100 } });
+  const workDir = mkdtempSync(join(tmpdir(), 'agora-live-'));
+  const parsed = parseResources(resources);
+  if (!parsed.ok) throw new Error(`bad resources ${resources}`);
+  const started: AgentServer[] = [];
+  for (let i = 0; i < agents; i++) {
+    started.push(
+      await AgentServer.start({
+        masterUrl: master.url,
+        resources: parsed.value,
+        workDir: join(workDir, `agent-${i}`),
+        port: 0,
+        log,
+      }),
+    );
+  }
+  return {
+    master,
+    agents: started,
+    workDir,
+    logs,
+    async close() {
+      await Promise.all(started.map((a) => a.close()));
+      await master.close();
+    },
+  };
+}
+
+/** Resolves when `check` holds, polling every 20 ms; rejects after `timeoutMs`. */
+export async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
