@@ -4,9 +4,10 @@
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerFairShare } from './fair-share.js';
+import { registerLive } from './live.js';
 import { registerSim } from './sim.js';
 import { registerSweep } from './sweep.js';
-import { UsageError } from './usage-error.js';
+import { CommandExit, UsageError } from './usage-error.js';
 import { registerValidate } from './validate.js';
 
 /** Exit code for bad input (as Mesos's tools and most Unix commands use). */
@@ -41,6 +42,7 @@ export function buildProgram(output: Output): Command {
   registerValidate(program, output);
   registerSim(program, output);
   registerSweep(program, output);
+  registerLive(program, output);
   return program;
 }
 
@@ -58,6 +60,7 @@ export async function main(argv: readonly string[], output: Output = processOutp
       // Commander already printed its message; help and version exit with code 0.
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
+    if (e instanceof CommandExit) return e.exitCode;
     if (e instanceof UsageError) {
       output.err(`agora: ${e.message}\n`);
       return EXIT_USAGE;

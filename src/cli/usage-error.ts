@@ -5,3 +5,16 @@
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * Ends a command with a non-zero exit code after it has said why (e.g. `agora execute` when the
+ * task did not finish): not bad input, so no `agora:` line is added.
+ */
+export class CommandExit extends Error {
+  readonly exitCode: number;
+
+  constructor(exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.exitCode = exitCode;
+  }
+}

@@ -29,7 +29,7 @@ export function liveSchedulerDriver(
   scheduler: Scheduler,
   frameworkInfo: FrameworkInfo,
   options: LiveSchedulerOptions,
-): { readonly driver: MesosSchedulerDriver; close(): void } {
+): { readonly driver: MesosSchedulerDriver; close(): Promise<void> } {
   const log = options.log ?? (() => {});
   const node = new LiveNode({ seed: options.seed ?? Date.now(), log });
   const client = new SchedulerClient(node, options.masterUrl, MASTER, log);
@@ -38,9 +38,10 @@ export function liveSchedulerDriver(
   node.spawn(`scheduler/${frameworkInfo.name}`, driver.process);
   return {
     driver,
-    close: () => {
+    /** Lets a final call (TEARDOWN after stop()) reach the master, then stops the process. */
+    close: async () => {
+      await client.close();
       node.stopAll();
-      client.close();
     },
   };
 }

@@ -36,6 +36,9 @@ export class SchedulerClient {
   readonly #calls = new HttpAgent({ keepAlive: true, maxSockets: 1 });
   #stream: ClientRequest | undefined;
   #streamId: string | undefined;
+  /** Calls sent and not yet answered, so closing can let them finish (a TEARDOWN, say). */
+  readonly #inFlight = new Set<Promise<void>>();
+  #closed = false;
 
   /**
    * @param masterUrl e.g. `http://127.0.0.1:5050`
@@ -60,11 +63,22 @@ export class SchedulerClient {
     else this.#call(msg.call);
   }
 
-  /** Closes the subscription and idle connections. */
-  close(): void {
+  /**
+   * Waits up to `graceMs` for calls in flight (a final TEARDOWN), then closes the subscription
+   * and every connection; the process hears nothing more.
+   */
+  async close(graceMs = 5_000): Promise<void> {
+    this.#closed = true;
+    if (this.#inFlight.size > 0) {
+      await Promise.race([Promise.all(this.#inFlight), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    }
     this.#stream?.destroy();
     this.#stream = undefined;
     this.#calls.destroy();
+  }
+
+  #deliver(from: Address, msg: Wire): void {
+    if (!this.#closed) this.#node.deliver(this.#master, from, msg);
   }
 
   #subscribe(from: Address, call: Call): void {
@@ -78,7 +92,7 @@ export class SchedulerClient {
         this.#stream = undefined;
         this.#streamId = undefined;
       }
-      this.#node.deliver(this.#master, from, { channel: 'link', exited: this.#master });
+      this.#deliver(from, { channel: 'link', exited: this.#master });
     };
     const req = request(`${this.#masterUrl}${SCHEDULER_PATH}`, {
       method: 'POST',
@@ -94,8 +108,7 @@ export class SchedulerClient {
         readAll(res).then((text) => {
           if (ended) return;
           ended = true;
-          this.#node.deliver(
-            this.#master,
+          this.#deliver(
             from,
             schedulerEvent({
               type: 'ERROR',
@@ -125,7 +138,7 @@ export class SchedulerClient {
             continue;
           }
           const event = decodeEvent(json);
-          if (event.ok) this.#node.deliver(this.#master, from, schedulerEvent(event.value));
+          if (event.ok) this.#deliver(from, schedulerEvent(event.value));
           else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
         }
       });
@@ -144,6 +157,12 @@ export class SchedulerClient {
       return;
     }
     const body = JSON.stringify(encodeCall(call));
+    let settle = () => {};
+    const done = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    this.#inFlight.add(done);
+    void done.then(() => this.#inFlight.delete(done));
     const req = request(
       `${this.#masterUrl}${SCHEDULER_PATH}`,
       {
@@ -159,13 +178,21 @@ export class SchedulerClient {
       (res) => {
         if (res.statusCode === 202) {
           res.resume();
+          res.on('end', settle);
+          res.on('close', settle);
           return;
         }
-        readAll(res).then((text) => this.#log(`${call.type} answered ${res.statusCode}: ${text}`));
+        readAll(res).then((text) => {
+          this.#log(`${call.type} answered ${res.statusCode}: ${text}`);
+          settle();
+        });
       },
     );
     req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (e) => this.#log(`${call.type} failed: ${e.message}`));
+    req.on('error', (e) => {
+      this.#log(`${call.type} failed: ${e.message}`);
+      settle();
+    });
     req.end(body);
   }
 }

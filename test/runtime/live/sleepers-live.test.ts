@@ -33,7 +33,7 @@ test('the sleepers framework runs unchanged on a live master and agents', async 
     t.is(sleepers.events.filter((e) => e.endsWith('TASK_RUNNING')).length, 5);
     t.false(sleepers.events.includes('disconnected'));
   } finally {
-    close();
+    await close();
     await cluster.close();
   }
 });

@@ -1,0 +1,161 @@
+/**
+ * The live commands: `agora master`, `agora agent` (long-running servers, stopped by SIGINT or
+ * SIGTERM) and `agora execute` (Mesos's mesos-execute: one command task, exit 0 if it finished).
+ */
+import type { Command } from '@commander-js/extra-typings';
+import { AgentServer } from '../runtime/live/agent-server.js';
+import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
+import { MasterServer } from '../runtime/live/master-server.js';
+import { ExecuteScheduler } from './execute-scheduler.js';
+import { parseMasterUrl, parsePort, parseResourceFlag } from './live-flags.js';
+import type { Output } from './main.js';
+import { CommandExit, UsageError } from './usage-error.js';
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** Registers `master`, `agent` and `execute`. */
+export function registerLive(program: Command, output: Output): void {
+  program
+    .command('master')
+    .description(
+      'Run a live master on one port: the Mesos v1 scheduler HTTP API (/api/v1/scheduler), agent ' +
+        'registration, and /master/state, /metrics/snapshot and /health. Runs until SIGINT or SIGTERM.',
+    )
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', '5050')
+    .option('--work-dir <dir>', 'folder for the master’s files (created if missing)')
+    .action(async (flags: { host: string; port: string; workDir?: string }) => {
+      const port = parsePort(flags.port);
+      const master = await startOrExplain(() =>
+        MasterServer.start({
+          host: flags.host,
+          port,
+          ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
+          log: (line) => output.err(`master: ${line}\n`),
+        }),
+      );
+      output.err(`agora master: listening on ${master.url}\n`);
+      const signal = await untilSignal();
+      output.err(`agora master: ${signal}, stopping\n`);
+      await master.close();
+    });
+
+  program
+    .command('agent')
+    .description(
+      'Run a live agent: it registers with the master, runs command tasks as child processes in ' +
+        'sandboxes under --work-dir (stdout and stderr captured there), and retries status updates ' +
+        'until acknowledged. It does not enforce resource limits (no cgroups) or the task user. ' +
+        'Runs until SIGINT or SIGTERM.',
+    )
+    .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050')
+    .option('--host <host>', 'address to listen on (the master reaches the agent there)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', '5051')
+    .option(
+      '--resources <text>',
+      'resources offered, Mesos text syntax',
+      'cpus:4;mem:4096;ports:[31000-32000]',
+    )
+    .option('--work-dir <dir>', 'sandboxes go under it', '/tmp/agora-agent')
+    .action(
+      async (flags: { master: string; host: string; port: string; resources: string; workDir: string }) => {
+        const masterUrl = parseMasterUrl(flags.master);
+        const port = parsePort(flags.port);
+        const resources = parseResourceFlag(flags.resources);
+        const agent = await startOrExplain(() =>
+          AgentServer.start({
+            masterUrl,
+            host: flags.host,
+            port,
+            resources,
+            workDir: flags.workDir,
+            log: (line) => output.err(`agent: ${line}\n`),
+          }),
+        );
+        output.err(`agora agent: ${agent.address} (master ${masterUrl}, work dir ${flags.workDir})\n`);
+        const signal = await untilSignal();
+        output.err(`agora agent: ${signal}, stopping\n`);
+        await agent.close();
+      },
+    );
+
+  program
+    .command('execute')
+    .description(
+      'Run one command task through the master, like mesos-execute: prints each state change and ' +
+        'exits 0 when the task finishes, 1 when it ends otherwise.',
+    )
+    .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050')
+    .requiredOption('--name <name>', 'the task’s name and id')
+    .requiredOption('--command <cmd>', 'the shell command to run')
+    .option('--resources <text>', 'resources for the task', 'cpus:0.1;mem:32')
+    .option('--timeout <seconds>', 'give up after this long (default: wait forever)')
+    .action(
+      async (flags: {
+        master: string;
+        name: string;
+        command: string;
+        resources: string;
+        timeout?: string;
+      }) => {
+        const masterUrl = parseMasterUrl(flags.master);
+        const resources = parseResourceFlag(flags.resources);
+        if (flags.name.trim() === '') throw new UsageError('--name: expected a task name, got ""');
+        const timeoutS = flags.timeout === undefined ? undefined : Number(flags.timeout);
+        if (timeoutS !== undefined && !(timeoutS > 0)) {
+          throw new UsageError(`--timeout: expected seconds > 0, got "${flags.timeout}"`);
+        }
+        const scheduler = new ExecuteScheduler({
+          name: flags.name,
+          command: flags.command,
+          resources,
+          print: (line) => output.out(`${line}\n`),
+        });
+        const { driver, close } = liveSchedulerDriver(
+          scheduler,
+          { user: process.env.USER ?? 'agora', name: `agora-execute ${flags.name}` },
+          { masterUrl, log: (line) => output.err(`execute: ${line}\n`) },
+        );
+        const timer =
+          timeoutS === undefined
+            ? undefined
+            : setTimeout(() => {
+                scheduler.failure = `timed out after ${timeoutS} s`;
+                driver.abort();
+              }, timeoutS * 1000);
+        await driver.run();
+        if (timer !== undefined) clearTimeout(timer);
+        await close();
+        const ok = scheduler.final?.state === 'TASK_FINISHED';
+        if (!ok && scheduler.failure !== undefined) output.err(`agora execute: ${scheduler.failure}\n`);
+        if (!ok) throw new CommandExit(1);
+      },
+    );
+}
+
+/** Starts a server, turning "address in use" and the like into a one-line usage error. */
+async function startOrExplain<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`--port: the address is in use (${(e as Error).message})`);
+    if (code === 'EACCES')
+      throw new UsageError(`--port: not allowed to listen there (${(e as Error).message})`);
+    if (code === 'EADDRNOTAVAIL')
+      throw new UsageError(`--host: no such local address (${(e as Error).message})`);
+    throw e;
+  }
+}
