@@ -36,6 +36,8 @@ export interface MasterServerOptions {
   readonly workDir?: string;
   readonly master?: Omit<MasterOptions, 'address'>;
   readonly seed?: number;
+  /** How long a request may take to arrive whole (default 30 s); then 408 and the socket closes. */
+  readonly requestTimeoutMs?: number;
   /** Where failures and dropped messages are reported. */
   readonly log?: (line: string) => void;
 }
@@ -88,9 +90,11 @@ export class MasterServer {
       },
     });
     const master = new Master({ ...options.master, address: LIVE_MASTER_ADDRESS });
-    const server = createServer();
-    server.requestTimeout = 30_000;
-    server.headersTimeout = 10_000;
+    const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    // Node checks request timeouts only every connectionsCheckingInterval (30 s by default).
+    const server = createServer({ connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs / 4) });
+    server.requestTimeout = requestTimeoutMs;
+    server.headersTimeout = Math.min(10_000, server.requestTimeout);
     server.maxConnections = 1_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
