@@ -31,3 +31,20 @@ export function parseResourceFlag(text: string): Resources {
   if (!parsed.ok) throw new UsageError(`--resources: ${parsed.error.message} in "${text}"`);
   return parsed.value;
 }
+
+/** A duration flag in seconds: > 0 and at most `max`. */
+export function parseSecondsFlag(flag: string, text: string, max: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !(n > 0 && n <= max)) {
+    throw new UsageError(`${flag}: expected seconds, more than 0 and at most ${max}, got "${text}"`);
+  }
+  return n;
+}
+
+/** A count flag: a whole number from 1 to `max`. */
+export function parseCountFlag(flag: string, text: string, max: number): number {
+  const n = /^\d+$/u.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1 && n <= max))
+    throw new UsageError(`${flag}: expected a whole number from 1 to ${max}, got "${text}"`);
+  return n;
+}

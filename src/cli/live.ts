@@ -7,9 +7,26 @@ import { AgentServer } from '../runtime/live/agent-server.js';
 import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
 import { MasterServer } from '../runtime/live/master-server.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
-import { parseMasterUrl, parsePort, parseResourceFlag } from './live-flags.js';
+import {
+  parseCountFlag,
+  parseMasterUrl,
+  parsePort,
+  parseResourceFlag,
+  parseSecondsFlag,
+} from './live-flags.js';
 import type { Output } from './main.js';
 import { CommandExit, UsageError } from './usage-error.js';
+
+/** The flags of `agora master`. */
+interface MasterFlags {
+  readonly host: string;
+  readonly port: string;
+  readonly workDir?: string;
+  readonly allocationInterval: string;
+  readonly agentPingTimeout: string;
+  readonly maxAgentPingTimeouts: string;
+  readonly offerTimeout?: string;
+}
 
 /** Resolves on the first SIGINT or SIGTERM. */
 function untilSignal(): Promise<NodeJS.Signals> {
@@ -35,12 +52,41 @@ export function registerLive(program: Command, output: Output): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '5050')
     .option('--work-dir <dir>', 'folder for the master’s files (created if missing)')
-    .action(async (flags: { host: string; port: string; workDir?: string }) => {
+    .option(
+      '--allocation-interval <seconds>',
+      'time between allocation cycles (Mesos --allocation_interval)',
+      '1',
+    )
+    .option(
+      '--agent-ping-timeout <seconds>',
+      'how often agents are pinged (Mesos --agent_ping_timeout)',
+      '15',
+    )
+    .option(
+      '--max-agent-ping-timeouts <n>',
+      'missed pings before an agent is unreachable (Mesos --max_agent_ping_timeouts)',
+      '5',
+    )
+    .option(
+      '--offer-timeout <seconds>',
+      'rescind offers unused this long (Mesos --offer_timeout; default: never)',
+    )
+    .action(async (flags: MasterFlags) => {
       const port = parsePort(flags.port);
+      const masterOptions = {
+        allocationIntervalMs:
+          parseSecondsFlag('--allocation-interval', flags.allocationInterval, 3600) * 1000,
+        agentPingTimeoutMs: parseSecondsFlag('--agent-ping-timeout', flags.agentPingTimeout, 86_400) * 1000,
+        maxAgentPingTimeouts: parseCountFlag('--max-agent-ping-timeouts', flags.maxAgentPingTimeouts, 1000),
+        ...(flags.offerTimeout === undefined
+          ? {}
+          : { offerTimeoutMs: parseSecondsFlag('--offer-timeout', flags.offerTimeout, 86_400) * 1000 }),
+      };
       const master = await startOrExplain(() =>
         MasterServer.start({
           host: flags.host,
           port,
+          master: masterOptions,
           ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
           log: (line) => output.err(`master: ${line}\n`),
         }),

@@ -1,0 +1,88 @@
+/**
+ * Faults with real processes: `agora master` and `agora agent` started as commands, killed with
+ * SIGKILL, restarted; a framework over the v1 HTTP API watches.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js';
+import { eventually } from './harness.js';
+import { Prober } from './prober.js';
+import { freePort, killHard, startAgent, startMaster } from './processes.js';
+
+/** Fast health checks so an agent's loss is noticed within a second or two. */
+const FAST = [
+  '--agent-ping-timeout',
+  '0.3',
+  '--max-agent-ping-timeouts',
+  '2',
+  '--allocation-interval',
+  '0.1',
+];
+
+test('an agent killed with SIGKILL: its task is lost and the framework hears slaveLost', async (t) => {
+  const master = await startMaster(0, FAST);
+  const agent = await startAgent(master.url, mkdtempSync(join(tmpdir(), 'agora-agent-')));
+  const prober = new Prober([{ id: 'doomed', command: 'sleep 3' }]);
+  const { driver, close } = liveSchedulerDriver(
+    prober,
+    { user: 'tester', name: 'watcher' },
+    { masterUrl: master.url },
+  );
+  try {
+    driver.start();
+    await eventually(() => prober.state('doomed') === 'TASK_RUNNING', 15_000, 'the task to run');
+    await killHard(agent.child);
+    await eventually(() => prober.events.some((e) => e.startsWith('agent lost ')), 10_000, 'slaveLost');
+    t.regex(prober.state('doomed') ?? '', /^TASK_(LOST|UNREACHABLE)$/u, prober.events.join('\n'));
+  } finally {
+    driver.stop();
+    await close();
+    await killHard(agent.child);
+    await killHard(master.child);
+  }
+});
+
+test('a master restart: the agent re-registers, the framework re-subscribes, its running task is reconciled', async (t) => {
+  const port = await freePort();
+  let master = await startMaster(port, FAST);
+  const agent = await startAgent(master.url, mkdtempSync(join(tmpdir(), 'agora-agent-')));
+  const prober = new Prober([{ id: 'survivor', command: 'sleep 20' }]);
+  const { driver, close } = liveSchedulerDriver(
+    prober,
+    { user: 'tester', name: 'survivor', failover_timeout: 60 },
+    { masterUrl: master.url },
+  );
+  try {
+    driver.start();
+    await eventually(() => prober.state('survivor') === 'TASK_RUNNING', 15_000, 'the task to run');
+    await killHard(master.child);
+    await eventually(() => prober.events.includes('disconnected'), 10_000, 'the framework to notice');
+    master = await startMaster(port, FAST);
+    await eventually(
+      () => prober.events.filter((e) => e === 'registered' || e === 'reregistered').length >= 2,
+      20_000,
+      'the framework to re-subscribe',
+    );
+    const url = master.url;
+    await eventually(
+      async () => (await fetch(`${url}/master/state`).then((r) => r.json())).slaves.length === 1,
+      20_000,
+      'the agent to re-register',
+    );
+    driver.reconcileTasks([]);
+    await eventually(
+      () => prober.events.includes('survivor TASK_RUNNING REASON_RECONCILIATION'),
+      10_000,
+      'the running task reconciled',
+    );
+    t.log(prober.events.join('\n'));
+    t.pass();
+  } finally {
+    driver.stop();
+    await close();
+    await killHard(agent.child);
+    await killHard(master.child);
+  }
+});
