@@ -2,8 +2,12 @@
  * The live commands: `agora master`, `agora agent` (long-running servers, stopped by SIGINT or
  * SIGTERM) and `agora execute` (Mesos's mesos-execute: one command task, exit 0 if it finished).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { AgentServer } from '../runtime/live/agent-server.js';
+import { runLiveScenario } from '../runtime/live/live-scenario-run.js';
 import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
 import { MasterServer } from '../runtime/live/master-server.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
@@ -15,6 +19,11 @@ import {
   parseSecondsFlag,
 } from './live-flags.js';
 import type { Output } from './main.js';
+import { Progress } from './progress.js';
+import { checkReportDir, writeRunReport } from './report-dir.js';
+import { parsePolicy, parseSeed, parseUntilMs } from './run-flags.js';
+import { readScenarioFile } from './scenario-file.js';
+import { formatRunSummary } from './sim.js';
 import { CommandExit, UsageError } from './usage-error.js';
 
 /** The flags of `agora master`. */
@@ -204,4 +213,89 @@ async function startOrExplain<T>(start: () => Promise<T>): Promise<T> {
       throw new UsageError(`--host: no such local address (${(e as Error).message})`);
     throw e;
   }
+}
+
+/** The flags of `agora live`. */
+interface LiveFlags {
+  readonly timeScale: string;
+  readonly seed?: string;
+  readonly policy?: string;
+  readonly until?: string;
+  readonly json?: true;
+  readonly out?: string;
+  readonly workDir?: string;
+  readonly quiet?: true;
+}
+
+/** Registers `live`. */
+export function registerLiveReplay(program: Command, output: Output): void {
+  program
+    .command('live')
+    .description(
+      'Replay a scenario on a live cluster on loopback: a master and the scenario’s agents (each on ' +
+        'its own HTTP port), its frameworks over the v1 scheduler API, tasks as real sleep ' +
+        'processes, in real time divided by --time-scale. Prints the same summary as agora sim ' +
+        '(events is 0: there is no event queue) and, with --out, writes the same report. Faults ' +
+        'and network settings are not replayed live.',
+    )
+    .argument('<scenario>', 'a scenario JSON file (schema: scenarios/README.md)')
+    .option('--time-scale <x>', 'scenario seconds per real second', '1')
+    .option('--seed <n>', "override the scenario's seed")
+    .option('--policy <name>', 'override the allocation policy')
+    .option('--until <seconds>', 'override how long to run, in scenario seconds')
+    .option('--json', 'print the summary as JSON')
+    .option('--out <dir>', 'also write a report there')
+    .option('--work-dir <dir>', 'the agents’ sandboxes go under it (default: a new temporary folder)')
+    .option('--quiet', 'no progress or timing lines on stderr')
+    .action(async (path: string, flags: LiveFlags) => {
+      const scenario = readScenarioFile(path);
+      const timeScale = Number(flags.timeScale);
+      if (!(timeScale > 0 && timeScale <= 1_000_000)) {
+        throw new UsageError(
+          `--time-scale: expected a number above 0 and at most 1000000, got "${flags.timeScale}"`,
+        );
+      }
+      if (flags.out !== undefined) checkReportDir(flags.out);
+      const untilMs = flags.until === undefined ? scenario.untilMs : parseUntilMs(flags.until);
+      const quiet = flags.quiet === true;
+      if (!quiet) {
+        output.err(
+          `live ${scenario.name}: ${plural(scenario.agents.length, 'agent')}, ${plural(scenario.frameworks.length, 'framework')}, ` +
+            `${untilMs / 1000} s at ×${timeScale} ≈ ${(untilMs / 1000 / timeScale).toFixed(1)} s of real time\n`,
+        );
+      }
+      const progress = new Progress(output, `live ${scenario.name}`, quiet);
+      const result = await runLiveScenario(scenario, {
+        timeScale,
+        workDir: flags.workDir ?? mkdtempSync(join(tmpdir(), 'agora-live-')),
+        ...(flags.seed === undefined ? {} : { seed: parseSeed(flags.seed) }),
+        ...(flags.policy === undefined ? {} : { policy: parsePolicy(flags.policy) }),
+        untilMs,
+        series: flags.out !== undefined,
+        onProgress: (done, total) => progress.update(done, total, 0),
+        log: (line) => {
+          if (!quiet) output.err(`live: ${line}\n`);
+        },
+      });
+      progress.done();
+      if (result.faultsSkipped > 0 && !quiet) {
+        output.err(
+          `live ${scenario.name}: ${result.faultsSkipped} fault(s) in the scenario were not replayed\n`,
+        );
+      }
+      output.out(
+        flags.json === true
+          ? `${JSON.stringify(result.summary, null, 2)}\n`
+          : formatRunSummary(result.summary),
+      );
+      if (flags.out !== undefined && result.series !== undefined) {
+        const index = await writeRunReport(flags.out, result.summary, result.series);
+        if (!quiet) output.err(`report: ${index}\n`);
+      }
+    });
+}
+
+/** 1 → "1 agent", 3 → "3 agents". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

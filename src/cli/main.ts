@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerFairShare } from './fair-share.js';
-import { registerLive } from './live.js';
+import { registerLive, registerLiveReplay } from './live.js';
 import { registerSim } from './sim.js';
 import { registerSweep } from './sweep.js';
 import { CommandExit, UsageError } from './usage-error.js';
@@ -43,6 +43,7 @@ export function buildProgram(output: Output): Command {
   registerSim(program, output);
   registerSweep(program, output);
   registerLive(program, output);
+  registerLiveReplay(program, output);
   return program;
 }
 

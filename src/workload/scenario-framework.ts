@@ -62,6 +62,11 @@ export interface ScenarioFrameworkOptions {
   /** Draws which tasks fail (a separate stream, so a failRate change leaves durations alone). */
   readonly failureRandom: () => number;
   readonly recorder: RunRecorder;
+  /**
+   * Live replays run faster than the scenario's clock: a task of duration d sleeps d / timeScale
+   * of real time (default 1, as in the simulator, where `sleep` is read, not run).
+   */
+  readonly timeScale?: number;
 }
 
 /** A scenario framework's scheduler. */
@@ -234,7 +239,7 @@ export class ScenarioFramework implements Scheduler {
   }
 
   #command(job: WorkloadJob): string {
-    const ms = job.sampleMs(this.#options.durationRandom);
+    const ms = job.sampleMs(this.#options.durationRandom) / (this.#options.timeScale ?? 1);
     // Whole milliseconds: the simulated clock's resolution, and exact in decimal text.
     const sleep = Number.isFinite(ms) ? `sleep ${Math.max(0, Math.round(ms)) / 1000}` : 'sleep infinity';
     // Drawn for every task (not only when failRate > 0) so the stream's use does not depend on it.

@@ -101,6 +101,8 @@ export class LiveNode {
     for (const { from, to, msg } of batch) {
       const hosted = this.#hosted.get(to);
       if (hosted === undefined) {
+        // A connection closing towards a process that is gone is nothing to report.
+        if (msg.channel === 'link') continue;
         this.#options.log?.(`dropped a ${msg.channel} message from ${from} to ${to}: no such process here`);
         continue;
       }

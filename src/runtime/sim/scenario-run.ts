@@ -299,7 +299,7 @@ function feedSubmissions(
 }
 
 /** Every agent's scalar resources added up (milli-units): the denominator of dominant shares. */
-function clusterTotal(scenario: Scenario): Quantities {
+export function clusterTotal(scenario: Scenario): Quantities {
   const total = new Map<string, number>();
   for (const agent of scenario.agents) {
     for (const [name, milli] of agent.resources.scalarQuantities())
