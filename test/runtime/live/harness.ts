@@ -26,6 +26,7 @@ export async function liveCluster(agents: number, resources = 'cpus:2;mem:512') 
       }),
     );
   }
+  await eventually(() => master.master.state().activated_slaves === agents, 10_000, 'the agents to register');
   return {
     master,
     agents: started,
