@@ -19,7 +19,10 @@ test('SUBSCRIBE answers 200 with a Mesos-Stream-Id and a RecordIO stream: SUBSCR
     t.is(sub.headers['transfer-encoding'], 'chunked');
     t.regex(String(sub.headers['mesos-stream-id']), /^[0-9a-f-]{36}$/u);
     await sub.waitFor(2);
-    const [subscribed, heartbeat] = sub.events as [Record<string, any>, Record<string, any>];
+    const [subscribed, heartbeat] = sub.events as [
+      { type: string; subscribed: { framework_id: { value: unknown }; heartbeat_interval_seconds: number } },
+      unknown,
+    ];
     t.is(subscribed.type, 'SUBSCRIBED');
     t.is(typeof subscribed.subscribed.framework_id.value, 'string');
     t.is(subscribed.subscribed.heartbeat_interval_seconds, 15);
