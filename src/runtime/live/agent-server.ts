@@ -13,6 +13,8 @@ import { Agent } from '../../agent/agent.js';
 import type { AgentOptions } from '../../agent/options.js';
 import type { Resources } from '../../core/resources.js';
 import { ChildCommandRunner } from './child-command-runner.js';
+import { ChildExecutorLauncher } from './child-executor-launcher.js';
+import { ExecutorEndpoint } from './executor-endpoint.js';
 import { sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
@@ -38,6 +40,14 @@ export interface AgentServerOptions {
   readonly log?: (line: string) => void;
 }
 
+/** What an agent's node is made of besides the agent. */
+interface AgentParts {
+  readonly runner: ChildCommandRunner;
+  readonly launcher: ChildExecutorLauncher;
+  readonly messenger: NodeMessenger;
+  readonly executors: ExecutorEndpoint;
+}
+
 /** A running live agent; stop it with {@link close}. */
 export class AgentServer {
   readonly node: LiveNode;
@@ -45,8 +55,7 @@ export class AgentServer {
   readonly address: string;
   readonly port: number;
   readonly #server: Server;
-  readonly #runner: ChildCommandRunner;
-  readonly #messenger: NodeMessenger;
+  readonly #parts: AgentParts;
 
   private constructor(
     server: Server,
@@ -54,16 +63,14 @@ export class AgentServer {
     address: string,
     node: LiveNode,
     agent: Agent,
-    runner: ChildCommandRunner,
-    messenger: NodeMessenger,
+    parts: AgentParts,
   ) {
     this.#server = server;
     this.port = port;
     this.address = address;
     this.node = node;
     this.agent = agent;
-    this.#runner = runner;
-    this.#messenger = messenger;
+    this.#parts = parts;
   }
 
   /** Starts an agent and its registration with the master. */
@@ -89,26 +96,43 @@ export class AgentServer {
     });
     const masterUrl = options.masterUrl.replace(/\/+$/u, '');
     const messenger = new NodeMessenger(node, (to) => (to === MASTER ? masterUrl : undefined));
-    node.useTransport(messenger);
+    const executors = new ExecutorEndpoint(node, () => address);
+    node.useTransport({
+      handles: (to) => executors.handles(to) || messenger.handles(to),
+      send: (from, to, msg) => {
+        if (executors.handles(to)) {
+          if (msg.channel === 'executor-event') executors.send(to, msg.event);
+        } else messenger.send(from, to, msg);
+      },
+    });
     const runner = new ChildCommandRunner();
+    const launcher = new ChildExecutorLauncher();
     const agent = new Agent({
       ...options.agent,
       resources: options.resources,
       masterAddress: MASTER,
       workDir: options.workDir,
       commandRunner: runner,
+      executorLauncher: launcher,
       hostname: host,
       port,
     });
-    const live = new AgentServer(server, port, address, node, agent, runner, messenger);
+    const live = new AgentServer(server, port, address, node, agent, {
+      runner,
+      launcher,
+      messenger,
+      executors,
+    });
     server.on('request', (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       const served =
         path === MESSAGE_PATH
           ? handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res)
-          : Promise.resolve(
-              path === '/health' ? sendText(res, 200, '') : sendText(res, 404, `No such endpoint: ${path}`),
-            );
+          : path === '/api/v1/executor'
+            ? executors.handle(req, res)
+            : Promise.resolve(
+                path === '/health' ? sendText(res, 200, '') : sendText(res, 404, `No such endpoint: ${path}`),
+              );
       served.catch((e: unknown) => {
         options.log?.(
           `request ${req.method} ${req.url} failed: ${e instanceof Error ? e.message : String(e)}`,
@@ -125,9 +149,14 @@ export class AgentServer {
    * down for good does; a test that simulates a crash passes false and kills them itself.
    */
   async close(killTasks = true): Promise<void> {
+    // The agent's last words (SHUTDOWN to its executors) go out before the streams close.
     this.node.stopAll();
-    if (killTasks) this.#runner.killAll();
-    this.#messenger.close();
+    this.#parts.executors.closeAll();
+    if (killTasks) {
+      this.#parts.runner.killAll();
+      this.#parts.launcher.killAll();
+    }
+    this.#parts.messenger.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }

@@ -17,9 +17,7 @@
  *
  * The exit reaches the agent through a 0 ms timer on its env, per the runner contract.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type {
   CommandExit,
   CommandHandle,
@@ -32,11 +30,10 @@ import type {
 import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
 import type { Env, TimerId } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
+import { signalGroup, spawnInSandbox } from './child-process-group.js';
 
 const EXIT_TAG = 'child-command-exit';
 const ESCALATE_TAG = 'child-command-sigkill';
-/** Variables of the agent's own environment a command inherits. */
-const INHERITED = ['PATH', 'HOME', 'LANG', 'TZ'] as const;
 
 interface Run {
   readonly handle: CommandHandle;
@@ -54,44 +51,9 @@ export class ChildCommandRunner implements CommandRunner {
   #nextId = 1;
 
   start(env: Env<Wire>, launch: CommandLaunch): CommandStart {
-    const command = launch.command;
-    let stdout: number;
-    let stderr: number;
-    try {
-      mkdirSync(launch.sandbox, { recursive: true });
-      stdout = openSync(join(launch.sandbox, 'stdout'), 'a');
-      stderr = openSync(join(launch.sandbox, 'stderr'), 'a');
-    } catch (e) {
-      return {
-        ok: false,
-        message: `cannot prepare the sandbox ${launch.sandbox}: ${e instanceof Error ? e.message : String(e)}`,
-      };
-    }
-    const [file, args] =
-      command.shell !== false
-        ? ['/bin/sh', ['-c', command.value ?? '']]
-        : [command.value ?? command.arguments?.[0] ?? '', (command.arguments ?? []).slice(1)];
-    const environment: Record<string, string> = {};
-    for (const name of INHERITED) {
-      const value = process.env[name];
-      if (value !== undefined) environment[name] = value;
-    }
-    Object.assign(environment, launch.environment);
-    let child: ChildProcess;
-    try {
-      child = spawn(file, args, {
-        cwd: launch.sandbox,
-        env: environment,
-        stdio: ['ignore', stdout, stderr],
-        detached: true,
-      });
-    } catch (e) {
-      closeSync(stdout);
-      closeSync(stderr);
-      return { ok: false, message: `cannot start ${file}: ${e instanceof Error ? e.message : String(e)}` };
-    }
-    closeSync(stdout);
-    closeSync(stderr);
+    const started = spawnInSandbox(launch.command, launch.sandbox, launch.environment);
+    if (!started.ok) return started;
+    const child = started.child;
     const run: Run = {
       handle: { id: this.#nextId++ },
       child,
@@ -146,15 +108,6 @@ export class ChildCommandRunner implements CommandRunner {
   /** Kills every command still running (the agent is shutting down). */
   killAll(): void {
     for (const run of this.#runs.values()) if (!run.exited) signalGroup(run.child, 'SIGKILL');
-  }
-}
-
-function signalGroup(child: ChildProcess, signal: SignalName): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // The group is gone already: the exit event is on its way.
   }
 }
 

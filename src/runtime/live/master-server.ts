@@ -141,8 +141,8 @@ export class MasterServer {
 
   /** Stops serving: closes subscription streams and connections, stops the master. */
   async close(): Promise<void> {
-    this.#endpoint.closeAll();
     this.node.stopAll();
+    this.#endpoint.closeAll();
     this.#messenger.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));

@@ -64,7 +64,8 @@ export class SchedulerEndpoint {
   /** Writes an event the master sent to stream `to`. */
   send(to: Address, event: Event): void {
     const sub = this.#streams.get(to.slice(STREAM_PREFIX.length));
-    if (sub === undefined) return; // the connection closed; the master has been told
+    // The connection closed (the master has been told) or is closing after an ERROR.
+    if (sub === undefined || sub.res.writableEnded || sub.res.destroyed) return;
     if (event.type === 'SUBSCRIBED') {
       const id = event.subscribed.framework_id.value;
       sub.frameworkId = id;

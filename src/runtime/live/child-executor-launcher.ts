@@ -1,0 +1,75 @@
+/**
+ * The live world's {@link ExecutorLauncher}: a custom executor (a task's `ExecutorInfo`) runs as
+ * a child process of its command, in its sandbox with `stdout`/`stderr` captured, in a process
+ * group of its own, with the MESOS_* environment of mesos.md §3 so that an executor built on the
+ * v1 executor API (Agora's `liveExecutorDriver`, or Mesos's own libraries) finds its agent at
+ * `MESOS_AGENT_ENDPOINT` (`host:port`). `kill` destroys it at once with SIGKILL, as Mesos's
+ * containerizer does; the exit reaches the agent through a 0 ms timer, as the contract asks.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type {
+  ExecutorExit,
+  ExecutorHandle,
+  ExecutorLaunch,
+  ExecutorLauncher,
+  ExecutorStart,
+} from '../../agent/executor-launcher.js';
+import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
+import type { Env, TimerId } from '../../core/process.js';
+import type { Wire } from '../../core/wire.js';
+import { signalGroup, spawnInSandbox } from './child-process-group.js';
+
+const EXIT_TAG = 'child-executor-exit';
+
+/** Waitpid status numbers of the signals an executor may die of. */
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+/** Launches custom executors as child processes (see the module comment). */
+export class ChildExecutorLauncher implements ExecutorLauncher {
+  readonly #children = new Map<number, ChildProcess>();
+  readonly #exits = new Map<TimerId, ExecutorExit>();
+  #nextId = 1;
+
+  launch(env: Env<Wire>, launch: ExecutorLaunch): ExecutorStart {
+    const command = launch.executor.command;
+    if (command === undefined) return { ok: false, message: 'the executor has no command' };
+    const environment = {
+      ...launch.environment,
+      // Mesos's form: host:port, not Agora's process address.
+      MESOS_AGENT_ENDPOINT: launch.agentAddress.replace(/^agent@/u, ''),
+    };
+    const started = spawnInSandbox(command, launch.sandbox, environment);
+    if (!started.ok) return started;
+    const handle: ExecutorHandle = { id: this.#nextId++ };
+    this.#children.set(handle.id, started.child);
+    let reported = false;
+    const ended = (status: number) => {
+      if (reported) return;
+      reported = true;
+      this.#children.delete(handle.id);
+      this.#exits.set(env.setTimer(0, EXIT_TAG), { handle, status });
+    };
+    started.child.on('exit', (code, signal) =>
+      ended(code !== null ? (code & 0xff) << 8 : (SIGNAL_NUMBERS[signal ?? ''] ?? -1)),
+    );
+    started.child.on('error', () => ended(127 << 8));
+    return { ok: true, handle };
+  }
+
+  kill(_env: Env<Wire>, handle: ExecutorHandle): void {
+    const child = this.#children.get(handle.id);
+    if (child !== undefined) signalGroup(child, 'SIGKILL');
+  }
+
+  onTimer(_env: Env<Wire>, id: TimerId, _tag: string): TimerReport<ExecutorExit> {
+    const exit = this.#exits.get(id);
+    if (exit === undefined) return NOT_MINE;
+    this.#exits.delete(id);
+    return { kind: 'report', value: exit };
+  }
+
+  /** Kills every executor still running (the agent is shutting down). */
+  killAll(): void {
+    for (const child of this.#children.values()) signalGroup(child, 'SIGKILL');
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Child processes in a sandbox, shared by the live command runner and executor launcher: the
+ * sandbox folder with `stdout` and `stderr` files capturing the output, an environment of the
+ * agent's `PATH`, `HOME`, `LANG` and `TZ` under the task's own variables, and a process group of
+ * its own so that a signal reaches everything the command started.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandInfo } from '../../core/messages/task-info.js';
+
+/** Variables of the agent's own environment a command inherits. */
+const INHERITED = ['PATH', 'HOME', 'LANG', 'TZ'] as const;
+
+/** Starts `command` in `sandbox`; returns the child or why it could not start. */
+export function spawnInSandbox(
+  command: CommandInfo,
+  sandbox: string,
+  environment: Readonly<Record<string, string>>,
+): { ok: true; child: ChildProcess } | { ok: false; message: string } {
+  let stdout: number;
+  let stderr: number;
+  try {
+    mkdirSync(sandbox, { recursive: true });
+    stdout = openSync(join(sandbox, 'stdout'), 'a');
+    stderr = openSync(join(sandbox, 'stderr'), 'a');
+  } catch (e) {
+    return {
+      ok: false,
+      message: `cannot prepare the sandbox ${sandbox}: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
+  const [file, args] =
+    command.shell !== false
+      ? ['/bin/sh', ['-c', command.value ?? '']]
+      : [command.value ?? command.arguments?.[0] ?? '', (command.arguments ?? []).slice(1)];
+  const env: Record<string, string> = {};
+  for (const name of INHERITED) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  Object.assign(env, environment);
+  try {
+    const child = spawn(file, args, { cwd: sandbox, env, stdio: ['ignore', stdout, stderr], detached: true });
+    return { ok: true, child };
+  } catch (e) {
+    return { ok: false, message: `cannot start ${file}: ${e instanceof Error ? e.message : String(e)}` };
+  } finally {
+    closeSync(stdout);
+    closeSync(stderr);
+  }
+}
+
+/** Sends `signal` to the child's whole process group (nothing if it is gone). */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is gone already: the exit event is on its way.
+  }
+}

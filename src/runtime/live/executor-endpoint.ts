@@ -1,0 +1,94 @@
+/**
+ * An agent's `/api/v1/executor` endpoint, the Mesos v1 executor API (docs/executor-http-api.md;
+ * src/slave/http.cpp `Http::executor`): an executor's SUBSCRIBE is answered `200` with a
+ * never-ending chunked stream of RecordIO-framed JSON events; its UPDATE and MESSAGE calls go on
+ * other requests and are answered `202`. The executor API carries no stream id: calls name their
+ * framework and executor, and a call from an executor that has no open stream is a `403`
+ * ("Executor is not subscribed"). Bad requests get 400, 405, 413 and 415 as on the master.
+ *
+ * Each subscription is a process address `executor/<uuid>` to the agent: calls arrive from it,
+ * events sent to it go on its stream, and when the connection closes the agent hears a `link`
+ * notice (the executor is gone or disconnected, as in the simulator).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeExecutorCall, type ExecutorEvent, encodeExecutorEvent } from '../../core/messages/executor.js';
+import type { Address } from '../../core/process.js';
+import { encodeRecord } from '../../core/recordio.js';
+import { executorCall } from '../../core/wire.js';
+import { acceptJsonPost, parseJson, readBody, sendText } from './http-util.js';
+import type { LiveNode } from './live-node.js';
+import { MAX_UNSENT_EVENT_BYTES } from './scheduler-endpoint.js';
+
+const STREAM_PREFIX = 'executor/';
+
+/** The executor endpoint of one agent (see the module comment). */
+export class ExecutorEndpoint {
+  readonly #node: LiveNode;
+  readonly #agent: () => Address;
+  readonly #streams = new Map<string, ServerResponse>();
+  /** `<framework id>/<executor id>` → its stream's address. */
+  readonly #executors = new Map<string, Address>();
+
+  /** @param agent the agent's address (known once its server listens) */
+  constructor(node: LiveNode, agent: () => Address) {
+    this.#node = node;
+    this.#agent = agent;
+  }
+
+  /** Whether `address` is an executor's stream. */
+  handles(address: Address): boolean {
+    return address.startsWith(STREAM_PREFIX);
+  }
+
+  /** Writes an event the agent sent to executor stream `to`. */
+  send(to: Address, event: ExecutorEvent): void {
+    const res = this.#streams.get(to);
+    if (res === undefined || res.writableEnded || res.destroyed) return;
+    res.write(encodeRecord(JSON.stringify(encodeExecutorEvent(event))));
+    if (res.writableLength > MAX_UNSENT_EVENT_BYTES) res.end();
+  }
+
+  /** Closes every stream. */
+  closeAll(): void {
+    for (const res of this.#streams.values()) res.end();
+  }
+
+  /** Serves one request to `/api/v1/executor`. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!acceptJsonPost(req, res)) return;
+    const body = await readBody(req);
+    if (!body.ok) return sendText(res, body.status, body.message);
+    const json = parseJson(body.text);
+    if (!json.ok) return sendText(res, 400, `Failed to parse body into JSON: ${json.message}`);
+    const decoded = decodeExecutorCall(json.value);
+    if (!decoded.ok) {
+      return sendText(
+        res,
+        400,
+        `Failed to validate executor::Call: ${decoded.error.path}: ${decoded.error.message}`,
+      );
+    }
+    const call = decoded.value;
+    const key = `${call.framework_id.value}/${call.executor_id.value}`;
+    if (call.type === 'SUBSCRIBE') {
+      const address = STREAM_PREFIX + randomUUID();
+      this.#streams.set(address, res);
+      this.#executors.set(key, address);
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+      res.flushHeaders();
+      res.on('close', () => {
+        this.#streams.delete(address);
+        if (this.#executors.get(key) === address) this.#executors.delete(key);
+        this.#node.deliver(address, this.#agent(), { channel: 'link', exited: address });
+      });
+      this.#node.deliver(address, this.#agent(), executorCall(call));
+      return;
+    }
+    const from = this.#executors.get(key);
+    if (from === undefined) return sendText(res, 403, 'Executor is not subscribed');
+    res.writeHead(202);
+    res.end();
+    this.#node.deliver(from, this.#agent(), executorCall(call));
+  }
+}
