@@ -33,6 +33,19 @@ test('SUBSCRIBE answers 200 with a Mesos-Stream-Id and a RecordIO stream: SUBSCR
   }
 });
 
+test('JSON as Mesos accepts it: unknown fields ignored, null taken as absent', async (t) => {
+  const master = await MasterServer.start({ port: 0 });
+  try {
+    const sub = await subscribe(master.url, { ...INFO, some_future_field: { x: 1 }, principal: null });
+    t.is(sub.status, 200);
+    await sub.waitFor(1);
+    t.is((sub.events[0] as { type: string }).type, 'SUBSCRIBED');
+    sub.close();
+  } finally {
+    await master.close();
+  }
+});
+
 test('bad requests get the status codes Mesos gives, with a message', async (t) => {
   const master = await MasterServer.start({ port: 0 });
   try {
