@@ -7,15 +7,14 @@
  * same as in the simulator.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { Agent } from '../../agent/agent.js';
 import type { AgentOptions } from '../../agent/options.js';
 import type { Resources } from '../../core/resources.js';
 import { ChildCommandRunner } from './child-command-runner.js';
 import { ChildExecutorLauncher } from './child-executor-launcher.js';
 import { ExecutorEndpoint } from './executor-endpoint.js';
-import { sendText } from './http-util.js';
+import { listenWithLimits, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
 
@@ -77,18 +76,7 @@ export class AgentServer {
   static async start(options: AgentServerOptions): Promise<AgentServer> {
     const host = options.host ?? '127.0.0.1';
     mkdirSync(options.workDir, { recursive: true });
-    const server = createServer();
-    server.requestTimeout = 30_000;
-    server.headersTimeout = 10_000;
-    server.maxConnections = 1_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 5051, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const port = (server.address() as AddressInfo).port;
+    const { server, port } = await listenWithLimits(host, options.port ?? 5051);
     const address = agentAddress(host, port);
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),

@@ -3,23 +3,23 @@
  * transport of an {@link ExecutorProcess}: SUBSCRIBE opens a streaming POST to
  * `http://<MESOS_AGENT_ENDPOINT>/api/v1/executor` whose RecordIO-framed JSON events are
  * delivered to the process from the agent; UPDATE and MESSAGE are POSTs of their own, sent one
- * at a time in order. When the stream ends or cannot be opened the process hears that the
- * agent's connection closed (`link`) and the driver resubscribes or shuts down as Mesos's does.
+ * at a time in order. When the stream ends, is refused or cannot be opened the process hears that
+ * the agent's connection closed (`link`) and the driver resubscribes or shuts down as Mesos's does.
  */
-import { type ClientRequest, Agent as HttpAgent, request } from 'node:http';
+import { type ClientRequest, Agent as HttpAgent } from 'node:http';
 import { decodeExecutorEvent, type ExecutorCall, encodeExecutorCall } from '../../core/messages/executor.js';
 import type { Address } from '../../core/process.js';
-import { RecordIoDecoder } from '../../core/recordio.js';
 import { executorEvent, type Wire } from '../../core/wire.js';
+import { openEventStream, postJson } from './event-stream.js';
 import type { LiveNode } from './live-node.js';
-import { MAX_EVENT_BYTES } from './scheduler-client.js';
 
 const EXECUTOR_PATH = '/api/v1/executor';
+const CALL_TIMEOUT_MS = 30_000;
 
 /** The v1 executor API client of one executor process. */
 export class ExecutorClient {
   readonly #node: LiveNode;
-  readonly #agentUrl: string;
+  readonly #url: string;
   readonly #agent: Address;
   readonly #log: (line: string) => void;
   readonly #calls = new HttpAgent({ keepAlive: true, maxSockets: 1 });
@@ -29,7 +29,7 @@ export class ExecutorClient {
   /** @param agentUrl e.g. `http://127.0.0.1:5051`; @param agent the agent's address to the process */
   constructor(node: LiveNode, agentUrl: string, agent: Address, log: (line: string) => void) {
     this.#node = node;
-    this.#agentUrl = agentUrl;
+    this.#url = `${agentUrl}${EXECUTOR_PATH}`;
     this.#agent = agent;
     this.#log = log;
   }
@@ -59,70 +59,29 @@ export class ExecutorClient {
 
   #subscribe(from: Address, call: ExecutorCall): void {
     this.#stream?.destroy();
-    const body = JSON.stringify(encodeExecutorCall(call));
-    let ended = false;
-    const closed = () => {
-      if (ended) return;
-      ended = true;
-      this.#deliver(from, { channel: 'link', exited: this.#agent });
-    };
-    const req = request(`${this.#agentUrl}${EXECUTOR_PATH}`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-        'Content-Length': Buffer.byteLength(body),
+    const broken = () => this.#deliver(from, { channel: 'link', exited: this.#agent });
+    this.#stream = openEventStream(this.#url, JSON.stringify(encodeExecutorCall(call)), {
+      opened: () => {},
+      record: (json) => {
+        const event = decodeExecutorEvent(json);
+        if (event.ok) this.#deliver(from, executorEvent(event.value));
+        else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
       },
+      refused: (status, text) => {
+        this.#log(`SUBSCRIBE answered ${status}: ${text}`);
+        broken();
+      },
+      closed: broken,
+      log: this.#log,
     });
-    this.#stream = req;
-    req.on('response', (res) => {
-      if (res.statusCode !== 200) {
-        this.#log(`SUBSCRIBE answered ${res.statusCode}`);
-        res.resume();
-        closed();
-        return;
-      }
-      const decoder = new RecordIoDecoder(MAX_EVENT_BYTES);
-      const text = new TextDecoder();
-      res.on('data', (chunk: Buffer) => {
-        const decoded = decoder.push(chunk);
-        if (!decoded.ok) {
-          this.#log(`the agent's event stream broke: ${decoded.error}`);
-          req.destroy();
-          return;
-        }
-        for (const record of decoded.records) {
-          try {
-            const event = decodeExecutorEvent(JSON.parse(text.decode(record)));
-            if (event.ok) this.#deliver(from, executorEvent(event.value));
-            else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
-          } catch (e) {
-            this.#log(`an event is not JSON: ${e instanceof Error ? e.message : String(e)}`);
-          }
-        }
-      });
-      res.on('end', closed);
-      res.on('close', closed);
-    });
-    req.on('error', closed);
-    req.end(body);
   }
 
   #call(call: ExecutorCall): void {
-    const body = JSON.stringify(encodeExecutorCall(call));
-    const req = request(
-      `${this.#agentUrl}${EXECUTOR_PATH}`,
-      {
-        method: 'POST',
-        agent: this.#calls,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        if (res.statusCode !== 202) this.#log(`${call.type} answered ${res.statusCode}`);
+    void postJson(this.#url, this.#calls, JSON.stringify(encodeExecutorCall(call)), {}, CALL_TIMEOUT_MS).then(
+      ({ status, text }) => {
+        if (status !== 202)
+          this.#log(`${call.type} ${status === 0 ? 'failed' : `answered ${status}`}: ${text}`);
       },
     );
-    req.on('error', (e) => this.#log(`${call.type} failed: ${e.message}`));
-    req.end(body);
   }
 }

@@ -16,7 +16,7 @@ import { decodeExecutorCall, type ExecutorEvent, encodeExecutorEvent } from '../
 import type { Address } from '../../core/process.js';
 import { encodeRecord } from '../../core/recordio.js';
 import { executorCall } from '../../core/wire.js';
-import { acceptJsonPost, parseJson, readBody, sendText } from './http-util.js';
+import { readJsonMessage, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
 import { MAX_UNSENT_EVENT_BYTES } from './scheduler-endpoint.js';
 
@@ -56,20 +56,8 @@ export class ExecutorEndpoint {
 
   /** Serves one request to `/api/v1/executor`. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!acceptJsonPost(req, res)) return;
-    const body = await readBody(req);
-    if (!body.ok) return sendText(res, body.status, body.message);
-    const json = parseJson(body.text);
-    if (!json.ok) return sendText(res, 400, `Failed to parse body into JSON: ${json.message}`);
-    const decoded = decodeExecutorCall(json.value);
-    if (!decoded.ok) {
-      return sendText(
-        res,
-        400,
-        `Failed to validate executor::Call: ${decoded.error.path}: ${decoded.error.message}`,
-      );
-    }
-    const call = decoded.value;
+    const call = await readJsonMessage(req, res, decodeExecutorCall, 'executor::Call');
+    if (call === undefined) return;
     const key = `${call.framework_id.value}/${call.executor_id.value}`;
     if (call.type === 'SUBSCRIBE') {
       const address = STREAM_PREFIX + randomUUID();

@@ -2,7 +2,9 @@
  * Small HTTP helpers shared by the live endpoints: reading a request body under a size limit,
  * answering with text or JSON, and checking the content type, with the messages Mesos gives.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Decoded } from '../../core/messages/decode-helpers.js';
 
 /** The largest request body any live endpoint reads (16 MiB, far above any real call). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -119,4 +121,57 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * A server with the limits every live node uses, listening on `host:port` (0: any free port);
+ * resolves with the port. Node checks request timeouts only every `connectionsCheckingInterval`
+ * (30 s by default), so that is tied to the timeout.
+ */
+export async function listenWithLimits(
+  host: string,
+  port: number,
+  requestTimeoutMs = 30_000,
+): Promise<{ server: Server; port: number }> {
+  const server = createServer({ connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs / 4) });
+  server.requestTimeout = requestTimeoutMs;
+  server.headersTimeout = Math.min(10_000, requestTimeoutMs);
+  server.maxConnections = 1_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/**
+ * Reads a JSON POST and decodes it with `decode`, answering 405, 400, 413 or 415 itself when it
+ * cannot (`what` names the message in the 400, e.g. `scheduler::Call`); undefined then.
+ */
+export async function readJsonMessage<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  decode: (json: unknown) => Decoded<T>,
+  what: string,
+): Promise<T | undefined> {
+  if (!acceptJsonPost(req, res)) return undefined;
+  const body = await readBody(req);
+  if (!body.ok) {
+    sendText(res, body.status, body.message);
+    return undefined;
+  }
+  const json = parseJson(body.text);
+  if (!json.ok) {
+    sendText(res, 400, `Failed to parse body into JSON: ${json.message}`);
+    return undefined;
+  }
+  const decoded = decode(json.value);
+  if (!decoded.ok) {
+    sendText(res, 400, `Failed to validate ${what}: ${decoded.error.path}: ${decoded.error.message}`);
+    return undefined;
+  }
+  return decoded.value;
 }

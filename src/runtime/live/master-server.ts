@@ -14,11 +14,10 @@
  * connections. A handler that fails answers 500 and the master goes on.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
-import { sendJson, sendText } from './http-util.js';
+import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { masterMetrics } from './master-metrics.js';
 import { agentUrl, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
@@ -90,20 +89,7 @@ export class MasterServer {
       },
     });
     const master = new Master({ ...options.master, address: LIVE_MASTER_ADDRESS });
-    const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    // Node checks request timeouts only every connectionsCheckingInterval (30 s by default).
-    const server = createServer({ connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs / 4) });
-    server.requestTimeout = requestTimeoutMs;
-    server.headersTimeout = Math.min(10_000, server.requestTimeout);
-    server.maxConnections = 1_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 5050, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const port = (server.address() as AddressInfo).port;
+    const { server, port } = await listenWithLimits(host, options.port ?? 5050, options.requestTimeoutMs);
     const live = new MasterServer(server, host, port, node, master, endpoint, messenger);
     server.on('request', (req, res) => {
       live.#route(req, res).catch((e: unknown) => {

@@ -16,7 +16,7 @@ import { Agent as HttpAgent, request } from 'node:http';
 import { decodeAgentMessage, encodeAgentMessage } from '../../core/messages/agent-protocol.js';
 import type { Address } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
-import { acceptJsonPost, parseJson, readBody, sendText } from './http-util.js';
+import { readJsonMessage, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
 
 /** The path every node serves for the master–agent protocol. */
@@ -43,23 +43,19 @@ export async function handleNodeMessage(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  if (!acceptJsonPost(req, res)) return;
   const from = req.headers['agora-from'];
   if (typeof from !== 'string' || from === '' || from.length > 1024) {
+    if (req.method !== 'POST')
+      return sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
     return sendText(res, 400, "Expecting an 'Agora-From' header naming the sender");
   }
-  const body = await readBody(req);
-  if (!body.ok) return sendText(res, body.status, body.message);
-  const json = parseJson(body.text);
-  if (!json.ok) return sendText(res, 400, `Failed to parse body into JSON: ${json.message}`);
-  const decoded = decodeAgentMessage(json.value);
-  if (!decoded.ok)
-    return sendText(res, 400, `Invalid message: ${decoded.error.path}: ${decoded.error.message}`);
+  const message = await readJsonMessage(req, res, decodeAgentMessage, 'agent message');
+  if (message === undefined) return;
   const to = localTarget(from);
   if (to === undefined) return sendText(res, 404, `No process here takes messages from ${from}`);
   res.writeHead(202);
   res.end();
-  node.deliver(from, to, { channel: 'agent', message: decoded.value });
+  node.deliver(from, to, { channel: 'agent', message });
 }
 
 /** Sends master–agent messages to other nodes over HTTP (see the module comment). */

@@ -13,16 +13,14 @@
  *   keeps an ACCEPT ahead of the ACKNOWLEDGE sent after it. A call answered with anything but 202
  *   is reported on the log (Mesos's scheduler library drops them the same way, with a warning).
  */
-import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request } from 'node:http';
+import { type ClientRequest, Agent as HttpAgent } from 'node:http';
 import { type Call, encodeCall } from '../../core/messages/scheduler-call.js';
 import { decodeEvent } from '../../core/messages/scheduler-event.js';
 import type { Address } from '../../core/process.js';
-import { RecordIoDecoder } from '../../core/recordio.js';
 import { schedulerEvent, type Wire } from '../../core/wire.js';
+import { openEventStream, postJson } from './event-stream.js';
 import type { LiveNode } from './live-node.js';
 
-/** The largest event record accepted (an OFFERS event for thousands of agents fits easily). */
-export const MAX_EVENT_BYTES = 64 * 1024 * 1024;
 /** How long a call may take to be answered. */
 const CALL_TIMEOUT_MS = 30_000;
 const SCHEDULER_PATH = '/api/v1/scheduler';
@@ -30,14 +28,14 @@ const SCHEDULER_PATH = '/api/v1/scheduler';
 /** The v1 scheduler API client of one scheduler process (see the module comment). */
 export class SchedulerClient {
   readonly #node: LiveNode;
-  readonly #masterUrl: string;
+  readonly #url: string;
   readonly #master: Address;
   readonly #log: (line: string) => void;
   readonly #calls = new HttpAgent({ keepAlive: true, maxSockets: 1 });
   #stream: ClientRequest | undefined;
   #streamId: string | undefined;
   /** Calls sent and not yet answered, so closing can let them finish (a TEARDOWN, say). */
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new Set<Promise<unknown>>();
   #closed = false;
 
   /**
@@ -46,7 +44,7 @@ export class SchedulerClient {
    */
   constructor(node: LiveNode, masterUrl: string, master: Address, log: (line: string) => void) {
     this.#node = node;
-    this.#masterUrl = masterUrl.replace(/\/+$/u, '');
+    this.#url = `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
     this.#master = master;
     this.#log = log;
   }
@@ -83,71 +81,31 @@ export class SchedulerClient {
 
   #subscribe(from: Address, call: Call): void {
     this.#stream?.destroy();
-    const body = JSON.stringify(encodeCall(call));
-    let ended = false;
-    const closed = () => {
-      if (ended) return;
-      ended = true;
-      if (this.#stream === req) {
-        this.#stream = undefined;
-        this.#streamId = undefined;
-      }
-      this.#deliver(from, { channel: 'link', exited: this.#master });
-    };
-    const req = request(`${this.#masterUrl}${SCHEDULER_PATH}`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-        'Content-Length': Buffer.byteLength(body),
+    const req: ClientRequest = openEventStream(this.#url, JSON.stringify(encodeCall(call)), {
+      opened: (headers) => {
+        const id = headers['mesos-stream-id'];
+        this.#streamId = typeof id === 'string' ? id : undefined;
       },
+      record: (json) => {
+        const event = decodeEvent(json);
+        if (event.ok) this.#deliver(from, schedulerEvent(event.value));
+        else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
+      },
+      refused: (status, text) =>
+        this.#deliver(
+          from,
+          schedulerEvent({ type: 'ERROR', error: { message: `SUBSCRIBE answered ${status}: ${text}` } }),
+        ),
+      closed: () => {
+        if (this.#stream === req) {
+          this.#stream = undefined;
+          this.#streamId = undefined;
+        }
+        this.#deliver(from, { channel: 'link', exited: this.#master });
+      },
+      log: this.#log,
     });
     this.#stream = req;
-    req.on('response', (res) => {
-      if (res.statusCode !== 200) {
-        readAll(res).then((text) => {
-          if (ended) return;
-          ended = true;
-          this.#deliver(
-            from,
-            schedulerEvent({
-              type: 'ERROR',
-              error: { message: `SUBSCRIBE answered ${res.statusCode}: ${text}` },
-            }),
-          );
-        });
-        return;
-      }
-      const id = res.headers['mesos-stream-id'];
-      this.#streamId = typeof id === 'string' ? id : undefined;
-      const decoder = new RecordIoDecoder(MAX_EVENT_BYTES);
-      const text = new TextDecoder();
-      res.on('data', (chunk: Buffer) => {
-        const decoded = decoder.push(chunk);
-        if (!decoded.ok) {
-          this.#log(`the master's event stream broke: ${decoded.error}`);
-          req.destroy();
-          return;
-        }
-        for (const record of decoded.records) {
-          let json: unknown;
-          try {
-            json = JSON.parse(text.decode(record));
-          } catch (e) {
-            this.#log(`an event is not JSON: ${e instanceof Error ? e.message : String(e)}`);
-            continue;
-          }
-          const event = decodeEvent(json);
-          if (event.ok) this.#deliver(from, schedulerEvent(event.value));
-          else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
-        }
-      });
-      res.on('end', closed);
-      res.on('close', closed);
-      res.on('error', closed);
-    });
-    req.on('error', closed);
-    req.end(body);
   }
 
   #call(call: Call): void {
@@ -156,52 +114,17 @@ export class SchedulerClient {
       this.#log(`${call.type} dropped: not subscribed`);
       return;
     }
-    const body = JSON.stringify(encodeCall(call));
-    let settle = () => {};
-    const done = new Promise<void>((resolve) => {
-      settle = resolve;
+    const answered = postJson(
+      this.#url,
+      this.#calls,
+      JSON.stringify(encodeCall(call)),
+      { 'Mesos-Stream-Id': streamId },
+      CALL_TIMEOUT_MS,
+    ).then(({ status, text }) => {
+      if (status !== 202)
+        this.#log(`${call.type} ${status === 0 ? 'failed' : `answered ${status}`}: ${text}`);
     });
-    this.#inFlight.add(done);
-    void done.then(() => this.#inFlight.delete(done));
-    const req = request(
-      `${this.#masterUrl}${SCHEDULER_PATH}`,
-      {
-        method: 'POST',
-        agent: this.#calls,
-        timeout: CALL_TIMEOUT_MS,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(body),
-          'Mesos-Stream-Id': streamId,
-        },
-      },
-      (res) => {
-        if (res.statusCode === 202) {
-          res.resume();
-          res.on('end', settle);
-          res.on('close', settle);
-          return;
-        }
-        readAll(res).then((text) => {
-          this.#log(`${call.type} answered ${res.statusCode}: ${text}`);
-          settle();
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (e) => {
-      this.#log(`${call.type} failed: ${e.message}`);
-      settle();
-    });
-    req.end(body);
+    this.#inFlight.add(answered);
+    void answered.then(() => this.#inFlight.delete(answered));
   }
-}
-
-function readAll(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8').slice(0, 2000)));
-    res.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
 }

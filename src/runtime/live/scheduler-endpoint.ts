@@ -23,7 +23,7 @@ import { type Event, encodeEvent } from '../../core/messages/scheduler-event.js'
 import type { Address } from '../../core/process.js';
 import { encodeRecord } from '../../core/recordio.js';
 import { schedulerCall } from '../../core/wire.js';
-import { acceptJsonPost, acceptsJson, parseJson, readBody, sendText } from './http-util.js';
+import { acceptsJson, readJsonMessage, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
 
 /** The address prefix of subscription streams. */
@@ -82,20 +82,8 @@ export class SchedulerEndpoint {
 
   /** Serves one request to `/api/v1/scheduler`. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!acceptJsonPost(req, res)) return;
-    const body = await readBody(req);
-    if (!body.ok) return sendText(res, body.status, body.message);
-    const json = parseJson(body.text);
-    if (!json.ok) return sendText(res, 400, `Failed to parse body into JSON: ${json.message}`);
-    const decoded = decodeCall(json.value);
-    if (!decoded.ok) {
-      return sendText(
-        res,
-        400,
-        `Failed to validate scheduler::Call: ${decoded.error.path}: ${decoded.error.message}`,
-      );
-    }
-    const call = decoded.value;
+    const call = await readJsonMessage(req, res, decodeCall, 'scheduler::Call');
+    if (call === undefined) return;
     const streamHeader = req.headers['mesos-stream-id'];
     if (call.type === 'SUBSCRIBE') {
       if (streamHeader !== undefined) {

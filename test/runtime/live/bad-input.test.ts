@@ -29,7 +29,7 @@ test('the message endpoint refuses what is not a well-formed message, on the mas
           'unknown message',
           send(url, { headers: { ...json, 'Agora-From': 'master' }, body: '{"type":"NOPE"}' }),
           400,
-          /^Invalid message: /u,
+          /^Failed to validate agent message: /u,
         ],
         [
           'text',

@@ -1,0 +1,127 @@
+/**
+ * The client side of Mesos's streaming HTTP APIs, shared by the scheduler and executor clients:
+ * a SUBSCRIBE POST whose 200 answer is a never-ending RecordIO stream of JSON records, and plain
+ * call POSTs answered with a status. Each stream reports exactly one end (closed, broken or
+ * refused), whatever mix of socket events brings it.
+ */
+import {
+  type ClientRequest,
+  type Agent as HttpAgent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+} from 'node:http';
+import { RecordIoDecoder } from '../../core/recordio.js';
+
+/** The largest event record accepted (an OFFERS event for thousands of agents fits easily). */
+export const MAX_EVENT_BYTES = 64 * 1024 * 1024;
+
+/** What a stream reports. */
+export interface EventStreamHandlers {
+  /** The stream opened (200) with these headers. */
+  opened(headers: IncomingHttpHeaders): void;
+  /** One record, parsed as JSON. */
+  record(json: unknown): void;
+  /** The server answered something other than 200 (with the start of its body). */
+  refused(status: number, body: string): void;
+  /** The stream ended, broke, or could not be opened. Not called after `refused`. */
+  closed(): void;
+  log(line: string): void;
+}
+
+/** Opens a streaming POST to `url` with JSON `body`; destroy the request to close it. */
+export function openEventStream(url: string, body: string, on: EventStreamHandlers): ClientRequest {
+  let ended = false;
+  const closed = () => {
+    if (ended) return;
+    ended = true;
+    on.closed();
+  };
+  const req = request(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    },
+  });
+  req.on('response', (res) => {
+    if (res.statusCode !== 200) {
+      ended = true;
+      readText(res).then((text) => on.refused(res.statusCode ?? 0, text));
+      return;
+    }
+    on.opened(res.headers);
+    const decoder = new RecordIoDecoder(MAX_EVENT_BYTES);
+    const text = new TextDecoder();
+    res.on('data', (chunk: Buffer) => {
+      const decoded = decoder.push(chunk);
+      if (!decoded.ok) {
+        on.log(`the event stream broke: ${decoded.error}`);
+        req.destroy();
+        return;
+      }
+      for (const record of decoded.records) {
+        let json: unknown;
+        try {
+          json = JSON.parse(text.decode(record));
+        } catch (e) {
+          on.log(`an event is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+          continue;
+        }
+        on.record(json);
+      }
+    });
+    res.on('end', closed);
+    res.on('close', closed);
+    res.on('error', closed);
+  });
+  req.on('error', closed);
+  req.end(body);
+  return req;
+}
+
+/**
+ * POSTs JSON `body` to `url` over `agent`; resolves with the status and the start of the body
+ * once answered (status 0 and the error's message if the request failed).
+ */
+export function postJson(
+  url: string,
+  agent: HttpAgent,
+  body: string,
+  headers: Readonly<Record<string, string>>,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        timeout: timeoutMs,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (res) => {
+        readText(res).then((text) => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (e) => resolve({ status: 0, text: e.message }));
+    req.end(body);
+  });
+}
+
+/** The first 2,000 characters of a response's body. */
+function readText(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    const done = () => resolve(Buffer.concat(chunks).toString('utf8').slice(0, 2000));
+    res.on('end', done);
+    res.on('error', done);
+  });
+}
