@@ -73,6 +73,19 @@ export class Master implements Process<Wire> {
     return masterState(this.#context());
   }
 
+  /**
+   * Where framework `id` stands: unknown (never registered, or removed), registered but
+   * disconnected, or connected from an address. The live HTTP endpoint answers a call's status
+   * code from it synchronously, as Mesos's does (400 "Framework cannot be found", 403 "Framework
+   * is not subscribed", 400 for a stream that is not the framework's current one).
+   */
+  frameworkConnection(id: string): FrameworkConnection {
+    const framework = this.#context().frameworks.get(id);
+    if (framework === undefined) return { kind: 'unknown' };
+    if (!framework.connected || framework.address === undefined) return { kind: 'disconnected' };
+    return { kind: 'connected', address: framework.address };
+  }
+
   /** The offer and task counters. */
   counters(): MasterCountersSnapshot {
     return countersSnapshot(this.#context());
@@ -91,3 +104,9 @@ export class Master implements Process<Wire> {
     return this.#ctx;
   }
 }
+
+/** What {@link Master.frameworkConnection} says. */
+export type FrameworkConnection =
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'disconnected' }
+  | { readonly kind: 'connected'; readonly address: Address };

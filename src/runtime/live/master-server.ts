@@ -78,7 +78,9 @@ export class MasterServer {
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
-    const endpoint = new SchedulerEndpoint(node, LIVE_MASTER_ADDRESS);
+    // The master exists before the endpoint asks it anything (it is spawned once listening).
+    const master = new Master({ ...options.master, address: LIVE_MASTER_ADDRESS });
+    const endpoint = new SchedulerEndpoint(node, LIVE_MASTER_ADDRESS, (id) => master.frameworkConnection(id));
     const messenger = new NodeMessenger(node, agentUrl);
     node.useTransport({
       handles: (to) => endpoint.handles(to) || messenger.handles(to),
@@ -88,7 +90,6 @@ export class MasterServer {
         } else messenger.send(from, to, msg);
       },
     });
-    const master = new Master({ ...options.master, address: LIVE_MASTER_ADDRESS });
     const { server, port } = await listenWithLimits(host, options.port ?? 5050, options.requestTimeoutMs);
     const live = new MasterServer(server, host, port, node, master, endpoint, messenger);
     server.on('request', (req, res) => {

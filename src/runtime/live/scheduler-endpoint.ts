@@ -23,6 +23,7 @@ import { type Event, encodeEvent } from '../../core/messages/scheduler-event.js'
 import type { Address } from '../../core/process.js';
 import { encodeRecord } from '../../core/recordio.js';
 import { schedulerCall } from '../../core/wire.js';
+import type { FrameworkConnection } from '../../master/master.js';
 import { acceptsJson, readJsonMessage, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
 
@@ -35,7 +36,6 @@ export const MAX_UNSENT_EVENT_BYTES = 64 * 1024 * 1024;
 interface Subscription {
   readonly streamId: string;
   readonly res: ServerResponse;
-  frameworkId: string | undefined;
 }
 
 /** The scheduler endpoint of one master (see the module comment). */
@@ -43,12 +43,13 @@ export class SchedulerEndpoint {
   readonly #node: LiveNode;
   readonly #master: Address;
   readonly #streams = new Map<string, Subscription>();
-  /** Each framework's current stream, and whether it is connected. */
-  readonly #frameworks = new Map<string, { streamId: string; connected: boolean }>();
+  readonly #frameworks: (id: string) => FrameworkConnection;
 
-  constructor(node: LiveNode, master: Address) {
+  /** @param frameworks where a framework stands, asked of the master at each call */
+  constructor(node: LiveNode, master: Address, frameworks: (id: string) => FrameworkConnection) {
     this.#node = node;
     this.#master = master;
+    this.#frameworks = frameworks;
   }
 
   /** Whether `address` is a subscription stream. */
@@ -66,11 +67,6 @@ export class SchedulerEndpoint {
     const sub = this.#streams.get(to.slice(STREAM_PREFIX.length));
     // The connection closed (the master has been told) or is closing after an ERROR.
     if (sub === undefined || sub.res.writableEnded || sub.res.destroyed) return;
-    if (event.type === 'SUBSCRIBED') {
-      const id = event.subscribed.framework_id.value;
-      sub.frameworkId = id;
-      this.#frameworks.set(id, { streamId: sub.streamId, connected: true });
-    }
     sub.res.write(encodeRecord(JSON.stringify(encodeEvent(event))));
     if (event.type === 'ERROR' || sub.res.writableLength > MAX_UNSENT_EVENT_BYTES) sub.res.end();
   }
@@ -98,13 +94,13 @@ export class SchedulerEndpoint {
       }
       return this.#subscribe(res, call);
     }
-    const framework = this.#frameworks.get(call.framework_id.value);
-    if (framework === undefined) return sendText(res, 400, 'Framework cannot be found');
-    if (!framework.connected) return sendText(res, 403, 'Framework is not subscribed');
+    const framework = this.#frameworks(call.framework_id.value);
+    if (framework.kind === 'unknown') return sendText(res, 400, 'Framework cannot be found');
+    if (framework.kind === 'disconnected') return sendText(res, 403, 'Framework is not subscribed');
     if (typeof streamHeader !== 'string') {
       return sendText(res, 400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
     }
-    if (streamHeader !== framework.streamId) {
+    if (STREAM_PREFIX + streamHeader !== framework.address) {
       return sendText(
         res,
         400,
@@ -119,7 +115,7 @@ export class SchedulerEndpoint {
   #subscribe(res: ServerResponse, call: Parameters<typeof schedulerCall>[0]): void {
     const streamId = randomUUID();
     const address = STREAM_PREFIX + streamId;
-    const sub: Subscription = { streamId, res, frameworkId: undefined };
+    const sub: Subscription = { streamId, res };
     this.#streams.set(streamId, sub);
     res.writeHead(200, {
       'Content-Type': 'application/json',
@@ -129,9 +125,6 @@ export class SchedulerEndpoint {
     res.flushHeaders();
     res.on('close', () => {
       this.#streams.delete(streamId);
-      const id = sub.frameworkId;
-      const current = id === undefined ? undefined : this.#frameworks.get(id);
-      if (current !== undefined && current.streamId === streamId) current.connected = false;
       this.#node.deliver(address, this.#master, { channel: 'link', exited: address });
     });
     this.#node.deliver(address, this.#master, schedulerCall(call));

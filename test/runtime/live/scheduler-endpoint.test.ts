@@ -120,6 +120,21 @@ test('bad requests get the status codes Mesos gives, with a message', async (t) 
     t.is(after.status, 403, 'a framework whose stream closed is not subscribed');
     t.is(after.text, 'Framework is not subscribed');
     t.is(master.master.state().frameworks.length, 1, 'nothing but the one subscription changed the master');
+    // Without a failover timeout the master removes a framework as soon as its stream closes.
+    const brief = await subscribe(master.url, INFO);
+    await brief.waitFor(1);
+    const briefId = (brief.events[0] as { subscribed: { framework_id: { value: string } } }).subscribed
+      .framework_id.value;
+    const briefStream = String(brief.headers['mesos-stream-id']);
+    brief.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const gone = await call(
+      master.url,
+      { ...revive, framework_id: { value: briefId } },
+      { 'Mesos-Stream-Id': briefStream },
+    );
+    t.is(gone.status, 400);
+    t.is(gone.text, 'Framework cannot be found');
   } finally {
     await master.close();
   }
