@@ -3,6 +3,7 @@
  * own file and registers itself on the program here.
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { registerChaos } from './chaos.js';
 import { registerFairShare } from './fair-share.js';
 import { registerLive, registerLiveReplay } from './live.js';
 import { registerSim } from './sim.js';
@@ -42,6 +43,7 @@ export function buildProgram(output: Output): Command {
   registerValidate(program, output);
   registerSim(program, output);
   registerSweep(program, output);
+  registerChaos(program, output);
   registerLive(program, output);
   registerLiveReplay(program, output);
   return program;

@@ -110,6 +110,11 @@ export class ScenarioFramework implements Scheduler {
     return this.#live.size;
   }
 
+  /** The ids of the tasks launched whose end it has not heard of. */
+  liveTaskIds(): string[] {
+    return [...this.#live.keys()];
+  }
+
   /** A submission of job `jobName` arrives now: its tasks join the queue. */
   submit(jobName: string): void {
     const job = this.#jobs.get(jobName);

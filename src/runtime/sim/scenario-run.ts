@@ -31,7 +31,7 @@ import { ScenarioFramework } from '../../workload/scenario-framework.js';
 import { type SubmissionSchedule, submissionSchedule } from '../../workload/submissions.js';
 import { scheduleFaults } from './scenario-faults.js';
 import type { TraceOption } from './trace.js';
-import { SimWorld } from './world.js';
+import { SimWorld, type WorldObserver } from './world.js';
 
 /** Overrides of what the scenario file says (the `agora sim` flags). */
 export interface ScenarioRunOptions {
@@ -44,6 +44,8 @@ export interface ScenarioRunOptions {
   readonly traceDeliveries?: boolean;
   /** Also record the time series a report charts (see {@link RunSeries}). */
   readonly series?: boolean;
+  /** Watches the world (a checking run's invariant checker). */
+  readonly observer?: WorldObserver<Wire>;
 }
 
 /** One scenario framework in the world: its scheduler, and the driver now carrying it. */
@@ -89,6 +91,7 @@ export class ScenarioRun {
       // A process that goes down closes its connections: peers hear of it at once, as Mesos's
       // libprocess `exited` events tell the master of a scheduler's or agent's broken socket.
       linkMessage: (exited) => ({ channel: 'link', exited }),
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
     });
     const total = clusterTotal(scenario);
     this.series =

@@ -55,6 +55,21 @@ export interface SimWorldOptions<M = unknown> {
    * processes learn of failures only by timeouts.
    */
   readonly linkMessage?: (exited: Address) => M;
+  /** Watches every send, delivery and event (the invariant checker of a checking run). */
+  readonly observer?: WorldObserver<M>;
+}
+
+/**
+ * Sees what the world does, without taking part: a checker that must look after every event, or
+ * at messages as they are sent and delivered. It must not act on the world.
+ */
+export interface WorldObserver<M> {
+  /** A process sent `msg` (before the network decides its fate). */
+  sent?(from: Address, to: Address, msg: M, nowMs: number): void;
+  /** `msg` is about to be handled by the running process `to`. */
+  delivered?(from: Address, to: Address, msg: M, nowMs: number): void;
+  /** An event has been processed. */
+  afterEvent?(nowMs: number): void;
 }
 
 /** The pseudo-address the network's trace records carry. */
@@ -79,6 +94,7 @@ export class SimWorld<M> {
   readonly #trace: TraceLog;
   readonly #traceDeliveries: boolean;
   readonly #linkMessage: ((exited: Address) => M) | undefined;
+  readonly #observer: WorldObserver<M> | undefined;
   #now = 0;
   #eventCount = 0;
   #inLoop = false;
@@ -89,6 +105,7 @@ export class SimWorld<M> {
     this.#trace = new TraceLog(options.trace ?? 'memory', options.maxTraceLines);
     this.#traceDeliveries = options.traceDeliveries === true && this.#trace.enabled;
     this.#linkMessage = options.linkMessage;
+    this.#observer = options.observer;
     this.#queue = new EventQueue(
       options.maxPendingEvents === undefined ? {} : { maxSize: options.maxPendingEvents },
     );
@@ -270,6 +287,7 @@ export class SimWorld<M> {
       while (count < maxEvents && this.#queue.size > 0 && more()) {
         this.#step();
         count++;
+        this.#observer?.afterEvent?.(this.#now);
       }
     } finally {
       this.#inLoop = false;
@@ -308,6 +326,7 @@ export class SimWorld<M> {
     if (this.#traceDeliveries) {
       this.#trace.record(this.#now, entry.address, { kind: 'sim.deliver', from: event.from, msg });
     }
+    this.#observer?.delivered?.(event.from, entry.address, msg, this.#now);
     try {
       (entry.instance as Process<M>).onMessage(entry.env as Env<M>, event.from, msg);
     } catch (e) {
@@ -395,6 +414,7 @@ export class SimWorld<M> {
       now: () => this.#now,
       send: (to, msg) => {
         check();
+        this.#observer?.sent?.(self, to, msg, this.#now);
         this.#send(self, to, msg);
       },
       setTimer: (delayMs, tag) => {

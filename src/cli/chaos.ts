@@ -1,0 +1,111 @@
+/**
+ * `agora chaos [--seeds 1-100] [--minutes 5] [--scenario FILE] [--message-loss]`: deterministic
+ * simulation testing. Each seed draws a cluster and fault rates, runs a safety phase with faults
+ * (invariants checked after every event) and a liveness phase without them (the views must
+ * converge); every failure prints the one command that replays it. Exit 1 if any seed fails.
+ */
+import type { Command } from '@commander-js/extra-typings';
+import { type ChaosResult, runChaos } from '../runtime/sim/chaos.js';
+import type { ScenarioFile } from '../scenario/schema.js';
+import type { Output } from './main.js';
+import { formatCount, Progress } from './progress.js';
+import { parseSeeds } from './run-flags.js';
+import { parseScenarioText, readScenarioText } from './scenario-file.js';
+import { CommandExit, UsageError } from './usage-error.js';
+
+/** The flags of `agora chaos`. */
+interface ChaosFlags {
+  readonly seeds: string;
+  readonly minutes: string;
+  readonly scenario?: string;
+  readonly messageLoss?: true;
+  readonly reorder?: true;
+  readonly json?: true;
+  readonly quiet?: true;
+}
+
+/** The command that replays one seed exactly. */
+export function replayCommand(seed: number, flags: ChaosFlags): string {
+  return [
+    'agora chaos',
+    `--seeds ${seed}`,
+    `--minutes ${flags.minutes}`,
+    ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
+    ...(flags.messageLoss === true ? ['--message-loss'] : []),
+    ...(flags.reorder === true ? ['--reorder'] : []),
+  ].join(' ');
+}
+
+function describe(r: ChaosResult): string {
+  return (
+    `${r.agents} agents, ${r.frameworks} frameworks, ${r.faults} faults, loss ${r.loss}, duplication ${r.duplication}, ` +
+    `${r.reorder ? 'reordering, ' : ''}` +
+    `${r.simulatedSeconds} s simulated, ${formatCount(r.events)} events, each checked`
+  );
+}
+
+/** Registers `chaos`. */
+export function registerChaos(program: Command, output: Output): void {
+  program
+    .command('chaos')
+    .description(
+      'Deterministic simulation testing: for each seed, a random cluster and random faults ' +
+        '(duplication, reordering, delay, partitions, agent crashes, scheduler failovers) during a ' +
+        'safety phase, with the invariants checked after every event, then a liveness phase ' +
+        'without faults after which the master, agents and frameworks must agree. A failure prints ' +
+        'the command that replays it byte for byte; any failure makes the exit code 1.',
+    )
+    .option('--seeds <list>', 'seeds to run: 1-100, 1,5,9 or 1-5,10', '1-20')
+    .option('--minutes <m>', 'length of the safety phase, in simulated minutes', '5')
+    .option('--scenario <file>', 'take the cluster and frameworks from this scenario (faults stay random)')
+    .option('--message-loss', 'also lose single messages on links that stay up (see the README)')
+    .option('--reorder', 'also reorder messages within a link, which TCP never does (see the README)')
+    .option('--json', 'print one JSON object per seed')
+    .option('--quiet', 'no progress on stderr')
+    .action((flags: ChaosFlags) => {
+      const seeds = parseSeeds(flags.seeds);
+      const minutes = Number(flags.minutes);
+      if (!(minutes > 0 && minutes <= 24 * 60)) {
+        throw new UsageError(
+          `--minutes: expected simulated minutes above 0 and at most 1440, got "${flags.minutes}"`,
+        );
+      }
+      let base: ScenarioFile | undefined;
+      if (flags.scenario !== undefined) {
+        const text = readScenarioText(flags.scenario);
+        parseScenarioText(text, flags.scenario); // refuses a bad file with every problem
+        base = JSON.parse(text) as ScenarioFile;
+      }
+      const progress = new Progress(output, 'chaos', flags.quiet === true);
+      let failed = 0;
+      seeds.forEach((seed, i) => {
+        const r = runChaos(seed, minutes, {
+          ...(base === undefined ? {} : { base }),
+          ...(flags.messageLoss === true ? { messageLoss: true } : {}),
+          ...(flags.reorder === true ? { reorder: true } : {}),
+        });
+        progress.update(i + 1, seeds.length, 0);
+        const ok = r.violation === undefined && r.problems.length === 0;
+        if (!ok) failed++;
+        if (flags.json === true) {
+          output.out(`${JSON.stringify({ ...r, ok, replay: replayCommand(seed, flags) })}\n`);
+          return;
+        }
+        if (ok) {
+          output.out(`seed ${seed}: ok (${describe(r)})\n`);
+          return;
+        }
+        progress.done();
+        const why =
+          r.violation !== undefined
+            ? `${r.violation.invariant} at ${(r.violation.atMs / 1000).toFixed(3)} s: ${r.violation.detail}`
+            : r.problems.join('; ');
+        output.out(
+          `seed ${seed}: FAILED ${why}\n  (${describe(r)})\n  replay: ${replayCommand(seed, flags)}\n`,
+        );
+      });
+      progress.done();
+      output.out(`${seeds.length - failed} of ${seeds.length} seeds passed\n`);
+      if (failed > 0) throw new CommandExit(1);
+    });
+}

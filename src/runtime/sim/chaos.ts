@@ -1,0 +1,199 @@
+/**
+ * Deterministic simulation testing (reference/anchors.md §6: FoundationDB's simulator,
+ * TigerBeetle's VOPR): for one seed, a random cluster shape and random fault rates, a **safety
+ * phase** in which faults happen while every event is checked against the invariants
+ * (invariants.ts), then a **liveness phase** with faults off (losses and duplicates stop, every
+ * partition has healed, every crashed agent is back) after which the master's, the agents' and
+ * the frameworks' views must agree. The seed alone decides everything, so a failing seed replays
+ * byte for byte.
+ *
+ * Faults drawn: message duplication, reordering and delay; partitions between the master and
+ * any set of agents and schedulers; agent crashes with restart (state lost); scheduler crashes
+ * with failover before or after the framework's failover timeout. Per-message **loss** on a link
+ * that stays up is drawn only when asked (`messageLoss`): over TCP a lost message means a broken
+ * connection, which both ends notice and recover from by re-registering and reconciling, while a
+ * message silently lost on a live link is never recovered unless frameworks reconcile
+ * periodically. Likewise **reordering** within one link: Mesos's master–agent protocol relies on
+ * TCP's order (a RUN_TASK that overtakes the AGENT_REGISTERED before it is dropped by the agent,
+ * and the master then believes the task STAGING for ever: the first campaign found exactly
+ * this, README "Deterministic simulation testing"). Both stay opt-in (`messageLoss`, `reorder`)
+ * until the model or the processes handle them.
+ */
+import type { FaultInput, FrameworkInput, ScenarioFile } from '../../scenario/schema.js';
+import { agentId } from '../../scenario/schema.js';
+import { validateScenario } from '../../scenario/validate.js';
+import { convergenceProblems, InvariantChecker, type Violation } from './invariants.js';
+import { deriveStream } from './random-streams.js';
+import { ScenarioRun } from './scenario-run.js';
+
+/** How long the cluster gets to settle once faults are off: status updates are retried at 10 s
+ * doubling up to 10 min (Mesos's status-update manager), so a retry can be 10 min away. */
+export const SETTLE_SECONDS = 20 * 60;
+
+/** Knobs of a chaos run. */
+export interface ChaosOptions {
+  /** Take the cluster (agents, frameworks, allocator, master flags) from this scenario. */
+  readonly base?: ScenarioFile;
+  /** Also lose single messages on links that stay up (see the module comment). */
+  readonly messageLoss?: boolean;
+  /** Also reorder messages within a link (see the module comment). */
+  readonly reorder?: boolean;
+}
+
+/** What one chaos seed did and found. */
+export interface ChaosResult {
+  readonly seed: number;
+  readonly agents: number;
+  readonly frameworks: number;
+  readonly faults: number;
+  readonly loss: number;
+  readonly duplication: number;
+  readonly reorder: boolean;
+  readonly events: number;
+  readonly checks: number;
+  readonly simulatedSeconds: number;
+  /** The first safety violation, if any. */
+  readonly violation: Violation | undefined;
+  /** Convergence problems at the end, if any. */
+  readonly problems: readonly string[];
+}
+
+/** One seed's scenario: `safetyMinutes` of faults, then {@link SETTLE_SECONDS} without. */
+export function chaosScenario(seed: number, safetyMinutes: number, options: ChaosOptions = {}): ScenarioFile {
+  const base = options.base;
+  const r = deriveStream(seed, 'chaos');
+  const between = (lo: number, hi: number) => lo + r() * (hi - lo);
+  const whole = (lo: number, hi: number) => Math.floor(between(lo, hi + 1));
+  const safetyS = safetyMinutes * 60;
+  const agentCount = base === undefined ? whole(2, 6) : base.agents.reduce((n, g) => n + (g.count ?? 1), 0);
+  const frameworks: FrameworkInput[] =
+    base?.frameworks?.map((f) => ({ ...f, failoverTimeout: f.failoverTimeout ?? 120 })) ??
+    Array.from({ length: whole(1, 3) }, (_, i) => ({
+      name: `F${i}`,
+      failoverTimeout: r() < 0.25 ? 0 : Math.round(between(30, 300)),
+      jobs: [
+        {
+          name: 'work',
+          arrival: { process: 'poisson' as const, rate: between(0.02, 0.3), until: safetyS },
+          tasks: whole(1, 4),
+          resources: `cpus:${whole(1, 2)};mem:${whole(1, 4) * 256}`,
+          duration: { dist: 'exponential' as const, mean: Math.round(between(5, 60)) },
+          failRate: r() < 0.5 ? 0 : Math.round(between(0, 0.2) * 100) / 100,
+        },
+      ],
+    }));
+  const faults: FaultInput[] = [];
+  const agentUpAt = new Array<number>(agentCount).fill(0);
+  const frameworkUpAt = new Map<string, number>();
+  const faultCount = whole(0, 8);
+  const times = Array.from(
+    { length: faultCount },
+    () => Math.round(between(10, safetyS - 10) * 10) / 10,
+  ).sort((a, b) => a - b);
+  for (const at of times) {
+    const kind = r();
+    if (kind < 0.4) {
+      const agent = whole(0, agentCount - 1);
+      if ((agentUpAt[agent] as number) > at) continue; // it is down: no second crash
+      const restartAfter = Math.round(between(5, 90));
+      faults.push({ kind: 'agent-crash', at, agent, restartAfter });
+      agentUpAt[agent] = at + restartAfter + 1;
+    } else if (kind < 0.8) {
+      const cut = Array.from({ length: agentCount }, (_, i) => agentId(i)).filter(() => r() < 0.5);
+      const schedulers = frameworks.map((f) => `scheduler-${f.name}`).filter(() => r() < 0.3);
+      const side = [...cut, ...schedulers];
+      if (side.length === 0) continue;
+      faults.push({
+        kind: 'network-partition',
+        at,
+        duration: Math.round(between(2, 60)),
+        sides: [['master'], side],
+      });
+    } else {
+      const framework = frameworks[whole(0, frameworks.length - 1)];
+      if (framework === undefined || (frameworkUpAt.get(framework.name) ?? 0) > at) continue;
+      const failoverAfter = Math.round(between(1, 30));
+      faults.push({ kind: 'framework-crash', at, framework: framework.name, failoverAfter });
+      frameworkUpAt.set(framework.name, at + failoverAfter + 1);
+    }
+  }
+  const lastHeal = Math.max(
+    safetyS,
+    ...faults.map((f) =>
+      f.kind === 'agent-crash'
+        ? f.at + (f.restartAfter ?? 0)
+        : f.kind === 'network-partition'
+          ? f.at + f.duration
+          : f.kind === 'framework-crash'
+            ? f.at + (f.failoverAfter ?? 0)
+            : f.at,
+    ),
+  );
+  const latencyMax = Math.round(between(0.001, 0.02) * 10_000) / 10_000;
+  // Drawn either way, so --message-loss changes nothing else about a seed.
+  const lossDrawn = r() < 0.3 ? 0 : Math.round(between(0, 0.05) * 1000) / 1000;
+  const reorderDrawn = r() < 0.5;
+  return {
+    name: `chaos-${seed}`,
+    description: `agora chaos --seeds ${seed} --minutes ${safetyMinutes}`,
+    seed,
+    until: Math.ceil(lastHeal) + SETTLE_SECONDS,
+    allocator: base?.allocator ?? { policy: ['drf', 'asset', 'random'][whole(0, 2)] as string },
+    // Quick health checks, so partitions longer than a few seconds make agents unreachable.
+    master: base?.master ?? { agentPingTimeout: 2, maxAgentPingTimeouts: 3 },
+    network: {
+      latency: { min: 0.0005, max: latencyMax },
+      loss: options.messageLoss === true ? lossDrawn : 0,
+      duplication: r() < 0.5 ? 0 : Math.round(between(0, 0.05) * 1000) / 1000,
+      reorder: options.reorder === true && reorderDrawn,
+    },
+    agents: base?.agents ?? [{ count: agentCount, resources: 'cpus:4;mem:8192' }],
+    frameworks,
+    faults,
+  };
+}
+
+/** Runs one seed: the safety phase checked at every event, then the convergence check. */
+export function runChaos(seed: number, safetyMinutes: number, options: ChaosOptions = {}): ChaosResult {
+  const file = chaosScenario(seed, safetyMinutes, options);
+  const validated = validateScenario(file);
+  if (!validated.ok) {
+    throw new Error(
+      `chaos seed ${seed} made an invalid scenario: ${JSON.stringify(validated.error.slice(0, 3))}`,
+    );
+  }
+  const scenario = validated.value;
+  const checker = new InvariantChecker();
+  const run = new ScenarioRun(scenario, { observer: checker });
+  checker.attach(run.world);
+  const safetyEndMs = safetyMinutes * 60_000;
+  // Faults off: losses and duplicates stop (partitions and crashes end on their own schedule).
+  run.world.at(safetyEndMs, (world) =>
+    world.network.configure({ lossProbability: 0, duplicateProbability: 0 }),
+  );
+  // Stop at the first violation: the rest of the run is its consequence.
+  const step = 10_000;
+  for (let t = step; t < run.untilMs + step && checker.violation === undefined; t += step) run.advance(t);
+  const problems =
+    checker.violation === undefined
+      ? convergenceProblems(
+          run.world,
+          scenario.agents.map((a) => a.id),
+          new Map([...run.frameworks].map(([name, slot]) => [name, slot.framework])),
+        )
+      : [];
+  return {
+    seed,
+    agents: scenario.agents.length,
+    frameworks: scenario.frameworks.length,
+    faults: scenario.faults.length,
+    loss: scenario.network.loss,
+    duplication: scenario.network.duplication,
+    reorder: scenario.network.reorder,
+    events: run.world.eventCount,
+    checks: checker.checks,
+    simulatedSeconds: run.nowMs / 1000,
+    violation: checker.violation,
+    problems,
+  };
+}

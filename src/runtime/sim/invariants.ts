@@ -1,0 +1,193 @@
+/**
+ * Invariants of a cluster run, checked while the simulated world runs (a checking run watches
+ * every send, delivery and event through a {@link WorldObserver}) and once faults have healed.
+ *
+ * Safety, at every event:
+ * - **resources**: no agent, as the master sees it, has more offered plus used than its total,
+ *   for any scalar resource;
+ * - **acknowledged-resent**: an agent never sends a status update again after it received that
+ *   update's acknowledgement (Mesos's status-update manager drops it on acknowledgement);
+ * - **one-terminal-state**: no task is reported by agents in two different terminal states. (What
+ *   a framework hears may differ: TASK_LOST is the master's inference for an agent it lost or a
+ *   task it does not know, and may race with the agent's own TASK_FINISHED, as in Mesos.)
+ *
+ * Convergence, after faults have healed and the cluster had time to settle:
+ * - **views-agree**: on every registered agent, the tasks the master believes non-terminal there
+ *   are exactly the tasks the agent runs;
+ * - **framework-knows**: every task a scenario framework believes live is live on the master,
+ *   and every live task of that framework on the master is one it believes live.
+ *
+ * The first violation is kept (with its simulated time); later ones are consequences.
+ */
+
+import type { Agent } from '../../agent/agent.js';
+import { isTerminalState, type TaskState } from '../../core/messages/task-state.js';
+import type { Address } from '../../core/process.js';
+import type { Wire } from '../../core/wire.js';
+import type { Master } from '../../master/master.js';
+import { MASTER_ADDRESS } from '../../scenario/schema.js';
+import type { ScenarioFramework } from '../../workload/scenario-framework.js';
+import type { SimWorld, WorldObserver } from './world.js';
+
+/** A broken invariant. */
+export interface Violation {
+  readonly invariant: string;
+  readonly atMs: number;
+  readonly detail: string;
+}
+
+/** Watches a world for the safety invariants (see the module comment). */
+export class InvariantChecker implements WorldObserver<Wire> {
+  #world: SimWorld<Wire> | undefined;
+  #violation: Violation | undefined;
+  /** Update uuids each agent has received the acknowledgement of. */
+  readonly #acked = new Map<Address, Set<string>>();
+  /** `<framework id> <task id>` → the first terminal state an agent reported. */
+  readonly #terminal = new Map<string, TaskState>();
+  /** Events checked. */
+  checks = 0;
+
+  /** The world to read the master from (set once it exists). */
+  attach(world: SimWorld<Wire>): void {
+    this.#world = world;
+  }
+
+  /** The first violation, if any. */
+  get violation(): Violation | undefined {
+    return this.#violation;
+  }
+
+  sent(from: Address, _to: Address, msg: Wire, nowMs: number): void {
+    if (msg.channel !== 'agent' || msg.message.type !== 'STATUS_UPDATE') return;
+    const { uuid, status, framework_id } = msg.message.update;
+    if (isTerminalState(status.state)) {
+      const key = `${framework_id.value} ${status.task_id.value}`;
+      const first = this.#terminal.get(key);
+      if (first === undefined) this.#terminal.set(key, status.state);
+      else if (first !== status.state) {
+        this.#fail(
+          'one-terminal-state',
+          nowMs,
+          `task ${status.task_id.value} was reported ${first}, then ${status.state} (by ${from})`,
+        );
+      }
+    }
+    if (this.#acked.get(from)?.has(uuid) === true) {
+      this.#fail(
+        'acknowledged-resent',
+        nowMs,
+        `${from} re-sent ${status.state} of task ${status.task_id.value} (update ${uuid}) after its acknowledgement`,
+      );
+    }
+  }
+
+  delivered(_from: Address, to: Address, msg: Wire, _nowMs: number): void {
+    if (msg.channel === 'agent' && msg.message.type === 'STATUS_UPDATE_ACKNOWLEDGEMENT') {
+      let acked = this.#acked.get(to);
+      if (acked === undefined) {
+        acked = new Set();
+        this.#acked.set(to, acked);
+      }
+      acked.add(msg.message.uuid);
+    }
+  }
+
+  afterEvent(nowMs: number): void {
+    if (this.#violation !== undefined) return;
+    const master = this.#world?.instance(MASTER_ADDRESS) as Master | undefined;
+    if (master === undefined) return;
+    this.checks++;
+    for (const agent of master.state().slaves) {
+      for (const [name, total] of Object.entries(agent.resources)) {
+        if (typeof total !== 'number') continue;
+        const used = numberOf(agent.used_resources[name]);
+        const offered = numberOf(agent.offered_resources[name]);
+        // Scalars are fixed-point with 3 decimals: allow for the last digit of rounding.
+        if (used + offered > total + 1e-6) {
+          this.#fail(
+            'resources',
+            nowMs,
+            `agent ${agent.id}: ${name} offered ${offered} + used ${used} > total ${total}`,
+          );
+          return;
+        }
+      }
+    }
+  }
+
+  #fail(invariant: string, atMs: number, detail: string): void {
+    this.#violation ??= { invariant, atMs, detail };
+  }
+}
+
+function numberOf(value: number | string | undefined): number {
+  return typeof value === 'number' ? value : 0;
+}
+
+/**
+ * The convergence invariants (see the module comment), once faults have healed: one line per
+ * disagreement, empty when the views agree.
+ */
+export function convergenceProblems(
+  world: SimWorld<Wire>,
+  agents: readonly Address[],
+  frameworks: ReadonlyMap<string, ScenarioFramework>,
+): string[] {
+  const master = world.instance(MASTER_ADDRESS) as Master | undefined;
+  if (master === undefined) return ['the master is not running'];
+  const state = master.state();
+  const problems: string[] = [];
+  const liveOnMaster = new Map<string, Set<string>>(); // agent id → task ids
+  const liveOfFramework = new Map<string, Set<string>>(); // framework id → task ids
+  for (const f of state.frameworks) {
+    const ids = new Set<string>();
+    for (const t of f.tasks) {
+      if (isTerminalState(t.state)) continue;
+      ids.add(t.id);
+      let onAgent = liveOnMaster.get(t.slave_id);
+      if (onAgent === undefined) {
+        onAgent = new Set();
+        liveOnMaster.set(t.slave_id, onAgent);
+      }
+      onAgent.add(`${f.id}/${t.id}`);
+    }
+    liveOfFramework.set(f.id, ids);
+  }
+  for (const address of agents) {
+    const agent = world.instance(address) as Agent | undefined;
+    if (agent === undefined) continue;
+    const s = agent.state();
+    if (s.phase !== 'registered' || s.agentId === undefined) continue;
+    const running = new Set<string>();
+    for (const fw of s.frameworks)
+      for (const e of fw.executors)
+        for (const t of e.tasks) if (!isTerminalState(t.state)) running.add(`${fw.id}/${t.id}`);
+    const believed = liveOnMaster.get(s.agentId) ?? new Set<string>();
+    const missing = [...believed].filter((t) => !running.has(t));
+    const extra = [...running].filter((t) => !believed.has(t));
+    if (missing.length > 0 || extra.length > 0) {
+      problems.push(
+        `views-agree: ${address} (${s.agentId}) runs ${[...running].length} tasks, the master believes ${believed.size}` +
+          `${missing.length > 0 ? `; not on the agent: ${missing.slice(0, 3).join(', ')}` : ''}` +
+          `${extra.length > 0 ? `; unknown to the master: ${extra.slice(0, 3).join(', ')}` : ''}`,
+      );
+    }
+  }
+  for (const [name, framework] of frameworks) {
+    const id = framework.frameworkId?.value;
+    if (id === undefined) continue;
+    const onMaster = liveOfFramework.get(id);
+    if (onMaster === undefined) continue; // torn down (failover timeout passed): nothing to agree on
+    const believed = new Set(framework.liveTaskIds());
+    const missing = [...believed].filter((t) => !onMaster.has(t));
+    const extra = [...onMaster].filter((t) => !believed.has(t));
+    if (missing.length > 0 || extra.length > 0) {
+      problems.push(
+        `framework-knows: ${name} believes ${believed.size} tasks live, the master ${onMaster.size}` +
+          `${missing.length > 0 ? `; not live on the master: ${missing.slice(0, 3).join(', ')}` : ''}` +
+          `${extra.length > 0 ? `; live on the master but not to it: ${extra.slice(0, 3).join(', ')}` : ''}`,
+      );
+    }
+  }
+  return problems;
+}
