@@ -89,6 +89,12 @@ export interface FrameworkSpec {
    * (and its tasks) before tearing it down. Default 0, Mesos's own default.
    */
   readonly failoverTimeoutMs: number;
+  /**
+   * How often the framework reconciles the tasks it believes live (explicit reconciliation), as
+   * Mesos advises frameworks to do: an update the master generates is not retried, so a lost one
+   * is learnt only this way. Undefined: only after (re)subscribing.
+   */
+  readonly reconcileIntervalMs: number | undefined;
   readonly jobs: readonly JobSpec[];
 }
 
@@ -325,6 +331,7 @@ export interface FrameworkInput {
   readonly weight?: number;
   readonly maxTasksPerOffer?: number;
   readonly failoverTimeout?: number;
+  readonly reconcileInterval?: number;
   readonly jobs?: readonly JobInput[];
 }
 

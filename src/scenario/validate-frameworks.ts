@@ -13,10 +13,18 @@ import {
 } from './fields.js';
 import { FitCheck } from './fit.js';
 import { joinIndex, joinKey } from './issues.js';
-import { type AgentSpec, DEFAULTS, type FrameworkSpec, LIMITS } from './schema.js';
+import { type AgentSpec, DEFAULTS, type FrameworkSpec, LIMITS, secondsToMs } from './schema.js';
 import { type JobTotals, readJobs } from './validate-jobs.js';
 
-const FRAMEWORK_KEYS = ['name', 'role', 'weight', 'maxTasksPerOffer', 'failoverTimeout', 'jobs'] as const;
+const FRAMEWORK_KEYS = [
+  'name',
+  'role',
+  'weight',
+  'maxTasksPerOffer',
+  'failoverTimeout',
+  'reconcileInterval',
+  'jobs',
+] as const;
 
 /** Mesos puts no length limit on roles; this one only stops a runaway string. */
 const MAX_ROLE_LENGTH = 256;
@@ -114,6 +122,16 @@ function readFramework(
     (p, v) => readSecondsAsMs(issues, p, v),
     DEFAULTS.failoverTimeoutSeconds * 1000,
   );
+  // Absent means never (not a default value), so it is read by hand rather than with optional().
+  const rawReconcile = obj.reconcileInterval;
+  const reconcileSeconds =
+    rawReconcile === undefined
+      ? undefined
+      : readNumber(issues, joinKey(path, 'reconcileInterval'), rawReconcile, {
+          above: 0,
+          max: LIMITS.seconds,
+        });
+  const reconcileIntervalMs = reconcileSeconds === undefined ? undefined : secondsToMs(reconcileSeconds);
   const jobs = optional(
     obj,
     path,
@@ -140,7 +158,8 @@ function readFramework(
   ) {
     return undefined;
   }
-  return { name, role, weight, maxTasksPerOffer, failoverTimeoutMs, jobs };
+  if (rawReconcile !== undefined && reconcileIntervalMs === undefined) return undefined;
+  return { name, role, weight, maxTasksPerOffer, failoverTimeoutMs, reconcileIntervalMs, jobs };
 }
 
 function readRole(ctx: Context, path: string, value: unknown): string | undefined {

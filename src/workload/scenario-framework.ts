@@ -115,6 +115,17 @@ export class ScenarioFramework implements Scheduler {
     return [...this.#live.keys()];
   }
 
+  /**
+   * Explicit reconciliation of every task it believes live (its periodic timer, which the
+   * runtime drives): an update the master generated and lost is learnt this way.
+   */
+  reconcileLive(): void {
+    if (this.#driver === undefined || this.#live.size === 0) return;
+    this.#driver.reconcileTasks(
+      [...this.#live.values()].map((t) => ({ task_id: { value: t.id }, agent_id: t.agentId })),
+    );
+  }
+
   /** A submission of job `jobName` arrives now: its tasks join the queue. */
   submit(jobName: string): void {
     const job = this.#jobs.get(jobName);
@@ -200,11 +211,7 @@ export class ScenarioFramework implements Scheduler {
 
   #attach(driver: SchedulerDriver): void {
     this.#driver = driver;
-    if (this.#live.size > 0) {
-      driver.reconcileTasks(
-        [...this.#live.values()].map((t) => ({ task_id: { value: t.id }, agent_id: t.agentId })),
-      );
-    }
+    this.reconcileLive();
     // A new subscription is not suppressed; suppress at once when there is nothing to run.
     this.#suppressed = this.#pending.size === 0;
     if (this.#suppressed) driver.suppressOffers();

@@ -93,7 +93,7 @@ test(
   rejects,
   [[['frameworks', 0, 'colour'], 'red']],
   [
-    'frameworks[0].colour: unknown key (expected one of name, role, weight, maxTasksPerOffer, failoverTimeout, jobs)',
+    'frameworks[0].colour: unknown key (expected one of name, role, weight, maxTasksPerOffer, failoverTimeout, reconcileInterval, jobs)',
   ],
 );
 test(

@@ -40,6 +40,14 @@ export interface ChaosOptions {
   readonly reorder?: boolean;
 }
 
+/**
+ * How often chaos frameworks reconcile their live tasks. Mesos advises frameworks to reconcile
+ * periodically because the updates a master generates (TASK_LOST for a lost agent, say) are not
+ * retried: the first campaigns found frameworks that never learnt of tasks ended while a
+ * partition cut them off (README, "Deterministic simulation testing").
+ */
+export const RECONCILE_SECONDS = 60;
+
 /** What one chaos seed did and found. */
 export interface ChaosResult {
   readonly seed: number;
@@ -67,10 +75,15 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
   const safetyS = safetyMinutes * 60;
   const agentCount = base === undefined ? whole(2, 6) : base.agents.reduce((n, g) => n + (g.count ?? 1), 0);
   const frameworks: FrameworkInput[] =
-    base?.frameworks?.map((f) => ({ ...f, failoverTimeout: f.failoverTimeout ?? 120 })) ??
+    base?.frameworks?.map((f) => ({
+      ...f,
+      failoverTimeout: f.failoverTimeout ?? 120,
+      reconcileInterval: f.reconcileInterval ?? RECONCILE_SECONDS,
+    })) ??
     Array.from({ length: whole(1, 3) }, (_, i) => ({
       name: `F${i}`,
       failoverTimeout: r() < 0.25 ? 0 : Math.round(between(30, 300)),
+      reconcileInterval: RECONCILE_SECONDS,
       jobs: [
         {
           name: 'work',

@@ -252,6 +252,14 @@ export class ScenarioRun {
       world.spawn(address, () => slot.driver.process);
       slot.driver.start();
       feedSubmissions(world, framework, spec, submissionSchedule(spec, stream('arrivals')), this.untilMs);
+      if (spec.reconcileIntervalMs !== undefined) {
+        const every = spec.reconcileIntervalMs;
+        const tick = (): void => {
+          framework.reconcileLive();
+          if (world.now + every < this.untilMs) world.at(world.now + every, tick);
+        };
+        if (every < this.untilMs) world.at(every, tick);
+      }
       slots.set(spec.name, slot);
     }
     return slots;
