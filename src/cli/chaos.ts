@@ -48,9 +48,11 @@ function describe(r: ChaosResult): string {
 export function registerChaos(program: Command, output: Output): void {
   program
     .command('chaos')
+    .summary('deterministic simulation testing: random faults, invariants checked')
     .description(
       'Deterministic simulation testing: for each seed, a random cluster and random faults ' +
-        '(duplication, reordering, delay, partitions, agent crashes, scheduler failovers) during a ' +
+        '(duplication, delay, partitions, agent crashes, scheduler failovers; loss and reordering ' +
+        'within a link with --message-loss and --reorder) during a ' +
         'safety phase, with the invariants checked after every event, then a liveness phase ' +
         'without faults after which the master, agents and frameworks must agree. A failure prints ' +
         'the command that replays it byte for byte; any failure makes the exit code 1.',

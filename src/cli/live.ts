@@ -54,6 +54,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export function registerLive(program: Command, output: Output): void {
   program
     .command('master')
+    .summary('run a live master (Mesos v1 scheduler API) on one port')
     .description(
       'Run a live master on one port: the Mesos v1 scheduler HTTP API (/api/v1/scheduler), agent ' +
         'registration, and /master/state, /metrics/snapshot and /health. Runs until SIGINT or SIGTERM.',
@@ -108,6 +109,7 @@ export function registerLive(program: Command, output: Output): void {
 
   program
     .command('agent')
+    .summary('run a live agent that runs tasks as child processes')
     .description(
       'Run a live agent: it registers with the master, runs command tasks as child processes in ' +
         'sandboxes under --work-dir (stdout and stderr captured there), and retries status updates ' +
@@ -147,6 +149,7 @@ export function registerLive(program: Command, output: Output): void {
 
   program
     .command('execute')
+    .summary('run one command task through a master, like mesos-execute')
     .description(
       'Run one command task through the master, like mesos-execute: prints each state change and ' +
         'exits 0 when the task finishes, 1 when it ends otherwise.',
@@ -231,6 +234,7 @@ interface LiveFlags {
 export function registerLiveReplay(program: Command, output: Output): void {
   program
     .command('live')
+    .summary('replay a scenario on a live loopback cluster in real time')
     .description(
       'Replay a scenario on a live cluster on loopback: a master and the scenario’s agents (each on ' +
         'its own HTTP port), its frameworks over the v1 scheduler API, tasks as real sleep ' +

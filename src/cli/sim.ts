@@ -114,6 +114,7 @@ export function formatRunSummary(s: RunSummary): string {
 export function registerSim(program: Command, output: Output): void {
   program
     .command('sim')
+    .summary('replay a scenario in the deterministic simulated world')
     .description(
       'Replay a scenario in the deterministic simulated world: the real master, agents and ' +
         'scheduler drivers, on a virtual clock and a seeded network. Prints a summary per ' +

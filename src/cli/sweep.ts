@@ -136,6 +136,7 @@ export function registerSweep(program: Command, output: Output): void {
   const all = [...POLICIES.keys()].join(',');
   program
     .command('sweep')
+    .summary('compare allocation policies over many seeds, in parallel')
     .description(
       'Replay a scenario under several allocation policies and seeds, and compare them: per policy, ' +
         'the mean and spread over seeds of utilisation, fairness (Jain index), mean task wait and ' +

@@ -73,6 +73,7 @@ function formatSummary(sum: ScenarioSummary): string {
 export function registerValidate(program: Command, output: Output): void {
   program
     .command('validate')
+    .summary('check a scenario file and summarise it, without running it')
     .description(
       'Check a scenario file without running it, and summarise it. Every problem is reported as ' +
         '"path: message" (e.g. frameworks[1].jobs[0].resources: unknown resource "cpu" at 0), ' +
