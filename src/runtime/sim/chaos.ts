@@ -22,13 +22,22 @@
 import type { FaultInput, FrameworkInput, ScenarioFile } from '../../scenario/schema.js';
 import { agentId } from '../../scenario/schema.js';
 import { validateScenario } from '../../scenario/validate.js';
-import { convergenceProblems, InvariantChecker, type Violation } from './invariants.js';
+import {
+  describeDisagreements,
+  disagreements,
+  InvariantChecker,
+  persisting,
+  type Violation,
+} from './invariants.js';
 import { deriveStream } from './random-streams.js';
 import { ScenarioRun } from './scenario-run.js';
 
 /** How long the cluster gets to settle once faults are off: status updates are retried at 10 s
  * doubling up to 10 min (Mesos's status-update manager), so a retry can be 10 min away. */
 export const SETTLE_SECONDS = 20 * 60;
+
+/** The views are compared this long before the end, and again at the end. */
+const RECHECK_MS = 60_000;
 
 /** Knobs of a chaos run. */
 export interface ChaosOptions {
@@ -184,17 +193,23 @@ export function runChaos(seed: number, safetyMinutes: number, options: ChaosOpti
   run.world.at(safetyEndMs, (world) =>
     world.network.configure({ lossProbability: 0, duplicateProbability: 0 }),
   );
-  // Stop at the first violation: the rest of the run is its consequence.
+  // Stop at the first violation: the rest of the run is its consequence. Views are compared a
+  // minute before the end and at the end; only what both show counts (messages in flight make
+  // views differ for a moment, and work may still be going on).
+  const agents = scenario.agents.map((a) => a.id);
+  const frameworks = new Map([...run.frameworks].map(([name, slot]) => [name, slot.framework]));
+  const firstLookMs = run.untilMs - RECHECK_MS;
   const step = 10_000;
-  for (let t = step; t < run.untilMs + step && checker.violation === undefined; t += step) run.advance(t);
-  const problems =
-    checker.violation === undefined
-      ? convergenceProblems(
-          run.world,
-          scenario.agents.map((a) => a.id),
-          new Map([...run.frameworks].map(([name, slot]) => [name, slot.framework])),
-        )
-      : [];
+  for (let t = step; t < firstLookMs && checker.violation === undefined; t += step) run.advance(t);
+  let problems: string[] = [];
+  if (checker.violation === undefined) {
+    run.advance(firstLookMs);
+    const earlier = disagreements(run.world, agents, frameworks);
+    for (let t = firstLookMs + step; t < run.untilMs + step && checker.violation === undefined; t += step) {
+      run.advance(t);
+    }
+    problems = describeDisagreements(persisting(earlier, disagreements(run.world, agents, frameworks)));
+  }
   return {
     seed,
     agents: scenario.agents.length,

@@ -124,20 +124,30 @@ function numberOf(value: number | string | undefined): number {
   return typeof value === 'number' ? value : 0;
 }
 
+/** One task on which two views disagree. */
+export interface Disagreement {
+  readonly invariant: 'views-agree' | 'framework-knows';
+  /** The agent's address, or the framework's name. */
+  readonly subject: string;
+  readonly task: string;
+  /** `missing`: the master believes it live and the subject does not; `extra`: the other way. */
+  readonly side: 'missing' | 'extra';
+}
+
 /**
- * The convergence invariants (see the module comment), once faults have healed: one line per
- * disagreement, empty when the views agree.
+ * Where the views disagree now (see the module comment). Messages in flight make views differ
+ * for a moment, so a check should keep only what {@link persisting} finds twice.
  */
-export function convergenceProblems(
+export function disagreements(
   world: SimWorld<Wire>,
   agents: readonly Address[],
   frameworks: ReadonlyMap<string, ScenarioFramework>,
-): string[] {
+): Disagreement[] {
   const master = world.instance(MASTER_ADDRESS) as Master | undefined;
-  if (master === undefined) return ['the master is not running'];
+  if (master === undefined) return [];
   const state = master.state();
-  const problems: string[] = [];
-  const liveOnMaster = new Map<string, Set<string>>(); // agent id → task ids
+  const found: Disagreement[] = [];
+  const liveOnMaster = new Map<string, Set<string>>(); // agent id → `framework/task`
   const liveOfFramework = new Map<string, Set<string>>(); // framework id → task ids
   for (const f of state.frameworks) {
     const ids = new Set<string>();
@@ -153,6 +163,17 @@ export function convergenceProblems(
     }
     liveOfFramework.set(f.id, ids);
   }
+  const compare = (
+    invariant: Disagreement['invariant'],
+    subject: string,
+    believed: Set<string>,
+    actual: Set<string>,
+  ) => {
+    for (const task of believed)
+      if (!actual.has(task)) found.push({ invariant, subject, task, side: 'missing' });
+    for (const task of actual)
+      if (!believed.has(task)) found.push({ invariant, subject, task, side: 'extra' });
+  };
   for (const address of agents) {
     const agent = world.instance(address) as Agent | undefined;
     if (agent === undefined) continue;
@@ -162,32 +183,43 @@ export function convergenceProblems(
     for (const fw of s.frameworks)
       for (const e of fw.executors)
         for (const t of e.tasks) if (!isTerminalState(t.state)) running.add(`${fw.id}/${t.id}`);
-    const believed = liveOnMaster.get(s.agentId) ?? new Set<string>();
-    const missing = [...believed].filter((t) => !running.has(t));
-    const extra = [...running].filter((t) => !believed.has(t));
-    if (missing.length > 0 || extra.length > 0) {
-      problems.push(
-        `views-agree: ${address} (${s.agentId}) runs ${[...running].length} tasks, the master believes ${believed.size}` +
-          `${missing.length > 0 ? `; not on the agent: ${missing.slice(0, 3).join(', ')}` : ''}` +
-          `${extra.length > 0 ? `; unknown to the master: ${extra.slice(0, 3).join(', ')}` : ''}`,
-      );
-    }
+    compare('views-agree', address, liveOnMaster.get(s.agentId) ?? new Set(), running);
   }
   for (const [name, framework] of frameworks) {
     const id = framework.frameworkId?.value;
-    if (id === undefined) continue;
-    const onMaster = liveOfFramework.get(id);
-    if (onMaster === undefined) continue; // torn down (failover timeout passed): nothing to agree on
-    const believed = new Set(framework.liveTaskIds());
-    const missing = [...believed].filter((t) => !onMaster.has(t));
-    const extra = [...onMaster].filter((t) => !believed.has(t));
-    if (missing.length > 0 || extra.length > 0) {
-      problems.push(
-        `framework-knows: ${name} believes ${believed.size} tasks live, the master ${onMaster.size}` +
-          `${missing.length > 0 ? `; not live on the master: ${missing.slice(0, 3).join(', ')}` : ''}` +
-          `${extra.length > 0 ? `; live on the master but not to it: ${extra.slice(0, 3).join(', ')}` : ''}`,
-      );
-    }
+    const onMaster = id === undefined ? undefined : liveOfFramework.get(id);
+    if (onMaster === undefined) continue; // not registered, or torn down: nothing to agree on
+    compare('framework-knows', name, onMaster, new Set(framework.liveTaskIds()));
   }
-  return problems;
+  return found;
+}
+
+/** The disagreements of `later` that `earlier` already had: what messages in flight do not explain. */
+export function persisting(earlier: readonly Disagreement[], later: readonly Disagreement[]): Disagreement[] {
+  const key = (d: Disagreement) => `${d.invariant} ${d.subject} ${d.task} ${d.side}`;
+  const before = new Set(earlier.map(key));
+  return later.filter((d) => before.has(key(d)));
+}
+
+/** One line per invariant and subject, naming up to three tasks. */
+export function describeDisagreements(found: readonly Disagreement[]): string[] {
+  const groups = new Map<string, Disagreement[]>();
+  for (const d of found) {
+    const k = `${d.invariant} ${d.subject}`;
+    groups.set(k, [...(groups.get(k) ?? []), d]);
+  }
+  return [...groups.values()].map((ds) => {
+    const first = ds[0] as Disagreement;
+    const missing = ds.filter((d) => d.side === 'missing').map((d) => d.task);
+    const extra = ds.filter((d) => d.side === 'extra').map((d) => d.task);
+    const [notThere, notKnown] =
+      first.invariant === 'views-agree'
+        ? ['live on the master, not on the agent', 'on the agent, unknown to the master']
+        : ['live on the master, not to the framework', 'live to the framework, not on the master'];
+    return (
+      `${first.invariant}: ${first.subject}` +
+      `${missing.length > 0 ? `; ${notThere}: ${missing.slice(0, 3).join(', ')}` : ''}` +
+      `${extra.length > 0 ? `; ${notKnown}: ${extra.slice(0, 3).join(', ')}` : ''}`
+    );
+  });
 }
