@@ -67,12 +67,13 @@ export class MasterContext {
     this.tasks = new TaskBook(options.limits);
     this.offers = new OfferBook();
     this.startedAtMs = env.now();
+    const endpoint = options.endpoint;
     this.masterInfo = {
       id: this.ids.masterId,
       ip: 0,
-      port: MASTER_PORT,
-      pid: `master@${env.self}`,
-      hostname: env.self,
+      port: endpoint?.port ?? MASTER_PORT,
+      pid: endpoint === undefined ? `master@${env.self}` : `master@${endpoint.hostname}:${endpoint.port}`,
+      hostname: endpoint?.hostname ?? env.self,
     };
   }
 

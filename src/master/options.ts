@@ -40,6 +40,11 @@ export interface MasterOptions {
    * schedulers to find it. The master itself answers to `env.self`.
    */
   readonly address?: Address;
+  /**
+   * Where the master serves, as `MasterInfo` tells schedulers and /master/state shows
+   * (`hostname`, `port`); default the address and Mesos's port 5050 (the simulator has no hosts).
+   */
+  readonly endpoint?: { readonly hostname: string; readonly port: number };
   /** Allocation policy for roles and frameworks (default DRF, as Mesos). */
   readonly policy?: SorterPolicy;
   /** Mesos `--allocation_interval` (default 1000 ms). */
@@ -68,6 +73,7 @@ export interface MasterOptions {
 /** Options with every default applied. */
 export interface ResolvedMasterOptions {
   readonly address: Address;
+  readonly endpoint: { readonly hostname: string; readonly port: number } | undefined;
   readonly policy: SorterPolicy;
   readonly allocationIntervalMs: number;
   readonly minAllocatable: MinAllocatable | undefined;
@@ -102,6 +108,7 @@ export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMaste
   if (policy === undefined) throw new Error(`assertion failed: policy ${DEFAULT_POLICY} is not registered`);
   const resolved: ResolvedMasterOptions = {
     address: options.address ?? DEFAULT_MASTER_ADDRESS,
+    endpoint: options.endpoint,
     policy,
     allocationIntervalMs: options.allocationIntervalMs ?? 1000,
     minAllocatable: options.minAllocatable,

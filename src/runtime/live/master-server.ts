@@ -78,8 +78,13 @@ export class MasterServer {
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
-    // The master exists before the endpoint asks it anything (it is spawned once listening).
-    const master = new Master({ ...options.master, address: LIVE_MASTER_ADDRESS });
+    // Listen first, so the master can tell schedulers (MasterInfo) the port it really got.
+    const { server, port } = await listenWithLimits(host, options.port ?? 5050, options.requestTimeoutMs);
+    const master = new Master({
+      ...options.master,
+      address: LIVE_MASTER_ADDRESS,
+      endpoint: { hostname: host, port },
+    });
     const endpoint = new SchedulerEndpoint(node, LIVE_MASTER_ADDRESS, (id) => master.frameworkConnection(id));
     const messenger = new NodeMessenger(node, agentUrl);
     node.useTransport({
@@ -90,7 +95,6 @@ export class MasterServer {
         } else messenger.send(from, to, msg);
       },
     });
-    const { server, port } = await listenWithLimits(host, options.port ?? 5050, options.requestTimeoutMs);
     const live = new MasterServer(server, host, port, node, master, endpoint, messenger);
     server.on('request', (req, res) => {
       live.#route(req, res).catch((e: unknown) => {

@@ -63,6 +63,8 @@ test('launch, finish, fail, kill and reconcile with real processes', async (t) =
     const state = await fetch(`${cluster.master.url}/master/state`).then((r) => r.json());
     t.is(state.frameworks[0].id, prober.frameworkId);
     t.is(state.slaves.length, 1);
+    t.is(state.hostname, '127.0.0.1');
+    t.is(state.pid, `master@127.0.0.1:${cluster.master.port}`);
     const metrics = await fetch(`${cluster.master.url}/metrics/snapshot`).then((r) => r.json());
     t.is(metrics['master/slaves_active'], 1);
     t.is(metrics['master/frameworks_connected'], 1);
