@@ -80,13 +80,15 @@ export function registerChaos(program: Command, output: Output): void {
       }
       const progress = new Progress(output, 'chaos', flags.quiet === true);
       let failed = 0;
+      let events = 0;
       seeds.forEach((seed, i) => {
         const r = runChaos(seed, minutes, {
           ...(base === undefined ? {} : { base }),
           ...(flags.messageLoss === true ? { messageLoss: true } : {}),
           ...(flags.reorder === true ? { reorder: true } : {}),
         });
-        progress.update(i + 1, seeds.length, 0);
+        events += r.events;
+        progress.updateItems(i + 1, seeds.length, 'seeds', events);
         const ok = r.violation === undefined && r.problems.length === 0;
         if (!ok) failed++;
         if (flags.json === true) {

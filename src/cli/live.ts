@@ -276,7 +276,7 @@ export function registerLiveReplay(program: Command, output: Output): void {
         ...(flags.policy === undefined ? {} : { policy: parsePolicy(flags.policy) }),
         untilMs,
         series: flags.out !== undefined,
-        onProgress: (done, total) => progress.update(done, total, 0),
+        onProgress: (done, total) => progress.update(done, total),
         log: (line) => {
           if (!quiet) output.err(`live: ${line}\n`);
         },

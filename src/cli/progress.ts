@@ -29,19 +29,36 @@ export class Progress {
     this.#lastAt = this.#startedAt;
   }
 
-  /** Reports that `doneMs` of `totalMs` simulated ms are done after `events` events. */
-  update(doneMs: number, totalMs: number, events: number): void {
+  /**
+   * Reports that `doneMs` of `totalMs` simulated ms are done, after `events` events (a run with
+   * no event queue, such as a live one, gives none and shows no rate).
+   */
+  update(doneMs: number, totalMs: number, events?: number): void {
+    this.#draw(
+      `${(doneMs / 1000).toFixed(0)}/${(totalMs / 1000).toFixed(0)} s simulated`,
+      doneMs,
+      totalMs,
+      events,
+    );
+  }
+
+  /** Reports that `done` of `total` items (`noun`: seeds, say) are done, after `events` events. */
+  updateItems(done: number, total: number, noun: string, events?: number): void {
+    this.#draw(`${done}/${total} ${noun}`, done, total, events);
+  }
+
+  #draw(progressText: string, done: number, total: number, events: number | undefined): void {
     if (!this.#enabled) return;
     const now = this.#now();
     const elapsedMs = now - this.#startedAt;
     if (elapsedMs < FIRST_AFTER_MS || now - this.#lastAt < EVERY_MS) return;
     this.#lastAt = now;
-    const fraction = totalMs > 0 ? doneMs / totalMs : 1;
+    const fraction = total > 0 ? done / total : 1;
     const leftS = fraction > 0 ? ((elapsedMs / fraction) * (1 - fraction)) / 1000 : Number.NaN;
-    const rate = events / (elapsedMs / 1000);
+    const rate = events === undefined ? '' : `, ${formatCount(events / (elapsedMs / 1000))} events/s`;
     const text =
-      `${this.#label}: ${(doneMs / 1000).toFixed(0)}/${(totalMs / 1000).toFixed(0)} s simulated ` +
-      `(${(fraction * 100).toFixed(1)}%), ${formatCount(rate)} events/s, ~${Number.isFinite(leftS) ? leftS.toFixed(0) : '?'} s left`;
+      `${this.#label}: ${progressText} (${(fraction * 100).toFixed(1)}%)${rate}, ` +
+      `~${Number.isFinite(leftS) ? leftS.toFixed(0) : '?'} s left`;
     this.#output.err(`\r\u001b[2K${text}`);
     this.#drawn = true;
   }

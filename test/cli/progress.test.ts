@@ -32,6 +32,20 @@ test('progress waits about a second, then shows simulated time, events per secon
   t.true(output.text().endsWith('\r\u001b[2K'), 'done() clears the line');
 });
 
+test('progress counts items, and leaves out the event rate when there are no events', (t) => {
+  const output = terminal(true);
+  let now = 0;
+  const p = new Progress(output, 'chaos', false, () => now);
+  now = 2000;
+  p.updateItems(5, 20, 'seeds', 30_000);
+  t.is(output.text(), '\r\u001b[2Kchaos: 5/20 seeds (25.0%), 15.0k events/s, ~6 s left');
+  const live = terminal(true);
+  const q = new Progress(live, 'live x', false, () => now);
+  now = 4000;
+  q.update(30_000, 60_000);
+  t.is(live.text(), '\r\u001b[2Klive x: 30/60 s simulated (50.0%), ~2 s left');
+});
+
 test('progress stays silent when stderr is not a terminal, or with quiet', (t) => {
   for (const [isTerminal, quiet] of [
     [false, false],
