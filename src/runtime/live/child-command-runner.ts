@@ -25,12 +25,11 @@ import type {
   CommandRunner,
   CommandStart,
   CommandTermination,
-  SignalName,
 } from '../../agent/command-runner.js';
 import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
 import type { Env, TimerId } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
-import { signalGroup, spawnInSandbox } from './child-process-group.js';
+import { knownSignal, signalGroup, spawnInSandbox } from './child-process-group.js';
 
 const EXIT_TAG = 'child-command-exit';
 const ESCALATE_TAG = 'child-command-sigkill';
@@ -69,7 +68,11 @@ export class ChildCommandRunner implements CommandRunner {
       this.#exitTimers.set(env.setTimer(0, EXIT_TAG), run);
     };
     child.on('exit', (code, signal) =>
-      ended(code !== null ? { kind: 'exited', code } : { kind: 'signaled', signal: signalName(signal) }),
+      ended(
+        code !== null
+          ? { kind: 'exited', code }
+          : { kind: 'signaled', signal: knownSignal(signal) ?? 'SIGKILL' },
+      ),
     );
     // A program that cannot be started (shell: false, no such file) ends as a shell would say.
     child.on('error', () => ended({ kind: 'exited', code: 127 }));
@@ -109,11 +112,4 @@ export class ChildCommandRunner implements CommandRunner {
   killAll(): void {
     for (const run of this.#runs.values()) if (!run.exited) signalGroup(run.child, 'SIGKILL');
   }
-}
-
-const KNOWN: readonly SignalName[] = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSEGV', 'SIGABRT'];
-
-/** Node's signal name as one the agent reports (others read as SIGKILL, the harshest). */
-function signalName(signal: NodeJS.Signals | null): SignalName {
-  return KNOWN.find((s) => s === signal) ?? 'SIGKILL';
 }

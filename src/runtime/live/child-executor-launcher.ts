@@ -7,6 +7,7 @@
  * containerizer does; the exit reaches the agent through a 0 ms timer, as the contract asks.
  */
 import type { ChildProcess } from 'node:child_process';
+import { waitStatus } from '../../agent/command-runner.js';
 import type {
   ExecutorExit,
   ExecutorHandle,
@@ -17,12 +18,9 @@ import type {
 import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
 import type { Env, TimerId } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
-import { signalGroup, spawnInSandbox } from './child-process-group.js';
+import { knownSignal, signalGroup, spawnInSandbox } from './child-process-group.js';
 
 const EXIT_TAG = 'child-executor-exit';
-
-/** Waitpid status numbers of the signals an executor may die of. */
-const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
 /** Launches custom executors as child processes (see the module comment). */
 export class ChildExecutorLauncher implements ExecutorLauncher {
@@ -49,10 +47,13 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
       this.#children.delete(handle.id);
       this.#exits.set(env.setTimer(0, EXIT_TAG), { handle, status });
     };
-    started.child.on('exit', (code, signal) =>
-      ended(code !== null ? (code & 0xff) << 8 : (SIGNAL_NUMBERS[signal ?? ''] ?? -1)),
-    );
-    started.child.on('error', () => ended(127 << 8));
+    started.child.on('exit', (code, signal) => {
+      const known = knownSignal(signal);
+      // -1 when the status cannot be told, as Mesos reports it.
+      if (code !== null) ended(waitStatus({ kind: 'exited', code }));
+      else ended(known === undefined ? -1 : waitStatus({ kind: 'signaled', signal: known }));
+    });
+    started.child.on('error', () => ended(waitStatus({ kind: 'exited', code: 127 })));
     return { ok: true, handle };
   }
 

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SignalName } from '../../agent/command-runner.js';
 import type { CommandInfo } from '../../core/messages/task-info.js';
 
 /** Variables of the agent's own environment a command inherits. */
@@ -59,4 +60,11 @@ export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     // The group is gone already: the exit event is on its way.
   }
+}
+
+const KNOWN_SIGNALS: readonly SignalName[] = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGSEGV', 'SIGABRT'];
+
+/** Node's name of the signal a child died of, if it is one the agent reports. */
+export function knownSignal(signal: NodeJS.Signals | null): SignalName | undefined {
+  return KNOWN_SIGNALS.find((s) => s === signal);
 }
