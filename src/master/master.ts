@@ -22,7 +22,7 @@ import { MasterContext } from './context.js';
 import type { MasterCountersSnapshot } from './counters.js';
 import { disconnectFramework } from './framework-lifecycle.js';
 import { type MasterOptions, type ResolvedMasterOptions, resolveMasterOptions } from './options.js';
-import { countersSnapshot, type MasterState, masterState } from './state.js';
+import { type AgentUsage, agentUsage, countersSnapshot, type MasterState, masterState } from './state.js';
 
 /** The master process. */
 export class Master implements Process<Wire> {
@@ -84,6 +84,15 @@ export class Master implements Process<Wire> {
     if (framework === undefined) return { kind: 'unknown' };
     if (!framework.connected || framework.address === undefined) return { kind: 'disconnected' };
     return { kind: 'connected', address: framework.address };
+  }
+
+  /**
+   * Every agent's total, used and offered resources: what /master/state shows of them, without
+   * building the rest of the snapshot (a checking run reads it after every event).
+   */
+  agentUsage(): AgentUsage[] {
+    const ctx = this.#context();
+    return [...ctx.agents.all()].map((agent) => agentUsage(ctx, agent));
   }
 
   /** The offer and task counters. */

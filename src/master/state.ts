@@ -135,12 +135,26 @@ export function countersSnapshot(ctx: MasterContext): MasterCountersSnapshot {
   return ctx.counters.snapshot(gauge);
 }
 
-function agentState(ctx: MasterContext, agent: AgentRecord): AgentSnapshot {
+/** An agent's total, and what of it is in use (live tasks, executors) and on offer. */
+export interface AgentUsage {
+  readonly id: string;
+  readonly total: Resources;
+  readonly used: Resources;
+  readonly offered: Resources;
+}
+
+/** What `agent` has in use and on offer, as the master sees it. */
+export function agentUsage(ctx: MasterContext, agent: AgentRecord): AgentUsage {
   let used = Resources.EMPTY;
   for (const tasks of ctx.tasks.onAgentByFramework(agent.id).values()) {
     for (const t of tasks) if (!isTerminalOrUnreachable(t.state)) used = used.add(t.resources);
   }
   for (const byId of agent.executors.values()) for (const e of byId.values()) used = used.add(e.resources);
+  return { id: agent.id, total: agent.total, used, offered: sumOffers(ctx.offers.onAgent(agent.id)) };
+}
+
+function agentState(ctx: MasterContext, agent: AgentRecord): AgentSnapshot {
+  const { used, offered } = agentUsage(ctx, agent);
   return {
     id: agent.id,
     pid: agent.address,
@@ -154,7 +168,7 @@ function agentState(ctx: MasterContext, agent: AgentRecord): AgentSnapshot {
     attributes: attributesModel(agent.info.attributes ?? []),
     resources: resourcesModel(agent.total),
     used_resources: resourcesModel(used),
-    offered_resources: resourcesModel(sumOffers(ctx.offers.onAgent(agent.id))),
+    offered_resources: resourcesModel(offered),
   };
 }
 

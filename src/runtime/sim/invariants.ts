@@ -97,17 +97,16 @@ export class InvariantChecker implements WorldObserver<Wire> {
     const master = this.#world?.instance(MASTER_ADDRESS) as Master | undefined;
     if (master === undefined) return;
     this.checks++;
-    for (const agent of master.state().slaves) {
-      for (const [name, total] of Object.entries(agent.resources)) {
-        if (typeof total !== 'number') continue;
-        const used = numberOf(agent.used_resources[name]);
-        const offered = numberOf(agent.offered_resources[name]);
-        // Scalars are fixed-point with 3 decimals: allow for the last digit of rounding.
-        if (used + offered > total + 1e-6) {
+    for (const agent of master.agentUsage()) {
+      // Scalars are fixed-point milli-units, so the comparison is exact.
+      for (const [name, total] of agent.total.scalarQuantities()) {
+        const used = agent.used.scalarMilli(name);
+        const offered = agent.offered.scalarMilli(name);
+        if (used + offered > total) {
           this.#fail(
             'resources',
             nowMs,
-            `agent ${agent.id}: ${name} offered ${offered} + used ${used} > total ${total}`,
+            `agent ${agent.id}: ${name} offered ${offered / 1000} + used ${used / 1000} > total ${total / 1000}`,
           );
           return;
         }
@@ -118,10 +117,6 @@ export class InvariantChecker implements WorldObserver<Wire> {
   #fail(invariant: string, atMs: number, detail: string): void {
     this.#violation ??= { invariant, atMs, detail };
   }
-}
-
-function numberOf(value: number | string | undefined): number {
-  return typeof value === 'number' ? value : 0;
 }
 
 /** One task on which two views disagree. */
