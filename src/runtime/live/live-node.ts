@@ -58,11 +58,6 @@ export class LiveNode {
     this.#transport = transport;
   }
 
-  /** Whether `address` is a process of this node. */
-  hosts(address: Address): boolean {
-    return this.#hosted.has(address);
-  }
-
   /** Starts `process` at `address`. */
   spawn(address: Address, process: Process<Wire>): void {
     if (this.#hosted.has(address)) throw new Error(`assertion failed: ${address} is already running`);

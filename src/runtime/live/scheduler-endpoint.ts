@@ -57,11 +57,6 @@ export class SchedulerEndpoint {
     return address.startsWith(STREAM_PREFIX);
   }
 
-  /** How many subscription streams are open. */
-  get openStreams(): number {
-    return this.#streams.size;
-  }
-
   /** Writes an event the master sent to stream `to`. */
   send(to: Address, event: Event): void {
     const sub = this.#streams.get(to.slice(STREAM_PREFIX.length));
