@@ -143,8 +143,8 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
       drivers.push(live);
       live.driver.start();
       const every = spec.reconcileIntervalMs;
-      for (let t = every ?? untilMs; t < untilMs; t += every ?? untilMs)
-        at(t, () => framework.reconcileLive());
+      if (every !== undefined)
+        for (let t = every; t < untilMs; t += every) at(t, () => framework.reconcileLive());
       const { timesMs, jobs } = submissionSchedule(spec, stream('arrivals'));
       for (let i = 0; i < timesMs.length; i++) {
         const t = timesMs[i] as number;
