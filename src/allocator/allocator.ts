@@ -26,6 +26,29 @@ export interface AllocatorOptions {
   readonly allocationIntervalMs?: number;
   /** Mesos `--min_allocatable_resources`, default `cpus:0.01|mem:32`. */
   readonly minAllocatable?: MinAllocatable;
+  /**
+   * Told of every offer decision just before it takes effect, for a checking run to verify the
+   * order independently (invariants.ts, DRF order). Costs a walk over the role's frameworks per
+   * offer, so leave it unset outside checking runs. It must not act on the allocator.
+   */
+  readonly audit?: (decision: OfferDecision) => void;
+}
+
+/**
+ * One offer the allocator is about to make, with who else could have taken it: the frameworks
+ * of the role that are active, not suppressed, not filtered on the agent and for which the
+ * leftovers are allocatable. The recipient is one of them.
+ */
+export interface OfferDecision {
+  readonly agentId: string;
+  readonly role: string;
+  readonly frameworkId: string;
+  readonly resources: Resources;
+  readonly eligible: readonly string[];
+  /** The policy's name (a check of DRF order applies only to `drf`). */
+  readonly policy: string;
+  /** The allocator's accounting as it stands before the offer. */
+  readonly view: Pick<Allocator, 'agent' | 'agentIds'>;
 }
 
 /** A framework as the allocator sees it. */

@@ -21,6 +21,7 @@ import type {
   AllocatorOptions,
   FrameworkSpec,
   Offer,
+  OfferDecision,
   Recovery,
   UsedResources,
 } from './allocator.js';
@@ -121,6 +122,8 @@ export class HierarchicalAllocator implements Allocator {
   private readonly frameworkPolicy: SorterPolicy;
   private readonly allocationIntervalMs: number;
   private readonly minAllocatable: MinAllocatable;
+  private readonly audit: ((decision: OfferDecision) => void) | undefined;
+  private readonly policyName: string;
   private readonly agents = new Map<string, AgentState>();
   private readonly agentList: AgentState[] = [];
   private readonly frameworks = new Map<string, FrameworkState>();
@@ -141,6 +144,8 @@ export class HierarchicalAllocator implements Allocator {
     this.allocationIntervalMs = options.allocationIntervalMs ?? DEFAULT_ALLOCATION_INTERVAL_MS;
     this.minAllocatable = options.minAllocatable ?? DEFAULT_MIN_ALLOCATABLE;
     this.roleSorter = options.policy.create(() => env.random());
+    this.audit = options.audit;
+    this.policyName = this.frameworkPolicy.name;
   }
 
   addAgent(agentId: string, total: Resources, used: readonly UsedResources[] = []): void {
@@ -441,6 +446,7 @@ export class HierarchicalAllocator implements Allocator {
           continue;
         }
       }
+      if (this.audit !== undefined) this.auditOffer(agent, role, member, available, now);
       // The sorter re-orders as we allocate, so the walk over its order must end here.
       this.track(agent, member, available);
       agentRole.noTaker = undefined;
@@ -451,6 +457,37 @@ export class HierarchicalAllocator implements Allocator {
     // The walk removed the expired filters it met; none left means nothing to keep a table for.
     if (filters?.size === 0) agentRole.filters = undefined;
     return undefined;
+  }
+
+  /** Tells {@link audit} of an offer about to be made, and who else could have taken it. */
+  private auditOffer(
+    agent: AgentState,
+    role: RoleState,
+    recipient: FrameworkRole,
+    available: Resources,
+    now: number,
+  ): void {
+    const eligible: string[] = [];
+    const filters = this.agentRole(agent, role.name).filters;
+    const defaultAllocatable = isAllocatable(available, this.minAllocatable);
+    for (const member of role.bySlot) {
+      if (member === undefined || !this.eligible(member)) continue;
+      const min = member.minAllocatable;
+      if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
+      const blocked =
+        filters?.blockedUntil(member.slot, member.filterGeneration, available, agent.availableVersion, now) ??
+        0;
+      if (blocked === 0) eligible.push(member.framework.id);
+    }
+    (this.audit as (decision: OfferDecision) => void)({
+      agentId: agent.id,
+      role: role.name,
+      frameworkId: recipient.framework.id,
+      resources: available,
+      eligible,
+      policy: this.policyName,
+      view: this,
+    });
   }
 
   private track(agent: AgentState, member: FrameworkRole, res: Resources): void {

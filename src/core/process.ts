@@ -42,6 +42,26 @@ export interface Env<M> {
    * costly ones; absent means they are kept. A hint only: tracing never changes behaviour.
    */
   readonly tracing?: boolean;
+  /** Storage that outlives this process's crashes (the master's registry); absent: none. */
+  readonly store?: DurableStore;
+}
+
+/**
+ * Durable key-value storage owned by one process's machine, as the sans-IO processes see it.
+ * Writes are atomic (the old value or the new one survives, never a torn mix) but not durable
+ * until acknowledged: the live store writes a temporary file, fsyncs it, renames it over the
+ * old one and fsyncs the directory; the simulated disk acknowledges after a drawn fsync
+ * latency, and a crash before that may lose the write or keep it. A process must therefore
+ * act on a write (tell a peer, say) only once it is acknowledged.
+ */
+export interface DurableStore {
+  /** The value stored under `key` when this process started (a read at recovery). */
+  load(key: string): string | undefined;
+  /**
+   * Replaces `key`'s value. Once the write is durable, {@link Process.onTimer} fires with `tag`
+   * and the returned id, as a timer would; a crash first means it never fires.
+   */
+  save(key: string, value: string, tag: string): TimerId;
 }
 
 /** A state machine driven by its environment. */

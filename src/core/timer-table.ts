@@ -23,6 +23,14 @@ export class TimerTable<M> {
     return id;
   }
 
+  /**
+   * Runs `action` when `id` fires through onTimer though this table did not set it: the
+   * acknowledgement of a {@link DurableStore.save}, which comes back as a timer does.
+   */
+  whenFired(id: TimerId, action: () => void): void {
+    this.#actions.set(id, action);
+  }
+
   /** Cancels a pending timer; undefined or an id that already fired is a no-op. */
   cancel(id: TimerId | undefined): void {
     if (id === undefined || !this.#actions.delete(id)) return;

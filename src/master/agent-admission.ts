@@ -78,7 +78,7 @@ export function resendKillsAndShutdowns(
     if (!isTerminalState(t.state) && agent.killedTasks.has(taskKey(frameworkId, t.task_id.value))) {
       ctx.sendAgent(agent, { type: 'KILL_TASK', framework_id: t.framework_id, task_id: t.task_id });
     }
-    if (ctx.frameworks.isCompleted(frameworkId) && !shutdown.has(frameworkId)) {
+    if (ctx.frameworkRemoved(frameworkId) && !shutdown.has(frameworkId)) {
       shutdown.add(frameworkId);
       ctx.sendAgent(agent, { type: 'SHUTDOWN_FRAMEWORK', framework_id: t.framework_id });
     }
@@ -97,7 +97,7 @@ export function updateAgentFrameworks(
     const framework = ctx.frameworks.get(id.value);
     if (framework !== undefined) {
       ctx.sendAgent(agent, { type: 'UPDATE_FRAMEWORK', framework_id: id, framework_info: framework.info });
-    } else if (!ctx.frameworks.isCompleted(id.value)) {
+    } else if (!ctx.frameworkRemoved(id.value)) {
       recoverFramework(ctx, { ...info, id });
     }
   }

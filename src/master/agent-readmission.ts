@@ -92,6 +92,14 @@ export function readmit(ctx: MasterContext, from: Address, agentId: AgentID, msg
   );
   ctx.agents.unreachable.delete(agentId.value);
   ctx.agents.removed.delete(agentId.value);
+  ctx.recoveredAgents.delete(agentId.value);
+  // Not waited for, unlike Mesos's MarkSlaveReachable: a master that restarts before the write
+  // lands finds the agent unreachable or unknown, and readmits it when it reregisters again.
+  ctx.registrar.apply({
+    kind: wasUnreachable ? 'mark-reachable' : 'admit-agent',
+    id: agentId.value,
+    hostname: msg.agent.hostname,
+  });
   const agent = newAgent(ctx, agentId, msg, from, total);
   agent.reregisteredAtMs = ctx.now();
   ctx.agents.add(agent);
@@ -115,11 +123,7 @@ export function readmit(ctx: MasterContext, from: Address, agentId: AgentID, msg
 function recoverReportedFrameworks(ctx: MasterContext, msg: Reregister): void {
   for (const info of msg.frameworks ?? []) {
     const id = info.id;
-    if (
-      id === undefined ||
-      ctx.frameworks.get(id.value) !== undefined ||
-      ctx.frameworks.isCompleted(id.value)
-    ) {
+    if (id === undefined || ctx.frameworks.get(id.value) !== undefined || ctx.frameworkRemoved(id.value)) {
       continue;
     }
     recoverFramework(ctx, { ...info, id });
@@ -132,7 +136,7 @@ function reportedTasks(ctx: MasterContext, agentId: string, reported: readonly T
   const seen = new Set<string>();
   for (const t of reported) {
     const frameworkId = t.framework_id.value;
-    if (ctx.frameworks.isCompleted(frameworkId)) continue; // shut down below instead
+    if (ctx.frameworkRemoved(frameworkId)) continue; // shut down below instead
     const framework = ctx.frameworks.get(frameworkId);
     const key = taskKey(frameworkId, t.task_id.value);
     const record =

@@ -12,9 +12,11 @@
  *   (agent-readmission.ts).
  */
 import type { AgentMessage, ReconcileTasks } from '../core/messages/agent-protocol.js';
+import type { AgentID } from '../core/messages/ids.js';
 import type { Task } from '../core/messages/task.js';
 import type { ExecutorInfo } from '../core/messages/task-info.js';
 import type { Address } from '../core/process.js';
+import type { Resources } from '../core/resources.js';
 import {
   admissibleTotal,
   connection,
@@ -43,10 +45,26 @@ export function handleRegister(ctx: MasterContext, from: Address, msg: Register)
     });
     return;
   }
+  if (ctx.admitting.has(from)) {
+    // The registry is writing this agent's admission; it answers once the write is durable.
+    ctx.trace('agent-register-ignored', { from, why: 'admission being written' });
+    return;
+  }
   if (existing !== undefined) removeAgent(ctx, existing, 'a new agent registered at the same address');
   const total = admissibleTotal(ctx, from, msg);
   if (total === undefined) return;
-  const agent = newAgent(ctx, ctx.ids.nextAgent(), msg, from, total);
+  const agentId = ctx.ids.nextAgent();
+  ctx.admitting.add(from);
+  // Mesos admits an agent in the registry before telling it its id (registrar AdmitSlave), so
+  // that no agent holds an id a restarted master has never heard of.
+  ctx.registrar.apply({ kind: 'admit-agent', id: agentId.value, hostname: msg.agent.hostname }, () => {
+    ctx.admitting.delete(from);
+    admit(ctx, from, agentId, msg, total);
+  });
+}
+
+function admit(ctx: MasterContext, from: Address, agentId: AgentID, msg: Register, total: Resources): void {
+  const agent = newAgent(ctx, agentId, msg, from, total);
   ctx.agents.add(agent);
   ctx.allocator.addAgent(agent.id, total);
   ctx.sendAgent(agent, { type: 'AGENT_REGISTERED', agent_id: agent.agentId, connection: connection(ctx) });
@@ -63,6 +81,11 @@ export function handleReregister(ctx: MasterContext, from: Address, msg: Reregis
     return;
   }
   const known = ctx.agents.get(id);
+  if (known?.markingUnreachable === true) {
+    // Mesos ignores it too; the agent retries, and is readmitted once it is marked.
+    ctx.trace('agent-reregister-ignored', { from, agent: id, why: 'being marked unreachable' });
+    return;
+  }
   if (known !== undefined) reregisterKnown(ctx, from, known, msg);
   else readmit(ctx, from, { value: id }, msg);
 }

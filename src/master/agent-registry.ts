@@ -52,6 +52,8 @@ export interface AgentRecord {
   readonly killedTasks: Set<string>;
   readonly health: AgentHealth;
   reregisterTimer: TimerId | undefined;
+  /** Its unreachability is being written to the registry; it is removed once that is durable. */
+  markingUnreachable?: boolean;
 }
 
 /** A (framework, task) pair as one map key. */

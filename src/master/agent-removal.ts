@@ -63,7 +63,17 @@ function removeFrameworkFromAgent(ctx: MasterContext, agent: AgentRecord, framew
 
 /** Health checks failed or the agent did not reregister in time. */
 export function markUnreachable(ctx: MasterContext, agent: AgentRecord, why: string): void {
+  if (agent.markingUnreachable === true) return;
+  agent.markingUnreachable = true;
   const now = ctx.now();
+  // Mesos makes it durable first (registrar MarkSlaveUnreachable), then removes the agent: a
+  // master that restarts in between still knows the agent unreachable.
+  ctx.registrar.apply({ kind: 'mark-unreachable', id: agent.id, atMs: now }, () => {
+    if (ctx.agents.get(agent.id) === agent) removeUnreachable(ctx, agent, why, now);
+  });
+}
+
+function removeUnreachable(ctx: MasterContext, agent: AgentRecord, why: string, now: number): void {
   const evicted = ctx.agents.unreachable.set(agent.id, now);
   if (evicted !== undefined) ctx.tasks.forgetAgent(evicted[0]);
   // Removed from the allocator first, so that nothing recovered below is offered again.
@@ -94,6 +104,7 @@ export function removeAgent(ctx: MasterContext, agent: AgentRecord, why: string)
     }
   }
   ctx.agents.removed.set(agent.id, true);
+  ctx.registrar.apply({ kind: 'remove-agent', id: agent.id });
   dropAgent(ctx, agent, 'agent removed');
   ctx.trace('agent-removed', { agent: agent.id, why });
 }

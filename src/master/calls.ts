@@ -40,7 +40,7 @@ function callingFramework(
   };
   const framework = ctx.frameworks.get(id);
   if (framework === undefined) {
-    return drop(ctx.frameworks.isCompleted(id) ? 'framework removed' : 'framework cannot be found');
+    return drop(ctx.frameworkRemoved(id) ? 'framework removed' : 'framework cannot be found');
   }
   if (framework.address !== from) {
     drop('call is not from the registered framework');

@@ -18,6 +18,7 @@ import { type FrameworkRecord, FrameworkRegistry } from './framework-registry.js
 import { MasterIds, randomUuid } from './ids.js';
 import { OfferBook } from './offer-book.js';
 import type { ResolvedMasterOptions } from './options.js';
+import { Registrar, recoverRegistry } from './registry.js';
 import { TaskBook } from './task-book.js';
 
 /** Asks for an allocation run over some agents (all when none are given), coalesced. */
@@ -44,6 +45,15 @@ export class MasterContext {
   readonly counters = new MasterCounters();
   readonly startedAtMs: number;
   readonly masterInfo: MasterInfo;
+  readonly registrar: Registrar;
+  /**
+   * Agents the registry says were admitted and that have not reregistered with this master yet
+   * (Mesos `slaves.recovered`): id → hostname. Explicit reconciliation of their tasks gets no
+   * answer until they do, or until they are marked unreachable.
+   */
+  readonly recoveredAgents = new Map<string, string>();
+  /** Addresses whose REGISTER_AGENT is being admitted in the registry. */
+  readonly admitting = new Set<Address>();
   /** Set by the master once its allocation loop exists. */
   allocation: AllocationTrigger = { trigger: () => {} };
 
@@ -57,15 +67,28 @@ export class MasterContext {
         policy: options.policy,
         allocationIntervalMs: options.allocationIntervalMs,
         ...(options.minAllocatable === undefined ? {} : { minAllocatable: options.minAllocatable }),
+        ...(options.allocationAudit === undefined ? {} : { audit: options.allocationAudit }),
       },
       { now: () => env.now(), random: () => env.random() },
     );
-    for (const [role, weight] of options.weights) this.allocator.updateWeight(role, weight);
     this.timers = new TimerTable(env);
+    const recovered = recoverRegistry(env.store);
+    // Mesos's master exits when it cannot recover its registry; so does this one.
+    if (typeof recovered === 'string') throw new Error(`cannot recover the registry: ${recovered}`);
+    this.registrar = new Registrar(env.store, this.timers, recovered);
+    // Weights in the registry win over the flags (Mesos ignores --weights once weights were
+    // stored); flags given to a master with none stored are stored.
+    const stored = Object.entries(recovered.weights);
+    const weights = stored.length > 0 ? new Map(stored) : options.weights;
+    for (const [role, weight] of weights) this.allocator.updateWeight(role, weight);
+    if (stored.length === 0 && weights.size > 0) this.registrar.apply({ kind: 'set-weights', weights });
     this.frameworks = new FrameworkRegistry(options.limits.maxCompletedFrameworks);
     this.agents = new AgentRegistry(options.limits);
     this.tasks = new TaskBook(options.limits);
     this.offers = new OfferBook();
+    for (const [id, hostname] of Object.entries(recovered.admitted)) this.recoveredAgents.set(id, hostname);
+    for (const [id, atMs] of Object.entries(recovered.unreachable)) this.agents.unreachable.set(id, atMs);
+    for (const id of recovered.gone) this.agents.removed.set(id, true);
     this.startedAtMs = env.now();
     const endpoint = options.endpoint;
     this.masterInfo = {
@@ -79,6 +102,14 @@ export class MasterContext {
 
   now(): number {
     return this.env.now();
+  }
+
+  /**
+   * Whether framework `id` was removed (torn down, or past its failover timeout), by this
+   * master or, as its registry says, by an earlier one: it may not come back.
+   */
+  frameworkRemoved(id: string): boolean {
+    return this.frameworks.isCompleted(id) || this.registrar.frameworkRemoved(id);
   }
 
   /** Records a `master.<kind>` trace line. */

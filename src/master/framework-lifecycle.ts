@@ -81,6 +81,7 @@ export function disconnectFramework(ctx: MasterContext, framework: FrameworkReco
 
 /** Removes a framework for good (teardown, failover timeout). */
 export function removeFramework(ctx: MasterContext, framework: FrameworkRecord, why: string): void {
+  ctx.registrar.apply({ kind: 'remove-framework', id: framework.id });
   if (framework.active) deactivateFramework(ctx, framework, false);
   for (const offer of ctx.offers.ofFramework(framework.id)) discardOffer(ctx, offer);
   for (const agent of ctx.agents.all()) {
@@ -154,6 +155,7 @@ export function recoverFramework(
     failoverTimer: undefined,
   };
   ctx.frameworks.add(framework);
+  ctx.registrar.apply({ kind: 'admit-framework', id: framework.id });
   addToAllocator(ctx, framework, usedResourcesOf(ctx, framework.id));
   ctx.trace('framework-recovered', { framework: framework.id });
   return framework;

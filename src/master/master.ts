@@ -22,6 +22,7 @@ import { MasterContext } from './context.js';
 import type { MasterCountersSnapshot } from './counters.js';
 import { disconnectFramework } from './framework-lifecycle.js';
 import { type MasterOptions, type ResolvedMasterOptions, resolveMasterOptions } from './options.js';
+import { startRecovery } from './recovery.js';
 import { type AgentUsage, agentUsage, countersSnapshot, type MasterState, masterState } from './state.js';
 
 /** The master process. */
@@ -40,6 +41,7 @@ export class Master implements Process<Wire> {
     this.#ctx = ctx;
     loop.start();
     ctx.trace('started', { id: ctx.ids.masterId });
+    startRecovery(ctx);
   }
 
   onMessage(_env: Env<Wire>, from: Address, msg: Wire): void {
@@ -93,6 +95,11 @@ export class Master implements Process<Wire> {
   agentUsage(): AgentUsage[] {
     const ctx = this.#context();
     return [...ctx.agents.all()].map((agent) => agentUsage(ctx, agent));
+  }
+
+  /** Whether offer `id` is outstanding: made and not yet accepted, declined or rescinded. */
+  offerOutstanding(id: string): boolean {
+    return this.#context().offers.get(id) !== undefined;
   }
 
   /** The offer and task counters. */

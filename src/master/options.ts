@@ -3,6 +3,7 @@
  * heartbeats every 15 s, agents pinged every 15 s and removed after 5 missed pongs, 10 min for a
  * disconnected agent to reregister, and no offer timeout.
  */
+import type { OfferDecision } from '../allocator/allocator.js';
 import type { MinAllocatable } from '../allocator/min-allocatable.js';
 import { DEFAULT_POLICY, POLICIES } from '../allocator/policies.js';
 import type { SorterPolicy } from '../allocator/sorter.js';
@@ -68,6 +69,8 @@ export interface MasterOptions {
    * scales a role's fair share: the DRF sorter compares dominant share divided by weight.
    */
   readonly weights?: Readonly<Record<string, number>>;
+  /** Sees every offer decision of the allocator (a checking run's DRF-order check). */
+  readonly allocationAudit?: (decision: OfferDecision) => void;
 }
 
 /** Options with every default applied. */
@@ -84,6 +87,7 @@ export interface ResolvedMasterOptions {
   readonly agentReregisterTimeoutMs: number;
   readonly limits: MasterLimits;
   readonly weights: ReadonlyMap<string, number>;
+  readonly allocationAudit: ((decision: OfferDecision) => void) | undefined;
 }
 
 /** The default limits. */
@@ -119,6 +123,7 @@ export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMaste
     agentReregisterTimeoutMs: options.agentReregisterTimeoutMs ?? 600_000,
     limits: { ...DEFAULT_MASTER_LIMITS, ...options.limits },
     weights: new Map(Object.entries(options.weights ?? {})),
+    allocationAudit: options.allocationAudit,
   };
   for (const [role, weight] of resolved.weights) {
     if (!(Number.isFinite(weight) && weight > 0)) {

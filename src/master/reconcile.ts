@@ -5,8 +5,8 @@
  *   `status_update_state` when an update was forwarded, else its state).
  * - Explicit, for each task named:
  *   1. known: its latest state, as above;
- *   2. unknown, agent still recovering after a master failover: no answer. Agora's master keeps
- *      no registry across restarts, so it never has recovering agents and this case never arises;
+ *   2. unknown, agent still recovering after a master failover (in the registry, not yet
+ *      reregistered; recovery.ts): no answer, the agent's reregistration will tell;
  *   3. unknown, agent registered: TASK_GONE;
  *   4. unknown, agent unreachable: TASK_UNREACHABLE with `unreachable_time`;
  *   5. unknown, agent gone (marked by an operator): TASK_GONE_BY_OPERATOR; Agora has no operator
@@ -64,6 +64,10 @@ function sendUnknown(
   const unreachableSince = agentId === undefined ? undefined : ctx.agents.unreachable.get(agentId);
   let state: TaskState;
   let message: string;
+  if (agentId !== undefined && ctx.recoveredAgents.has(agentId)) {
+    ctx.trace('reconcile-deferred', { framework: framework.id, task: taskId, agent: agentId });
+    return;
+  }
   if (agentId !== undefined && ctx.agents.get(agentId) !== undefined) {
     state = lostUnlessAware('TASK_GONE');
     message = 'Reconciliation: Task is unknown to the agent';

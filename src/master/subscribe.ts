@@ -51,7 +51,7 @@ export function handleSubscribe(ctx: MasterContext, from: Address, call: Subscri
     return;
   }
   const id = info.id?.value ?? '';
-  if (id !== '' && ctx.frameworks.isCompleted(id)) {
+  if (id !== '' && ctx.frameworkRemoved(id)) {
     refuse('Framework has been removed');
     return;
   }
@@ -103,6 +103,9 @@ function subscribeNew(
     failoverTimer: undefined,
   };
   ctx.frameworks.add(framework);
+  // Not waited for: a master that restarts before the write lands takes the framework back
+  // when it resubscribes with its id, as Mesos's masters take back frameworks they never saw.
+  ctx.registrar.apply({ kind: 'admit-framework', id: framework.id });
   addToAllocator(ctx, framework);
   sendSubscribed(ctx, framework);
   ctx.allocation.trigger();

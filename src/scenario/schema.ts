@@ -158,7 +158,13 @@ export interface NetworkSpec {
  *   `restartAfterMs` it comes back, empty, after that long.
  * - `agent-restart`: a crashed agent comes back (it must be down at that time).
  * - `network-partition`: for `durationMs`, every message between a process on one side and a
- *   process on the other is dropped, both ways.
+ *   process on the other is dropped, both ways; with `oneWay`, only from the first side to the
+ *   second (Mesos OneWayPartitionTest).
+ * - `master-crash`: the master process dies; with `restartAfterMs` it comes back after that long
+ *   and recovers its registry (admitted, unreachable and gone agents, framework ids, weights)
+ *   from its disk, where a write not yet synced when it crashed may or may not have landed.
+ * - `clock-skew`: from `atMs`, a process's clock jumps by `jumpMs` (may be negative) and runs at
+ *   `rate` times real pace (drift: its timers of d ms fire after d / rate).
  * - `framework-crash`: the scheduler process dies. With `failoverAfterMs` it re-subscribes with
  *   its framework id after that long (Mesos framework failover); whether the master still knows
  *   it depends on the framework's `failoverTimeoutMs`.
@@ -176,16 +182,32 @@ export type FaultSpec =
       readonly atMs: number;
       readonly durationMs: number;
       readonly sides: readonly [readonly string[], readonly string[]];
+      readonly oneWay: boolean;
     }
   | {
       readonly kind: 'framework-crash';
       readonly atMs: number;
       readonly framework: string;
       readonly failoverAfterMs?: number;
+    }
+  | { readonly kind: 'master-crash'; readonly atMs: number; readonly restartAfterMs?: number }
+  | {
+      readonly kind: 'clock-skew';
+      readonly atMs: number;
+      readonly process: string;
+      readonly jumpMs: number;
+      readonly rate: number;
     };
 
 /** The kinds of {@link FaultSpec}, in documentation order. */
-export const FAULT_KINDS = ['agent-crash', 'agent-restart', 'network-partition', 'framework-crash'] as const;
+export const FAULT_KINDS = [
+  'agent-crash',
+  'agent-restart',
+  'network-partition',
+  'framework-crash',
+  'master-crash',
+  'clock-skew',
+] as const;
 
 /** A validated scenario: defaults filled in, resources parsed, times in ms. */
 export interface Scenario {
@@ -355,12 +377,23 @@ export type FaultInput =
       readonly at: number;
       readonly duration: number;
       readonly sides: readonly [readonly string[], readonly string[]];
+      readonly oneWay?: boolean;
     }
   | {
       readonly kind: 'framework-crash';
       readonly at: number;
       readonly framework: string;
       readonly failoverAfter?: number;
+    }
+  | { readonly kind: 'master-crash'; readonly at: number; readonly restartAfter?: number }
+  | {
+      readonly kind: 'clock-skew';
+      readonly at: number;
+      readonly process: string;
+      /** Seconds the clock jumps by (default 0). */
+      readonly jump?: number;
+      /** Pace relative to real time (default 1). */
+      readonly rate?: number;
     };
 
 /** A scenario file as written. */

@@ -9,6 +9,7 @@ import {
   type JsonObject,
   optional,
   readArray,
+  readBoolean,
   readChoice,
   readNumber,
   readObject,
@@ -31,9 +32,15 @@ import { readTimeInRun } from './validate-jobs.js';
 const FAULT_KEYS = {
   'agent-crash': ['kind', 'at', 'agent', 'restartAfter'],
   'agent-restart': ['kind', 'at', 'agent'],
-  'network-partition': ['kind', 'at', 'duration', 'sides'],
+  'network-partition': ['kind', 'at', 'duration', 'sides', 'oneWay'],
   'framework-crash': ['kind', 'at', 'framework', 'failoverAfter'],
+  'master-crash': ['kind', 'at', 'restartAfter'],
+  'clock-skew': ['kind', 'at', 'process', 'jump', 'rate'],
 } as const;
+
+/** Clock drift beyond this (either way) is not a skewed clock but a broken one. */
+const MAX_CLOCK_RATE = 2;
+const MIN_CLOCK_RATE = 0.5;
 
 /** What faults may name; undefined parts were invalid, and references to them are not checked. */
 export interface FaultTargets {
@@ -93,8 +100,37 @@ function readFault(ctx: Context, path: string, value: unknown, targets: FaultTar
     case 'network-partition': {
       const durationMs = required(issues, path, obj, 'duration', positiveMs);
       const sides = required(issues, path, obj, 'sides', (p, v) => readSides(ctx, p, v, targets));
-      if (atMs === undefined || durationMs === undefined || sides === undefined) return undefined;
-      return { kind, atMs, durationMs, sides };
+      const oneWay = optional(obj, path, 'oneWay', (p, v) => readBoolean(issues, p, v), false);
+      if (atMs === undefined || durationMs === undefined || sides === undefined || oneWay === undefined)
+        return undefined;
+      return { kind, atMs, durationMs, sides, oneWay };
+    }
+    case 'master-crash': {
+      const restartAfterMs = optional(obj, path, 'restartAfter', positiveMs, undefined);
+      if (atMs === undefined) return undefined;
+      if (field(obj, 'restartAfter') === undefined) return { kind, atMs };
+      if (restartAfterMs === undefined) return undefined;
+      return { kind, atMs, restartAfterMs };
+    }
+    case 'clock-skew': {
+      const process = required(issues, path, obj, 'process', (p, v) => readProcess(ctx, p, v, targets));
+      const jump = optional(
+        obj,
+        path,
+        'jump',
+        (p, v) => readNumber(issues, p, v, { min: -LIMITS.seconds, max: LIMITS.seconds }),
+        0,
+      );
+      const rate = optional(
+        obj,
+        path,
+        'rate',
+        (p, v) => readNumber(issues, p, v, { min: MIN_CLOCK_RATE, max: MAX_CLOCK_RATE }),
+        1,
+      );
+      if (atMs === undefined || process === undefined || jump === undefined || rate === undefined)
+        return undefined;
+      return { kind, atMs, process, jumpMs: Math.round(jump * 1000), rate };
     }
     case 'framework-crash': {
       const framework = required(issues, path, obj, 'framework', (p, v) =>
@@ -227,6 +263,7 @@ interface Down {
 function replay(ctx: Context, faults: readonly { fault: FaultSpec; path: string }[]): void {
   const agents = new Map<string, Down>();
   const frameworks = new Map<string, Down>();
+  const masters = new Map<string, Down>();
   const isDown = (m: Map<string, Down>, key: string, t: number) => {
     const d = m.get(key);
     return d !== undefined && t < d.untilMs ? d : undefined;
@@ -251,6 +288,16 @@ function replay(ctx: Context, faults: readonly { fault: FaultSpec; path: string 
         );
       } else {
         agents.set(f.agentId, { untilMs: f.atMs, by: path });
+      }
+    } else if (f.kind === 'master-crash') {
+      const down = isDown(masters, MASTER_ADDRESS, f.atMs);
+      if (down !== undefined) {
+        ctx.issues.add(joinKey(path, 'at'), `the master is already down at ${when} (crashed by ${down.by})`);
+      } else {
+        masters.set(MASTER_ADDRESS, {
+          untilMs: f.atMs + (f.restartAfterMs ?? Number.POSITIVE_INFINITY),
+          by: path,
+        });
       }
     } else if (f.kind === 'framework-crash') {
       const down = isDown(frameworks, f.framework, f.atMs);

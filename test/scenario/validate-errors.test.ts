@@ -591,3 +591,70 @@ test(
     'master.maxAgentPingTimeouts: expected a whole number, got 2.5',
   ],
 );
+
+test(
+  'a clock skew beyond what a clock can drift',
+  rejects,
+  [[['faults', 1], { kind: 'clock-skew', at: 10, process: 'agent-3', rate: 3 }]],
+  ['faults[1].rate: must be at most 2, got 3'],
+);
+
+test(
+  'a clock skew of a process that does not exist',
+  rejects,
+  [[['faults', 1], { kind: 'clock-skew', at: 10, process: 'agent-30', jump: 5 }]],
+  ['faults[1].process: no agent "agent-30" (agents are agent-0 to agent-9)'],
+);
+
+test(
+  'a master crash while the master is down',
+  rejects,
+  [
+    [['faults', 1], { kind: 'master-crash', at: 10, restartAfter: 60 }],
+    [['faults', 2], { kind: 'master-crash', at: 20 }],
+  ],
+  ['faults[2].at: the master is already down at 20 s (crashed by faults[1])'],
+);
+
+test(
+  'a one-way partition flag that is not a boolean',
+  rejects,
+  [
+    [
+      ['faults', 1],
+      { kind: 'network-partition', at: 10, duration: 5, sides: [['master'], ['agent-1']], oneWay: 'yes' },
+    ],
+  ],
+  ['faults[1].oneWay: expected true or false, got "yes"'],
+);
+
+test('master crashes, clock skews and one-way partitions validate with their defaults', (t) => {
+  const r = validateScenario(
+    apply(base(), [
+      [['faults', 1], { kind: 'master-crash', at: 10, restartAfter: 60 }],
+      [['faults', 2], { kind: 'clock-skew', at: 20, process: 'master', jump: -1.5 }],
+      [
+        ['faults', 3],
+        { kind: 'network-partition', at: 30, duration: 5, sides: [['master'], ['agent-1']], oneWay: true },
+      ],
+    ]),
+  );
+  if (!r.ok) {
+    t.fail(JSON.stringify(r.error));
+    return;
+  }
+  t.deepEqual(
+    r.value.faults.filter((f) => f.kind !== 'agent-crash'),
+    [
+      { kind: 'master-crash', atMs: 10_000, restartAfterMs: 60_000 },
+      { kind: 'clock-skew', atMs: 20_000, process: 'master', jumpMs: -1500, rate: 1 },
+      {
+        kind: 'network-partition',
+        atMs: 30_000,
+        durationMs: 5000,
+        sides: [['master'], ['agent-1']],
+        oneWay: true,
+      },
+    ],
+  );
+});

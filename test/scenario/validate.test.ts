@@ -140,6 +140,7 @@ test('faults are sorted by time, same-time faults in file order', (t) => {
       atMs: 100_000,
       durationMs: 5000,
       sides: [['master'], ['agent-2', 'scheduler-A']],
+      oneWay: false,
     },
     { kind: 'agent-restart', atMs: 200_000, agentId: 'agent-1' },
     { kind: 'framework-crash', atMs: 300_000, framework: 'B' },

@@ -8,8 +8,11 @@
  * byte for byte.
  *
  * Faults drawn: message duplication, reordering and delay; partitions between the master and
- * any set of agents and schedulers; agent crashes with restart (state lost); scheduler crashes
- * with failover before or after the framework's failover timeout. Per-message **loss** on a link
+ * any set of agents and schedulers, both ways or one way; agent crashes with restart (state
+ * lost); scheduler crashes with failover before or after the framework's failover timeout;
+ * master crashes with a restart that recovers the registry from a disk that may have lost the
+ * last unsynced write; clock skew (a jump of up to a minute either way and a drift of up to 5%)
+ * of any process. Per-message **loss** on a link
  * that stays up is drawn only when asked (`messageLoss`): over TCP a lost message means a broken
  * connection, which both ends notice and recover from by re-registering and reconciling, while a
  * message silently lost on a live link is never recovered unless frameworks reconcile
@@ -112,24 +115,48 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
     { length: faultCount },
     () => Math.round(between(10, safetyS - 10) * 10) / 10,
   ).sort((a, b) => a - b);
+  let masterUpAt = 0;
+  const processes = [
+    'master',
+    ...Array.from({ length: agentCount }, (_, i) => agentId(i)),
+    ...frameworks.map((f) => `scheduler-${f.name}`),
+  ];
   for (const at of times) {
     const kind = r();
-    if (kind < 0.4) {
+    if (kind >= 0.7 && kind < 0.8) {
+      if (masterUpAt > at) continue;
+      const restartAfter = Math.round(between(1, 60));
+      faults.push({ kind: 'master-crash', at, restartAfter });
+      masterUpAt = at + restartAfter + 1;
+      continue;
+    }
+    if (kind >= 0.8 && kind < 0.9) {
+      const process = processes[whole(0, processes.length - 1)] as string;
+      const jump = Math.round(between(-60, 60) * 10) / 10;
+      const rate = Math.round(between(0.95, 1.05) * 1000) / 1000;
+      faults.push({ kind: 'clock-skew', at, process, jump, rate });
+      continue;
+    }
+    if (kind < 0.3) {
       const agent = whole(0, agentCount - 1);
       if ((agentUpAt[agent] as number) > at) continue; // it is down: no second crash
       const restartAfter = Math.round(between(5, 90));
       faults.push({ kind: 'agent-crash', at, agent, restartAfter });
       agentUpAt[agent] = at + restartAfter + 1;
-    } else if (kind < 0.8) {
+    } else if (kind < 0.6) {
       const cut = Array.from({ length: agentCount }, (_, i) => agentId(i)).filter(() => r() < 0.5);
       const schedulers = frameworks.map((f) => `scheduler-${f.name}`).filter(() => r() < 0.3);
       const side = [...cut, ...schedulers];
       if (side.length === 0) continue;
+      const oneWay = r() < 0.3;
       faults.push({
         kind: 'network-partition',
         at,
         duration: Math.round(between(2, 60)),
-        sides: [['master'], side],
+        // One way: the master's messages to the side are lost, theirs still arrive (or, drawn
+        // the other way round, the side hears the master but cannot answer).
+        sides: oneWay && r() < 0.5 ? [side, ['master']] : [['master'], side],
+        ...(oneWay ? { oneWay } : {}),
       });
     } else {
       const framework = frameworks[whole(0, frameworks.length - 1)];
@@ -148,7 +175,9 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
           ? f.at + f.duration
           : f.kind === 'framework-crash'
             ? f.at + (f.failoverAfter ?? 0)
-            : f.at,
+            : f.kind === 'master-crash'
+              ? f.at + (f.restartAfter ?? 0)
+              : f.at,
     ),
   );
   const latencyMax = Math.round(between(0.001, 0.02) * 10_000) / 10_000;
@@ -186,7 +215,7 @@ export function runChaos(seed: number, safetyMinutes: number, options: ChaosOpti
   }
   const scenario = validated.value;
   const checker = new InvariantChecker();
-  const run = new ScenarioRun(scenario, { observer: checker });
+  const run = new ScenarioRun(scenario, { observer: checker, allocationAudit: checker.auditAllocation });
   checker.attach(run.world);
   const safetyEndMs = safetyMinutes * 60_000;
   // Faults off: losses and duplicates stop (partitions and crashes end on their own schedule).

@@ -10,6 +10,13 @@
  * - **one-terminal-state**: no task is reported by agents in two different terminal states. (What
  *   a framework hears may differ: TASK_LOST is the master's inference for an agent it lost or a
  *   task it does not know, and may race with the agent's own TASK_FINISHED, as in Mesos.)
+ * - **offer-accepted-once**: an offer the master still holds as outstanding when an ACCEPT or
+ *   DECLINE naming it arrives was never named by an earlier one that found it outstanding (a
+ *   duplicated ACCEPT must find the offer gone);
+ * - **drf-order** (DRF policy only): every offer goes to a framework whose dominant share is the
+ *   lowest among the frameworks of the role that could have taken it. Shares are recomputed here
+ *   from the allocator's per-agent accounting, not read from its sorter, so a sorter whose
+ *   incremental shares drift (an allocation not given back on agent removal, say) is caught.
  *
  * Convergence, after faults have healed and the cluster had time to settle:
  * - **views-agree**: on every registered agent, the tasks the master believes non-terminal there
@@ -21,6 +28,8 @@
  */
 
 import type { Agent } from '../../agent/agent.js';
+import type { OfferDecision } from '../../allocator/allocator.js';
+import { dominantShare } from '../../allocator/sorters/drf.js';
 import { isTerminalState, type TaskState } from '../../core/messages/task-state.js';
 import type { Address } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
@@ -44,8 +53,12 @@ export class InvariantChecker implements WorldObserver<Wire> {
   readonly #acked = new Map<Address, Set<string>>();
   /** `<framework id> <task id>` → the first terminal state an agent reported. */
   readonly #terminal = new Map<string, TaskState>();
+  /** Offer ids an ACCEPT or DECLINE found outstanding. */
+  readonly #used = new Set<string>();
   /** Events checked. */
   checks = 0;
+  /** Offer decisions checked against DRF order. */
+  offerDecisions = 0;
 
   /** The world to read the master from (set once it exists). */
   attach(world: SimWorld<Wire>): void {
@@ -81,7 +94,29 @@ export class InvariantChecker implements WorldObserver<Wire> {
     }
   }
 
-  delivered(_from: Address, to: Address, msg: Wire, _nowMs: number): void {
+  delivered(_from: Address, to: Address, msg: Wire, nowMs: number): void {
+    if (msg.channel === 'scheduler-call' && to === MASTER_ADDRESS) {
+      const { call } = msg;
+      const ids =
+        call.type === 'ACCEPT'
+          ? call.accept.offer_ids
+          : call.type === 'DECLINE'
+            ? call.decline.offer_ids
+            : undefined;
+      const master = this.#world?.instance(MASTER_ADDRESS) as Master | undefined;
+      for (const { value } of ids ?? []) {
+        if (master?.offerOutstanding(value) !== true) continue;
+        if (this.#used.has(value)) {
+          this.#fail(
+            'offer-accepted-once',
+            nowMs,
+            `offer ${value} was still outstanding at a second ${call.type}`,
+          );
+        }
+        this.#used.add(value);
+      }
+      return;
+    }
     if (msg.channel === 'agent' && msg.message.type === 'STATUS_UPDATE_ACKNOWLEDGEMENT') {
       let acked = this.#acked.get(to);
       if (acked === undefined) {
@@ -113,6 +148,52 @@ export class InvariantChecker implements WorldObserver<Wire> {
       }
     }
   }
+
+  /** Checks one offer decision of the allocator (wire it to the master's `allocationAudit`). */
+  readonly auditAllocation = (decision: OfferDecision): void => {
+    if (decision.policy !== 'drf' || this.#violation !== undefined) return;
+    this.offerDecisions++;
+    const { view, role } = decision;
+    const totals = new Map<string, number>();
+    const held = new Map<string, Map<string, number>>();
+    for (const framework of decision.eligible) held.set(framework, new Map());
+    for (const id of view.agentIds()) {
+      const agent = view.agent(id);
+      if (agent === undefined) continue;
+      for (const [name, milli] of agent.total.scalarQuantities())
+        totals.set(name, (totals.get(name) ?? 0) + milli);
+      for (const [framework, byRole] of agent.allocated) {
+        const sum = held.get(framework);
+        const resources = byRole.get(role);
+        if (sum === undefined || resources === undefined) continue;
+        for (const [name, milli] of resources.scalarQuantities()) sum.set(name, (sum.get(name) ?? 0) + milli);
+      }
+    }
+    const shareOf = (framework: string) => dominantShare(held.get(framework) ?? new Map(), totals);
+    const recipient = decision.frameworkId;
+    if (!held.has(recipient)) {
+      this.#fail(
+        'drf-order',
+        this.#world?.now ?? 0,
+        `${decision.agentId} offered to ${recipient}, which was not eligible`,
+      );
+      return;
+    }
+    const share = shareOf(recipient);
+    for (const other of decision.eligible) {
+      const otherShare = shareOf(other);
+      // Shares are ratios of exact milli-unit sums: equal shares compare equal, so no tolerance
+      // beyond the last bit of the division is needed.
+      if (otherShare < share - 1e-12) {
+        this.#fail(
+          'drf-order',
+          this.#world?.now ?? 0,
+          `${decision.agentId} (role ${role}) offered to ${recipient} at dominant share ${share.toFixed(4)} while ${other} was eligible at ${otherShare.toFixed(4)}`,
+        );
+        return;
+      }
+    }
+  };
 
   #fail(invariant: string, atMs: number, detail: string): void {
     this.#violation ??= { invariant, atMs, detail };

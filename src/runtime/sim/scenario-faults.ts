@@ -4,7 +4,7 @@
  * is down) is traced as skipped rather than thrown: validation cannot know, for instance, that an
  * earlier crash already had a restart.
  */
-import type { FaultSpec } from '../../scenario/schema.js';
+import { type FaultSpec, MASTER_ADDRESS } from '../../scenario/schema.js';
 import type { FrameworkSlot, ScenarioRun } from './scenario-run.js';
 
 /** The trace source of harness actions. */
@@ -27,7 +27,13 @@ function applyFault(run: ScenarioRun, fault: FaultSpec): void {
       restartAgent(run, fault.agentId);
       return;
     case 'network-partition':
-      partition(run, fault.sides, fault.durationMs);
+      partition(run, fault.sides, fault.durationMs, fault.oneWay);
+      return;
+    case 'master-crash':
+      crashMaster(run, fault.restartAfterMs);
+      return;
+    case 'clock-skew':
+      run.world.skewClock(fault.process, fault.jumpMs, fault.rate);
       return;
     case 'framework-crash':
       crashFramework(run, fault.framework, fault.failoverAfterMs);
@@ -68,15 +74,33 @@ function partition(
   run: ScenarioRun,
   sides: readonly [readonly string[], readonly string[]],
   durationMs: number,
+  oneWay: boolean,
 ): void {
   const { network } = run.world;
   const [left, right] = sides;
-  for (const a of left) for (const b of right) network.partition(a, b);
+  for (const a of left) for (const b of right) network.partition(a, b, { oneWay });
   const healAtMs = run.world.now + durationMs;
   if (healAtMs < run.untilMs) {
     run.world.at(healAtMs, () => {
       for (const a of left) for (const b of right) network.heal(a, b);
     });
+  }
+}
+
+/**
+ * The master dies; its restart recovers the registry from its disk (the world keeps the disk
+ * across the crash). Agents and schedulers see the connection close and find it again as
+ * standalone Mesos components do: agents when their ping timeout fires, drivers at once.
+ */
+function crashMaster(run: ScenarioRun, restartAfterMs: number | undefined): void {
+  const { world } = run;
+  if (world.status(MASTER_ADDRESS) !== 'running') {
+    skipped(run, 'master-crash', MASTER_ADDRESS, `the master is ${world.status(MASTER_ADDRESS)}`);
+    return;
+  }
+  world.crash(MASTER_ADDRESS);
+  if (restartAfterMs !== undefined && world.now + restartAfterMs < run.untilMs) {
+    world.at(world.now + restartAfterMs, () => world.restart(MASTER_ADDRESS));
   }
 }
 

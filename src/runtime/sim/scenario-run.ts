@@ -13,6 +13,7 @@
 
 import { Agent } from '../../agent/agent.js';
 import { SimCommandRunner } from '../../agent/sim-command-runner.js';
+import type { OfferDecision } from '../../allocator/allocator.js';
 import { findPolicy } from '../../allocator/policies.js';
 import type { Quantities, SorterPolicy } from '../../allocator/sorter.js';
 import type { Wire } from '../../core/wire.js';
@@ -46,6 +47,8 @@ export interface ScenarioRunOptions {
   readonly series?: boolean;
   /** Watches the world (a checking run's invariant checker). */
   readonly observer?: WorldObserver<Wire>;
+  /** Sees every offer decision of the master's allocator (a checking run). */
+  readonly allocationAudit?: (decision: OfferDecision) => void;
 }
 
 /** One scenario framework in the world: its scheduler, and the driver now carrying it. */
@@ -91,6 +94,8 @@ export class ScenarioRun {
       // A process that goes down closes its connections: peers hear of it at once, as Mesos's
       // libprocess `exited` events tell the master of a scheduler's or agent's broken socket.
       linkMessage: (exited) => ({ channel: 'link', exited }),
+      // The master's registry is durable, as Mesos's replicated log is (a restart recovers it).
+      disks: true,
       ...(options.observer === undefined ? {} : { observer: options.observer }),
     });
     const total = clusterTotal(scenario);
@@ -108,7 +113,7 @@ export class ScenarioRun {
       total,
       this.series,
     );
-    this.#spawnMaster(policy);
+    this.#spawnMaster(policy, options.allocationAudit);
     this.#spawnAgents();
     this.frameworks = this.#spawnFrameworks();
     scheduleFaults(this);
@@ -201,7 +206,7 @@ export class ScenarioRun {
     slot.driver.start();
   }
 
-  #spawnMaster(policy: SorterPolicy): void {
+  #spawnMaster(policy: SorterPolicy, audit: ((decision: OfferDecision) => void) | undefined): void {
     const weights: Record<string, number> = {};
     for (const f of this.scenario.frameworks) if (f.weight !== 1) weights[f.role] = f.weight;
     const { master } = this.scenario;
@@ -215,6 +220,7 @@ export class ScenarioRun {
           agentPingTimeoutMs: master.agentPingTimeoutMs,
           maxAgentPingTimeouts: master.maxAgentPingTimeouts,
           ...(master.offerTimeoutMs === undefined ? {} : { offerTimeoutMs: master.offerTimeoutMs }),
+          ...(audit === undefined ? {} : { allocationAudit: audit }),
         }),
     );
   }

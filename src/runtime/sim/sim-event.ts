@@ -34,6 +34,26 @@ export interface ProcessEntry<M> {
    * link notifications): they are the "connections" told when it goes down.
    */
   readonly peers: Set<Address>;
+  /**
+   * The process's own clock when it is skewed (it belongs to the machine, so it survives
+   * restarts); undefined while it reads the world's time exactly, the common, fast case.
+   */
+  clock: SkewedClock | undefined;
+  /** The machine's disk, created at the first write (it survives crashes, like the clock). */
+  disk: SimDisk | undefined;
+}
+
+/** A simulated disk: what is durable, and the writes not yet acknowledged (by their timer id). */
+export interface SimDisk {
+  readonly durable: Map<string, string>;
+  readonly pending: Map<number, { readonly key: string; readonly value: string }>;
+}
+
+/** A clock that reads `localBaseMs` at world time `worldBaseMs` and runs at `rate` × world time. */
+export interface SkewedClock {
+  readonly worldBaseMs: number;
+  readonly localBaseMs: number;
+  readonly rate: number;
 }
 
 /** A scheduled event. Fields are mutable because records are pooled. */

@@ -19,12 +19,19 @@
  * Messages are handed over by reference, as they would be in-process in libprocess; a process
  * must treat messages it sent or received as immutable (live mode serialises them anyway).
  */
-import type { Address, Env, Process, TimerId, TraceEvent } from '../../core/process.js';
+import type { Address, DurableStore, Env, Process, TimerId, TraceEvent } from '../../core/process.js';
 import { type EventHandle, EventQueue } from './event-queue.js';
 import { type NetworkConfig, SimNetwork, type TransmitOutcome } from './network.js';
 import { ProcessError, preview } from './process-error.js';
 import { RandomStreams } from './random-streams.js';
-import { EventKind, EventPool, type ProcessEntry, type ProcessStatus, type SimEvent } from './sim-event.js';
+import {
+  EventKind,
+  EventPool,
+  type ProcessEntry,
+  type ProcessStatus,
+  type SimDisk,
+  type SimEvent,
+} from './sim-event.js';
 import { TraceLog, type TraceOption } from './trace.js';
 
 /** Builds a fresh process instance for an address (called on start and on every restart). */
@@ -57,6 +64,11 @@ export interface SimWorldOptions<M = unknown> {
   readonly linkMessage?: (exited: Address) => M;
   /** Watches every send, delivery and event (the invariant checker of a checking run). */
   readonly observer?: WorldObserver<M>;
+  /**
+   * Give every process a simulated disk (`env.store`, see {@link DurableStore}). Off by
+   * default: processes then have no store, and the master keeps its registry in memory.
+   */
+  readonly disks?: boolean;
 }
 
 /**
@@ -95,6 +107,7 @@ export class SimWorld<M> {
   readonly #traceDeliveries: boolean;
   readonly #linkMessage: ((exited: Address) => M) | undefined;
   readonly #observer: WorldObserver<M> | undefined;
+  readonly #disks: boolean;
   #now = 0;
   #eventCount = 0;
   #inLoop = false;
@@ -106,6 +119,7 @@ export class SimWorld<M> {
     this.#traceDeliveries = options.traceDeliveries === true && this.#trace.enabled;
     this.#linkMessage = options.linkMessage;
     this.#observer = options.observer;
+    this.#disks = options.disks === true;
     this.#queue = new EventQueue(
       options.maxPendingEvents === undefined ? {} : { maxSize: options.maxPendingEvents },
     );
@@ -146,6 +160,8 @@ export class SimWorld<M> {
       instance: undefined,
       env: undefined,
       peers: new Set(),
+      clock: undefined,
+      disk: undefined,
     });
   }
 
@@ -212,6 +228,28 @@ export class SimWorld<M> {
   /** The running instance at `address` (for tests to inspect), or undefined. */
   instance(address: Address): Process<M> | undefined {
     return this.#processes.get(address)?.instance;
+  }
+
+  /**
+   * Skews `address`'s clock from now on: it jumps by `jumpMs` (an NTP step; negative goes back)
+   * and then runs at `rate` times the world's pace (drift; 1 keeps pace), so its timers of d ms
+   * fire after d / rate world ms. Skews compound; `rate` 1 and `jumpMs` 0 change nothing. The
+   * clock is the machine's: it survives crashes and restarts.
+   */
+  skewClock(address: Address, jumpMs: number, rate: number): void {
+    const entry = this.#entry(address);
+    if (!(Number.isFinite(jumpMs) && rate > 0 && Number.isFinite(rate))) {
+      throw new RangeError(
+        `clock skew of ${address}: jump must be finite and rate > 0, got ${jumpMs}, ${rate}`,
+      );
+    }
+    entry.clock = { worldBaseMs: this.#now, localBaseMs: localTime(entry, this.#now) + jumpMs, rate };
+    this.#trace.record(this.#now, address, { kind: 'clock.skew', jumpMs, rate });
+  }
+
+  /** `address`'s own clock reading now (the world's time unless skewed). */
+  clockOf(address: Address): number {
+    return localTime(this.#entry(address), this.#now);
   }
 
   /** Sends `msg` from any address (registered or not, e.g. a test client) through the network. */
@@ -337,6 +375,11 @@ export class SimWorld<M> {
   #fire(event: SimEvent<M, WorldAction<M>>): void {
     const entry = event.target as ProcessEntry<M>;
     if (entry.incarnation !== event.incarnation) return; // the process went down: its timers died with it
+    const write = entry.disk?.pending.get(event.handle);
+    if (write !== undefined) {
+      (entry.disk as SimDisk).pending.delete(event.handle);
+      (entry.disk as SimDisk).durable.set(write.key, write.value);
+    }
     if (this.#traceDeliveries) {
       this.#trace.record(this.#now, entry.address, { kind: 'sim.timer', tag: event.tag, id: event.handle });
     }
@@ -411,7 +454,7 @@ export class SimWorld<M> {
     };
     return {
       self,
-      now: () => this.#now,
+      now: () => (entry.clock === undefined ? this.#now : localTime(entry, this.#now)),
       send: (to, msg) => {
         check();
         this.#observer?.sent?.(self, to, msg, this.#now);
@@ -422,12 +465,15 @@ export class SimWorld<M> {
         if (!(delayMs >= 0 && Number.isFinite(delayMs))) {
           throw new RangeError(`process ${self}: timer delay must be a finite number >= 0, got ${delayMs}`);
         }
-        return this.#schedule(EventKind.timer, this.#now + delayMs, entry, self, undefined, tag);
+        // A skewed clock measures the delay on its own time: a fast clock fires early.
+        const worldDelayMs = entry.clock === undefined ? delayMs : delayMs / entry.clock.rate;
+        return this.#schedule(EventKind.timer, this.#now + worldDelayMs, entry, self, undefined, tag);
       },
       cancelTimer: (id) => this.#cancelTimer(entry, incarnation, id),
       random,
       trace: (event: TraceEvent) => this.#trace.record(this.#now, self, event),
       tracing: this.#trace.enabled,
+      ...(this.#disks ? { store: this.#store(entry, incarnation) } : {}),
     };
   }
 
@@ -441,11 +487,74 @@ export class SimWorld<M> {
   }
 
   #down(entry: ProcessEntry<M>, status: 'stopped' | 'crashed'): void {
+    this.#settleDisk(entry);
     entry.status = status;
     entry.incarnation++;
     entry.instance = undefined;
     entry.env = undefined;
     this.#notifyPeers(entry);
+  }
+
+  /**
+   * The writes a process had not seen acknowledged when it went down: each may already be on
+   * the platter or not (a coin from the disk's own stream, so other draws do not move), in the
+   * order they were made. The fsync never reports back: the process is gone.
+   */
+  #settleDisk(entry: ProcessEntry<M>): void {
+    const disk = entry.disk;
+    if (disk === undefined || disk.pending.size === 0) return;
+    const random = this.streams.stream(`disk/${entry.address}`);
+    for (const [id, { key, value }] of disk.pending) {
+      const kept = random() < 0.5;
+      if (kept) disk.durable.set(key, value);
+      this.#trace.record(this.#now, entry.address, {
+        kind: kept ? 'disk.write-kept' : 'disk.write-lost',
+        key,
+      });
+      const event = this.#queue.get(id);
+      if (event !== undefined) {
+        this.#queue.cancel(id);
+        this.#pool.release(event);
+      }
+    }
+    disk.pending.clear();
+  }
+
+  /** The durable store a process of `entry` sees: its machine's disk. */
+  #store(entry: ProcessEntry<M>, incarnation: number): DurableStore {
+    return {
+      load: (key) => entry.disk?.durable.get(key),
+      save: (key, value, tag) => {
+        if (entry.incarnation !== incarnation) {
+          throw new Error(`process ${entry.address} used the env of an incarnation that went down`);
+        }
+        entry.disk ??= { durable: new Map(), pending: new Map() };
+        // An fsync takes 1 to 10 ms, drawn from the disk's own stream.
+        const latencyMs = 1 + 9 * this.streams.stream(`disk/${entry.address}`)();
+        const id = this.#schedule(
+          EventKind.timer,
+          this.#now + latencyMs,
+          entry,
+          entry.address,
+          undefined,
+          tag,
+        );
+        entry.disk.pending.set(id, { key, value });
+        return id;
+      },
+    };
+  }
+
+  /** A copy of what is durable on `address`'s disk (for tests and checks). */
+  diskContents(address: Address): ReadonlyMap<string, string> {
+    return new Map(this.#entry(address).disk?.durable ?? []);
+  }
+
+  /** Erases `address`'s disk (a machine replaced, or an agent started with a fresh work dir). */
+  wipeDisk(address: Address): void {
+    const entry = this.#entry(address);
+    entry.disk = undefined;
+    this.#trace.record(this.#now, address, { kind: 'disk.wiped' });
   }
 
   /** Records that `from` and `to` now have a connection (both ways), when links are tracked. */
@@ -487,6 +596,12 @@ export class SimWorld<M> {
       throw new Error(`process ${address} is not running (it is ${entry.status})`);
     return entry;
   }
+}
+
+/** What the process's clock reads at world time `nowMs`. */
+function localTime<M>(entry: ProcessEntry<M>, nowMs: number): number {
+  const clock = entry.clock;
+  return clock === undefined ? nowMs : clock.localBaseMs + (nowMs - clock.worldBaseMs) * clock.rate;
 }
 
 /** Why a send was dropped, for the trace. */

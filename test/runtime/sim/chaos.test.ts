@@ -3,9 +3,15 @@
  * a seed replays exactly, and the checker catches the violations it is there to catch.
  */
 import test from 'ava';
+import type { SorterPolicy } from '../../../src/allocator/sorter.js';
+import { dominantShare, drfPolicy } from '../../../src/allocator/sorters/drf.js';
+import { ShareSorter } from '../../../src/allocator/sorters/share-sorter.js';
+import { resources } from '../../../src/core/resource-text.js';
 import type { Wire } from '../../../src/core/wire.js';
 import { chaosScenario, runChaos } from '../../../src/runtime/sim/chaos.js';
 import { InvariantChecker } from '../../../src/runtime/sim/invariants.js';
+import type { SimWorld } from '../../../src/runtime/sim/world.js';
+import { testAllocator } from '../../allocator/harness.js';
 import { runCli } from '../../cli/helpers.js';
 
 test('a fixed slice of chaos seeds passes: no invariant broken, views converge once faults heal', (t) => {
@@ -19,10 +25,14 @@ test('a fixed slice of chaos seeds passes: no invariant broken, views converge o
 
 test('a chaos seed replays exactly; --message-loss and --reorder change only their knob', (t) => {
   t.deepEqual(runChaos(4, 2), runChaos(4, 2));
-  const plain = chaosScenario(9, 5);
-  const harsh = chaosScenario(9, 5, { messageLoss: true, reorder: true });
-  t.true(harsh.network?.loss !== 0 || harsh.network?.reorder === true, 'seed 9 draws one of them');
-  t.deepEqual({ ...harsh, network: { ...harsh.network, loss: 0, reorder: false } }, plain);
+  let differing = 0;
+  for (let seed = 1; seed <= 20; seed++) {
+    const plain = chaosScenario(seed, 5);
+    const harsh = chaosScenario(seed, 5, { messageLoss: true, reorder: true });
+    if (harsh.network?.loss !== 0 || harsh.network?.reorder === true) differing++;
+    t.deepEqual({ ...harsh, network: { ...harsh.network, loss: 0, reorder: false } }, plain);
+  }
+  t.true(differing > 5, `${differing} of 20 seeds draw loss or reordering`);
 });
 
 const update = (uuid: string, state: 'TASK_FINISHED' | 'TASK_FAILED'): Wire => ({
@@ -80,4 +90,45 @@ test('agora chaos prints one line per seed and the total; bad flags are refused'
   const bad = await runCli('chaos', '--minutes', '0');
   t.is(bad.code, 2);
   t.regex(bad.err, /--minutes: expected simulated minutes/u);
+});
+
+test('the DRF-order check passes real DRF and catches a sorter that offers the highest share first', (t) => {
+  const run = (policy: SorterPolicy) => {
+    const checker = new InvariantChecker();
+    const { allocator } = testAllocator({ policy, audit: checker.auditAllocation });
+    for (const id of ['a1', 'a2', 'a3', 'a4']) allocator.addAgent(id, resources('cpus:4;mem:4096'));
+    allocator.addFramework('F', { roles: ['*'] });
+    allocator.addFramework('G', { roles: ['*'] });
+    allocator.allocate();
+    return checker;
+  };
+  const fair = run(drfPolicy);
+  t.is(fair.violation, undefined);
+  t.is(fair.offerDecisions, 4, 'every offer was checked');
+  // Claims to be DRF, but sorts by the negated share: whoever holds most is offered first.
+  const greedy: SorterPolicy = {
+    name: 'drf',
+    description: 'broken on purpose',
+    create: () => new ShareSorter((a, totals) => -dominantShare(a, totals)),
+  };
+  t.is(run(greedy).violation?.invariant, 'drf-order');
+});
+
+test('the checker catches an offer the master still holds after it was accepted', (t) => {
+  const checker = new InvariantChecker();
+  // A master that never removes its offers: a second ACCEPT finds the offer outstanding again.
+  const leaky = { offerOutstanding: () => true };
+  checker.attach({ instance: () => leaky } as unknown as SimWorld<Wire>);
+  const accept: Wire = {
+    channel: 'scheduler-call',
+    call: {
+      type: 'ACCEPT',
+      framework_id: { value: 'F' },
+      accept: { offer_ids: [{ value: 'O1' }], operations: [] },
+    },
+  };
+  checker.delivered('scheduler-F', 'master', accept, 5);
+  t.is(checker.violation, undefined);
+  checker.delivered('scheduler-F', 'master', accept, 6);
+  t.is(checker.violation?.invariant, 'offer-accepted-once');
 });

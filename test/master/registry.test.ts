@@ -1,0 +1,90 @@
+/** The registrar: operations applied at once, acknowledged when durable, batched while writing. */
+import test from 'ava';
+import type { DurableStore, Env, TimerId } from '../../src/core/process.js';
+import { TimerTable } from '../../src/core/timer-table.js';
+import type { Wire } from '../../src/core/wire.js';
+import {
+  emptyRegistry,
+  parseRegistry,
+  REGISTRY_KEY,
+  Registrar,
+  recoverRegistry,
+} from '../../src/master/registry.js';
+
+/** A store whose writes complete only when the test says so. */
+function manualStore() {
+  const saved: { id: TimerId; value: string }[] = [];
+  const durable = new Map<string, string>();
+  let next = 1;
+  const store: DurableStore = {
+    load: (key) => durable.get(key),
+    save: (key, value) => {
+      const id = next++;
+      saved.push({ id, value });
+      durable.set(key, value);
+      return id;
+    },
+  };
+  return { store, saved, durable };
+}
+
+const timers = () =>
+  new TimerTable<Wire>({ setTimer: () => 0, cancelTimer: () => {} } as unknown as Env<Wire>);
+
+test('without a store operations are acknowledged at once (Mesos --registry=in_memory)', (t) => {
+  const registrar = new Registrar(undefined, timers(), emptyRegistry());
+  let acked = false;
+  registrar.apply({ kind: 'admit-agent', id: 'S0', hostname: 'h0' }, () => {
+    acked = true;
+  });
+  t.true(acked);
+  t.false(registrar.durable);
+  t.deepEqual(registrar.document().admitted, { S0: 'h0' });
+});
+
+test('an operation is acknowledged once its write is durable; later ones are batched into one write', (t) => {
+  const { store, saved } = manualStore();
+  const table = timers();
+  const registrar = new Registrar(store, table, emptyRegistry());
+  const acked: string[] = [];
+  registrar.apply({ kind: 'admit-agent', id: 'S0', hostname: 'h0' }, () => acked.push('S0'));
+  registrar.apply({ kind: 'admit-agent', id: 'S1', hostname: 'h1' }, () => acked.push('S1'));
+  registrar.apply({ kind: 'mark-unreachable', id: 'S0', atMs: 5 }, () => acked.push('S0 unreachable'));
+  t.is(saved.length, 1, 'one write on its way; the next two wait for it');
+  t.deepEqual(acked, []);
+  table.fire(saved[0]?.id as TimerId);
+  t.deepEqual(acked, ['S0']);
+  t.is(saved.length, 2, 'the waiting operations go out together');
+  table.fire(saved[1]?.id as TimerId);
+  t.deepEqual(acked, ['S0', 'S1', 'S0 unreachable']);
+  const doc = parseRegistry(saved[1]?.value as string);
+  t.deepEqual(typeof doc === 'string' ? doc : [doc.admitted, doc.unreachable], [{ S1: 'h1' }, { S0: 5 }]);
+});
+
+test('frameworks and agents removed stay removed; readmission clears unreachable and gone', (t) => {
+  const registrar = new Registrar(undefined, timers(), emptyRegistry());
+  registrar.apply({ kind: 'admit-framework', id: 'F0' });
+  registrar.apply({ kind: 'remove-framework', id: 'F0' });
+  t.true(registrar.frameworkRemoved('F0'));
+  registrar.apply({ kind: 'remove-agent', id: 'S0' });
+  registrar.apply({ kind: 'mark-unreachable', id: 'S1', atMs: 1 });
+  t.deepEqual(registrar.document().gone, ['S0']);
+  registrar.apply({ kind: 'mark-reachable', id: 'S1', hostname: 'h1' });
+  registrar.apply({ kind: 'admit-agent', id: 'S0', hostname: 'h0' });
+  const doc = registrar.document();
+  t.deepEqual(
+    [doc.admitted, doc.unreachable, doc.gone, doc.frameworks],
+    [{ S1: 'h1', S0: 'h0' }, {}, [], []],
+  );
+});
+
+test('a registry that cannot be read names what is wrong', (t) => {
+  const { store, durable } = manualStore();
+  t.deepEqual(recoverRegistry(store), emptyRegistry(), 'nothing stored: an empty registry');
+  durable.set(REGISTRY_KEY, '{"version":1,"admitted":[]}');
+  t.is(recoverRegistry(store), 'admitted: expected an object of agent id → hostname');
+  durable.set(REGISTRY_KEY, '{"version":2}');
+  t.is(recoverRegistry(store), 'version: expected 1, got 2');
+  durable.set(REGISTRY_KEY, 'not json');
+  t.regex(recoverRegistry(store) as string, /^not JSON: /u);
+});
