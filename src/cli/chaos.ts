@@ -1,5 +1,5 @@
 /**
- * `agora chaos [--seeds 1-100] [--minutes 5] [--scenario FILE] [--message-loss]`: deterministic
+ * `agora chaos [--seeds 1-100] [--minutes 5] [--scenario FILE] [--no-message-loss]`: deterministic
  * simulation testing. Each seed draws a cluster and fault rates, runs a safety phase with faults
  * (invariants checked after every event) and a liveness phase without them (the views must
  * converge); every failure prints the one command that replays it. Exit 1 if any seed fails.
@@ -18,7 +18,8 @@ interface ChaosFlags {
   readonly seeds: string;
   readonly minutes: string;
   readonly scenario?: string;
-  readonly messageLoss?: true;
+  /** On unless `--no-message-loss`. */
+  readonly messageLoss: boolean;
   readonly reorder?: true;
   readonly json?: true;
   readonly quiet?: true;
@@ -31,7 +32,7 @@ export function replayCommand(seed: number, flags: ChaosFlags): string {
     `--seeds ${seed}`,
     `--minutes ${flags.minutes}`,
     ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
-    ...(flags.messageLoss === true ? ['--message-loss'] : []),
+    ...(flags.messageLoss ? [] : ['--no-message-loss']),
     ...(flags.reorder === true ? ['--reorder'] : []),
   ].join(' ');
 }
@@ -51,8 +52,9 @@ export function registerChaos(program: Command, output: Output): void {
     .summary('deterministic simulation testing: random faults, invariants checked')
     .description(
       'Deterministic simulation testing: for each seed, a random cluster and random faults ' +
-        '(duplication, delay, partitions, agent crashes, scheduler failovers; loss and reordering ' +
-        'within a link with --message-loss and --reorder) during a ' +
+        '(message loss, which breaks the connection as over TCP; duplication; delay; partitions both ' +
+        'ways and one way; agent, scheduler and master crashes; clock skew; reordering within a ' +
+        'link with --reorder) during a ' +
         'safety phase, with the invariants checked after every event, then a liveness phase ' +
         'without faults after which the master, agents and frameworks must agree. A failure prints ' +
         'the command that replays it byte for byte; any failure makes the exit code 1.',
@@ -60,7 +62,7 @@ export function registerChaos(program: Command, output: Output): void {
     .option('--seeds <list>', 'seeds to run: 1-100, 1,5,9 or 1-5,10', '1-20')
     .option('--minutes <m>', 'length of the safety phase, in simulated minutes', '5')
     .option('--scenario <file>', 'take the cluster and frameworks from this scenario (faults stay random)')
-    .option('--message-loss', 'also lose single messages on links that stay up (see the README)')
+    .option('--no-message-loss', 'do not lose messages (a lost message breaks its connection, as over TCP)')
     .option('--reorder', 'also reorder messages within a link, which TCP never does (see the README)')
     .option('--json', 'print one JSON object per seed')
     .option('--quiet', 'no progress on stderr')
@@ -81,13 +83,19 @@ export function registerChaos(program: Command, output: Output): void {
       const progress = new Progress(output, 'chaos', flags.quiet === true);
       let failed = 0;
       let events = 0;
+      let faults = 0;
+      let simulatedSeconds = 0;
+      let offerDecisions = 0;
       seeds.forEach((seed, i) => {
         const r = runChaos(seed, minutes, {
           ...(base === undefined ? {} : { base }),
-          ...(flags.messageLoss === true ? { messageLoss: true } : {}),
+          messageLoss: flags.messageLoss,
           ...(flags.reorder === true ? { reorder: true } : {}),
         });
         events += r.events;
+        faults += r.faults;
+        simulatedSeconds += r.simulatedSeconds;
+        offerDecisions += r.offerDecisions;
         progress.updateItems(i + 1, seeds.length, 'seeds', events);
         const ok = r.violation === undefined && r.problems.length === 0;
         if (!ok) failed++;
@@ -109,7 +117,10 @@ export function registerChaos(program: Command, output: Output): void {
         );
       });
       progress.done();
-      output.out(`${seeds.length - failed} of ${seeds.length} seeds passed\n`);
+      output.out(
+        `${seeds.length - failed} of ${seeds.length} seeds passed: ${(simulatedSeconds / 3600).toFixed(1)} simulated hours, ` +
+          `${faults} faults injected, ${formatCount(events)} events checked, ${formatCount(offerDecisions)} offers checked against DRF order\n`,
+      );
       if (failed > 0) throw new CommandExit(1);
     });
 }

@@ -15,6 +15,7 @@ import type { AgentMessage, ReconcileTasks } from '../core/messages/agent-protoc
 import type { AgentID } from '../core/messages/ids.js';
 import type { Task } from '../core/messages/task.js';
 import type { ExecutorInfo } from '../core/messages/task-info.js';
+import { isTerminalState } from '../core/messages/task-state.js';
 import type { Address } from '../core/process.js';
 import type { Resources } from '../core/resources.js';
 import {
@@ -160,4 +161,22 @@ function reconcileKnownAgent(
     }
   }
   resendKillsAndShutdowns(ctx, agent, reported);
+  killWrittenOff(ctx, agent, reported);
+}
+
+/**
+ * Tasks of non-checkpointing frameworks that the master ended (TASK_LOST) when the agent
+ * disconnected, but that the agent still runs: their resources were offered again, so they are
+ * killed rather than left to over-commit the agent. The framework already heard TASK_LOST;
+ * the agent's TASK_KILLED is for a task the master no longer knows, and is ignored.
+ */
+function killWrittenOff(ctx: MasterContext, agent: AgentRecord, reported: readonly Task[]): void {
+  for (const t of reported) {
+    if (isTerminalState(t.state) || ctx.tasks.get(t.framework_id.value, t.task_id.value) !== undefined)
+      continue;
+    const framework = ctx.frameworks.get(t.framework_id.value);
+    if (framework === undefined || framework.info.checkpoint === true) continue;
+    ctx.sendAgent(agent, { type: 'KILL_TASK', framework_id: t.framework_id, task_id: t.task_id });
+    ctx.trace('task-written-off-killed', { agent: agent.id, framework: framework.id, task: t.task_id.value });
+  }
 }

@@ -63,6 +63,11 @@ export interface ScenarioFrameworkOptions {
   readonly failureRandom: () => number;
   readonly recorder: RunRecorder;
   /**
+   * Told when the driver aborts on an ERROR; returns true when a supervisor will restart the
+   * scheduler (it fails over with its framework id), so the framework has not failed.
+   */
+  readonly onAbort?: (message: string) => boolean;
+  /**
    * Live replays run faster than the scenario's clock: a task of duration d sleeps d / timeScale
    * of real time (default 1, as in the simulator, where `sleep` is read, not run).
    */
@@ -203,10 +208,13 @@ export class ScenarioFramework implements Scheduler {
   ): void {}
 
   error(_driver: SchedulerDriver, message: string): void {
-    // The master refused or removed the framework (e.g. it failed over too late); the driver
-    // aborts, and the framework's tasks end with it.
-    this.#options.recorder.frameworkFailed(this.name, message);
+    // The driver aborts. Either the master refused or removed the framework (e.g. it failed
+    // over too late), and the framework's tasks end with it; or its connection broke (Mesos
+    // sends "Framework disconnected" so that a scheduler never carries on half-connected) and
+    // a supervisor restarts the scheduler, which fails over.
     this.#driver = undefined;
+    if (this.#options.onAbort?.(message) === true) return;
+    this.#options.recorder.frameworkFailed(this.name, message);
   }
 
   #attach(driver: SchedulerDriver): void {

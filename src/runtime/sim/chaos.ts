@@ -12,15 +12,12 @@
  * lost); scheduler crashes with failover before or after the framework's failover timeout;
  * master crashes with a restart that recovers the registry from a disk that may have lost the
  * last unsynced write; clock skew (a jump of up to a minute either way and a drift of up to 5%)
- * of any process. Per-message **loss** on a link
- * that stays up is drawn only when asked (`messageLoss`): over TCP a lost message means a broken
- * connection, which both ends notice and recover from by re-registering and reconciling, while a
- * message silently lost on a live link is never recovered unless frameworks reconcile
- * periodically. Likewise **reordering** within one link: Mesos's master–agent protocol relies on
- * TCP's order (a RUN_TASK that overtakes the AGENT_REGISTERED before it is dropped by the agent,
- * and the master then believes the task STAGING for ever: the first campaign found exactly
- * this, README "Deterministic simulation testing"). Both stay opt-in (`messageLoss`, `reorder`)
- * until the model or the processes handle them.
+ * of any process; and message **loss**, which breaks the connection the message was on (both
+ * ends are told, messages still in flight on it are dropped), because over TCP a lost message
+ * is a broken connection, never a silent gap (SimWorld `lossBreaksConnections`). Reordering
+ * within one link stays opt-in (`reorder`): TCP never reorders, and Mesos's master–agent
+ * protocol relies on it (a RUN_TASK that overtakes the AGENT_REGISTERED before it is dropped by
+ * the agent; the first campaign found exactly this, README "Deterministic simulation testing").
  */
 import type { FaultInput, FrameworkInput, ScenarioFile } from '../../scenario/schema.js';
 import { agentId } from '../../scenario/schema.js';
@@ -32,6 +29,7 @@ import {
   persisting,
   type Violation,
 } from './invariants.js';
+import { ProcessError } from './process-error.js';
 import { deriveStream } from './random-streams.js';
 import { ScenarioRun } from './scenario-run.js';
 
@@ -46,7 +44,7 @@ const RECHECK_MS = 60_000;
 export interface ChaosOptions {
   /** Take the cluster (agents, frameworks, allocator, master flags) from this scenario. */
   readonly base?: ScenarioFile;
-  /** Also lose single messages on links that stay up (see the module comment). */
+  /** Lose messages (default true); a loss breaks its connection, as over TCP (see SimWorld). */
   readonly messageLoss?: boolean;
   /** Also reorder messages within a link (see the module comment). */
   readonly reorder?: boolean;
@@ -71,6 +69,8 @@ export interface ChaosResult {
   readonly reorder: boolean;
   readonly events: number;
   readonly checks: number;
+  /** Offer decisions checked against DRF order (DRF seeds only). */
+  readonly offerDecisions: number;
   readonly simulatedSeconds: number;
   /** The first safety violation, if any. */
   readonly violation: Violation | undefined;
@@ -194,7 +194,7 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
     master: base?.master ?? { agentPingTimeout: 2, maxAgentPingTimeouts: 3 },
     network: {
       latency: { min: 0.0005, max: latencyMax },
-      loss: options.messageLoss === true ? lossDrawn : 0,
+      loss: options.messageLoss === false ? 0 : lossDrawn,
       duplication: r() < 0.5 ? 0 : Math.round(between(0, 0.05) * 1000) / 1000,
       reorder: options.reorder === true && reorderDrawn,
     },
@@ -215,7 +215,12 @@ export function runChaos(seed: number, safetyMinutes: number, options: ChaosOpti
   }
   const scenario = validated.value;
   const checker = new InvariantChecker();
-  const run = new ScenarioRun(scenario, { observer: checker, allocationAudit: checker.auditAllocation });
+  const run = new ScenarioRun(scenario, {
+    observer: checker,
+    allocationAudit: checker.auditAllocation,
+    // Over TCP a lost message is a broken connection, never a silent gap (see SimWorld).
+    lossBreaksConnections: true,
+  });
   checker.attach(run.world);
   const safetyEndMs = safetyMinutes * 60_000;
   // Faults off: losses and duplicates stop (partitions and crashes end on their own schedule).
@@ -229,15 +234,23 @@ export function runChaos(seed: number, safetyMinutes: number, options: ChaosOpti
   const frameworks = new Map([...run.frameworks].map(([name, slot]) => [name, slot.framework]));
   const firstLookMs = run.untilMs - RECHECK_MS;
   const step = 10_000;
-  for (let t = step; t < firstLookMs && checker.violation === undefined; t += step) run.advance(t);
   let problems: string[] = [];
-  if (checker.violation === undefined) {
-    run.advance(firstLookMs);
-    const earlier = disagreements(run.world, agents, frameworks);
-    for (let t = firstLookMs + step; t < run.untilMs + step && checker.violation === undefined; t += step) {
-      run.advance(t);
+  let crash: Violation | undefined;
+  try {
+    for (let t = step; t < firstLookMs && checker.violation === undefined; t += step) run.advance(t);
+    if (checker.violation === undefined) {
+      run.advance(firstLookMs);
+      const earlier = disagreements(run.world, agents, frameworks);
+      for (let t = firstLookMs + step; t < run.untilMs + step && checker.violation === undefined; t += step) {
+        run.advance(t);
+      }
+      problems = describeDisagreements(persisting(earlier, disagreements(run.world, agents, frameworks)));
     }
-    problems = describeDisagreements(persisting(earlier, disagreements(run.world, agents, frameworks)));
+  } catch (e) {
+    // A process that throws (a failed assertion in the master, say) is a finding like any
+    // other: the seed replays it.
+    if (!(e instanceof ProcessError)) throw e;
+    crash = { invariant: 'no-process-error', atMs: e.timeMs, detail: e.message };
   }
   return {
     seed,
@@ -249,8 +262,9 @@ export function runChaos(seed: number, safetyMinutes: number, options: ChaosOpti
     reorder: scenario.network.reorder,
     events: run.world.eventCount,
     checks: checker.checks,
+    offerDecisions: checker.offerDecisions,
     simulatedSeconds: run.nowMs / 1000,
-    violation: checker.violation,
+    violation: checker.violation ?? crash,
     problems,
   };
 }

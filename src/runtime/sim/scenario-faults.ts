@@ -115,7 +115,14 @@ function crashFramework(run: ScenarioRun, name: string, failoverAfterMs: number 
   // The old driver's process is gone; its scheduler must not call it any more.
   slot.framework.detach();
   if (failoverAfterMs !== undefined && world.now + failoverAfterMs < run.untilMs) {
-    world.at(world.now + failoverAfterMs, () => run.failover(slot));
+    world.at(world.now + failoverAfterMs, () => {
+      // Its supervisor may have brought it back already (a driver that aborted is restarted).
+      if (world.status(slot.address) === 'running') {
+        skipped(run, 'framework-failover', name, 'its scheduler is running again');
+        return;
+      }
+      run.failover(slot);
+    });
   }
 }
 

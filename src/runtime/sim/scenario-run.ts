@@ -47,9 +47,17 @@ export interface ScenarioRunOptions {
   readonly series?: boolean;
   /** Watches the world (a checking run's invariant checker). */
   readonly observer?: WorldObserver<Wire>;
+  /** A lost message breaks the connection it was on, as over TCP (see SimWorld). */
+  readonly lossBreaksConnections?: boolean;
   /** Sees every offer decision of the master's allocator (a checking run). */
   readonly allocationAudit?: (decision: OfferDecision) => void;
 }
+
+/** The ERROR a master sends a scheduler whose connection broke (Mesos `Master::exited`). */
+const FRAMEWORK_DISCONNECTED = 'Framework disconnected';
+
+/** How long a supervisor takes to restart a scheduler whose driver aborted. */
+export const SUPERVISOR_RESTART_MS = 5000;
 
 /** One scenario framework in the world: its scheduler, and the driver now carrying it. */
 export interface FrameworkSlot {
@@ -96,6 +104,7 @@ export class ScenarioRun {
       linkMessage: (exited) => ({ channel: 'link', exited }),
       // The master's registry is durable, as Mesos's replicated log is (a restart recovers it).
       disks: true,
+      lossBreaksConnections: options.lossBreaksConnections === true,
       ...(options.observer === undefined ? {} : { observer: options.observer }),
     });
     const total = clusterTotal(scenario);
@@ -198,6 +207,25 @@ export class ScenarioRun {
     };
   }
 
+  /**
+   * A scheduler whose driver aborted because its connection to the master broke is restarted
+   * by its supervisor after {@link SUPERVISOR_RESTART_MS}, as a framework run by Marathon or
+   * systemd would be, and fails over with its id. Other errors (the master refused or removed
+   * the framework) are final.
+   */
+  #superviseAbort(slot: FrameworkSlot, message: string): boolean {
+    if (message !== FRAMEWORK_DISCONNECTED) return false;
+    const { world } = this;
+    const atMs = world.now + SUPERVISOR_RESTART_MS;
+    if (atMs >= this.untilMs) return true;
+    world.at(atMs, () => {
+      if (world.status(slot.address) === 'running') world.crash(slot.address);
+      slot.framework.detach();
+      this.failover(slot);
+    });
+    return true;
+  }
+
   /** Starts a new driver for a framework whose scheduler crashed, failing over to its id. */
   failover(slot: FrameworkSlot): void {
     const id = slot.framework.frameworkId;
@@ -252,6 +280,7 @@ export class ScenarioRun {
         durationRandom: stream('durations'),
         failureRandom: stream('failures'),
         recorder: this.recorder,
+        onAbort: (message) => this.#superviseAbort(slot, message),
       });
       const address = schedulerAddress(spec.name);
       const slot: FrameworkSlot = { spec, address, framework, driver: newDriver(spec, framework, {}) };

@@ -67,6 +67,8 @@ export class SimEvent<M, A> {
   msg: M | undefined = undefined;
   tag = '';
   action: A | undefined = undefined;
+  /** For a delivery: the connection (from → to) it was sent on; see SimWorld's lost messages. */
+  epoch = 0;
 }
 
 /** A free list of {@link SimEvent}s. */

@@ -69,6 +69,11 @@ export interface SimWorldOptions<M = unknown> {
    * default: processes then have no store, and the master keeps its registry in memory.
    */
   readonly disks?: boolean;
+  /**
+   * With `linkMessage`: a message lost on a link that is up breaks the connection, as over TCP
+   * (see the world's lost-message handling). Off by default: a loss is then silent.
+   */
+  readonly lossBreaksConnections?: boolean;
 }
 
 /**
@@ -91,7 +96,7 @@ export const NETWORK_ADDRESS = '@network';
 export const DEFAULT_IDLE_EVENT_LIMIT = 10_000_000;
 
 /** Why the world dropped a message, as traced in `net.drop` records. */
-export type DropReason = 'loss' | 'partition' | 'unknown-address' | 'receiver-down';
+export type DropReason = 'loss' | 'partition' | 'unknown-address' | 'receiver-down' | 'connection-reset';
 
 /** A deterministic discrete-event world for processes speaking messages of type `M`. */
 export class SimWorld<M> {
@@ -108,6 +113,12 @@ export class SimWorld<M> {
   readonly #linkMessage: ((exited: Address) => M) | undefined;
   readonly #observer: WorldObserver<M> | undefined;
   readonly #disks: boolean;
+  readonly #lossBreaksConnections: boolean;
+  /**
+   * `from\0to` → the connection number on that directed link, bumped when a loss breaks it.
+   * Empty (no lookups) until the first loss.
+   */
+  readonly #connections = new Map<string, number>();
   #now = 0;
   #eventCount = 0;
   #inLoop = false;
@@ -120,6 +131,7 @@ export class SimWorld<M> {
     this.#linkMessage = options.linkMessage;
     this.#observer = options.observer;
     this.#disks = options.disks === true;
+    this.#lossBreaksConnections = options.lossBreaksConnections === true && options.linkMessage !== undefined;
     this.#queue = new EventQueue(
       options.maxPendingEvents === undefined ? {} : { maxSize: options.maxPendingEvents },
     );
@@ -361,6 +373,10 @@ export class SimWorld<M> {
       this.#drop(event.from, entry.address, msg, 'receiver-down');
       return;
     }
+    if (this.#connections.size > 0 && event.epoch !== this.#epoch(event.from, entry.address)) {
+      this.#drop(event.from, entry.address, msg, 'connection-reset');
+      return;
+    }
     if (this.#traceDeliveries) {
       this.#trace.record(this.#now, entry.address, { kind: 'sim.deliver', from: event.from, msg });
     }
@@ -397,9 +413,13 @@ export class SimWorld<M> {
     const transmission = this.network.transmit(from, to, this.#now, entry?.status === 'running');
     if (entry === undefined || transmission.copies === 0) {
       this.#drop(from, to, msg, dropReason(entry, transmission.outcome));
+      if (transmission.outcome === 'lost' && this.#lossBreaksConnections && entry !== undefined) {
+        this.#breakConnection(from, entry);
+      }
       return;
     }
     if (this.#linkMessage !== undefined) this.#connect(from, entry);
+    const epoch = this.#epoch(from, to);
     const { firstAtMs, secondAtMs, copies } = transmission;
     if (this.#traceDeliveries) {
       this.#trace.record(this.#now, from, { kind: 'sim.send', to, atMs: firstAtMs, msg });
@@ -413,8 +433,46 @@ export class SimWorld<M> {
         secondAtMs,
       });
     }
-    this.#schedule(EventKind.deliver, firstAtMs, entry, from, msg, '');
-    if (copies === 2) this.#schedule(EventKind.deliver, secondAtMs, entry, from, msg, '');
+    this.#schedule(EventKind.deliver, firstAtMs, entry, from, msg, '', epoch);
+    if (copies === 2) this.#schedule(EventKind.deliver, secondAtMs, entry, from, msg, '', epoch);
+  }
+
+  /**
+   * A message lost on a link that is otherwise up. Mesos talks over TCP, where a lost segment is
+   * retransmitted and data is never silently skipped: what looks like a loss from above is a
+   * connection that broke (a reset, a retransmission timeout). So with `lossBreaksConnections`
+   * a loss breaks the connection: messages still in flight on it, either way, are dropped, both
+   * ends are told the other exited (libprocess `exited`), and the next send opens a new
+   * connection. Otherwise the world is datagram-like and a loss is just a loss.
+   */
+  #breakConnection(from: Address, to: ProcessEntry<M>): void {
+    for (const key of [linkKey(from, to.address), linkKey(to.address, from)]) {
+      this.#connections.set(key, (this.#connections.get(key) ?? 0) + 1);
+    }
+    this.#trace.record(this.#now, NETWORK_ADDRESS, { kind: 'net.connection-reset', a: from, b: to.address });
+    const linkMessage = this.#linkMessage as (exited: Address) => M;
+    const sender = this.#processes.get(from);
+    const atMs = this.#now + this.network.config.latencyMsMin;
+    to.peers.delete(from);
+    sender?.peers.delete(to.address);
+    if (to.status === 'running') {
+      this.#schedule(EventKind.deliver, atMs, to, from, linkMessage(from), '', this.#epoch(from, to.address));
+    }
+    if (sender !== undefined && sender.status === 'running') {
+      this.#schedule(
+        EventKind.deliver,
+        atMs,
+        sender,
+        to.address,
+        linkMessage(to.address),
+        '',
+        this.#epoch(to.address, from),
+      );
+    }
+  }
+
+  #epoch(from: Address, to: Address): number {
+    return this.#connections.size === 0 ? 0 : (this.#connections.get(linkKey(from, to)) ?? 0);
   }
 
   #drop(from: Address, to: Address, msg: M, reason: DropReason): void {
@@ -428,8 +486,10 @@ export class SimWorld<M> {
     from: Address,
     msg: M | undefined,
     tag: string,
+    epoch = 0,
   ): EventHandle {
     const event = this.#pool.take();
+    event.epoch = epoch;
     event.kind = kind;
     event.target = entry;
     event.incarnation = entry.incarnation;
@@ -579,7 +639,8 @@ export class SimWorld<M> {
         exited: entry.address,
         to: address,
       });
-      this.#schedule(EventKind.deliver, atMs, peer, entry.address, linkMessage(entry.address), '');
+      const epoch = this.#epoch(entry.address, address);
+      this.#schedule(EventKind.deliver, atMs, peer, entry.address, linkMessage(entry.address), '', epoch);
     }
     entry.peers.clear();
   }
@@ -596,6 +657,11 @@ export class SimWorld<M> {
       throw new Error(`process ${address} is not running (it is ${entry.status})`);
     return entry;
   }
+}
+
+/** A directed link as one map key. */
+function linkKey(from: Address, to: Address): string {
+  return `${from}\u0000${to}`;
 }
 
 /** What the process's clock reads at world time `nowMs`. */
