@@ -9,7 +9,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { AgentServer } from '../runtime/live/agent-server.js';
 import { runLiveScenario } from '../runtime/live/live-scenario-run.js';
 import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
-import { MasterServer } from '../runtime/live/master-server.js';
+import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
 import {
   parseCountFlag,
@@ -61,7 +61,11 @@ export function registerLive(program: Command, output: Output): void {
     )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '5050')
-    .option('--work-dir <dir>', 'folder for the master’s files (created if missing)')
+    .option(
+      '--work-dir <dir>',
+      'folder for the registry (agents admitted, unreachable and gone; framework ids; weights), ' +
+        'written with fsync and rename so a restarted master recovers it (default: in memory only)',
+    )
     .option(
       '--allocation-interval <seconds>',
       'time between allocation cycles (Mesos --allocation_interval)',
@@ -214,6 +218,8 @@ async function startOrExplain<T>(start: () => Promise<T>): Promise<T> {
       throw new UsageError(`--port: not allowed to listen there (${(e as Error).message})`);
     if (code === 'EADDRNOTAVAIL')
       throw new UsageError(`--host: no such local address (${(e as Error).message})`);
+    if (e instanceof RegistryError)
+      throw new UsageError(`--work-dir: cannot recover the registry: ${e.message}`);
     throw e;
   }
 }

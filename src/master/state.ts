@@ -102,6 +102,8 @@ export interface MasterState {
   readonly deactivated_slaves: number;
   readonly unreachable_slaves: number;
   readonly slaves: readonly AgentSnapshot[];
+  /** Agents the registry says were admitted that have not reregistered since this master started. */
+  readonly recovered_slaves: readonly { readonly id: string; readonly hostname: string }[];
   readonly frameworks: readonly FrameworkSnapshot[];
   readonly completed_frameworks: readonly FrameworkSnapshot[];
   readonly counters: MasterCountersSnapshot;
@@ -119,6 +121,7 @@ export function masterState(ctx: MasterContext): MasterState {
     deactivated_slaves: agents.filter((a) => !a.active).length,
     unreachable_slaves: ctx.agents.unreachable.size,
     slaves: agents.map((a) => agentState(ctx, a)),
+    recovered_slaves: [...ctx.recoveredAgents].map(([id, hostname]) => ({ id, hostname })),
     frameworks: [...ctx.frameworks.all()].map((f) => frameworkState(ctx, f)),
     completed_frameworks: [...ctx.frameworks.completed()].map((c) => completedFrameworkState(c)),
     counters: countersSnapshot(ctx),

@@ -12,9 +12,10 @@
  *   not take a master down. (It is a bug, and the log says where.)
  * - Randomness is seeded per process by name from the node's seed, as in the simulator.
  */
-import type { Address, Env, Process, TimerId, TraceEvent } from '../../core/process.js';
+import type { Address, DurableStore, Env, Process, TimerId, TraceEvent } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
 import { deriveStream } from '../sim/random-streams.js';
+import { fileStore } from './file-store.js';
 
 /** Carries messages to processes on other nodes. */
 export interface LiveTransport {
@@ -32,6 +33,8 @@ export interface LiveNodeOptions {
   readonly trace?: (event: TraceEvent & { readonly at: number; readonly process: Address }) => void;
   /** Where the node reports handler failures and dropped messages (default: nowhere). */
   readonly log?: (line: string) => void;
+  /** A directory per process that gets a durable store (`env.store`; see file-store.ts). */
+  readonly storeDirs?: ReadonlyMap<Address, string>;
 }
 
 interface Hosted {
@@ -145,7 +148,24 @@ export class LiveNode {
       random,
       trace: (event) => trace?.({ ...event, at: Date.now(), process: self }),
       tracing: trace !== undefined,
+      ...this.#store(self),
     };
+  }
+
+  /** The process's durable store, if it has a directory; acknowledgements come as timers do. */
+  #store(self: Address): { store?: DurableStore } {
+    const dir = this.#options.storeDirs?.get(self);
+    if (dir === undefined) return {};
+    const store = fileStore(dir, {
+      nextId: () => this.#nextTimer++,
+      acknowledge: (id, tag) => {
+        const h = this.#hosted.get(self);
+        if (h !== undefined) this.#run(self, `store ${tag}`, () => h.process.onTimer(h.env, tag, id));
+      },
+      failed: (key, e) =>
+        this.#options.log?.(`${self}: writing ${key} failed, so it is not durable: ${(e as Error).message}`),
+    });
+    return { store };
   }
 
   #run(address: Address, what: string, handler: () => void): void {

@@ -13,10 +13,12 @@
  * (408, so a body that never ends cannot hold a socket), headers within 10 s, at most 1,000
  * connections. A handler that fails answers 500 and the master goes on.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
+import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { masterMetrics } from './master-metrics.js';
@@ -25,6 +27,25 @@ import { SchedulerEndpoint } from './scheduler-endpoint.js';
 
 /** The master's address inside its node. */
 export const LIVE_MASTER_ADDRESS = 'master';
+
+/** The registry in `workDir` cannot be read (the master refuses to start). */
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+}
+
+/** Why the registry file in `workDir` cannot be recovered, if it cannot. */
+function registryProblem(workDir: string): string | undefined {
+  const path = join(workDir, `${REGISTRY_KEY}.json`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return `${path}: ${(e as Error).message}`;
+  }
+  const parsed = parseRegistry(text);
+  return typeof parsed === 'string' ? `${path}: ${parsed}` : undefined;
+}
 
 /** How to start a live master. */
 export interface MasterServerOptions {
@@ -73,10 +94,19 @@ export class MasterServer {
   /** Starts a master listening on `host:port`. */
   static async start(options: MasterServerOptions = {}): Promise<MasterServer> {
     const host = options.host ?? '127.0.0.1';
-    if (options.workDir !== undefined) mkdirSync(options.workDir, { recursive: true });
+    const workDir = options.workDir;
+    if (workDir !== undefined) {
+      mkdirSync(workDir, { recursive: true });
+      const problem = registryProblem(workDir);
+      // Mesos's master exits when it cannot recover its registry; refuse to start likewise.
+      if (problem !== undefined) throw new RegistryError(problem);
+    }
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
+      // The registry survives restarts in the work dir (write, fsync, rename: file-store.ts);
+      // without one it lives in memory, as Mesos's --registry=in_memory.
+      ...(workDir === undefined ? {} : { storeDirs: new Map([[LIVE_MASTER_ADDRESS, workDir]]) }),
     });
     // Listen first, so the master can tell schedulers (MasterInfo) the port it really got.
     const { server, port } = await listenWithLimits(host, options.port ?? 5050, options.requestTimeoutMs);

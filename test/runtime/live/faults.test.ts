@@ -2,11 +2,12 @@
  * Faults with real processes: `agora master` and `agora agent` started as commands, killed with
  * SIGKILL, restarted; a framework over the v1 HTTP API watches.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js';
+import { runCli } from '../../cli/helpers.js';
 import { eventually } from './harness.js';
 import { Prober } from './prober.js';
 import { freePort, killHard, startAgent, startMaster } from './processes.js';
@@ -85,4 +86,48 @@ test('a master restart: the agent re-registers, the framework re-subscribes, its
     await killHard(agent.child);
     await killHard(master.child);
   }
+});
+
+test('the registry is written to --work-dir (fsync, rename) and a restarted master recovers it', async (t) => {
+  const port = await freePort();
+  const workDir = mkdtempSync(join(tmpdir(), 'agora-master-'));
+  let master = await startMaster(port, [...FAST, '--work-dir', workDir]);
+  const agent = await startAgent(master.url, mkdtempSync(join(tmpdir(), 'agora-agent-')));
+  const registry = join(workDir, 'registry.json');
+  const admitted = () => {
+    if (!existsSync(registry)) return [];
+    return Object.keys(JSON.parse(readFileSync(registry, 'utf8')).admitted);
+  };
+  try {
+    await eventually(() => admitted().length === 1, 15_000, 'the agent admitted in the registry');
+    t.deepEqual(
+      readdirSync(workDir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temporary file is left behind',
+    );
+    const agentId = admitted()[0];
+    await killHard(master.child);
+    master = await startMaster(port, [...FAST, '--work-dir', workDir]);
+    const url = master.url;
+    await eventually(
+      async () => {
+        const state = await fetch(`${url}/master/state`).then((r) => r.json());
+        return state.slaves[0]?.id === agentId && state.recovered_slaves.length === 0;
+      },
+      20_000,
+      'the recovered agent to reregister under its id',
+    );
+    t.deepEqual(admitted(), [agentId]);
+  } finally {
+    await killHard(agent.child);
+    await killHard(master.child);
+  }
+});
+
+test('a master whose registry cannot be read refuses to start, naming the file and the problem', async (t) => {
+  const workDir = mkdtempSync(join(tmpdir(), 'agora-master-'));
+  writeFileSync(join(workDir, 'registry.json'), '{"version":1,"admitted":[]}');
+  const r = await runCli('master', '--port', '0', '--work-dir', workDir);
+  t.is(r.code, 2);
+  t.regex(r.err, /--work-dir: cannot recover the registry: .*registry\.json: admitted: expected an object/u);
 });
