@@ -525,9 +525,9 @@ export class SimWorld<M> {
         if (!(delayMs >= 0 && Number.isFinite(delayMs))) {
           throw new RangeError(`process ${self}: timer delay must be a finite number >= 0, got ${delayMs}`);
         }
-        // A skewed clock measures the delay on its own time: a fast clock fires early.
-        const worldDelayMs = entry.clock === undefined ? delayMs : delayMs / entry.clock.rate;
-        return this.#schedule(EventKind.timer, this.#now + worldDelayMs, entry, self, undefined, tag);
+        const atMs =
+          entry.clock === undefined ? this.#now + delayMs : skewedTimerAt(entry, this.#now, delayMs);
+        return this.#schedule(EventKind.timer, atMs, entry, self, undefined, tag);
       },
       cancelTimer: (id) => this.#cancelTimer(entry, incarnation, id),
       random,
@@ -657,6 +657,22 @@ export class SimWorld<M> {
       throw new Error(`process ${address} is not running (it is ${entry.status})`);
     return entry;
   }
+}
+
+/**
+ * When a timer of `delayMs` on a skewed clock fires, in world time: the delay is measured on
+ * the process's own clock (a fast clock fires early), and never so short that the process
+ * would read its clock before the deadline when it fires. Rounding could otherwise give a
+ * world time equal to now, and a process that re-arms for the small remainder would spin at
+ * one instant for ever (the first long campaign found this: seed 370).
+ */
+function skewedTimerAt<M>(entry: ProcessEntry<M>, nowMs: number, delayMs: number): number {
+  const rate = (entry.clock as NonNullable<ProcessEntry<M>['clock']>).rate;
+  let atMs = nowMs + delayMs / rate;
+  if (delayMs === 0) return atMs;
+  const deadline = localTime(entry, nowMs) + delayMs;
+  while (localTime(entry, atMs) < deadline) atMs += Math.abs(atMs) * Number.EPSILON || Number.MIN_VALUE;
+  return atMs;
 }
 
 /** A directed link as one map key. */
