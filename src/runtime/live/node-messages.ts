@@ -14,8 +14,9 @@
  * Security: the master may require agents to authenticate (HTTP Basic with the agent's
  * `--credential`, checked before the body is read; 401 otherwise), standing in for the SASL
  * handshake a Mesos agent makes before it registers. The master's messages to agents are not
- * authenticated (neither are a Mesos master's); TLS is what protects that direction. A refused
- * POST is reported on the node's log once, until a message gets through again.
+ * authenticated (a Mesos agent does not authenticate its master either): with TLS the master
+ * knows it reaches the real agent, but whoever can reach an agent's port can post to it. A
+ * refused POST is reported on the node's log once, until a message gets through again.
  */
 import type { Agent as HttpAgent, IncomingMessage, ServerResponse } from 'node:http';
 import { decodeAgentMessage, encodeAgentMessage } from '../../core/messages/agent-protocol.js';
