@@ -66,7 +66,7 @@ function withTlsOptions<C extends Command<never[], Record<string, unknown>>>(com
   }
   command.option(
     '--tls-ca <file>',
-    'trust this PEM CA certificate for https peers, besides the system CAs (verification is always on)',
+    'trust the CA certificates in this PEM file, instead of the system CAs, for https peers (like curl --cacert; verification is always on)',
   );
   return command;
 }

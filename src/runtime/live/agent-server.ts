@@ -44,7 +44,7 @@ export interface AgentServerOptions {
   readonly credential?: Credential;
   /** Serve HTTPS; required exactly when the master's URL is `https:`. */
   readonly tls?: ServerTls;
-  /** The CAs trusted for the master's certificate, besides the system's. */
+  /** The CAs trusted for the master's certificate, instead of the system's. */
   readonly clientTls?: ClientTls;
 }
 

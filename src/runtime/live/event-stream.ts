@@ -3,7 +3,7 @@
  * a SUBSCRIBE POST whose 200 answer is a never-ending RecordIO stream of JSON records, and plain
  * call POSTs answered with a status. Each stream reports exactly one end (closed, broken or
  * refused), whatever mix of socket events brings it. `https:` URLs are spoken over TLS, trusting
- * the system's CAs and those of the given {@link ClientTls}.
+ * the system's CAs, or only those of the given {@link ClientTls}.
  */
 import type { ClientRequest, Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { RecordIoDecoder } from '../../core/recordio.js';

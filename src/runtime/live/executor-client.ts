@@ -31,7 +31,7 @@ export class ExecutorClient {
 
   /**
    * @param agentUrl e.g. `http://127.0.0.1:5051`; @param agent the agent's address to the process;
-   * @param tls the CAs trusted for an `https:` agent, besides the system's
+   * @param tls the CAs trusted for an `https:` agent, instead of the system's
    */
   constructor(
     node: LiveNode,

@@ -9,7 +9,7 @@
  *
  * A TLS agent says so in the environment with Mesos's variables (docs/ssl.md):
  * `LIBPROCESS_SSL_ENABLED=true` makes the executor use HTTPS, and `LIBPROCESS_SSL_CA_FILE` names
- * a CA to trust besides the system's.
+ * the CA to trust instead of the system's.
  */
 
 import type { Executor } from '../../driver/executor.js';

@@ -26,7 +26,7 @@ export interface LiveSchedulerOptions {
   readonly log?: (line: string) => void;
   /** Sent as HTTP Basic on every request (put its principal in FrameworkInfo too, as Mesos asks). */
   readonly credential?: Credential;
-  /** The CAs trusted for an `https:` master, besides the system's. */
+  /** The CAs trusted for an `https:` master, instead of the system's. */
   readonly tls?: ClientTls;
 }
 

@@ -56,7 +56,7 @@ export interface MasterServerOptions {
   readonly security?: MasterSecurity;
   /** Serve HTTPS, and talk HTTPS to agents (TLS is all or nothing, as in Mesos). */
   readonly tls?: ServerTls;
-  /** The CAs trusted for the agents' certificates, besides the system's. */
+  /** The CAs trusted for the agents' certificates, instead of the system's. */
   readonly clientTls?: ClientTls;
   /** Where failures and dropped messages are reported. */
   readonly log?: (line: string) => void;

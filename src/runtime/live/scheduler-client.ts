@@ -30,7 +30,7 @@ import { type ClientTls, keepAliveAgent } from './tls.js';
 export interface ClientSecurity {
   /** Sent as HTTP Basic on every request. */
   readonly credential?: Credential;
-  /** The CAs trusted for an `https:` master, besides the system's. */
+  /** The CAs trusted for an `https:` master, instead of the system's. */
   readonly tls?: ClientTls;
 }
 

@@ -4,14 +4,15 @@
  * cluster is TLS all the way or not at all: a TLS master talks HTTPS to its agents, an agent of a
  * TLS master serves HTTPS too, and a TLS agent's executors reach it over HTTPS.
  *
- * Clients always verify the peer's certificate and host name. `--tls-ca` adds a CA (say a
- * self-signed one) to the system's; nothing turns verification off. (Mesos verifies only with
+ * Clients always verify the peer's certificate and host name, against the system's CAs or,
+ * with `--tls-ca`, against the CAs of that file only (as curl's `--cacert` and Mesos's
+ * `LIBPROCESS_SSL_CA_FILE` do); nothing turns verification off. (Mesos verifies only with
  * `LIBPROCESS_SSL_VERIFY_CERT=true`; here it is always on.)
  */
 import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { resolve } from 'node:path';
-import { createSecureContext, rootCertificates } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import { ConfigError, readConfigFile } from './config-file.js';
 
 /** What a TLS server presents: PEM text. */
@@ -20,9 +21,9 @@ export interface ServerTls {
   readonly cert: string;
 }
 
-/** What a TLS client trusts besides the system's CAs. */
+/** What a TLS client trusts instead of the system's CAs. */
 export interface ClientTls {
-  /** Extra trusted CA certificates (PEM). */
+  /** The trusted CA certificates (PEM); the system's when absent. */
   readonly ca?: string;
   /** Where they came from, for executors started by a TLS agent (`LIBPROCESS_SSL_CA_FILE`). */
   readonly caFile?: string;
@@ -78,10 +79,13 @@ export function isHttps(url: string): boolean {
   return url.startsWith('https:');
 }
 
-/** The CAs a request to `url` trusts: the system's and `tls`'s, or Node's default without `tls`. */
-function trusted(url: string, tls: ClientTls | undefined): { ca?: string[] } {
-  if (!isHttps(url) || tls?.ca === undefined) return {};
-  return { ca: [...rootCertificates, tls.ca] };
+/**
+ * The CAs a connection to `url` trusts: `tls`'s, or Node's default (the system's) without it.
+ * Only the file's own CAs, not appended to the system's: an https.Agent keys its pool by the
+ * CAs' text at every request, and the 140-odd system roots made each call take 0.7 ms longer.
+ */
+function trusted(url: string, tls: ClientTls | undefined): { ca?: string } {
+  return isHttps(url) && tls?.ca !== undefined ? { ca: tls.ca } : {};
 }
 
 /** `http.request` or `https.request`, as `url` says, trusting `tls`'s CAs for HTTPS. */
