@@ -65,6 +65,21 @@ test('framework authentication: 401 with WWW-Authenticate without or with bad cr
     t.is(stolen.status, 400, 'another principal cannot act for the framework, even with its stream id');
     t.is(stolen.text, "Authenticated principal 'other' does not match principal 'fw' set in `FrameworkInfo`");
     t.is(master.metrics()['master/http_authentication_failures'], cases.length + 1);
+    // Nor can it take the framework over by resubscribing with its id: the master refuses the
+    // change of principal before any failover, and the owner's stream stays open.
+    const hijack = await subscribe(master.url, INFO, id, auth(OTHER));
+    await hijack.waitFor(1);
+    t.deepEqual(hijack.events[0], {
+      type: 'ERROR',
+      error: { message: "Changing framework's principal is not allowed" },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    t.false(
+      sub.events.some((e) => e.type === 'ERROR'),
+      'no "Framework failed over" for the owner',
+    );
+    t.is(master.master.state().frameworks[0]?.connected, true);
+    hijack.close();
     sub.close();
   } finally {
     await master.close();
