@@ -249,7 +249,7 @@ function principalMismatch(authenticated: string, framework: string): string {
  * Ends a stream after what is queued, and drops it if that does not flush in time: a client
  * that stopped reading would otherwise keep it open forever.
  */
-export function endStream(res: ServerResponse): void {
+function endStream(res: ServerResponse): void {
   res.end();
   setTimeout(() => res.destroy(), CLOSE_GRACE_MS).unref();
 }
