@@ -11,18 +11,20 @@ export function parsePort(text: string): number {
   return n;
 }
 
-/** `--master HOST:PORT` (or an `http://` URL) → the master's base URL. */
+/** `--master HOST:PORT` (or an `http://` or `https://` URL) → the master's base URL. */
 export function parseMasterUrl(text: string): string {
-  const url = /^https?:\/\//u.test(text) ? text : `http://${text}`;
+  const url = /^[a-z][a-z0-9+.-]*:\/\//iu.test(text) ? text : `http://${text}`;
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new UsageError(`--master: expected HOST:PORT, e.g. 127.0.0.1:5050, got "${text}"`);
   }
-  if (parsed.protocol !== 'http:') throw new UsageError(`--master: only http is supported, got "${text}"`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UsageError(`--master: only http and https are supported, got "${text}"`);
+  }
   if (parsed.port === '') throw new UsageError(`--master: expected HOST:PORT with a port, got "${text}"`);
-  return `http://${parsed.host}`;
+  return `${parsed.protocol}//${parsed.host}`;
 }
 
 /** `--resources`: Mesos resource text. */

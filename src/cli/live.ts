@@ -9,6 +9,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { AgentServer } from '../runtime/live/agent-server.js';
 import { runLiveScenario } from '../runtime/live/live-scenario-run.js';
 import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
+import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
 import {
@@ -18,6 +19,15 @@ import {
   parseResourceFlag,
   parseSecondsFlag,
 } from './live-flags.js';
+import {
+  parseByteSizeFlag,
+  readAclsFlag,
+  readClientSecurityFlags,
+  readCredentialFlag,
+  readCredentialsFlag,
+  readPrincipalFlags,
+  readTlsFlags,
+} from './live-security-flags.js';
 import type { Output } from './main.js';
 import { Progress } from './progress.js';
 import { checkReportDir, writeRunReport } from './report-dir.js';
@@ -35,6 +45,30 @@ interface MasterFlags {
   readonly agentPingTimeout: string;
   readonly maxAgentPingTimeouts: string;
   readonly offerTimeout?: string;
+  readonly credentials?: string;
+  readonly authenticateFrameworks?: true;
+  readonly authenticateAgents?: true;
+  readonly acls?: string;
+  readonly tlsKey?: string;
+  readonly tlsCert?: string;
+  readonly tlsCa?: string;
+  readonly maxConnections: string;
+  readonly maxRequestSize: string;
+  readonly maxEventQueue: string;
+}
+
+/** The TLS flags every live server and client shares (Mesos's LIBPROCESS_SSL_* as flags). */
+function withTlsOptions<C extends Command<never[], Record<string, unknown>>>(command: C, serves: boolean): C {
+  if (serves) {
+    command
+      .option('--tls-key <file>', 'serve HTTPS with this PEM private key (with --tls-cert)')
+      .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)');
+  }
+  command.option(
+    '--tls-ca <file>',
+    'trust the CA certificates in this PEM file, instead of the system CAs, for https peers (like curl --cacert; verification is always on)',
+  );
+  return command;
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
@@ -52,7 +86,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 /** Registers `master`, `agent` and `execute`. */
 export function registerLive(program: Command, output: Output): void {
-  program
+  const master = program
     .command('master')
     .summary('run a live master (Mesos v1 scheduler API) on one port')
     .description(
@@ -85,33 +119,75 @@ export function registerLive(program: Command, output: Output): void {
       '--offer-timeout <seconds>',
       'rescind offers unused this long (Mesos --offer_timeout; default: never)',
     )
-    .action(async (flags: MasterFlags) => {
-      const port = parsePort(flags.port);
-      const masterOptions = {
-        allocationIntervalMs:
-          parseSecondsFlag('--allocation-interval', flags.allocationInterval, 3600) * 1000,
-        agentPingTimeoutMs: parseSecondsFlag('--agent-ping-timeout', flags.agentPingTimeout, 86_400) * 1000,
-        maxAgentPingTimeouts: parseCountFlag('--max-agent-ping-timeouts', flags.maxAgentPingTimeouts, 1000),
-        ...(flags.offerTimeout === undefined
-          ? {}
-          : { offerTimeoutMs: parseSecondsFlag('--offer-timeout', flags.offerTimeout, 86_400) * 1000 }),
-      };
-      const master = await startOrExplain(() =>
-        MasterServer.start({
-          host: flags.host,
-          port,
-          master: masterOptions,
-          ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
-          log: (line) => output.err(`master: ${line}\n`),
-        }),
-      );
-      output.err(`agora master: listening on ${master.url}\n`);
-      const signal = await untilSignal();
-      output.err(`agora master: ${signal}, stopping\n`);
-      await master.close();
-    });
+    .option(
+      '--credentials <file>',
+      'principals and secrets: Mesos JSON {"credentials":[{"principal":..,"secret":..}]} or "principal secret" lines',
+    )
+    .option(
+      '--authenticate-frameworks',
+      'schedulers must send HTTP Basic credentials from --credentials, else 401 (Mesos --authenticate_http_frameworks)',
+    )
+    .option(
+      '--authenticate-agents',
+      'agents must send their --credential, else 401 (Mesos --authenticate_agents); without it, a credential an agent sends must still be valid',
+    )
+    .option(
+      '--acls <file>',
+      'Mesos ACLs JSON; its register_frameworks rules (and permissive, default true) decide which principal may use which role (403)',
+    )
+    .option('--max-connections <n>', 'connections served at once; more are closed as they arrive', '1000')
+    .option(
+      '--max-request-size <bytes>',
+      'largest request body (e.g. 512KB, 16MB); larger ones get 413',
+      '16MB',
+    )
+    .option(
+      '--max-event-queue <bytes>',
+      'unread events a subscriber may leave queued before its stream is closed (it may resubscribe)',
+      '64MB',
+    );
+  withTlsOptions(master, true).action(async (flags: MasterFlags) => {
+    const port = parsePort(flags.port);
+    const masterOptions = {
+      allocationIntervalMs: parseSecondsFlag('--allocation-interval', flags.allocationInterval, 3600) * 1000,
+      agentPingTimeoutMs: parseSecondsFlag('--agent-ping-timeout', flags.agentPingTimeout, 86_400) * 1000,
+      maxAgentPingTimeouts: parseCountFlag('--max-agent-ping-timeouts', flags.maxAgentPingTimeouts, 1000),
+      ...(flags.offerTimeout === undefined
+        ? {}
+        : { offerTimeoutMs: parseSecondsFlag('--offer-timeout', flags.offerTimeout, 86_400) * 1000 }),
+    };
+    const limits = {
+      maxConnections: parseCountFlag('--max-connections', flags.maxConnections, 1_000_000),
+      maxRequestBytes: parseByteSizeFlag('--max-request-size', flags.maxRequestSize, 1024, 1024 ** 3),
+      maxEventQueueBytes: parseByteSizeFlag(
+        '--max-event-queue',
+        flags.maxEventQueue,
+        64 * 1024,
+        16 * 1024 ** 3,
+      ),
+    };
+    const { security, warnings } = masterSecurityFlags(flags);
+    const tls = readTlsFlags(flags);
+    for (const w of warnings) output.err(`agora master: warning: ${w}\n`);
+    const started = await startOrExplain(() =>
+      MasterServer.start({
+        host: flags.host,
+        port,
+        master: masterOptions,
+        limits,
+        security,
+        ...tls,
+        ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
+        log: (line) => output.err(`master: ${line}\n`),
+      }),
+    );
+    output.err(`agora master: listening on ${started.url}\n`);
+    const signal = await untilSignal();
+    output.err(`agora master: ${signal}, stopping\n`);
+    await started.close();
+  });
 
-  program
+  const agent = program
     .command('agent')
     .summary('run a live agent that runs tasks as child processes')
     .description(
@@ -120,7 +196,7 @@ export function registerLive(program: Command, output: Output): void {
         'until acknowledged. It does not enforce resource limits (no cgroups) or the task user. ' +
         'Runs until SIGINT or SIGTERM.',
     )
-    .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050')
+    .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050 or https://master:5050')
     .option('--host <host>', 'address to listen on (the master reaches the agent there)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '5051')
     .option(
@@ -129,81 +205,164 @@ export function registerLive(program: Command, output: Output): void {
       'cpus:4;mem:4096;ports:[31000-32000]',
     )
     .option('--work-dir <dir>', 'sandboxes go under it', '/tmp/agora-agent')
-    .action(
-      async (flags: { master: string; host: string; port: string; resources: string; workDir: string }) => {
-        const masterUrl = parseMasterUrl(flags.master);
-        const port = parsePort(flags.port);
-        const resources = parseResourceFlag(flags.resources);
-        const agent = await startOrExplain(() =>
-          AgentServer.start({
-            masterUrl,
-            host: flags.host,
-            port,
-            resources,
-            workDir: flags.workDir,
-            log: (line) => output.err(`agent: ${line}\n`),
-          }),
-        );
-        output.err(`agora agent: ${agent.address} (master ${masterUrl}, work dir ${flags.workDir})\n`);
-        const signal = await untilSignal();
-        output.err(`agora agent: ${signal}, stopping\n`);
-        await agent.close();
-      },
+    .option(
+      '--credential <file>',
+      'this agent’s principal and secret, sent to the master as HTTP Basic: {"principal":..,"secret":..} or one "principal secret" line (Mesos --credential)',
     );
+  withTlsOptions(agent, true).action(
+    async (flags: {
+      master: string;
+      host: string;
+      port: string;
+      resources: string;
+      workDir: string;
+      credential?: string;
+      tlsKey?: string;
+      tlsCert?: string;
+      tlsCa?: string;
+    }) => {
+      const masterUrl = parseMasterUrl(flags.master);
+      const port = parsePort(flags.port);
+      const resources = parseResourceFlag(flags.resources);
+      const credential = flags.credential === undefined ? undefined : readCredentialFlag(flags.credential);
+      const tls = readTlsFlags(flags);
+      if (masterUrl.startsWith('https:') && tls.tls === undefined) {
+        throw new UsageError(
+          `--master: ${masterUrl} uses TLS, and a TLS master reaches its agents over HTTPS: give the agent --tls-key and --tls-cert too`,
+        );
+      }
+      if (!masterUrl.startsWith('https:') && tls.tls !== undefined) {
+        throw new UsageError(
+          `--tls-key, --tls-cert: a TLS agent needs a TLS master (--master https://…), not ${masterUrl}`,
+        );
+      }
+      for (const w of credential?.warnings ?? []) output.err(`agora agent: warning: ${w}\n`);
+      const started = await startOrExplain(() =>
+        AgentServer.start({
+          masterUrl,
+          host: flags.host,
+          port,
+          resources,
+          workDir: flags.workDir,
+          ...(credential === undefined ? {} : { credential: credential.value }),
+          ...tls,
+          log: (line) => output.err(`agent: ${line}\n`),
+        }),
+      );
+      output.err(`agora agent: ${started.address} (master ${masterUrl}, work dir ${flags.workDir})\n`);
+      const signal = await untilSignal();
+      output.err(`agora agent: ${signal}, stopping\n`);
+      await started.close();
+    },
+  );
 
-  program
+  const execute = program
     .command('execute')
     .summary('run one command task through a master, like mesos-execute')
     .description(
       'Run one command task through the master, like mesos-execute: prints each state change and ' +
         'exits 0 when the task finishes, 1 when it ends otherwise.',
     )
-    .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050')
+    .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050 or https://master:5050')
     .requiredOption('--name <name>', 'the task’s name and id')
     .requiredOption('--command <cmd>', 'the shell command to run')
     .option('--resources <text>', 'resources for the task', 'cpus:0.1;mem:32')
+    .option('--role <role>', 'the framework’s role (mesos-execute --role)', '*')
     .option('--timeout <seconds>', 'give up after this long (default: wait forever)')
-    .action(
-      async (flags: {
-        master: string;
-        name: string;
-        command: string;
-        resources: string;
-        timeout?: string;
-      }) => {
-        const masterUrl = parseMasterUrl(flags.master);
-        const resources = parseResourceFlag(flags.resources);
-        if (flags.name.trim() === '') throw new UsageError('--name: expected a task name, got ""');
-        const timeoutS = flags.timeout === undefined ? undefined : Number(flags.timeout);
-        if (timeoutS !== undefined && !(timeoutS > 0)) {
-          throw new UsageError(`--timeout: expected seconds > 0, got "${flags.timeout}"`);
-        }
-        const scheduler = new ExecuteScheduler({
-          name: flags.name,
-          command: flags.command,
-          resources,
-          print: (line) => output.out(`${line}\n`),
-        });
-        const { driver, close } = liveSchedulerDriver(
-          scheduler,
-          { user: process.env.USER ?? 'agora', name: `agora-execute ${flags.name}` },
-          { masterUrl, log: (line) => output.err(`execute: ${line}\n`) },
-        );
-        const timer =
-          timeoutS === undefined
-            ? undefined
-            : setTimeout(() => {
-                scheduler.failure = `timed out after ${timeoutS} s`;
-                driver.abort();
-              }, timeoutS * 1000);
-        await driver.run();
-        if (timer !== undefined) clearTimeout(timer);
-        await close();
-        const ok = scheduler.final?.state === 'TASK_FINISHED';
-        if (!ok && scheduler.failure !== undefined) output.err(`agora execute: ${scheduler.failure}\n`);
-        if (!ok) throw new CommandExit(1);
-      },
+    .option(
+      '--principal <name>',
+      'authenticate as this principal (HTTP Basic), also set as FrameworkInfo.principal',
+    )
+    .option('--secret-file <file>', 'the principal’s secret: the file’s content, less one final newline');
+  withTlsOptions(execute, false).action(
+    async (flags: {
+      master: string;
+      name: string;
+      command: string;
+      resources: string;
+      role: string;
+      timeout?: string;
+      principal?: string;
+      secretFile?: string;
+      tlsCa?: string;
+    }) => {
+      const masterUrl = parseMasterUrl(flags.master);
+      const resources = parseResourceFlag(flags.resources);
+      if (flags.name.trim() === '') throw new UsageError('--name: expected a task name, got ""');
+      const timeoutS = flags.timeout === undefined ? undefined : Number(flags.timeout);
+      if (timeoutS !== undefined && !(timeoutS > 0)) {
+        throw new UsageError(`--timeout: expected seconds > 0, got "${flags.timeout}"`);
+      }
+      const role = flags.role.trim();
+      if (role === '') throw new UsageError('--role: expected a role name, got ""');
+      const security = readClientSecurityFlags(flags);
+      for (const w of security.warnings) output.err(`agora execute: warning: ${w}\n`);
+      const principal = security.value.credential?.principal;
+      const scheduler = new ExecuteScheduler({
+        name: flags.name,
+        command: flags.command,
+        resources,
+        print: (line) => output.out(`${line}\n`),
+      });
+      const { driver, close } = liveSchedulerDriver(
+        scheduler,
+        {
+          user: process.env.USER ?? 'agora',
+          name: `agora-execute ${flags.name}`,
+          ...(role === '*' ? {} : { role }),
+          ...(principal === undefined ? {} : { principal }),
+        },
+        { masterUrl, log: (line) => output.err(`execute: ${line}\n`), ...security.value },
+      );
+      const timer =
+        timeoutS === undefined
+          ? undefined
+          : setTimeout(() => {
+              scheduler.failure = `timed out after ${timeoutS} s`;
+              driver.abort();
+            }, timeoutS * 1000);
+      await driver.run();
+      if (timer !== undefined) clearTimeout(timer);
+      await close();
+      const ok = scheduler.final?.state === 'TASK_FINISHED';
+      if (!ok && scheduler.failure !== undefined) output.err(`agora execute: ${scheduler.failure}\n`);
+      if (!ok) throw new CommandExit(1);
+    },
+  );
+}
+
+/** The master's security flags, checked as Mesos checks them, and what to warn about. */
+function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; warnings: string[] } {
+  const authenticate = flags.authenticateFrameworks === true || flags.authenticateAgents === true;
+  if (authenticate && flags.credentials === undefined) {
+    // Mesos: "Authentication requires a credentials file (see --credentials flag)".
+    const which =
+      flags.authenticateFrameworks === true ? '--authenticate-frameworks' : '--authenticate-agents';
+    throw new UsageError(`${which}: authentication requires a credentials file (--credentials)`);
+  }
+  const warnings: string[] = [];
+  const credentials = flags.credentials === undefined ? undefined : readCredentialsFlag(flags.credentials);
+  const acls = flags.acls === undefined ? undefined : readAclsFlag(flags.acls);
+  warnings.push(...(credentials?.warnings ?? []), ...(acls?.warnings ?? []));
+  if (credentials !== undefined && flags.authenticateFrameworks !== true) {
+    warnings.push(
+      '--credentials without --authenticate-frameworks: schedulers are not authenticated (as in Mesos without --authenticate_http_frameworks)',
     );
+  }
+  if (acls !== undefined && flags.authenticateFrameworks !== true) {
+    warnings.push(
+      '--acls without --authenticate-frameworks: the ACLs judge whatever principal a framework claims',
+    );
+  }
+  return {
+    security: {
+      ...(credentials === undefined ? {} : { credentials: credentials.value }),
+      ...(flags.authenticateFrameworks === true ? { authenticateFrameworks: true } : {}),
+      ...(flags.authenticateAgents === true ? { authenticateAgents: true } : {}),
+      ...(acls === undefined ? {} : { acls: acls.value }),
+    },
+    warnings,
+  };
 }
 
 /** Starts a server, turning "address in use" and the like into a one-line usage error. */
@@ -234,6 +393,8 @@ interface LiveFlags {
   readonly out?: string;
   readonly workDir?: string;
   readonly quiet?: true;
+  readonly principal?: string;
+  readonly secretFile?: string;
 }
 
 /** Registers `live`. */
@@ -257,8 +418,14 @@ export function registerLiveReplay(program: Command, output: Output): void {
     .option('--out <dir>', 'also write a report there')
     .option('--work-dir <dir>', 'the agents’ sandboxes go under it (default: a new temporary folder)')
     .option('--quiet', 'no progress or timing lines on stderr')
+    .option(
+      '--principal <name>',
+      'run with authentication on: the master requires this principal of every agent and framework',
+    )
+    .option('--secret-file <file>', 'the principal’s secret: the file’s content, less one final newline')
     .action(async (path: string, flags: LiveFlags) => {
       const scenario = readScenarioFile(path);
+      const credential = readPrincipalFlags(flags.principal, flags.secretFile);
       const timeScale = Number(flags.timeScale);
       if (!(timeScale > 0 && timeScale <= 1_000_000)) {
         throw new UsageError(
@@ -268,6 +435,7 @@ export function registerLiveReplay(program: Command, output: Output): void {
       if (flags.out !== undefined) checkReportDir(flags.out);
       const untilMs = flags.until === undefined ? scenario.untilMs : parseUntilMs(flags.until);
       const quiet = flags.quiet === true;
+      for (const w of credential.warnings) output.err(`agora live: warning: ${w}\n`);
       if (!quiet) {
         output.err(
           `live ${scenario.name}: ${plural(scenario.agents.length, 'agent')}, ${plural(scenario.frameworks.length, 'framework')}, ` +
@@ -282,6 +450,7 @@ export function registerLiveReplay(program: Command, output: Output): void {
         ...(flags.policy === undefined ? {} : { policy: parsePolicy(flags.policy) }),
         untilMs,
         series: flags.out !== undefined,
+        ...(credential.value === undefined ? {} : { credential: credential.value }),
         onProgress: (done, total) => progress.update(done, total),
         log: (line) => {
           if (!quiet) output.err(`live: ${line}\n`);

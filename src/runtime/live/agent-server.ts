@@ -13,10 +13,13 @@ import type { AgentOptions } from '../../agent/options.js';
 import type { Resources } from '../../core/resources.js';
 import { ChildCommandRunner } from './child-command-runner.js';
 import { ChildExecutorLauncher } from './child-executor-launcher.js';
+import type { Credential } from './credentials.js';
 import { ExecutorEndpoint } from './executor-endpoint.js';
+import { basicAuthorization } from './http-basic.js';
 import { listenWithLimits, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
+import { type ClientTls, isHttps, type ServerTls } from './tls.js';
 
 /** The master's address inside an agent's node. */
 const MASTER = 'master';
@@ -37,6 +40,12 @@ export interface AgentServerOptions {
     'resources' | 'masterAddress' | 'workDir' | 'commandRunner' | 'hostname' | 'port'
   >;
   readonly log?: (line: string) => void;
+  /** Presented to the master on every message (Mesos's agent `--credential`). */
+  readonly credential?: Credential;
+  /** Serve HTTPS; required exactly when the master's URL is `https:`. */
+  readonly tls?: ServerTls;
+  /** The CAs trusted for the master's certificate, instead of the system's. */
+  readonly clientTls?: ClientTls;
 }
 
 /** What an agent's node is made of besides the agent. */
@@ -75,15 +84,29 @@ export class AgentServer {
   /** Starts an agent and its registration with the master. */
   static async start(options: AgentServerOptions): Promise<AgentServer> {
     const host = options.host ?? '127.0.0.1';
+    const masterUrl = options.masterUrl.replace(/\/+$/u, '');
+    if (isHttps(masterUrl) !== (options.tls !== undefined)) {
+      // A TLS master reaches its agents over HTTPS, and a TLS agent expects a TLS master.
+      throw new Error(
+        options.tls === undefined
+          ? `the master ${masterUrl} uses TLS, so the agent must serve TLS too (--tls-key, --tls-cert)`
+          : `the agent serves TLS, so its master must too (an https:// --master), not ${masterUrl}`,
+      );
+    }
     mkdirSync(options.workDir, { recursive: true });
-    const { server, port } = await listenWithLimits(host, options.port ?? 5051);
+    const { server, port } = await listenWithLimits(host, options.port ?? 5051, {
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+    });
     const address = agentAddress(host, port);
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
-    const masterUrl = options.masterUrl.replace(/\/+$/u, '');
-    const messenger = new NodeMessenger(node, (to) => (to === MASTER ? masterUrl : undefined));
+    const messenger = new NodeMessenger(node, (to) => (to === MASTER ? masterUrl : undefined), {
+      ...(options.credential === undefined ? {} : { authorization: basicAuthorization(options.credential) }),
+      ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
     const executors = new ExecutorEndpoint(node, () => address);
     node.useTransport({
       handles: (to) => executors.handles(to) || messenger.handles(to),
@@ -94,7 +117,15 @@ export class AgentServer {
       },
     });
     const runner = new ChildCommandRunner();
-    const launcher = new ChildExecutorLauncher();
+    const caFile = options.clientTls?.caFile;
+    const launcher = new ChildExecutorLauncher(
+      options.tls === undefined
+        ? {}
+        : {
+            LIBPROCESS_SSL_ENABLED: 'true',
+            ...(caFile === undefined ? {} : { LIBPROCESS_SSL_CA_FILE: caFile }),
+          },
+    );
     const agent = new Agent({
       ...options.agent,
       resources: options.resources,

@@ -5,6 +5,7 @@
  * v1 executor API (Agora's `liveExecutorDriver`, or Mesos's own libraries) finds its agent at
  * `MESOS_AGENT_ENDPOINT` (`host:port`). `kill` destroys it at once with SIGKILL, as Mesos's
  * containerizer does; the exit reaches the agent through a 0 ms timer, as the contract asks.
+ * Extra variables given at construction (a TLS agent's `LIBPROCESS_SSL_*`) go to every executor.
  */
 import type { ChildProcess } from 'node:child_process';
 import { waitStatus } from '../../agent/command-runner.js';
@@ -26,12 +27,19 @@ const EXIT_TAG = 'child-executor-exit';
 export class ChildExecutorLauncher implements ExecutorLauncher {
   readonly #children = new Map<number, ChildProcess>();
   readonly #exits = new Map<TimerId, ExecutorExit>();
+  readonly #extraEnvironment: Readonly<Record<string, string>>;
   #nextId = 1;
+
+  /** @param extraEnvironment variables every executor gets, under the task's own */
+  constructor(extraEnvironment: Readonly<Record<string, string>> = {}) {
+    this.#extraEnvironment = extraEnvironment;
+  }
 
   launch(env: Env<Wire>, launch: ExecutorLaunch): ExecutorStart {
     const command = launch.executor.command;
     if (command === undefined) return { ok: false, message: 'the executor has no command' };
     const environment = {
+      ...this.#extraEnvironment,
       ...launch.environment,
       // Mesos's form: host:port, not Agora's process address.
       MESOS_AGENT_ENDPOINT: launch.agentAddress.replace(/^agent@/u, ''),

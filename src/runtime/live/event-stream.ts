@@ -2,16 +2,12 @@
  * The client side of Mesos's streaming HTTP APIs, shared by the scheduler and executor clients:
  * a SUBSCRIBE POST whose 200 answer is a never-ending RecordIO stream of JSON records, and plain
  * call POSTs answered with a status. Each stream reports exactly one end (closed, broken or
- * refused), whatever mix of socket events brings it.
+ * refused), whatever mix of socket events brings it. `https:` URLs are spoken over TLS, trusting
+ * the system's CAs, or only those of the given {@link ClientTls}.
  */
-import {
-  type ClientRequest,
-  type Agent as HttpAgent,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  request,
-} from 'node:http';
+import type { ClientRequest, Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { RecordIoDecoder } from '../../core/recordio.js';
+import { type ClientTls, requestTo } from './tls.js';
 
 /** The largest event record accepted (an OFFERS event for thousands of agents fits easily). */
 export const MAX_EVENT_BYTES = 64 * 1024 * 1024;
@@ -26,25 +22,43 @@ export interface EventStreamHandlers {
   refused(status: number, body: string): void;
   /** The stream ended, broke, or could not be opened. Not called after `refused`. */
   closed(): void;
+  /** The request failed before or while streaming (refused connection, TLS error, reset). */
+  failed?(error: Error): void;
   log(line: string): void;
 }
 
+/** Extra headers (say `Authorization`) and the TLS trust of a client's requests. */
+export interface ClientRequestOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly tls?: ClientTls;
+}
+
 /** Opens a streaming POST to `url` with JSON `body`; destroy the request to close it. */
-export function openEventStream(url: string, body: string, on: EventStreamHandlers): ClientRequest {
+export function openEventStream(
+  url: string,
+  body: string,
+  on: EventStreamHandlers,
+  options: ClientRequestOptions = {},
+): ClientRequest {
   let ended = false;
   const closed = () => {
     if (ended) return;
     ended = true;
     on.closed();
   };
-  const req = request(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-      'Content-Length': Buffer.byteLength(body),
+  const req = requestTo(
+    url,
+    {
+      method: 'POST',
+      headers: {
+        ...options.headers,
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+      },
     },
-  });
+    options.tls,
+  );
   req.on('response', (res) => {
     if (res.statusCode !== 200) {
       ended = true;
@@ -76,14 +90,17 @@ export function openEventStream(url: string, body: string, on: EventStreamHandle
     res.on('close', closed);
     res.on('error', closed);
   });
-  req.on('error', closed);
+  req.on('error', (e) => {
+    if (!ended) on.failed?.(e);
+    closed();
+  });
   req.end(body);
   return req;
 }
 
 /**
- * POSTs JSON `body` to `url` over `agent`; resolves with the status and the start of the body
- * once answered (status 0 and the error's message if the request failed).
+ * POSTs JSON `body` to `url` over `agent` (a pool for `url`'s scheme); resolves with the status
+ * and the start of the body once answered (status 0 and the error's message if it failed).
  */
 export function postJson(
   url: string,
@@ -91,9 +108,10 @@ export function postJson(
   body: string,
   headers: Readonly<Record<string, string>>,
   timeoutMs: number,
+  tls?: ClientTls,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve) => {
-    const req = request(
+    const req = requestTo(
       url,
       {
         method: 'POST',
@@ -105,10 +123,11 @@ export function postJson(
           ...headers,
         },
       },
-      (res) => {
-        readText(res).then((text) => resolve({ status: res.statusCode ?? 0, text }));
-      },
+      tls,
     );
+    req.on('response', (res) => {
+      readText(res).then((text) => resolve({ status: res.statusCode ?? 0, text }));
+    });
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (e) => resolve({ status: 0, text: e.message }));
     req.end(body);

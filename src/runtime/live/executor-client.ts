@@ -5,13 +5,15 @@
  * delivered to the process from the agent; UPDATE and MESSAGE are POSTs of their own, sent one
  * at a time in order. When the stream ends, is refused or cannot be opened the process hears that
  * the agent's connection closed (`link`) and the driver resubscribes or shuts down as Mesos's does.
+ * A TLS agent (`https:` URL) is spoken to over TLS.
  */
-import { type ClientRequest, Agent as HttpAgent } from 'node:http';
+import type { ClientRequest, Agent as HttpAgent } from 'node:http';
 import { decodeExecutorEvent, type ExecutorCall, encodeExecutorCall } from '../../core/messages/executor.js';
 import type { Address } from '../../core/process.js';
 import { executorEvent, type Wire } from '../../core/wire.js';
 import { openEventStream, postJson } from './event-stream.js';
 import type { LiveNode } from './live-node.js';
+import { type ClientTls, keepAliveAgent } from './tls.js';
 
 const EXECUTOR_PATH = '/api/v1/executor';
 const CALL_TIMEOUT_MS = 30_000;
@@ -22,16 +24,28 @@ export class ExecutorClient {
   readonly #url: string;
   readonly #agent: Address;
   readonly #log: (line: string) => void;
-  readonly #calls = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  readonly #calls: HttpAgent;
+  readonly #tls: ClientTls | undefined;
   #stream: ClientRequest | undefined;
   #closed = false;
 
-  /** @param agentUrl e.g. `http://127.0.0.1:5051`; @param agent the agent's address to the process */
-  constructor(node: LiveNode, agentUrl: string, agent: Address, log: (line: string) => void) {
+  /**
+   * @param agentUrl e.g. `http://127.0.0.1:5051`; @param agent the agent's address to the process;
+   * @param tls the CAs trusted for an `https:` agent, instead of the system's
+   */
+  constructor(
+    node: LiveNode,
+    agentUrl: string,
+    agent: Address,
+    log: (line: string) => void,
+    tls?: ClientTls,
+  ) {
     this.#node = node;
     this.#url = `${agentUrl}${EXECUTOR_PATH}`;
     this.#agent = agent;
     this.#log = log;
+    this.#tls = tls;
+    this.#calls = keepAliveAgent(this.#url, 1, tls);
   }
 
   /** Whether `to` is the agent. */
@@ -60,28 +74,34 @@ export class ExecutorClient {
   #subscribe(from: Address, call: ExecutorCall): void {
     this.#stream?.destroy();
     const broken = () => this.#deliver(from, { channel: 'link', exited: this.#agent });
-    this.#stream = openEventStream(this.#url, JSON.stringify(encodeExecutorCall(call)), {
-      opened: () => {},
-      record: (json) => {
-        const event = decodeExecutorEvent(json);
-        if (event.ok) this.#deliver(from, executorEvent(event.value));
-        else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
+    const body = JSON.stringify(encodeExecutorCall(call));
+    this.#stream = openEventStream(
+      this.#url,
+      body,
+      {
+        opened: () => {},
+        record: (json) => {
+          const event = decodeExecutorEvent(json);
+          if (event.ok) this.#deliver(from, executorEvent(event.value));
+          else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
+        },
+        refused: (status, text) => {
+          this.#log(`SUBSCRIBE answered ${status}: ${text}`);
+          broken();
+        },
+        closed: broken,
+        failed: (e) => this.#log(`cannot subscribe at ${this.#url}: ${e.message}`),
+        log: this.#log,
       },
-      refused: (status, text) => {
-        this.#log(`SUBSCRIBE answered ${status}: ${text}`);
-        broken();
-      },
-      closed: broken,
-      log: this.#log,
-    });
+      this.#tls === undefined ? {} : { tls: this.#tls },
+    );
   }
 
   #call(call: ExecutorCall): void {
-    void postJson(this.#url, this.#calls, JSON.stringify(encodeExecutorCall(call)), {}, CALL_TIMEOUT_MS).then(
-      ({ status, text }) => {
-        if (status !== 202)
-          this.#log(`${call.type} ${status === 0 ? 'failed' : `answered ${status}`}: ${text}`);
-      },
-    );
+    const body = JSON.stringify(encodeExecutorCall(call));
+    void postJson(this.#url, this.#calls, body, {}, CALL_TIMEOUT_MS, this.#tls).then(({ status, text }) => {
+      if (status !== 202)
+        this.#log(`${call.type} ${status === 0 ? 'failed' : `answered ${status}`}: ${text}`);
+    });
   }
 }

@@ -46,7 +46,8 @@ export class ExecutorEndpoint {
     const res = this.#streams.get(to);
     if (res === undefined || res.writableEnded || res.destroyed) return;
     res.write(encodeRecord(JSON.stringify(encodeExecutorEvent(event))));
-    if (res.writableLength > MAX_UNSENT_EVENT_BYTES) res.end();
+    // end() would wait behind the unread bytes forever: drop them with the socket.
+    if (res.writableLength > MAX_UNSENT_EVENT_BYTES) res.destroy();
   }
 
   /** Closes every stream. */

@@ -3,11 +3,23 @@
  * answering with text or JSON, and checking the content type, with the messages Mesos gives.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Decoded } from '../../core/messages/decode-helpers.js';
 
-/** The largest request body any live endpoint reads (16 MiB, far above any real call). */
+/** The largest request body a live endpoint reads by default (16 MiB, far above any real call). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** How many connections a live node serves at once by default; more are refused. */
+export const MAX_CONNECTIONS = 1_000;
+
+/** Limits on what one request may make a node read. */
+export interface RequestLimits {
+  /** Bodies over this many bytes get 413 (default {@link MAX_BODY_BYTES}). */
+  readonly maxBodyBytes?: number;
+  /** Called on each 413 (for the metrics). */
+  readonly tooLarge?: () => void;
+}
 
 /** What reading a body gives. */
 export type BodyResult =
@@ -123,20 +135,41 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
   }
 }
 
+/** How a live node's server listens. */
+export interface ListenOptions {
+  /** How long a request may take to arrive whole (default 30 s); then 408 and the socket closes. */
+  readonly requestTimeoutMs?: number;
+  /** Connections served at once (default {@link MAX_CONNECTIONS}); Node closes any beyond. */
+  readonly maxConnections?: number;
+  /** Serve HTTPS with this key and certificate. */
+  readonly tls?: { readonly key: string; readonly cert: string };
+  /** Called for each connection refused over `maxConnections` (for the metrics). */
+  readonly dropped?: () => void;
+}
+
 /**
  * A server with the limits every live node uses, listening on `host:port` (0: any free port);
  * resolves with the port. Node checks request timeouts only every `connectionsCheckingInterval`
- * (30 s by default), so that is tied to the timeout.
+ * (30 s by default), so that is tied to the timeout. A TLS handshake must end within 10 s (Node
+ * waits 120 s by default), so silent sockets cannot pile up before they even send headers.
  */
 export async function listenWithLimits(
   host: string,
   port: number,
-  requestTimeoutMs = 30_000,
+  options: ListenOptions = {},
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer({ connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs / 4) });
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const serverOptions = { connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs / 4) };
+  // An https.Server is an http.Server over TLS sockets: the same request API and limits.
+  const server: Server =
+    options.tls === undefined
+      ? createServer(serverOptions)
+      : createTlsServer({ ...serverOptions, ...options.tls, handshakeTimeout: 10_000 });
   server.requestTimeout = requestTimeoutMs;
   server.headersTimeout = Math.min(10_000, requestTimeoutMs);
-  server.maxConnections = 1_000;
+  server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  const dropped = options.dropped;
+  if (dropped !== undefined) server.on('drop', () => dropped());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -156,10 +189,12 @@ export async function readJsonMessage<T>(
   res: ServerResponse,
   decode: (json: unknown) => Decoded<T>,
   what: string,
+  limits: RequestLimits = {},
 ): Promise<T | undefined> {
   if (!acceptJsonPost(req, res)) return undefined;
-  const body = await readBody(req);
+  const body = await readBody(req, limits.maxBodyBytes);
   if (!body.ok) {
+    if (body.status === 413) limits.tooLarge?.();
     sendText(res, body.status, body.message);
     return undefined;
   }

@@ -6,13 +6,19 @@
  *     const live = liveExecutorDriver(new MyExecutor());
  *     await live.driver.run();
  *     live.close();
+ *
+ * A TLS agent says so in the environment with Mesos's variables (docs/ssl.md):
+ * `LIBPROCESS_SSL_ENABLED=true` makes the executor use HTTPS, and `LIBPROCESS_SSL_CA_FILE` names
+ * the CA to trust instead of the system's.
  */
 
 import type { Executor } from '../../driver/executor.js';
 import { MesosExecutorDriver } from '../../driver/executor-driver.js';
 import { executorOptionsFromEnvironment } from '../../driver/executor-options.js';
+import { readConfigFile } from './config-file.js';
 import { ExecutorClient } from './executor-client.js';
 import { LiveNode } from './live-node.js';
+import type { ClientTls } from './tls.js';
 
 const AGENT = 'agent';
 
@@ -25,7 +31,14 @@ export function liveExecutorDriver(
   const options = executorOptionsFromEnvironment(environment);
   if (!options.ok) throw new Error(`not started by an agent: ${options.error}`);
   const node = new LiveNode({ seed: Date.now(), log });
-  const client = new ExecutorClient(node, `http://${options.value.agent}`, AGENT, log);
+  const ssl = /^(1|true)$/iu.test(environment.LIBPROCESS_SSL_ENABLED ?? '');
+  const caFile = environment.LIBPROCESS_SSL_CA_FILE;
+  const tls: ClientTls | undefined =
+    ssl && caFile !== undefined && caFile !== ''
+      ? { ca: readConfigFile('LIBPROCESS_SSL_CA_FILE', caFile), caFile }
+      : undefined;
+  const url = `${ssl ? 'https' : 'http'}://${options.value.agent}`;
+  const client = new ExecutorClient(node, url, AGENT, log, tls);
   node.useTransport(client);
   const driver = new MesosExecutorDriver(executor, { ...options.value, agent: AGENT });
   node.spawn(`executor/${options.value.executorId.value}`, driver.process);

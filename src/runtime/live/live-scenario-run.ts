@@ -14,6 +14,9 @@
  * framework draws the same durations and arrivals for the same seed; what differs is real timing
  * (which offer comes first, latencies), so figures agree in totals, not byte for byte.
  *
+ * With a `credential`, the cluster runs with authentication on: the master knows only that
+ * credential and requires it of the agents and the frameworks, which all present it.
+ *
  * Not replayed live: the scenario's faults (they need the simulator's control over processes and
  * the network) and network settings; a scenario with faults runs without them and says so.
  */
@@ -28,6 +31,7 @@ import { submissionSchedule } from '../../workload/submissions.js';
 import { deriveStream } from '../sim/random-streams.js';
 import { clusterTotal } from '../sim/scenario-run.js';
 import { AgentServer } from './agent-server.js';
+import type { Credential } from './credentials.js';
 import { liveSchedulerDriver } from './live-scheduler.js';
 import { MasterServer } from './master-server.js';
 
@@ -45,6 +49,8 @@ export interface LiveRunOptions {
   /** Progress in scenario ms, about four times a second. */
   readonly onProgress?: (doneMs: number, totalMs: number) => void;
   readonly log?: (line: string) => void;
+  /** Run with authentication on, every agent and framework presenting this credential. */
+  readonly credential?: Credential;
 }
 
 /** What a live replay gives. */
@@ -67,10 +73,14 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
   const weights: Record<string, number> = {};
   for (const f of scenario.frameworks) if (f.weight !== 1) weights[f.role] = f.weight;
   const m = scenario.master;
+  const credential = options.credential;
   const master = await MasterServer.start({
     port: 0,
     seed,
     log,
+    ...(credential === undefined
+      ? {}
+      : { security: { credentials: [credential], authenticateFrameworks: true, authenticateAgents: true } }),
     master: {
       policy,
       weights,
@@ -93,6 +103,7 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
           port: 0,
           seed,
           log,
+          ...(credential === undefined ? {} : { credential }),
         }),
       );
     }
@@ -137,8 +148,9 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
           name: spec.name,
           role: spec.role,
           failover_timeout: spec.failoverTimeoutMs / 1000 / scale,
+          ...(credential === undefined ? {} : { principal: credential.principal }),
         },
-        { masterUrl: master.url, seed, log },
+        { masterUrl: master.url, seed, log, ...(credential === undefined ? {} : { credential }) },
       );
       drivers.push(live);
       live.driver.start();

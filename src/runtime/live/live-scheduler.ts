@@ -10,8 +10,10 @@ import type { FrameworkInfo } from '../../core/messages/framework-info.js';
 import type { Scheduler } from '../../driver/scheduler.js';
 import { MesosSchedulerDriver } from '../../driver/scheduler-driver.js';
 import type { SchedulerDriverOptions } from '../../driver/scheduler-options.js';
+import type { Credential } from './credentials.js';
 import { LiveNode } from './live-node.js';
 import { SchedulerClient } from './scheduler-client.js';
+import type { ClientTls } from './tls.js';
 
 const MASTER = 'master';
 
@@ -22,6 +24,10 @@ export interface LiveSchedulerOptions {
   readonly driver?: Omit<SchedulerDriverOptions, 'master'>;
   readonly seed?: number;
   readonly log?: (line: string) => void;
+  /** Sent as HTTP Basic on every request (put its principal in FrameworkInfo too, as Mesos asks). */
+  readonly credential?: Credential;
+  /** The CAs trusted for an `https:` master, instead of the system's. */
+  readonly tls?: ClientTls;
 }
 
 /** A driver for `scheduler` over HTTP, and how to close its connections. */
@@ -32,7 +38,10 @@ export function liveSchedulerDriver(
 ): { readonly driver: MesosSchedulerDriver; close(): Promise<void> } {
   const log = options.log ?? (() => {});
   const node = new LiveNode({ seed: options.seed ?? Date.now(), log });
-  const client = new SchedulerClient(node, options.masterUrl, MASTER, log);
+  const client = new SchedulerClient(node, options.masterUrl, MASTER, log, {
+    ...(options.credential === undefined ? {} : { credential: options.credential }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+  });
   node.useTransport(client);
   const driver = new MesosSchedulerDriver(scheduler, frameworkInfo, { ...options.driver, master: MASTER });
   node.spawn(`scheduler/${frameworkInfo.name}`, driver.process);

@@ -9,9 +9,16 @@
  * | `/metrics/snapshot`  | gauges and counters under Mesos's metric names                  |
  * | `/health`            | 200 while the master serves                                     |
  *
- * Limits: request bodies up to 16 MiB (413 beyond), a request must arrive whole within 30 s
- * (408, so a body that never ends cannot hold a socket), headers within 10 s, at most 1,000
- * connections. A handler that fails answers 500 and the master goes on.
+ * Limits (each an option, see {@link MasterLimits}): request bodies up to 16 MiB (413 beyond), a
+ * request must arrive whole within 30 s (408, so a body that never ends cannot hold a socket),
+ * headers within 10 s, at most 1,000 connections (Node closes any more at once), and at most
+ * 64 MiB of unread events per subscriber (its stream is closed beyond). A handler that fails
+ * answers 500 and the master goes on. What was refused is counted in `/metrics/snapshot`.
+ *
+ * Security ({@link MasterSecurity}, see master-security.ts): HTTP Basic authentication of
+ * schedulers and agents, `register_frameworks` ACLs, and HTTPS with `tls`. The read-only
+ * endpoints (`/master/state`, `/metrics/snapshot`, `/health`) are not authenticated (Mesos
+ * guards them only with `--authenticate_http_readonly`, which Agora does not have).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -21,9 +28,17 @@ import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
-import { masterMetrics } from './master-metrics.js';
-import { agentUrl, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
+import { LiveCounters, masterMetrics } from './master-metrics.js';
+import { type MasterSecurity, masterAuthentication } from './master-security.js';
+import {
+  agentUrl,
+  handleNodeMessage,
+  MESSAGE_PATH,
+  type MessageEndpointOptions,
+  NodeMessenger,
+} from './node-messages.js';
 import { SchedulerEndpoint } from './scheduler-endpoint.js';
+import type { ClientTls, ServerTls } from './tls.js';
 
 /** The master's address inside its node. */
 export const LIVE_MASTER_ADDRESS = 'master';
@@ -58,8 +73,24 @@ export interface MasterServerOptions {
   readonly seed?: number;
   /** How long a request may take to arrive whole (default 30 s); then 408 and the socket closes. */
   readonly requestTimeoutMs?: number;
+  readonly limits?: MasterLimits;
+  readonly security?: MasterSecurity;
+  /** Serve HTTPS, and talk HTTPS to agents (TLS is all or nothing, as in Mesos). */
+  readonly tls?: ServerTls;
+  /** The CAs trusted for the agents' certificates, instead of the system's. */
+  readonly clientTls?: ClientTls;
   /** Where failures and dropped messages are reported. */
   readonly log?: (line: string) => void;
+}
+
+/** What one client may cost the master; each has the default given. */
+export interface MasterLimits {
+  /** Connections open at once (1,000); more are closed as they arrive. */
+  readonly maxConnections?: number;
+  /** The largest request body (16 MiB); larger ones get 413. */
+  readonly maxRequestBytes?: number;
+  /** Unread event bytes a subscriber may leave queued (64 MiB); then its stream is closed. */
+  readonly maxEventQueueBytes?: number;
 }
 
 /** A running live master; stop it with {@link close}. */
@@ -71,29 +102,40 @@ export class MasterServer {
   readonly #server: Server;
   readonly #endpoint: SchedulerEndpoint;
   readonly #messenger: NodeMessenger;
+  readonly #counters: LiveCounters;
+  readonly #agentChannel: MessageEndpointOptions;
   readonly #startedAt = Date.now();
 
   private constructor(
     server: Server,
-    host: string,
+    url: string,
     port: number,
     node: LiveNode,
     master: Master,
-    endpoint: SchedulerEndpoint,
-    messenger: NodeMessenger,
+    parts: {
+      endpoint: SchedulerEndpoint;
+      messenger: NodeMessenger;
+      counters: LiveCounters;
+      agentChannel: MessageEndpointOptions;
+    },
   ) {
     this.#server = server;
     this.port = port;
-    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    this.url = url;
     this.node = node;
     this.master = master;
-    this.#endpoint = endpoint;
-    this.#messenger = messenger;
+    this.#endpoint = parts.endpoint;
+    this.#messenger = parts.messenger;
+    this.#counters = parts.counters;
+    this.#agentChannel = parts.agentChannel;
   }
 
   /** Starts a master listening on `host:port`. */
   static async start(options: MasterServerOptions = {}): Promise<MasterServer> {
     const host = options.host ?? '127.0.0.1';
+    const counters = new LiveCounters();
+    // Checked before listening, so a bad configuration leaves no socket open.
+    const authentication = masterAuthentication(options.security ?? {}, counters);
     const workDir = options.workDir;
     if (workDir !== undefined) {
       mkdirSync(workDir, { recursive: true });
@@ -101,22 +143,53 @@ export class MasterServer {
       // Mesos's master exits when it cannot recover its registry; refuse to start likewise.
       if (problem !== undefined) throw new RegistryError(problem);
     }
+    const log = options.log ?? (() => {});
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
-      ...(options.log === undefined ? {} : { log: options.log }),
+      log,
       // The registry survives restarts in the work dir (write, fsync, rename: file-store.ts);
       // without one it lives in memory, as Mesos's --registry=in_memory.
       ...(workDir === undefined ? {} : { storeDirs: new Map([[LIVE_MASTER_ADDRESS, workDir]]) }),
     });
+    const limits = options.limits ?? {};
     // Listen first, so the master can tell schedulers (MasterInfo) the port it really got.
-    const { server, port } = await listenWithLimits(host, options.port ?? 5050, options.requestTimeoutMs);
+    const { server, port } = await listenWithLimits(host, options.port ?? 5050, {
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+      ...(limits.maxConnections === undefined ? {} : { maxConnections: limits.maxConnections }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      dropped: () => {
+        counters.connectionsRefused++;
+      },
+    });
+    const scheme = options.tls === undefined ? 'http' : 'https';
+    const requestLimits = {
+      ...(limits.maxRequestBytes === undefined ? {} : { maxBodyBytes: limits.maxRequestBytes }),
+      tooLarge: () => {
+        counters.requestsTooLarge++;
+      },
+    };
     const master = new Master({
       ...options.master,
       address: LIVE_MASTER_ADDRESS,
       endpoint: { hostname: host, port },
     });
-    const endpoint = new SchedulerEndpoint(node, LIVE_MASTER_ADDRESS, (id) => master.frameworkConnection(id));
-    const messenger = new NodeMessenger(node, agentUrl);
+    const endpoint = new SchedulerEndpoint(
+      node,
+      LIVE_MASTER_ADDRESS,
+      (id) => master.frameworkConnection(id),
+      {
+        authentication: authentication.schedulers,
+        acls: options.security?.acls,
+        limits: requestLimits,
+        maxEventQueueBytes: limits.maxEventQueueBytes,
+        counters,
+        log,
+      },
+    );
+    const messenger = new NodeMessenger(node, (to) => agentUrl(to, scheme), {
+      ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
+      log,
+    });
     node.useTransport({
       handles: (to) => endpoint.handles(to) || messenger.handles(to),
       send: (from, to, msg) => {
@@ -125,7 +198,13 @@ export class MasterServer {
         } else messenger.send(from, to, msg);
       },
     });
-    const live = new MasterServer(server, host, port, node, master, endpoint, messenger);
+    const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const live = new MasterServer(server, url, port, node, master, {
+      endpoint,
+      messenger,
+      counters,
+      agentChannel: { authentication: authentication.agents, limits: requestLimits },
+    });
     server.on('request', (req, res) => {
       live.#route(req, res).catch((e: unknown) => {
         options.log?.(
@@ -147,17 +226,29 @@ export class MasterServer {
       case '/api/v1/scheduler':
         return this.#endpoint.handle(req, res);
       case MESSAGE_PATH:
-        return handleNodeMessage(this.node, () => LIVE_MASTER_ADDRESS, req, res);
+        return handleNodeMessage(this.node, () => LIVE_MASTER_ADDRESS, req, res, this.#agentChannel);
       case '/master/state':
       case '/state':
         return sendJson(res, this.master.state());
       case '/metrics/snapshot':
-        return sendJson(res, masterMetrics(this.master.state(), (Date.now() - this.#startedAt) / 1000));
+        return sendJson(res, this.metrics());
       case '/health':
         return sendText(res, 200, '');
       default:
         return sendText(res, 404, `No such endpoint: ${path}`);
     }
+  }
+
+  /** What `/metrics/snapshot` shows. */
+  metrics(): Record<string, number> {
+    return masterMetrics(this.master.state(), (Date.now() - this.#startedAt) / 1000, this.#counters);
+  }
+
+  /** How many connections are open now. */
+  openConnections(): Promise<number> {
+    return new Promise((resolve, reject) =>
+      this.#server.getConnections((e, n) => (e === null ? resolve(n) : reject(e))),
+    );
   }
 
   /** Stops serving: closes subscription streams and connections, stops the master. */

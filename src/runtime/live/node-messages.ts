@@ -10,14 +10,22 @@
  * that cannot be delivered (connection refused or reset, timeout, an error status) tells the
  * sending process that the peer's connection broke (`link`), as libprocess's `exited` does; the
  * master and agent then rely on their health checks and re-registration, as in Mesos.
+ *
+ * Security: the master may require agents to authenticate (HTTP Basic with the agent's
+ * `--credential`, checked before the body is read; 401 otherwise), standing in for the SASL
+ * handshake a Mesos agent makes before it registers. The master's messages to agents are not
+ * authenticated (a Mesos agent does not authenticate its master either): with TLS the master
+ * knows it reaches the real agent, but whoever can reach an agent's port can post to it. A
+ * refused POST is reported on the node's log once, until a message gets through again.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Agent as HttpAgent, request } from 'node:http';
+import type { Agent as HttpAgent, IncomingMessage, ServerResponse } from 'node:http';
 import { decodeAgentMessage, encodeAgentMessage } from '../../core/messages/agent-protocol.js';
 import type { Address } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
-import { readJsonMessage, sendText } from './http-util.js';
+import { authenticate, type EndpointAuthentication } from './http-basic.js';
+import { type RequestLimits, readJsonMessage, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
+import { type ClientTls, keepAliveAgent, requestTo } from './tls.js';
 
 /** The path every node serves for the master–agent protocol. */
 export const MESSAGE_PATH = '/agora/v1/message';
@@ -30,10 +38,17 @@ export function agentAddress(host: string, port: number): Address {
   return `agent@${host}:${port}`;
 }
 
-/** `agent@h:p` → `http://h:p`, or undefined for another kind of address. */
-export function agentUrl(address: Address): string | undefined {
+/** `agent@h:p` → `http://h:p` (or `https:`), or undefined for another kind of address. */
+export function agentUrl(address: Address, scheme: 'http' | 'https' = 'http'): string | undefined {
   const m = /^agent@(.+:\d+)$/u.exec(address);
-  return m === null ? undefined : `http://${m[1]}`;
+  return m === null ? undefined : `${scheme}://${m[1]}`;
+}
+
+/** Who may post messages to a node, and how much. */
+export interface MessageEndpointOptions {
+  /** Default: credentials ignored. */
+  readonly authentication?: EndpointAuthentication;
+  readonly limits?: RequestLimits;
 }
 
 /** Serves `POST /agora/v1/message`, delivering each message to `localTarget`. */
@@ -42,14 +57,16 @@ export async function handleNodeMessage(
   localTarget: (from: Address) => Address | undefined,
   req: IncomingMessage,
   res: ServerResponse,
+  options: MessageEndpointOptions = {},
 ): Promise<void> {
+  if (options.authentication !== undefined && !authenticate(req, res, options.authentication).ok) return;
   const from = req.headers['agora-from'];
   if (typeof from !== 'string' || from === '' || from.length > 1024) {
     if (req.method !== 'POST')
       return sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
     return sendText(res, 400, "Expecting an 'Agora-From' header naming the sender");
   }
-  const message = await readJsonMessage(req, res, decodeAgentMessage, 'agent message');
+  const message = await readJsonMessage(req, res, decodeAgentMessage, 'agent message', options.limits);
   if (message === undefined) return;
   const to = localTarget(from);
   if (to === undefined) return sendText(res, 404, `No process here takes messages from ${from}`);
@@ -58,16 +75,31 @@ export async function handleNodeMessage(
   node.deliver(from, to, { channel: 'agent', message });
 }
 
+/** How a {@link NodeMessenger} reaches other nodes. */
+export interface MessengerOptions {
+  /** The `Authorization` header of every POST (the agent's credential), if any. */
+  readonly authorization?: string;
+  /** The CAs trusted for `https:` peers. */
+  readonly tls?: ClientTls;
+  /** Where refusals by the peer are reported. */
+  readonly log?: (line: string) => void;
+}
+
 /** Sends master–agent messages to other nodes over HTTP (see the module comment). */
 export class NodeMessenger {
   readonly #node: LiveNode;
   readonly #resolve: (to: Address) => string | undefined;
-  readonly #agent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
+  readonly #options: MessengerOptions;
+  /** One keep-alive pool per scheme. */
+  readonly #agents = new Map<string, HttpAgent>();
+  /** The refusal last reported, so a peer that keeps refusing is not reported at every retry. */
+  #lastRefusal: string | undefined;
 
   /** @param resolve the base URL of the node where `to` lives, or undefined if none is known */
-  constructor(node: LiveNode, resolve: (to: Address) => string | undefined) {
+  constructor(node: LiveNode, resolve: (to: Address) => string | undefined, options: MessengerOptions = {}) {
     this.#node = node;
     this.#resolve = resolve;
+    this.#options = options;
   }
 
   /** Whether `to` lives on a node this messenger can reach. */
@@ -81,23 +113,32 @@ export class NodeMessenger {
     if (base === undefined || msg.channel !== 'agent') return;
     const body = JSON.stringify(encodeAgentMessage(msg.message));
     const broken = () => this.#node.deliver(to, from, { channel: 'link', exited: to });
-    const req = request(
-      `${base}${MESSAGE_PATH}`,
+    const url = `${base}${MESSAGE_PATH}`;
+    const auth = this.#options.authorization;
+    const req = requestTo(
+      url,
       {
         method: 'POST',
-        agent: this.#agent,
+        agent: this.#agentFor(url),
         timeout: POST_TIMEOUT_MS,
         headers: {
           'Content-Type': 'application/json',
           'Content-Length': Buffer.byteLength(body),
           'Agora-From': from,
+          ...(auth === undefined ? {} : { Authorization: auth }),
         },
       },
-      (res) => {
-        res.resume();
-        if (res.statusCode !== 202) broken();
-      },
+      this.#options.tls,
     );
+    req.on('response', (res) => {
+      if (res.statusCode === 202) {
+        res.resume();
+        this.#lastRefusal = undefined;
+        return;
+      }
+      broken();
+      readStart(res).then((text) => this.#refused(`${to} answered ${res.statusCode}: ${text}`));
+    });
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', broken);
     req.end(body);
@@ -105,6 +146,36 @@ export class NodeMessenger {
 
   /** Closes idle keep-alive sockets. */
   close(): void {
-    this.#agent.destroy();
+    for (const agent of this.#agents.values()) agent.destroy();
   }
+
+  #agentFor(url: string): HttpAgent {
+    const scheme = url.slice(0, url.indexOf(':'));
+    let agent = this.#agents.get(scheme);
+    if (agent === undefined) {
+      agent = keepAliveAgent(url, 8, this.#options.tls);
+      this.#agents.set(scheme, agent);
+    }
+    return agent;
+  }
+
+  #refused(line: string): void {
+    if (line === this.#lastRefusal) return;
+    this.#lastRefusal = line;
+    this.#options.log?.(`a message was refused: ${line}`);
+  }
+}
+
+/** The first 300 characters of a response's body, on one line. */
+function readStart(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      if (text.length < 300) text += chunk;
+    });
+    const done = () => resolve(text.slice(0, 300).replace(/\s+/gu, ' ').trim());
+    res.on('end', done);
+    res.on('error', done);
+  });
 }

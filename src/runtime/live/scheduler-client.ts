@@ -12,14 +12,27 @@
  *   kept-alive connection: the master may take calls on several connections, but then nothing
  *   keeps an ACCEPT ahead of the ACKNOWLEDGE sent after it. A call answered with anything but 202
  *   is reported on the log (Mesos's scheduler library drops them the same way, with a warning).
+ * - With a credential, every request carries it as HTTP Basic `Authorization`, as Mesos's v1
+ *   scheduler library does; an `https:` master is spoken to over TLS.
  */
-import { type ClientRequest, Agent as HttpAgent } from 'node:http';
+import type { ClientRequest, Agent as HttpAgent } from 'node:http';
 import { type Call, encodeCall } from '../../core/messages/scheduler-call.js';
 import { decodeEvent } from '../../core/messages/scheduler-event.js';
 import type { Address } from '../../core/process.js';
 import { schedulerEvent, type Wire } from '../../core/wire.js';
+import type { Credential } from './credentials.js';
 import { openEventStream, postJson } from './event-stream.js';
+import { basicAuthorization } from './http-basic.js';
 import type { LiveNode } from './live-node.js';
+import { type ClientTls, keepAliveAgent } from './tls.js';
+
+/** How a client proves who it is and whom it trusts. */
+export interface ClientSecurity {
+  /** Sent as HTTP Basic on every request. */
+  readonly credential?: Credential;
+  /** The CAs trusted for an `https:` master, instead of the system's. */
+  readonly tls?: ClientTls;
+}
 
 /** How long a call may take to be answered. */
 const CALL_TIMEOUT_MS = 30_000;
@@ -31,22 +44,36 @@ export class SchedulerClient {
   readonly #url: string;
   readonly #master: Address;
   readonly #log: (line: string) => void;
-  readonly #calls = new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  readonly #calls: HttpAgent;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #tls: ClientTls | undefined;
   #stream: ClientRequest | undefined;
   #streamId: string | undefined;
   /** Calls sent and not yet answered, so closing can let them finish (a TEARDOWN, say). */
   readonly #inFlight = new Set<Promise<unknown>>();
   #closed = false;
+  /** The last connection failure logged, so a master that stays unreachable is reported once. */
+  #lastFailure: string | undefined;
 
   /**
    * @param masterUrl e.g. `http://127.0.0.1:5050`
    * @param master the master's address as the process knows it
    */
-  constructor(node: LiveNode, masterUrl: string, master: Address, log: (line: string) => void) {
+  constructor(
+    node: LiveNode,
+    masterUrl: string,
+    master: Address,
+    log: (line: string) => void,
+    security: ClientSecurity = {},
+  ) {
     this.#node = node;
     this.#url = `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
     this.#master = master;
     this.#log = log;
+    this.#tls = security.tls;
+    this.#calls = keepAliveAgent(this.#url, 1, security.tls);
+    this.#headers =
+      security.credential === undefined ? {} : { Authorization: basicAuthorization(security.credential) };
   }
 
   /** Whether `to` is the master this client speaks to. */
@@ -81,30 +108,43 @@ export class SchedulerClient {
 
   #subscribe(from: Address, call: Call): void {
     this.#stream?.destroy();
-    const req: ClientRequest = openEventStream(this.#url, JSON.stringify(encodeCall(call)), {
-      opened: (headers) => {
-        const id = headers['mesos-stream-id'];
-        this.#streamId = typeof id === 'string' ? id : undefined;
+    const body = JSON.stringify(encodeCall(call));
+    const req: ClientRequest = openEventStream(
+      this.#url,
+      body,
+      {
+        opened: (headers) => {
+          this.#lastFailure = undefined;
+          const id = headers['mesos-stream-id'];
+          this.#streamId = typeof id === 'string' ? id : undefined;
+        },
+        record: (json) => {
+          const event = decodeEvent(json);
+          if (event.ok) this.#deliver(from, schedulerEvent(event.value));
+          else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
+        },
+        refused: (status, text) =>
+          this.#deliver(
+            from,
+            schedulerEvent({ type: 'ERROR', error: { message: `SUBSCRIBE answered ${status}: ${text}` } }),
+          ),
+        closed: () => {
+          if (this.#stream === req) {
+            this.#stream = undefined;
+            this.#streamId = undefined;
+          }
+          this.#deliver(from, { channel: 'link', exited: this.#master });
+        },
+        failed: (e) => {
+          // A stream this client closed itself is no news.
+          if (this.#stream !== req || this.#closed || e.message === this.#lastFailure) return;
+          this.#lastFailure = e.message;
+          this.#log(`cannot subscribe at ${this.#url}: ${e.message}`);
+        },
+        log: this.#log,
       },
-      record: (json) => {
-        const event = decodeEvent(json);
-        if (event.ok) this.#deliver(from, schedulerEvent(event.value));
-        else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
-      },
-      refused: (status, text) =>
-        this.#deliver(
-          from,
-          schedulerEvent({ type: 'ERROR', error: { message: `SUBSCRIBE answered ${status}: ${text}` } }),
-        ),
-      closed: () => {
-        if (this.#stream === req) {
-          this.#stream = undefined;
-          this.#streamId = undefined;
-        }
-        this.#deliver(from, { channel: 'link', exited: this.#master });
-      },
-      log: this.#log,
-    });
+      { headers: this.#headers, ...(this.#tls === undefined ? {} : { tls: this.#tls }) },
+    );
     this.#stream = req;
   }
 
@@ -118,8 +158,9 @@ export class SchedulerClient {
       this.#url,
       this.#calls,
       JSON.stringify(encodeCall(call)),
-      { 'Mesos-Stream-Id': streamId },
+      { ...this.#headers, 'Mesos-Stream-Id': streamId },
       CALL_TIMEOUT_MS,
+      this.#tls,
     ).then(({ status, text }) => {
       if (status !== 202)
         this.#log(`${call.type} ${status === 0 ? 'failed' : `answered ${status}`}: ${text}`);

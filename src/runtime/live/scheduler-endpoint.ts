@@ -10,6 +10,24 @@
  * - `405`, `400` (no content type, bad JSON, invalid call), `415` (not JSON), `406` (SUBSCRIBE
  *   whose Accept allows no JSON), `413` (body over the limit).
  *
+ * Security (docs/authentication.md, docs/authorization.md):
+ * - With framework authentication on, every request needs HTTP Basic credentials, checked from
+ *   the headers before the body is read (`401` otherwise, see http-basic.ts).
+ * - An authenticated SUBSCRIBE whose `FrameworkInfo.principal` differs from the authenticated
+ *   principal is a `400` ("Authenticated principal 'a' does not match principal 'b' set in
+ *   `FrameworkInfo`"), and one without a principal gets the authenticated one, as in Mesos; any
+ *   other call from a principal other than its framework's is a `400` too.
+ * - A SUBSCRIBE (or UPDATE_FRAMEWORK) in a role the `--acls` do not allow its principal is a
+ *   `403` naming the role. Mesos answers such a SUBSCRIBE `200` and then sends an ERROR event
+ *   ("Not authorized to use roles …") and closes the stream; a status before the stream is
+ *   plainer for HTTP clients, and Agora's scheduler client turns either into the same ERROR.
+ *   Without authentication the ACLs judge the principal the framework claims, as Mesos does.
+ *
+ * Limits: a subscriber that leaves more than `maxEventQueueBytes` of events unread (it stopped
+ * reading, or reads slower than events come) has its stream closed at once and its buffer
+ * dropped, so it cannot make the master hold unbounded memory; the master then sees the
+ * framework disconnect, as on any broken stream, and it may resubscribe.
+ *
  * Each subscription is a process address `scheduler/<stream id>` to the master: calls arrive
  * from it, events sent to it are written to the stream, and when the connection closes the
  * master hears a `link` notice, as it does of a broken connection in the simulator. An ERROR
@@ -18,25 +36,54 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeCall } from '../../core/messages/scheduler-call.js';
+import type { FrameworkInfo } from '../../core/messages/framework-info.js';
+import { type Call, decodeCall } from '../../core/messages/scheduler-call.js';
 import { type Event, encodeEvent } from '../../core/messages/scheduler-event.js';
 import type { Address } from '../../core/process.js';
 import { encodeRecord } from '../../core/recordio.js';
 import { schedulerCall } from '../../core/wire.js';
+import { rolesOf } from '../../master/framework-registry.js';
 import type { FrameworkConnection } from '../../master/master.js';
-import { acceptsJson, readJsonMessage, sendText } from './http-util.js';
+import { type Acls, ALLOW_ALL, forbiddenRole } from './authorization.js';
+import { authenticate, type EndpointAuthentication, SCHEDULER_REALM } from './http-basic.js';
+import { acceptsJson, type RequestLimits, readJsonMessage, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
+import { LiveCounters } from './master-metrics.js';
 
 /** The address prefix of subscription streams. */
 const STREAM_PREFIX = 'scheduler/';
 
-/** A subscriber that lets this many bytes pile up unread is cut off (it can resubscribe). */
+/** By default a subscriber that lets this many bytes pile up unread is cut off (it can resubscribe). */
 export const MAX_UNSENT_EVENT_BYTES = 64 * 1024 * 1024;
+
+/** How long a stream closed after an ERROR event may take to flush before it is dropped. */
+const CLOSE_GRACE_MS = 5_000;
 
 interface Subscription {
   readonly streamId: string;
   readonly res: ServerResponse;
+  /** The framework's principal (`FrameworkInfo.principal`, or the authenticated one). */
+  readonly principal: string | undefined;
 }
+
+/** The security and limits of a scheduler endpoint; every field has an open default. */
+export interface SchedulerEndpointOptions {
+  /** Default: credentials ignored. */
+  readonly authentication?: EndpointAuthentication;
+  /** Default: everything allowed. */
+  readonly acls?: Acls | undefined;
+  readonly limits?: RequestLimits;
+  /** Default {@link MAX_UNSENT_EVENT_BYTES}. */
+  readonly maxEventQueueBytes?: number | undefined;
+  readonly counters?: LiveCounters;
+  readonly log?: (line: string) => void;
+}
+
+const NO_AUTHENTICATION: EndpointAuthentication = {
+  mode: 'ignored',
+  realm: SCHEDULER_REALM,
+  credentials: undefined,
+};
 
 /** The scheduler endpoint of one master (see the module comment). */
 export class SchedulerEndpoint {
@@ -44,12 +91,29 @@ export class SchedulerEndpoint {
   readonly #master: Address;
   readonly #streams = new Map<string, Subscription>();
   readonly #frameworks: (id: string) => FrameworkConnection;
+  readonly #authentication: EndpointAuthentication;
+  readonly #acls: Acls;
+  readonly #limits: RequestLimits;
+  readonly #maxEventQueueBytes: number;
+  readonly #counters: LiveCounters;
+  readonly #log: (line: string) => void;
 
   /** @param frameworks where a framework stands, asked of the master at each call */
-  constructor(node: LiveNode, master: Address, frameworks: (id: string) => FrameworkConnection) {
+  constructor(
+    node: LiveNode,
+    master: Address,
+    frameworks: (id: string) => FrameworkConnection,
+    options: SchedulerEndpointOptions = {},
+  ) {
     this.#node = node;
     this.#master = master;
     this.#frameworks = frameworks;
+    this.#authentication = options.authentication ?? NO_AUTHENTICATION;
+    this.#acls = options.acls ?? ALLOW_ALL;
+    this.#limits = options.limits ?? {};
+    this.#maxEventQueueBytes = options.maxEventQueueBytes ?? MAX_UNSENT_EVENT_BYTES;
+    this.#counters = options.counters ?? new LiveCounters();
+    this.#log = options.log ?? (() => {});
   }
 
   /** Whether `address` is a subscription stream. */
@@ -63,7 +127,16 @@ export class SchedulerEndpoint {
     // The connection closed (the master has been told) or is closing after an ERROR.
     if (sub === undefined || sub.res.writableEnded || sub.res.destroyed) return;
     sub.res.write(encodeRecord(JSON.stringify(encodeEvent(event))));
-    if (event.type === 'ERROR' || sub.res.writableLength > MAX_UNSENT_EVENT_BYTES) sub.res.end();
+    if (event.type === 'ERROR') {
+      endStream(sub.res);
+    } else if (sub.res.writableLength > this.#maxEventQueueBytes) {
+      // end() would queue behind the unread bytes and never finish: drop them with the socket.
+      this.#counters.eventStreamsOverflowed++;
+      this.#log(
+        `closing event stream ${sub.streamId}: ${sub.res.writableLength} bytes of events unread, over the limit of ${this.#maxEventQueueBytes} (--max-event-queue); the framework may resubscribe`,
+      );
+      sub.res.destroy();
+    }
   }
 
   /** Closes every stream (the master is shutting down). */
@@ -73,10 +146,21 @@ export class SchedulerEndpoint {
 
   /** Serves one request to `/api/v1/scheduler`. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const call = await readJsonMessage(req, res, decodeCall, 'scheduler::Call');
+    const authenticated = authenticate(req, res, this.#authentication);
+    if (!authenticated.ok) return;
+    const principal = authenticated.principal;
+    const call = await readJsonMessage(req, res, decodeCall, 'scheduler::Call', this.#limits);
     if (call === undefined) return;
     const streamHeader = req.headers['mesos-stream-id'];
     if (call.type === 'SUBSCRIBE') {
+      const claimed = call.subscribe.framework_info.principal;
+      if (principal !== undefined && claimed !== undefined && claimed !== principal) {
+        return sendText(
+          res,
+          400,
+          `Failed to validate scheduler::Call: ${principalMismatch(principal, claimed)}`,
+        );
+      }
       if (streamHeader !== undefined) {
         return sendText(res, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       }
@@ -87,10 +171,23 @@ export class SchedulerEndpoint {
           `Expecting 'Accept' to allow application/json, received '${req.headers.accept}'`,
         );
       }
-      return this.#subscribe(res, call);
+      // Mesos: an authenticated framework that names no principal is given the authenticated one.
+      const info: FrameworkInfo =
+        claimed === undefined && principal !== undefined
+          ? { ...call.subscribe.framework_info, principal }
+          : call.subscribe.framework_info;
+      if (!this.#authorized(res, info)) return;
+      return this.#subscribe(res, { ...call, subscribe: { ...call.subscribe, framework_info: info } });
     }
     const framework = this.#frameworks(call.framework_id.value);
     if (framework.kind === 'unknown') return sendText(res, 400, 'Framework cannot be found');
+    const current =
+      framework.kind === 'connected'
+        ? this.#streams.get(framework.address.slice(STREAM_PREFIX.length))
+        : undefined;
+    if (principal !== undefined && current !== undefined && current.principal !== principal) {
+      return sendText(res, 400, principalMismatch(principal, current.principal ?? ''));
+    }
     if (framework.kind === 'disconnected') return sendText(res, 403, 'Framework is not subscribed');
     if (typeof streamHeader !== 'string') {
       return sendText(res, 400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
@@ -102,15 +199,32 @@ export class SchedulerEndpoint {
         `The stream ID '${streamHeader}' included in this request didn't match the stream ID currently associated with framework ID ${call.framework_id.value}`,
       );
     }
+    if (call.type === 'UPDATE_FRAMEWORK' && !this.#authorized(res, call.update_framework.framework_info))
+      return;
     res.writeHead(202);
     res.end();
     this.#node.deliver(STREAM_PREFIX + streamHeader, this.#master, schedulerCall(call));
   }
 
-  #subscribe(res: ServerResponse, call: Parameters<typeof schedulerCall>[0]): void {
+  /** Whether `info`'s principal may use all its roles; if not, answers 403 naming the role. */
+  #authorized(res: ServerResponse, info: FrameworkInfo): boolean {
+    const role = forbiddenRole(this.#acls, info.principal, rolesOf(info));
+    if (role === undefined) return true;
+    this.#counters.authorizationFailures++;
+    const who =
+      info.principal === undefined ? 'a framework without a principal' : `principal '${info.principal}'`;
+    sendText(
+      res,
+      403,
+      `Not authorized to use role '${role}': the ACLs (register_frameworks) do not allow it to ${who}`,
+    );
+    return false;
+  }
+
+  #subscribe(res: ServerResponse, call: Extract<Call, { type: 'SUBSCRIBE' }>): void {
     const streamId = randomUUID();
     const address = STREAM_PREFIX + streamId;
-    const sub: Subscription = { streamId, res };
+    const sub: Subscription = { streamId, res, principal: call.subscribe.framework_info.principal };
     this.#streams.set(streamId, sub);
     res.writeHead(200, {
       'Content-Type': 'application/json',
@@ -124,4 +238,18 @@ export class SchedulerEndpoint {
     });
     this.#node.deliver(address, this.#master, schedulerCall(call));
   }
+}
+
+/** Mesos's words (src/master/validation.cpp, src/master/http.cpp). */
+function principalMismatch(authenticated: string, framework: string): string {
+  return `Authenticated principal '${authenticated}' does not match principal '${framework}' set in \`FrameworkInfo\``;
+}
+
+/**
+ * Ends a stream after what is queued, and drops it if that does not flush in time: a client
+ * that stopped reading would otherwise keep it open forever.
+ */
+function endStream(res: ServerResponse): void {
+  res.end();
+  setTimeout(() => res.destroy(), CLOSE_GRACE_MS).unref();
 }

@@ -11,6 +11,7 @@ import type { Offer } from '../../../src/core/messages/offer.js';
 import type { TaskStatus } from '../../../src/core/messages/task-status.js';
 import type { Scheduler, SchedulerDriver } from '../../../src/driver/index.js';
 import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js';
+import { readClientTls, readServerTls } from '../../../src/runtime/live/tls.js';
 import { eventually, liveCluster } from './harness.js';
 import { send } from './http-client.js';
 
@@ -100,6 +101,35 @@ test('a custom executor runs its task over the v1 executor API and echoes framew
     });
     t.is(stray.status, 403);
     t.is(stray.text, 'Executor is not subscribed');
+  } finally {
+    driver.stop();
+    await close();
+    await cluster.close();
+  }
+});
+
+test('a TLS agent tells its executor (LIBPROCESS_SSL_ENABLED, LIBPROCESS_SSL_CA_FILE), which then subscribes over HTTPS', async (t) => {
+  const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/tls/${name}`, import.meta.url));
+  const server = readServerTls(fixture('server-key.pem'), fixture('server.pem'));
+  const trust = readClientTls(fixture('ca.pem'));
+  const cluster = await liveCluster(1, undefined, {
+    master: { tls: server, clientTls: trust },
+    agent: { tls: server, clientTls: trust },
+  });
+  const scheduler = new WithExecutor();
+  const { driver, close } = liveSchedulerDriver(
+    scheduler,
+    { user: 'tester', name: 'with-executor-over-tls' },
+    { masterUrl: cluster.master.url, tls: trust },
+  );
+  try {
+    driver.start();
+    await eventually(
+      () => scheduler.states.includes('TASK_FINISHED'),
+      20_000,
+      'the executor to run the task',
+    );
+    t.deepEqual(scheduler.states, ['TASK_RUNNING', 'TASK_FINISHED']);
   } finally {
     driver.stop();
     await close();

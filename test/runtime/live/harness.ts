@@ -3,14 +3,29 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseResources } from '../../../src/core/resource-text.js';
-import { AgentServer } from '../../../src/runtime/live/agent-server.js';
-import { MasterServer } from '../../../src/runtime/live/master-server.js';
+import { AgentServer, type AgentServerOptions } from '../../../src/runtime/live/agent-server.js';
+import { MasterServer, type MasterServerOptions } from '../../../src/runtime/live/master-server.js';
+
+/** What a test may add to its cluster's master and agents (security, limits, TLS). */
+export interface ClusterOptions {
+  readonly master?: Omit<MasterServerOptions, 'port' | 'log'>;
+  readonly agent?: Omit<AgentServerOptions, 'masterUrl' | 'resources' | 'workDir' | 'port' | 'log'>;
+}
 
 /** A master and `agents` agents of `resources` each, with short health-check timings. */
-export async function liveCluster(agents: number, resources = 'cpus:2;mem:512') {
+export async function liveCluster(
+  agents: number,
+  resources = 'cpus:2;mem:512',
+  options: ClusterOptions = {},
+) {
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
-  const master = await MasterServer.start({ port: 0, log, master: { allocationIntervalMs: 100 } });
+  const master = await MasterServer.start({
+    master: { allocationIntervalMs: 100 },
+    ...options.master,
+    port: 0,
+    log,
+  });
   const workDir = mkdtempSync(join(tmpdir(), 'agora-live-'));
   const parsed = parseResources(resources);
   if (!parsed.ok) throw new Error(`bad resources ${resources}`);
@@ -18,6 +33,7 @@ export async function liveCluster(agents: number, resources = 'cpus:2;mem:512') 
   for (let i = 0; i < agents; i++) {
     started.push(
       await AgentServer.start({
+        ...options.agent,
         masterUrl: master.url,
         resources: parsed.value,
         workDir: join(workDir, `agent-${i}`),

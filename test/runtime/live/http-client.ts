@@ -1,6 +1,14 @@
 /** Raw HTTP for the live tests: plain requests, and a SUBSCRIBE stream read record by record. */
-import { type IncomingHttpHeaders, request } from 'node:http';
+import { type IncomingHttpHeaders, type RequestOptions, request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { RecordIoDecoder } from '../../../src/core/recordio.js';
+
+/** `http.request` or, for an `https:` URL, `https.request` trusting `ca`. */
+function open(url: string, options: RequestOptions, ca: string | undefined) {
+  return url.startsWith('https:')
+    ? httpsRequest(url, { ...options, ...(ca === undefined ? {} : { ca }) })
+    : request(url, options);
+}
 
 /** A finished exchange. */
 export interface Answer {
@@ -12,10 +20,11 @@ export interface Answer {
 /** Sends one request and reads the whole answer. */
 export function send(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; ca?: string } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'POST', headers: options.headers ?? {} }, (res) => {
+    const req = open(url, { method: options.method ?? 'POST', headers: options.headers ?? {} }, options.ca);
+    req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
@@ -53,11 +62,12 @@ export interface Subscription {
   close(): void;
 }
 
-/** Opens a SUBSCRIBE stream with `frameworkInfo`. */
+/** Opens a SUBSCRIBE stream with `frameworkInfo` (and `headers`, say an `Authorization`). */
 export function subscribe(
   masterUrl: string,
   frameworkInfo: Record<string, unknown>,
   frameworkId?: string,
+  headers: Record<string, string> = {},
 ): Promise<Subscription> {
   const body = JSON.stringify({
     type: 'SUBSCRIBE',
@@ -72,7 +82,7 @@ export function subscribe(
   return new Promise((resolve, reject) => {
     const req = request(`${masterUrl}/api/v1/scheduler`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { ...headers, 'Content-Type': 'application/json', Accept: 'application/json' },
     });
     req.on('error', reject);
     req.on('response', (res) => {

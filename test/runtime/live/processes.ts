@@ -41,18 +41,24 @@ export async function startMaster(
 ): Promise<Started & { url: string }> {
   const started = await startAgora(
     ['master', '--port', String(port), ...extra],
-    /listening on (http:\/\/\S+)/u,
+    /listening on (https?:\/\/\S+)/u,
   );
   return { ...started, url: started.match[1] as string };
 }
 
-/** Starts an agent of `resources` for the master at `url`. */
-export function startAgent(url: string, workDir: string, resources = 'cpus:2;mem:512'): Promise<Started> {
+/** Starts an agent of `resources` for the master at `url` (`extra`: more flags). */
+export function startAgent(
+  url: string,
+  workDir: string,
+  resources = 'cpus:2;mem:512',
+  extra: readonly string[] = [],
+): Promise<Started> {
   return startAgora(
     [
       'agent',
       '--master',
       url.replace(/^http:\/\//u, ''),
+      ...extra,
       '--port',
       '0',
       '--resources',

@@ -1,0 +1,68 @@
+/**
+ * Who may talk to a live master, as Mesos's master flags say it (docs/authentication.md,
+ * docs/configuration/master.md):
+ *
+ * - `credentials`: the principals and secrets the master knows (`--credentials`).
+ * - `authenticateFrameworks`: every scheduler request needs valid HTTP Basic credentials
+ *   (Mesos's `--authenticate_http_frameworks` with the `basic` authenticator; Agora's
+ *   schedulers all use the HTTP API, so it is also what `--authenticate_frameworks` means here).
+ *   Off, the master does not look at a scheduler's credentials at all, as a Mesos master
+ *   without that flag installs no authenticator for the scheduler endpoint.
+ * - `authenticateAgents`: every agent message needs valid credentials (`--authenticate_agents`).
+ *   Off, an agent may send none, but credentials it does send must be valid: a Mesos agent given
+ *   `--credential` always authenticates, and a refusal keeps it from registering.
+ * - `acls`: the `register_frameworks` rules (`--acls`), see authorization.ts.
+ *
+ * As in Mesos, turning authentication on without credentials is an error.
+ */
+import type { Acls } from './authorization.js';
+import { type Credential, CredentialStore } from './credentials.js';
+import { AGENT_REALM, type EndpointAuthentication, SCHEDULER_REALM } from './http-basic.js';
+import type { LiveCounters } from './master-metrics.js';
+
+/** A master's security settings; all off by default. */
+export interface MasterSecurity {
+  readonly credentials?: readonly Credential[];
+  readonly authenticateFrameworks?: boolean;
+  readonly authenticateAgents?: boolean;
+  readonly acls?: Acls;
+}
+
+/** How the scheduler endpoint and the agent channel authenticate. */
+export interface MasterAuthentication {
+  readonly schedulers: EndpointAuthentication;
+  readonly agents: EndpointAuthentication;
+}
+
+/** The endpoints' authentication for `security`; throws if it asks for authentication without credentials. */
+export function masterAuthentication(security: MasterSecurity, counters: LiveCounters): MasterAuthentication {
+  const store =
+    security.credentials === undefined || security.credentials.length === 0
+      ? undefined
+      : new CredentialStore(security.credentials);
+  if (
+    (security.authenticateFrameworks === true || security.authenticateAgents === true) &&
+    store === undefined
+  ) {
+    // Mesos: "Authentication requires a credentials file (see --credentials flag)".
+    throw new Error('authentication requires credentials (--credentials)');
+  }
+  const refused = () => {
+    counters.authenticationFailures++;
+  };
+  return {
+    schedulers: {
+      mode: security.authenticateFrameworks === true ? 'required' : 'ignored',
+      realm: SCHEDULER_REALM,
+      credentials: store,
+      refused,
+    },
+    agents: {
+      mode:
+        security.authenticateAgents === true ? 'required' : store === undefined ? 'ignored' : 'if-presented',
+      realm: AGENT_REALM,
+      credentials: store,
+      refused,
+    },
+  };
+}
