@@ -114,7 +114,8 @@ test('the registry is written to --work-dir (fsync, rename) and a restarted mast
         const state = await fetch(`${url}/master/state`).then((r) => r.json());
         return state.slaves[0]?.id === agentId && state.recovered_slaves.length === 0;
       },
-      20_000,
+      // The agent's registration retries back off up to a minute while the master is down.
+      70_000,
       'the recovered agent to reregister under its id',
     );
     t.deepEqual(admitted(), [agentId]);
