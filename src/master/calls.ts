@@ -9,7 +9,7 @@ import type { Call } from '../core/messages/scheduler-call.js';
 import type { Address } from '../core/process.js';
 import { handleAccept } from './accept.js';
 import type { MasterContext } from './context.js';
-import { errorEvent } from './events.js';
+import { errorEvent, FRAMEWORK_DISCONNECTED } from './events.js';
 import { removeFramework } from './framework-lifecycle.js';
 import type { FrameworkRecord } from './framework-registry.js';
 import { handleDecline, handleRevive, handleSuppress } from './offer-calls.js';
@@ -47,7 +47,7 @@ function callingFramework(
     return;
   }
   if (!framework.connected) {
-    ctx.sendEventTo(from, errorEvent('Framework disconnected'));
+    ctx.sendEventTo(from, errorEvent(FRAMEWORK_DISCONNECTED));
     return drop('framework disconnected');
   }
   return framework;

@@ -56,6 +56,12 @@ export function failureEvent(agentId: AgentID, executorId?: ExecutorID, status?:
   };
 }
 
+/**
+ * The ERROR a framework gets when it calls while the master holds it disconnected (its
+ * connection broke); its driver aborts, and a supervised scheduler restarts and fails over.
+ */
+export const FRAMEWORK_DISCONNECTED = 'Framework disconnected';
+
 /** ERROR: the scheduler should abort (and may resubscribe). */
 export function errorEvent(message: string): Event {
   return { type: 'ERROR', error: { message } };

@@ -108,8 +108,6 @@ export class Registrar {
   #inFlight: (() => void)[] | undefined;
   /** Acknowledgements waiting for the next write. */
   #next: (() => void)[] = [];
-  /** Writes made (for tests and traces). */
-  writes = 0;
 
   /**
    * A registrar over `store` starting from `recovered` (see {@link recoverRegistry}); without
@@ -169,7 +167,6 @@ export class Registrar {
     const waiting = this.#next;
     this.#next = [];
     this.#inFlight = waiting;
-    this.writes++;
     const id = store.save(REGISTRY_KEY, JSON.stringify(this.document()), 'registry-write');
     this.#timers.whenFired(id, () => {
       this.#inFlight = undefined;

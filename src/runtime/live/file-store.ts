@@ -29,9 +29,8 @@ export function fileStore(dir: string, host: FileStoreHost): DurableStore {
   let queue: Promise<void> = Promise.resolve();
   return {
     load(key) {
-      checkKey(key);
       try {
-        return readFileSync(join(dir, `${key}.json`), 'utf8');
+        return readFileSync(storeFile(dir, key), 'utf8');
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw e;
@@ -51,12 +50,18 @@ export function fileStore(dir: string, host: FileStoreHost): DurableStore {
   };
 }
 
+/** The file that holds `key` in a store in `dir`. */
+export function storeFile(dir: string, key: string): string {
+  checkKey(key);
+  return join(dir, `${key}.json`);
+}
+
 function checkKey(key: string): void {
   if (!KEY.test(key)) throw new Error(`assertion failed: bad store key ${JSON.stringify(key)}`);
 }
 
 async function writeAtomically(dir: string, key: string, value: string): Promise<void> {
-  const target = join(dir, `${key}.json`);
+  const target = storeFile(dir, key);
   const temporary = join(dir, `.${key}.json.tmp`);
   const file = await open(temporary, 'w');
   try {

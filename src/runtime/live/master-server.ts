@@ -22,10 +22,10 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
+import { storeFile } from './file-store.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { LiveCounters, masterMetrics } from './master-metrics.js';
@@ -50,7 +50,7 @@ export class RegistryError extends Error {
 
 /** Why the registry file in `workDir` cannot be recovered, if it cannot. */
 function registryProblem(workDir: string): string | undefined {
-  const path = join(workDir, `${REGISTRY_KEY}.json`);
+  const path = storeFile(workDir, REGISTRY_KEY);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -121,22 +121,10 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
     ...Array.from({ length: agentCount }, (_, i) => agentId(i)),
     ...frameworks.map((f) => `scheduler-${f.name}`),
   ];
+  // Kinds, by one draw: 30% agent crash, 30% partition, 10% master crash, 10% clock skew and
+  // 20% scheduler crash (the draw's two ranges left, [0.6, 0.7) and [0.9, 1)).
   for (const at of times) {
     const kind = r();
-    if (kind >= 0.7 && kind < 0.8) {
-      if (masterUpAt > at) continue;
-      const restartAfter = Math.round(between(1, 60));
-      faults.push({ kind: 'master-crash', at, restartAfter });
-      masterUpAt = at + restartAfter + 1;
-      continue;
-    }
-    if (kind >= 0.8 && kind < 0.9) {
-      const process = processes[whole(0, processes.length - 1)] as string;
-      const jump = Math.round(between(-60, 60) * 10) / 10;
-      const rate = Math.round(between(0.95, 1.05) * 1000) / 1000;
-      faults.push({ kind: 'clock-skew', at, process, jump, rate });
-      continue;
-    }
     if (kind < 0.3) {
       const agent = whole(0, agentCount - 1);
       if ((agentUpAt[agent] as number) > at) continue; // it is down: no second crash
@@ -158,6 +146,16 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
         sides: oneWay && r() < 0.5 ? [side, ['master']] : [['master'], side],
         ...(oneWay ? { oneWay } : {}),
       });
+    } else if (kind >= 0.7 && kind < 0.8) {
+      if (masterUpAt > at) continue;
+      const restartAfter = Math.round(between(1, 60));
+      faults.push({ kind: 'master-crash', at, restartAfter });
+      masterUpAt = at + restartAfter + 1;
+    } else if (kind >= 0.8 && kind < 0.9) {
+      const process = processes[whole(0, processes.length - 1)] as string;
+      const jump = Math.round(between(-60, 60) * 10) / 10;
+      const rate = Math.round(between(0.95, 1.05) * 1000) / 1000;
+      faults.push({ kind: 'clock-skew', at, process, jump, rate });
     } else {
       const framework = frameworks[whole(0, frameworks.length - 1)];
       if (framework === undefined || (frameworkUpAt.get(framework.name) ?? 0) > at) continue;
@@ -166,6 +164,7 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
       frameworkUpAt.set(framework.name, at + failoverAfter + 1);
     }
   }
+
   const lastHeal = Math.max(
     safetyS,
     ...faults.map((f) =>

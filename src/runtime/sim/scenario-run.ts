@@ -18,6 +18,7 @@ import { findPolicy } from '../../allocator/policies.js';
 import type { Quantities, SorterPolicy } from '../../allocator/sorter.js';
 import type { Wire } from '../../core/wire.js';
 import { MesosSchedulerDriver } from '../../driver/scheduler-driver.js';
+import { FRAMEWORK_DISCONNECTED } from '../../master/events.js';
 import { Master } from '../../master/master.js';
 import { RunRecorder } from '../../metrics/run-recorder.js';
 import { RunSeries, type RunSeriesData } from '../../metrics/run-series.js';
@@ -52,9 +53,6 @@ export interface ScenarioRunOptions {
   /** Sees every offer decision of the master's allocator (a checking run). */
   readonly allocationAudit?: (decision: OfferDecision) => void;
 }
-
-/** The ERROR a master sends a scheduler whose connection broke (Mesos `Master::exited`). */
-const FRAMEWORK_DISCONNECTED = 'Framework disconnected';
 
 /** How long a supervisor takes to restart a scheduler whose driver aborted. */
 export const SUPERVISOR_RESTART_MS = 5000;

@@ -610,13 +610,6 @@ export class SimWorld<M> {
     return new Map(this.#entry(address).disk?.durable ?? []);
   }
 
-  /** Erases `address`'s disk (a machine replaced, or an agent started with a fresh work dir). */
-  wipeDisk(address: Address): void {
-    const entry = this.#entry(address);
-    entry.disk = undefined;
-    this.#trace.record(this.#now, address, { kind: 'disk.wiped' });
-  }
-
   /** Records that `from` and `to` now have a connection (both ways), when links are tracked. */
   #connect(from: Address, to: ProcessEntry<M>): void {
     const sender = this.#processes.get(from);
