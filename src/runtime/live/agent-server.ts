@@ -4,7 +4,8 @@
  * (`/agora/v1/message` both ways, see node-messages.ts). It listens on one port, where the
  * master reaches it; its address is `agent@<host>:<port>`. Registration, re-registration after
  * the master restarts, health checks and status-update retries are the agent's own logic, the
- * same as in the simulator.
+ * same as in the simulator. `/state` is a read-only snapshot ({@link Agent.state}), `/health`
+ * answers 200.
  */
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -16,7 +17,7 @@ import { ChildExecutorLauncher } from './child-executor-launcher.js';
 import type { Credential } from './credentials.js';
 import { ExecutorEndpoint } from './executor-endpoint.js';
 import { basicAuthorization } from './http-basic.js';
-import { listenWithLimits, sendText } from './http-util.js';
+import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
 import { type ClientTls, isHttps, type ServerTls } from './tls.js';
@@ -144,14 +145,20 @@ export class AgentServer {
     });
     server.on('request', (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
-      const served =
-        path === MESSAGE_PATH
-          ? handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res)
-          : path === '/api/v1/executor'
-            ? executors.handle(req, res)
-            : Promise.resolve(
-                path === '/health' ? sendText(res, 200, '') : sendText(res, 404, `No such endpoint: ${path}`),
-              );
+      let served: Promise<void> = Promise.resolve();
+      if (path === MESSAGE_PATH) {
+        served = handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res);
+      } else if (path === '/api/v1/executor') {
+        served = executors.handle(req, res);
+      } else if (path === '/state') {
+        // Read-only, like the master's /master/state: what the agent holds, and whether it knows
+        // its AgentID yet (the master may have admitted it before the agent heard so).
+        sendJson(res, agent.state());
+      } else if (path === '/health') {
+        sendText(res, 200, '');
+      } else {
+        sendText(res, 404, `No such endpoint: ${path}`);
+      }
       served.catch((e: unknown) => {
         options.log?.(
           `request ${req.method} ${req.url} failed: ${e instanceof Error ? e.message : String(e)}`,

@@ -100,6 +100,14 @@ test('the registry is written to --work-dir (fsync, rename) and a restarted mast
   };
   try {
     await eventually(() => admitted().length === 1, 15_000, 'the agent admitted in the registry');
+    // The master admits an agent before it tells it so: wait until the agent knows its id, or a
+    // master killed in between leaves it to register afresh (as a Mesos agent would).
+    const agentUrl = `http://${agent.match[1]?.replace(/^agent@/u, '')}`;
+    await eventually(
+      async () => (await fetch(`${agentUrl}/state`).then((r) => r.json())).agentId === admitted()[0],
+      15_000,
+      'the agent to hear its id',
+    );
     t.deepEqual(
       readdirSync(workDir).filter((f) => f.endsWith('.tmp')),
       [],
