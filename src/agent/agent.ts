@@ -27,15 +27,19 @@
  * - no authentication with the master, no operator endpoints;
  * - task groups (RUN_TASK_GROUP) are refused with TASK_FAILED for now.
  *
- * Crash semantics: nothing is checkpointed. A crash in the simulated world loses the agent's
- * memory (its AgentID, tasks, executors and unacknowledged updates); after `restart` it
- * registers again as a new agent with a new AgentID, as Mesos does with `--recover=cleanup` or
- * after a reboot (mesos.md §7.2). Executors of the old incarnation are not reconnected; their
- * calls are refused. Checkpointed recovery (`--recover=reconnect`) is a later issue. An orderly
- * stop shuts executors down and tells the master (UNREGISTER_AGENT), as Mesos's `shutdown`.
+ * Crash semantics: with a durable store (`env.store`: the simulated world's disks) the agent
+ * checkpoints its AgentID and its checkpointing frameworks' command tasks, commands and
+ * unacknowledged updates (checkpoint.ts); restarted with `recover: 'reconnect'` (the default, as
+ * in Mesos) it recovers them, reattaches to the commands and reregisters under its AgentID
+ * (recovery.ts). Without a checkpoint (no store, a reboot that wiped it, `recover: 'cleanup'`)
+ * a crash loses its memory and it registers again as a new agent with a new AgentID, as Mesos
+ * does after a reboot (mesos.md §7.2). Custom executors of the old incarnation are not
+ * reconnected; their calls are refused. An orderly stop shuts executors down and tells the
+ * master (UNREGISTER_AGENT), as Mesos's `shutdown`.
  */
 import type { Address, Env, Process, TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
+import { CHECKPOINT_KEY, Checkpointer, parseCheckpoint } from './checkpoint.js';
 import { commandExited } from './command-executor.js';
 import type { CommandRunner } from './command-runner.js';
 import { AgentContext } from './context.js';
@@ -43,11 +47,24 @@ import { type ExecutorLauncher, NoExecutorLauncher } from './executor-launcher.j
 import { executorLinkExited, handleExecutorCall, launcherExited } from './executor-link.js';
 import { handleMasterMessage } from './master-messages.js';
 import { type AgentOptions, type ResolvedAgentOptions, resolveAgentOptions } from './options.js';
+import { recoverCheckpoint } from './recovery.js';
 import { detectMaster, stopRegistration } from './registration.js';
 import { SimCommandRunner } from './sim-command-runner.js';
 import { type AgentState, agentState } from './state.js';
-import { StatusUpdateManager } from './status-update-manager.js';
+import { STATUS_UPDATE_RETRY_TAG, StatusUpdateManager } from './status-update-manager.js';
 import { forwardUpdate } from './status-updates.js';
+
+/**
+ * Events that never change what is checkpointed (pings, registration attempts, status-update
+ * retries, which re-forward an update already recorded): the agent skips re-serialising its
+ * checkpoint after them, most of its events in a quiet cluster. Missing a change here would
+ * only delay its write to the next event; no update leaves before it is durable either way.
+ */
+const CHECKPOINT_NEUTRAL_TIMERS: ReadonlySet<string> = new Set([
+  'registration',
+  'master-ping-timeout',
+  STATUS_UPDATE_RETRY_TAG,
+]);
 
 /** The agent process. */
 export class Agent implements Process<Wire> {
@@ -71,6 +88,7 @@ export class Agent implements Process<Wire> {
           setTimer: (delayMs, tag, action) => c.timers.set(delayMs, tag, action),
           cancelTimer: (id) => c.timers.cancel(id),
           trace: (kind, fields) => c.trace(kind, fields),
+          isDurable: (update) => c.checkpointer?.isDurable(update) ?? true,
         },
         {
           retryMinMs: o.statusUpdateRetryMinMs,
@@ -82,11 +100,24 @@ export class Agent implements Process<Wire> {
     });
     this.#ctx = ctx;
     ctx.trace('started', { hostname: ctx.agentInfo().hostname, master: o.masterAddress });
+    const store = env.store;
+    if (store !== undefined) {
+      const text = o.recover === 'reconnect' ? store.load(CHECKPOINT_KEY) : undefined;
+      const checkpoint = text === undefined ? undefined : parseCheckpoint(text);
+      if (checkpoint !== undefined) recoverCheckpoint(ctx, checkpoint);
+      ctx.checkpointer = new Checkpointer(ctx, store, checkpoint);
+    }
     detectMaster(ctx, 'start');
+    ctx.checkpointer?.afterEvent();
   }
 
   onMessage(_env: Env<Wire>, from: Address, msg: Wire): void {
     const ctx = this.#context();
+    this.#message(ctx, from, msg);
+    if (!(msg.channel === 'agent' && msg.message.type === 'PING_AGENT')) ctx.checkpointer?.afterEvent();
+  }
+
+  #message(ctx: AgentContext, from: Address, msg: Wire): void {
     switch (msg.channel) {
       case 'agent':
         handleMasterMessage(ctx, from, msg.message);
@@ -104,6 +135,11 @@ export class Agent implements Process<Wire> {
 
   onTimer(env: Env<Wire>, tag: string, id: TimerId): void {
     const ctx = this.#context();
+    this.#timer(ctx, env, tag, id);
+    if (!CHECKPOINT_NEUTRAL_TIMERS.has(tag)) ctx.checkpointer?.afterEvent();
+  }
+
+  #timer(ctx: AgentContext, env: Env<Wire>, tag: string, id: TimerId): void {
     if (ctx.timers.fire(id)) return;
     const command = this.#runner.onTimer(env, id, tag);
     if (command.kind === 'report') commandExited(ctx, command.value);
@@ -132,6 +168,11 @@ export class Agent implements Process<Wire> {
   /** The AgentID the master gave, once registered. */
   get agentId(): string | undefined {
     return this.#context().link.agentId?.value;
+  }
+
+  /** Where the agent is with its master (acknowledgements count only while `registered`). */
+  get phase(): AgentState['phase'] {
+    return this.#context().link.phase;
   }
 
   /** A snapshot of what the agent holds. */

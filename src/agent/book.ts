@@ -17,7 +17,7 @@ import { isTerminalState, type TaskState } from '../core/messages/task-state.js'
 import type { TaskStatus } from '../core/messages/task-status.js';
 import type { Address, TimerId } from '../core/process.js';
 import { err, ok, type Result } from '../core/result.js';
-import type { CommandHandle } from './command-runner.js';
+import type { CommandHandle, CommandKill, CommandLaunch } from './command-runner.js';
 import type { ExecutorHandle } from './executor-launcher.js';
 
 /** A task the agent holds. */
@@ -35,8 +35,14 @@ export type ExecutorPhase = 'registering' | 'running' | 'terminating' | 'termina
 /** A built-in command executor's running command. */
 export interface CommandRun {
   readonly handle: CommandHandle;
-  /** A kill was asked for: the command's end is TASK_KILLED unless it succeeded. */
-  killing: boolean;
+  /** What was started, and when on the agent's clock (kept so a restarted agent can reattach). */
+  readonly launch: CommandLaunch;
+  readonly startedAtMs: number;
+  /**
+   * When a kill was asked for, with its grace period: the command's end is then TASK_KILLED
+   * unless it succeeded.
+   */
+  kill: CommandKill | undefined;
 }
 
 /** Why an executor's remaining tasks fail when it terminates (Mesos `pendingTermination`). */
@@ -260,9 +266,15 @@ export class AgentBook {
     return this.#byAddress.get(address);
   }
 
-  /** Records a command executor's running command. */
-  setCommand(executor: ExecutorRecord, handle: CommandHandle): void {
-    executor.command = { handle, killing: false };
+  /** Records a command executor's running command (`kill` for one recovered mid-kill). */
+  setCommand(
+    executor: ExecutorRecord,
+    handle: CommandHandle,
+    launch: CommandLaunch,
+    startedAtMs: number,
+    kill?: CommandKill,
+  ): void {
+    executor.command = { handle, launch, startedAtMs, kill };
     this.#byCommand.set(handle.id, executor);
   }
 

@@ -21,7 +21,13 @@ import type { KillPolicy } from '../core/messages/common.js';
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
 import { isTerminalState, type TaskState } from '../core/messages/task-state.js';
 import type { ExecutorRecord, FrameworkRecord } from './book.js';
-import { type CommandExit, describeTermination, succeeded, waitStatus } from './command-runner.js';
+import {
+  type CommandExit,
+  type CommandLaunch,
+  describeTermination,
+  succeeded,
+  waitStatus,
+} from './command-runner.js';
 import type { AgentContext } from './context.js';
 import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
 import { randomUuidText } from './ids.js';
@@ -49,7 +55,7 @@ export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: 
   ctx.book.launch(executor, task);
   ctx.trace('task-launched', { framework: fw.id, task: task.task_id.value, executor: 'command' });
   update(ctx, fw, executor, 'TASK_STARTING');
-  const started = ctx.runner.start(ctx.env, {
+  const launch: CommandLaunch = {
     frameworkId: fw.id,
     taskId: task.task_id.value,
     command: task.command ?? {},
@@ -64,13 +70,14 @@ export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: 
     }),
     sandbox,
     user: task.command?.user ?? fw.info.user,
-  });
+  };
+  const started = ctx.runner.start(ctx.env, launch);
   if (!started.ok) {
     update(ctx, fw, executor, 'TASK_FAILED', started.message);
     executorTerminated(ctx, fw, executor, -1);
     return;
   }
-  ctx.book.setCommand(executor, started.handle);
+  ctx.book.setCommand(executor, started.handle, launch, ctx.now());
   update(ctx, fw, executor, 'TASK_RUNNING');
 }
 
@@ -102,7 +109,7 @@ export function killCommand(
   graceMs: number,
 ): void {
   const command = executor.command;
-  if (command === undefined || command.killing) {
+  if (command === undefined || command.kill !== undefined) {
     ctx.trace('kill-ignored', {
       framework: fw.id,
       task: executor.id,
@@ -110,7 +117,7 @@ export function killCommand(
     });
     return;
   }
-  command.killing = true;
+  command.kill = { atMs: ctx.now(), graceMs };
   const task = executor.launched.get(executor.id);
   const killingState = (fw.info.capabilities ?? []).some((c) => c.type === 'TASK_KILLING_STATE');
   if (killingState && task !== undefined && !isTerminalState(task.state))
@@ -127,7 +134,7 @@ export function commandExited(ctx: AgentContext, exit: CommandExit): void {
     ctx.trace('command-exit-ignored', { handle: exit.handle.id, why: 'unknown command' });
     return;
   }
-  const killed = executor.command?.killing === true;
+  const killed = executor.command?.kill !== undefined;
   executor.command = undefined;
   const t = exit.termination;
   const state: TaskState = succeeded(t) ? 'TASK_FINISHED' : killed ? 'TASK_KILLED' : 'TASK_FAILED';

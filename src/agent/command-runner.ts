@@ -58,10 +58,29 @@ export interface CommandExit {
   readonly termination: CommandTermination;
 }
 
+/** A kill asked of a command: when (on the agent's clock) and with what grace period. */
+export interface CommandKill {
+  readonly atMs: number;
+  readonly graceMs: number;
+}
+
+/** What a restarted agent knows of a command it started before it crashed. */
+export interface CommandHistory {
+  readonly startedAtMs: number;
+  readonly kill: CommandKill | undefined;
+}
+
 /** Runs command tasks' commands (see the module comment for the contract). */
 export interface CommandRunner {
   /** Starts a command. */
   start(env: Env<Wire>, launch: CommandLaunch): CommandStart;
+  /**
+   * Reattaches to a command an earlier incarnation of the agent started, which ran on while the
+   * agent was down (Mesos's containerizer `recover`): it is reported ended, at once, if it ended
+   * meanwhile. A runner that cannot (live children of a dead agent are not its children) leaves
+   * this out, and the agent takes the command as gone.
+   */
+  recover?(env: Env<Wire>, launch: CommandLaunch, history: CommandHistory): CommandStart;
   /** SIGTERM now, SIGKILL after `gracePeriodMs` if it is still running. */
   kill(env: Env<Wire>, handle: CommandHandle, gracePeriodMs: number): void;
   /** A timer fired on the agent's env: is it this runner's, and does it report an exit? */

@@ -13,14 +13,15 @@ import type { Env, TimerId } from '../core/process.js';
 import { TimerTable } from '../core/timer-table.js';
 import { agentMessage, executorEvent, type Wire } from '../core/wire.js';
 import { AgentBook, type ExecutorRecord } from './book.js';
+import type { Checkpointer } from './checkpoint.js';
 import type { CommandRunner } from './command-runner.js';
 import type { ExecutorLauncher } from './executor-launcher.js';
 import type { ResolvedAgentOptions } from './options.js';
 import type { StatusUpdateManager } from './status-update-manager.js';
 
 /**
- * The agent's side of its connection to the master (Mesos `Slave::state` without RECOVERING:
- * Agora does not recover from checkpoints yet).
+ * The agent's side of its connection to the master (Mesos `Slave::state`; Agora's recovery
+ * from the checkpoint is done in `onStart`, before registration, so it needs no RECOVERING).
  */
 export interface MasterLink {
   /** `disconnected` until (re)registered; `terminating` after SHUTDOWN_AGENT. */
@@ -54,6 +55,8 @@ export class AgentContext {
   readonly link: MasterLink;
   /** Set right after construction (it needs the context for its port). */
   updates: StatusUpdateManager;
+  /** Writes the checkpoint; undefined without a durable store (nothing is checkpointed). */
+  checkpointer: Checkpointer | undefined;
 
   constructor(
     env: Env<Wire>,

@@ -81,6 +81,12 @@ export interface AgentOptions {
   readonly executorLauncher?: ExecutorLauncher;
   /** Overrides of {@link DEFAULT_AGENT_LIMITS}. */
   readonly limits?: Partial<AgentLimits>;
+  /**
+   * Mesos `--recover` (default `reconnect`): with a durable store (`env.store`), a restarted
+   * agent recovers its checkpoint and reregisters under its AgentID; `cleanup` ignores the
+   * checkpoint, so it registers as a new agent. Without a store there is nothing to recover.
+   */
+  readonly recover?: 'reconnect' | 'cleanup';
 }
 
 /** Options with every default applied (runner and launcher are chosen by the agent). */
@@ -100,6 +106,7 @@ export interface ResolvedAgentOptions {
   readonly commandKillGracePeriodMs: number;
   readonly workDir: string;
   readonly limits: AgentLimits;
+  readonly recover: 'reconnect' | 'cleanup';
 }
 
 /** The default limits. */
@@ -133,6 +140,7 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     commandKillGracePeriodMs: options.commandKillGracePeriodMs ?? 3000,
     workDir: options.workDir ?? '/var/lib/agora/agent',
     limits: { ...DEFAULT_AGENT_LIMITS, ...options.limits },
+    recover: options.recover ?? 'reconnect',
   };
   const numbers: Record<string, number> = {
     port: resolved.port,

@@ -8,12 +8,17 @@
  * with SIGTERM. `sigtermExitDelayMs` models a command that takes that long to die after
  * SIGTERM; if that is not before the grace period ends, it is SIGKILLed at the end of the grace
  * period, as Mesos's command executor escalates.
+ *
+ * Recovery: the command's end depends only on its text, its start and any kill, so a restarted
+ * agent reattaches to it ({@link SimCommandRunner.recover}) as if it had run on, unseen, while
+ * the agent was down: as a real command executor of a checkpointing framework does.
  */
 import type { Env, TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import type {
   CommandExit,
   CommandHandle,
+  CommandHistory,
   CommandLaunch,
   CommandRunner,
   CommandStart,
@@ -52,6 +57,15 @@ export class SimCommandRunner implements CommandRunner {
   }
 
   start(env: Env<Wire>, launch: CommandLaunch): CommandStart {
+    return this.recover(env, launch, { startedAtMs: env.now(), kill: undefined });
+  }
+
+  /**
+   * The command has been running since `history.startedAtMs` (a simulated command is a pure
+   * function of its text and start, so it ran on unseen while the agent was down): its end is
+   * reported at the time it would come, or at once if that has passed.
+   */
+  recover(env: Env<Wire>, launch: CommandLaunch, history: CommandHistory): CommandStart {
     const text = commandText(launch);
     const script = text === undefined ? undefined : parseSimCommand(text);
     if (script === undefined) {
@@ -64,8 +78,11 @@ export class SimCommandRunner implements CommandRunner {
       killing: false,
     };
     this.#runs.set(run.handle.id, run);
-    if (Number.isFinite(script.durationMs)) {
-      this.#end(env, run, script.durationMs, { kind: 'exited', code: script.code });
+    if (history.kill !== undefined) {
+      this.#killAt(env, run, history.kill.atMs, history.kill.graceMs);
+    } else if (Number.isFinite(script.durationMs)) {
+      const endAtMs = history.startedAtMs + script.durationMs;
+      this.#end(env, run, Math.max(0, endAtMs - env.now()), { kind: 'exited', code: script.code });
     }
     return { ok: true, handle: run.handle };
   }
@@ -73,17 +90,22 @@ export class SimCommandRunner implements CommandRunner {
   kill(env: Env<Wire>, handle: CommandHandle, gracePeriodMs: number): void {
     const run = this.#runs.get(handle.id);
     if (run === undefined || run.killing) return;
-    run.killing = true;
     if (run.timer !== undefined) {
       env.cancelTimer(run.timer);
       this.#byTimer.delete(run.timer);
     }
+    this.#killAt(env, run, env.now(), gracePeriodMs);
+  }
+
+  /** SIGTERM at `atMs`; SIGKILL at the end of the grace period if it has not died by then. */
+  #killAt(env: Env<Wire>, run: Run, atMs: number, gracePeriodMs: number): void {
+    run.killing = true;
     const grace = Math.max(0, gracePeriodMs);
-    if (this.#sigtermExitDelayMs < grace) {
-      this.#end(env, run, this.#sigtermExitDelayMs, { kind: 'signaled', signal: 'SIGTERM' });
-    } else {
-      this.#end(env, run, grace, { kind: 'signaled', signal: 'SIGKILL' });
-    }
+    const [afterMs, termination]: [number, CommandTermination] =
+      this.#sigtermExitDelayMs < grace
+        ? [this.#sigtermExitDelayMs, { kind: 'signaled', signal: 'SIGTERM' }]
+        : [grace, { kind: 'signaled', signal: 'SIGKILL' }];
+    this.#end(env, run, Math.max(0, atMs + afterMs - env.now()), termination);
   }
 
   onTimer(_env: Env<Wire>, id: TimerId, _tag: string): TimerReport<CommandExit> {

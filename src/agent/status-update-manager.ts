@@ -19,8 +19,9 @@
  *
  * The class is pure: it sends and sets timers only through the {@link StatusUpdatePort} it is
  * given. Its bounds (`maxStreams`, `maxUpdatesPerStream`) refuse what would exceed them; Mesos
- * has none. Nothing is checkpointed: a crashed agent loses its streams (Mesos checkpoints
- * them for checkpointing frameworks; recovery is not modelled yet).
+ * has none. Checkpointing is the agent's (checkpoint.ts): the port says whether an update is
+ * durable yet, a head that is not waits for {@link StatusUpdateManager.durabilityAdvanced}, and
+ * a restarted agent puts its checkpointed streams back with {@link StatusUpdateManager.restore}.
  */
 import type { StatusUpdate } from '../core/messages/agent-protocol.js';
 import { isTerminalState } from '../core/messages/task-state.js';
@@ -36,6 +37,11 @@ export interface StatusUpdatePort {
   cancelTimer(id: TimerId | undefined): void;
   /** Records a trace line (`kind` without the process prefix). */
   trace(kind: string, fields: Readonly<Record<string, unknown>>): void;
+  /**
+   * Whether the update may leave the agent: false while a checkpointing framework's update is
+   * not yet on disk (Mesos checkpoints an update before it forwards it). Absent: always.
+   */
+  isDurable?(update: StatusUpdate): boolean;
 }
 
 /** Retry intervals and bounds. */
@@ -142,9 +148,32 @@ export class StatusUpdateManager {
     }
     stream.received.add(update.uuid);
     stream.pending.push(update);
-    const forwarded = stream.pending.length === 1 && !this.#paused;
+    const forwarded = stream.pending.length === 1 && this.#mayForward(update);
     if (forwarded) this.#forward(stream, this.#options.retryMinMs);
     return { kind: 'queued', forwarded };
+  }
+
+  /**
+   * Puts back a task's checkpointed updates, head first, as a restarted agent found them on
+   * disk; they go out when the manager resumes.
+   */
+  restore(updates: readonly StatusUpdate[]): void {
+    for (const update of updates) {
+      const frameworkId = update.framework_id.value;
+      const taskId = update.status.task_id.value;
+      const stream = this.#streams.get(frameworkId)?.get(taskId) ?? this.#open(frameworkId, taskId);
+      stream.received.add(update.uuid);
+      stream.pending.push(update);
+    }
+  }
+
+  /** More updates are durable: forwards every head that was waiting for its checkpoint. */
+  durabilityAdvanced(): void {
+    for (const stream of this.#eachStream()) {
+      const head = stream.pending[0];
+      if (head !== undefined && stream.timer === undefined && this.#mayForward(head))
+        this.#forward(stream, this.#options.retryMinMs);
+    }
   }
 
   /** The scheduler acknowledged the update `uuid` of a task (relayed by the master). */
@@ -181,7 +210,7 @@ export class StatusUpdateManager {
         });
       }
       this.#close(stream);
-    } else if (stream.pending.length > 0 && !this.#paused) {
+    } else if (stream.pending[0] !== undefined && this.#mayForward(stream.pending[0])) {
       this.#forward(stream, this.#options.retryMinMs);
     }
     return { kind: 'acknowledged', update: head, terminal };
@@ -201,9 +230,10 @@ export class StatusUpdateManager {
   resume(): void {
     this.#paused = false;
     for (const stream of this.#eachStream()) {
-      if (stream.pending.length === 0) continue;
       this.#port.cancelTimer(stream.timer);
-      this.#forward(stream, this.#options.retryMinMs);
+      stream.timer = undefined;
+      const head = stream.pending[0];
+      if (head !== undefined && this.#mayForward(head)) this.#forward(stream, this.#options.retryMinMs);
     }
   }
 
@@ -212,6 +242,10 @@ export class StatusUpdateManager {
     const tasks = this.#streams.get(frameworkId);
     if (tasks === undefined) return;
     for (const stream of [...tasks.values()]) this.#close(stream);
+  }
+
+  #mayForward(update: StatusUpdate): boolean {
+    return !this.#paused && this.#port.isDurable?.(update) !== false;
   }
 
   #open(frameworkId: string, taskId: string): Stream {

@@ -95,6 +95,12 @@ export interface FrameworkSpec {
    * is learnt only this way. Undefined: only after (re)subscribing.
    */
   readonly reconcileIntervalMs: number | undefined;
+  /**
+   * Mesos `FrameworkInfo.checkpoint`: agents checkpoint its tasks, so they survive an agent
+   * process crash (`agent-crash` with `recover: 'reconnect'`), and the master keeps them while
+   * their agent is disconnected. Default false, as in Mesos.
+   */
+  readonly checkpoint: boolean;
   readonly jobs: readonly JobSpec[];
 }
 
@@ -154,8 +160,12 @@ export interface NetworkSpec {
  * A scheduled fault. The list is short on purpose: the faults a Mesos-like simulator needs
  * first. Processes are named by the addresses in {@link MASTER_ADDRESS}, {@link agentId} and
  * {@link schedulerAddress}.
- * - `agent-crash`: the agent process dies and loses its state (its tasks are lost). With
- *   `restartAfterMs` it comes back, empty, after that long.
+ * - `agent-crash`: the agent dies. With `recover: 'reboot'` (the default) its machine reboots:
+ *   its tasks die and it comes back empty, registering as a new agent. With `recover:
+ *   'reconnect'` only the agent process dies: the commands of frameworks that checkpoint run
+ *   on, and it comes back from its checkpoint, reattaches to them and reregisters under its
+ *   AgentID (Mesos `--recover=reconnect`); other frameworks' tasks die with their executors.
+ *   With `restartAfterMs` it comes back after that long.
  * - `agent-restart`: a crashed agent comes back (it must be down at that time).
  * - `network-partition`: for `durationMs`, every message between a process on one side and a
  *   process on the other is dropped, both ways; with `oneWay`, only from the first side to the
@@ -169,12 +179,19 @@ export interface NetworkSpec {
  *   its framework id after that long (Mesos framework failover); whether the master still knows
  *   it depends on the framework's `failoverTimeoutMs`.
  */
+/** How a crashed agent comes back: from nothing (its machine rebooted) or from its checkpoint. */
+export type AgentRecovery = 'reboot' | 'reconnect';
+
+/** The values of {@link AgentRecovery}. */
+export const AGENT_RECOVERIES: readonly AgentRecovery[] = ['reboot', 'reconnect'];
+
 export type FaultSpec =
   | {
       readonly kind: 'agent-crash';
       readonly atMs: number;
       readonly agentId: string;
       readonly restartAfterMs?: number;
+      readonly recover: AgentRecovery;
     }
   | { readonly kind: 'agent-restart'; readonly atMs: number; readonly agentId: string }
   | {
@@ -354,6 +371,7 @@ export interface FrameworkInput {
   readonly maxTasksPerOffer?: number;
   readonly failoverTimeout?: number;
   readonly reconcileInterval?: number;
+  readonly checkpoint?: boolean;
   readonly jobs?: readonly JobInput[];
 }
 
@@ -370,6 +388,8 @@ export type FaultInput =
       readonly at: number;
       readonly agent: number;
       readonly restartAfter?: number;
+      /** `reboot` (default) or `reconnect` (see {@link FaultSpec}). */
+      readonly recover?: AgentRecovery;
     }
   | { readonly kind: 'agent-restart'; readonly at: number; readonly agent: number }
   | {

@@ -18,6 +18,7 @@ import {
 } from './fields.js';
 import { describe, hint, joinIndex, joinKey } from './issues.js';
 import {
+  AGENT_RECOVERIES,
   type AgentSpec,
   agentId,
   FAULT_KINDS,
@@ -30,7 +31,7 @@ import {
 import { readTimeInRun } from './validate-jobs.js';
 
 const FAULT_KEYS = {
-  'agent-crash': ['kind', 'at', 'agent', 'restartAfter'],
+  'agent-crash': ['kind', 'at', 'agent', 'restartAfter', 'recover'],
   'agent-restart': ['kind', 'at', 'agent'],
   'network-partition': ['kind', 'at', 'duration', 'sides', 'oneWay'],
   'framework-crash': ['kind', 'at', 'framework', 'failoverAfter'],
@@ -88,10 +89,17 @@ function readFault(ctx: Context, path: string, value: unknown, targets: FaultTar
     case 'agent-crash': {
       const agent = required(issues, path, obj, 'agent', (p, v) => readAgent(ctx, p, v, targets.agents));
       const restartAfterMs = optional(obj, path, 'restartAfter', positiveMs, undefined);
-      if (atMs === undefined || agent === undefined) return undefined;
-      if (field(obj, 'restartAfter') === undefined) return { kind, atMs, agentId: agent };
+      const recover = optional(
+        obj,
+        path,
+        'recover',
+        (p, v) => readChoice(issues, p, v, AGENT_RECOVERIES, 'agent recovery'),
+        'reboot',
+      );
+      if (atMs === undefined || agent === undefined || recover === undefined) return undefined;
+      if (field(obj, 'restartAfter') === undefined) return { kind, atMs, agentId: agent, recover };
       if (restartAfterMs === undefined) return undefined;
-      return { kind, atMs, agentId: agent, restartAfterMs };
+      return { kind, atMs, agentId: agent, restartAfterMs, recover };
     }
     case 'agent-restart': {
       const agent = required(issues, path, obj, 'agent', (p, v) => readAgent(ctx, p, v, targets.agents));

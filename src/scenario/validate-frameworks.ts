@@ -4,6 +4,7 @@ import type { Context } from './context.js';
 import {
   optional,
   readArray,
+  readBoolean,
   readName,
   readNumber,
   readObject,
@@ -23,6 +24,7 @@ const FRAMEWORK_KEYS = [
   'maxTasksPerOffer',
   'failoverTimeout',
   'reconcileInterval',
+  'checkpoint',
   'jobs',
 ] as const;
 
@@ -122,6 +124,7 @@ function readFramework(
     (p, v) => readSecondsAsMs(issues, p, v),
     DEFAULTS.failoverTimeoutSeconds * 1000,
   );
+  const checkpoint = optional(obj, path, 'checkpoint', (p, v) => readBoolean(issues, p, v), false);
   // Absent means never (not a default value), so it is read by hand rather than with optional().
   const rawReconcile = obj.reconcileInterval;
   const reconcileSeconds =
@@ -154,12 +157,13 @@ function readFramework(
     weight === undefined ||
     maxTasksPerOffer === undefined ||
     failoverTimeoutMs === undefined ||
+    checkpoint === undefined ||
     jobs === undefined
   ) {
     return undefined;
   }
   if (rawReconcile !== undefined && reconcileIntervalMs === undefined) return undefined;
-  return { name, role, weight, maxTasksPerOffer, failoverTimeoutMs, reconcileIntervalMs, jobs };
+  return { name, role, weight, maxTasksPerOffer, failoverTimeoutMs, reconcileIntervalMs, checkpoint, jobs };
 }
 
 function readRole(ctx: Context, path: string, value: unknown): string | undefined {

@@ -334,3 +334,56 @@ testProp(
   },
   { numRuns: 200 },
 );
+
+test('a head that is not durable waits; durabilityAdvanced sends it, and the next one only once durable', (t) => {
+  const durable = new Set<string>();
+  const port = new FakePort();
+  const gated: StatusUpdatePort = Object.assign(port, {
+    isDurable: (u: StatusUpdate) => durable.has(u.uuid),
+  });
+  const m = new StatusUpdateManager(gated, OPTIONS);
+  m.resume();
+  const a = upd('t', 'TASK_RUNNING');
+  const b = upd('t', 'TASK_FINISHED');
+  t.deepEqual(m.update(a), { kind: 'queued', forwarded: false });
+  m.update(b);
+  port.advanceTo(60_000);
+  t.is(port.forwarded.length, 0, 'nothing leaves before it is on disk, retries included');
+  durable.add(a.uuid);
+  m.durabilityAdvanced();
+  t.deepEqual(
+    port.forwarded.map((f) => f.update.uuid),
+    [a.uuid],
+  );
+  m.durabilityAdvanced();
+  t.is(port.forwarded.length, 1, 'a head in flight is not sent again by durabilityAdvanced');
+  m.acknowledge('fw', 't', a.uuid);
+  t.is(port.forwarded.length, 1, 'the next head is not durable yet');
+  durable.add(b.uuid);
+  m.durabilityAdvanced();
+  t.deepEqual(
+    port.forwarded.map((f) => f.update.uuid),
+    [a.uuid, b.uuid],
+  );
+});
+
+test('restored updates wait for resume, go out head first, and are recognised as duplicates', (t) => {
+  const port = new FakePort();
+  const m = new StatusUpdateManager(port, OPTIONS);
+  const a = upd('t', 'TASK_RUNNING');
+  const b = upd('t', 'TASK_FINISHED');
+  m.restore([a, b]);
+  t.is(m.streamCount, 1);
+  t.is(port.forwarded.length, 0);
+  m.resume();
+  t.deepEqual(
+    port.forwarded.map((f) => f.update.uuid),
+    [a.uuid],
+  );
+  t.deepEqual(m.update(b), { kind: 'duplicate' });
+  m.acknowledge('fw', 't', a.uuid);
+  t.deepEqual(
+    port.forwarded.map((f) => f.update.uuid),
+    [a.uuid, b.uuid],
+  );
+});

@@ -93,7 +93,7 @@ test(
   rejects,
   [[['frameworks', 0, 'colour'], 'red']],
   [
-    'frameworks[0].colour: unknown key (expected one of name, role, weight, maxTasksPerOffer, failoverTimeout, reconcileInterval, jobs)',
+    'frameworks[0].colour: unknown key (expected one of name, role, weight, maxTasksPerOffer, failoverTimeout, reconcileInterval, checkpoint, jobs)',
   ],
 );
 test(
@@ -446,10 +446,22 @@ test(
   ['faults[0].kind: unknown fault kind "agent-crsh" (did you mean "agent-crash"?)'],
 );
 test(
+  'an unknown agent recovery with a hint',
+  rejects,
+  [[['faults', 0, 'recover'], 'reconect']],
+  ['faults[0].recover: unknown agent recovery "reconect" (did you mean "reconnect"?)'],
+);
+test(
+  'a framework checkpoint flag that is not a boolean',
+  rejects,
+  [[['frameworks', 0, 'checkpoint'], 'yes']],
+  ['frameworks[0].checkpoint: expected true or false, got "yes"'],
+);
+test(
   'a fault key of another kind',
   rejects,
   [[['faults', 0, 'duration'], 5]],
-  ['faults[0].duration: unknown key (expected one of kind, at, agent, restartAfter)'],
+  ['faults[0].duration: unknown key (expected one of kind, at, agent, restartAfter, recover)'],
 );
 test(
   'a fault on an agent that does not exist',

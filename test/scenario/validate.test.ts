@@ -34,7 +34,9 @@ test('the issue example validates, with times in ms', (t) => {
   t.is(fw?.maxTasksPerOffer, 1);
   t.deepEqual(fw?.jobs[0]?.start, { kind: 'at', atMs: 0 });
   t.deepEqual(fw?.jobs[0]?.duration, { kind: 'constant', valueMs: 60_000 });
-  t.deepEqual(s.faults, [{ kind: 'agent-crash', atMs: 120_000, agentId: 'agent-3', restartAfterMs: 60_000 }]);
+  t.deepEqual(s.faults, [
+    { kind: 'agent-crash', atMs: 120_000, agentId: 'agent-3', restartAfterMs: 60_000, recover: 'reboot' },
+  ]);
 });
 
 test('defaults are filled in', (t) => {
@@ -134,7 +136,7 @@ test('faults are sorted by time, same-time faults in file order', (t) => {
     ],
   });
   t.deepEqual(s.faults, [
-    { kind: 'agent-crash', atMs: 100_000, agentId: 'agent-1' },
+    { kind: 'agent-crash', atMs: 100_000, agentId: 'agent-1', recover: 'reboot' },
     {
       kind: 'network-partition',
       atMs: 100_000,

@@ -183,6 +183,15 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
   // Drawn either way, so --message-loss changes nothing else about a seed.
   const lossDrawn = r() < 0.3 ? 0 : Math.round(between(0, 0.05) * 1000) / 1000;
   const reorderDrawn = r() < 0.5;
+  // Drawn last, so the rest of a seed is as it was before agents checkpointed: half the
+  // frameworks checkpoint, and half the agent crashes are of the agent process alone (it
+  // recovers from its checkpoint) rather than reboots of its machine.
+  const checkpointing = frameworks.map((f) => ({ ...f, checkpoint: f.checkpoint ?? r() < 0.5 }));
+  const recovering = faults.map((f) =>
+    f.kind === 'agent-crash'
+      ? { ...f, recover: r() < 0.5 ? ('reconnect' as const) : ('reboot' as const) }
+      : f,
+  );
   return {
     name: `chaos-${seed}`,
     description: `agora chaos --seeds ${seed} --minutes ${safetyMinutes}`,
@@ -198,8 +207,8 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
       reorder: options.reorder === true && reorderDrawn,
     },
     agents: base?.agents ?? [{ count: agentCount, resources: 'cpus:4;mem:8192' }],
-    frameworks,
-    faults,
+    frameworks: checkpointing,
+    faults: recovering,
   };
 }
 

@@ -6,7 +6,10 @@
  * - **resources**: no agent, as the master sees it, has more offered plus used than its total,
  *   for any scalar resource;
  * - **acknowledged-resent**: an agent never sends a status update again after it received that
- *   update's acknowledgement (Mesos's status-update manager drops it on acknowledgement);
+ *   update's acknowledgement (Mesos's status-update manager drops it on acknowledgement). A
+ *   restarted agent may send it again only if the acknowledgement never reached its disk: its
+ *   checkpoint still holds the update as unacknowledged (Mesos records an acknowledgement
+ *   before acting on it, so a crash before that write means it was never received);
  * - **one-terminal-state**: no task is reported by agents in two different terminal states. (What
  *   a framework hears may differ: TASK_LOST is the master's inference for an agent it lost or a
  *   task it does not know, and may race with the agent's own TASK_FINISHED, as in Mesos.)
@@ -28,6 +31,7 @@
  */
 
 import type { Agent } from '../../agent/agent.js';
+import { CHECKPOINT_KEY, checkpointedUpdateUuids, parseCheckpoint } from '../../agent/checkpoint.js';
 import type { OfferDecision } from '../../allocator/allocator.js';
 import { dominantShare } from '../../allocator/sorters/drf.js';
 import { isTerminalState, type TaskState } from '../../core/messages/task-state.js';
@@ -49,8 +53,8 @@ export interface Violation {
 export class InvariantChecker implements WorldObserver<Wire> {
   #world: SimWorld<Wire> | undefined;
   #violation: Violation | undefined;
-  /** Update uuids each agent has received the acknowledgement of. */
-  readonly #acked = new Map<Address, Set<string>>();
+  /** Update uuids each agent has received the acknowledgement of, with the incarnation that did. */
+  readonly #acked = new Map<Address, Map<string, { readonly by: unknown }>>();
   /** `<framework id> <task id>` → the first terminal state an agent reported. */
   readonly #terminal = new Map<string, TaskState>();
   /** Offer ids an ACCEPT or DECLINE found outstanding. */
@@ -85,7 +89,8 @@ export class InvariantChecker implements WorldObserver<Wire> {
         );
       }
     }
-    if (this.#acked.get(from)?.has(uuid) === true) {
+    const acked = this.#acked.get(from)?.get(uuid);
+    if (acked !== undefined && !this.#ackNeverDurable(from, acked.by, uuid)) {
       this.#fail(
         'acknowledged-resent',
         nowMs,
@@ -118,13 +123,27 @@ export class InvariantChecker implements WorldObserver<Wire> {
       return;
     }
     if (msg.channel === 'agent' && msg.message.type === 'STATUS_UPDATE_ACKNOWLEDGEMENT') {
+      const agent = this.#world?.instance(to) as Agent | undefined;
+      // An agent that is not registered drops acknowledgements unread, as Mesos's does.
+      if (agent !== undefined && agent.phase !== 'registered') return;
       let acked = this.#acked.get(to);
       if (acked === undefined) {
-        acked = new Set();
+        acked = new Map();
         this.#acked.set(to, acked);
       }
-      acked.add(msg.message.uuid);
+      acked.set(msg.message.uuid, { by: agent });
     }
+  }
+
+  /**
+   * Whether `agent`, restarted since the incarnation `ackedBy` received the acknowledgement of
+   * `uuid`, recovered from a checkpoint that still holds the update unacknowledged.
+   */
+  #ackNeverDurable(agent: Address, ackedBy: unknown, uuid: string): boolean {
+    const world = this.#world;
+    if (world === undefined || world.instance(agent) === ackedBy) return false;
+    const text = world.diskContents(agent).get(CHECKPOINT_KEY);
+    return text !== undefined && checkpointedUpdateUuids(parseCheckpoint(text)).has(uuid);
   }
 
   afterEvent(nowMs: number): void {

@@ -4,7 +4,7 @@
  * is down) is traced as skipped rather than thrown: validation cannot know, for instance, that an
  * earlier crash already had a restart.
  */
-import { type FaultSpec, MASTER_ADDRESS } from '../../scenario/schema.js';
+import { type AgentRecovery, type FaultSpec, MASTER_ADDRESS } from '../../scenario/schema.js';
 import type { FrameworkSlot, ScenarioRun } from './scenario-run.js';
 
 /** The trace source of harness actions. */
@@ -21,7 +21,7 @@ export function scheduleFaults(run: ScenarioRun): void {
 function applyFault(run: ScenarioRun, fault: FaultSpec): void {
   switch (fault.kind) {
     case 'agent-crash':
-      crashAgent(run, fault.agentId, fault.restartAfterMs);
+      crashAgent(run, fault.agentId, fault.restartAfterMs, fault.recover);
       return;
     case 'agent-restart':
       restartAgent(run, fault.agentId);
@@ -45,13 +45,21 @@ function skipped(run: ScenarioRun, fault: string, target: string, why: string): 
   run.world.traceHarness(HARNESS, { kind: 'fault.skipped', fault, target, why });
 }
 
-function crashAgent(run: ScenarioRun, agentId: string, restartAfterMs: number | undefined): void {
+function crashAgent(
+  run: ScenarioRun,
+  agentId: string,
+  restartAfterMs: number | undefined,
+  recover: AgentRecovery,
+): void {
   const { world } = run;
   if (world.status(agentId) !== 'running') {
     skipped(run, 'agent-crash', agentId, `the agent is ${world.status(agentId)}`);
     return;
   }
   world.crash(agentId);
+  // A reboot: the tasks died with the machine and the agent will not trust its checkpoint.
+  // Otherwise only the agent process died: its checkpoint and its checkpointed commands remain.
+  if (recover === 'reboot') world.wipeDisk(agentId);
   run.recorder.capacityChanged(world.now, agentQuantities(run, agentId), -1);
   if (restartAfterMs !== undefined && world.now + restartAfterMs < run.untilMs) {
     world.at(world.now + restartAfterMs, () => restartAgent(run, agentId));
@@ -65,7 +73,8 @@ function restartAgent(run: ScenarioRun, agentId: string): void {
     skipped(run, 'agent-restart', agentId, `the agent is ${status}`);
     return;
   }
-  // The agent comes back empty (no checkpointed state): it registers anew with a new agent id.
+  // It recovers what its disk holds: nothing after a reboot (it registers anew, with a new
+  // agent id), else its checkpoint (it reregisters under its id).
   world.restart(agentId);
   run.recorder.capacityChanged(world.now, agentQuantities(run, agentId), 1);
 }

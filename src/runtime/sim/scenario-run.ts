@@ -312,6 +312,7 @@ function newDriver(
       name: spec.name,
       role: spec.role,
       failover_timeout: spec.failoverTimeoutMs / 1000,
+      ...(spec.checkpoint ? { checkpoint: true } : {}),
       ...extra,
     },
     { master: MASTER_ADDRESS },

@@ -610,6 +610,17 @@ export class SimWorld<M> {
     return new Map(this.#entry(address).disk?.durable ?? []);
   }
 
+  /**
+   * Forgets what is on `address`'s disk, as a machine reboot makes a Mesos agent ignore its
+   * checkpoint (its boot id changed). The process must be down.
+   */
+  wipeDisk(address: Address): void {
+    const entry = this.#entry(address);
+    if (entry.status === 'running') throw new Error(`cannot wipe the disk of ${address}: it is running`);
+    entry.disk = undefined;
+    this.#trace.record(this.#now, address, { kind: 'disk.wiped' });
+  }
+
   /** Records that `from` and `to` now have a connection (both ways), when links are tracked. */
   #connect(from: Address, to: ProcessEntry<M>): void {
     const sender = this.#processes.get(from);

@@ -15,6 +15,10 @@ import { testAllocator } from '../../allocator/harness.js';
 import { runCli } from '../../cli/helpers.js';
 
 test('a fixed slice of chaos seeds passes: no invariant broken, views converge once faults heal', (t) => {
+  const recovering = [1, 2, 3, 4, 5, 6].filter((seed) =>
+    chaosScenario(seed, 3).faults?.some((f) => f.kind === 'agent-crash' && f.recover === 'reconnect'),
+  );
+  t.true(recovering.length > 0, 'the slice has an agent that recovers from its checkpoint');
   for (let seed = 1; seed <= 6; seed++) {
     const r = runChaos(seed, 3);
     t.is(r.violation, undefined, `seed ${seed}: ${JSON.stringify(r.violation)}`);
@@ -49,28 +53,67 @@ const update = (uuid: string, state: 'TASK_FINISHED' | 'TASK_FAILED'): Wire => (
   },
 });
 
+const ack = (uuid: string): Wire => ({
+  channel: 'agent',
+  message: {
+    type: 'STATUS_UPDATE_ACKNOWLEDGEMENT',
+    agent_id: { value: 'S0' },
+    framework_id: { value: 'F' },
+    task_id: { value: 't1' },
+    uuid,
+  },
+});
+
 test('the checker catches an acknowledged update sent again', (t) => {
   const checker = new InvariantChecker();
   checker.sent('agent-0', 'master', update('u1', 'TASK_FINISHED'), 10);
-  checker.delivered(
-    'master',
-    'agent-0',
-    {
-      channel: 'agent',
-      message: {
-        type: 'STATUS_UPDATE_ACKNOWLEDGEMENT',
-        agent_id: { value: 'S0' },
-        framework_id: { value: 'F' },
-        task_id: { value: 't1' },
-        uuid: 'u1',
-      },
-    },
-    20,
-  );
+  checker.delivered('master', 'agent-0', ack('u1'), 20);
   t.is(checker.violation, undefined, 'a send before the acknowledgement is a retry, not a violation');
   checker.sent('agent-0', 'master', update('u1', 'TASK_FINISHED'), 30);
   t.is(checker.violation?.invariant, 'acknowledged-resent');
   t.is(checker.violation?.atMs, 30);
+});
+
+test('a restarted agent may re-send an update only if its acknowledgement never reached the disk', (t) => {
+  const checker = new InvariantChecker();
+  const before = { phase: 'registered' };
+  const after = { phase: 'registered' };
+  let instance: object = before;
+  let disk = new Map<string, string>();
+  const world = {
+    instance: () => instance,
+    diskContents: () => disk,
+  } as unknown as SimWorld<Wire>;
+  checker.attach(world);
+  const checkpointHolding = (uuid: string) =>
+    JSON.stringify({
+      version: 1,
+      agentId: 'S0',
+      frameworks: [
+        {
+          info: { user: 'u', name: 'F', id: { value: 'F' } },
+          executors: [{ tasks: [{ updates: [{ uuid }] }] }],
+        },
+      ],
+    });
+  checker.delivered('master', 'agent-0', ack('u1'), 10);
+  // The agent crashed before the write recording the acknowledgement was durable.
+  instance = after;
+  disk = new Map([['agent', checkpointHolding('u1')]]);
+  checker.sent('agent-0', 'master', update('u1', 'TASK_FINISHED'), 20);
+  t.is(checker.violation, undefined, 'its checkpoint still holds u1 unacknowledged');
+  checker.delivered('master', 'agent-0', ack('u2'), 30);
+  instance = { phase: 'registered' };
+  checker.sent('agent-0', 'master', update('u2', 'TASK_FINISHED'), 40);
+  t.is(checker.violation?.invariant, 'acknowledged-resent', 'its checkpoint had recorded u2 acknowledged');
+});
+
+test('an acknowledgement an unregistered agent drops does not count as received', (t) => {
+  const checker = new InvariantChecker();
+  checker.attach({ instance: () => ({ phase: 'disconnected' }) } as unknown as SimWorld<Wire>);
+  checker.delivered('master', 'agent-0', ack('u1'), 10);
+  checker.sent('agent-0', 'master', update('u1', 'TASK_FINISHED'), 20);
+  t.is(checker.violation, undefined);
 });
 
 test('the checker catches a task reported in two terminal states', (t) => {
