@@ -45,9 +45,10 @@ export interface CheckpointedTask {
   readonly state: TaskState;
   /** `launched` (not terminal) or `terminated` (terminal, its last update not acknowledged). */
   readonly where: 'launched' | 'terminated';
-  readonly statusUpdateState?: TaskState;
-  readonly statusUpdateUuid?: string;
-  /** Its stream's unacknowledged updates, head first. */
+  /**
+   * Its stream's unacknowledged updates, head first. (What was last forwarded is not kept: it
+   * is the head, as in Mesos, whose agent checkpoints streams and not forwards.)
+   */
   readonly updates: readonly StatusUpdate[];
 }
 
@@ -118,8 +119,6 @@ function checkpointExecutor(ctx: AgentContext, fw: FrameworkRecord, e: ExecutorR
         info: t.info,
         state: t.state,
         where,
-        ...(t.statusUpdateState === undefined ? {} : { statusUpdateState: t.statusUpdateState }),
-        ...(t.statusUpdateUuid === undefined ? {} : { statusUpdateUuid: t.statusUpdateUuid }),
         updates: ctx.updates.pending(fw.id, t.info.task_id.value),
       });
     }
@@ -185,6 +184,10 @@ export class Checkpointer {
   /** The AgentID of the last write, and whether it held any framework. */
   #writtenAgentId: string | undefined;
   #writtenWork: boolean;
+  /** Events came while a write was in flight (so the state may differ from it). */
+  #eventsWhileInFlight = false;
+  /** The write acknowledged in this event holds the current state. */
+  #justDurable = false;
 
   /** `recovered`: the checkpoint the agent started from, which is durable already. */
   constructor(ctx: AgentContext, store: DurableStore, recovered: AgentCheckpoint | undefined) {
@@ -203,7 +206,16 @@ export class Checkpointer {
 
   /** After every event: writes the checkpoint if it changed and no write is in flight. */
   afterEvent(): void {
-    if (this.#inFlight !== undefined) return;
+    if (this.#inFlight !== undefined) {
+      this.#eventsWhileInFlight = true;
+      return;
+    }
+    if (this.#justDurable) {
+      // The write just acknowledged holds the state as it is: nothing happened since but the
+      // acknowledgement, which only sends updates (and sends are not checkpointed).
+      this.#justDurable = false;
+      return;
+    }
     // The common case, cheaply: no checkpointing framework now or in the last write, same id.
     const agentId = this.#ctx.link.agentId?.value;
     if (agentId === this.#writtenAgentId && !this.#writtenWork && !this.#hasCheckpointedWork()) return;
@@ -228,6 +240,8 @@ export class Checkpointer {
     const done = this.#inFlight;
     if (done === undefined) return;
     this.#inFlight = undefined;
+    this.#justDurable = !this.#eventsWhileInFlight;
+    this.#eventsWhileInFlight = false;
     this.#durable = done.uuids;
     this.#ctx.updates.durabilityAdvanced();
     // Changes made while that write was in flight go out now (the agent calls afterEvent once

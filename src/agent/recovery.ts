@@ -37,8 +37,9 @@ export function recoverCheckpoint(ctx: AgentContext, checkpoint: AgentCheckpoint
       for (const t of e.tasks) {
         const record: TaskRecord = ctx.book.launch(executor, t.info);
         record.state = t.state;
-        record.statusUpdateState = t.statusUpdateState;
-        record.statusUpdateUuid = t.statusUpdateUuid;
+        // The head of its stream is what was forwarded last (or will be, once registered).
+        record.statusUpdateState = t.updates[0]?.status.state;
+        record.statusUpdateUuid = t.updates[0]?.uuid;
         if (t.where === 'terminated') {
           executor.launched.delete(t.info.task_id.value);
           executor.terminated.set(t.info.task_id.value, record);
