@@ -26,7 +26,7 @@ import type {
   UsedResources,
 } from './allocator.js';
 import { DEFAULT_MIN_ALLOCATABLE, isAllocatable, type MinAllocatable } from './min-allocatable.js';
-import { AgentRoleFilters, refuseTimeoutMs } from './refuse-filter.js';
+import { AgentRoleFilters, NOT_BLOCKED, refuseTimeoutMs } from './refuse-filter.js';
 import { shuffleInPlace } from './shuffle.js';
 import type { Quantities, Sorter, SorterPolicy } from './sorter.js';
 
@@ -441,7 +441,7 @@ export class HierarchicalAllocator implements Allocator {
           agent.availableVersion,
           now,
         );
-        if (blockedUntil > 0) {
+        if (blockedUntil !== NOT_BLOCKED) {
           if (blockedUntil < untilMs) untilMs = blockedUntil;
           continue;
         }
@@ -476,8 +476,8 @@ export class HierarchicalAllocator implements Allocator {
       if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
       const blocked =
         filters?.blockedUntil(member.slot, member.filterGeneration, available, agent.availableVersion, now) ??
-        0;
-      if (blocked === 0) eligible.push(member.framework.id);
+        NOT_BLOCKED;
+      if (blocked === NOT_BLOCKED) eligible.push(member.framework.id);
     }
     (this.audit as (decision: OfferDecision) => void)({
       agentId: agent.id,

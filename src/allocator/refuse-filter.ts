@@ -26,6 +26,16 @@ export function refuseTimeoutMs(refuseSeconds: number | undefined, allocationInt
   return Math.max(allocationIntervalMs, seconds * 1000);
 }
 
+/**
+ * What {@link AgentRoleFilters.blockedUntil} says of an offer no filter blocks. Not 0: times
+ * are a process's clock, which may be at or below 0 (a simulated clock skewed back near its
+ * start), and a filter expiring at such a time must still block until then.
+ */
+export const NOT_BLOCKED = Number.NEGATIVE_INFINITY;
+
+/** The expiry of an empty slot in the dense tables (a number no expiry time can be). */
+const NO_FILTER = Number.NaN;
+
 /** A filter that shares its slot with another (see {@link AgentRoleFilters}). */
 interface ExtraFilter {
   readonly bag: number;
@@ -92,7 +102,7 @@ export class AgentRoleFilters {
   ): void {
     this.ensure(Math.max(slot, slotCount - 1));
     this.normalize(slot, generation, nowMs);
-    if (this.expiresAtMs[slot] === 0) {
+    if (Number.isNaN(this.expiresAtMs[slot])) {
       this.expiresAtMs[slot] = expiresAtMs;
       this.generations[slot] = generation;
       this.bagOf[slot] = this.retainBag(refused);
@@ -111,8 +121,8 @@ export class AgentRoleFilters {
 
   /**
    * If the filters of `slot` block offering `candidate` now, the time until which they do (the
-   * latest expiry among those that cover it); otherwise 0. Filters that have expired or belong
-   * to an older generation are removed on the way.
+   * latest expiry among those that cover it); otherwise {@link NOT_BLOCKED}. Filters that have
+   * expired or belong to an older generation are removed on the way.
    */
   blockedUntil(
     slot: number,
@@ -121,11 +131,11 @@ export class AgentRoleFilters {
     availableVersion: number,
     nowMs: number,
   ): number {
-    if (slot >= this.expiresAtMs.length || this.expiresAtMs[slot] === 0) return 0;
+    if (slot >= this.expiresAtMs.length || Number.isNaN(this.expiresAtMs[slot])) return NOT_BLOCKED;
     this.normalize(slot, generation, nowMs);
     const expires = this.expiresAtMs[slot] as number;
-    if (expires === 0) return 0;
-    let until = this.covers(this.bagOf[slot] as number, candidate, availableVersion) ? expires : 0;
+    if (Number.isNaN(expires)) return NOT_BLOCKED;
+    let until = this.covers(this.bagOf[slot] as number, candidate, availableVersion) ? expires : NOT_BLOCKED;
     // Extra filters are rare: skip the map lookup entirely while there are none on this agent.
     const extras = this.extras.size === 0 ? undefined : this.extras.get(slot);
     if (extras !== undefined) {
@@ -143,10 +153,11 @@ export class AgentRoleFilters {
    */
   private normalize(slot: number, generation: number, nowMs: number): void {
     const primary = this.expiresAtMs[slot] as number;
-    if (primary !== 0 && (nowMs >= primary || this.generations[slot] !== generation)) this.clearPrimary(slot);
+    if (!Number.isNaN(primary) && (nowMs >= primary || this.generations[slot] !== generation))
+      this.clearPrimary(slot);
     if (this.extras.size === 0 || !this.extras.has(slot)) return;
     const list = this.pruneExtras(slot, generation, nowMs);
-    if (this.expiresAtMs[slot] === 0 && list.length > 0) {
+    if (Number.isNaN(this.expiresAtMs[slot]) && list.length > 0) {
       const first = list.shift() as ExtraFilter;
       this.expiresAtMs[slot] = first.expiresAtMs;
       this.generations[slot] = first.generation;
@@ -229,8 +240,8 @@ export class AgentRoleFilters {
   }
 
   private clearPrimary(slot: number): void {
-    if (slot >= this.expiresAtMs.length || this.expiresAtMs[slot] === 0) return;
-    this.expiresAtMs[slot] = 0;
+    if (slot >= this.expiresAtMs.length || Number.isNaN(this.expiresAtMs[slot])) return;
+    this.expiresAtMs[slot] = NO_FILTER;
     this.releaseBag(this.bagOf[slot] as number);
     this.live--;
   }
@@ -242,7 +253,7 @@ export class AgentRoleFilters {
       fresh.set(old);
       return fresh;
     };
-    this.expiresAtMs = grow(this.expiresAtMs, new Float64Array(size));
+    this.expiresAtMs = grow(this.expiresAtMs, new Float64Array(size).fill(NO_FILTER));
     this.generations = grow(this.generations, new Int32Array(size));
     this.bagOf = grow(this.bagOf, new Int32Array(size));
   }

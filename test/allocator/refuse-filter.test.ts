@@ -1,12 +1,29 @@
 import test from 'ava';
-import { AgentRoleFilters, MAX_FILTERS_PER_SLOT } from '../../src/allocator/refuse-filter.js';
+import { AgentRoleFilters, MAX_FILTERS_PER_SLOT, NOT_BLOCKED } from '../../src/allocator/refuse-filter.js';
 import { resources } from '../../src/core/resource-text.js';
 
 const GEN = 1;
 let version = 0;
-/** A fresh version per check, so no cached containment answer is reused across steps. */
-const blocked = (f: AgentRoleFilters, text: string, now: number, slot = 0, gen = GEN): number =>
-  f.blockedUntil(slot, gen, resources(text), ++version, now);
+/** A fresh version per check, so no cached containment answer is reused across steps; 0: not blocked. */
+const blocked = (f: AgentRoleFilters, text: string, now: number, slot = 0, gen = GEN): number => {
+  const until = f.blockedUntil(slot, gen, resources(text), ++version, now);
+  return until === NOT_BLOCKED ? 0 : until;
+};
+
+test('filters work on a clock at or below zero (a simulated clock skewed back near its start)', (t) => {
+  const f = new AgentRoleFilters();
+  f.add(0, resources('cpus:2'), -14_544, GEN, -18_800);
+  t.is(f.blockedUntil(0, GEN, resources('cpus:1'), ++version, -18_800), -14_544);
+  f.add(1, resources('cpus:2'), 0, GEN, -5000, 2);
+  t.is(
+    f.blockedUntil(1, GEN, resources('cpus:1'), ++version, -1),
+    0,
+    'a filter expiring at 0 blocks before 0',
+  );
+  t.is(f.blockedUntil(1, GEN, resources('cpus:1'), ++version, 0), NOT_BLOCKED);
+  t.is(f.blockedUntil(0, GEN, resources('cpus:1'), ++version, -14_544), NOT_BLOCKED);
+  t.is(f.size, 0);
+});
 
 test('a filter blocks subsets of what was refused until it expires', (t) => {
   const f = new AgentRoleFilters();
