@@ -6,7 +6,7 @@
  */
 import type { Resources } from '../core/resources.js';
 import type { MinAllocatable } from './min-allocatable.js';
-import type { SorterPolicy } from './sorter.js';
+import type { Quantities, SorterPolicy } from './sorter.js';
 
 /** What the allocator may touch: a clock and its own seeded random stream. */
 export interface AllocatorEnv {
@@ -48,7 +48,7 @@ export interface OfferDecision {
   /** The policy's name (a check of DRF order applies only to `drf`). */
   readonly policy: string;
   /** The allocator's accounting as it stands before the offer. */
-  readonly view: Pick<Allocator, 'agent' | 'agentIds'>;
+  readonly view: Pick<Allocator, 'agent' | 'agentIds' | 'quota'>;
 }
 
 /** A framework as the allocator sees it. */
@@ -129,6 +129,13 @@ export interface Allocator {
   reviveOffers(frameworkId: string, roles?: readonly string[]): void;
   /** Sets a role's weight (Mesos `/weights`); affects future allocations only. */
   updateWeight(role: string, weight: number): void;
+  /**
+   * Sets a role's quota limits, scalar name → milli-units (Mesos `UPDATE_QUOTA` limits);
+   * undefined removes them. Affects future allocations only; nothing is rescinded.
+   */
+  updateQuota(role: string, limits: Quantities | undefined): void;
+  /** A role's quota limits, if it has any. */
+  quota(role: string): Quantities | undefined;
   /**
    * Transforms allocated resources without changing their quantities (Mesos `updateAllocation`
    * for RESERVE/UNRESERVE-style operations): `from` is replaced by `to` on the agent.

@@ -1,14 +1,15 @@
 /**
  * Mesos's hierarchical allocator (src/master/allocator/mesos/hierarchical.cpp), stage 2 ("fair
- * share") of `__generateOffers`, without quota. For each agent, in a seeded random order: walk
+ * share") of `__generateOffers`, with quota limits (quota.ts). For each agent, in a seeded random order: walk
  * the roles in the role sorter's order and, within each role, the frameworks in that role's
  * sorter order; the first framework that is not suppressed, for which the agent's leftovers are
  * allocatable and not filtered, is offered *everything* allocatable on that agent for that role
  * (coarse-grained offers, Mesos HierarchicalAllocatorTest.CoarseGrained). Fairness therefore
  * acts across agents. Offered resources count as allocated, so hoarding offers raises a
- * framework's share, as in Mesos.
+ * framework's share, as in Mesos. A role with a quota limit is offered at most its limit minus
+ * what it holds (scalars chopped to fit, as Mesos's `shrinkResources` does).
  *
- * Not reproduced (yet): quota (stage 1) and headroom, hierarchical role trees (a role path is a
+ * Not reproduced (yet): quota guarantees (stage 1) and headroom, hierarchical role trees (a role path is a
  * flat name here), capability checks (GPU_RESOURCES, MULTI_ROLE, regions), revocable and shared
  * resources, maintenance inverse offers, offer constraints.
  */
@@ -26,6 +27,7 @@ import type {
   UsedResources,
 } from './allocator.js';
 import { DEFAULT_MIN_ALLOCATABLE, isAllocatable, type MinAllocatable } from './min-allocatable.js';
+import { RoleQuotas } from './quota.js';
 import { AgentRoleFilters, NOT_BLOCKED, refuseTimeoutMs } from './refuse-filter.js';
 import { shuffleInPlace } from './shuffle.js';
 import type { Quantities, Sorter, SorterPolicy } from './sorter.js';
@@ -130,6 +132,7 @@ export class HierarchicalAllocator implements Allocator {
   private readonly roleSorter: Sorter;
   private readonly roles = new Map<string, RoleState>();
   private readonly weights = new Map<string, number>();
+  private readonly quotas = new RoleQuotas();
   /** Scalar totals of every agent, kept to seed the sorter of a role that appears later. */
   private readonly clusterTotals = new Map<string, number>();
   private nextFilterGeneration = 1;
@@ -290,6 +293,18 @@ export class HierarchicalAllocator implements Allocator {
     if (this.roleSorter.has(role)) this.roleSorter.updateWeight(role, weight);
   }
 
+  updateQuota(role: string, limits: Quantities | undefined): void {
+    for (const [name, milli] of limits ?? []) {
+      assert(milli >= 0 && Number.isFinite(milli), `quota of role ${role} for ${name} must be >= 0`);
+    }
+    this.quotas.set(role, limits);
+    this.quotaChanged(role);
+  }
+
+  quota(role: string): Quantities | undefined {
+    return this.quotas.limits(role);
+  }
+
   updateAllocation(frameworkId: string, agentId: string, role: string, from: Resources, to: Resources): void {
     const agent = this.agentState(agentId);
     const byRole = agent.allocated.get(frameworkId);
@@ -421,7 +436,7 @@ export class HierarchicalAllocator implements Allocator {
     ) {
       return undefined;
     }
-    const available = agent.available.allocatableTo(role.name);
+    const available = this.quotas.shrink(role.name, agent.available.allocatableTo(role.name));
     if (available.isEmpty()) return undefined;
     const defaultAllocatable = isAllocatable(available, this.minAllocatable);
     const filters = agentRole.filters;
@@ -506,6 +521,7 @@ export class HierarchicalAllocator implements Allocator {
     const q = res.scalarQuantities();
     this.roleSorter.allocated(role, q);
     member.role.sorter.allocated(fw.id, q);
+    if (this.quotas.charge(role, q, 1)) this.quotaChanged(role);
   }
 
   private untrack(agent: AgentState, member: FrameworkRole, res: Resources): void {
@@ -534,6 +550,17 @@ export class HierarchicalAllocator implements Allocator {
   private untrackSorters(member: FrameworkRole, q: Quantities): void {
     this.roleSorter.unallocated(member.role.name, q);
     member.role.sorter.unallocated(member.framework.id, q);
+    if (this.quotas.charge(member.role.name, q, -1)) this.quotaChanged(member.role.name);
+  }
+
+  /**
+   * A limited role's headroom moved: what the memos concluded (no taker on an agent, a quiet
+   * agent) may no longer hold, on any agent.
+   */
+  private quotaChanged(role: string): void {
+    const state = this.roles.get(role);
+    if (state !== undefined) state.epoch++;
+    this.epoch++;
   }
 
   private changeTotals(q: Quantities, sign: 1 | -1): void {

@@ -28,6 +28,8 @@ export class AllocationLoop implements AllocationTrigger {
   #pending: TimerId | undefined;
   #all = false;
   readonly #candidates = new Set<string>();
+  /** While set, runs wait for this many agents or this time (see {@link pauseForRecovery}). */
+  #paused: { readonly agents: number; readonly untilMs: number } | undefined;
 
   constructor(ctx: MasterContext) {
     this.#ctx = ctx;
@@ -49,8 +51,25 @@ export class AllocationLoop implements AllocationTrigger {
     }
   }
 
+  /**
+   * Mesos's allocator `recover`: after a failover with quota, allocation waits until `agents`
+   * agents are back or `untilMs`, so that quota is not judged on a fraction of the cluster.
+   */
+  pauseForRecovery(agents: number, untilMs: number): void {
+    this.#paused = { agents, untilMs };
+    this.#ctx.trace('allocation-paused', { untilAgents: agents, untilMs });
+  }
+
   #run(): void {
     this.#pending = undefined;
+    const paused = this.#paused;
+    if (paused !== undefined) {
+      const back = this.#ctx.allocator.agentIds().length;
+      if (back < paused.agents && this.#ctx.now() < paused.untilMs) return;
+      this.#paused = undefined;
+      this.#all = true;
+      this.#ctx.trace('allocation-resumed', { agents: back });
+    }
     const candidates = this.#all ? undefined : [...this.#candidates];
     this.#all = false;
     this.#candidates.clear();

@@ -82,6 +82,11 @@ export class MasterContext {
     const weights = stored.length > 0 ? new Map(stored) : options.weights;
     for (const [role, weight] of weights) this.allocator.updateWeight(role, weight);
     if (stored.length === 0 && weights.size > 0) this.registrar.apply({ kind: 'set-weights', weights });
+    // Quota limits likewise (Mesos keeps quota configs in its registry).
+    const storedQuotas = Object.entries(recovered.quotas);
+    const quotas = storedQuotas.length > 0 ? new Map(storedQuotas) : options.quotas;
+    for (const [role, limits] of quotas) this.allocator.updateQuota(role, quotaLimits(limits));
+    if (storedQuotas.length === 0 && quotas.size > 0) this.registrar.apply({ kind: 'set-quotas', quotas });
     this.frameworks = new FrameworkRegistry(options.limits.maxCompletedFrameworks);
     this.agents = new AgentRegistry(options.limits);
     this.tasks = new TaskBook(options.limits);
@@ -137,4 +142,9 @@ export class MasterContext {
   sendAgent(agent: AgentRecord, message: AgentMessage): void {
     this.env.send(agent.address, agentMessage(message));
   }
+}
+
+/** Quota limits as the allocator takes them: scalar name → milli-units. */
+export function quotaLimits(limits: Readonly<Record<string, number>>): Map<string, number> {
+  return new Map(Object.entries(limits).map(([name, amount]) => [name, Math.round(amount * 1000)]));
 }

@@ -69,6 +69,12 @@ export interface MasterOptions {
    * scales a role's fair share: the DRF sorter compares dominant share divided by weight.
    */
   readonly weights?: Readonly<Record<string, number>>;
+  /**
+   * Role quota limits (Mesos `UPDATE_QUOTA` limits), role → scalar name → amount, e.g.
+   * `{ "a": { "cpus": 8, "mem": 16384 } }`: a role is never allocated more. Roles not listed
+   * have no limit. Like weights, limits in the registry win over these once written.
+   */
+  readonly quotas?: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Sees every offer decision of the allocator (a checking run's DRF-order check). */
   readonly allocationAudit?: (decision: OfferDecision) => void;
 }
@@ -87,6 +93,7 @@ export interface ResolvedMasterOptions {
   readonly agentReregisterTimeoutMs: number;
   readonly limits: MasterLimits;
   readonly weights: ReadonlyMap<string, number>;
+  readonly quotas: ReadonlyMap<string, Readonly<Record<string, number>>>;
   readonly allocationAudit: ((decision: OfferDecision) => void) | undefined;
 }
 
@@ -123,8 +130,18 @@ export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMaste
     agentReregisterTimeoutMs: options.agentReregisterTimeoutMs ?? 600_000,
     limits: { ...DEFAULT_MASTER_LIMITS, ...options.limits },
     weights: new Map(Object.entries(options.weights ?? {})),
+    quotas: new Map(Object.entries(options.quotas ?? {})),
     allocationAudit: options.allocationAudit,
   };
+  for (const [role, limits] of resolved.quotas) {
+    for (const [name, amount] of Object.entries(limits)) {
+      if (!(Number.isFinite(amount) && amount >= 0)) {
+        throw new RangeError(
+          `master option quotas.${role}.${name} must be a finite number >= 0, got ${amount}`,
+        );
+      }
+    }
+  }
   for (const [role, weight] of resolved.weights) {
     if (!(Number.isFinite(weight) && weight > 0)) {
       throw new RangeError(`master option weights.${role} must be a positive finite number, got ${weight}`);

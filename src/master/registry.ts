@@ -1,11 +1,10 @@
 /**
  * The master's registry (Mesos src/master/registry.proto and registrar.cpp; mesos.md §7.3): the
  * little the master must not forget across a restart. Mesos keeps admitted, unreachable and gone
- * agents, weights and quotas; Agora keeps the agents, the weights, and also the framework ids it
- * has admitted and removed, so that a framework torn down before a failover still cannot come
- * back after it (SchedulerReregisterAfterUnregistration holds across restarts). Tasks and offers
- * are not kept: agents report their tasks when they reregister. Agora has no quota yet, so there
- * is no quota to keep.
+ * agents, weights and quotas; Agora keeps the agents, the weights, the quota limits, and also the
+ * framework ids it has admitted and removed, so that a framework torn down before a failover
+ * still cannot come back after it (SchedulerReregisterAfterUnregistration holds across
+ * restarts). Tasks and offers are not kept: agents report their tasks when they reregister.
  *
  * Writes go through {@link Registrar}: each operation changes the in-memory document at once and
  * is acknowledged once a write that includes it is durable. Operations that come while a write is
@@ -35,6 +34,11 @@ export interface RegistryDocument {
   readonly removedFrameworks: readonly string[];
   /** Role weights; once written they win over the master's flags, as Mesos's registry does. */
   readonly weights: Record<string, number>;
+  /**
+   * Quota limits: role → scalar name → amount (Mesos `quota_configs`); like weights, once
+   * written they win over the master's options. Absent in registries written before quota.
+   */
+  readonly quotas: Record<string, Record<string, number>>;
 }
 
 /** An empty registry. */
@@ -47,6 +51,7 @@ export function emptyRegistry(): RegistryDocument {
     frameworks: [],
     removedFrameworks: [],
     weights: {},
+    quotas: {},
   };
 }
 
@@ -73,7 +78,17 @@ export function parseRegistry(text: string): RegistryDocument | string {
   if (!isStrings(doc.frameworks)) return 'frameworks: expected a list of framework ids';
   if (!isStrings(doc.removedFrameworks)) return 'removedFrameworks: expected a list of framework ids';
   if (!isRecordOf(doc.weights, 'number')) return 'weights: expected an object of role → weight';
-  return doc as RegistryDocument;
+  const quotas = doc.quotas ?? {};
+  const isQuota = (v: unknown) =>
+    isRecordOf(v, 'number') && Object.values(v as object).every((x) => Number.isFinite(x) && x >= 0);
+  if (
+    typeof quotas !== 'object' ||
+    quotas === null ||
+    Array.isArray(quotas) ||
+    !Object.values(quotas).every(isQuota)
+  )
+    return 'quotas: expected an object of role → {resource name → amount >= 0}';
+  return { ...(doc as RegistryDocument), quotas: quotas as RegistryDocument['quotas'] };
 }
 
 /** Most removed frameworks and gone agents kept (Mesos bounds its registry the same way). */
@@ -87,6 +102,7 @@ interface Working {
   frameworks: Set<string>;
   removedFrameworks: Set<string>;
   weights: Map<string, number>;
+  quotas: Map<string, Readonly<Record<string, number>>>;
 }
 
 /** One change to the registry. */
@@ -97,7 +113,8 @@ export type RegistryOperation =
   | { readonly kind: 'remove-agent'; readonly id: string }
   | { readonly kind: 'admit-framework'; readonly id: string }
   | { readonly kind: 'remove-framework'; readonly id: string }
-  | { readonly kind: 'set-weights'; readonly weights: ReadonlyMap<string, number> };
+  | { readonly kind: 'set-weights'; readonly weights: ReadonlyMap<string, number> }
+  | { readonly kind: 'set-quotas'; readonly quotas: ReadonlyMap<string, Readonly<Record<string, number>>> };
 
 /** Applies operations to the registry and writes it (see the module comment). */
 export class Registrar {
@@ -124,6 +141,7 @@ export class Registrar {
       frameworks: new Set(recovered.frameworks),
       removedFrameworks: new Set(recovered.removedFrameworks),
       weights: new Map(Object.entries(recovered.weights)),
+      quotas: new Map(Object.entries(recovered.quotas)),
     };
   }
 
@@ -159,6 +177,7 @@ export class Registrar {
       frameworks: [...d.frameworks],
       removedFrameworks: [...d.removedFrameworks],
       weights: Object.fromEntries(d.weights),
+      quotas: Object.fromEntries(d.quotas),
     };
   }
 
@@ -203,6 +222,10 @@ function change(doc: Working, op: RegistryOperation): void {
     case 'set-weights':
       doc.weights.clear();
       for (const [role, weight] of op.weights) doc.weights.set(role, weight);
+      return;
+    case 'set-quotas':
+      doc.quotas.clear();
+      for (const [role, limits] of op.quotas) doc.quotas.set(role, { ...limits });
       return;
   }
 }

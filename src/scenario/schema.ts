@@ -101,6 +101,12 @@ export interface FrameworkSpec {
    * their agent is disconnected. Default false, as in Mesos.
    */
   readonly checkpoint: boolean;
+  /**
+   * The quota limits of its role (Mesos `UPDATE_QUOTA` limits), scalar name → amount, e.g.
+   * `{ cpus: 8, mem: 16384 }`: the role is never allocated more. Frameworks sharing a role must
+   * agree. Undefined: no limit.
+   */
+  readonly quota: Readonly<Record<string, number>> | undefined;
   readonly jobs: readonly JobSpec[];
 }
 
@@ -372,6 +378,8 @@ export interface FrameworkInput {
   readonly failoverTimeout?: number;
   readonly reconcileInterval?: number;
   readonly checkpoint?: boolean;
+  /** Quota limits of its role: scalar name → amount. */
+  readonly quota?: Readonly<Record<string, number>>;
   readonly jobs?: readonly JobInput[];
 }
 

@@ -14,7 +14,7 @@ import {
 } from './fields.js';
 import { FitCheck } from './fit.js';
 import { joinIndex, joinKey } from './issues.js';
-import { type AgentSpec, DEFAULTS, type FrameworkSpec, LIMITS, secondsToMs } from './schema.js';
+import { type AgentSpec, DEFAULTS, type FrameworkSpec, type JobSpec, LIMITS, secondsToMs } from './schema.js';
 import { type JobTotals, readJobs } from './validate-jobs.js';
 
 const FRAMEWORK_KEYS = [
@@ -25,8 +25,12 @@ const FRAMEWORK_KEYS = [
   'failoverTimeout',
   'reconcileInterval',
   'checkpoint',
+  'quota',
   'jobs',
 ] as const;
+
+/** Largest quota amount of one resource (a typo guard, like the other limits). */
+const MAX_QUOTA = 1e12;
 
 /** Mesos puts no length limit on roles; this one only stops a runaway string. */
 const MAX_ROLE_LENGTH = 256;
@@ -51,6 +55,7 @@ export function readFrameworks(
   const fit = agents === undefined ? undefined : new FitCheck(agents);
   const names = new Map<string, number>();
   const weights = new Map<string, RoleWeight>();
+  const quotas = new Map<string, { readonly quota: FrameworkSpec['quota']; readonly path: string }>();
   const totals: JobTotals = { jobs: 0, tasks: 0 };
   const frameworks: FrameworkSpec[] = [];
   list.forEach((item, i) => {
@@ -73,6 +78,16 @@ export function readFrameworks(
       issues.add(
         joinKey(at, 'weight'),
         `${fw.weight} differs from the weight ${given.weight} of ${given.path}, which shares role "${fw.role}" (weights belong to roles)`,
+      );
+      return;
+    }
+    // Quotas belong to roles too.
+    const quota = quotas.get(fw.role);
+    if (quota === undefined) quotas.set(fw.role, { quota: fw.quota, path: at });
+    else if (JSON.stringify(quota.quota ?? null) !== JSON.stringify(fw.quota ?? null)) {
+      issues.add(
+        joinKey(at, 'quota'),
+        `differs from the quota of ${quota.path}, which shares role "${fw.role}" (quotas belong to roles)`,
       );
       return;
     }
@@ -125,6 +140,7 @@ function readFramework(
     DEFAULTS.failoverTimeoutSeconds * 1000,
   );
   const checkpoint = optional(obj, path, 'checkpoint', (p, v) => readBoolean(issues, p, v), false);
+  const quota = obj.quota === undefined ? undefined : readQuota(ctx, joinKey(path, 'quota'), obj.quota);
   // Absent means never (not a default value), so it is read by hand rather than with optional().
   const rawReconcile = obj.reconcileInterval;
   const reconcileSeconds =
@@ -158,12 +174,64 @@ function readFramework(
     maxTasksPerOffer === undefined ||
     failoverTimeoutMs === undefined ||
     checkpoint === undefined ||
-    jobs === undefined
+    jobs === undefined ||
+    (obj.quota !== undefined && quota === undefined)
   ) {
     return undefined;
   }
+  if (quota !== undefined && !tasksFitQuota(ctx, path, jobs, quota)) return undefined;
   if (rawReconcile !== undefined && reconcileIntervalMs === undefined) return undefined;
-  return { name, role, weight, maxTasksPerOffer, failoverTimeoutMs, reconcileIntervalMs, checkpoint, jobs };
+  return {
+    name,
+    role,
+    weight,
+    maxTasksPerOffer,
+    failoverTimeoutMs,
+    reconcileIntervalMs,
+    checkpoint,
+    quota,
+    jobs,
+  };
+}
+
+/** A quota: an object of resource name → amount (>= 0). */
+function readQuota(ctx: Context, path: string, value: unknown): Record<string, number> | undefined {
+  const { issues } = ctx;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.add(path, `expected an object of resource name → amount, e.g. {"cpus": 8, "mem": 16384}`);
+    return undefined;
+  }
+  const before = issues.count;
+  const quota: Record<string, number> = {};
+  for (const [name, amount] of Object.entries(value)) {
+    const at = joinKey(path, name);
+    if (readName(issues, at, name) === undefined) continue;
+    const n = readNumber(issues, at, amount, { min: 0, max: MAX_QUOTA });
+    if (n !== undefined) quota[name] = n;
+  }
+  return issues.count === before ? quota : undefined;
+}
+
+/** A task that needs more of a resource than its role's quota allows could never launch. */
+function tasksFitQuota(
+  ctx: Context,
+  path: string,
+  jobs: readonly JobSpec[],
+  quota: Readonly<Record<string, number>>,
+): boolean {
+  for (const [i, job] of jobs.entries()) {
+    for (const [name, limit] of Object.entries(quota)) {
+      const need = job.resources.scalarMilli(name) / 1000;
+      if (need > limit) {
+        ctx.issues.add(
+          joinKey(joinIndex(joinKey(path, 'jobs'), i), 'resources'),
+          `a task needs ${name}:${need}, more than the role's quota of ${limit}: it could never be launched`,
+        );
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 function readRole(ctx: Context, path: string, value: unknown): string | undefined {

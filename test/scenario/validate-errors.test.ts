@@ -93,7 +93,7 @@ test(
   rejects,
   [[['frameworks', 0, 'colour'], 'red']],
   [
-    'frameworks[0].colour: unknown key (expected one of name, role, weight, maxTasksPerOffer, failoverTimeout, reconcileInterval, checkpoint, jobs)',
+    'frameworks[0].colour: unknown key (expected one of name, role, weight, maxTasksPerOffer, failoverTimeout, reconcileInterval, checkpoint, quota, jobs)',
   ],
 );
 test(
@@ -456,6 +456,37 @@ test(
   rejects,
   [[['frameworks', 0, 'checkpoint'], 'yes']],
   ['frameworks[0].checkpoint: expected true or false, got "yes"'],
+);
+test(
+  'a quota that is not an object of amounts',
+  rejects,
+  [[['frameworks', 0, 'quota'], 'cpus:4']],
+  ['frameworks[0].quota: expected an object of resource name → amount, e.g. {"cpus": 8, "mem": 16384}'],
+);
+test(
+  'a negative quota',
+  rejects,
+  [[['frameworks', 0, 'quota'], { cpus: -1 }]],
+  ['frameworks[0].quota.cpus: must be at least 0, got -1'],
+);
+test(
+  'a task larger than its role’s quota could never launch',
+  rejects,
+  [[['frameworks', 0, 'quota'], { cpus: 0.5 }]],
+  [
+    "frameworks[0].jobs[0].resources: a task needs cpus:1, more than the role's quota of 0.5: it could never be launched",
+  ],
+);
+test(
+  'frameworks sharing a role with different quotas',
+  rejects,
+  [
+    [['frameworks', 0, 'quota'], { cpus: 50 }],
+    [['frameworks', 1, 'role'], 'a'],
+  ],
+  [
+    'frameworks[1].quota: differs from the quota of frameworks[0], which shares role "a" (quotas belong to roles)',
+  ],
 );
 test(
   'a fault key of another kind',

@@ -187,6 +187,12 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
   // frameworks checkpoint, and half the agent crashes are of the agent process alone (it
   // recovers from its checkpoint) rather than reboots of its machine.
   const checkpointing = frameworks.map((f) => ({ ...f, checkpoint: f.checkpoint ?? r() < 0.5 }));
+  // A third of the generated frameworks have a quota limit on their role (never below what one
+  // of their tasks needs: at most 2 cpus and 1 GiB). A base scenario's frameworks keep theirs.
+  const limited = checkpointing.map((f) => {
+    const quota = r() < 1 / 3 ? { cpus: whole(2, 8), mem: whole(2, 16) * 1024 } : undefined;
+    return base !== undefined || f.quota !== undefined || quota === undefined ? f : { ...f, quota };
+  });
   const recovering = faults.map((f) =>
     f.kind === 'agent-crash'
       ? { ...f, recover: r() < 0.5 ? ('reconnect' as const) : ('reboot' as const) }
@@ -207,7 +213,7 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
       reorder: options.reorder === true && reorderDrawn,
     },
     agents: base?.agents ?? [{ count: agentCount, resources: 'cpus:4;mem:8192' }],
-    frameworks: checkpointing,
+    frameworks: limited,
     faults: recovering,
   };
 }

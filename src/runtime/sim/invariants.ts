@@ -16,6 +16,9 @@
  * - **offer-accepted-once**: an offer the master still holds as outstanding when an ACCEPT or
  *   DECLINE naming it arrives was never named by an earlier one that found it outstanding (a
  *   duplicated ACCEPT must find the offer gone);
+ * - **quota**: no offer takes a role beyond its quota limit of a resource, counting what it
+ *   holds on every agent (a role already beyond it, by tasks an agent reported back, is offered
+ *   none of that resource);
  * - **drf-order** (DRF policy only): every offer goes to a framework whose dominant share is the
  *   lowest among the frameworks of the role that could have taken it. Shares are recomputed here
  *   from the allocator's per-agent accounting, not read from its sorter, so a sorter whose
@@ -168,8 +171,40 @@ export class InvariantChecker implements WorldObserver<Wire> {
     }
   }
 
+  /**
+   * quota: what the role holds on every agent (per-agent accounting, not the allocator's running
+   * total) plus the offer about to be made stays within the role's limits.
+   */
+  #checkQuota(decision: OfferDecision): void {
+    const { view, role } = decision;
+    const limits = view.quota(role);
+    if (limits === undefined) return;
+    const held = new Map(decision.resources.scalarQuantities());
+    for (const id of view.agentIds()) {
+      for (const byRole of view.agent(id)?.allocated.values() ?? []) {
+        for (const [name, milli] of byRole.get(role)?.scalarQuantities() ?? [])
+          held.set(name, (held.get(name) ?? 0) + milli);
+      }
+    }
+    for (const [name, limit] of limits) {
+      const total = held.get(name) ?? 0;
+      // A role may already hold more than its limit (tasks an agent reported back after a
+      // failover are not killed for it, in Mesos either); then it must be offered none of it.
+      if (total > limit && decision.resources.scalarMilli(name) > 0) {
+        this.#fail(
+          'quota',
+          this.#world?.now ?? 0,
+          `role ${role} would hold ${total / 1000} ${name} with the offer on ${decision.agentId}, over its limit of ${limit / 1000}`,
+        );
+        return;
+      }
+    }
+  }
+
   /** Checks one offer decision of the allocator (wire it to the master's `allocationAudit`). */
   readonly auditAllocation = (decision: OfferDecision): void => {
+    if (this.#violation !== undefined) return;
+    this.#checkQuota(decision);
     if (decision.policy !== 'drf' || this.#violation !== undefined) return;
     this.offerDecisions++;
     const { view, role } = decision;

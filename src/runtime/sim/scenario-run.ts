@@ -234,7 +234,11 @@ export class ScenarioRun {
 
   #spawnMaster(policy: SorterPolicy, audit: ((decision: OfferDecision) => void) | undefined): void {
     const weights: Record<string, number> = {};
-    for (const f of this.scenario.frameworks) if (f.weight !== 1) weights[f.role] = f.weight;
+    const quotas: Record<string, Readonly<Record<string, number>>> = {};
+    for (const f of this.scenario.frameworks) {
+      if (f.weight !== 1) weights[f.role] = f.weight;
+      if (f.quota !== undefined) quotas[f.role] = f.quota;
+    }
     const { master } = this.scenario;
     this.world.spawn(
       MASTER_ADDRESS,
@@ -243,6 +247,7 @@ export class ScenarioRun {
           policy,
           allocationIntervalMs: this.scenario.allocator.allocationIntervalMs,
           weights,
+          quotas,
           agentPingTimeoutMs: master.agentPingTimeoutMs,
           maxAgentPingTimeouts: master.maxAgentPingTimeouts,
           ...(master.offerTimeoutMs === undefined ? {} : { offerTimeoutMs: master.offerTimeoutMs }),

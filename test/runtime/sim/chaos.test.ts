@@ -178,3 +178,30 @@ test('the checker catches an offer the master still holds after it was accepted'
   checker.delivered('scheduler-F', 'master', accept, 6);
   t.is(checker.violation?.invariant, 'offer-accepted-once');
 });
+
+test('the checker catches an offer that would take a role past its quota', (t) => {
+  const { allocator } = testAllocator();
+  allocator.addAgent('a1', resources('cpus:4;mem:4096'));
+  allocator.addAgent('a2', resources('cpus:4;mem:4096'));
+  allocator.addFramework('f', { roles: ['r'] });
+  allocator.updateQuota('r', new Map([['cpus', 4000]]));
+  const checker = new InvariantChecker();
+  const [offer] = allocator.allocate();
+  if (offer === undefined) return t.fail('no offer');
+  const decision = {
+    agentId: 'a2',
+    role: 'r',
+    frameworkId: 'f',
+    eligible: ['f'],
+    policy: 'drf',
+    view: allocator,
+  };
+  checker.auditAllocation({ ...decision, resources: resources('mem:1024') });
+  t.is(checker.violation, undefined, 'memory is not limited');
+  checker.auditAllocation({ ...decision, resources: resources('cpus:1') });
+  t.is(checker.violation?.invariant, 'quota');
+  t.regex(
+    checker.violation?.detail ?? '',
+    /role r would hold 5 cpus with the offer on a2, over its limit of 4/u,
+  );
+});

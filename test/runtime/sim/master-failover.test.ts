@@ -121,3 +121,64 @@ test('a framework torn down before a master failover still cannot resubscribe af
     'the new master did not take A back from the agents',
   );
 });
+
+test('quota limits are kept in the registry and hold across a failover, which waits for 80% of agents', (t) => {
+  const run = scenario(
+    [
+      { kind: 'agent-crash', at: 100, agent: 2 },
+      { kind: 'master-crash', at: 101, restartAfter: 5 },
+    ],
+    {
+      frameworks: [
+        {
+          name: 'A',
+          failoverTimeout: 600,
+          reconcileInterval: 60,
+          quota: { cpus: 3, mem: 8192 },
+          jobs: [{ at: 1, tasks: 6, resources: 'cpus:1;mem:1024', duration: 900 }],
+        },
+      ],
+    },
+  );
+  // What role A holds on the master, offered or in use, never exceeds its limit.
+  let most = 0;
+  for (let ms = 1000; ms <= 300_000; ms += 1000) {
+    run.advance(ms);
+    if (run.world.status('master') !== 'running') continue;
+    const cpus = masterOf(run)
+      .agentUsage()
+      .reduce((n, a) => n + a.used.scalarMilli('cpus') + a.offered.scalarMilli('cpus'), 0);
+    most = Math.max(most, cpus);
+  }
+  t.is(most, 3000, 'A reached its limit of 3 cpus and never went past it');
+  t.deepEqual(registryOf(run).quotas, { A: { cpus: 3, mem: 8192 } });
+  const lines = run.world.traceLines();
+  t.true(
+    lines.some((l) => l.includes('"master.allocation-paused"') && l.includes('"untilAgents":3')),
+    'the restarted master waited for ceil(0.8 × 3) agents',
+  );
+  t.false(
+    lines.some((l) => l.includes('"master.allocation-resumed"')),
+    'one agent stays down, so only the 10-minute timeout can end the pause',
+  );
+  run.advance(800_000);
+  t.true(run.world.traceLines().some((l) => l.includes('"master.allocation-resumed"')));
+});
+
+test('a registry written before quota existed still recovers; a bad quota is named', (t) => {
+  const old = JSON.stringify({
+    version: 1,
+    admitted: {},
+    unreachable: {},
+    gone: [],
+    frameworks: [],
+    removedFrameworks: [],
+    weights: {},
+  });
+  const doc = parseRegistry(old);
+  t.deepEqual(typeof doc === 'string' ? doc : doc.quotas, {});
+  t.is(
+    parseRegistry(old.replace('"weights":{}', '"weights":{},"quotas":{"a":{"cpus":-1}}')),
+    'quotas: expected an object of role → {resource name → amount >= 0}',
+  );
+});

@@ -1,0 +1,88 @@
+/**
+ * Quota limits (Mesos docs/quota.md; hierarchical_allocator_tests QuotaProvidesGuarantee's
+ * limit counterparts): a role is never allocated more than its limit, offers are chopped to fit,
+ * and freed resources give the headroom back.
+ */
+import { fc, testProp } from '@fast-check/ava';
+import test from 'ava';
+import { formatResources, resources } from '../../src/core/resource-text.js';
+import { testAllocator } from './harness.js';
+
+const limits = (text: string) => resources(text).scalarQuantities();
+
+test('an offer is chopped to the role’s limit; a role at its limit gets no more of it', (t) => {
+  const { allocator } = testAllocator();
+  allocator.addAgent('a1', resources('cpus:4;mem:4096'));
+  allocator.addAgent('a2', resources('cpus:4;mem:4096'));
+  allocator.addFramework('f', { roles: ['r'] });
+  allocator.updateQuota('r', limits('cpus:3'));
+  const offers = allocator.allocate();
+  const cpus = offers.reduce((n, o) => n + o.resources.scalarMilli('cpus'), 0);
+  t.is(cpus, 3000, 'three cpus in all, never more');
+  t.true(offers.some((o) => formatResources(o.resources) === 'cpus:3;mem:4096'));
+  // Mesos chops and still offers what is left of the unlimited names (MESOS-8935).
+  t.true(offers.some((o) => formatResources(o.resources) === 'mem:4096'));
+  t.deepEqual(allocator.allocate(), []);
+});
+
+test('freed resources give the headroom back, even on another agent', (t) => {
+  const { allocator } = testAllocator();
+  allocator.addAgent('a1', resources('cpus:2;mem:1024'));
+  allocator.addAgent('a2', resources('cpus:2;mem:1024'));
+  allocator.addFramework('f', { roles: ['r'] });
+  allocator.updateQuota('r', limits('cpus:2;mem:1024'));
+  const [first] = allocator.allocate();
+  t.truthy(first);
+  t.deepEqual(allocator.allocate(), [], 'the role is at its limit');
+  if (first === undefined) return;
+  allocator.recoverResources({ ...first });
+  const again = allocator.allocate();
+  t.is(again.length, 1);
+  t.is(formatResources(again[0]?.resources ?? resources('')), 'cpus:2;mem:1024');
+});
+
+test('a limit set later applies to future offers only; removing it lifts it', (t) => {
+  const { allocator } = testAllocator();
+  allocator.addAgent('a1', resources('cpus:4;mem:1024'));
+  allocator.addAgent('a2', resources('cpus:4;mem:1024'));
+  allocator.addFramework('f', { roles: ['r'] });
+  allocator.updateQuota('r', limits('cpus:1;mem:512'));
+  t.is(allocator.allocate().length, 1);
+  t.deepEqual(allocator.quota('r'), limits('cpus:1;mem:512'));
+  allocator.updateQuota('r', undefined);
+  t.is(allocator.quota('r'), undefined);
+  const rest = allocator.allocate();
+  t.is(
+    rest.reduce((n, o) => n + o.resources.scalarMilli('cpus'), 0),
+    7000,
+    'everything else is offered',
+  );
+});
+
+testProp(
+  'whatever the cluster and the limit, a role never holds more than its limit of a limited scalar',
+  [
+    fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 6 }),
+    fc.integer({ min: 0, max: 20 }),
+    fc.array(fc.boolean(), { maxLength: 10 }),
+  ],
+  (t, agentCpus, limitCpus, releases) => {
+    const { allocator } = testAllocator();
+    for (const [i, c] of agentCpus.entries()) allocator.addAgent(`a${i}`, resources(`cpus:${c};mem:1024`));
+    allocator.addFramework('f', { roles: ['r'] });
+    allocator.addFramework('g', { roles: ['r'] });
+    allocator.updateQuota('r', new Map([['cpus', limitCpus * 1000]]));
+    const held = [...allocator.allocate()];
+    for (const release of releases) {
+      const offer = held.shift();
+      if (release && offer !== undefined) allocator.recoverResources({ ...offer });
+      else if (offer !== undefined) held.push(offer);
+      held.push(...allocator.allocate());
+      const cpus = held.reduce((n, o) => n + o.resources.scalarMilli('cpus'), 0);
+      t.true(cpus <= limitCpus * 1000, `${cpus} milli-cpus held over a limit of ${limitCpus}`);
+    }
+    const total = agentCpus.reduce((a, b) => a + b, 0);
+    const cpus = held.reduce((n, o) => n + o.resources.scalarMilli('cpus'), 0);
+    t.is(cpus, Math.min(total, limitCpus) * 1000, 'and it gets all of its limit the cluster has');
+  },
+);
