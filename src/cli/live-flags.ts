@@ -1,6 +1,7 @@
 /** Flags of the live commands (`master`, `agent`, `execute`), each refused with the flag and the value. */
 import { parseResources } from '../core/resource-text.js';
 import type { Resources } from '../core/resources.js';
+import { roleProblem } from '../core/roles.js';
 import { UsageError } from './usage-error.js';
 
 /** `--port`: 0 (any free port) to 65535. */
@@ -49,4 +50,57 @@ export function parseCountFlag(flag: string, text: string, max: number): number 
   if (!(n >= 1 && n <= max))
     throw new UsageError(`${flag}: expected a whole number from 1 to ${max}, got "${text}"`);
   return n;
+}
+
+/**
+ * `--weights`: Mesos's `role=weight,...` (e.g. `analytics=2,web=0.5`); each weight > 0.
+ */
+export function parseWeightsFlag(text: string): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const item of text.split(',')) {
+    const [role, value, extra] = item.split('=');
+    const weight = Number(value);
+    if (
+      role === undefined ||
+      role.trim() === '' ||
+      extra !== undefined ||
+      !(weight > 0 && Number.isFinite(weight))
+    )
+      throw new UsageError(
+        `--weights: expected ROLE=WEIGHT[,ROLE=WEIGHT...] with weights > 0, got "${item}"`,
+      );
+    const problem = roleProblem(role.trim());
+    if (problem !== undefined) throw new UsageError(`--weights: role "${role.trim()}": ${problem}`);
+    weights[role.trim()] = weight;
+  }
+  return weights;
+}
+
+/**
+ * `--quota`, once per role: `ROLE=NAME:AMOUNT;NAME:AMOUNT...` (e.g. `analytics=cpus:8;mem:16384`),
+ * the role's quota limits (Mesos `UPDATE_QUOTA` limits); amounts >= 0.
+ */
+export function parseQuotaFlags(items: readonly string[]): Record<string, Record<string, number>> {
+  const quotas: Record<string, Record<string, number>> = {};
+  for (const item of items) {
+    const at = item.indexOf('=');
+    const role = at < 0 ? '' : item.slice(0, at).trim();
+    const usage = `--quota: expected ROLE=NAME:AMOUNT[;NAME:AMOUNT...], e.g. analytics=cpus:8;mem:16384, got "${item}"`;
+    if (role === '') throw new UsageError(usage);
+    const problem = roleProblem(role);
+    if (problem !== undefined) throw new UsageError(`--quota: role "${role}": ${problem}`);
+    if (quotas[role] !== undefined) throw new UsageError(`--quota: role "${role}" is given twice`);
+    const limits: Record<string, number> = {};
+    for (const part of item.slice(at + 1).split(';')) {
+      const [name, value, extra] = part.split(':').map((s) => s.trim());
+      const amount = Number(value);
+      if (name === undefined || !/^[a-z][a-z0-9_.-]*$/iu.test(name) || extra !== undefined)
+        throw new UsageError(usage);
+      if (value === undefined || value === '' || !(amount >= 0 && Number.isFinite(amount)))
+        throw new UsageError(`--quota: ${role}: ${name}: expected an amount >= 0, got "${value ?? ''}"`);
+      limits[name] = amount;
+    }
+    quotas[role] = limits;
+  }
+  return quotas;
 }

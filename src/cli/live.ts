@@ -16,8 +16,10 @@ import {
   parseCountFlag,
   parseMasterUrl,
   parsePort,
+  parseQuotaFlags,
   parseResourceFlag,
   parseSecondsFlag,
+  parseWeightsFlag,
 } from './live-flags.js';
 import {
   parseByteSizeFlag,
@@ -55,6 +57,8 @@ interface MasterFlags {
   readonly maxConnections: string;
   readonly maxRequestSize: string;
   readonly maxEventQueue: string;
+  readonly weights?: string;
+  readonly quota?: readonly string[];
 }
 
 /** The TLS flags every live server and client shares (Mesos's LIBPROCESS_SSL_* as flags). */
@@ -91,14 +95,24 @@ export function registerLive(program: Command, output: Output): void {
     .summary('run a live master (Mesos v1 scheduler API) on one port')
     .description(
       'Run a live master on one port: the Mesos v1 scheduler HTTP API (/api/v1/scheduler), agent ' +
-        'registration, and /master/state, /metrics/snapshot and /health. Runs until SIGINT or SIGTERM.',
+        'registration, and /master/state, /metrics/snapshot, /quota and /health. Runs until SIGINT or SIGTERM.',
     )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '5050')
     .option(
       '--work-dir <dir>',
-      'folder for the registry (agents admitted, unreachable and gone; framework ids; weights), ' +
-        'written with fsync and rename so a restarted master recovers it (default: in memory only)',
+      'folder for the registry (agents admitted, unreachable and gone; framework ids; weights; ' +
+        'quota), written with fsync and rename so a restarted master recovers it (default: in memory only)',
+    )
+    .option(
+      '--weights <list>',
+      'role weights, ROLE=WEIGHT,... e.g. analytics=2,web=0.5 (Mesos --weights); once in the registry, the registry wins',
+    )
+    .option(
+      '--quota <role=limits>',
+      'quota limits of a role, e.g. analytics=cpus:8;mem:16384 (repeat for more roles): the role is never ' +
+        'allocated more (Mesos UPDATE_QUOTA limits); once in the registry, the registry wins; see GET /quota',
+      (item: string, all: string[] = []) => [...all, item],
     )
     .option(
       '--allocation-interval <seconds>',
@@ -155,6 +169,8 @@ export function registerLive(program: Command, output: Output): void {
       ...(flags.offerTimeout === undefined
         ? {}
         : { offerTimeoutMs: parseSecondsFlag('--offer-timeout', flags.offerTimeout, 86_400) * 1000 }),
+      ...(flags.weights === undefined ? {} : { weights: parseWeightsFlag(flags.weights) }),
+      quotas: parseQuotaFlags(flags.quota ?? []),
     };
     const limits = {
       maxConnections: parseCountFlag('--max-connections', flags.maxConnections, 1_000_000),

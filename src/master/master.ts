@@ -97,6 +97,11 @@ export class Master implements Process<Wire> {
     return [...ctx.agents.all()].map((agent) => agentUsage(ctx, agent));
   }
 
+  /** Every role's quota limits (role → scalar name → amount), as the registry holds them. */
+  quotas(): Readonly<Record<string, Readonly<Record<string, number>>>> {
+    return this.#context().registrar.document().quotas;
+  }
+
   /** Whether offer `id` is outstanding: made and not yet accepted, declined or rescinded. */
   offerOutstanding(id: string): boolean {
     return this.#context().offers.get(id) !== undefined;

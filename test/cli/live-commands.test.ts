@@ -261,6 +261,13 @@ test('the security and limit flags refuse bad input in one line naming the flag 
 test('the live commands refuse bad flags with the flag and the value', async (t) => {
   for (const [args, message] of [
     [['master', '--port', '70000'], /--port: expected a whole number from 0 to 65535, got "70000"/u],
+    [['master', '--port', '0', '--quota', 'a=cpus:x'], /--quota: a: cpus: expected an amount >= 0, got "x"/u],
+    [['master', '--port', '0', '--quota', 'cpus:4'], /--quota: expected ROLE=NAME:AMOUNT/u],
+    [
+      ['master', '--port', '0', '--quota', 'a=cpus:1', '--quota', 'a=mem:1'],
+      /--quota: role "a" is given twice/u,
+    ],
+    [['master', '--port', '0', '--weights', 'a=0'], /--weights: expected ROLE=WEIGHT.* got "a=0"/u],
     [['agent', '--master', 'nowhere'], /--master: expected HOST:PORT with a port, got "nowhere"/u],
     [['agent', '--master', '127.0.0.1:5050', '--resources', 'cpu:1'], /--resources: unknown resource "cpu"/u],
     [

@@ -7,6 +7,7 @@
  * | `/agora/v1/message`  | agent registration and messaging (see node-messages.ts)         |
  * | `/master/state`      | agents, frameworks and tasks in Mesos's field names             |
  * | `/metrics/snapshot`  | gauges and counters under Mesos's metric names                  |
+ * | `/quota`             | quota limits by role (Mesos `QuotaStatus.configs`, read-only)   |
  * | `/health`            | 200 while the master serves                                     |
  *
  * Limits (each an option, see {@link MasterLimits}): request bodies up to 16 MiB (413 beyond), a
@@ -17,7 +18,7 @@
  *
  * Security ({@link MasterSecurity}, see master-security.ts): HTTP Basic authentication of
  * schedulers and agents, `register_frameworks` ACLs, and HTTPS with `tls`. The read-only
- * endpoints (`/master/state`, `/metrics/snapshot`, `/health`) are not authenticated (Mesos
+ * endpoints (`/master/state`, `/metrics/snapshot`, `/quota`, `/health`) are not authenticated (Mesos
  * guards them only with `--authenticate_http_readonly`, which Agora does not have).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -232,6 +233,8 @@ export class MasterServer {
         return sendJson(res, this.master.state());
       case '/metrics/snapshot':
         return sendJson(res, this.metrics());
+      case '/quota':
+        return sendJson(res, quotaStatus(this.master.quotas()));
       case '/health':
         return sendText(res, 200, '');
       default:
@@ -259,4 +262,19 @@ export class MasterServer {
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/**
+ * `GET /quota` as Mesos's `QuotaStatus` (include/mesos/quota/quota.proto): `configs`, each a role
+ * with its `limits` as name → `{value}`. Guarantees are not modelled, so there are none.
+ */
+export function quotaStatus(quotas: Readonly<Record<string, Readonly<Record<string, number>>>>): {
+  configs: { role: string; limits: Record<string, { value: number }> }[];
+} {
+  return {
+    configs: Object.entries(quotas).map(([role, limits]) => ({
+      role,
+      limits: Object.fromEntries(Object.entries(limits).map(([name, value]) => [name, { value }])),
+    })),
+  };
 }

@@ -133,6 +133,36 @@ test('the registry is written to --work-dir (fsync, rename) and a restarted mast
   }
 });
 
+test('--quota and --weights go to the registry; a master restarted without them keeps them', async (t) => {
+  const port = await freePort();
+  const workDir = mkdtempSync(join(tmpdir(), 'agora-master-'));
+  let master = await startMaster(port, [
+    '--work-dir',
+    workDir,
+    '--quota',
+    'analytics=cpus:8;mem:16384',
+    '--weights',
+    'analytics=2',
+  ]);
+  const registry = join(workDir, 'registry.json');
+  const quota = async () => (await fetch(`${master.url}/quota`)).json();
+  const expected = {
+    configs: [{ role: 'analytics', limits: { cpus: { value: 8 }, mem: { value: 16384 } } }],
+  };
+  try {
+    t.deepEqual(await quota(), expected);
+    await eventually(() => existsSync(registry), 10_000, 'the registry written');
+    const written = JSON.parse(readFileSync(registry, 'utf8'));
+    t.deepEqual(written.quotas, { analytics: { cpus: 8, mem: 16384 } });
+    t.deepEqual(written.weights, { analytics: 2 });
+    await killHard(master.child);
+    master = await startMaster(port, ['--work-dir', workDir]);
+    t.deepEqual(await quota(), expected, 'the registry wins over the (absent) flags');
+  } finally {
+    await killHard(master.child);
+  }
+});
+
 test('a master whose registry cannot be read refuses to start, naming the file and the problem', async (t) => {
   const workDir = mkdtempSync(join(tmpdir(), 'agora-master-'));
   writeFileSync(join(workDir, 'registry.json'), '{"version":1,"admitted":[]}');

@@ -6,7 +6,12 @@
 import test from 'ava';
 import { isTerminalState } from '../../../src/core/messages/task-state.js';
 import type { Master } from '../../../src/master/master.js';
-import { parseRegistry, REGISTRY_KEY, type RegistryDocument } from '../../../src/master/registry.js';
+import {
+  emptyRegistry,
+  parseRegistry,
+  REGISTRY_KEY,
+  type RegistryDocument,
+} from '../../../src/master/registry.js';
 import { ScenarioRun } from '../../../src/runtime/sim/scenario-run.js';
 import type { FaultInput, ScenarioFile } from '../../../src/scenario/schema.js';
 import { validateScenario } from '../../../src/scenario/validate.js';
@@ -166,15 +171,8 @@ test('quota limits are kept in the registry and hold across a failover, which wa
 });
 
 test('a registry written before quota existed still recovers; a bad quota is named', (t) => {
-  const old = JSON.stringify({
-    version: 1,
-    admitted: {},
-    unreachable: {},
-    gone: [],
-    frameworks: [],
-    removedFrameworks: [],
-    weights: {},
-  });
+  const { quotas: _quotas, ...beforeQuota } = emptyRegistry();
+  const old = JSON.stringify(beforeQuota);
   const doc = parseRegistry(old);
   t.deepEqual(typeof doc === 'string' ? doc : doc.quotas, {});
   t.is(
