@@ -11,13 +11,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import seedrandom from 'seedrandom';
 import type { Offer } from '../src/allocator/allocator.js';
 import { HierarchicalAllocator } from '../src/allocator/hierarchical.js';
 import { drfPolicy } from '../src/allocator/sorters/drf.js';
 import { formatRanges } from '../src/core/ranges.js';
 import { resources } from '../src/core/resource-text.js';
+import { benchArgs } from './args.js';
 
 const INT_MAX = 2147483647;
 const ROLE = '*';
@@ -80,14 +80,15 @@ function runPoint(agentCount: number, frameworkCount: number, rounds: number): v
   );
 }
 
-const { values } = parseArgs({
-  options: {
+const values = benchArgs(
+  'npm run bench:allocator [-- --agents 1000,10000 --frameworks 100,1000 --rounds N]',
+  {
     agents: { type: 'string', default: '1000,10000' },
     frameworks: { type: 'string', default: '100,1000' },
     rounds: { type: 'string' },
     point: { type: 'boolean', default: false },
   },
-});
+);
 const agentCounts = values.agents.split(',').map(Number);
 const frameworkCounts = values.frameworks.split(',').map(Number);
 

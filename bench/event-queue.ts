@@ -8,16 +8,17 @@
  * Prints one line per run and a median line.
  */
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { EventQueue } from '../src/runtime/sim/event-queue.js';
+import { benchArgs } from './args.js';
 
-const { values } = parseArgs({
-  options: {
+const values = benchArgs(
+  'node --import tsx bench/event-queue.ts [--events 10000000] [--pending 100000] [--runs 3]',
+  {
     events: { type: 'string', default: '10000000' },
     pending: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '3' },
   },
-});
+);
 const events = Number(values.events);
 const pending = Number(values.pending);
 const runs = Number(values.runs);

@@ -20,7 +20,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import type { MasterInfo } from '../src/core/messages/cluster-info.js';
 import type { FrameworkID } from '../src/core/messages/ids.js';
 import type { Offer } from '../src/core/messages/offer.js';
@@ -29,15 +28,17 @@ import type { TaskStatus } from '../src/core/messages/task-status.js';
 import type { Scheduler, SchedulerDriver } from '../src/driver/index.js';
 import { liveSchedulerDriver } from '../src/runtime/live/live-scheduler.js';
 import { killHard, startAgent, startMaster } from '../test/runtime/live/processes.js';
+import { benchArgs } from './args.js';
 
-const { values } = parseArgs({
-  options: {
+const values = benchArgs(
+  'node --import tsx bench/live.ts [--tasks 2000] [--agents 4] [--allocation-interval 0.1] [--runs 1]',
+  {
     tasks: { type: 'string', default: '2000' },
     agents: { type: 'string', default: '4' },
     'allocation-interval': { type: 'string', default: '0.1' },
     runs: { type: 'string', default: '1' },
   },
-});
+);
 
 const CPUS_PER_TASK = 0.1;
 const MEM_PER_TASK = 16;

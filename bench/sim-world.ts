@@ -7,17 +7,18 @@
  * Usage: node --import tsx bench/sim-world.ts [--processes 10000] [--until-ms 60000] [--runs 3]
  */
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import type { Address, Env, Process } from '../src/core/process.js';
 import { SimWorld } from '../src/runtime/sim/world.js';
+import { benchArgs } from './args.js';
 
-const { values } = parseArgs({
-  options: {
+const values = benchArgs(
+  'node --import tsx bench/sim-world.ts [--processes 10000] [--until-ms 60000] [--runs 3]',
+  {
     processes: { type: 'string', default: '10000' },
     'until-ms': { type: 'string', default: '60000' },
     runs: { type: 'string', default: '3' },
   },
-});
+);
 const processCount = Number(values.processes);
 const untilMs = Number(values['until-ms']);
 const runs = Number(values.runs);

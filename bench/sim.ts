@@ -17,13 +17,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { ScenarioRun } from '../src/runtime/sim/scenario-run.js';
 import { generateScenario } from '../src/scenario/generate.js';
 import { validateScenario } from '../src/scenario/validate.js';
+import { benchArgs } from './args.js';
 
-const { values } = parseArgs({
-  options: {
+const values = benchArgs(
+  'node --import tsx bench/sim.ts [--agents 10000] [--frameworks 100] [--tasks 1000000]',
+  {
     agents: { type: 'string', default: '10000' },
     frameworks: { type: 'string', default: '100' },
     tasks: { type: 'string', default: '1000000' },
@@ -34,7 +35,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     child: { type: 'boolean', default: false },
   },
-});
+);
 
 function runOnce(tasks: number): void {
   const setupStart = performance.now();
