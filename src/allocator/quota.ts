@@ -19,19 +19,9 @@ export class RoleQuotas {
   readonly #limits = new Map<string, Quantities>();
   readonly #consumed = new Map<string, Map<string, number>>();
 
-  /** Whether any role has a limit (when none does, allocation does no quota work at all). */
-  get any(): boolean {
-    return this.#limits.size > 0;
-  }
-
   /** The role's limits, if it has any. */
   limits(role: string): Quantities | undefined {
     return this.#limits.get(role);
-  }
-
-  /** Every role with limits. */
-  entries(): IterableIterator<[string, Quantities]> {
-    return this.#limits.entries();
   }
 
   /** Sets a role's limits; undefined or an empty map removes them (Mesos's default: no limit). */
@@ -57,11 +47,6 @@ export class RoleQuotas {
     }
     if (consumed.size === 0) this.#consumed.delete(role);
     return this.#limits.has(role);
-  }
-
-  /** What the role holds against its limits, by scalar name. */
-  consumed(role: string): Quantities {
-    return this.#consumed.get(role) ?? new Map();
   }
 
   /**
