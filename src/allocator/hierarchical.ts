@@ -297,8 +297,20 @@ export class HierarchicalAllocator implements Allocator {
     for (const [name, milli] of limits ?? []) {
       assert(milli >= 0 && Number.isFinite(milli), `quota of role ${role} for ${name} must be >= 0`);
     }
-    this.quotas.set(role, limits);
+    this.quotas.set(role, limits, this.roleHolding(role));
     this.quotaChanged(role);
+  }
+
+  /** What `role` holds on every agent, offered or in use (scalars, milli-units). */
+  private roleHolding(role: string): Map<string, number> {
+    const held = new Map<string, number>();
+    for (const agent of this.agentList) {
+      for (const byRole of agent.allocated.values()) {
+        for (const [name, milli] of byRole.get(role)?.scalarQuantities() ?? [])
+          held.set(name, (held.get(name) ?? 0) + milli);
+      }
+    }
+    return held;
   }
 
   quota(role: string): Quantities | undefined {

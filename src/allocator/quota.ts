@@ -24,29 +24,34 @@ export class RoleQuotas {
     return this.#limits.get(role);
   }
 
-  /** Sets a role's limits; undefined or an empty map removes them (Mesos's default: no limit). */
-  set(role: string, limits: Quantities | undefined): void {
-    if (limits === undefined || limits.size === 0) this.#limits.delete(role);
-    else this.#limits.set(role, new Map(limits));
+  /**
+   * Sets a role's limits; undefined or an empty map removes them (Mesos's default: no limit).
+   * `holding` is what the role holds now: only limited roles are charged as they go.
+   */
+  set(role: string, limits: Quantities | undefined, holding: Quantities): void {
+    if (limits === undefined || limits.size === 0) {
+      this.#limits.delete(role);
+      this.#consumed.delete(role);
+      return;
+    }
+    this.#limits.set(role, new Map(limits));
+    this.#consumed.set(role, new Map(holding));
   }
 
   /**
-   * Adds (`sign` 1) or removes (-1) an allocation to the role. Returns whether the role has
-   * limits, so that the caller can forget what it concluded from the old headroom.
+   * Adds (`sign` 1) or removes (-1) an allocation to a limited role; other roles are not
+   * tracked. Returns whether the role has limits, so that the caller can forget what it
+   * concluded from the old headroom.
    */
   charge(role: string, quantities: Quantities, sign: 1 | -1): boolean {
-    let consumed = this.#consumed.get(role);
-    if (consumed === undefined) {
-      consumed = new Map();
-      this.#consumed.set(role, consumed);
-    }
+    const consumed = this.#consumed.get(role);
+    if (consumed === undefined) return false;
     for (const [name, milli] of quantities) {
       const next = (consumed.get(name) ?? 0) + sign * milli;
       if (next === 0) consumed.delete(name);
       else consumed.set(name, next);
     }
-    if (consumed.size === 0) this.#consumed.delete(role);
-    return this.#limits.has(role);
+    return true;
   }
 
   /**

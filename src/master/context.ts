@@ -24,6 +24,8 @@ import { TaskBook } from './task-book.js';
 /** Asks for an allocation run over some agents (all when none are given), coalesced. */
 export interface AllocationTrigger {
   trigger(agentIds?: Iterable<string>): void;
+  /** Holds allocation until `agents` agents are back or `untilMs` (after a failover with quota). */
+  pauseForRecovery?(agents: number, untilMs: number): void;
 }
 
 /** The port a Mesos master listens on; reported in MasterInfo. */
@@ -145,6 +147,6 @@ export class MasterContext {
 }
 
 /** Quota limits as the allocator takes them: scalar name → milli-units. */
-export function quotaLimits(limits: Readonly<Record<string, number>>): Map<string, number> {
+function quotaLimits(limits: Readonly<Record<string, number>>): Map<string, number> {
   return new Map(Object.entries(limits).map(([name, amount]) => [name, Math.round(amount * 1000)]));
 }

@@ -8,7 +8,6 @@
  * missing; Agora marks them all at once and has no such limit. With quota, allocation waits
  * until 80% of the recovered agents are back or 10 minutes have passed, as Mesos's allocator does.
  */
-import { AllocationLoop } from './allocation.js';
 import type { MasterContext } from './context.js';
 
 /** Mesos `DEFAULT_AGENT_RECOVERY_FACTOR`: the share of agents allocation waits for. */
@@ -26,10 +25,10 @@ export function startRecovery(ctx: MasterContext): void {
     durable: ctx.registrar.durable,
   });
   if (count === 0) return;
-  if (Object.keys(ctx.registrar.document().quotas).length > 0 && ctx.allocation instanceof AllocationLoop) {
+  if (Object.keys(ctx.registrar.document().quotas).length > 0) {
     // Mesos: with quota, allocation waits for 80% of the agents or 10 minutes
     // (allocator_agent_recovery_factor, allocator_recovery_timeout).
-    ctx.allocation.pauseForRecovery(
+    ctx.allocation.pauseForRecovery?.(
       Math.ceil(AGENT_RECOVERY_FACTOR * count),
       ctx.now() + ALLOCATOR_RECOVERY_TIMEOUT_MS,
     );

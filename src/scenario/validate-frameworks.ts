@@ -84,7 +84,7 @@ export function readFrameworks(
     // Quotas belong to roles too.
     const quota = quotas.get(fw.role);
     if (quota === undefined) quotas.set(fw.role, { quota: fw.quota, path: at });
-    else if (JSON.stringify(quota.quota ?? null) !== JSON.stringify(fw.quota ?? null)) {
+    else if (!sameQuota(quota.quota, fw.quota)) {
       issues.add(
         joinKey(at, 'quota'),
         `differs from the quota of ${quota.path}, which shares role "${fw.role}" (quotas belong to roles)`,
@@ -192,6 +192,13 @@ function readFramework(
     quota,
     jobs,
   };
+}
+
+/** Whether two quotas give the same amounts (in whatever key order they were written). */
+function sameQuota(a: FrameworkSpec['quota'], b: FrameworkSpec['quota']): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
 }
 
 /** A quota: an object of resource name → amount (>= 0). */

@@ -41,6 +41,17 @@ test('freed resources give the headroom back, even on another agent', (t) => {
   t.is(formatResources(again[0]?.resources ?? resources('')), 'cpus:2;mem:1024');
 });
 
+test('a limit set on a role that already holds resources counts them', (t) => {
+  const { allocator } = testAllocator();
+  allocator.addAgent('a1', resources('cpus:4;mem:1024'));
+  allocator.addFramework('f', { roles: ['r'] });
+  t.is(allocator.allocate().length, 1, 'the role holds cpus:4');
+  allocator.addAgent('a2', resources('cpus:4;mem:1024'));
+  allocator.updateQuota('r', limits('cpus:5'));
+  const more = allocator.allocate();
+  t.is(formatResources(more[0]?.resources ?? resources('')), 'cpus:1;mem:1024');
+});
+
 test('a limit set later applies to future offers only; removing it lifts it', (t) => {
   const { allocator } = testAllocator();
   allocator.addAgent('a1', resources('cpus:4;mem:1024'));

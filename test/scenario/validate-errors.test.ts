@@ -477,6 +477,16 @@ test(
     "frameworks[0].jobs[0].resources: a task needs cpus:1, more than the role's quota of 0.5: it could never be launched",
   ],
 );
+test('frameworks sharing a role may give its quota in any key order', (t) => {
+  const r = validateScenario(
+    apply(base(), [
+      [['frameworks', 0, 'quota'], { cpus: 50, mem: 100_000 }],
+      [['frameworks', 1, 'role'], 'a'],
+      [['frameworks', 1, 'quota'], { mem: 100_000, cpus: 50 }],
+    ]),
+  );
+  t.true(r.ok, JSON.stringify(r.ok ? '' : r.error));
+});
 test(
   'frameworks sharing a role with different quotas',
   rejects,
