@@ -5,6 +5,7 @@
  * {@link Allocator.allocate} instead of through a callback.
  */
 import type { Resources } from '../core/resources.js';
+import type { Grant } from './grant.js';
 import type { MinAllocatable } from './min-allocatable.js';
 import type { Quantities, SorterPolicy } from './sorter.js';
 
@@ -148,6 +149,24 @@ export interface Allocator {
    * offers it made. The resources offered count as allocated until recovered.
    */
   allocate(agentIds?: Iterable<string>): Offer[];
+  /**
+   * Runs one allocation cycle and returns its offers as grants, one per framework and role
+   * (see grant.ts). Offered resources count as allocated until each entry is taken back with
+   * {@link takeEntry} (and then recovered as usual) or the grant is released.
+   */
+  allocateGrants(agentIds?: Iterable<string>): Grant[];
+  /**
+   * Takes entry `p` of a grant out of it: its resources become an ordinary allocation of the
+   * framework on that agent, which the caller then recovers in part or in full. Returns them.
+   * A no-op (returning them) for an entry already taken or released.
+   */
+  takeEntry(grant: Grant, p: number): Resources;
+  /**
+   * Recovers every entry of a grant not yet taken, with a refusal filter when `refuseSeconds`
+   * is given (a framework declining the rest of its offers at once, or its offers rescinded).
+   * Returns how many entries it recovered.
+   */
+  releaseGrant(grant: Grant, refuseSeconds: number | undefined): number;
   /** The agent's accounting, or undefined for an unknown agent. */
   agent(agentId: string): AgentView | undefined;
   /** Ids of every agent, in the order they were added. */

@@ -1,20 +1,32 @@
 /**
  * Mesos's hierarchical allocator (src/master/allocator/mesos/hierarchical.cpp), stage 2 ("fair
- * share") of `__generateOffers`, with quota limits (quota.ts). For each agent, in a seeded random order: walk
- * the roles in the role sorter's order and, within each role, the frameworks in that role's
- * sorter order; the first framework that is not suppressed, for which the agent's leftovers are
- * allocatable and not filtered, is offered *everything* allocatable on that agent for that role
- * (coarse-grained offers, Mesos HierarchicalAllocatorTest.CoarseGrained). Fairness therefore
- * acts across agents. Offered resources count as allocated, so hoarding offers raises a
+ * share") of `__generateOffers`, with quota limits (quota.ts). For each agent, in a seeded random
+ * order: walk the roles in the role sorter's order and, within each role, the frameworks in that
+ * role's sorter order; the first framework that is not suppressed, for which the agent's
+ * leftovers are allocatable and not filtered, is offered *everything* allocatable on that agent
+ * for that role (coarse-grained offers, Mesos HierarchicalAllocatorTest.CoarseGrained). Fairness
+ * therefore acts across agents. Offered resources count as allocated, so hoarding offers raises a
  * framework's share, as in Mesos. A role with a quota limit is offered at most its limit minus
  * what it holds (scalars chopped to fit, as Mesos's `shrinkResources` does).
  *
- * Not reproduced (yet): quota guarantees (stage 1) and headroom, hierarchical role trees (a role path is a
- * flat name here), capability checks (GPU_RESOURCES, MULTI_ROLE, regions), revocable and shared
- * resources, maintenance inverse offers, offer constraints.
+ * A cycle's offers come back as {@link Grant}s, one per framework and role. Two walks make them,
+ * with the same outcome:
+ * - the **general walk**, agent by agent as above, when several frameworks (or one with a quota,
+ *   a custom minimum, or a checking audit) could take agents: the sorter order moves with every
+ *   offer, so each agent's decision depends on the ones before it;
+ * - the **single-taker walk**, when exactly one framework in one role is eligible (the common
+ *   case in a large cluster: one framework revives, everyone else is suppressed). Every agent it
+ *   may take is then offered to it whatever the order, so the walk only collects them (a few
+ *   typed-array reads per agent), holds them lazily (grant.ts), and charges the sorters once for
+ *   the sum. The order of the grant is a seeded shuffle, as Mesos shuffles agents every cycle.
+ *
+ * Not reproduced (yet): quota guarantees (stage 1) and headroom, hierarchical role trees (a role
+ * path is a flat name here), capability checks (GPU_RESOURCES, MULTI_ROLE, regions), revocable
+ * and shared resources, maintenance inverse offers, offer constraints.
  */
-import type { Resources } from '../core/resources.js';
+import { Resources } from '../core/resources.js';
 import { assert } from '../core/result.js';
+import { AgentTable } from './agent-table.js';
 import type {
   AgentView,
   Allocator,
@@ -26,16 +38,21 @@ import type {
   Recovery,
   UsedResources,
 } from './allocator.js';
+import { BatchFilter } from './batch-filter.js';
+import { CycleRandom } from './cycle-random.js';
+import { Grant } from './grant.js';
 import { DEFAULT_MIN_ALLOCATABLE, isAllocatable, type MinAllocatable } from './min-allocatable.js';
 import { RoleQuotas } from './quota.js';
 import { AgentRoleFilters, NOT_BLOCKED, refuseTimeoutMs } from './refuse-filter.js';
-import { shuffleInPlace } from './shuffle.js';
 import type { Quantities, Sorter, SorterPolicy } from './sorter.js';
 
 /** Mesos `DEFAULT_ALLOCATION_INTERVAL`. */
 export const DEFAULT_ALLOCATION_INTERVAL_MS = 1000;
 
-/** A role with subscribed frameworks: its sorter and the slots its frameworks occupy. */
+/** "No memo" in the per-agent memo tables. */
+const NO_MEMO = Number.NaN;
+
+/** A role with subscribed frameworks: its sorter, its members, and per-agent filters and memos. */
 interface RoleState {
   readonly name: string;
   readonly sorter: Sorter;
@@ -43,8 +60,26 @@ interface RoleState {
   readonly bySlot: (FrameworkRole | undefined)[];
   readonly freeSlots: number[];
   members: number;
-  /** Bumped whenever a framework may have become a taker in this role (see {@link NoTaker}). */
+  /** Bumped whenever a framework may have become a taker in this role (see the no-taker memo). */
   epoch: number;
+  /**
+   * Refusal filters by agent slot, created when an agent gets its first filter in the role and
+   * dropped once a walk finds none left, so (agent, role) pairs without filters cost nothing.
+   */
+  filters: (AgentRoleFilters | undefined)[];
+  /** Agents with a filters table in this role. */
+  filtered: number;
+  /**
+   * The no-taker memo, by agent slot: a walk over the role's frameworks found nobody to offer
+   * the agent to. Only the agent's availability (`version`), a framework becoming eligible or
+   * losing filters (`epoch`) or a filter expiring (`until`) can change that; while none has
+   * happened the walk is skipped, which makes a cycle in which most frameworks filter most
+   * agents (Mesos's DeclineOffers benchmark) cost O(agents), not O(agents × frameworks).
+   */
+  noTakerVersion: Int32Array;
+  noTakerEpoch: Int32Array;
+  /** NaN: no memo. */
+  noTakerUntil: Float64Array;
 }
 
 /** A framework's membership in one role. */
@@ -56,66 +91,22 @@ interface FrameworkRole {
   /** Filters installed under an older generation are void (revive, deactivation). */
   filterGeneration: number;
   /** Agents on which this membership may hold filters, so voiding them can also free them. */
-  readonly filteredOn: Set<AgentState>;
+  readonly filteredOn: Set<number>;
+  /** Its filters over many agents at once (declines of the rest of a grant); see batch-filter.ts. */
+  batchFilters: BatchFilter[];
   readonly minAllocatable: MinAllocatable | undefined;
+  /** What it holds (offered or in use) on each agent, by agent slot. */
+  held: (Resources | undefined)[];
+  /** Agents on which `held` is set. */
+  heldOn: number;
 }
 
 interface FrameworkState {
   readonly id: string;
   readonly roles: Map<string, FrameworkRole>;
   active: boolean;
-  /** Agents on which the framework holds an allocation. */
-  readonly agents: Set<string>;
-}
-
-/**
- * A record that a walk over a role's frameworks found nobody to offer an agent to. Only three
- * things can change that answer: the agent's available resources (`availableVersion`), a
- * framework becoming eligible or losing filters in the role (`roleEpoch`), or a filter
- * expiring (`untilMs`, the earliest expiry among the filters that blocked). While none has
- * happened the walk is skipped, which makes a cycle in which most frameworks filter most
- * agents (the DeclineOffers benchmark's steady state) cost O(agents), not O(agents × frameworks).
- */
-interface NoTaker {
-  readonly availableVersion: number;
-  readonly roleEpoch: number;
-  readonly untilMs: number;
-}
-
-/** Per agent and role: refusal filters and the no-taker record. */
-interface AgentRole {
-  /**
-   * Created when the first filter is added and dropped once a walk finds none left, so the
-   * (agent, role) pairs without filters (most of them, in a large cluster) cost no tables.
-   */
-  filters: AgentRoleFilters | undefined;
-  noTaker: NoTaker | undefined;
-}
-
-interface AgentState {
-  readonly id: string;
-  total: Resources;
-  available: Resources;
-  /** Bumped whenever `available` changes; filters cache their containment answers by it. */
-  availableVersion: number;
-  active: boolean;
-  /** Framework id → role → allocated (offered or used) resources. */
-  readonly allocated: Map<string, Map<string, Resources>>;
-  readonly roles: Map<string, AgentRole>;
-  /** Set when a walk over every eligible role found no taker for this agent (see {@link Quiet}). */
-  quiet: Quiet | undefined;
-}
-
-/**
- * The agent-level form of {@link NoTaker}: no eligible role took the agent, and nothing that
- * could change that (its resources, any role's eligibility or filter generation, the earliest
- * blocking filter's expiry) has happened since. A cycle then skips the agent in O(1), so a
- * cycle over a cluster where everyone is filtered or suppressed costs O(agents) cheap checks.
- */
-interface Quiet {
-  readonly availableVersion: number;
-  readonly epoch: number;
-  readonly untilMs: number;
+  /** Its grants with entries still outstanding. */
+  readonly grants: Set<Grant>;
 }
 
 /** The hierarchical (roles, then frameworks) allocator with a pluggable sorter policy. */
@@ -126,8 +117,7 @@ export class HierarchicalAllocator implements Allocator {
   private readonly minAllocatable: MinAllocatable;
   private readonly audit: ((decision: OfferDecision) => void) | undefined;
   private readonly policyName: string;
-  private readonly agents = new Map<string, AgentState>();
-  private readonly agentList: AgentState[] = [];
+  private readonly table: AgentTable;
   private readonly frameworks = new Map<string, FrameworkState>();
   private readonly roleSorter: Sorter;
   private readonly roles = new Map<string, RoleState>();
@@ -140,6 +130,22 @@ export class HierarchicalAllocator implements Allocator {
   private epoch = 0;
   /** Reused buffer: the roles with an eligible framework, in the role sorter's order. */
   private readonly eligibleRoles: RoleState[] = [];
+  /** Open grants by id (a lazily held agent names its grant by id). */
+  private readonly grants = new Map<number, Grant>();
+  private nextGrantId = 1;
+  private readonly cycleRandom = new CycleRandom();
+  /** Reused buffer for the agents of a cycle. */
+  private candidates: Int32Array = new Int32Array(16);
+  /**
+   * The agent-level form of the no-taker memo, by agent slot: no eligible role took the agent,
+   * and nothing that could change that (its resources, any role's eligibility or filter
+   * generation, the earliest blocking filter's expiry) has happened since.
+   */
+  private quietVersion: Int32Array = new Int32Array(16);
+  private quietEpoch: Int32Array = new Int32Array(16);
+  private quietUntil: Float64Array = new Float64Array(16).fill(NO_MEMO);
+  /** Batch filters that may still block (pruned as they die), whatever their membership. */
+  private liveBatchFilters: { readonly member: FrameworkRole; readonly filter: BatchFilter }[] = [];
 
   constructor(options: AllocatorOptions, env: AllocatorEnv) {
     this.env = env;
@@ -149,49 +155,54 @@ export class HierarchicalAllocator implements Allocator {
     this.roleSorter = options.policy.create(() => env.random());
     this.audit = options.audit;
     this.policyName = this.frameworkPolicy.name;
+    this.table = new AgentTable(this.minAllocatable);
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Agents
+  // -------------------------------------------------------------------------------------------
+
   addAgent(agentId: string, total: Resources, used: readonly UsedResources[] = []): void {
-    assert(!this.agents.has(agentId), `agent ${agentId} added twice`);
-    const agent: AgentState = {
-      id: agentId,
-      total,
-      available: total,
-      availableVersion: 0,
-      active: true,
-      allocated: new Map(),
-      roles: new Map(),
-      quiet: undefined,
-    };
-    this.agents.set(agentId, agent);
-    this.agentList.push(agent);
+    assert(this.table.slot(agentId) === undefined, `agent ${agentId} added twice`);
+    const slot = this.table.add(agentId, total);
+    this.fitCapacity();
+    this.quietUntil[slot] = NO_MEMO;
+    for (const role of this.roles.values()) this.resetAgentRole(role, slot);
     this.changeTotals(total.scalarQuantities(), +1);
     for (const u of used) {
       assert(u.agentId === agentId, `used resources of ${u.agentId} given for agent ${agentId}`);
-      this.track(agent, this.membership(this.framework(u.frameworkId), u.role), u.resources);
+      this.track(slot, this.membership(this.framework(u.frameworkId), u.role), u.resources);
     }
   }
 
   removeAgent(agentId: string): void {
-    const agent = this.agentState(agentId);
-    for (const [frameworkId, byRole] of agent.allocated) {
-      const fw = this.framework(frameworkId);
-      for (const [role, res] of byRole)
-        this.untrackSorters(this.membership(fw, role), res.scalarQuantities());
-      fw.agents.delete(agentId);
+    const slot = this.agentSlot(agentId);
+    this.materialize(slot);
+    for (const fw of this.frameworks.values()) {
+      for (const member of fw.roles.values()) {
+        const held = member.held[slot];
+        if (held === undefined) continue;
+        this.untrackSorters(member, held.scalarQuantities());
+        this.setHeld(member, slot, undefined);
+      }
     }
-    this.changeTotals(agent.total.scalarQuantities(), -1);
-    this.agents.delete(agentId);
-    this.agentList.splice(this.agentList.indexOf(agent), 1);
+    this.changeTotals((this.table.total[slot] as Resources).scalarQuantities(), -1);
+    for (const role of this.roles.values()) this.resetAgentRole(role, slot);
+    for (const fw of this.frameworks.values()) for (const m of fw.roles.values()) m.filteredOn.delete(slot);
+    this.table.remove(slot);
   }
 
   deactivateAgent(agentId: string): void {
-    this.agentState(agentId).active = false;
+    this.table.active[this.agentSlot(agentId)] = 0;
   }
 
   activateAgent(agentId: string): void {
-    this.agentState(agentId).active = true;
+    this.table.active[this.agentSlot(agentId)] = 1;
   }
+
+  // -------------------------------------------------------------------------------------------
+  // Frameworks
+  // -------------------------------------------------------------------------------------------
 
   addFramework(
     frameworkId: string,
@@ -201,7 +212,7 @@ export class HierarchicalAllocator implements Allocator {
   ): void {
     assert(!this.frameworks.has(frameworkId), `framework ${frameworkId} added twice`);
     assert(spec.roles.length > 0, `framework ${frameworkId} has no roles`);
-    const fw: FrameworkState = { id: frameworkId, roles: new Map(), active, agents: new Set() };
+    const fw: FrameworkState = { id: frameworkId, roles: new Map(), active, grants: new Set() };
     this.frameworks.set(frameworkId, fw);
     for (const roleName of new Set(spec.roles)) {
       const role = this.roleState(roleName);
@@ -213,7 +224,10 @@ export class HierarchicalAllocator implements Allocator {
         suppressed: spec.suppressedRoles?.includes(roleName) ?? false,
         filterGeneration: this.nextFilterGeneration++,
         filteredOn: new Set(),
+        batchFilters: [],
         minAllocatable: spec.minAllocatableByRole?.get(roleName),
+        held: new Array<Resources | undefined>(this.table.capacity).fill(undefined),
+        heldOn: 0,
       };
       role.bySlot[slot] = member;
       role.members++;
@@ -225,16 +239,23 @@ export class HierarchicalAllocator implements Allocator {
     }
     for (const u of used) {
       assert(u.frameworkId === frameworkId, `used resources of ${u.frameworkId} given for ${frameworkId}`);
-      this.track(this.agentState(u.agentId), this.membership(fw, u.role), u.resources);
+      const slot = this.agentSlot(u.agentId);
+      this.materialize(slot);
+      this.track(slot, this.membership(fw, u.role), u.resources);
     }
   }
 
   removeFramework(frameworkId: string): void {
     const fw = this.framework(frameworkId);
-    for (const agentId of [...fw.agents]) {
-      const agent = this.agentState(agentId);
-      for (const [role, res] of agent.allocated.get(frameworkId) ?? []) {
-        this.untrack(agent, this.membership(fw, role), res);
+    // The master may still hold these offers (a framework re-added with new roles keeps them):
+    // their bags are pinned so that the grant can still say what each offered.
+    for (const grant of [...fw.grants]) this.release(grant, undefined, true);
+    for (const member of fw.roles.values()) {
+      if (member.heldOn > 0) {
+        for (const slot of this.table.order) {
+          const held = member.held[slot];
+          if (held !== undefined) this.untrack(slot, member, held);
+        }
       }
     }
     for (const member of fw.roles.values()) {
@@ -304,9 +325,12 @@ export class HierarchicalAllocator implements Allocator {
   /** What `role` holds on every agent, offered or in use (scalars, milli-units). */
   private roleHolding(role: string): Map<string, number> {
     const held = new Map<string, number>();
-    for (const agent of this.agentList) {
-      for (const byRole of agent.allocated.values()) {
-        for (const [name, milli] of byRole.get(role)?.scalarQuantities() ?? [])
+    for (const fw of this.frameworks.values()) {
+      const member = fw.roles.get(role);
+      if (member === undefined || member.heldOn === 0) continue;
+      for (const slot of this.table.order) {
+        this.materialize(slot);
+        for (const [name, milli] of member.held[slot]?.scalarQuantities() ?? [])
           held.set(name, (held.get(name) ?? 0) + milli);
       }
     }
@@ -317,10 +341,15 @@ export class HierarchicalAllocator implements Allocator {
     return this.quotas.limits(role);
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Allocations
+  // -------------------------------------------------------------------------------------------
+
   updateAllocation(frameworkId: string, agentId: string, role: string, from: Resources, to: Resources): void {
-    const agent = this.agentState(agentId);
-    const byRole = agent.allocated.get(frameworkId);
-    const held = byRole?.get(role);
+    const slot = this.agentSlot(agentId);
+    this.materialize(slot);
+    const member = this.membership(this.framework(frameworkId), role);
+    const held = member.held[slot];
     if (!held?.contains(from)) {
       throw new Error(`assertion failed: framework ${frameworkId} does not hold the resources it updates`);
     }
@@ -328,61 +357,317 @@ export class HierarchicalAllocator implements Allocator {
       sameQuantities(from.scalarQuantities(), to.scalarQuantities()),
       'updateAllocation changes quantities',
     );
-    (byRole as Map<string, Resources>).set(role, held.subtract(from).add(to));
-    agent.total = agent.total.subtract(from).add(to);
+    this.setHeld(member, slot, held.subtract(from).add(to));
+    this.table.total[slot] = (this.table.total[slot] as Resources).subtract(from).add(to);
   }
 
   recoverResources(recovery: Recovery): void {
     const { frameworkId, agentId, role, resources, refuseSeconds } = recovery;
     if (resources.isEmpty()) return;
-    const agent = this.agents.get(agentId);
+    const slot = this.table.slot(agentId);
     const fw = this.frameworks.get(frameworkId);
     // Like Mesos, recovering from an agent or framework that is already gone is a no-op: the
     // removal already returned everything.
-    if (agent === undefined || fw === undefined) return;
+    if (slot === undefined || fw === undefined) return;
+    this.materialize(slot);
     const member = this.membership(fw, role);
-    this.untrack(agent, member, resources);
+    this.untrack(slot, member, resources);
+    this.filter(member, slot, resources, refuseSeconds);
+  }
+
+  /** Installs a refusal filter of `member` on an agent for `refused`, if `refuseSeconds` asks for one. */
+  private filter(member: FrameworkRole, slot: number, refused: Resources, refuseSeconds?: number): void {
     const timeoutMs =
       refuseSeconds === undefined ? 0 : refuseTimeoutMs(refuseSeconds, this.allocationIntervalMs);
-    if (timeoutMs > 0) {
-      const now = this.env.now();
-      const agentRole = this.agentRole(agent, role);
-      agentRole.filters ??= new AgentRoleFilters();
-      member.filteredOn.add(agent);
-      agentRole.filters.add(
-        member.slot,
-        resources,
-        now + timeoutMs,
-        member.filterGeneration,
-        now,
-        member.role.bySlot.length,
-      );
+    if (timeoutMs <= 0) return;
+    const now = this.env.now();
+    const role = member.role;
+    let filters = role.filters[slot];
+    if (filters === undefined) {
+      filters = new AgentRoleFilters();
+      role.filters[slot] = filters;
+      role.filtered++;
     }
+    member.filteredOn.add(slot);
+    filters.add(member.slot, refused, now + timeoutMs, member.filterGeneration, now, role.bySlot.length);
+  }
+
+  /** Installs a batch filter; while any is live, agents' old availability is kept before it changes. */
+  private addBatchFilter(member: FrameworkRole, filter: BatchFilter): void {
+    member.batchFilters.push(filter);
+    this.liveBatchFilters.push({ member, filter });
+    this.table.beforeChange = (slot) => this.keepBatchFilters(slot);
+  }
+
+  /** Tells every live batch filter that an agent is about to change (see {@link BatchFilter.keep}). */
+  private keepBatchFilters(slot: number): void {
+    const table = this.table;
+    const version = table.version[slot] as number;
+    const before = table.avail[slot] as Resources;
+    for (const { filter } of this.liveBatchFilters) filter.keep(slot, version, before);
+  }
+
+  /** Drops batch filters that can no longer block (expired, or voided by a new generation). */
+  private pruneBatchFilters(now: number): void {
+    if (this.liveBatchFilters.length === 0) return;
+    const alive = (member: FrameworkRole, f: BatchFilter): boolean =>
+      f.generation === member.filterGeneration && now < f.expiresAtMs;
+    const live = this.liveBatchFilters.filter(({ member, filter }) => alive(member, filter));
+    if (live.length === this.liveBatchFilters.length) return;
+    this.liveBatchFilters = live;
+    for (const fw of this.frameworks.values()) {
+      for (const member of fw.roles.values()) {
+        if (member.batchFilters.length > 0)
+          member.batchFilters = member.batchFilters.filter((f) => alive(member, f));
+      }
+    }
+    if (live.length === 0) this.table.beforeChange = undefined;
+  }
+
+  /**
+   * The latest expiry among `member`'s batch filters that block `candidate` on an agent, or
+   * {@link NOT_BLOCKED}.
+   */
+  private batchBlockedUntil(member: FrameworkRole, slot: number, candidate: Resources, now: number): number {
+    let until = NOT_BLOCKED;
+    const table = this.table;
+    for (const f of member.batchFilters) {
+      if (f.generation !== member.filterGeneration || now >= f.expiresAtMs || f.expiresAtMs <= until)
+        continue;
+      if (!f.covers(slot)) continue;
+      if (f.blocks(slot, table.version[slot] as number, candidate, table.avail[slot] as Resources))
+        until = f.expiresAtMs;
+    }
+    return until;
+  }
+
+  /**
+   * Takes entry `p` of a grant back from the grant (the master is about to accept, decline or
+   * rescind that one offer): its resources become an ordinary allocation of the framework on
+   * that agent, which the master then recovers in part or in full. Returns the offered resources.
+   */
+  takeEntry(grant: Grant, p: number): Resources {
+    const bag = grant.resources(p);
+    if (!grant.finish(p)) return bag;
+    const slot = grant.agentSlot(p);
+    if (grant.isLazy(p)) this.materializeEntry(grant, p, slot);
+    this.closeIfDone(grant);
+    return bag;
+  }
+
+  /**
+   * Returns every outstanding entry of a grant at once (a framework declining the rest of its
+   * offers, or its offers rescinded), with a refusal filter when `refuseSeconds` is given. For
+   * lazily held entries this is a pass over the grant's agents; the framework's share drops by
+   * their sum in one sorter update.
+   */
+  releaseGrant(grant: Grant, refuseSeconds: number | undefined): number {
+    return this.release(grant, refuseSeconds, false);
+  }
+
+  /** {@link releaseGrant}; with `pin`, lazily held entries keep their bag in the grant. */
+  private release(grant: Grant, refuseSeconds: number | undefined, pin: boolean): number {
+    const fw = this.frameworks.get(grant.frameworkId);
+    if (fw === undefined || !fw.grants.has(grant)) return 0;
+    const member = this.membership(fw, grant.role);
+    const table = this.table;
+    const heldBy = table.heldBy;
+    const timeoutMs =
+      refuseSeconds === undefined ? 0 : refuseTimeoutMs(refuseSeconds, this.allocationIntervalMs);
+    const batchFilter =
+      timeoutMs > 0 && grant.lazy > 0
+        ? new BatchFilter(member.filterGeneration, this.env.now() + timeoutMs, table.capacity)
+        : undefined;
+    const columns = table.columns;
+    const sums = new Float64Array(columns.length);
+    let lazyReleased = 0;
+    let released = 0;
+    for (let p = 0; p < grant.size; p++) {
+      if (!grant.isOutstanding(p)) continue;
+      grant.finish(p);
+      released++;
+      const slot = grant.agentSlot(p);
+      if (heldBy[slot] === grant.id && grant.isLazy(p)) {
+        // Held lazily: what was offered is still what is available there, so the release
+        // changes nothing but the hold, and the filter refuses the agent's availability.
+        if (pin) grant.pin(p, table.avail[slot] as Resources);
+        heldBy[slot] = 0;
+        table.touchVersion(slot);
+        addColumns(sums, columns, slot);
+        lazyReleased++;
+        batchFilter?.cover(slot, table.version[slot] as number);
+        continue;
+      }
+      if (table.present[slot] === 0) continue; // the agent is gone: its removal returned it
+      const bag = grant.resources(p);
+      this.untrack(slot, member, bag);
+      this.filter(member, slot, bag, refuseSeconds);
+    }
+    if (lazyReleased > 0) {
+      grant.lazy -= lazyReleased;
+      this.untrackSorters(member, columnQuantities(table.columnNames, sums));
+      if (batchFilter !== undefined) this.addBatchFilter(member, batchFilter);
+    }
+    this.closeIfDone(grant);
+    return released;
   }
 
   allocate(agentIds?: Iterable<string>): Offer[] {
-    const now = this.env.now();
-    const candidates: AgentState[] = [];
-    if (agentIds === undefined) {
-      for (const a of this.agentList) if (a.active) candidates.push(a);
-    } else {
-      for (const id of new Set(agentIds)) {
-        const a = this.agents.get(id);
-        if (a?.active) candidates.push(a);
+    const offers: Offer[] = [];
+    for (const grant of this.allocateGrants(agentIds)) {
+      for (let p = 0; p < grant.size; p++) {
+        const resources = this.takeEntry(grant, p);
+        offers.push({
+          frameworkId: grant.frameworkId,
+          agentId: grant.agentId(p),
+          role: grant.role,
+          resources,
+        });
       }
     }
-    shuffleInPlace(candidates, () => this.env.random());
-    const offers: Offer[] = [];
-    let roles = this.collectEligibleRoles();
-    if (roles.length === 0) return offers; // everyone suppressed or inactive: nothing to walk
-    for (const agent of candidates) {
-      if (agent.available.isEmpty()) continue;
-      const quiet = agent.quiet;
+    return offers;
+  }
+
+  /**
+   * Runs one allocation cycle over the given agents (all by default) and returns its grants, in
+   * the order their first offer was made. The offered resources count as allocated until the
+   * master takes the entries back ({@link takeEntry}) or releases the grants ({@link releaseGrant}).
+   */
+  allocateGrants(agentIds?: Iterable<string>): Grant[] {
+    const roles = this.collectEligibleRoles();
+    // Everyone suppressed or inactive: nothing to walk, and nothing drawn.
+    if (roles.length === 0) return [];
+    if (agentIds === undefined) {
+      const single = this.singleTaker(roles);
+      if (single !== undefined) {
+        const grant = this.singleTakerGrant(single);
+        return grant === undefined ? [] : [grant];
+      }
+    }
+    return this.generalWalk(agentIds, roles);
+  }
+
+  /** The one eligible membership, when the single-taker walk applies (see the module comment). */
+  private singleTaker(roles: readonly RoleState[]): FrameworkRole | undefined {
+    if (roles.length !== 1) return undefined;
+    const role = roles[0] as RoleState;
+    if (role.sorter.activeCount !== 1 || this.quotas.limits(role.name) !== undefined) return undefined;
+    const member = role.bySlot[role.sorter.sortTags()[0] as number] as FrameworkRole;
+    return member.minAllocatable === undefined ? member : undefined;
+  }
+
+  /**
+   * Offers `member` every agent it may take: active, not held by an open grant, with leftovers
+   * allocatable to its role and not filtered. Agents with nothing reserved for other roles are
+   * held lazily (their whole availability is the offer); the others are materialised at once.
+   */
+  private singleTakerGrant(member: FrameworkRole): Grant | undefined {
+    const table = this.table;
+    const role = member.role;
+    const now = this.env.now();
+    const order = table.order;
+    const n = order.length;
+    if (this.candidates.length < n) this.candidates = new Int32Array(Math.max(n, this.candidates.length * 2));
+    const picked = this.candidates;
+    const { active, heldBy, reserved, allocatableDefault, avail, version } = table;
+    const filters = role.filters;
+    const checkFilters = role.filtered > 0;
+    this.pruneBatchFilters(now);
+    const checkBatch = member.batchFilters.length > 0;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = order[i] as number;
+      if (active[slot] === 0 || heldBy[slot] !== 0) continue;
+      let bag: Resources;
+      if (reserved[slot] === 0) {
+        if (allocatableDefault[slot] === 0) continue;
+        bag = avail[slot] as Resources;
+      } else {
+        bag = (avail[slot] as Resources).allocatableTo(role.name);
+        if (!isAllocatable(bag, this.minAllocatable)) continue;
+      }
+      if (checkFilters) {
+        const f = filters[slot];
+        if (f !== undefined) {
+          const blocked = f.blockedUntil(
+            member.slot,
+            member.filterGeneration,
+            bag,
+            version[slot] as number,
+            now,
+          );
+          if (f.size === 0) this.dropFilters(role, slot);
+          if (blocked !== NOT_BLOCKED) continue;
+        }
+      }
+      if (checkBatch && this.batchBlockedUntil(member, slot, bag, now) !== NOT_BLOCKED) continue;
+      picked[count++] = slot;
+    }
+    if (count === 0) return undefined;
+    this.cycleRandom.seed(this.env.random());
+    this.cycleRandom.shuffle(picked, count);
+    const agents = picked.slice(0, count);
+    const bags: (Resources | undefined)[] = new Array(count).fill(undefined);
+    const id = this.nextGrantId++;
+    const grant = new Grant(id, member.framework.id, role.name, agents, bags, 0, table);
+    const columns = table.columns;
+    const sums = new Float64Array(columns.length);
+    let lazy = 0;
+    for (let p = 0; p < count; p++) {
+      const slot = agents[p] as number;
+      if (reserved[slot] === 0) {
+        heldBy[slot] = id;
+        table.touchVersion(slot);
+        addColumns(sums, columns, slot);
+        lazy++;
+      } else {
+        const bag = (avail[slot] as Resources).allocatableTo(role.name);
+        bags[p] = bag;
+        this.track(slot, member, bag);
+      }
+    }
+    grant.lazy = lazy;
+    if (lazy > 0) this.trackSorters(member, columnQuantities(table.columnNames, sums), lazy);
+    this.openGrant(grant);
+    if (this.audit !== undefined) this.auditGrant(grant, member);
+    return grant;
+  }
+
+  /** The agent-by-agent walk (see the module comment). */
+  private generalWalk(agentIds: Iterable<string> | undefined, firstRoles: readonly RoleState[]): Grant[] {
+    const table = this.table;
+    const now = this.env.now();
+    this.pruneBatchFilters(now);
+    let n = 0;
+    if (agentIds === undefined) {
+      const order = table.order;
+      if (this.candidates.length < order.length)
+        this.candidates = new Int32Array(Math.max(order.length, this.candidates.length * 2));
+      for (const slot of order) if (table.active[slot] === 1) this.candidates[n++] = slot;
+    } else {
+      const slots: number[] = [];
+      for (const id of new Set(agentIds)) {
+        const slot = table.slot(id);
+        if (slot !== undefined && table.active[slot] === 1) slots.push(slot);
+      }
+      if (this.candidates.length < slots.length) this.candidates = new Int32Array(slots.length);
+      for (const slot of slots) this.candidates[n++] = slot;
+    }
+    const candidates = this.candidates;
+    this.cycleRandom.seed(this.env.random());
+    this.cycleRandom.shuffle(candidates, n);
+    const builders = new Map<FrameworkRole, { slots: number[]; bags: Resources[] }>();
+    let roles = firstRoles;
+    for (let i = 0; i < n; i++) {
+      const slot = candidates[i] as number;
+      if (table.heldBy[slot] !== 0) continue; // lazily held by an open grant: nothing is free
+      if ((table.avail[slot] as Resources).isEmpty()) continue;
+      const quietUntil = this.quietUntil[slot] as number;
       if (
-        quiet !== undefined &&
-        quiet.availableVersion === agent.availableVersion &&
-        quiet.epoch === this.epoch &&
-        now < quiet.untilMs
+        !Number.isNaN(quietUntil) &&
+        this.quietVersion[slot] === table.version[slot] &&
+        this.quietEpoch[slot] === this.epoch &&
+        now < quietUntil
       ) {
         continue;
       }
@@ -391,30 +676,128 @@ export class HierarchicalAllocator implements Allocator {
       let offered = false;
       let untilMs = Number.POSITIVE_INFINITY;
       for (const role of roles) {
-        const offer = this.allocateRoleOnAgent(agent, role, now);
-        if (offer !== undefined) {
-          offers.push(offer);
+        const made = this.allocateRoleOnAgent(slot, role, now);
+        if (made !== undefined) {
+          let builder = builders.get(made.member);
+          if (builder === undefined) {
+            builder = { slots: [], bags: [] };
+            builders.set(made.member, builder);
+          }
+          builder.slots.push(slot);
+          builder.bags.push(made.bag);
           offered = true;
         } else {
-          const memo = agent.roles.get(role.name)?.noTaker;
-          if (memo !== undefined && memo.untilMs < untilMs) untilMs = memo.untilMs;
+          const memo = role.noTakerUntil[slot] as number;
+          if (!Number.isNaN(memo) && memo < untilMs) untilMs = memo;
         }
-        if (agent.available.isEmpty()) break;
+        if ((table.avail[slot] as Resources).isEmpty()) break;
       }
       if (offered) {
-        agent.quiet = undefined;
+        this.quietUntil[slot] = NO_MEMO;
         roles = this.collectEligibleRoles();
       } else {
-        agent.quiet = { availableVersion: agent.availableVersion, epoch: this.epoch, untilMs };
+        this.quietVersion[slot] = table.version[slot] as number;
+        this.quietEpoch[slot] = this.epoch;
+        this.quietUntil[slot] = untilMs;
       }
     }
-    return offers;
+    const grants: Grant[] = [];
+    for (const [member, { slots, bags }] of builders) {
+      const grant = new Grant(
+        this.nextGrantId++,
+        member.framework.id,
+        member.role.name,
+        Int32Array.from(slots),
+        bags,
+        0,
+        table,
+      );
+      this.openGrant(grant);
+      grants.push(grant);
+    }
+    return grants;
+  }
+
+  /** Offers everything allocatable to `role` on an agent to the first eligible framework, if any. */
+  private allocateRoleOnAgent(
+    slot: number,
+    role: RoleState,
+    now: number,
+  ): { readonly member: FrameworkRole; readonly bag: Resources } | undefined {
+    const table = this.table;
+    const version = table.version[slot] as number;
+    const memo = role.noTakerUntil[slot] as number;
+    if (
+      !Number.isNaN(memo) &&
+      role.noTakerVersion[slot] === version &&
+      role.noTakerEpoch[slot] === role.epoch &&
+      now < memo
+    ) {
+      return undefined;
+    }
+    const available = this.quotas.shrink(
+      role.name,
+      (table.avail[slot] as Resources).allocatableTo(role.name),
+    );
+    if (available.isEmpty()) return undefined;
+    const defaultAllocatable = isAllocatable(available, this.minAllocatable);
+    const filters = role.filters[slot];
+    const checkFilters = filters !== undefined && filters.size > 0;
+    const slots = role.sorter.sortTags();
+    let untilMs = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < slots.length; i++) {
+      const memberSlot = slots[i] as number;
+      const member = role.bySlot[memberSlot] as FrameworkRole;
+      const min = member.minAllocatable;
+      if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
+      if (checkFilters) {
+        const blockedUntil = (filters as AgentRoleFilters).blockedUntil(
+          memberSlot,
+          member.filterGeneration,
+          available,
+          version,
+          now,
+        );
+        if (blockedUntil !== NOT_BLOCKED) {
+          if (blockedUntil < untilMs) untilMs = blockedUntil;
+          continue;
+        }
+      }
+      if (member.batchFilters.length > 0) {
+        const blockedUntil = this.batchBlockedUntil(member, slot, available, now);
+        if (blockedUntil !== NOT_BLOCKED) {
+          if (blockedUntil < untilMs) untilMs = blockedUntil;
+          continue;
+        }
+      }
+      if (this.audit !== undefined) this.auditOffer(slot, role, member, available, now);
+      // The sorter re-orders as we allocate, so the walk over its order must end here.
+      this.track(slot, member, available);
+      role.noTakerUntil[slot] = NO_MEMO;
+      if (filters?.size === 0) this.dropFilters(role, slot);
+      return { member, bag: available };
+    }
+    role.noTakerVersion[slot] = version;
+    role.noTakerEpoch[slot] = role.epoch;
+    role.noTakerUntil[slot] = untilMs;
+    // The walk removed the expired filters it met; none left means nothing to keep a table for.
+    if (filters?.size === 0) this.dropFilters(role, slot);
+    return undefined;
   }
 
   /** Fills {@link eligibleRoles} from the role sorter's current order. */
   private collectEligibleRoles(): readonly RoleState[] {
     const out = this.eligibleRoles;
     out.length = 0;
+    let eligible = 0;
+    for (const role of this.roles.values()) if (role.sorter.activeCount > 0) eligible++;
+    if (eligible === 0) return out;
+    if (eligible === 1) {
+      // One candidate role: its place in the order is moot, so the role sorter is not asked
+      // (a random role sorter would draw a whole new order for nothing).
+      for (const role of this.roles.values()) if (role.sorter.activeCount > 0) out.push(role);
+      return out;
+    }
     for (const name of this.roleSorter.sort()) {
       const role = this.roles.get(name) as RoleState;
       if (role.sorter.activeCount > 0) out.push(role);
@@ -423,91 +806,80 @@ export class HierarchicalAllocator implements Allocator {
   }
 
   agent(agentId: string): AgentView | undefined {
-    const a = this.agents.get(agentId);
-    if (a === undefined) return undefined;
-    return { total: a.total, available: a.available, active: a.active, allocated: a.allocated };
+    const slot = this.table.slot(agentId);
+    if (slot === undefined) return undefined;
+    this.materialize(slot);
+    const allocated = new Map<string, Map<string, Resources>>();
+    for (const fw of this.frameworks.values()) {
+      for (const [roleName, member] of fw.roles) {
+        const held = member.held[slot];
+        if (held === undefined) continue;
+        let byRole = allocated.get(fw.id);
+        if (byRole === undefined) {
+          byRole = new Map();
+          allocated.set(fw.id, byRole);
+        }
+        byRole.set(roleName, held);
+      }
+    }
+    return {
+      total: this.table.total[slot] as Resources,
+      available: this.table.avail[slot] as Resources,
+      active: this.table.active[slot] === 1,
+      allocated,
+    };
   }
 
   agentIds(): readonly string[] {
-    return this.agentList.map((a) => a.id);
+    return this.table.order.map((slot) => this.table.ids[slot] as string);
   }
 
   frameworkShare(frameworkId: string, role: string): number {
     return this.roles.get(role)?.sorter.standing(frameworkId)?.share ?? 0;
   }
 
-  /** Offers everything allocatable to `role` on `agent` to the first eligible framework, if any. */
-  private allocateRoleOnAgent(agent: AgentState, role: RoleState, now: number): Offer | undefined {
-    const agentRole = this.agentRole(agent, role.name);
-    const memo = agentRole.noTaker;
-    if (
-      memo !== undefined &&
-      memo.availableVersion === agent.availableVersion &&
-      memo.roleEpoch === role.epoch &&
-      now < memo.untilMs
-    ) {
-      return undefined;
+  /**
+   * Tells {@link audit} of every offer of a single-taker grant, once it is made: nobody else
+   * could have taken any of them (the grant's framework was the only eligible one).
+   */
+  private auditGrant(grant: Grant, member: FrameworkRole): void {
+    const audit = this.audit as (decision: OfferDecision) => void;
+    for (let p = 0; p < grant.size; p++) {
+      audit({
+        agentId: grant.agentId(p),
+        role: member.role.name,
+        frameworkId: member.framework.id,
+        resources: grant.resources(p),
+        eligible: [member.framework.id],
+        policy: this.policyName,
+        view: this,
+      });
     }
-    const available = this.quotas.shrink(role.name, agent.available.allocatableTo(role.name));
-    if (available.isEmpty()) return undefined;
-    const defaultAllocatable = isAllocatable(available, this.minAllocatable);
-    const filters = agentRole.filters;
-    const checkFilters = filters !== undefined && filters.size > 0;
-    const slots = role.sorter.sortTags();
-    let untilMs = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i] as number;
-      const member = role.bySlot[slot] as FrameworkRole;
-      const min = member.minAllocatable;
-      if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
-      if (checkFilters) {
-        const blockedUntil = (filters as AgentRoleFilters).blockedUntil(
-          slot,
-          member.filterGeneration,
-          available,
-          agent.availableVersion,
-          now,
-        );
-        if (blockedUntil !== NOT_BLOCKED) {
-          if (blockedUntil < untilMs) untilMs = blockedUntil;
-          continue;
-        }
-      }
-      if (this.audit !== undefined) this.auditOffer(agent, role, member, available, now);
-      // The sorter re-orders as we allocate, so the walk over its order must end here.
-      this.track(agent, member, available);
-      agentRole.noTaker = undefined;
-      if (filters?.size === 0) agentRole.filters = undefined;
-      return { frameworkId: member.framework.id, agentId: agent.id, role: role.name, resources: available };
-    }
-    agentRole.noTaker = { availableVersion: agent.availableVersion, roleEpoch: role.epoch, untilMs };
-    // The walk removed the expired filters it met; none left means nothing to keep a table for.
-    if (filters?.size === 0) agentRole.filters = undefined;
-    return undefined;
   }
 
   /** Tells {@link audit} of an offer about to be made, and who else could have taken it. */
   private auditOffer(
-    agent: AgentState,
+    slot: number,
     role: RoleState,
     recipient: FrameworkRole,
     available: Resources,
     now: number,
   ): void {
     const eligible: string[] = [];
-    const filters = this.agentRole(agent, role.name).filters;
+    const filters = role.filters[slot];
     const defaultAllocatable = isAllocatable(available, this.minAllocatable);
+    const version = this.table.version[slot] as number;
     for (const member of role.bySlot) {
       if (member === undefined || !this.eligible(member)) continue;
       const min = member.minAllocatable;
       if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
       const blocked =
-        filters?.blockedUntil(member.slot, member.filterGeneration, available, agent.availableVersion, now) ??
-        NOT_BLOCKED;
-      if (blocked === NOT_BLOCKED) eligible.push(member.framework.id);
+        filters?.blockedUntil(member.slot, member.filterGeneration, available, version, now) ?? NOT_BLOCKED;
+      if (blocked === NOT_BLOCKED && this.batchBlockedUntil(member, slot, available, now) === NOT_BLOCKED)
+        eligible.push(member.framework.id);
     }
     (this.audit as (decision: OfferDecision) => void)({
-      agentId: agent.id,
+      agentId: this.table.ids[slot] as string,
       role: role.name,
       frameworkId: recipient.framework.id,
       resources: available,
@@ -517,46 +889,86 @@ export class HierarchicalAllocator implements Allocator {
     });
   }
 
-  private track(agent: AgentState, member: FrameworkRole, res: Resources): void {
-    const fw = member.framework;
+  // -------------------------------------------------------------------------------------------
+  // Accounting
+  // -------------------------------------------------------------------------------------------
+
+  /** Registers a grant as open with its framework (and by id, for its lazily held agents). */
+  private openGrant(grant: Grant): void {
+    this.grants.set(grant.id, grant);
+    this.framework(grant.frameworkId).grants.add(grant);
+  }
+
+  private closeIfDone(grant: Grant): void {
+    if (grant.outstanding > 0) return;
+    this.grants.delete(grant.id);
+    this.frameworks.get(grant.frameworkId)?.grants.delete(grant);
+  }
+
+  /**
+   * Moves a lazily held agent's availability into its grant's framework allocation, so that
+   * the agent can be changed in the ordinary way. A no-op for agents not lazily held.
+   */
+  private materialize(slot: number): void {
+    const id = this.table.heldBy[slot] as number;
+    if (id === 0) return;
+    const grant = this.grants.get(id) as Grant;
+    this.materializeEntry(grant, grant.positionOf(slot), slot);
+  }
+
+  private materializeEntry(grant: Grant, p: number, slot: number): void {
+    const table = this.table;
+    const bag = table.avail[slot] as Resources;
+    grant.pin(p, bag);
+    table.heldBy[slot] = 0;
+    grant.lazy--;
+    const member = this.membership(this.framework(grant.frameworkId), grant.role);
+    // The sorters were charged for the whole grant when it was made: only the agent's own
+    // accounting moves here.
+    const held = member.held[slot];
+    this.setHeld(member, slot, held === undefined ? bag : held.add(bag));
+    table.setAvail(slot, Resources.EMPTY);
+  }
+
+  private track(slot: number, member: FrameworkRole, res: Resources): void {
+    // Another grant may hold the agent lazily: its hold must be moved aside before the
+    // availability changes under it.
+    this.materialize(slot);
+    const table = this.table;
+    table.setAvail(slot, (table.avail[slot] as Resources).subtract(res));
+    const held = member.held[slot];
+    this.setHeld(member, slot, held === undefined ? res : held.add(res));
+    this.trackSorters(member, res.scalarQuantities(), 1);
+  }
+
+  private trackSorters(member: FrameworkRole, q: Quantities, count: number): void {
     const role = member.role.name;
-    agent.available = agent.available.subtract(res);
-    agent.availableVersion++;
-    let byRole = agent.allocated.get(fw.id);
-    if (byRole === undefined) {
-      byRole = new Map();
-      agent.allocated.set(fw.id, byRole);
-    }
-    const held = byRole.get(role);
-    byRole.set(role, held === undefined ? res : held.add(res));
-    fw.agents.add(agent.id);
-    const q = res.scalarQuantities();
-    this.roleSorter.allocated(role, q);
-    member.role.sorter.allocated(fw.id, q);
+    this.roleSorter.allocated(role, q, count);
+    member.role.sorter.allocated(member.framework.id, q, count);
     if (this.quotas.charge(role, q, 1)) this.quotaChanged(role);
   }
 
-  private untrack(agent: AgentState, member: FrameworkRole, res: Resources): void {
+  private untrack(slot: number, member: FrameworkRole, res: Resources): void {
+    this.materialize(slot);
     const fw = member.framework;
     const role = member.role.name;
-    const byRole = agent.allocated.get(fw.id);
-    const held = byRole?.get(role);
+    const held = member.held[slot];
     if (!held?.contains(res)) {
       throw new Error(
-        `assertion failed: framework ${fw.id} returns resources on ${agent.id} in role ${role} that it does not hold`,
+        `assertion failed: framework ${fw.id} returns resources on ${this.table.ids[slot]} in role ${role} that it does not hold`,
       );
     }
     const left = held.subtract(res);
-    const roles = byRole as Map<string, Resources>;
-    if (left.isEmpty()) roles.delete(role);
-    else roles.set(role, left);
-    if (roles.size === 0) {
-      agent.allocated.delete(fw.id);
-      fw.agents.delete(agent.id);
-    }
-    agent.available = agent.available.add(res);
-    agent.availableVersion++;
+    this.setHeld(member, slot, left.isEmpty() ? undefined : left);
+    this.table.setAvail(slot, (this.table.avail[slot] as Resources).add(res));
     this.untrackSorters(member, res.scalarQuantities());
+  }
+
+  private setHeld(member: FrameworkRole, slot: number, held: Resources | undefined): void {
+    const before = member.held[slot];
+    if (before === undefined && held !== undefined) member.heldOn++;
+    else if (before !== undefined && held === undefined) member.heldOn--;
+    member.held[slot] = held;
   }
 
   private untrackSorters(member: FrameworkRole, q: Quantities): void {
@@ -593,7 +1005,20 @@ export class HierarchicalAllocator implements Allocator {
     if (role === undefined) {
       const sorter = this.frameworkPolicy.create(() => this.env.random());
       sorter.addTotal(this.clusterTotals);
-      role = { name, sorter, bySlot: [], freeSlots: [], members: 0, epoch: 0 };
+      const capacity = this.table.capacity;
+      role = {
+        name,
+        sorter,
+        bySlot: [],
+        freeSlots: [],
+        members: 0,
+        epoch: 0,
+        filters: new Array<AgentRoleFilters | undefined>(capacity).fill(undefined),
+        filtered: 0,
+        noTakerVersion: new Int32Array(capacity),
+        noTakerEpoch: new Int32Array(capacity),
+        noTakerUntil: new Float64Array(capacity).fill(NO_MEMO),
+      };
       this.roles.set(name, role);
       this.roleSorter.add(name, this.weights.get(name) ?? 1);
     }
@@ -603,16 +1028,36 @@ export class HierarchicalAllocator implements Allocator {
   private dropRole(role: RoleState): void {
     this.roles.delete(role.name);
     this.roleSorter.remove(role.name);
-    for (const agent of this.agentList) agent.roles.delete(role.name);
   }
 
-  private agentRole(agent: AgentState, role: string): AgentRole {
-    let state = agent.roles.get(role);
-    if (state === undefined) {
-      state = { filters: undefined, noTaker: undefined };
-      agent.roles.set(role, state);
+  /** Forgets a role's filters and memo for an agent slot (new or removed agent). */
+  private resetAgentRole(role: RoleState, slot: number): void {
+    if (role.filters[slot] !== undefined) this.dropFilters(role, slot);
+    role.noTakerUntil[slot] = NO_MEMO;
+  }
+
+  private dropFilters(role: RoleState, slot: number): void {
+    role.filters[slot] = undefined;
+    role.filtered--;
+  }
+
+  /** Grows every per-agent table of the allocator to the agent table's capacity. */
+  private fitCapacity(): void {
+    const capacity = this.table.capacity;
+    if (this.quietUntil.length >= capacity) return;
+    this.quietVersion = growInt32(this.quietVersion, capacity);
+    this.quietEpoch = growInt32(this.quietEpoch, capacity);
+    this.quietUntil = growFloat64(this.quietUntil, capacity);
+    for (const role of this.roles.values()) {
+      role.noTakerVersion = growInt32(role.noTakerVersion, capacity);
+      role.noTakerEpoch = growInt32(role.noTakerEpoch, capacity);
+      role.noTakerUntil = growFloat64(role.noTakerUntil, capacity);
+      while (role.filters.length < capacity) role.filters.push(undefined);
     }
-    return state;
+    for (const fw of this.frameworks.values()) {
+      for (const member of fw.roles.values())
+        while (member.held.length < capacity) member.held.push(undefined);
+    }
   }
 
   /**
@@ -621,13 +1066,13 @@ export class HierarchicalAllocator implements Allocator {
    */
   private voidFilters(member: FrameworkRole): void {
     member.filterGeneration = this.nextFilterGeneration++;
-    const roleName = member.role.name;
-    for (const agent of member.filteredOn) {
-      const agentRole = agent.roles.get(roleName);
-      const filters = agentRole?.filters;
-      if (agentRole === undefined || filters === undefined) continue;
+    member.batchFilters = [];
+    const role = member.role;
+    for (const slot of member.filteredOn) {
+      const filters = role.filters[slot];
+      if (filters === undefined) continue;
       filters.clear(member.slot);
-      if (filters.size === 0) agentRole.filters = undefined;
+      if (filters.size === 0) this.dropFilters(role, slot);
     }
     member.filteredOn.clear();
   }
@@ -657,10 +1102,10 @@ export class HierarchicalAllocator implements Allocator {
     return m;
   }
 
-  private agentState(agentId: string): AgentState {
-    const a = this.agents.get(agentId);
-    assert(a !== undefined, `unknown agent ${agentId}`);
-    return a;
+  private agentSlot(agentId: string): number {
+    const slot = this.table.slot(agentId);
+    assert(slot !== undefined, `unknown agent ${agentId}`);
+    return slot;
   }
 
   private framework(frameworkId: string): FrameworkState {
@@ -668,6 +1113,35 @@ export class HierarchicalAllocator implements Allocator {
     assert(f !== undefined, `unknown framework ${frameworkId}`);
     return f;
   }
+}
+
+/** Adds one agent's available scalars (its column entries) to `sums`. */
+function addColumns(sums: Float64Array, columns: readonly Float64Array[], slot: number): void {
+  for (let k = 0; k < columns.length; k++) {
+    sums[k] = (sums[k] as number) + ((columns[k] as Float64Array)[slot] as number);
+  }
+}
+
+/** Column sums as scalar quantities (names with a zero sum left out). */
+function columnQuantities(names: readonly string[], sums: Float64Array): Map<string, number> {
+  const q = new Map<string, number>();
+  for (let k = 0; k < names.length; k++) {
+    const milli = sums[k] as number;
+    if (milli !== 0) q.set(names[k] as string, milli);
+  }
+  return q;
+}
+
+function growInt32(old: Int32Array, capacity: number): Int32Array {
+  const fresh = new Int32Array(capacity);
+  fresh.set(old);
+  return fresh;
+}
+
+function growFloat64(old: Float64Array, capacity: number): Float64Array {
+  const fresh = new Float64Array(capacity).fill(NO_MEMO);
+  fresh.set(old);
+  return fresh;
 }
 
 function sameQuantities(a: Quantities, b: Quantities): boolean {

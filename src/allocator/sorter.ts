@@ -36,8 +36,11 @@ export interface Sorter {
   deactivate(client: string): void;
   /** Changes a client's weight; shares are divided by it. */
   updateWeight(client: string, weight: number): void;
-  /** Records an allocation to the client; counts once towards its allocation count. */
-  allocated(client: string, quantities: Quantities): void;
+  /**
+   * Records an allocation to the client: `count` offers (default 1) whose quantities add up to
+   * `quantities`, each counting once towards its allocation count (Mesos counts offers).
+   */
+  allocated(client: string, quantities: Quantities, count?: number): void;
   /** Records that the client gave back part of its allocation. */
   unallocated(client: string, quantities: Quantities): void;
   /** Adds to the cluster totals that shares are measured against. */

@@ -102,11 +102,11 @@ export class ShareSorter implements Sorter {
     });
   }
 
-  allocated(client: string, quantities: Quantities): void {
+  allocated(client: string, quantities: Quantities, count = 1): void {
     const c = this.get(client);
     this.change(c, () => {
       for (const [name, milli] of quantities) c.allocation.set(name, (c.allocation.get(name) ?? 0) + milli);
-      c.count++;
+      c.count += count;
     });
   }
 

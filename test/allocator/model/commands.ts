@@ -18,6 +18,7 @@ import type {
   Offer,
   UsedResources,
 } from '../../../src/allocator/allocator.js';
+import type { Grant } from '../../../src/allocator/grant.js';
 import { HierarchicalAllocator } from '../../../src/allocator/hierarchical.js';
 import { type MinAllocatable, parseMinAllocatable } from '../../../src/allocator/min-allocatable.js';
 import { POLICIES } from '../../../src/allocator/policies.js';
@@ -52,6 +53,19 @@ export interface Real {
    * tests that show a deliberately broken allocator is caught by the rule it breaks.
    */
   readonly onlyTags: readonly string[] | undefined;
+  /** Offers made as entries of grants (allocateGrants): offer id → its grant and position. */
+  readonly grantOf: Map<string, { readonly grant: Grant; readonly entry: number }>;
+}
+
+/**
+ * The master taking one offer back from its grant before it recovers it (what the real master
+ * does for an ACCEPT, a DECLINE or a RESCIND of one offer of a batch).
+ */
+function takeBack(r: Real, offerId: string): void {
+  const entry = r.grantOf.get(offerId);
+  if (entry === undefined) return;
+  r.grantOf.delete(offerId);
+  r.allocator.takeEntry(entry.grant, entry.entry);
 }
 
 /** Builds the allocator under test (tests of the checks substitute deliberately broken ones). */
@@ -103,7 +117,13 @@ export function setup(
       cfg.allocationIntervalMs ?? 1000,
       parseMinSets(cfg.minText ?? MODEL_DEFAULT_MIN_TEXT),
     );
-    const real: Real = { allocator, clock, trace: [`config ${JSON.stringify(cfg)}`], onlyTags };
+    const real: Real = {
+      allocator,
+      clock,
+      trace: [`config ${JSON.stringify(cfg)}`],
+      onlyTags,
+      grantOf: new Map(),
+    };
     return { model, real };
   };
 }
@@ -194,6 +214,7 @@ function rescind(m: Model, r: Real, offerIds: readonly string[], why: string): v
   for (const id of offerIds) {
     const o = m.offers.get(id);
     if (o === undefined) continue;
+    takeBack(r, id);
     r.allocator.recoverResources({
       frameworkId: o.frameworkId,
       agentId: o.agentId,
@@ -278,7 +299,10 @@ class RemoveAgent extends Step {
         'agent removed',
       );
     r.allocator.removeAgent(id);
-    for (const oid of offersOn(m, (o) => o.agentId === id)) m.offers.delete(oid);
+    for (const oid of offersOn(m, (o) => o.agentId === id)) {
+      m.offers.delete(oid);
+      r.grantOf.delete(oid);
+    }
     for (const tid of sortedIds(m.tasks, (t) => t.agentId === id)) m.tasks.delete(tid);
     m.filters = m.filters.filter((f) => f.agentId !== id);
     m.agents.delete(id);
@@ -448,7 +472,10 @@ class RemoveFramework extends Step {
         'framework removed',
       );
     r.allocator.removeFramework(id);
-    for (const oid of offersOn(m, (o) => o.frameworkId === id)) m.offers.delete(oid);
+    for (const oid of offersOn(m, (o) => o.frameworkId === id)) {
+      m.offers.delete(oid);
+      r.grantOf.delete(oid);
+    }
     for (const tid of sortedIds(m.tasks, (t) => t.frameworkId === id)) m.tasks.delete(tid);
     clearFilters(m, id);
     m.frameworks.delete(id);
@@ -640,10 +667,13 @@ class AdvanceTime extends Step {
 class Allocate extends Step {
   /** Indices of the agents to run over; undefined: all agents. */
   readonly subset: readonly number[] | undefined;
+  /** Take the offers as grants (allocateGrants), answered entry by entry or as a batch. */
+  readonly grants: boolean;
 
-  constructor(subset: readonly number[] | undefined) {
+  constructor(subset: readonly number[] | undefined, grants: boolean) {
     super();
     this.subset = subset;
+    this.grants = grants;
   }
 
   check(m: Readonly<Model>): boolean {
@@ -661,13 +691,32 @@ class Allocate extends Step {
       const view = r.allocator.agent(id);
       if (view !== undefined) availableBefore.set(id, view.available);
     }
-    const offers: Offer[] = r.allocator.allocate(candidates);
+    const entries: { grant: Grant; entry: number }[] = [];
+    let offers: Offer[];
+    if (this.grants) {
+      offers = [];
+      for (const grant of r.allocator.allocateGrants(candidates)) {
+        for (let p = 0; p < grant.size; p++) {
+          offers.push({
+            frameworkId: grant.frameworkId,
+            agentId: grant.agentId(p),
+            role: grant.role,
+            resources: grant.resources(p),
+          });
+          entries.push({ grant, entry: p });
+        }
+      }
+    } else {
+      offers = r.allocator.allocate(candidates);
+    }
     r.trace.push(
-      `allocate ${candidates === undefined ? '(all agents)' : `[${[...candidates]}]`} at t=${m.now}`,
+      `allocate${this.grants ? ' (grants)' : ''} ${candidates === undefined ? '(all agents)' : `[${[...candidates]}]`} at t=${m.now}`,
     );
     const violations = checkNewOffers(m, offers, candidates, availableBefore);
-    for (const o of offers) {
+    for (const [k, o] of offers.entries()) {
       const id = freshId(m, 'o');
+      const entry = entries[k];
+      if (entry !== undefined) r.grantOf.set(id, entry);
       m.offers.set(id, {
         frameworkId: o.frameworkId,
         agentId: o.agentId,
@@ -681,7 +730,47 @@ class Allocate extends Step {
   }
 
   toString(): string {
-    return `Allocate(${this.subset === undefined ? 'all' : `#[${this.subset}]`})`;
+    return `Allocate(${this.subset === undefined ? 'all' : `#[${this.subset}]`}${this.grants ? ', grants' : ''})`;
+  }
+}
+
+/**
+ * A framework declining the rest of one OFFERS event at once: every offer of one grant still
+ * outstanding goes back with one filter (Allocator.releaseGrant).
+ */
+class DeclineRest extends Step {
+  readonly pick: number;
+  readonly refuse: RefuseChoice;
+
+  constructor(p: number, refuse: RefuseChoice) {
+    super();
+    this.pick = p;
+    this.refuse = refuse;
+  }
+
+  check(m: Readonly<Model>): boolean {
+    return m.offers.size > 0;
+  }
+
+  protected apply(m: Model, r: Real): string[] {
+    const grants = [...new Set([...r.grantOf.values()].map((e) => e.grant))];
+    const grant = grants[this.pick % Math.max(1, grants.length)];
+    if (grant === undefined) return [];
+    const seconds = refuseSecondsOf(this.refuse);
+    const ids = [...r.grantOf].filter(([, e]) => e.grant === grant).map(([id]) => id);
+    r.trace.push(`decline the rest of a grant [${ids}] refuse_seconds=${this.refuse} at t=${m.now}`);
+    r.allocator.releaseGrant(grant, seconds);
+    for (const id of ids) {
+      const o = m.offers.get(id) as Holding;
+      r.grantOf.delete(id);
+      m.offers.delete(id);
+      addFilter(m, o, seconds, `the batch decline of ${id} (refuse_seconds=${this.refuse})`);
+    }
+    return [];
+  }
+
+  toString(): string {
+    return `DeclineRest(#${this.pick}, refuse=${this.refuse})`;
   }
 }
 
@@ -716,6 +805,7 @@ class Decline extends Step {
     const o = m.offers.get(id) as Holding;
     const seconds = refuseSecondsOf(this.refuse);
     r.trace.push(`decline ${id} ${describeHolding(o)} refuse_seconds=${this.refuse} at t=${m.now}`);
+    takeBack(r, id);
     r.allocator.recoverResources({
       frameworkId: o.frameworkId,
       agentId: o.agentId,
@@ -758,6 +848,7 @@ class Accept extends Step {
       `accept ${id} ${describeHolding(o)}: task ${fmt(used)}, rest ${fmt(rest)} refused 5 s at t=${m.now}`,
     );
     m.offers.delete(id);
+    takeBack(r, id);
     if (!used.isEmpty()) m.tasks.set(freshId(m, 't'), { ...o, resources: used });
     // The master recovers the unused part with the ACCEPT call's filters (default 5 s), and
     // only if there is an unused part.
@@ -906,11 +997,17 @@ const advanceTime = fc.oneof(
   { arbitrary: fc.constant(365 * 24 * 3600 * 1000).map((ms) => new AdvanceTime(ms)), weight: 1 },
 );
 const allocate = fc
-  .option(fc.array(fc.nat({ max: MAX_AGENTS - 1 }), { minLength: 0, maxLength: 3 }), {
-    nil: undefined,
-    freq: 3,
-  })
-  .map((subset) => new Allocate(subset));
+  .tuple(
+    fc.option(fc.array(fc.nat({ max: MAX_AGENTS - 1 }), { minLength: 0, maxLength: 3 }), {
+      nil: undefined,
+      freq: 3,
+    }),
+    fc.boolean(),
+  )
+  .map(([subset, grants]) => new Allocate(subset, grants));
+const declineRest = fc
+  .tuple(arbPick, fc.constantFrom(...REFUSE_CHOICES))
+  .map(([p, refuse]) => new DeclineRest(p, refuse));
 const decline = fc
   .tuple(arbPick, fc.constantFrom(...REFUSE_CHOICES))
   .map(([p, refuse]) => new Decline(p, refuse));
@@ -945,6 +1042,7 @@ export const COMMAND_ARBITRARIES: fc.Arbitrary<fc.Command<Model, Real>>[] = (
     [advanceTime, 4],
     [allocate, 6],
     [decline, 6],
+    [declineRest, 3],
     [accept, 5],
     [rescindOffer, 1],
     [finishTask, 3],

@@ -4,6 +4,7 @@
  * src/allocator.
  */
 import type { AllocatorEnv, AllocatorOptions, Offer, Recovery } from '../../../src/allocator/allocator.js';
+import type { Grant } from '../../../src/allocator/grant.js';
 import { HierarchicalAllocator } from '../../../src/allocator/hierarchical.js';
 import type { AllocatorFactory } from './commands.js';
 
@@ -62,6 +63,21 @@ class Lazy extends HierarchicalAllocator {
   }
 }
 
+/** Declines the rest of a grant without its filter (the batch filter is lost). */
+class ForgetsBatchFilters extends HierarchicalAllocator {
+  override releaseGrant(grant: Grant, _refuseSeconds: number | undefined): number {
+    return super.releaseGrant(grant, undefined);
+  }
+}
+
+/** Batch filters last one second longer than asked. */
+class BatchFiltersTooLong extends HierarchicalAllocator {
+  override releaseGrant(grant: Grant, refuseSeconds: number | undefined): number {
+    const s = refuseSeconds;
+    return super.releaseGrant(grant, s !== undefined && s > 0 && s < 1e6 ? s + 1 : s);
+  }
+}
+
 type Ctor = new (options: AllocatorOptions, env: AllocatorEnv) => HierarchicalAllocator;
 
 function factory(ctor: Ctor): AllocatorFactory {
@@ -81,4 +97,6 @@ export const MUTANTS: readonly {
   { name: 'offers twice', factory: factory(DoubleOffers), tag: '[inv1]' },
   { name: 'loses unfiltered recoveries', factory: factory(LosesUnfilteredRecoveries), tag: '[inv4]' },
   { name: 'lazy (one offer per run)', factory: factory(Lazy), tag: '[live]' },
+  { name: 'forgets batch filters', factory: factory(ForgetsBatchFilters), tag: '[inv3]' },
+  { name: 'batch filters last 1 s too long', factory: factory(BatchFiltersTooLong), tag: '[live]' },
 ];
