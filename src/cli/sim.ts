@@ -67,7 +67,7 @@ export function simulate(path: string, flags: SimFlags, output: Output): SimResu
     if (flags.quiet !== true) {
       output.err(
         `sim ${scenario.name}: ${summary.simulatedSeconds} s simulated in ${wallS.toFixed(2)} s wall, ` +
-          `${formatCount(summary.events / wallS)} events/s` +
+          `${formatCount(run.world.eventCount)} events, ${formatCount(run.world.eventCount / wallS)} events/s` +
           `${trace === undefined ? '' : `, ${trace.lines} trace lines in ${trace.path}`}\n`,
       );
     }
@@ -90,7 +90,7 @@ export function formatRunSummary(s: RunSummary): string {
     .filter(([, f]) => f.error !== undefined)
     .map(([name, f]) => `  ${name}: ${f.error}`);
   const lines = [
-    `scenario ${s.scenario}, seed ${s.seed}, policy ${s.policy}: ${s.simulatedSeconds} s simulated, ${s.events} events`,
+    `scenario ${s.scenario}, seed ${s.seed}, policy ${s.policy}: ${s.simulatedSeconds} s simulated`,
     '',
     ...alignRows(
       rows,

@@ -8,6 +8,7 @@ import type { Filters } from '../core/messages/common.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID, TaskID } from '../core/messages/ids.js';
 import type { OfferOperation } from '../core/messages/offer.js';
+import type { OfferIdRange } from '../core/messages/offer-batch.js';
 import type { Call, ReconcileTask, ResourceRequest } from '../core/messages/scheduler-call.js';
 
 /**
@@ -49,16 +50,21 @@ export function acceptCall(
   };
 }
 
-/** DECLINE of `offerIds`. */
+/** DECLINE of `offerIds`, and of what is outstanding in `ranges` (simulator only; see CallDecline). */
 export function declineCall(
   frameworkId: FrameworkID,
   offerIds: readonly OfferID[],
   filters: Filters | undefined,
+  ranges: readonly OfferIdRange[] = [],
 ): Call {
   return {
     type: 'DECLINE',
     framework_id: frameworkId,
-    decline: { offer_ids: [...offerIds], ...(filters === undefined ? {} : { filters }) },
+    decline: {
+      offer_ids: [...offerIds],
+      ...(filters === undefined ? {} : { filters }),
+      ...(ranges.length === 0 ? {} : { offer_ranges: [...ranges] }),
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import type { Filters } from '../core/messages/common.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { AgentID, ExecutorID, OfferID, TaskID } from '../core/messages/ids.js';
 import type { OfferOperation } from '../core/messages/offer.js';
+import type { OfferBatchView } from '../core/messages/offer-batch.js';
 import type { ReconcileTask, ResourceRequest } from '../core/messages/scheduler-call.js';
 import type { TaskInfo } from '../core/messages/task-info.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
@@ -99,6 +100,10 @@ export class MesosSchedulerDriver implements SchedulerDriver {
 
   declineOffer(offerId: OfferID, filters?: Filters): DriverStatus {
     return this.#ifRunning(() => this.process.decline([offerId], filters));
+  }
+
+  declineOfferBatch(batch: OfferBatchView, filters?: Filters): DriverStatus {
+    return this.#ifRunning(() => this.process.decline([], filters, batch.ranges));
   }
 
   reviveOffers(roles?: readonly string[]): DriverStatus {

@@ -25,6 +25,12 @@ export interface SchedulerDriverOptions {
    * resubscribes (default 5: the scheduler HTTP API docs' advice, 75 s at Mesos's 15 s interval).
    */
   readonly missedHeartbeats?: number;
+  /**
+   * Whether a scheduler that takes offer batches gets OFFERS events that carry a columnar view
+   * (only the simulated world's do) as a batch (default true). False hands it `Offer` objects
+   * through `resourceOffers`, as over a real connection: the simulator's message-level mode.
+   */
+  readonly offerBatches?: boolean;
 }
 
 /** Options with every default applied. */
@@ -35,6 +41,7 @@ export interface ResolvedSchedulerDriverOptions {
   readonly registrationBackoffFactorMs: number;
   readonly registrationBackoffMaxMs: number;
   readonly missedHeartbeats: number;
+  readonly offerBatches: boolean;
 }
 
 /** The master's default address. */
@@ -54,6 +61,7 @@ export function resolveSchedulerDriverOptions(
     registrationBackoffFactorMs: options.registrationBackoffFactorMs ?? 2000,
     registrationBackoffMaxMs: options.registrationBackoffMaxMs ?? 60_000,
     missedHeartbeats: options.missedHeartbeats ?? 5,
+    offerBatches: options.offerBatches ?? true,
   };
   const numbers: Record<string, number> = {
     registrationBackoffFactorMs: resolved.registrationBackoffFactorMs,

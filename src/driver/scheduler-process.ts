@@ -42,6 +42,7 @@ import type { Filters } from '../core/messages/common.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID, TaskID } from '../core/messages/ids.js';
 import type { OfferOperation } from '../core/messages/offer.js';
+import { type OfferIdRange, offerBatchOf } from '../core/messages/offer-batch.js';
 import type { Call, ReconcileTask, ResourceRequest } from '../core/messages/scheduler-call.js';
 import type { Event } from '../core/messages/scheduler-event.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
@@ -51,7 +52,7 @@ import { Backoff } from './backoff.js';
 import { connectionClosed } from './connection.js';
 import { DeferredWork } from './deferred.js';
 import { frameworkRoles, isPartitionAware } from './framework-roles.js';
-import type { Scheduler, SchedulerDriver } from './scheduler.js';
+import { type Scheduler, type SchedulerDriver, takesOfferBatches } from './scheduler.js';
 import {
   acceptCall,
   acknowledgeCall,
@@ -106,6 +107,7 @@ export class SchedulerProcess implements Process<Wire> {
         readonly filters: Filters | undefined;
         readonly key: string;
         readonly offerIds: OfferID[];
+        readonly ranges: OfferIdRange[];
       }
     | undefined;
   /** Subscribed: SUBSCRIBED arrived and the master has not been lost since. */
@@ -242,21 +244,26 @@ export class SchedulerProcess implements Process<Wire> {
    * so the master sees calls in the order they were made). The v1 API's DECLINE takes a list of
    * offers for this reason; a framework declining most of a thousand offers sends one call.
    */
-  decline(offerIds: readonly OfferID[], filters: Filters | undefined): void {
+  decline(
+    offerIds: readonly OfferID[],
+    filters: Filters | undefined,
+    ranges: readonly OfferIdRange[] = [],
+  ): void {
     const id = this.#subscribedId('DECLINE');
     if (id === undefined) return;
     if (!this.#inOffers) {
-      this.#send(declineCall(id, offerIds, filters));
+      this.#send(declineCall(id, offerIds, filters, ranges));
       return;
     }
     const key = filters === undefined ? '' : JSON.stringify(filters);
     const pending = this.#pendingDecline;
     if (pending !== undefined && pending.key === key && pending.frameworkId.value === id.value) {
       pending.offerIds.push(...offerIds);
+      pending.ranges.push(...ranges);
       return;
     }
     this.#flushDeclines();
-    this.#pendingDecline = { frameworkId: id, filters, key, offerIds: [...offerIds] };
+    this.#pendingDecline = { frameworkId: id, filters, key, offerIds: [...offerIds], ranges: [...ranges] };
   }
 
   #flushDeclines(): void {
@@ -265,7 +272,7 @@ export class SchedulerProcess implements Process<Wire> {
     this.#pendingDecline = undefined;
     // A callback that aborted or stopped the driver takes its unsent declines with it.
     if (this.#lifecycle.status !== DriverStatus.RUNNING) return;
-    this.#send(declineCall(pending.frameworkId, pending.offerIds, pending.filters));
+    this.#send(declineCall(pending.frameworkId, pending.offerIds, pending.filters, pending.ranges));
   }
 
   /** REVIVE; the suppressed roles are updated even while disconnected. */
@@ -358,7 +365,10 @@ export class SchedulerProcess implements Process<Wire> {
       case 'OFFERS':
         this.#inOffers = true;
         try {
-          scheduler.resourceOffers(driver, event.offers.offers ?? []);
+          const batch = this.#options.offerBatches ? offerBatchOf(event.offers) : undefined;
+          if (batch !== undefined && takesOfferBatches(scheduler))
+            scheduler.resourceOfferBatch(driver, batch);
+          else scheduler.resourceOffers(driver, event.offers.offers ?? []);
         } finally {
           this.#inOffers = false;
           this.#flushDeclines();

@@ -17,6 +17,7 @@ import type { Filters } from '../core/messages/common.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID, TaskID } from '../core/messages/ids.js';
 import type { Offer, OfferOperation } from '../core/messages/offer.js';
+import type { OfferBatchView } from '../core/messages/offer-batch.js';
 import type { ReconcileTask, ResourceRequest } from '../core/messages/scheduler-call.js';
 import type { TaskInfo } from '../core/messages/task-info.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
@@ -62,6 +63,22 @@ export interface Scheduler {
 }
 
 /**
+ * A scheduler that can also take an OFFERS event's offers as a columnar view
+ * (core/messages/offer-batch.ts) instead of a list of `Offer` objects. In the simulated world a
+ * driver with `offerBatches` on calls {@link resourceOfferBatch} instead of `resourceOffers`;
+ * both must decide the same (the view holds the same offers, in the same order). Over a real
+ * connection there is no view, and `resourceOffers` runs.
+ */
+export interface OfferBatchScheduler extends Scheduler {
+  resourceOfferBatch(driver: SchedulerDriver, batch: OfferBatchView): void;
+}
+
+/** Whether `scheduler` takes offer batches. */
+export function takesOfferBatches(scheduler: Scheduler): scheduler is OfferBatchScheduler {
+  return typeof (scheduler as Partial<OfferBatchScheduler>).resourceOfferBatch === 'function';
+}
+
+/**
  * What a framework calls. Every method but `join`/`run` returns the driver status; a call made
  * when the driver is not RUNNING does nothing and returns the status. Calls made while the
  * driver is RUNNING but not subscribed (before SUBSCRIBED, after a disconnection) are dropped,
@@ -103,6 +120,12 @@ export interface SchedulerDriver {
   ): DriverStatus;
   /** DECLINE of one whole offer. */
   declineOffer(offerId: OfferID, filters?: Filters): DriverStatus;
+  /**
+   * DECLINE of every offer of `batch` still outstanding when the call reaches the master: the
+   * rest of an OFFERS event, after launching on some of its offers (sent as ranges of offer
+   * ids, one call for the lot).
+   */
+  declineOfferBatch(batch: OfferBatchView, filters?: Filters): DriverStatus;
   /** REVIVE: clears filters and unsuppresses all roles, or only `roles` (an empty list does nothing). */
   reviveOffers(roles?: readonly string[]): DriverStatus;
   /** SUPPRESS: no offers for all roles, or only for `roles` (an empty list does nothing). */

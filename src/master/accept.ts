@@ -23,7 +23,7 @@ import { type FrameworkRecord, isPartitionAware } from './framework-registry.js'
 import { launchGroup, launchTask } from './launch.js';
 import type { OfferRecord } from './offer-book.js';
 import { refuseSecondsOf } from './offer-calls.js';
-import { discardOffer, removeOffer } from './offer-lifecycle.js';
+import { discardOffer, takeOffer } from './offer-lifecycle.js';
 import { sendUntrackedStatus } from './task-lifecycle.js';
 
 /** Handles ACCEPT from a connected framework. */
@@ -38,9 +38,9 @@ export function handleAccept(ctx: MasterContext, framework: FrameworkRecord, acc
   const offers = offerIds.map((id) => ctx.offers.get(id.value) as OfferRecord);
   const first = offers[0] as OfferRecord;
   const agent = ctx.agents.get(first.agentId) as AgentRecord;
-  let remaining = offers.reduce((sum, o) => sum.add(o.resources), Resources.EMPTY);
+  let remaining = Resources.EMPTY;
   for (const offer of offers) {
-    removeOffer(ctx, offer);
+    remaining = remaining.add(takeOffer(ctx, offer));
     ctx.trace('offer-accepted', { offer: offer.id, framework: framework.id, agent: agent.id });
   }
   ctx.counters.accepted(offers.length);

@@ -9,18 +9,20 @@
  * offers for a framework that is gone, disconnected or inactive, or on an agent that is gone or
  * inactive, go straight back to the allocator without a filter.
  */
-import type { Offer as AllocatedOffer } from '../allocator/allocator.js';
+import type { Grant } from '../allocator/grant.js';
+import type { AgentID, OfferID } from '../core/messages/ids.js';
 import type { Offer } from '../core/messages/offer.js';
-import { resourcesToJson } from '../core/messages/resources-json.js';
+import type { OfferBatchView, OfferIdRange } from '../core/messages/offer-batch.js';
+import { type Attribute, resourcesToJson } from '../core/messages/resources-json.js';
 import type { TimerId } from '../core/process.js';
 import { formatResources } from '../core/resource-text.js';
+import type { Resources } from '../core/resources.js';
 import type { AgentRecord } from './agent-registry.js';
 import type { AllocationTrigger, MasterContext } from './context.js';
 import { offersEvent } from './events.js';
 import type { FrameworkRecord } from './framework-registry.js';
-import type { OfferRecord } from './offer-book.js';
+import { OfferBatch } from './offer-book.js';
 import { rescindOffer } from './offer-lifecycle.js';
-import { getOrCreate } from './task-book.js';
 
 /** Batch and event-triggered allocation runs. */
 export class AllocationLoop implements AllocationTrigger {
@@ -75,8 +77,7 @@ export class AllocationLoop implements AllocationTrigger {
     this.#candidates.clear();
     const ctx = this.#ctx;
     ctx.counters.startCycle(ctx.now());
-    const offers = ctx.allocator.allocate(candidates);
-    const made = makeOffers(ctx, offers);
+    const made = makeOffers(ctx, ctx.allocator.allocateGrants(candidates));
     // Runs that offer nothing (most batch runs of a busy cluster) stay out of the trace.
     if (made === 0) return;
     ctx.trace('allocation', {
@@ -87,50 +88,140 @@ export class AllocationLoop implements AllocationTrigger {
   }
 }
 
-/** Turns an allocation run's result into offers and OFFERS events; returns how many were made. */
-export function makeOffers(ctx: MasterContext, allocated: readonly AllocatedOffer[]): number {
-  const byFramework = new Map<string, Offer[]>();
-  for (const a of allocated) {
-    const framework = ctx.frameworks.get(a.frameworkId);
-    const agent = ctx.agents.get(a.agentId);
-    if (framework === undefined || !framework.connected || !framework.active || !agent?.active) {
-      ctx.allocator.recoverResources({ ...a });
+/**
+ * Turns an allocation run's grants into offers: one {@link OfferBatch} per grant, numbered in
+ * the order made, and one OFFERS event per framework. Grants for a framework that is gone,
+ * disconnected or inactive go straight back to the allocator without a filter (as Mesos
+ * recovers offers it cannot send). Agents need no such check: the master deactivates and
+ * removes agents in the allocator at the moment it does so itself, and the allocator offers
+ * only active agents. Returns how many offers were made.
+ */
+export function makeOffers(ctx: MasterContext, grants: readonly Grant[]): number {
+  const byFramework = new Map<string, OfferBatch[]>();
+  for (const grant of grants) {
+    const framework = ctx.frameworks.get(grant.frameworkId);
+    if (framework === undefined || !framework.connected || !framework.active) {
+      ctx.allocator.releaseGrant(grant, undefined);
       continue;
     }
-    const offer = addOffer(ctx, a);
-    getOrCreate(byFramework, a.frameworkId, () => []).push(offerJson(offer, framework, agent));
+    let list = byFramework.get(grant.frameworkId);
+    if (list === undefined) {
+      list = [];
+      byFramework.set(grant.frameworkId, list);
+    }
+    list.push(addBatch(ctx, grant));
   }
   let made = 0;
-  for (const [frameworkId, offers] of byFramework) {
-    ctx.sendEvent(ctx.frameworks.get(frameworkId) as FrameworkRecord, offersEvent(offers));
-    made += offers.length;
+  for (const [frameworkId, batches] of byFramework) {
+    const framework = ctx.frameworks.get(frameworkId) as FrameworkRecord;
+    const view = new FrameworkOffers(ctx, framework, batches);
+    ctx.sendEvent(framework, offersEvent(view));
+    made += view.size;
   }
   ctx.counters.offered(made);
   return made;
 }
 
-function addOffer(ctx: MasterContext, a: AllocatedOffer): OfferRecord {
-  const offerId = ctx.ids.nextOffer();
-  const offer: OfferRecord = { id: offerId.value, offerId, ...a, timer: undefined };
-  ctx.offers.add(offer);
+function addBatch(ctx: MasterContext, grant: Grant): OfferBatch {
+  const batch = new OfferBatch(grant, ctx.ids.masterId, ctx.ids.reserveOffers(grant.size));
+  ctx.offers.add(batch);
   const timeoutMs = ctx.options.offerTimeoutMs;
   if (timeoutMs !== undefined) {
-    // Mesos --offer_timeout: rescind the offer if it is still outstanding then.
-    offer.timer = ctx.timers.set(timeoutMs, 'offer-timeout', () => {
-      offer.timer = undefined;
-      if (ctx.offers.get(offer.id) === offer) rescindOffer(ctx, offer, 'offer timeout');
+    // Mesos --offer_timeout: rescind the offers still outstanding then (all were made now).
+    batch.timer = ctx.timers.set(timeoutMs, 'offer-timeout', () => {
+      batch.timer = undefined;
+      for (const p of [...batch.outstandingPositions()]) rescindOffer(ctx, batch.record(p), 'offer timeout');
     });
   }
   if (ctx.env.tracing !== false) {
-    ctx.trace('offer', {
-      offer: offer.id,
-      framework: a.frameworkId,
-      agent: a.agentId,
-      role: a.role,
-      resources: formatResources(a.resources),
-    });
+    for (let p = 0; p < grant.size; p++) {
+      ctx.trace('offer', {
+        offer: batch.offerId(p).value,
+        framework: grant.frameworkId,
+        agent: grant.agentId(p),
+        role: grant.role,
+        resources: formatResources(grant.resources(p)),
+      });
+    }
   }
-  return offer;
+  return batch;
+}
+
+/**
+ * The offers of one OFFERS event: a framework's batches of one cycle, in order. The `Offer`
+ * messages are built only when read (see core/messages/offer-batch.ts).
+ */
+class FrameworkOffers implements OfferBatchView {
+  readonly size: number;
+  readonly ranges: readonly OfferIdRange[];
+  readonly #ctx: MasterContext;
+  readonly #framework: FrameworkRecord;
+  readonly #batches: readonly OfferBatch[];
+  /** Start position of each batch in the view. */
+  readonly #starts: number[];
+  #offers: Offer[] | undefined;
+
+  constructor(ctx: MasterContext, framework: FrameworkRecord, batches: readonly OfferBatch[]) {
+    this.#ctx = ctx;
+    this.#framework = framework;
+    this.#batches = batches;
+    this.#starts = [];
+    let size = 0;
+    for (const b of batches) {
+      this.#starts.push(size);
+      size += b.size;
+    }
+    this.size = size;
+    this.ranges = batches.map((b) => ({ first: b.offerId(0), count: b.size }));
+  }
+
+  offerId(i: number): OfferID {
+    const [batch, p] = this.#at(i);
+    return batch.offerId(p);
+  }
+
+  agentId(i: number): AgentID {
+    const [batch, p] = this.#at(i);
+    return (this.#ctx.agents.get(batch.grant.agentId(p)) as AgentRecord).agentId;
+  }
+
+  hostname(i: number): string {
+    const [batch, p] = this.#at(i);
+    return (this.#ctx.agents.get(batch.grant.agentId(p)) as AgentRecord).info.hostname;
+  }
+
+  attributes(i: number): readonly Attribute[] {
+    const [batch, p] = this.#at(i);
+    return (this.#ctx.agents.get(batch.grant.agentId(p)) as AgentRecord).info.attributes ?? [];
+  }
+
+  resources(i: number): Resources {
+    const [batch, p] = this.#at(i);
+    return batch.grant.resources(p);
+  }
+
+  role(i: number): string {
+    return this.#at(i)[0].role;
+  }
+
+  offer(i: number): Offer {
+    const [batch, p] = this.#at(i);
+    const agent = this.#ctx.agents.get(batch.grant.agentId(p)) as AgentRecord;
+    return offerJson(batch.offerId(p), batch.role, batch.grant.resources(p), this.#framework, agent);
+  }
+
+  /** Every offer, built once (what a live transport serialises, or a scheduler reading `offers`). */
+  get all(): Offer[] {
+    if (this.#offers === undefined) this.#offers = Array.from({ length: this.size }, (_, i) => this.offer(i));
+    return this.#offers;
+  }
+
+  #at(i: number): [OfferBatch, number] {
+    const starts = this.#starts;
+    let b = starts.length - 1;
+    while (b > 0 && (starts[b] as number) > i) b--;
+    return [this.#batches[b] as OfferBatch, i - (starts[b] as number)];
+  }
 }
 
 /**
@@ -139,16 +230,22 @@ function addOffer(ctx: MasterContext, a: AllocatedOffer): OfferRecord {
  * sends it, so every scheduler can tell an offer's role. Not set: `url`, `domain`,
  * `unavailability` (no maintenance).
  */
-function offerJson(offer: OfferRecord, framework: FrameworkRecord, agent: AgentRecord): Offer {
+function offerJson(
+  id: OfferID,
+  role: string,
+  resources: Resources,
+  framework: FrameworkRecord,
+  agent: AgentRecord,
+): Offer {
   const executorIds = [...(agent.executors.get(framework.id)?.keys() ?? [])].map((value) => ({ value }));
   return {
-    id: offer.offerId,
+    id,
     framework_id: framework.frameworkId,
     agent_id: agent.agentId,
     hostname: agent.info.hostname,
-    resources: resourcesToJson(offer.resources, { allocationRole: offer.role }),
+    resources: resourcesToJson(resources, { allocationRole: role }),
     ...(agent.info.attributes === undefined ? {} : { attributes: agent.info.attributes }),
     ...(executorIds.length === 0 ? {} : { executor_ids: executorIds }),
-    allocation_info: { role: offer.role },
+    allocation_info: { role },
   };
 }

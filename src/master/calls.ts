@@ -66,7 +66,13 @@ function dispatch(
       handleAccept(ctx, framework, call.accept);
       return;
     case 'DECLINE':
-      handleDecline(ctx, framework, call.decline.offer_ids ?? [], call.decline.filters);
+      handleDecline(
+        ctx,
+        framework,
+        call.decline.offer_ids ?? [],
+        call.decline.filters,
+        call.decline.offer_ranges,
+      );
       return;
     case 'REVIVE':
       handleRevive(ctx, framework, call.revive?.roles);

@@ -92,7 +92,7 @@ export class MasterContext {
     this.frameworks = new FrameworkRegistry(options.limits.maxCompletedFrameworks);
     this.agents = new AgentRegistry(options.limits);
     this.tasks = new TaskBook(options.limits);
-    this.offers = new OfferBook();
+    this.offers = new OfferBook(this.ids.masterId);
     for (const [id, hostname] of Object.entries(recovered.admitted)) this.recoveredAgents.set(id, hostname);
     for (const [id, atMs] of Object.entries(recovered.unreachable)) this.agents.unreachable.set(id, atMs);
     for (const id of recovered.gone) this.agents.removed.set(id, true);

@@ -6,6 +6,7 @@
 import type { MasterInfo } from '../core/messages/cluster-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID } from '../core/messages/ids.js';
 import type { Offer } from '../core/messages/offer.js';
+import { OFFER_BATCH, type OfferBatchView } from '../core/messages/offer-batch.js';
 import type { Event } from '../core/messages/scheduler-event.js';
 import type { TaskState, TaskStatusReason } from '../core/messages/task-state.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
@@ -29,9 +30,19 @@ export function subscribedEvent(
 /** HEARTBEAT. */
 export const HEARTBEAT_EVENT: Event = Object.freeze({ type: 'HEARTBEAT' });
 
-/** OFFERS with all of one framework's offers of a cycle. */
-export function offersEvent(offers: readonly Offer[]): Event {
-  return { type: 'OFFERS', offers: { offers } };
+/**
+ * OFFERS with all of one framework's offers of a cycle, as a view: the `Offer` list is built
+ * when first read (a live transport serialising the event reads it); a simulated scheduler may
+ * read the view itself (core/messages/offer-batch.ts).
+ */
+export function offersEvent(view: OfferBatchView & { readonly all: readonly Offer[] }): Event {
+  const offers = {
+    get offers(): readonly Offer[] {
+      return view.all;
+    },
+    [OFFER_BATCH]: view,
+  };
+  return { type: 'OFFERS', offers };
 }
 
 /** RESCIND of one offer. */

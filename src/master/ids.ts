@@ -48,6 +48,13 @@ export class MasterIds {
     return newOfferId(this.masterId, this.#offers++);
   }
 
+  /** Reserves `count` consecutive offer numbers (one batch's); returns the first. */
+  reserveOffers(count: number): number {
+    const base = this.#offers;
+    this.#offers += count;
+    return base;
+  }
+
   /** The next agent id. */
   nextAgent(): AgentID {
     return newAgentId(this.masterId, this.#agents++);

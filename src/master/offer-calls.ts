@@ -8,25 +8,33 @@
 import { DEFAULT_REFUSE_SECONDS } from '../allocator/refuse-filter.js';
 import type { Filters } from '../core/messages/common.js';
 import type { OfferID } from '../core/messages/ids.js';
+import type { OfferIdRange } from '../core/messages/offer-batch.js';
 import { roleProblem } from '../core/roles.js';
 import type { MasterContext } from './context.js';
 import type { FrameworkRecord } from './framework-registry.js';
-import { discardOffer } from './offer-lifecycle.js';
+import { discardBatch, discardOffer } from './offer-lifecycle.js';
 
 /** Mesos applies the `Filters` default (5 s) whenever the call gives no `refuse_seconds`. */
 export function refuseSecondsOf(filters: Filters | undefined): number {
   return filters?.refuse_seconds ?? DEFAULT_REFUSE_SECONDS;
 }
 
-/** DECLINE: the framework's named offers go back with the filter; unknown ones are ignored. */
+/**
+ * DECLINE: the framework's named offers go back with the filter; unknown ones are ignored.
+ * `ranges` (a simulated scheduler's "decline the rest of these offers", see
+ * core/messages/offer-batch.ts) name runs of consecutive offer ids: every one of them still
+ * outstanding is declined, a whole batch at once when a range covers it.
+ */
 export function handleDecline(
   ctx: MasterContext,
   framework: FrameworkRecord,
   offerIds: readonly OfferID[],
   filters: Filters | undefined,
+  ranges: readonly OfferIdRange[] = [],
 ): void {
   const refuseSeconds = refuseSecondsOf(filters);
   let declined = 0;
+  for (const range of ranges) declined += declineRange(ctx, framework, range, refuseSeconds);
   for (const { value } of offerIds) {
     const offer = ctx.offers.get(value);
     // Mesos would discard any offer by id; Agora only lets a framework decline its own.
@@ -44,6 +52,43 @@ export function handleDecline(
     });
   }
   ctx.counters.declined(declined);
+}
+
+/** Declines the framework's outstanding offers in one range; returns how many. */
+function declineRange(
+  ctx: MasterContext,
+  framework: FrameworkRecord,
+  range: OfferIdRange,
+  refuseSeconds: number,
+): number {
+  const first = ctx.offers.locateNumber(range.first.value);
+  if (first === undefined || range.count <= 0) return 0;
+  const last = first + range.count - 1;
+  let declined = 0;
+  for (const batch of ctx.offers.batchesOf(framework.id)) {
+    const from = Math.max(first, batch.base);
+    const to = Math.min(last, batch.base + batch.size - 1);
+    if (from > to) continue;
+    if (from === batch.base && to === batch.base + batch.size - 1) {
+      declined += discardBatch(ctx, batch, refuseSeconds);
+    } else {
+      for (let n = from; n <= to; n++) {
+        const p = n - batch.base;
+        if (!batch.isOutstanding(p)) continue;
+        discardOffer(ctx, batch.record(p), refuseSeconds);
+        declined++;
+      }
+    }
+  }
+  if (ctx.env.tracing !== false) {
+    ctx.trace('offers-declined', {
+      framework: framework.id,
+      first: range.first.value,
+      count: declined,
+      refuseSeconds,
+    });
+  }
+  return declined;
 }
 
 /** The roles a REVIVE/SUPPRESS names, or why the call is dropped. */

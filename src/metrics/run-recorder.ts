@@ -117,6 +117,11 @@ export class RunRecorder {
     else f.offersDeclined++;
   }
 
+  /** `framework` declined `count` offers at once (the rest of an offer batch). */
+  offersDeclined(framework: string, count: number): void {
+    this.framework(framework).offersDeclined += count;
+  }
+
   /** A task was launched at `atMs`, `waitMs` after its submission, using `quantities`. */
   taskLaunched(framework: string, atMs: number, waitMs: number, quantities: Quantities): void {
     const f = this.framework(framework);

@@ -47,8 +47,6 @@ export interface RunSummary {
   readonly seed: number;
   readonly policy: string;
   readonly simulatedSeconds: number;
-  /** Events the simulated world processed (message deliveries, timers, harness actions). */
-  readonly events: number;
   readonly frameworks: Readonly<Record<string, FrameworkSummary>>;
   /** Time-averaged share of each resource in use by tasks, 0–1. */
   readonly utilization: Readonly<Record<string, number>>;
@@ -83,7 +81,6 @@ export interface RunSummaryInput {
   readonly seed: number;
   readonly policy: string;
   readonly untilMs: number;
-  readonly events: number;
   readonly roles: ReadonlyMap<string, string>;
   readonly master: {
     readonly allocationRuns: number;
@@ -112,7 +109,6 @@ export function runSummary(input: RunSummaryInput, recorder: RunRecorder): RunSu
     seed: input.seed,
     policy: input.policy,
     simulatedSeconds: round6(untilMs / 1000),
-    events: input.events,
     frameworks,
     utilization,
     fairness: {

@@ -46,8 +46,7 @@ function runPage(
   return renderPage({
     title: `Agora run report: ${summary.scenario}`,
     intro: [
-      `seed ${summary.seed} · policy ${escapeHtml(summary.policy)} · ${summary.simulatedSeconds} s simulated · ` +
-        `${summary.events} events`,
+      `seed ${summary.seed} · policy ${escapeHtml(summary.policy)} · ${summary.simulatedSeconds} s simulated`,
     ],
     tables: [
       {

@@ -144,7 +144,6 @@ function sweepPage(
     'mean wait (s)',
     'makespan (s)',
     'tasks left',
-    'events',
     'summary',
   ];
   const runRows = sweep.runs.map((r) => [
@@ -156,7 +155,6 @@ function sweepPage(
     r.meanWaitSeconds.toFixed(2),
     r.makespanSeconds === null ? '—' : r.makespanSeconds.toFixed(1),
     String(r.unfinishedTasks),
-    String(r.events),
     `<a href="${escapeHtml(runFileName(r.policy, r.seed))}">json</a>`,
   ]);
   const seeds = sweep.seeds;

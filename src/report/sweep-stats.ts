@@ -34,7 +34,6 @@ export interface SweepRunRow {
   readonly makespanSeconds: number | null;
   /** Tasks pending or running at the end. */
   readonly unfinishedTasks: number;
-  readonly events: number;
 }
 
 /** One policy's figures over its runs. */
@@ -83,7 +82,6 @@ export function sweepRunRow(summary: RunSummary): SweepRunRow {
     meanWaitSeconds: round6(launched === 0 ? 0 : waitSum / launched),
     makespanSeconds: unfinished === 0 ? lastEnd : null,
     unfinishedTasks: unfinished,
-    events: summary.events,
   };
 }
 

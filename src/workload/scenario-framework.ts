@@ -22,11 +22,12 @@
 import type { MasterInfo } from '../core/messages/cluster-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID } from '../core/messages/ids.js';
 import type { Offer } from '../core/messages/offer.js';
+import type { OfferBatchView } from '../core/messages/offer-batch.js';
 import type { ResourceJson } from '../core/messages/resources-json.js';
 import type { TaskInfo } from '../core/messages/task-info.js';
 import { isTerminalState, type TaskState } from '../core/messages/task-state.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
-import type { Scheduler, SchedulerDriver } from '../driver/scheduler.js';
+import type { OfferBatchScheduler, SchedulerDriver } from '../driver/scheduler.js';
 import type { RunRecorder, TaskOutcome } from '../metrics/run-recorder.js';
 import { durationSampler, type Sampler } from '../scenario/distributions.js';
 import type { FrameworkSpec, JobSpec } from '../scenario/schema.js';
@@ -75,7 +76,7 @@ export interface ScenarioFrameworkOptions {
 }
 
 /** A scenario framework's scheduler. */
-export class ScenarioFramework implements Scheduler {
+export class ScenarioFramework implements OfferBatchScheduler {
   readonly name: string;
   readonly #options: ScenarioFrameworkOptions;
   readonly #jobs: ReadonlyMap<string, WorkloadJob>;
@@ -166,12 +167,42 @@ export class ScenarioFramework implements Scheduler {
   resourceOffers(driver: SchedulerDriver, offers: readonly Offer[]): void {
     const recorder = this.#options.recorder;
     recorder.offersReceived(this.name, offers.length);
+    const remainder = this.#remainder;
     for (const offer of offers) {
-      const tasks = this.#fill(offer);
+      const tasks = this.#fill(offer.agent_id, () => remainder.reset(offer.resources));
       recorder.offerAnswered(this.name, tasks.length > 0);
       if (tasks.length > 0) driver.launchTasks([offer.id], tasks, this.#filters);
       else driver.declineOffer(offer.id, this.#filters);
     }
+    this.#suppressIfIdle(driver);
+  }
+
+  /**
+   * The same decisions as {@link resourceOffers}, over the simulated world's columnar view of
+   * the offers: tasks are fitted to offers in order while any wait, and the offers after that
+   * are declined in one call, so offers it never looks at cost nothing. The calls are the same
+   * too, in the same order (the driver sends consecutive declines as one DECLINE either way), so
+   * a run is the same whichever way its frameworks read their offers.
+   */
+  resourceOfferBatch(driver: SchedulerDriver, batch: OfferBatchView): void {
+    const recorder = this.#options.recorder;
+    recorder.offersReceived(this.name, batch.size);
+    const remainder = this.#remainder;
+    let i = 0;
+    for (; i < batch.size && this.#pending.size > 0; i++) {
+      const tasks = this.#fill(batch.agentId(i), () => remainder.resetFrom(batch.resources(i)));
+      recorder.offerAnswered(this.name, tasks.length > 0);
+      if (tasks.length > 0) driver.launchTasks([batch.offerId(i)], tasks, this.#filters);
+      else driver.declineOffer(batch.offerId(i), this.#filters);
+    }
+    if (i < batch.size) {
+      recorder.offersDeclined(this.name, batch.size - i);
+      driver.declineOfferBatch(batch, this.#filters);
+    }
+    this.#suppressIfIdle(driver);
+  }
+
+  #suppressIfIdle(driver: SchedulerDriver): void {
     if (this.#pending.size === 0 && !this.#suppressed) {
       this.#suppressed = true;
       driver.suppressOffers();
@@ -225,18 +256,18 @@ export class ScenarioFramework implements Scheduler {
     if (this.#suppressed) driver.suppressOffers();
   }
 
-  /** The tasks to launch on `offer`, taken from the queue. */
-  #fill(offer: Offer): TaskInfo[] {
+  /** The tasks to launch on an offer on `agentId`, taken from the queue; `read` loads the offer. */
+  #fill(agentId: AgentID, read: () => void): TaskInfo[] {
     const limit = this.#options.spec.maxTasksPerOffer;
     const tasks: TaskInfo[] = [];
     if (this.#pending.size === 0 || limit <= 0) return tasks;
     const remainder = this.#remainder;
-    remainder.reset(offer.resources);
+    read();
     this.#pending.scan(BATCHES_SCANNED_PER_OFFER, (batch) => {
       while (batch.remaining > 0 && tasks.length < limit && remainder.fits(batch.job.shape)) {
         const resources = remainder.take(batch.job.shape);
         this.#pending.take(batch);
-        tasks.push(this.#launch(batch, offer.agent_id, resources));
+        tasks.push(this.#launch(batch, agentId, resources));
       }
       return tasks.length < limit;
     });

@@ -14,7 +14,7 @@
 import type { Quantities } from '../allocator/sorter.js';
 import type { ResourceJson } from '../core/messages/resources-json.js';
 import { resourcesToJson } from '../core/messages/resources-json.js';
-import type { Range } from '../core/ranges.js';
+import type { Range, Ranges } from '../core/ranges.js';
 import { rangesSize } from '../core/ranges.js';
 import { Resources } from '../core/resources.js';
 import { UNRESERVED_ROLE } from '../core/roles.js';
@@ -76,13 +76,38 @@ export class OfferRemainder {
   readonly #scalars = new Map<string, number>();
   /** The offer's range resources by key, as sent; read only if a task asks for ranges. */
   readonly #rangesJson = new Map<string, ResourceJson[]>();
+  /** The offer's range resources by key, as `Resources` ranges (when read with resetFrom). */
+  readonly #rangeEntries = new Map<string, Ranges[]>();
   /** Free values of each range resource asked for so far, ascending (copied from the offer). */
   readonly #ranges = new Map<string, [number, number][]>();
+
+  /**
+   * Reads the amounts of offered resources given as `Resources` (an offer batch's view): the
+   * same amounts, under the same keys, as {@link reset} reads from their JSON.
+   */
+  resetFrom(resources: Resources): void {
+    this.#scalars.clear();
+    this.#rangesJson.clear();
+    this.#rangeEntries.clear();
+    this.#ranges.clear();
+    for (const e of resources.entries) {
+      const key = resourceKey(e.name, e.role);
+      if (e.value.kind === 'scalar') {
+        this.#scalars.set(key, (this.#scalars.get(key) ?? 0) + e.value.milli);
+      } else if (e.value.kind === 'ranges') {
+        // As in reset: copied only if a task asks for these ranges (see #free).
+        const list = this.#rangeEntries.get(key);
+        if (list === undefined) this.#rangeEntries.set(key, [e.value.ranges]);
+        else list.push(e.value.ranges);
+      }
+    }
+  }
 
   /** Reads the amounts of an offer's resources. */
   reset(resources: readonly ResourceJson[] | undefined): void {
     this.#scalars.clear();
     this.#rangesJson.clear();
+    this.#rangeEntries.clear();
     this.#ranges.clear();
     for (const r of resources ?? []) {
       // A refined reservation's role is its last reservation's; otherwise the legacy `role`.
@@ -105,6 +130,9 @@ export class OfferRemainder {
       free = [];
       for (const r of this.#rangesJson.get(key) ?? []) {
         for (const { begin, end } of r.ranges?.range ?? []) free.push([begin, end]);
+      }
+      for (const ranges of this.#rangeEntries.get(key) ?? []) {
+        for (const [begin, end] of ranges) free.push([begin, end]);
       }
       free.sort((a, b) => a[0] - b[0]);
       this.#ranges.set(key, free);

@@ -146,7 +146,6 @@ const summaryWith = (frameworks: RunSummary['frameworks']): RunSummary => ({
   seed: 1,
   policy: 'drf',
   simulatedSeconds: 100,
-  events: 10,
   frameworks,
   utilization: { cpus: 0.5 },
   fairness: { jainIndex: 0.9, contendedJainIndex: null, contendedSeconds: 0 },

@@ -50,6 +50,7 @@ import {
 } from './ids.js';
 import { type JsonValue, toJsonValue } from './json-value.js';
 import { type OfferOperation, offerOperation } from './offer.js';
+import type { OfferIdRange } from './offer-batch.js';
 import { type ResourceJson, resourceJsonList } from './resources-json.js';
 
 /** SUBSCRIBE: register (or, with `framework_info.id`, re-register) and open the event stream. */
@@ -70,6 +71,13 @@ export interface CallAccept {
 export interface CallDecline {
   readonly offer_ids?: readonly OfferID[];
   readonly filters?: Filters;
+  /**
+   * Not Mesos's: runs of consecutive offer ids to decline whatever of them is still
+   * outstanding, which a simulated scheduler sends to decline the rest of an OFFERS event at
+   * once (core/messages/offer-batch.ts). The JSON decoder does not read it, so it never comes
+   * from a real connection.
+   */
+  readonly offer_ranges?: readonly OfferIdRange[];
 }
 
 /** ACCEPT_INVERSE_OFFERS / DECLINE_INVERSE_OFFERS. */

@@ -179,7 +179,6 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
         seed,
         policy: policyName,
         untilMs,
-        events: 0,
         roles: new Map(scenario.frameworks.map((f) => [f.name, f.role])),
         master: {
           allocationRuns: counters.allocationRuns,

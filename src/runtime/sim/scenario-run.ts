@@ -52,6 +52,13 @@ export interface ScenarioRunOptions {
   readonly lossBreaksConnections?: boolean;
   /** Sees every offer decision of the master's allocator (a checking run). */
   readonly allocationAudit?: (decision: OfferDecision) => void;
+  /**
+   * Simulate every message as Mesos sends it (default false): each offer a framework gets is an
+   * `Offer` object it answers one by one, and so on. The default, fast representation makes
+   * exactly the same decisions at a fraction of the work (see docs in scenarios/README.md,
+   * "Fast and message-level runs"); this mode exists to check that, byte for byte.
+   */
+  readonly messageLevel?: boolean;
 }
 
 /** How long a supervisor takes to restart a scheduler whose driver aborted. */
@@ -76,12 +83,15 @@ export class ScenarioRun {
   /** Present when the run was asked to record series. */
   readonly series: RunSeries | undefined;
   readonly frameworks: ReadonlyMap<string, FrameworkSlot>;
+  /** See {@link ScenarioRunOptions.messageLevel}. */
+  readonly messageLevel: boolean;
 
   constructor(scenario: Scenario, options: ScenarioRunOptions = {}) {
     this.scenario = scenario;
     this.seed = options.seed ?? scenario.seed;
     this.policy = options.policy ?? scenario.allocator.policy;
     this.untilMs = options.untilMs ?? scenario.untilMs;
+    this.messageLevel = options.messageLevel === true;
     const policy = findPolicy(this.policy);
     // The CLI checks the name first; reaching this with a bad one is a caller's bug.
     if (typeof policy === 'string') throw new Error(policy);
@@ -185,7 +195,6 @@ export class ScenarioRun {
         seed: this.seed,
         policy: this.policy,
         untilMs: this.world.now,
-        events: this.world.eventCount,
         roles: new Map(this.scenario.frameworks.map((f) => [f.name, f.role])),
         master: counters,
       },
@@ -227,7 +236,7 @@ export class ScenarioRun {
   /** Starts a new driver for a framework whose scheduler crashed, failing over to its id. */
   failover(slot: FrameworkSlot): void {
     const id = slot.framework.frameworkId;
-    slot.driver = newDriver(slot.spec, slot.framework, id === undefined ? {} : { id });
+    slot.driver = newDriver(slot.spec, slot.framework, id === undefined ? {} : { id }, this.messageLevel);
     this.world.restart(slot.address);
     slot.driver.start();
   }
@@ -286,7 +295,12 @@ export class ScenarioRun {
         onAbort: (message) => this.#superviseAbort(slot, message),
       });
       const address = schedulerAddress(spec.name);
-      const slot: FrameworkSlot = { spec, address, framework, driver: newDriver(spec, framework, {}) };
+      const slot: FrameworkSlot = {
+        spec,
+        address,
+        framework,
+        driver: newDriver(spec, framework, {}, this.messageLevel),
+      };
       world.spawn(address, () => slot.driver.process);
       slot.driver.start();
       feedSubmissions(world, framework, spec, submissionSchedule(spec, stream('arrivals')), this.untilMs);
@@ -309,6 +323,7 @@ function newDriver(
   spec: FrameworkSpec,
   framework: ScenarioFramework,
   extra: { id?: { value: string } },
+  messageLevel: boolean,
 ): MesosSchedulerDriver {
   return new MesosSchedulerDriver(
     framework,
@@ -320,7 +335,7 @@ function newDriver(
       ...(spec.checkpoint ? { checkpoint: true } : {}),
       ...extra,
     },
-    { master: MASTER_ADDRESS },
+    { master: MASTER_ADDRESS, offerBatches: !messageLevel },
   );
 }
 
