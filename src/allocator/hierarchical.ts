@@ -10,7 +10,7 @@
  * what it holds (scalars chopped to fit, as Mesos's `shrinkResources` does).
  *
  * Not reproduced (yet): quota guarantees (stage 1) and headroom, hierarchical role trees (a role path is a
- * flat name here), capability checks (GPU_RESOURCES, MULTI_ROLE, regions), revocable and shared
+ * flat name here), capability checks other than GPU_RESOURCES (MULTI_ROLE, regions), revocable and shared
  * resources, maintenance inverse offers, offer constraints.
  */
 import type { Resources } from '../core/resources.js';
@@ -64,6 +64,8 @@ interface FrameworkState {
   readonly id: string;
   readonly roles: Map<string, FrameworkRole>;
   active: boolean;
+  /** The GPU_RESOURCES capability (see {@link AllocatorOptions.filterGpuResources}). */
+  readonly gpuResources: boolean;
   /** Agents on which the framework holds an allocation. */
   readonly agents: Set<string>;
 }
@@ -99,6 +101,8 @@ interface AgentState {
   /** Bumped whenever `available` changes; filters cache their containment answers by it. */
   availableVersion: number;
   active: boolean;
+  /** Whether its total has GPUs (frameworks without GPU_RESOURCES are then skipped). */
+  hasGpu: boolean;
   /** Framework id → role → allocated (offered or used) resources. */
   readonly allocated: Map<string, Map<string, Resources>>;
   readonly roles: Map<string, AgentRole>;
@@ -126,6 +130,7 @@ export class HierarchicalAllocator implements Allocator {
   private readonly minAllocatable: MinAllocatable;
   private readonly audit: ((decision: OfferDecision) => void) | undefined;
   private readonly policyName: string;
+  private readonly filterGpuResources: boolean;
   private readonly agents = new Map<string, AgentState>();
   private readonly agentList: AgentState[] = [];
   private readonly frameworks = new Map<string, FrameworkState>();
@@ -149,6 +154,7 @@ export class HierarchicalAllocator implements Allocator {
     this.roleSorter = options.policy.create(() => env.random());
     this.audit = options.audit;
     this.policyName = this.frameworkPolicy.name;
+    this.filterGpuResources = options.filterGpuResources ?? true;
   }
 
   addAgent(agentId: string, total: Resources, used: readonly UsedResources[] = []): void {
@@ -159,6 +165,7 @@ export class HierarchicalAllocator implements Allocator {
       available: total,
       availableVersion: 0,
       active: true,
+      hasGpu: total.scalarMilli('gpus') > 0,
       allocated: new Map(),
       roles: new Map(),
       quiet: undefined,
@@ -201,7 +208,13 @@ export class HierarchicalAllocator implements Allocator {
   ): void {
     assert(!this.frameworks.has(frameworkId), `framework ${frameworkId} added twice`);
     assert(spec.roles.length > 0, `framework ${frameworkId} has no roles`);
-    const fw: FrameworkState = { id: frameworkId, roles: new Map(), active, agents: new Set() };
+    const fw: FrameworkState = {
+      id: frameworkId,
+      roles: new Map(),
+      active,
+      gpuResources: spec.gpuResources === true,
+      agents: new Set(),
+    };
     this.frameworks.set(frameworkId, fw);
     for (const roleName of new Set(spec.roles)) {
       const role = this.roleState(roleName);
@@ -330,6 +343,7 @@ export class HierarchicalAllocator implements Allocator {
     );
     (byRole as Map<string, Resources>).set(role, held.subtract(from).add(to));
     agent.total = agent.total.subtract(from).add(to);
+    agent.hasGpu = agent.total.scalarMilli('gpus') > 0;
   }
 
   recoverResources(recovery: Recovery): void {
@@ -454,10 +468,13 @@ export class HierarchicalAllocator implements Allocator {
     const filters = agentRole.filters;
     const checkFilters = filters !== undefined && filters.size > 0;
     const slots = role.sorter.sortTags();
+    const gpuOnly = this.filterGpuResources && agent.hasGpu;
     let untilMs = Number.POSITIVE_INFINITY;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as number;
       const member = role.bySlot[slot] as FrameworkRole;
+      // Mesos hierarchical.cpp: agents with GPUs go only to GPU_RESOURCES frameworks.
+      if (gpuOnly && !member.framework.gpuResources) continue;
       const min = member.minAllocatable;
       if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
       if (checkFilters) {
@@ -499,6 +516,7 @@ export class HierarchicalAllocator implements Allocator {
     const defaultAllocatable = isAllocatable(available, this.minAllocatable);
     for (const member of role.bySlot) {
       if (member === undefined || !this.eligible(member)) continue;
+      if (this.filterGpuResources && agent.hasGpu && !member.framework.gpuResources) continue;
       const min = member.minAllocatable;
       if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
       const blocked =
