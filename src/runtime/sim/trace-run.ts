@@ -133,6 +133,7 @@ export async function pumpTraceTasks(
   source: AsyncIterator<TraceTaskSpec>,
   toMs: number,
   state: { ahead: TraceTaskSpec | undefined; exhausted: boolean },
+  maxBuffered: number = MAX_BUFFERED_TASKS,
 ): Promise<void> {
   const target = Math.min(toMs, run.untilMs);
   while (run.nowMs < target) {
@@ -147,7 +148,7 @@ export async function pumpTraceTasks(
       }
       const task = state.ahead;
       if (task.atMs > target) break;
-      if (trace.buffered >= MAX_BUFFERED_TASKS && task.atMs > trace.lastAtMs) break;
+      if (trace.buffered >= maxBuffered && task.atMs > trace.lastAtMs) break;
       trace.push(task);
       state.ahead = undefined;
       if (task.atMs >= run.untilMs) state.exhausted = true;
@@ -158,7 +159,7 @@ export async function pumpTraceTasks(
     const safe =
       state.exhausted || ahead === undefined || ahead.atMs > target ? target : ahead.atMs - TICK_MS;
     if (safe > run.nowMs) run.advance(safe);
-    else if (trace.buffered < MAX_BUFFERED_TASKS) continue;
+    else if (trace.buffered < maxBuffered) continue;
     else {
       // The buffer is full of tasks due at one instant: take the next one anyway.
       trace.push(ahead as TraceTaskSpec);

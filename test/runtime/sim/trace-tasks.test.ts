@@ -5,6 +5,7 @@
  */
 import test from 'ava';
 import { ScenarioRun } from '../../../src/runtime/sim/scenario-run.js';
+import { pumpTraceTasks, type TraceRun } from '../../../src/runtime/sim/trace-run.js';
 import { formatScenarioError } from '../../../src/scenario/issues.js';
 import type { Scenario } from '../../../src/scenario/schema.js';
 import { validateScenario } from '../../../src/scenario/validate.js';
@@ -190,4 +191,35 @@ test('agents start late, are removed (their tasks lost) and resized', (t) => {
   t.deepEqual(s.trace?.endedOtherwise, { finished: 0, failed: 0, killed: 0, lost: 2, error: 0 });
   // Capacity: agent 0 up [0,200)+[400,600), agent 1 [100,300) at 2 cpus and [300,600) at 8.
   t.true(s.utilization.cpus !== undefined);
+});
+
+test('tasks pumped from a source with a tiny read-ahead buffer run exactly as inline', async (t) => {
+  const tasks = Array.from({ length: 400 }, (_, i) => ({
+    at: Math.floor(i / 7) * 1.5,
+    framework: i % 3 === 0 ? 'B' : 'A',
+    id: `t${i}`,
+    resources: 'cpus:0.5;mem:128',
+    duration: 5 + (i % 11),
+    scheduled: Math.floor(i / 7) * 1.5 + (i % 4),
+  }));
+  const json = {
+    name: 'pump',
+    until: 400,
+    agents: [{ count: 2, resources: 'cpus:4;mem:4096' }],
+    frameworks: [{ name: 'A' }, { name: 'B' }],
+  };
+  const inline = new ScenarioRun(scenario({ ...json, tasks })).runToEnd();
+  const fileScenario = scenario({ ...json, tasks: { file: 'x' } });
+  const specs = scenario({ ...json, tasks });
+  const list = specs.tasks?.kind === 'inline' ? specs.tasks.tasks : [];
+  const run = new ScenarioRun(fileScenario);
+  const source = (async function* () {
+    for (const task of list) yield task;
+  })();
+  const state = { ahead: undefined, exhausted: false };
+  for (let i = 1; i <= 7; i++) {
+    await pumpTraceTasks(run, run.trace as TraceRun, source, (run.untilMs * i) / 7, state, 16);
+    t.true((run.trace as TraceRun).buffered <= 16 + 7, 'the read-ahead stays bounded');
+  }
+  t.deepEqual(run.summary(), inline);
 });
