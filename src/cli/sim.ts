@@ -3,6 +3,10 @@
  * prints its summary. The summary (stdout) is a function of the scenario, seed and policy only;
  * wall-clock figures and progress go to stderr, so `--json` output can be compared byte for byte.
  */
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { POLICIES } from '../allocator/policies.js';
 import type { RunSeriesData } from '../metrics/run-series.js';
@@ -11,7 +15,9 @@ import type { TraceSummary } from '../metrics/trace-summary.js';
 import { FRAMEWORK_COLUMNS } from '../report/framework-columns.js';
 import { ScenarioRun } from '../runtime/sim/scenario-run.js';
 import { pumpTraceTasks } from '../runtime/sim/trace-run.js';
+import { TRACE_FORMATS } from '../scenario/traces/formats.js';
 import { scenarioWarnings } from '../scenario/warnings.js';
+import { addImportFlags, formatImportSummary, type ImportFlags, importTrace } from './import.js';
 import type { Output } from './main.js';
 import { formatCount, Progress } from './progress.js';
 import { checkReportDir, writeRunReport } from './report-dir.js';
@@ -20,6 +26,7 @@ import { readScenarioFile } from './scenario-file.js';
 import { alignRows } from './table.js';
 import { TraceFile } from './trace-file.js';
 import { readTraceTaskFile, traceTaskFilePath } from './trace-task-file.js';
+import { UsageError } from './usage-error.js';
 
 /** The flags of `agora sim`. */
 export interface SimFlags {
@@ -31,6 +38,8 @@ export interface SimFlags {
   readonly traceMessages?: true;
   readonly quiet?: true;
   readonly out?: string;
+  /** Replay trace files of this format directly (imported to a temporary scenario first). */
+  readonly traceFormat?: string;
 }
 
 /** What {@link simulate} returns: the summary, and the series when a report was asked for. */
@@ -169,9 +178,37 @@ export function formatTraceSummary(t: TraceSummary): string[] {
   ];
 }
 
+/**
+ * The scenario to run: the one file given, or, with --trace-format, the trace files imported into
+ * a temporary folder (the import's summary goes to stderr).
+ */
+async function scenarioOf(
+  inputs: readonly string[],
+  flags: SimFlags & ImportFlags,
+  output: Output,
+): Promise<string> {
+  if (flags.traceFormat === undefined) {
+    if (inputs.length !== 1) {
+      throw new UsageError(
+        `expected one scenario file, got ${inputs.length} arguments (trace files need --trace-format)`,
+      );
+    }
+    return inputs[0] as string;
+  }
+  const out = join(mkdtempSync(join(tmpdir(), 'agora-trace-')), 'scenario.json');
+  const result = await importTrace(
+    flags.traceFormat,
+    inputs,
+    { ...flags, until: undefined } as ImportFlags,
+    out,
+  );
+  if (flags.quiet !== true) output.err(formatImportSummary({ scenario: out, ...result.report }));
+  return out;
+}
+
 /** Registers `sim` on the program. */
 export function registerSim(program: Command, output: Output): void {
-  program
+  const command = program
     .command('sim')
     .summary('replay a scenario in the deterministic simulated world')
     .description(
@@ -181,7 +218,10 @@ export function registerSim(program: Command, output: Output): void {
         'an HTML report with charts. The same scenario and seed give byte-identical --json ' +
         'output, trace and report. Timings go to stderr.',
     )
-    .argument('<scenario>', 'a scenario JSON file, e.g. scenarios/mixed.json (schema: scenarios/README.md)')
+    .argument(
+      '<inputs...>',
+      'a scenario JSON file, e.g. scenarios/mixed.json (schema: scenarios/README.md); with --trace-format, trace files',
+    )
     .option('--seed <n>', "override the scenario's seed (a whole number)")
     .option('--policy <name>', `override the allocation policy (${[...POLICIES.keys()].join(', ')})`)
     .option('--until <seconds>', 'override how long to simulate, in seconds')
@@ -190,15 +230,22 @@ export function registerSim(program: Command, output: Output): void {
     .option('--trace-messages', 'with --trace, also trace every message delivery and timer (large)')
     .option('--quiet', 'no progress or timing lines on stderr')
     .option('--out <dir>', 'also write a report there: index.html, summary.json, series.json, charts/*.svg')
-    .action(async (path: string, flags: SimFlags) => {
-      const { summary, series } = await simulate(path, flags, output);
-      output.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
-      if (flags.out !== undefined && series !== undefined) {
-        const startedAt = performance.now();
-        const index = await writeRunReport(flags.out, summary, series);
-        if (flags.quiet !== true) {
-          output.err(`report: ${index} (${((performance.now() - startedAt) / 1000).toFixed(2)} s)\n`);
-        }
+    .option(
+      '--trace-format <format>',
+      `replay trace files directly (${[...TRACE_FORMATS.keys()].join(', ')}), as agora import would import them`,
+    );
+  addImportFlags(command);
+  command.action(async (inputs: string[], raw: unknown) => {
+    const flags = raw as SimFlags & ImportFlags;
+    const path = await scenarioOf(inputs, flags, output);
+    const { summary, series } = await simulate(path, flags, output);
+    output.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
+    if (flags.out !== undefined && series !== undefined) {
+      const startedAt = performance.now();
+      const index = await writeRunReport(flags.out, summary, series);
+      if (flags.quiet !== true) {
+        output.err(`report: ${index} (${((performance.now() - startedAt) / 1000).toFixed(2)} s)\n`);
       }
-    });
+    }
+  });
 }

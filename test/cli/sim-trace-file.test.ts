@@ -2,7 +2,7 @@
  * `agora sim` with trace tasks in a JSON-lines file beside the scenario (gzipped or not): read
  * lazily, the same summary as the same tasks inline, and a bad line named by file and line.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import test from 'ava';
@@ -65,6 +65,12 @@ test('tasks from a file, plain or gzipped, give the same summary as inline', asy
   t.regex(table.out, /^trace tasks {2}4 read, 4 launched, 0 held for dependencies at the end$/mu);
   t.regex(table.out, /^ {2}ended as traced: finished 1, failed 1, evicted 1; otherwise: none$/mu);
   t.regex(table.out, /^ {2}band +sim n +p50/mu);
+  const report = join(dir, 'report');
+  const withReport = await runCli('sim', scenario(dir, { file: 'tasks.jsonl.gz' }), '--quiet', '--out', report);
+  t.is(withReport.code, 0, withReport.err);
+  const html = readFileSync(join(report, 'index.html'), 'utf8');
+  t.regex(html, /Wait from ready to launch: simulated beside the trace/u);
+  t.regex(html, /trace tasks: 4 read, 4 launched/u);
 });
 
 test('a bad line stops the run with file:line: field: problem', async (t) => {

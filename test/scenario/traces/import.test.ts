@@ -274,3 +274,16 @@ test('alibaba-2018: machines, DAG stages, instances from batch_instance, statuse
   t.is(s.frameworks.batch.tasksFinished, 6);
   t.true(s.frameworks.batch.lastTaskEndSeconds > 560 && s.frameworks.batch.lastTaskEndSeconds < 563);
 });
+
+test('agora sim --trace-format replays trace files directly, as imported', async (t) => {
+  const dir = tempDir('openb-direct');
+  const nodes = writeTable(dir, 'openb_node_list.csv', OPENB_NODES);
+  const pods = writeTable(dir, 'openb_pod_list.csv', OPENB_PODS);
+  const direct = await runCli('sim', '--trace-format', 'alibaba-gpu-2023', nodes, pods, '--json');
+  t.is(direct.code, 0, direct.err);
+  t.regex(direct.err, /^tasks: 5$/mu, 'the import summary goes to stderr');
+  t.deepEqual(JSON.parse(direct.out).trace.tasks, { read: 5, held: 0, launched: 5 });
+  const two = await runCli('sim', nodes, pods);
+  t.is(two.code, 2);
+  t.is(two.err, 'agora: expected one scenario file, got 2 arguments (trace files need --trace-format)\n');
+});
