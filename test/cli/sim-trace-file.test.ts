@@ -66,7 +66,13 @@ test('tasks from a file, plain or gzipped, give the same summary as inline', asy
   t.regex(table.out, /^ {2}ended as traced: finished 1, failed 1, evicted 1; otherwise: none$/mu);
   t.regex(table.out, /^ {2}band +sim n +p50/mu);
   const report = join(dir, 'report');
-  const withReport = await runCli('sim', scenario(dir, { file: 'tasks.jsonl.gz' }), '--quiet', '--out', report);
+  const withReport = await runCli(
+    'sim',
+    scenario(dir, { file: 'tasks.jsonl.gz' }),
+    '--quiet',
+    '--out',
+    report,
+  );
   t.is(withReport.code, 0, withReport.err);
   const html = readFileSync(join(report, 'index.html'), 'utf8');
   t.regex(html, /Wait from ready to launch: simulated beside the trace/u);
