@@ -36,6 +36,8 @@ export class AgentTable {
    * what the role may take); 0 when everything available is unreserved.
    */
   reserved = new Uint8Array(INITIAL_CAPACITY);
+  /** 1 when the agent's total has GPUs (Mesos offers it only to GPU_RESOURCES frameworks). */
+  hasGpu = new Uint8Array(INITIAL_CAPACITY);
   /** 1 when `avail` is allocatable under the default minimum (Mesos `--min_allocatable_resources`). */
   allocatableDefault = new Uint8Array(INITIAL_CAPACITY);
   /** Scalar name → column index into {@link columns}. */
@@ -81,7 +83,7 @@ export class AgentTable {
     this.present[slot] = 1;
     this.#slotOf.set(agentId, slot);
     this.order.push(slot);
-    this.total[slot] = total;
+    this.setTotal(slot, total);
     this.active[slot] = 1;
     this.heldBy[slot] = 0;
     this.setAvail(slot, total);
@@ -97,6 +99,12 @@ export class AgentTable {
     this.heldBy[slot] = 0;
     this.allocatableDefault[slot] = 0;
     for (const column of this.columns) column[slot] = 0;
+  }
+
+  /** Sets an agent's total (what it was added with, or transformed by updateAllocation). */
+  setTotal(slot: number, total: Resources): void {
+    this.total[slot] = total;
+    this.hasGpu[slot] = total.scalarMilli('gpus') > 0 ? 1 : 0;
   }
 
   /** Sets what is available on an agent, keeping the derived columns in step. */
@@ -145,6 +153,7 @@ export class AgentTable {
     this.present = grow(this.present, new Uint8Array(capacity));
     this.heldBy = grow(this.heldBy, new Int32Array(capacity));
     this.reserved = grow(this.reserved, new Uint8Array(capacity));
+    this.hasGpu = grow(this.hasGpu, new Uint8Array(capacity));
     this.allocatableDefault = grow(this.allocatableDefault, new Uint8Array(capacity));
     for (let i = 0; i < this.columns.length; i++) {
       this.columns[i] = grow(this.columns[i] as Float64Array, new Float64Array(capacity));

@@ -28,6 +28,11 @@ export interface AllocatorOptions {
   /** Mesos `--min_allocatable_resources`, default `cpus:0.01|mem:32`. */
   readonly minAllocatable?: MinAllocatable;
   /**
+   * Mesos `--filter_gpu_resources` (default true): an agent with GPUs is offered only to
+   * frameworks with the GPU_RESOURCES capability ({@link FrameworkSpec.gpuResources}).
+   */
+  readonly filterGpuResources?: boolean;
+  /**
    * Told of every offer decision just before it takes effect, for a checking run to verify the
    * order independently (invariants.ts, DRF order). Costs a walk over the role's frameworks per
    * offer, so leave it unset outside checking runs. It must not act on the allocator.
@@ -60,6 +65,8 @@ export interface FrameworkSpec {
   readonly suppressedRoles?: readonly string[];
   /** Per-role minimum allocatable override (Mesos `FrameworkInfo.offer_filters[role]`). */
   readonly minAllocatableByRole?: ReadonlyMap<string, MinAllocatable>;
+  /** Whether it has the GPU_RESOURCES capability (default false). */
+  readonly gpuResources?: boolean;
 }
 
 /** Resources already in use when an agent or framework is added (e.g. after a master failover). */

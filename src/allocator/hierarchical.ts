@@ -21,8 +21,8 @@
  *   the sum. The order of the grant is a seeded shuffle, as Mesos shuffles agents every cycle.
  *
  * Not reproduced (yet): quota guarantees (stage 1) and headroom, hierarchical role trees (a role
- * path is a flat name here), capability checks (GPU_RESOURCES, MULTI_ROLE, regions), revocable
- * and shared resources, maintenance inverse offers, offer constraints.
+ * path is a flat name here), capability checks other than GPU_RESOURCES (MULTI_ROLE, regions),
+ * revocable and shared resources, maintenance inverse offers, offer constraints.
  */
 import { Resources } from '../core/resources.js';
 import { assert } from '../core/result.js';
@@ -105,6 +105,8 @@ interface FrameworkState {
   readonly id: string;
   readonly roles: Map<string, FrameworkRole>;
   active: boolean;
+  /** The GPU_RESOURCES capability (see {@link AllocatorOptions.filterGpuResources}). */
+  readonly gpuResources: boolean;
   /** Its grants with entries still outstanding. */
   readonly grants: Set<Grant>;
 }
@@ -118,6 +120,7 @@ export class HierarchicalAllocator implements Allocator {
   private readonly audit: ((decision: OfferDecision) => void) | undefined;
   private readonly policyName: string;
   private readonly table: AgentTable;
+  private readonly filterGpuResources: boolean;
   private readonly frameworks = new Map<string, FrameworkState>();
   private readonly roleSorter: Sorter;
   private readonly roles = new Map<string, RoleState>();
@@ -156,6 +159,7 @@ export class HierarchicalAllocator implements Allocator {
     this.audit = options.audit;
     this.policyName = this.frameworkPolicy.name;
     this.table = new AgentTable(this.minAllocatable);
+    this.filterGpuResources = options.filterGpuResources ?? true;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -212,7 +216,13 @@ export class HierarchicalAllocator implements Allocator {
   ): void {
     assert(!this.frameworks.has(frameworkId), `framework ${frameworkId} added twice`);
     assert(spec.roles.length > 0, `framework ${frameworkId} has no roles`);
-    const fw: FrameworkState = { id: frameworkId, roles: new Map(), active, grants: new Set() };
+    const fw: FrameworkState = {
+      id: frameworkId,
+      roles: new Map(),
+      active,
+      gpuResources: spec.gpuResources === true,
+      grants: new Set(),
+    };
     this.frameworks.set(frameworkId, fw);
     for (const roleName of new Set(spec.roles)) {
       const role = this.roleState(roleName);
@@ -358,7 +368,7 @@ export class HierarchicalAllocator implements Allocator {
       'updateAllocation changes quantities',
     );
     this.setHeld(member, slot, held.subtract(from).add(to));
-    this.table.total[slot] = (this.table.total[slot] as Resources).subtract(from).add(to);
+    this.table.setTotal(slot, (this.table.total[slot] as Resources).subtract(from).add(to));
   }
 
   recoverResources(recovery: Recovery): void {
@@ -565,6 +575,9 @@ export class HierarchicalAllocator implements Allocator {
     const table = this.table;
     const role = member.role;
     const now = this.env.now();
+    // Mesos hierarchical.cpp: agents with GPUs go only to GPU_RESOURCES frameworks.
+    const skipGpuAgents = this.filterGpuResources && !member.framework.gpuResources;
+    const hasGpu = table.hasGpu;
     const order = table.order;
     const n = order.length;
     if (this.candidates.length < n) this.candidates = new Int32Array(Math.max(n, this.candidates.length * 2));
@@ -578,6 +591,7 @@ export class HierarchicalAllocator implements Allocator {
     for (let i = 0; i < n; i++) {
       const slot = order[i] as number;
       if (active[slot] === 0 || heldBy[slot] !== 0) continue;
+      if (skipGpuAgents && hasGpu[slot] === 1) continue;
       let bag: Resources;
       if (reserved[slot] === 0) {
         if (allocatableDefault[slot] === 0) continue;
@@ -743,11 +757,14 @@ export class HierarchicalAllocator implements Allocator {
     const defaultAllocatable = isAllocatable(available, this.minAllocatable);
     const filters = role.filters[slot];
     const checkFilters = filters !== undefined && filters.size > 0;
+    const gpuOnly = this.filterGpuResources && table.hasGpu[slot] === 1;
     const slots = role.sorter.sortTags();
     let untilMs = Number.POSITIVE_INFINITY;
     for (let i = 0; i < slots.length; i++) {
       const memberSlot = slots[i] as number;
       const member = role.bySlot[memberSlot] as FrameworkRole;
+      // Mesos hierarchical.cpp: agents with GPUs go only to GPU_RESOURCES frameworks.
+      if (gpuOnly && !member.framework.gpuResources) continue;
       const min = member.minAllocatable;
       if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
       if (checkFilters) {
@@ -869,8 +886,10 @@ export class HierarchicalAllocator implements Allocator {
     const filters = role.filters[slot];
     const defaultAllocatable = isAllocatable(available, this.minAllocatable);
     const version = this.table.version[slot] as number;
+    const gpuOnly = this.filterGpuResources && this.table.hasGpu[slot] === 1;
     for (const member of role.bySlot) {
       if (member === undefined || !this.eligible(member)) continue;
+      if (gpuOnly && !member.framework.gpuResources) continue;
       const min = member.minAllocatable;
       if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
       const blocked =

@@ -441,6 +441,12 @@ export function registerLiveReplay(program: Command, output: Output): void {
     .option('--secret-file <file>', 'the principal’s secret: the file’s content, less one final newline')
     .action(async (path: string, flags: LiveFlags) => {
       const scenario = readScenarioFile(path);
+      // Trace tasks and cluster events are replayed by the simulator only (agora sim).
+      if (scenario.tasks !== undefined || scenario.cluster.length > 0) {
+        throw new UsageError(
+          `${path}: trace tasks and cluster events are replayed in agora sim only, not live`,
+        );
+      }
       const credential = readPrincipalFlags(flags.principal, flags.secretFile);
       const timeScale = Number(flags.timeScale);
       if (!(timeScale > 0 && timeScale <= 1_000_000)) {

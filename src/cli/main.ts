@@ -5,6 +5,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { registerChaos } from './chaos.js';
 import { registerFairShare } from './fair-share.js';
+import { registerImport } from './import.js';
 import { registerLive, registerLiveReplay } from './live.js';
 import { registerSim } from './sim.js';
 import { registerSweep } from './sweep.js';
@@ -42,6 +43,7 @@ export function buildProgram(output: Output): Command {
   registerFairShare(program, output);
   registerValidate(program, output);
   registerSim(program, output);
+  registerImport(program, output);
   registerSweep(program, output);
   registerChaos(program, output);
   registerLive(program, output);

@@ -1,6 +1,7 @@
 /**
  * Progress of a long simulated run on stderr: simulated time done out of total, events per
- * second, and the wall time left at the current pace. It appears only on a terminal, only once
+ * second, the wall time left at the current pace and, when the caller gives them, tasks done and
+ * the process's resident memory. It appears only on a terminal, only once
  * a run has taken about a second, and redraws one line at most four times a second; a pipe or a
  * log file never sees it.
  */
@@ -33,13 +34,8 @@ export class Progress {
    * Reports that `doneMs` of `totalMs` simulated ms are done, after `events` events (a run with
    * no event queue, such as a live one, gives none and shows no rate).
    */
-  update(doneMs: number, totalMs: number, events?: number): void {
-    this.#draw(
-      `${(doneMs / 1000).toFixed(0)}/${(totalMs / 1000).toFixed(0)} s simulated`,
-      doneMs,
-      totalMs,
-      events,
-    );
+  update(doneMs: number, totalMs: number, events?: number, extra?: () => string): void {
+    this.#draw(`${simulatedText(doneMs, totalMs)} simulated`, doneMs, totalMs, events, extra);
   }
 
   /** Reports that `done` of `total` items (`noun`: seeds, say) are done, after `events` events. */
@@ -47,7 +43,13 @@ export class Progress {
     this.#draw(`${done}/${total} ${noun}`, done, total, events);
   }
 
-  #draw(progressText: string, done: number, total: number, events: number | undefined): void {
+  #draw(
+    progressText: string,
+    done: number,
+    total: number,
+    events: number | undefined,
+    extra?: () => string,
+  ): void {
     if (!this.#enabled) return;
     const now = this.#now();
     const elapsedMs = now - this.#startedAt;
@@ -58,7 +60,7 @@ export class Progress {
     const rate = events === undefined ? '' : `, ${formatCount(events / (elapsedMs / 1000))} events/s`;
     const text =
       `${this.#label}: ${progressText} (${(fraction * 100).toFixed(1)}%)${rate}, ` +
-      `~${Number.isFinite(leftS) ? leftS.toFixed(0) : '?'} s left`;
+      `~${Number.isFinite(leftS) ? leftS.toFixed(0) : '?'} s left${extra === undefined ? '' : `, ${extra()}`}`;
     this.#output.err(`\r\u001b[2K${text}`);
     this.#drawn = true;
   }
@@ -68,6 +70,17 @@ export class Progress {
     if (this.#drawn) this.#output.err('\r\u001b[2K');
     this.#drawn = false;
   }
+}
+
+/** `300/3600 s`, `5.0/48.0 h` or `12.3/149.3 d`, in the unit that suits the total. */
+function simulatedText(doneMs: number, totalMs: number): string {
+  const [unitMs, unit, digits] =
+    totalMs >= 2 * 86_400_000
+      ? [86_400_000, 'd', 1]
+      : totalMs >= 2 * 3_600_000
+        ? [3_600_000, 'h', 1]
+        : [1000, 's', 0];
+  return `${(doneMs / unitMs).toFixed(digits)}/${(totalMs / unitMs).toFixed(digits)} ${unit}`;
 }
 
 /** 1234567 → "1.23M". */

@@ -3,12 +3,21 @@
  * prints its summary. The summary (stdout) is a function of the scenario, seed and policy only;
  * wall-clock figures and progress go to stderr, so `--json` output can be compared byte for byte.
  */
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { POLICIES } from '../allocator/policies.js';
 import type { RunSeriesData } from '../metrics/run-series.js';
 import type { FrameworkSummary, RunSummary } from '../metrics/run-summary.js';
+import type { TraceSummary } from '../metrics/trace-summary.js';
 import { FRAMEWORK_COLUMNS } from '../report/framework-columns.js';
 import { ScenarioRun } from '../runtime/sim/scenario-run.js';
+import { pumpTraceTasks } from '../runtime/sim/trace-run.js';
+import { TRACE_FORMATS } from '../scenario/traces/formats.js';
+import { scenarioWarnings } from '../scenario/warnings.js';
+import { addImportFlags, formatImportSummary, type ImportFlags, importTrace } from './import.js';
 import type { Output } from './main.js';
 import { formatCount, Progress } from './progress.js';
 import { checkReportDir, writeRunReport } from './report-dir.js';
@@ -16,6 +25,8 @@ import { parsePolicy, parseSeed, parseUntilMs } from './run-flags.js';
 import { readScenarioFile } from './scenario-file.js';
 import { alignRows } from './table.js';
 import { TraceFile } from './trace-file.js';
+import { readTraceTaskFile, traceTaskFilePath } from './trace-task-file.js';
+import { UsageError } from './usage-error.js';
 
 /** The flags of `agora sim`. */
 export interface SimFlags {
@@ -27,6 +38,8 @@ export interface SimFlags {
   readonly traceMessages?: true;
   readonly quiet?: true;
   readonly out?: string;
+  /** Replay trace files of this format directly (imported to a temporary scenario first). */
+  readonly traceFormat?: string;
 }
 
 /** What {@link simulate} returns: the summary, and the series when a report was asked for. */
@@ -42,9 +55,10 @@ const SLICES = 200;
  * Runs the scenario at `path` with the flags; prints timings and progress to stderr. Series are
  * recorded when `flags.out` asks for a report.
  */
-export function simulate(path: string, flags: SimFlags, output: Output): SimResult {
+export async function simulate(path: string, flags: SimFlags, output: Output): Promise<SimResult> {
   if (flags.out !== undefined) checkReportDir(flags.out);
   const scenario = readScenarioFile(path);
+  if (flags.quiet !== true) for (const w of scenarioWarnings(scenario)) output.err(`agora: warning: ${w}\n`);
   const overrides = {
     ...(flags.seed === undefined ? {} : { seed: parseSeed(flags.seed) }),
     ...(flags.policy === undefined ? {} : { policy: parsePolicy(flags.policy) }),
@@ -60,7 +74,19 @@ export function simulate(path: string, flags: SimFlags, output: Output): SimResu
       series: flags.out !== undefined,
     });
     const progress = new Progress(output, `sim ${scenario.name}`, flags.quiet === true);
-    run.runInSlices(SLICES, (nowMs, events) => progress.update(nowMs, run.untilMs, events));
+    const onSlice = (nowMs: number, events: number) =>
+      progress.update(nowMs, run.untilMs, events, () => runProgressText(run));
+    if (scenario.tasks?.kind === 'file' && run.trace !== undefined) {
+      // Trace tasks are read from their file as the clock reaches them (trace-run.ts).
+      const source = readTraceTaskFile(traceTaskFilePath(path, scenario.tasks.path), scenario);
+      const state = { ahead: undefined, exhausted: false };
+      for (let i = 1; i <= SLICES && !run.done; i++) {
+        await pumpTraceTasks(run, run.trace, source, (run.untilMs * i) / SLICES, state);
+        onSlice(run.world.now, run.world.eventCount);
+      }
+    } else {
+      run.runInSlices(SLICES, onSlice);
+    }
     progress.done();
     const summary = run.summary();
     const wallS = (performance.now() - startedAt) / 1000;
@@ -75,6 +101,13 @@ export function simulate(path: string, flags: SimFlags, output: Output): SimResu
   } finally {
     trace?.close();
   }
+}
+
+/** Tasks done (ended) so far and the resident memory, for the progress line. */
+function runProgressText(run: ScenarioRun): string {
+  let done = 0;
+  for (const f of run.recorder.frameworks()) done += f.launched - f.running;
+  return `${formatCount(done)} tasks done, RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB`;
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -106,13 +139,76 @@ export function formatRunSummary(s: RunSummary): string {
         : `${s.fairness.contendedJainIndex.toFixed(4)} among frameworks with tasks pending, over the ${s.fairness.contendedSeconds} s they contended`),
     `offers       ${s.offers.made} made, ${s.offers.accepted} accepted, ${s.offers.declined} declined, ${s.offers.rescinded} rescinded in ${s.allocationRuns} allocation runs`,
     ...(errors.length === 0 ? [] : ['frameworks the master refused or removed:', ...errors]),
+    ...(s.trace === undefined ? [] : formatTraceSummary(s.trace)),
   ];
   return `${lines.join('\n')}\n`;
 }
 
+/** The trace section: tasks, outcomes against the trace's, and waits per band beside the trace's. */
+export function formatTraceSummary(t: TraceSummary): string[] {
+  const counts = (r: Readonly<Record<string, number>>) =>
+    Object.entries(r)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
+  const q = (v: number | null) => (v === null ? '-' : String(v));
+  const rows = [['band', 'sim n', 'p50', 'p90', 'p99', 'max', 'trace n', 'p50', 'p90', 'p99', 'max']];
+  for (const w of t.waits) {
+    const { simulated: a, trace: b } = w;
+    rows.push([
+      w.band,
+      String(a.count),
+      q(a.p50),
+      q(a.p90),
+      q(a.p99),
+      q(a.max),
+      String(b.count),
+      q(b.p50),
+      q(b.p90),
+      q(b.p99),
+      q(b.max),
+    ]);
+  }
+  return [
+    '',
+    `trace tasks  ${t.tasks.read} read, ${t.tasks.launched} launched, ${t.tasks.held} held for dependencies at the end`,
+    `  ended as traced: ${counts(t.endedAsTraced)}; otherwise: ${counts(t.endedOtherwise)}`,
+    '  wait (s) from ready to launch, simulated beside the trace (scheduled - submitted):',
+    ...alignRows(rows, rows[0]?.map((_, i) => i > 0) ?? []).map((l) => `  ${l}`),
+  ];
+}
+
+/**
+ * The scenario to run: the one file given, or, with --trace-format, the trace files imported into
+ * a temporary folder (the import's summary goes to stderr).
+ */
+async function scenarioOf(
+  inputs: readonly string[],
+  flags: SimFlags & ImportFlags,
+  output: Output,
+): Promise<string> {
+  if (flags.traceFormat === undefined) {
+    if (inputs.length !== 1) {
+      throw new UsageError(
+        `expected one scenario file, got ${inputs.length} arguments (trace files need --trace-format)`,
+      );
+    }
+    return inputs[0] as string;
+  }
+  const out = join(mkdtempSync(join(tmpdir(), 'agora-trace-')), 'scenario.json');
+  const result = await importTrace(
+    flags.traceFormat,
+    inputs,
+    { ...flags, until: undefined } as ImportFlags,
+    out,
+  );
+  if (flags.quiet !== true) output.err(formatImportSummary({ scenario: out, ...result.report }));
+  return out;
+}
+
 /** Registers `sim` on the program. */
 export function registerSim(program: Command, output: Output): void {
-  program
+  const command = program
     .command('sim')
     .summary('replay a scenario in the deterministic simulated world')
     .description(
@@ -122,7 +218,10 @@ export function registerSim(program: Command, output: Output): void {
         'an HTML report with charts. The same scenario and seed give byte-identical --json ' +
         'output, trace and report. Timings go to stderr.',
     )
-    .argument('<scenario>', 'a scenario JSON file, e.g. scenarios/mixed.json (schema: scenarios/README.md)')
+    .argument(
+      '<inputs...>',
+      'a scenario JSON file, e.g. scenarios/mixed.json (schema: scenarios/README.md); with --trace-format, trace files',
+    )
     .option('--seed <n>', "override the scenario's seed (a whole number)")
     .option('--policy <name>', `override the allocation policy (${[...POLICIES.keys()].join(', ')})`)
     .option('--until <seconds>', 'override how long to simulate, in seconds')
@@ -131,15 +230,22 @@ export function registerSim(program: Command, output: Output): void {
     .option('--trace-messages', 'with --trace, also trace every message delivery and timer (large)')
     .option('--quiet', 'no progress or timing lines on stderr')
     .option('--out <dir>', 'also write a report there: index.html, summary.json, series.json, charts/*.svg')
-    .action(async (path: string, flags: SimFlags) => {
-      const { summary, series } = simulate(path, flags, output);
-      output.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
-      if (flags.out !== undefined && series !== undefined) {
-        const startedAt = performance.now();
-        const index = await writeRunReport(flags.out, summary, series);
-        if (flags.quiet !== true) {
-          output.err(`report: ${index} (${((performance.now() - startedAt) / 1000).toFixed(2)} s)\n`);
-        }
+    .option(
+      '--trace-format <format>',
+      `replay trace files directly (${[...TRACE_FORMATS.keys()].join(', ')}), as agora import would import them`,
+    );
+  addImportFlags(command);
+  command.action(async (inputs: string[], raw: unknown) => {
+    const flags = raw as SimFlags & ImportFlags;
+    const path = await scenarioOf(inputs, flags, output);
+    const { summary, series } = await simulate(path, flags, output);
+    output.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
+    if (flags.out !== undefined && series !== undefined) {
+      const startedAt = performance.now();
+      const index = await writeRunReport(flags.out, summary, series);
+      if (flags.quiet !== true) {
+        output.err(`report: ${index} (${((performance.now() - startedAt) / 1000).toFixed(2)} s)\n`);
       }
-    });
+    }
+  });
 }

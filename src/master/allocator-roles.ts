@@ -7,7 +7,7 @@
 import type { UsedResources } from '../allocator/allocator.js';
 import type { Resources } from '../core/resources.js';
 import type { MasterContext } from './context.js';
-import type { FrameworkRecord } from './framework-registry.js';
+import { type FrameworkRecord, hasCapability } from './framework-registry.js';
 import { rescindOffer } from './offer-lifecycle.js';
 import { getOrCreate } from './task-book.js';
 import { isTerminalOrUnreachable } from './task-lifecycle.js';
@@ -35,7 +35,11 @@ export function addToAllocator(
   );
   ctx.allocator.addFramework(
     framework.id,
-    { roles, suppressedRoles: [...suppressed] },
+    {
+      roles,
+      suppressedRoles: [...suppressed],
+      gpuResources: hasCapability(framework.info, 'GPU_RESOURCES'),
+    },
     used,
     framework.active,
   );

@@ -68,6 +68,7 @@ export class MasterContext {
       {
         policy: options.policy,
         allocationIntervalMs: options.allocationIntervalMs,
+        filterGpuResources: options.filterGpuResources,
         ...(options.minAllocatable === undefined ? {} : { minAllocatable: options.minAllocatable }),
         ...(options.allocationAudit === undefined ? {} : { audit: options.allocationAudit }),
       },

@@ -52,6 +52,8 @@ export interface MasterOptions {
   readonly allocationIntervalMs?: number;
   /** Mesos `--min_allocatable_resources` (default `cpus:0.01|mem:32`). */
   readonly minAllocatable?: MinAllocatable;
+  /** Mesos `--filter_gpu_resources` (default true): GPU agents only for GPU_RESOURCES frameworks. */
+  readonly filterGpuResources?: boolean;
   /** Mesos `--offer_timeout`: rescind offers not used within it (default: never). */
   readonly offerTimeoutMs?: number;
   /** Mesos `DEFAULT_HEARTBEAT_INTERVAL` (15000 ms). */
@@ -86,6 +88,7 @@ export interface ResolvedMasterOptions {
   readonly policy: SorterPolicy;
   readonly allocationIntervalMs: number;
   readonly minAllocatable: MinAllocatable | undefined;
+  readonly filterGpuResources: boolean;
   readonly offerTimeoutMs: number | undefined;
   readonly heartbeatIntervalMs: number;
   readonly agentPingTimeoutMs: number;
@@ -123,6 +126,7 @@ export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMaste
     policy,
     allocationIntervalMs: options.allocationIntervalMs ?? 1000,
     minAllocatable: options.minAllocatable,
+    filterGpuResources: options.filterGpuResources ?? true,
     offerTimeoutMs: options.offerTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
     agentPingTimeoutMs: options.agentPingTimeoutMs ?? 15_000,

@@ -8,6 +8,7 @@
 import { jainIndex } from './jain.js';
 import { round6 } from './round.js';
 import type { FrameworkTally, RunRecorder } from './run-recorder.js';
+import type { TraceSummary } from './trace-summary.js';
 
 /** One framework's figures. */
 export interface FrameworkSummary {
@@ -73,6 +74,8 @@ export interface RunSummary {
     readonly rescinded: number;
   };
   readonly allocationRuns: number;
+  /** Present when the scenario has trace tasks (trace-summary.ts). */
+  readonly trace?: TraceSummary;
 }
 
 /** What the summary needs beyond the recorder. */
@@ -89,6 +92,7 @@ export interface RunSummaryInput {
     readonly offersDeclined: number;
     readonly offersRescinded: number;
   };
+  readonly trace?: TraceSummary;
 }
 
 /** Builds the summary from the recorder at the end of the run. */
@@ -123,6 +127,7 @@ export function runSummary(input: RunSummaryInput, recorder: RunRecorder): RunSu
       rescinded: input.master.offersRescinded,
     },
     allocationRuns: input.master.allocationRuns,
+    ...(input.trace === undefined ? {} : { trace: input.trace }),
   };
 }
 

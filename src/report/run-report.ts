@@ -10,6 +10,7 @@ import { escapeHtml, renderPage, swatch } from './html.js';
 import { colorsFor } from './palette.js';
 import { jsonFile, type ReportFiles } from './report-files.js';
 import { runCharts } from './run-charts.js';
+import { traceFacts, traceWaitsTable } from './trace-table.js';
 
 /** Builds the files of a run's report. */
 export function runReportFiles(
@@ -55,6 +56,7 @@ function runPage(
         rows,
         numeric: header.map((_, i) => i >= 2),
       },
+      ...(summary.trace === undefined ? [] : [traceWaitsTable(summary.trace)]),
     ],
     facts: [
       `utilisation (time-averaged): ${Object.entries(summary.utilization)
@@ -67,6 +69,7 @@ function runPage(
       `offers: ${summary.offers.made} made, ${summary.offers.accepted} accepted, ${summary.offers.declined} declined, ` +
         `${summary.offers.rescinded} rescinded, in ${summary.allocationRuns} allocation cycles`,
       ...errors,
+      ...(summary.trace === undefined ? [] : traceFacts(summary.trace)),
     ],
     figures: charts.map((c) => ({ src: `charts/${c.file}`, title: c.title, caption: c.caption })),
     footer:

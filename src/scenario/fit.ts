@@ -10,7 +10,6 @@
  */
 import { formatMilli } from '../core/fixed-point.js';
 import type { Resources } from '../core/resources.js';
-import type { AgentSpec } from './schema.js';
 
 /** Answers "does this task fit on some agent?" for many jobs, with few distinct agent shapes. */
 export class FitCheck {
@@ -18,7 +17,7 @@ export class FitCheck {
   private readonly shapes: readonly Resources[];
   private readonly cache = new Map<string, string | undefined>();
 
-  constructor(agents: readonly AgentSpec[]) {
+  constructor(agents: readonly { readonly resources: Resources }[]) {
     const byKey = new Map<string, Resources>();
     for (const a of agents) byKey.set(a.resources.key(), a.resources);
     this.shapes = [...byKey.values()];

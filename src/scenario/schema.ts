@@ -16,7 +16,10 @@
  */
 import { DEFAULT_POLICY } from '../allocator/policies.js';
 import { DEFAULT_REFUSE_SECONDS } from '../allocator/refuse-filter.js';
+import type { Attribute } from '../core/messages/resources-json.js';
 import type { Resources } from '../core/resources.js';
+import type { PlacementConstraint } from './constraints.js';
+import type { TraceTaskSpec } from './trace-task.js';
 
 // ---------------------------------------------------------------------------------------------
 // Validated form
@@ -107,8 +110,21 @@ export interface FrameworkSpec {
    * agree. Undefined: no limit.
    */
   readonly quota: Readonly<Record<string, number>> | undefined;
+  /**
+   * Mesos `FrameworkInfo.capabilities` it declares. Only `GPU_RESOURCES` is modelled: with the
+   * master's `filterGpuResources` on, only such frameworks are offered agents that have GPUs.
+   */
+  readonly capabilities: readonly FrameworkCapabilityName[];
+  /** Placement constraints on every task it launches (Marathon's `constraints`). */
+  readonly constraints: readonly PlacementConstraint[];
   readonly jobs: readonly JobSpec[];
 }
+
+/** The framework capabilities a scenario may declare. */
+export const SCENARIO_CAPABILITIES = ['GPU_RESOURCES'] as const;
+
+/** A framework capability a scenario may declare. */
+export type FrameworkCapabilityName = (typeof SCENARIO_CAPABILITIES)[number];
 
 /** One agent, expanded from an agent group of the file. */
 export interface AgentSpec {
@@ -119,7 +135,48 @@ export interface AgentSpec {
   readonly resources: Resources;
   /** Index of the group in the file's `agents` array this agent came from. */
   readonly group: number;
+  /** `AgentInfo.hostname`: the group's `hostname` (with `-<k>` in a group of several), else the id. */
+  readonly hostname: string;
+  /** `AgentInfo.attributes` (Mesos `--attributes`), forwarded into its offers. */
+  readonly attributes: readonly Attribute[];
+  /** When the agent starts (0 unless its group says `at`). */
+  readonly startMs: number;
 }
+
+/**
+ * A change to the cluster at a time (a trace's machine events), applied Mesos's way:
+ * - `agent-add`: an agent not running (its group starts later, or it was removed) starts now,
+ *   with nothing on its disk, so it registers as a new agent;
+ * - `agent-remove`: the agent shuts down as Mesos's does on SIGUSR1 or a machine drained for
+ *   maintenance: it kills its tasks and unregisters, and the master removes it at once (its
+ *   tasks end TASK_LOST for the frameworks);
+ * - `agent-resize`: the machine's resources change. Mesos cannot change a running agent's total
+ *   (UpdateSlaveMessage carries only oversubscribed resources), and its default
+ *   `--reconfiguration_policy=equal` refuses to recover an agent whose `--resources` changed, so
+ *   the operator's path is to shut the agent down and start it afresh with the new resources:
+ *   a remove and an add at the same instant, under a new AgentID.
+ */
+export type ClusterEventSpec =
+  | { readonly kind: 'agent-add'; readonly atMs: number; readonly agentId: string }
+  | { readonly kind: 'agent-remove'; readonly atMs: number; readonly agentId: string }
+  | {
+      readonly kind: 'agent-resize';
+      readonly atMs: number;
+      readonly agentId: string;
+      readonly resources: Resources;
+    };
+
+/** The kinds of {@link ClusterEventSpec}. */
+export const CLUSTER_EVENT_KINDS = ['agent-add', 'agent-remove', 'agent-resize'] as const;
+
+/**
+ * Where a scenario's trace tasks come from: inline (checked with the scenario) or a JSON-lines
+ * file (optionally gzipped) read lazily during the run, its path as written in the scenario
+ * (relative to the scenario file's folder).
+ */
+export type TraceTasksSpec =
+  | { readonly kind: 'inline'; readonly tasks: readonly TraceTaskSpec[] }
+  | { readonly kind: 'file'; readonly path: string };
 
 /** Allocator settings. */
 export interface AllocatorSpec {
@@ -142,6 +199,11 @@ export interface MasterSpec {
   readonly agentPingTimeoutMs: number;
   /** Mesos `--max_agent_ping_timeouts`: missed pings in a row before an agent is unreachable. Default 5. */
   readonly maxAgentPingTimeouts: number;
+  /**
+   * Mesos `--filter_gpu_resources` (default true): agents with GPUs are offered only to
+   * frameworks with the GPU_RESOURCES capability, so GPU machines are kept for GPU work.
+   */
+  readonly filterGpuResources: boolean;
 }
 
 /** Simulated network settings; each message draws its own latency, loss and duplication. */
@@ -249,6 +311,10 @@ export interface Scenario {
   readonly frameworks: readonly FrameworkSpec[];
   /** Faults sorted by time (stable: same-time faults keep file order). */
   readonly faults: readonly FaultSpec[];
+  /** Agents added, removed and resized at times, sorted by time (stable). */
+  readonly cluster: readonly ClusterEventSpec[];
+  /** Trace tasks, if any. */
+  readonly tasks: TraceTasksSpec | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,6 +353,7 @@ export const DEFAULTS = {
   maxTasksPerOffer: Number.POSITIVE_INFINITY,
   failoverTimeoutSeconds: 0,
   failRate: 0,
+  filterGpuResources: true,
 } as const;
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -311,6 +378,8 @@ export const LIMITS = {
   /** Expected arrivals of one Poisson process (rate × span). */
   arrivalsPerProcess: 1_000_000,
   faults: 10_000,
+  /** Cluster events (a month of a 12,500-machine trace has about 25,000). */
+  clusterEvents: 1_000_000,
   /** Processes on one side of a partition. */
   partitionSide: 100_000,
   /** `until`, and any other time or duration: one year. */
@@ -380,6 +449,10 @@ export interface FrameworkInput {
   readonly checkpoint?: boolean;
   /** Quota limits of its role: scalar name → amount. */
   readonly quota?: Readonly<Record<string, number>>;
+  /** Mesos capability names (`GPU_RESOURCES`). */
+  readonly capabilities?: readonly string[];
+  /** Marathon constraints: `[field, operator]` or `[field, operator, value]`. */
+  readonly constraints?: readonly (readonly string[])[];
   readonly jobs?: readonly JobInput[];
 }
 
@@ -387,6 +460,36 @@ export interface FrameworkInput {
 export interface AgentGroupInput {
   readonly count?: number;
   readonly resources: string;
+  /** Hostname (a group of several gets `<hostname>-<k>`). */
+  readonly hostname?: string;
+  /** Mesos attribute text, `rack:r1;gpu_model:V100`. */
+  readonly attributes?: string;
+  /** Seconds: when the group's agents start (default 0). */
+  readonly at?: number;
+}
+
+/** A cluster event as written (agents by index). */
+export interface ClusterEventInput {
+  readonly at: number;
+  readonly kind: (typeof CLUSTER_EVENT_KINDS)[number];
+  readonly agent: number;
+  /** `agent-resize` only. */
+  readonly resources?: string;
+}
+
+/** A trace task as written (times in seconds); see src/scenario/trace-task.ts. */
+export interface TraceTaskInput {
+  readonly at: number;
+  readonly framework: string;
+  readonly id?: string;
+  readonly resources: string;
+  readonly duration?: number | 'forever';
+  readonly outcome?: string;
+  readonly scheduled?: number;
+  readonly band?: string;
+  readonly group?: string;
+  readonly after?: readonly string[];
+  readonly constraints?: readonly (readonly string[])[];
 }
 
 /** A fault as written (times in seconds; agents by index). */
@@ -439,6 +542,7 @@ export interface ScenarioFile {
     readonly offerTimeout?: number;
     readonly agentPingTimeout?: number;
     readonly maxAgentPingTimeouts?: number;
+    readonly filterGpuResources?: boolean;
   };
   readonly network?: {
     readonly latency?: { readonly min?: number; readonly max?: number };
@@ -449,4 +553,7 @@ export interface ScenarioFile {
   readonly agents: readonly AgentGroupInput[];
   readonly frameworks?: readonly FrameworkInput[];
   readonly faults?: readonly FaultInput[];
+  readonly cluster?: readonly ClusterEventInput[];
+  /** Trace tasks inline, or `{"file": "tasks.jsonl.gz"}` beside the scenario. */
+  readonly tasks?: readonly TraceTaskInput[] | { readonly file: string };
 }

@@ -1,10 +1,12 @@
 /** Validation of the `frameworks` array and the scenario-wide job and task limits. */
 import { roleProblem } from '../core/roles.js';
+import { readConstraints } from './constraints.js';
 import type { Context } from './context.js';
 import {
   optional,
   readArray,
   readBoolean,
+  readChoice,
   readName,
   readNumber,
   readObject,
@@ -14,7 +16,16 @@ import {
 } from './fields.js';
 import { FitCheck } from './fit.js';
 import { joinIndex, joinKey } from './issues.js';
-import { type AgentSpec, DEFAULTS, type FrameworkSpec, type JobSpec, LIMITS, secondsToMs } from './schema.js';
+import {
+  type AgentSpec,
+  DEFAULTS,
+  type FrameworkCapabilityName,
+  type FrameworkSpec,
+  type JobSpec,
+  LIMITS,
+  SCENARIO_CAPABILITIES,
+  secondsToMs,
+} from './schema.js';
 import { type JobTotals, readJobs } from './validate-jobs.js';
 
 const FRAMEWORK_KEYS = [
@@ -26,6 +37,8 @@ const FRAMEWORK_KEYS = [
   'reconcileInterval',
   'checkpoint',
   'quota',
+  'capabilities',
+  'constraints',
   'jobs',
 ] as const;
 
@@ -140,6 +153,8 @@ function readFramework(
     DEFAULTS.failoverTimeoutSeconds * 1000,
   );
   const checkpoint = optional(obj, path, 'checkpoint', (p, v) => readBoolean(issues, p, v), false);
+  const capabilities = optional(obj, path, 'capabilities', (p, v) => readCapabilities(ctx, p, v), []);
+  const constraints = optional(obj, path, 'constraints', (p, v) => readConstraints(issues, p, v), []);
   const quota = obj.quota === undefined ? undefined : readQuota(ctx, joinKey(path, 'quota'), obj.quota);
   // Absent means never (not a default value), so it is read by hand rather than with optional().
   const rawReconcile = obj.reconcileInterval;
@@ -174,6 +189,8 @@ function readFramework(
     maxTasksPerOffer === undefined ||
     failoverTimeoutMs === undefined ||
     checkpoint === undefined ||
+    capabilities === undefined ||
+    constraints === undefined ||
     jobs === undefined ||
     (obj.quota !== undefined && quota === undefined)
   ) {
@@ -190,8 +207,23 @@ function readFramework(
     reconcileIntervalMs,
     checkpoint,
     quota,
+    capabilities,
+    constraints,
     jobs,
   };
+}
+
+/** Mesos capability names; only those in {@link SCENARIO_CAPABILITIES} change what a run does. */
+function readCapabilities(ctx: Context, path: string, value: unknown): FrameworkCapabilityName[] | undefined {
+  const list = readArray(ctx.issues, path, value, SCENARIO_CAPABILITIES.length);
+  if (list === undefined) return undefined;
+  const out: FrameworkCapabilityName[] = [];
+  const before = ctx.issues.count;
+  list.forEach((v, i) => {
+    const c = readChoice(ctx.issues, joinIndex(path, i), v, SCENARIO_CAPABILITIES, 'capability');
+    if (c !== undefined && !out.includes(c)) out.push(c);
+  });
+  return ctx.issues.count === before ? out : undefined;
 }
 
 /** Whether two quotas give the same amounts (in whatever key order they were written). */

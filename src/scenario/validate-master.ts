@@ -1,9 +1,14 @@
 /** Validation of a scenario's `master` section: the Mesos master flags a scenario may set. */
 import type { Context } from './context.js';
-import { field, optional, readNumber, readObject, readSecondsAsMs } from './fields.js';
+import { field, optional, readBoolean, readNumber, readObject, readSecondsAsMs } from './fields.js';
 import { DEFAULTS, LIMITS, type MasterSpec, secondsToMs } from './schema.js';
 
-const MASTER_KEYS = ['offerTimeout', 'agentPingTimeout', 'maxAgentPingTimeouts'] as const;
+const MASTER_KEYS = [
+  'offerTimeout',
+  'agentPingTimeout',
+  'maxAgentPingTimeouts',
+  'filterGpuResources',
+] as const;
 
 /** The master settings with every default (an absent section). */
 export function defaultMaster(): MasterSpec {
@@ -11,6 +16,7 @@ export function defaultMaster(): MasterSpec {
     offerTimeoutMs: undefined,
     agentPingTimeoutMs: secondsToMs(DEFAULTS.agentPingTimeoutSeconds),
     maxAgentPingTimeouts: DEFAULTS.maxAgentPingTimeouts,
+    filterGpuResources: DEFAULTS.filterGpuResources,
   };
 }
 
@@ -32,7 +38,19 @@ export function readMaster(ctx: Context, path: string, value: unknown): MasterSp
     (p, v) => readNumber(issues, p, v, { integer: true, min: 1, max: LIMITS.maxAgentPingTimeouts }),
     defaults.maxAgentPingTimeouts,
   );
-  if (agentPingTimeoutMs === undefined || maxAgentPingTimeouts === undefined) return undefined;
+  const filterGpuResources = optional(
+    obj,
+    path,
+    'filterGpuResources',
+    (p, v) => readBoolean(issues, p, v),
+    defaults.filterGpuResources,
+  );
+  if (
+    agentPingTimeoutMs === undefined ||
+    maxAgentPingTimeouts === undefined ||
+    filterGpuResources === undefined
+  )
+    return undefined;
   if (field(obj, 'offerTimeout') !== undefined && offerTimeoutMs === undefined) return undefined;
-  return { offerTimeoutMs, agentPingTimeoutMs, maxAgentPingTimeouts };
+  return { offerTimeoutMs, agentPingTimeoutMs, maxAgentPingTimeouts, filterGpuResources };
 }

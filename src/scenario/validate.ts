@@ -30,6 +30,7 @@ import {
   secondsToMs,
 } from './schema.js';
 import { readAgents } from './validate-agents.js';
+import { readClusterEvents, readTraceTasks } from './validate-cluster.js';
 import { readFaults } from './validate-faults.js';
 import { readFrameworks } from './validate-frameworks.js';
 import { defaultMaster, readMaster } from './validate-master.js';
@@ -45,6 +46,8 @@ const TOP_KEYS = [
   'agents',
   'frameworks',
   'faults',
+  'cluster',
+  'tasks',
 ] as const;
 const ALLOCATOR_KEYS = ['policy', 'allocationInterval', 'refuseSeconds'] as const;
 const NETWORK_KEYS = ['latency', 'loss', 'duplication', 'reorder'] as const;
@@ -86,6 +89,14 @@ function readScenario(issues: Issues, json: unknown): Scenario | undefined {
   const agents = required(issues, '', root, 'agents', (p, v) => readAgents(ctx, p, v));
   const frameworks = optional(root, '', 'frameworks', (p, v) => readFrameworks(ctx, p, v, agents), []);
   const faults = optional(root, '', 'faults', (p, v) => readFaults(ctx, p, v, { agents, frameworks }), []);
+  const cluster = optional(root, '', 'cluster', (p, v) => readClusterEvents(ctx, p, v, agents), []);
+  const tasks = optional(
+    root,
+    '',
+    'tasks',
+    (p, v) => readTraceTasks(ctx, p, v, { agents, frameworks, cluster }),
+    undefined,
+  );
   if (
     name === undefined ||
     description === undefined ||
@@ -96,11 +107,26 @@ function readScenario(issues: Issues, json: unknown): Scenario | undefined {
     network === undefined ||
     agents === undefined ||
     frameworks === undefined ||
-    faults === undefined
+    faults === undefined ||
+    cluster === undefined ||
+    (root.tasks !== undefined && tasks === undefined)
   ) {
     return undefined;
   }
-  return { name, description, seed, untilMs, allocator, master, network, agents, frameworks, faults };
+  return {
+    name,
+    description,
+    seed,
+    untilMs,
+    allocator,
+    master,
+    network,
+    agents,
+    frameworks,
+    faults,
+    cluster,
+    tasks,
+  };
 }
 
 function defaultAllocator(): AllocatorSpec {

@@ -31,8 +31,12 @@ import type { OfferBatchScheduler, SchedulerDriver } from '../driver/scheduler.j
 import type { RunRecorder, TaskOutcome } from '../metrics/run-recorder.js';
 import { durationSampler, type Sampler } from '../scenario/distributions.js';
 import type { FrameworkSpec, JobSpec } from '../scenario/schema.js';
+import type { TraceTaskSpec } from '../scenario/trace-task.js';
+import { ConstraintState, type OfferPlace, type Placed } from './constraints.js';
+import { FrameworkTraceTasks } from './framework-trace-tasks.js';
 import { type PendingBatch, PendingTasks } from './pending-tasks.js';
 import { OfferRemainder, type TaskShape, taskShape } from './task-shape.js';
+import type { TraceTaskSink } from './trace-replay.js';
 
 /** How many waiting batches one offer looks at before it gives up on the rest. */
 export const BATCHES_SCANNED_PER_OFFER = 16;
@@ -49,6 +53,8 @@ interface LiveTask {
   readonly id: string;
   readonly job: WorkloadJob;
   readonly agentId: AgentID;
+  /** Where it counts for the framework's placement constraints, if it has any. */
+  readonly placed?: Placed | undefined;
 }
 
 /** What a scenario framework needs from its world. */
@@ -73,6 +79,10 @@ export interface ScenarioFrameworkOptions {
    * of real time (default 1, as in the simulator, where `sleep` is read, not run).
    */
   readonly timeScale?: number;
+  /** Runs an action at a simulated time (the kills that end trace tasks as traced). */
+  readonly at?: (atMs: number, action: () => void) => void;
+  /** Told when trace tasks launch and end (the trace replay's figures and dependencies). */
+  readonly traceSink?: TraceTaskSink;
 }
 
 /** A scenario framework's scheduler. */
@@ -84,6 +94,8 @@ export class ScenarioFramework implements OfferBatchScheduler {
   readonly #live = new Map<string, LiveTask>();
   readonly #remainder = new OfferRemainder();
   readonly #filters: { readonly refuse_seconds: number };
+  readonly #constraints = new ConstraintState();
+  readonly #trace: FrameworkTraceTasks;
   #driver: SchedulerDriver | undefined;
   #suppressed = false;
   #nextTask = 0;
@@ -99,6 +111,15 @@ export class ScenarioFramework implements OfferBatchScheduler {
         { spec, shape: taskShape(spec.resources), sampleMs: durationSampler(spec.duration) },
       ]),
     );
+    this.#trace = new FrameworkTraceTasks({
+      framework: this.name,
+      constraints: options.spec.constraints,
+      recorder: options.recorder,
+      clock: options.clock,
+      at: options.at,
+      sink: options.traceSink,
+      driver: () => this.#driver,
+    });
   }
 
   /** The framework id the master gave it, once registered (for failover). */
@@ -108,17 +129,17 @@ export class ScenarioFramework implements OfferBatchScheduler {
 
   /** Tasks waiting to be launched. */
   get pendingTasks(): number {
-    return this.#pending.size;
+    return this.#pending.size + this.#trace.pending;
   }
 
   /** Tasks launched whose end it has not heard of. */
   get liveTasks(): number {
-    return this.#live.size;
+    return this.#live.size + this.#trace.live;
   }
 
   /** The ids of the tasks launched whose end it has not heard of. */
   liveTaskIds(): string[] {
-    return [...this.#live.keys()];
+    return [...this.#live.keys(), ...this.#trace.liveIds()];
   }
 
   /**
@@ -126,10 +147,11 @@ export class ScenarioFramework implements OfferBatchScheduler {
    * runtime drives): an update the master generated and lost is learnt this way.
    */
   reconcileLive(): void {
-    if (this.#driver === undefined || this.#live.size === 0) return;
-    this.#driver.reconcileTasks(
-      [...this.#live.values()].map((t) => ({ task_id: { value: t.id }, agent_id: t.agentId })),
-    );
+    if (this.#driver === undefined || this.liveTasks === 0) return;
+    this.#driver.reconcileTasks([
+      ...[...this.#live.values()].map((t) => ({ task_id: { value: t.id }, agent_id: t.agentId })),
+      ...this.#trace.liveStatuses(),
+    ]);
   }
 
   /** A submission of job `jobName` arrives now: its tasks join the queue. */
@@ -139,6 +161,17 @@ export class ScenarioFramework implements OfferBatchScheduler {
     const now = this.#options.clock();
     this.#pending.push(job, job.spec.tasks, now);
     this.#options.recorder.submitted(this.name, now, job.spec.tasks);
+    this.#wake();
+  }
+
+  /** A trace task, ready since `readyAtMs` (now), joins the queue (src/workload/framework-trace-tasks.ts). */
+  submitTrace(spec: TraceTaskSpec, readyAtMs: number): void {
+    this.#trace.submit(spec, readyAtMs);
+    this.#wake();
+  }
+
+  /** Work arrived: a suppressed framework revives. */
+  #wake(): void {
     if (this.#suppressed && this.#driver !== undefined) {
       this.#suppressed = false;
       this.#driver.reviveOffers();
@@ -169,7 +202,7 @@ export class ScenarioFramework implements OfferBatchScheduler {
     recorder.offersReceived(this.name, offers.length);
     const remainder = this.#remainder;
     for (const offer of offers) {
-      const tasks = this.#fill(offer.agent_id, () => remainder.reset(offer.resources));
+      const tasks = this.#fill(offer, () => remainder.reset(offer.resources));
       recorder.offerAnswered(this.name, tasks.length > 0);
       if (tasks.length > 0) driver.launchTasks([offer.id], tasks, this.#filters);
       else driver.declineOffer(offer.id, this.#filters);
@@ -189,8 +222,13 @@ export class ScenarioFramework implements OfferBatchScheduler {
     recorder.offersReceived(this.name, batch.size);
     const remainder = this.#remainder;
     let i = 0;
-    for (; i < batch.size && this.#pending.size > 0; i++) {
-      const tasks = this.#fill(batch.agentId(i), () => remainder.resetFrom(batch.resources(i)));
+    for (; i < batch.size && this.pendingTasks > 0; i++) {
+      const place: OfferPlace = {
+        agent_id: batch.agentId(i),
+        hostname: batch.hostname(i),
+        attributes: batch.attributes(i),
+      };
+      const tasks = this.#fill(place, () => remainder.resetFrom(batch.resources(i)));
       recorder.offerAnswered(this.name, tasks.length > 0);
       if (tasks.length > 0) driver.launchTasks([batch.offerId(i)], tasks, this.#filters);
       else driver.declineOffer(batch.offerId(i), this.#filters);
@@ -203,7 +241,7 @@ export class ScenarioFramework implements OfferBatchScheduler {
   }
 
   #suppressIfIdle(driver: SchedulerDriver): void {
-    if (this.#pending.size === 0 && !this.#suppressed) {
+    if (this.pendingTasks === 0 && !this.#suppressed) {
       this.#suppressed = true;
       driver.suppressOffers();
     }
@@ -213,10 +251,14 @@ export class ScenarioFramework implements OfferBatchScheduler {
 
   statusUpdate(_driver: SchedulerDriver, status: TaskStatus): void {
     const task = this.#live.get(status.task_id.value);
-    if (task === undefined) return; // a duplicate, or a task it has already seen end
+    if (task === undefined) {
+      this.#trace.statusUpdate(status, outcomeOf(status.state), this.#constraints);
+      return; // a trace task's, a duplicate, or a task it has already seen end
+    }
     const outcome = outcomeOf(status.state);
     if (outcome === undefined) return;
     this.#live.delete(task.id);
+    this.#constraints.release(task.placed);
     this.#options.recorder.taskEnded(this.name, this.#options.clock(), outcome, task.job.shape.quantities);
   }
 
@@ -252,25 +294,37 @@ export class ScenarioFramework implements OfferBatchScheduler {
     this.#driver = driver;
     this.reconcileLive();
     // A new subscription is not suppressed; suppress at once when there is nothing to run.
-    this.#suppressed = this.#pending.size === 0;
+    this.#suppressed = this.pendingTasks === 0;
     if (this.#suppressed) driver.suppressOffers();
   }
 
-  /** The tasks to launch on an offer on `agentId`, taken from the queue; `read` loads the offer. */
-  #fill(agentId: AgentID, read: () => void): TaskInfo[] {
+  /**
+   * The tasks to launch on an offer, taken from the queue: `offer` says where it is (agent,
+   * hostname, attributes), and `read` loads its resources into the remainder.
+   */
+  #fill(offer: OfferPlace, read: () => void): TaskInfo[] {
     const limit = this.#options.spec.maxTasksPerOffer;
     const tasks: TaskInfo[] = [];
-    if (this.#pending.size === 0 || limit <= 0) return tasks;
+    if (this.pendingTasks === 0 || limit <= 0) return tasks;
     const remainder = this.#remainder;
     read();
+    const constrained = this.#options.spec.constraints.length > 0;
+    if (constrained) this.#constraints.reset(offer);
     this.#pending.scan(BATCHES_SCANNED_PER_OFFER, (batch) => {
-      while (batch.remaining > 0 && tasks.length < limit && remainder.fits(batch.job.shape)) {
+      while (
+        batch.remaining > 0 &&
+        tasks.length < limit &&
+        remainder.fits(batch.job.shape) &&
+        (!constrained || this.#constraints.admits(this.#options.spec.constraints, batch.job.spec.name))
+      ) {
         const resources = remainder.take(batch.job.shape);
         this.#pending.take(batch);
-        tasks.push(this.#launch(batch, agentId, resources));
+        tasks.push(this.#launch(batch, offer.agent_id, resources));
       }
       return tasks.length < limit;
     });
+    // Trace tasks, given one by one (framework-trace-tasks.ts), take what the jobs left.
+    this.#trace.fill(offer, remainder, this.#constraints, limit, tasks);
     return tasks;
   }
 
@@ -278,7 +332,11 @@ export class ScenarioFramework implements OfferBatchScheduler {
     const { job } = batch;
     const id = `${job.spec.name}.${this.#nextTask++}`;
     const now = this.#options.clock();
-    this.#live.set(id, { id, job, agentId });
+    const placed =
+      this.#options.spec.constraints.length === 0
+        ? undefined
+        : this.#constraints.place(this.#options.spec.constraints, job.spec.name);
+    this.#live.set(id, { id, job, agentId, placed });
     this.#options.recorder.taskLaunched(this.name, now, now - batch.submittedAtMs, job.shape.quantities);
     return {
       name: id,

@@ -93,7 +93,7 @@ test(
   rejects,
   [[['frameworks', 0, 'colour'], 'red']],
   [
-    'frameworks[0].colour: unknown key (expected one of name, role, weight, maxTasksPerOffer, failoverTimeout, reconcileInterval, checkpoint, quota, jobs)',
+    'frameworks[0].colour: unknown key (expected one of name, role, weight, maxTasksPerOffer, failoverTimeout, reconcileInterval, checkpoint, quota, capabilities, constraints, jobs)',
   ],
 );
 test(
@@ -101,7 +101,7 @@ test(
   rejects,
   [[['constructor'], 1]],
   [
-    'constructor: unknown key (expected one of name, description, seed, until, allocator, master, network, agents, frameworks, faults)',
+    'constructor: unknown key (expected one of name, description, seed, until, allocator, master, network, agents, frameworks, faults, cluster, tasks)',
   ],
 );
 test(

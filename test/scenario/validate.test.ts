@@ -207,6 +207,7 @@ test('master flags default as in Mesos and can be set', (t) => {
     offerTimeoutMs: undefined,
     agentPingTimeoutMs: 15_000,
     maxAgentPingTimeouts: 5,
+    filterGpuResources: true,
   });
   t.deepEqual(
     valid({ ...MINIMAL, master: { offerTimeout: 2, agentPingTimeout: 5, maxAgentPingTimeouts: 3 } }).master,
@@ -214,6 +215,7 @@ test('master flags default as in Mesos and can be set', (t) => {
       offerTimeoutMs: 2000,
       agentPingTimeoutMs: 5000,
       maxAgentPingTimeouts: 3,
+      filterGpuResources: true,
     },
   );
 });

@@ -11,8 +11,6 @@
  * (`workload/<name>/arrivals`, `…/durations`, `…/failures`).
  */
 
-import { Agent } from '../../agent/agent.js';
-import { SimCommandRunner } from '../../agent/sim-command-runner.js';
 import type { OfferDecision } from '../../allocator/allocator.js';
 import { findPolicy } from '../../allocator/policies.js';
 import type { Quantities, SorterPolicy } from '../../allocator/sorter.js';
@@ -31,8 +29,10 @@ import {
 } from '../../scenario/schema.js';
 import { ScenarioFramework } from '../../workload/scenario-framework.js';
 import { type SubmissionSchedule, submissionSchedule } from '../../workload/submissions.js';
+import { startScenarioAgents } from './cluster-events.js';
 import { scheduleFaults } from './scenario-faults.js';
 import type { TraceOption } from './trace.js';
+import { TraceRun } from './trace-run.js';
 import { SimWorld, type WorldObserver } from './world.js';
 
 /** Overrides of what the scenario file says (the `agora sim` flags). */
@@ -85,6 +85,8 @@ export class ScenarioRun {
   readonly frameworks: ReadonlyMap<string, FrameworkSlot>;
   /** See {@link ScenarioRunOptions.messageLevel}. */
   readonly messageLevel: boolean;
+  /** Present when the scenario has trace tasks: feed a task file with `pumpTraceTasks` (trace-run.ts). */
+  readonly trace: TraceRun | undefined;
 
   constructor(scenario: Scenario, options: ScenarioRunOptions = {}) {
     this.scenario = scenario;
@@ -130,10 +132,15 @@ export class ScenarioRun {
       total,
       this.series,
     );
+    this.trace =
+      scenario.tasks === undefined
+        ? undefined
+        : new TraceRun(this.world, this.untilMs, new Map(scenario.frameworks.map((f) => [f.name, f.role])));
     this.#spawnMaster(policy, options.allocationAudit);
     this.#spawnAgents();
     this.frameworks = this.#spawnFrameworks();
     scheduleFaults(this);
+    if (scenario.tasks?.kind === 'inline') for (const task of scenario.tasks.tasks) this.trace?.push(task);
   }
 
   /** The simulated time now, in ms. */
@@ -197,6 +204,7 @@ export class ScenarioRun {
         untilMs: this.world.now,
         roles: new Map(this.scenario.frameworks.map((f) => [f.name, f.role])),
         master: counters,
+        ...(this.trace === undefined ? {} : { trace: this.trace.summary() }),
       },
       this.recorder,
     );
@@ -259,6 +267,7 @@ export class ScenarioRun {
           quotas,
           agentPingTimeoutMs: master.agentPingTimeoutMs,
           maxAgentPingTimeouts: master.maxAgentPingTimeouts,
+          filterGpuResources: master.filterGpuResources,
           ...(master.offerTimeoutMs === undefined ? {} : { offerTimeoutMs: master.offerTimeoutMs }),
           ...(audit === undefined ? {} : { allocationAudit: audit }),
         }),
@@ -266,18 +275,8 @@ export class ScenarioRun {
   }
 
   #spawnAgents(): void {
-    for (const agent of this.scenario.agents) {
-      this.world.spawn(
-        agent.id,
-        () =>
-          new Agent({
-            resources: agent.resources,
-            masterAddress: MASTER_ADDRESS,
-            commandRunner: new SimCommandRunner(),
-          }),
-      );
-      this.recorder.capacityChanged(0, agent.resources.scalarQuantities(), 1);
-    }
+    // Hostnames, attributes, late starts and cluster events (adds, removals, resizes).
+    startScenarioAgents(this);
   }
 
   #spawnFrameworks(): Map<string, FrameworkSlot> {
@@ -293,7 +292,9 @@ export class ScenarioRun {
         failureRandom: stream('failures'),
         recorder: this.recorder,
         onAbort: (message) => this.#superviseAbort(slot, message),
+        ...this.trace?.frameworkOptions(),
       });
+      this.trace?.addFramework(spec.name, framework);
       const address = schedulerAddress(spec.name);
       const slot: FrameworkSlot = {
         spec,
@@ -333,6 +334,9 @@ function newDriver(
       role: spec.role,
       failover_timeout: spec.failoverTimeoutMs / 1000,
       ...(spec.checkpoint ? { checkpoint: true } : {}),
+      ...(spec.capabilities.length === 0
+        ? {}
+        : { capabilities: spec.capabilities.map((type) => ({ type })) }),
       ...extra,
     },
     { master: MASTER_ADDRESS, offerBatches: !messageLevel },
