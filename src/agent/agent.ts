@@ -37,7 +37,7 @@
  * reconnected; their calls are refused. An orderly stop shuts executors down and tells the
  * master (UNREGISTER_AGENT), as Mesos's `shutdown`.
  */
-import type { Address, Env, Process, TimerId } from '../core/process.js';
+import { type Address, type Env, HEALTH_WAKE_TAG, type Process, type TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import { CHECKPOINT_KEY, Checkpointer, parseCheckpoint } from './checkpoint.js';
 import { commandExited } from './command-executor.js';
@@ -48,7 +48,7 @@ import { executorLinkExited, handleExecutorCall, launcherExited } from './execut
 import { handleMasterMessage } from './master-messages.js';
 import { type AgentOptions, type ResolvedAgentOptions, resolveAgentOptions } from './options.js';
 import { recoverCheckpoint } from './recovery.js';
-import { detectMaster, stopRegistration } from './registration.js';
+import { detectMaster, reviewPingDeadline, stopRegistration } from './registration.js';
 import { SimCommandRunner } from './sim-command-runner.js';
 import { type AgentState, agentState } from './state.js';
 import { STATUS_UPDATE_RETRY_TAG, StatusUpdateManager } from './status-update-manager.js';
@@ -63,6 +63,7 @@ import { forwardUpdate } from './status-updates.js';
 const CHECKPOINT_NEUTRAL_TIMERS: ReadonlySet<string> = new Set([
   'registration',
   'master-ping-timeout',
+  HEALTH_WAKE_TAG,
   STATUS_UPDATE_RETRY_TAG,
 ]);
 
@@ -141,6 +142,10 @@ export class Agent implements Process<Wire> {
 
   #timer(ctx: AgentContext, env: Env<Wire>, tag: string, id: TimerId): void {
     if (ctx.timers.fire(id)) return;
+    if (tag === HEALTH_WAKE_TAG) {
+      reviewPingDeadline(ctx);
+      return;
+    }
     const command = this.#runner.onTimer(env, id, tag);
     if (command.kind === 'report') commandExited(ctx, command.value);
     if (command.kind !== 'not-mine') return;

@@ -225,9 +225,21 @@ function armPingTimer(ctx: AgentContext): void {
 
 function schedulePingTimer(ctx: AgentContext, delayMs: number): void {
   const link = ctx.link;
-  link.pingTimerAtMs = ctx.env.now() + delayMs;
-  link.pingTimer = ctx.timers.set(delayMs, 'master-ping-timeout', () => {
+  const now = ctx.env.now();
+  // Elided pings (core/process.ts HealthElision) keep coming until the next scheduled fault:
+  // the deadline cannot pass before then, so there is nothing to look at until then.
+  const health = ctx.env.health;
+  const safeUntilMs = health?.pingDeadlineSafeUntilMs(ctx.options.masterAddress, link.pingTimeoutMs);
+  const delay = safeUntilMs !== undefined && safeUntilMs - now > delayMs ? safeUntilMs - now : delayMs;
+  if (delay === Number.POSITIVE_INFINITY) {
     link.pingTimer = undefined;
+    link.pingTimerAtMs = Number.POSITIVE_INFINITY;
+    return;
+  }
+  link.pingTimerAtMs = now + delay;
+  link.pingTimer = ctx.timers.set(delay, 'master-ping-timeout', () => {
+    link.pingTimer = undefined;
+    countElidedPings(ctx);
     const leftMs = link.pingDeadlineMs - ctx.env.now();
     if (leftMs > 0) {
       schedulePingTimer(ctx, leftMs);
@@ -236,6 +248,29 @@ function schedulePingTimer(ctx: AgentContext, delayMs: number): void {
     ctx.trace('master-lost', { why: `no ping for ${link.pingTimeoutMs} ms` });
     detectMaster(ctx, 'ping-timeout');
   });
+}
+
+/** Moves the ping deadline past the latest elided ping, as if it had arrived as a message. */
+function countElidedPings(ctx: AgentContext): void {
+  const link = ctx.link;
+  const arrivedMs = ctx.env.health?.lastElidedPingMs(ctx.options.masterAddress);
+  if (arrivedMs !== undefined && arrivedMs + link.pingTimeoutMs > link.pingDeadlineMs) {
+    link.pingDeadlineMs = arrivedMs + link.pingTimeoutMs;
+  }
+}
+
+/**
+ * The world says elided pings stopped (the master removed this agent): the ping deadline,
+ * which was left unwatched while they were sure to come, is watched again from now.
+ */
+export function reviewPingDeadline(ctx: AgentContext): void {
+  const link = ctx.link;
+  if (link.phase === 'terminating') return;
+  if (link.pingTimer === undefined && link.pingTimerAtMs !== Number.POSITIVE_INFINITY) return;
+  ctx.timers.cancel(link.pingTimer);
+  link.pingTimer = undefined;
+  countElidedPings(ctx);
+  schedulePingTimer(ctx, Math.max(0, link.pingDeadlineMs - ctx.env.now()));
 }
 
 /** Stops registering and pinging (SHUTDOWN_AGENT or an orderly stop). */

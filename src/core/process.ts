@@ -44,7 +44,50 @@ export interface Env<M> {
   readonly tracing?: boolean;
   /** Storage that outlives this process's crashes (the master's registry); absent: none. */
   readonly store?: DurableStore;
+  /**
+   * Present only in the simulated world's fast mode: lets the master and agents skip health
+   * check messages on links where nothing can go wrong (see {@link HealthElision}).
+   */
+  readonly health?: HealthElision;
 }
+
+/**
+ * Health checks (the master's PING_AGENT every `agent_ping_timeout`, the agent's PONG_AGENT, the
+ * agent's deadline for the next ping) as the simulated world may carry them without messages.
+ *
+ * A ping on a link with no fault (both ends up, no partition either way, no loss or
+ * duplication, no skewed clock) and none scheduled before its answer could return has only one
+ * possible outcome: it arrives after its drawn latency and its answer arrives after another.
+ * The world then lets the master take it as answered at once, and records when it would have
+ * reached the agent, so that the agent's ping deadline moves exactly as it would have. Nothing
+ * either side decides changes; only the messages are not simulated. The live world has no such
+ * thing: there every ping is a message.
+ */
+export interface HealthElision {
+  /**
+   * Called by the master, which pings `to` every `intervalMs`, instead of sending a ping: true
+   * when the ping may be elided (it is then recorded as delivered to `to` at its drawn arrival
+   * time, and the master takes it as answered); false to send it.
+   */
+  elidePing(to: Address, intervalMs: number): boolean;
+  /**
+   * Called by the master when it stops pinging `to` (the agent was removed): the world then
+   * fires a timer tagged {@link HEALTH_WAKE_TAG} on `to`, so that an agent that was counting
+   * on elided pings looks at its ping deadline again.
+   */
+  stopped(to: Address): void;
+  /** The agent: when the latest elided ping from `from` reached it, not after now; -Infinity if none. */
+  lastElidedPingMs(from: Address): number;
+  /**
+   * The agent, whose ping deadline is `timeoutMs` after the last ping: a time before which that
+   * deadline cannot pass, because elided pings from `from` are sure to keep arriving until then
+   * (until the next scheduled fault); -Infinity when nothing is sure.
+   */
+  pingDeadlineSafeUntilMs(from: Address, timeoutMs: number): number;
+}
+
+/** The tag of the timer the simulated world fires on an agent whose elided pings stopped. */
+export const HEALTH_WAKE_TAG = 'health-wake';
 
 /**
  * Durable key-value storage owned by one process's machine, as the sans-IO processes see it.

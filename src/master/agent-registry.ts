@@ -69,14 +69,25 @@ export class AgentRegistry {
   readonly unreachable: BoundedMap<string, number>;
   /** Ids of agents that unregistered (Mesos `slaves.removed`). */
   readonly removed: BoundedMap<string, true>;
+  /**
+   * Records of agents that left (removed or unreachable), most recent last: an OFFERS event
+   * built before an agent left still describes its offers on it (allocation.ts).
+   */
+  readonly #departed: BoundedMap<string, AgentRecord>;
 
   constructor(limits: MasterLimits) {
     this.unreachable = new BoundedMap(limits.maxUnreachableAgents);
     this.removed = new BoundedMap(limits.maxRemovedAgents);
+    this.#departed = new BoundedMap(limits.maxRemovedAgents);
   }
 
   get(id: string): AgentRecord | undefined {
     return this.#registered.get(id);
+  }
+
+  /** The registered agent with this id, or the last record of one that left. */
+  known(id: string): AgentRecord | undefined {
+    return this.#registered.get(id) ?? this.#departed.get(id);
   }
 
   /** The registered agent at `address`. */
@@ -93,6 +104,7 @@ export class AgentRegistry {
   /** Forgets a registered agent (it was removed or marked unreachable). */
   delete(agent: AgentRecord): void {
     this.#registered.delete(agent.id);
+    this.#departed.set(agent.id, agent);
     if (this.#byAddress.get(agent.address) === agent.id) this.#byAddress.delete(agent.address);
   }
 

@@ -114,6 +114,7 @@ function dropAgent(ctx: MasterContext, agent: AgentRecord, why: string): void {
   removeExecutors(ctx, agent);
   for (const offer of ctx.offers.onAgent(agent.id)) rescindOffer(ctx, offer, why);
   agent.health.dueAtMs = undefined; // its entry in the ping schedule is skipped from now on
+  ctx.env.health?.stopped(agent.address);
   ctx.timers.cancel(agent.reregisterTimer);
   agent.reregisterTimer = undefined;
   agent.connected = false;

@@ -182,17 +182,17 @@ class FrameworkOffers implements OfferBatchView {
 
   agentId(i: number): AgentID {
     const [batch, p] = this.#at(i);
-    return (this.#ctx.agents.get(batch.grant.agentId(p)) as AgentRecord).agentId;
+    return this.#agent(batch, p).agentId;
   }
 
   hostname(i: number): string {
     const [batch, p] = this.#at(i);
-    return (this.#ctx.agents.get(batch.grant.agentId(p)) as AgentRecord).info.hostname;
+    return this.#agent(batch, p).info.hostname;
   }
 
   attributes(i: number): readonly Attribute[] {
     const [batch, p] = this.#at(i);
-    return (this.#ctx.agents.get(batch.grant.agentId(p)) as AgentRecord).info.attributes ?? [];
+    return this.#agent(batch, p).info.attributes ?? [];
   }
 
   resources(i: number): Resources {
@@ -206,7 +206,7 @@ class FrameworkOffers implements OfferBatchView {
 
   offer(i: number): Offer {
     const [batch, p] = this.#at(i);
-    const agent = this.#ctx.agents.get(batch.grant.agentId(p)) as AgentRecord;
+    const agent = this.#agent(batch, p);
     return offerJson(batch.offerId(p), batch.role, batch.grant.resources(p), this.#framework, agent);
   }
 
@@ -214,6 +214,11 @@ class FrameworkOffers implements OfferBatchView {
   get all(): Offer[] {
     if (this.#offers === undefined) this.#offers = Array.from({ length: this.size }, (_, i) => this.offer(i));
     return this.#offers;
+  }
+
+  /** The agent of entry `p`: its record as the offers were made, even if it has left since. */
+  #agent(batch: OfferBatch, p: number): AgentRecord {
+    return this.#ctx.agents.known(batch.grant.agentId(p)) as AgentRecord;
   }
 
   #at(i: number): [OfferBatch, number] {

@@ -25,8 +25,17 @@ export function startHealthChecks(ctx: MasterContext, agent: AgentRecord): void 
 }
 
 function ping(ctx: MasterContext, agent: AgentRecord): void {
-  ctx.sendAgent(agent, { type: 'PING_AGENT', connected: agent.connected });
-  agent.health.pinged = true;
+  // On a quiet link the simulated world may take the ping as sent and answered (core/process.ts
+  // HealthElision): the same state as after its PONG, without the two messages. A ping that
+  // tells the agent it is disconnected is always sent: its answer is a reregistration.
+  const intervalMs = ctx.options.agentPingTimeoutMs;
+  if (agent.connected && ctx.env.health?.elidePing(agent.address, intervalMs) === true) {
+    agent.health.pinged = false;
+    agent.health.timeouts = 0;
+  } else {
+    ctx.sendAgent(agent, { type: 'PING_AGENT', connected: agent.connected });
+    agent.health.pinged = true;
+  }
   const dueAtMs = Math.ceil((ctx.now() + ctx.options.agentPingTimeoutMs) / PING_GRID_MS) * PING_GRID_MS;
   agent.health.dueAtMs = dueAtMs;
   let due = ctx.pingsDue.get(dueAtMs);

@@ -73,6 +73,8 @@ export interface SimNetworkOptions {
   readonly config?: Partial<NetworkConfig>;
   /** Receives partition, heal and configuration changes (the world stamps time and source). */
   readonly trace?: (event: TraceEvent) => void;
+  /** Keys the draws of health-check messages (see {@link SimNetwork.transmitHealth}). */
+  readonly healthSalt?: number;
 }
 
 /** Partition options. */
@@ -118,10 +120,13 @@ export class SimNetwork {
   #linkCount = 0;
   #sweepAtLinkCount = MIN_SWEEP_LINK_COUNT;
   readonly #result: Transmission = { outcome: 'delivered', copies: 1, firstAtMs: 0, secondAtMs: 0 };
+  readonly #healthSalt: number;
+  readonly #addressHashes = new Map<Address, number>();
 
   /** A network drawing from `options.random`. */
   constructor(options: SimNetworkOptions) {
     this.#random = options.random;
+    this.#healthSalt = (options.healthSalt ?? 0) >>> 0;
     this.#trace = options.trace;
     const config = { ...DEFAULT_NETWORK_CONFIG, ...options.config };
     validateNetworkConfig(config);
@@ -231,6 +236,74 @@ export class SimNetwork {
     return result;
   }
 
+  /**
+   * Decides the fate of a health-check message (a ping or its answer) sent at `nowMs`. Health
+   * checks travel on a lane of their own:
+   * - their draws are not taken from the network's stream but computed from the link and the
+   *   send time (a keyed hash), so whether pings are simulated as messages or elided on quiet
+   *   links (core/process.ts HealthElision) moves no other message's latency;
+   * - they neither wait behind a link's earlier messages nor hold later ones back: a ping is a
+   *   few bytes, and a task launch queued behind the latency drawn for a ping would be an
+   *   artefact of drawing each message's latency on its own, not something TCP does.
+   * Partitions, a receiver that is down, loss and duplication apply as to any message.
+   */
+  transmitHealth(from: Address, to: Address, nowMs: number, receiverUp = true): Transmission {
+    const result = this.#result;
+    const config = this.#config;
+    const lossDraw = this.healthDraw(from, to, nowMs, 0);
+    const duplicateDraw = this.healthDraw(from, to, nowMs, 1);
+    const firstAtMs = this.healthArrivalMs(from, to, nowMs);
+    const width = config.latencyMsMax - config.latencyMsMin;
+    const secondAtMs = nowMs + config.latencyMsMin + width * this.healthDraw(from, to, nowMs, 3);
+    if (!receiverUp) return this.#dropped(result, 'refused');
+    if (!this.canReach(from, to)) return this.#dropped(result, 'partitioned');
+    if (lossDraw < config.lossProbability) return this.#dropped(result, 'lost');
+    const duplicated = duplicateDraw < config.duplicateProbability;
+    result.outcome = duplicated ? 'duplicated' : 'delivered';
+    result.copies = duplicated ? 2 : 1;
+    result.firstAtMs = firstAtMs;
+    result.secondAtMs = secondAtMs;
+    return result;
+  }
+
+  /** When a health-check message sent at `nowMs` from `from` to `to` arrives (its first copy). */
+  healthArrivalMs(from: Address, to: Address, nowMs: number): number {
+    const config = this.#config;
+    const width = config.latencyMsMax - config.latencyMsMin;
+    return nowMs + config.latencyMsMin + width * this.healthDraw(from, to, nowMs, 2);
+  }
+
+  /** A uniform draw in [0, 1) keyed by (link, send time, purpose): the health lane's randomness. */
+  healthDraw(from: Address, to: Address, nowMs: number, purpose: number): number {
+    const micros = Math.round(nowMs * 1000);
+    let h = mix32(this.#healthSalt ^ Math.imul(purpose + 1, 0x9e3779b1));
+    h = mix32(h ^ this.#addressHash(from));
+    h = mix32(h ^ this.#addressHash(to));
+    h = mix32(h ^ (micros >>> 0));
+    h = mix32(h ^ Math.floor(micros / 4294967296));
+    return h / 4294967296;
+  }
+
+  #addressHash(address: Address): number {
+    let h = this.#addressHashes.get(address);
+    if (h === undefined) {
+      h = 0x811c9dc5;
+      for (let i = 0; i < address.length; i++) h = Math.imul(h ^ address.charCodeAt(i), 0x01000193) >>> 0;
+      this.#addressHashes.set(address, h);
+    }
+    return h;
+  }
+
+  /** Whether a message sent now from any process to any other is sure to arrive once (no loss, no duplication). */
+  get lossless(): boolean {
+    return this.#config.lossProbability === 0 && this.#config.duplicateProbability === 0;
+  }
+
+  /** Whether some partition or isolation is in force. */
+  get partitioned(): boolean {
+    return this.#faultCount > 0;
+  }
+
   #dropped(result: Transmission, outcome: 'lost' | 'partitioned' | 'refused'): Transmission {
     result.outcome = outcome;
     result.copies = 0;
@@ -286,4 +359,15 @@ export class SimNetwork {
       if (targets.size === 0) this.#blocked.delete(from);
     }
   }
+}
+
+/** The murmur3 finaliser: mixes 32 bits into 32 well-spread bits (unsigned). */
+function mix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }

@@ -14,7 +14,11 @@ const HARNESS = '@harness';
 export function scheduleFaults(run: ScenarioRun): void {
   for (const fault of run.scenario.faults) {
     if (fault.atMs >= run.untilMs) continue;
-    run.world.at(fault.atMs, () => applyFault(run, fault));
+    // An agent whose clock jumps checks its ping deadline at moments that depend on when each
+    // ping arrived: its health checks stay messages (see health-elision.ts).
+    if (fault.kind === 'clock-skew' && fault.process !== MASTER_ADDRESS)
+      run.world.keepHealthChecks(fault.process);
+    run.world.atFault(fault.atMs, () => applyFault(run, fault));
   }
 }
 
@@ -62,7 +66,7 @@ function crashAgent(
   if (recover === 'reboot') world.wipeDisk(agentId);
   run.recorder.capacityChanged(world.now, agentQuantities(run, agentId), -1);
   if (restartAfterMs !== undefined && world.now + restartAfterMs < run.untilMs) {
-    world.at(world.now + restartAfterMs, () => restartAgent(run, agentId));
+    world.atFault(world.now + restartAfterMs, () => restartAgent(run, agentId));
   }
 }
 
@@ -90,7 +94,7 @@ function partition(
   for (const a of left) for (const b of right) network.partition(a, b, { oneWay });
   const healAtMs = run.world.now + durationMs;
   if (healAtMs < run.untilMs) {
-    run.world.at(healAtMs, () => {
+    run.world.atFault(healAtMs, () => {
       for (const a of left) for (const b of right) network.heal(a, b);
     });
   }
@@ -109,7 +113,7 @@ function crashMaster(run: ScenarioRun, restartAfterMs: number | undefined): void
   }
   world.crash(MASTER_ADDRESS);
   if (restartAfterMs !== undefined && world.now + restartAfterMs < run.untilMs) {
-    world.at(world.now + restartAfterMs, () => world.restart(MASTER_ADDRESS));
+    world.atFault(world.now + restartAfterMs, () => world.restart(MASTER_ADDRESS));
   }
 }
 

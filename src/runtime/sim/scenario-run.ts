@@ -115,6 +115,9 @@ export class ScenarioRun {
       // The master's registry is durable, as Mesos's replicated log is (a restart recovers it).
       disks: true,
       lossBreaksConnections: options.lossBreaksConnections === true,
+      healthMessage: healthMessageKind,
+      // The fast representation: health checks on quiet links are not simulated as messages.
+      elideHealthChecks: options.messageLevel !== true,
       ...(options.observer === undefined ? {} : { observer: options.observer }),
     });
     const total = clusterTotal(scenario);
@@ -365,6 +368,13 @@ function feedSubmissions(
     if (next < timesMs.length && (timesMs[next] as number) < untilMs) world.at(timesMs[next] as number, fire);
   };
   if (timesMs.length > 0 && (timesMs[0] as number) < untilMs) world.at(timesMs[0] as number, fire);
+}
+
+/** Pings and their answers travel on the network's health lane (network.ts `transmitHealth`). */
+function healthMessageKind(msg: Wire): 'ping' | 'pong' | undefined {
+  if (msg.channel !== 'agent') return undefined;
+  const type = msg.message.type;
+  return type === 'PING_AGENT' ? 'ping' : type === 'PONG_AGENT' ? 'pong' : undefined;
 }
 
 /** Every agent's scalar resources added up (milli-units): the denominator of dominant shares. */

@@ -19,8 +19,17 @@
  * Messages are handed over by reference, as they would be in-process in libprocess; a process
  * must treat messages it sent or received as immutable (live mode serialises them anyway).
  */
-import type { Address, DurableStore, Env, Process, TimerId, TraceEvent } from '../../core/process.js';
+import {
+  type Address,
+  type DurableStore,
+  type Env,
+  HEALTH_WAKE_TAG,
+  type Process,
+  type TimerId,
+  type TraceEvent,
+} from '../../core/process.js';
 import { type EventHandle, EventQueue } from './event-queue.js';
+import { SimHealthElision } from './health-elision.js';
 import { type NetworkConfig, SimNetwork, type TransmitOutcome } from './network.js';
 import { ProcessError, preview } from './process-error.js';
 import { RandomStreams } from './random-streams.js';
@@ -74,6 +83,16 @@ export interface SimWorldOptions<M = unknown> {
    * (see the world's lost-message handling). Off by default: a loss is then silent.
    */
   readonly lossBreaksConnections?: boolean;
+  /**
+   * Tells health-check messages apart (a ping, its answer): they travel on the network's health
+   * lane (network.ts `transmitHealth`). Absent: every message is an ordinary one.
+   */
+  readonly healthMessage?: (msg: M) => 'ping' | 'pong' | undefined;
+  /**
+   * Let processes elide health checks on quiet links (core/process.ts `HealthElision`; needs
+   * `healthMessage`, and faults scheduled with {@link SimWorld.atFault}). Off by default.
+   */
+  readonly elideHealthChecks?: boolean;
 }
 
 /**
@@ -119,6 +138,10 @@ export class SimWorld<M> {
    * Empty (no lookups) until the first loss.
    */
   readonly #connections = new Map<string, number>();
+  readonly #healthMessage: ((msg: M) => 'ping' | 'pong' | undefined) | undefined;
+  readonly #health: SimHealthElision | undefined;
+  /** Times of scheduled faults that have not happened yet, ascending (see {@link atFault}). */
+  readonly #faultTimes: number[] = [];
   #now = 0;
   #eventCount = 0;
   #inLoop = false;
@@ -139,7 +162,40 @@ export class SimWorld<M> {
       random: this.streams.stream('network'),
       ...(options.network === undefined ? {} : { config: options.network }),
       trace: (event) => this.#trace.record(this.#now, NETWORK_ADDRESS, event),
+      healthSalt: Math.floor(this.streams.stream('network/health')() * 4294967296),
     });
+    this.#healthMessage = options.healthMessage;
+    this.#health =
+      options.elideHealthChecks === true && options.healthMessage !== undefined
+        ? new SimHealthElision({
+            now: () => this.#now,
+            network: this.network,
+            plain: (address) => {
+              const entry = this.#processes.get(address);
+              return entry?.status === 'running' && entry.clock === undefined;
+            },
+            nextFaultMs: (timeMs) => this.#nextFaultMs(timeMs),
+            wake: (address) => {
+              const entry = this.#processes.get(address);
+              if (entry?.status === 'running') {
+                this.#schedule(EventKind.timer, this.#now, entry, address, undefined, HEALTH_WAKE_TAG);
+              }
+            },
+          })
+        : undefined;
+  }
+
+  /**
+   * Health checks to and from `address` are always simulated as messages, never elided (call it
+   * up front for a process whose clock a fault will skew; see health-elision.ts).
+   */
+  keepHealthChecks(address: Address): void {
+    this.#health?.keepMessages(address);
+  }
+
+  /** Health checks elided so far (0 unless `elideHealthChecks`). */
+  get elidedHealthChecks(): number {
+    return this.#health?.elided ?? 0;
   }
 
   /** The current simulated time in ms. */
@@ -280,6 +336,35 @@ export class SimWorld<M> {
     return event.handle;
   }
 
+  /**
+   * Schedules a fault: an action that may disturb links between processes (a crash, a restart,
+   * a partition or its end, a clock skew). The same as {@link at}, and the world also records
+   * the time, so that it never elides a health check whose fate the fault could change (see
+   * health-elision.ts). Faults must be scheduled before the world relies on the quiet before
+   * them: in practice, up front, or from a fault's own action for its sequel.
+   */
+  atFault(timeMs: number, action: WorldAction<M>): EventHandle {
+    this.#health?.faultScheduled(timeMs);
+    const times = this.#faultTimes;
+    let i = times.length;
+    while (i > 0 && (times[i - 1] as number) > timeMs) i--;
+    times.splice(i, 0, timeMs);
+    return this.at(timeMs, (world) => {
+      const at = this.#faultTimes.indexOf(timeMs);
+      if (at >= 0) this.#faultTimes.splice(at, 1);
+      action(world);
+    });
+  }
+
+  /**
+   * The first fault scheduled at or after `timeMs` (not before now) that has not happened, or
+   * Infinity. Faults leave the list when they happen, so the first one pending is the answer.
+   */
+  #nextFaultMs(timeMs: number): number {
+    const first = this.#faultTimes[0];
+    return first === undefined ? Number.POSITIVE_INFINITY : Math.max(first, timeMs);
+  }
+
   /** Cancels an action scheduled with {@link at}; false if it already ran or was cancelled. */
   cancelAction(handle: EventHandle): boolean {
     const event = this.#queue.get(handle);
@@ -408,9 +493,14 @@ export class SimWorld<M> {
 
   #send(from: Address, to: Address, msg: M): void {
     const entry = this.#processes.get(to);
+    const health = this.#healthMessage?.(msg);
+    if (health === 'ping') this.#health?.realPing(from, to);
     // The network is asked even when the receiver is down, so its draws do not depend on which
     // processes happen to be up (see network.ts).
-    const transmission = this.network.transmit(from, to, this.#now, entry?.status === 'running');
+    const transmission =
+      health === undefined
+        ? this.network.transmit(from, to, this.#now, entry?.status === 'running')
+        : this.network.transmitHealth(from, to, this.#now, entry?.status === 'running');
     if (entry === undefined || transmission.copies === 0) {
       this.#drop(from, to, msg, dropReason(entry, transmission.outcome));
       if (transmission.outcome === 'lost' && this.#lossBreaksConnections && entry !== undefined) {
@@ -534,6 +624,7 @@ export class SimWorld<M> {
       trace: (event: TraceEvent) => this.#trace.record(this.#now, self, event),
       tracing: this.#trace.enabled,
       ...(this.#disks ? { store: this.#store(entry, incarnation) } : {}),
+      ...(this.#health === undefined ? {} : { health: this.#health.channel(self) }),
     };
   }
 

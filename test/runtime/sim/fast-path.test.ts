@@ -19,11 +19,17 @@ import { generateScenario } from '../../../src/scenario/generate.js';
 import type { Scenario } from '../../../src/scenario/schema.js';
 import { validateScenario } from '../../../src/scenario/validate.js';
 
-/** The `--json` summary of a run, in both representations. */
-function bothWays(scenario: Scenario, options: ScenarioRunOptions = {}): { fast: string; plain: string } {
-  const run = (messageLevel: boolean) =>
-    JSON.stringify(new ScenarioRun(scenario, { ...options, messageLevel }).runToEnd(), null, 2);
-  return { fast: run(false), plain: run(true) };
+/** The `--json` summary of a run, in both representations, and the health checks the fast run elided. */
+function bothWays(
+  scenario: Scenario,
+  options: ScenarioRunOptions = {},
+): { fast: string; plain: string; elided: number } {
+  const fastRun = new ScenarioRun(scenario, { ...options, messageLevel: false });
+  const fast = JSON.stringify(fastRun.runToEnd(), null, 2);
+  const plainRun = new ScenarioRun(scenario, { ...options, messageLevel: true });
+  const plain = JSON.stringify(plainRun.runToEnd(), null, 2);
+  if (plainRun.world.elidedHealthChecks !== 0) throw new Error('a message-level run elided health checks');
+  return { fast, plain, elided: fastRun.world.elidedHealthChecks };
 }
 
 function validated(file: unknown): Scenario {
@@ -40,8 +46,9 @@ for (const file of readdirSync(SCENARIOS).filter((f) => f.endsWith('.json'))) {
   test(`shipped scenario ${file}: fast and message-level runs give the same summary`, (t) => {
     const scenario = readScenarioFile(join(SCENARIOS, file));
     const untilMs = UNTIL_MS[file];
-    const { fast, plain } = bothWays(scenario, untilMs === undefined ? {} : { untilMs });
+    const { fast, plain, elided } = bothWays(scenario, untilMs === undefined ? {} : { untilMs });
     t.is(fast, plain);
+    t.true(elided > 0, 'the fast run elided health checks');
   });
 }
 
@@ -78,4 +85,15 @@ test('chaos seeds (crashes, partitions, failovers, loss, skew): the same summary
     const { fast, plain } = bothWays(scenario, { lossBreaksConnections: true });
     t.is(fast, plain, `chaos seed ${seed}`);
   }
+});
+
+test('chaos seeds without message loss (health checks elided between faults): the same summary either way', (t) => {
+  let elided = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const scenario = validated(chaosScenario(seed, 5, { messageLoss: false }));
+    const both = bothWays(scenario, { lossBreaksConnections: true });
+    t.is(both.fast, both.plain, `chaos seed ${seed} without message loss`);
+    elided += both.elided;
+  }
+  t.true(elided > 1000, `health checks elided around the faults (${elided})`);
 });
