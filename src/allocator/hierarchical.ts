@@ -39,8 +39,9 @@ import type {
   UsedResources,
 } from './allocator.js';
 import { BatchFilter } from './batch-filter.js';
+import { clearBit, grownBits, lowestBit, popcount32, setBit, wordsFor } from './bitset.js';
 import { CycleRandom } from './cycle-random.js';
-import { Grant } from './grant.js';
+import { EagerGrant, type Grant, LazyGrant } from './grant.js';
 import { DEFAULT_MIN_ALLOCATABLE, isAllocatable, type MinAllocatable } from './min-allocatable.js';
 import { RoleQuotas } from './quota.js';
 import { AgentRoleFilters, NOT_BLOCKED, refuseTimeoutMs } from './refuse-filter.js';
@@ -67,8 +68,9 @@ interface RoleState {
    * dropped once a walk finds none left, so (agent, role) pairs without filters cost nothing.
    */
   filters: (AgentRoleFilters | undefined)[];
-  /** Agents with a filters table in this role. */
+  /** Agents with a filters table in this role, and their set. */
   filtered: number;
+  filterBits: Uint32Array;
   /**
    * The no-taker memo, by agent slot: a walk over the role's frameworks found nobody to offer
    * the agent to. Only the agent's availability (`version`), a framework becoming eligible or
@@ -134,7 +136,8 @@ export class HierarchicalAllocator implements Allocator {
   /** Reused buffer: the roles with an eligible framework, in the role sorter's order. */
   private readonly eligibleRoles: RoleState[] = [];
   /** Open grants by id (a lazily held agent names its grant by id). */
-  private readonly grants = new Map<number, Grant>();
+  /** Open lazy grants (a lazily held agent's grant is found among them). */
+  private readonly lazyGrants = new Set<LazyGrant>();
   private nextGrantId = 1;
   private readonly cycleRandom = new CycleRandom();
   /** Reused buffer for the agents of a cycle. */
@@ -197,11 +200,11 @@ export class HierarchicalAllocator implements Allocator {
   }
 
   deactivateAgent(agentId: string): void {
-    this.table.active[this.agentSlot(agentId)] = 0;
+    this.table.setActive(this.agentSlot(agentId), false);
   }
 
   activateAgent(agentId: string): void {
-    this.table.active[this.agentSlot(agentId)] = 1;
+    this.table.setActive(this.agentSlot(agentId), true);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -397,6 +400,8 @@ export class HierarchicalAllocator implements Allocator {
       filters = new AgentRoleFilters();
       role.filters[slot] = filters;
       role.filtered++;
+      role.filterBits = grownBits(role.filterBits, wordsFor(this.table.capacity));
+      setBit(role.filterBits, slot);
     }
     member.filteredOn.add(slot);
     filters.add(member.slot, refused, now + timeoutMs, member.filterGeneration, now, role.bySlot.length);
@@ -411,10 +416,8 @@ export class HierarchicalAllocator implements Allocator {
 
   /** Tells every live batch filter that an agent is about to change (see {@link BatchFilter.keep}). */
   private keepBatchFilters(slot: number): void {
-    const table = this.table;
-    const version = table.version[slot] as number;
-    const before = table.avail[slot] as Resources;
-    for (const { filter } of this.liveBatchFilters) filter.keep(slot, version, before);
+    const before = this.table.avail[slot] as Resources;
+    for (const { filter } of this.liveBatchFilters) filter.keep(slot, before);
   }
 
   /** Drops batch filters that can no longer block (expired, or voided by a new generation). */
@@ -440,13 +443,10 @@ export class HierarchicalAllocator implements Allocator {
    */
   private batchBlockedUntil(member: FrameworkRole, slot: number, candidate: Resources, now: number): number {
     let until = NOT_BLOCKED;
-    const table = this.table;
     for (const f of member.batchFilters) {
       if (f.generation !== member.filterGeneration || now >= f.expiresAtMs || f.expiresAtMs <= until)
         continue;
-      if (!f.covers(slot)) continue;
-      if (f.blocks(slot, table.version[slot] as number, candidate, table.avail[slot] as Resources))
-        until = f.expiresAtMs;
+      if (f.covers(slot) && f.blocks(slot, candidate)) until = f.expiresAtMs;
     }
     return until;
   }
@@ -457,19 +457,24 @@ export class HierarchicalAllocator implements Allocator {
    * that agent, which the master then recovers in part or in full. Returns the offered resources.
    */
   takeEntry(grant: Grant, p: number): Resources {
-    const bag = grant.resources(p);
-    if (!grant.finish(p)) return bag;
-    const slot = grant.agentSlot(p);
-    if (grant.isLazy(p)) this.materializeEntry(grant, p, slot);
-    this.closeIfDone(grant);
+    if (grant instanceof EagerGrant) {
+      const bag = grant.resources(p);
+      if (grant.finish(p)) this.closeIfDone(grant);
+      return bag;
+    }
+    const lazy = grant as LazyGrant;
+    const slot = lazy.agentSlot(p);
+    const bag = lazy.bagOf(slot);
+    if (lazy.isHeld(slot)) this.materializeLazy(lazy, slot);
+    if (lazy.finish(slot)) this.closeIfDone(lazy);
     return bag;
   }
 
   /**
    * Returns every outstanding entry of a grant at once (a framework declining the rest of its
    * offers, or its offers rescinded), with a refusal filter when `refuseSeconds` is given. For
-   * lazily held entries this is a pass over the grant's agents; the framework's share drops by
-   * their sum in one sorter update.
+   * a lazy grant the agents it still holds go back in one pass over words, with one batch
+   * filter, and the framework's share drops by their sum in one sorter update.
    */
   releaseGrant(grant: Grant, refuseSeconds: number | undefined): number {
     return this.release(grant, refuseSeconds, false);
@@ -480,45 +485,69 @@ export class HierarchicalAllocator implements Allocator {
     const fw = this.frameworks.get(grant.frameworkId);
     if (fw === undefined || !fw.grants.has(grant)) return 0;
     const member = this.membership(fw, grant.role);
-    const table = this.table;
-    const heldBy = table.heldBy;
-    const timeoutMs =
-      refuseSeconds === undefined ? 0 : refuseTimeoutMs(refuseSeconds, this.allocationIntervalMs);
-    const batchFilter =
-      timeoutMs > 0 && grant.lazy > 0
-        ? new BatchFilter(member.filterGeneration, this.env.now() + timeoutMs, table.capacity)
-        : undefined;
-    const columns = table.columns;
-    const sums = new Float64Array(columns.length);
-    let lazyReleased = 0;
     let released = 0;
-    for (let p = 0; p < grant.size; p++) {
-      if (!grant.isOutstanding(p)) continue;
-      grant.finish(p);
-      released++;
-      const slot = grant.agentSlot(p);
-      if (heldBy[slot] === grant.id && grant.isLazy(p)) {
-        // Held lazily: what was offered is still what is available there, so the release
-        // changes nothing but the hold, and the filter refuses the agent's availability.
-        if (pin) grant.pin(p, table.avail[slot] as Resources);
-        heldBy[slot] = 0;
-        table.touchVersion(slot);
-        addColumns(sums, columns, slot);
-        lazyReleased++;
-        batchFilter?.cover(slot, table.version[slot] as number);
-        continue;
+    if (grant instanceof EagerGrant) {
+      for (let p = 0; p < grant.size; p++) {
+        if (!grant.finish(p)) continue;
+        released++;
+        const slot = grant.agentSlot(p);
+        if (this.table.present[slot] === 0) continue; // the agent is gone: its removal returned it
+        const bag = grant.resources(p);
+        this.untrack(slot, member, bag);
+        this.filter(member, slot, bag, refuseSeconds);
       }
-      if (table.present[slot] === 0) continue; // the agent is gone: its removal returned it
-      const bag = grant.resources(p);
+    } else {
+      released = this.releaseLazy(grant as LazyGrant, member, refuseSeconds, pin);
+    }
+    this.closeIfDone(grant);
+    return released;
+  }
+
+  private releaseLazy(
+    grant: LazyGrant,
+    member: FrameworkRole,
+    refuseSeconds: number | undefined,
+    pin: boolean,
+  ): number {
+    const table = this.table;
+    let released = 0;
+    if (grant.heldCount > 0) {
+      // Held lazily: what was offered is still what is available there, so the release changes
+      // nothing but the hold, and a filter refuses the agents' availability as it stands.
+      const rest = grant.held.slice();
+      const sums = grant.heldSums.slice();
+      released += grant.heldCount;
+      if (pin) {
+        for (let w = 0; w < rest.length; w++) {
+          let bits = rest[w] as number;
+          while (bits !== 0) {
+            const slot = (w << 5) | lowestBit(bits);
+            bits &= bits - 1;
+            grant.pin(slot, table.avail[slot] as Resources);
+            grant.finish(slot);
+          }
+        }
+      }
+      grant.finishHeld();
+      table.releaseAll(rest, sums);
+      this.lazyGrants.delete(grant);
+      this.untrackSorters(member, columnQuantities(table.columnNames, sums));
+      const timeoutMs =
+        refuseSeconds === undefined ? 0 : refuseTimeoutMs(refuseSeconds, this.allocationIntervalMs);
+      if (timeoutMs > 0) {
+        this.addBatchFilter(
+          member,
+          new BatchFilter(member.filterGeneration, this.env.now() + timeoutMs, rest),
+        );
+      }
+    }
+    for (const [slot, bag] of [...grant.pinnedOutstanding()]) {
+      grant.finish(slot);
+      released++;
+      if (table.present[slot] === 0) continue;
       this.untrack(slot, member, bag);
       this.filter(member, slot, bag, refuseSeconds);
     }
-    if (lazyReleased > 0) {
-      grant.lazy -= lazyReleased;
-      this.untrackSorters(member, columnQuantities(table.columnNames, sums));
-      if (batchFilter !== undefined) this.addBatchFilter(member, batchFilter);
-    }
-    this.closeIfDone(grant);
     return released;
   }
 
@@ -549,10 +578,7 @@ export class HierarchicalAllocator implements Allocator {
     if (roles.length === 0) return [];
     if (agentIds === undefined) {
       const single = this.singleTaker(roles);
-      if (single !== undefined) {
-        const grant = this.singleTakerGrant(single);
-        return grant === undefined ? [] : [grant];
-      }
+      if (single !== undefined) return this.singleTakerGrants(single);
     }
     return this.generalWalk(agentIds, roles);
   }
@@ -568,83 +594,169 @@ export class HierarchicalAllocator implements Allocator {
 
   /**
    * Offers `member` every agent it may take: active, not held by an open grant, with leftovers
-   * allocatable to its role and not filtered. Agents with nothing reserved for other roles are
-   * held lazily (their whole availability is the offer); the others are materialised at once.
+   * allocatable to its role and not filtered. The free agents (everything available unreserved:
+   * AgentTable.free) come as one lazy grant, selected word by word; an agent needs a look of
+   * its own only if a filter in the role may block it. Agents with reserved resources available
+   * (few) are offered agent by agent, in an eager grant of their own.
    */
-  private singleTakerGrant(member: FrameworkRole): Grant | undefined {
+  private singleTakerGrants(member: FrameworkRole): Grant[] {
     const table = this.table;
     const role = member.role;
     const now = this.env.now();
+    this.pruneBatchFilters(now);
     // Mesos hierarchical.cpp: agents with GPUs go only to GPU_RESOURCES frameworks.
     const skipGpuAgents = this.filterGpuResources && !member.framework.gpuResources;
-    const hasGpu = table.hasGpu;
-    const order = table.order;
-    const n = order.length;
-    if (this.candidates.length < n) this.candidates = new Int32Array(Math.max(n, this.candidates.length * 2));
-    const picked = this.candidates;
-    const { active, heldBy, reserved, allocatableDefault, avail, version } = table;
-    const filters = role.filters;
-    const checkFilters = role.filtered > 0;
-    this.pruneBatchFilters(now);
-    const checkBatch = member.batchFilters.length > 0;
+    const words = wordsFor(table.slots);
+    const picked = new Uint32Array(words);
+    const { free, gpus } = table;
+    const filterBits = role.filtered > 0 ? role.filterBits : undefined;
+    const batch = member.batchFilters;
     let count = 0;
-    for (let i = 0; i < n; i++) {
-      const slot = order[i] as number;
-      if (active[slot] === 0 || heldBy[slot] !== 0) continue;
-      if (skipGpuAgents && hasGpu[slot] === 1) continue;
-      let bag: Resources;
-      if (reserved[slot] === 0) {
-        if (allocatableDefault[slot] === 0) continue;
-        bag = avail[slot] as Resources;
-      } else {
-        bag = (avail[slot] as Resources).allocatableTo(role.name);
-        if (!isAllocatable(bag, this.minAllocatable)) continue;
+    let excluded = 0;
+    for (let w = 0; w < words; w++) {
+      const available = free[w] as number;
+      if (available === 0) continue;
+      let s = skipGpuAgents ? available & ~(gpus[w] as number) : available;
+      let check = filterBits === undefined ? 0 : s & (filterBits[w] as number);
+      for (const f of batch) {
+        const covered = f.covered[w] ?? 0;
+        if (covered === 0) continue;
+        const changed = f.changed[w] as number;
+        s &= ~(covered & ~changed); // unchanged since refused: blocked
+        check |= s & covered & changed;
       }
-      if (checkFilters) {
-        const f = filters[slot];
-        if (f !== undefined) {
-          const blocked = f.blockedUntil(
-            member.slot,
-            member.filterGeneration,
-            bag,
-            version[slot] as number,
-            now,
-          );
-          if (f.size === 0) this.dropFilters(role, slot);
-          if (blocked !== NOT_BLOCKED) continue;
+      let ok = s & ~check;
+      while (check !== 0) {
+        const bit = lowestBit(check);
+        check &= check - 1;
+        const slot = (w << 5) | bit;
+        const bag = table.avail[slot] as Resources;
+        if (this.blockedUntil(member, slot, bag, now) === NOT_BLOCKED) ok |= 1 << bit;
+      }
+      picked[w] = ok;
+      count += popcount32(ok);
+      excluded += popcount32(available & ~ok);
+    }
+    const grants: Grant[] = [];
+    if (count > 0) {
+      const sums = this.sumOfPicked(picked, count, excluded);
+      const grant = new LazyGrant(
+        this.nextGrantId++,
+        member.framework.id,
+        role.name,
+        picked,
+        count,
+        sums,
+        this.env.random(),
+        table,
+      );
+      table.holdAll(picked, sums);
+      this.trackSorters(member, columnQuantities(table.columnNames, sums), count);
+      this.openGrant(grant);
+      this.lazyGrants.add(grant);
+      grants.push(grant);
+    }
+    const reserved = this.reservedOffers(member, skipGpuAgents, now);
+    if (reserved !== undefined) grants.push(reserved);
+    if (this.audit !== undefined) for (const grant of grants) this.auditGrant(grant, member);
+    return grants;
+  }
+
+  /**
+   * The column sums over the picked agents: the free agents' sums less the excluded ones', or
+   * the picked ones' own, whichever takes fewer agents to add up.
+   */
+  private sumOfPicked(picked: Uint32Array, count: number, excluded: number): Float64Array {
+    const table = this.table;
+    const sums = new Float64Array(table.columns.length);
+    if (excluded <= count) {
+      sums.set(table.freeSums);
+      const free = table.free;
+      for (let w = 0; w < picked.length; w++) {
+        let bits = (free[w] as number) & ~(picked[w] as number);
+        while (bits !== 0) {
+          const slot = (w << 5) | lowestBit(bits);
+          bits &= bits - 1;
+          table.addColumnsNegated(sums, slot);
         }
       }
-      if (checkBatch && this.batchBlockedUntil(member, slot, bag, now) !== NOT_BLOCKED) continue;
-      picked[count++] = slot;
-    }
-    if (count === 0) return undefined;
-    this.cycleRandom.seed(this.env.random());
-    this.cycleRandom.shuffle(picked, count);
-    const agents = picked.slice(0, count);
-    const bags: (Resources | undefined)[] = new Array(count).fill(undefined);
-    const id = this.nextGrantId++;
-    const grant = new Grant(id, member.framework.id, role.name, agents, bags, 0, table);
-    const columns = table.columns;
-    const sums = new Float64Array(columns.length);
-    let lazy = 0;
-    for (let p = 0; p < count; p++) {
-      const slot = agents[p] as number;
-      if (reserved[slot] === 0) {
-        heldBy[slot] = id;
-        table.touchVersion(slot);
-        addColumns(sums, columns, slot);
-        lazy++;
-      } else {
-        const bag = (avail[slot] as Resources).allocatableTo(role.name);
-        bags[p] = bag;
-        this.track(slot, member, bag);
+    } else {
+      for (let w = 0; w < picked.length; w++) {
+        let bits = picked[w] as number;
+        while (bits !== 0) {
+          const slot = (w << 5) | lowestBit(bits);
+          bits &= bits - 1;
+          table.addColumns(sums, slot);
+        }
       }
     }
-    grant.lazy = lazy;
-    if (lazy > 0) this.trackSorters(member, columnQuantities(table.columnNames, sums), lazy);
+    return sums;
+  }
+
+  /** The single taker's offers on agents with reserved resources available, one by one. */
+  private reservedOffers(member: FrameworkRole, skipGpuAgents: boolean, now: number): Grant | undefined {
+    const table = this.table;
+    const role = member.role;
+    const slots: number[] = [];
+    const bags: Resources[] = [];
+    const candidates: number[] = [];
+    const reservedFree = table.reservedFree;
+    for (let w = 0; w < reservedFree.length; w++) {
+      let bits = reservedFree[w] as number;
+      while (bits !== 0) {
+        candidates.push((w << 5) | lowestBit(bits));
+        bits &= bits - 1;
+      }
+    }
+    if (candidates.length === 0) return undefined;
+    const order = Int32Array.from(candidates);
+    this.cycleRandom.seed(this.env.random());
+    this.cycleRandom.shuffle(order, order.length);
+    for (const slot of order) {
+      if (skipGpuAgents && table.hasGpu[slot] === 1) continue;
+      const bag = (table.avail[slot] as Resources).allocatableTo(role.name);
+      if (!isAllocatable(bag, this.minAllocatable)) continue;
+      if (this.blockedUntil(member, slot, bag, now) !== NOT_BLOCKED) continue;
+      this.track(slot, member, bag);
+      slots.push(slot);
+      bags.push(bag);
+    }
+    if (slots.length === 0) return undefined;
+    const grant = new EagerGrant(
+      this.nextGrantId++,
+      member.framework.id,
+      role.name,
+      Int32Array.from(slots),
+      bags,
+      table,
+    );
     this.openGrant(grant);
-    if (this.audit !== undefined) this.auditGrant(grant, member);
     return grant;
+  }
+
+  /**
+   * The latest expiry among `member`'s filters (per agent, and batch) that block `candidate` on
+   * an agent, or {@link NOT_BLOCKED}; an agent's table of filters is dropped once empty.
+   */
+  private blockedUntil(member: FrameworkRole, slot: number, candidate: Resources, now: number): number {
+    const role = member.role;
+    let until = NOT_BLOCKED;
+    const filters = role.filters[slot];
+    if (filters !== undefined) {
+      until = filters.blockedUntil(
+        member.slot,
+        member.filterGeneration,
+        candidate,
+        this.table.version[slot] as number,
+        now,
+      );
+      if (filters.size === 0) this.dropFilters(role, slot);
+    }
+    if (member.batchFilters.length > 0) {
+      const batch = this.batchBlockedUntil(member, slot, candidate, now);
+      if (batch > until) until = batch;
+    }
+    return until;
   }
 
   /** The agent-by-agent walk (see the module comment). */
@@ -674,7 +786,7 @@ export class HierarchicalAllocator implements Allocator {
     let roles = firstRoles;
     for (let i = 0; i < n; i++) {
       const slot = candidates[i] as number;
-      if (table.heldBy[slot] !== 0) continue; // lazily held by an open grant: nothing is free
+      if (table.isHeld(slot)) continue; // lazily held by an open grant: nothing is free
       if ((table.avail[slot] as Resources).isEmpty()) continue;
       const quietUntil = this.quietUntil[slot] as number;
       if (
@@ -717,13 +829,12 @@ export class HierarchicalAllocator implements Allocator {
     }
     const grants: Grant[] = [];
     for (const [member, { slots, bags }] of builders) {
-      const grant = new Grant(
+      const grant = new EagerGrant(
         this.nextGrantId++,
         member.framework.id,
         member.role.name,
         Int32Array.from(slots),
         bags,
-        0,
         table,
       );
       this.openGrant(grant);
@@ -912,16 +1023,16 @@ export class HierarchicalAllocator implements Allocator {
   // Accounting
   // -------------------------------------------------------------------------------------------
 
-  /** Registers a grant as open with its framework (and by id, for its lazily held agents). */
+  /** Registers a grant as open with its framework. */
   private openGrant(grant: Grant): void {
-    this.grants.set(grant.id, grant);
     this.framework(grant.frameworkId).grants.add(grant);
   }
 
   private closeIfDone(grant: Grant): void {
-    if (grant.outstanding > 0) return;
-    this.grants.delete(grant.id);
+    const done = grant instanceof EagerGrant ? grant.outstanding === 0 : (grant as LazyGrant).closed;
+    if (!done) return;
     this.frameworks.get(grant.frameworkId)?.grants.delete(grant);
+    if (grant instanceof LazyGrant) this.lazyGrants.delete(grant);
   }
 
   /**
@@ -929,18 +1040,21 @@ export class HierarchicalAllocator implements Allocator {
    * the agent can be changed in the ordinary way. A no-op for agents not lazily held.
    */
   private materialize(slot: number): void {
-    const id = this.table.heldBy[slot] as number;
-    if (id === 0) return;
-    const grant = this.grants.get(id) as Grant;
-    this.materializeEntry(grant, grant.positionOf(slot), slot);
+    if (!this.table.isHeld(slot)) return;
+    for (const grant of this.lazyGrants) {
+      if (grant.isHeld(slot)) {
+        this.materializeLazy(grant, slot);
+        return;
+      }
+    }
+    throw new Error(`assertion failed: agent slot ${slot} is held by no open grant`);
   }
 
-  private materializeEntry(grant: Grant, p: number, slot: number): void {
+  private materializeLazy(grant: LazyGrant, slot: number): void {
     const table = this.table;
     const bag = table.avail[slot] as Resources;
-    grant.pin(p, bag);
-    table.heldBy[slot] = 0;
-    grant.lazy--;
+    grant.pin(slot, bag);
+    table.unhold(slot);
     const member = this.membership(this.framework(grant.frameworkId), grant.role);
     // The sorters were charged for the whole grant when it was made: only the agent's own
     // accounting moves here.
@@ -1034,6 +1148,7 @@ export class HierarchicalAllocator implements Allocator {
         epoch: 0,
         filters: new Array<AgentRoleFilters | undefined>(capacity).fill(undefined),
         filtered: 0,
+        filterBits: new Uint32Array(wordsFor(capacity)),
         noTakerVersion: new Int32Array(capacity),
         noTakerEpoch: new Int32Array(capacity),
         noTakerUntil: new Float64Array(capacity).fill(NO_MEMO),
@@ -1058,6 +1173,7 @@ export class HierarchicalAllocator implements Allocator {
   private dropFilters(role: RoleState, slot: number): void {
     role.filters[slot] = undefined;
     role.filtered--;
+    clearBit(role.filterBits, slot);
   }
 
   /** Grows every per-agent table of the allocator to the agent table's capacity. */
@@ -1072,6 +1188,7 @@ export class HierarchicalAllocator implements Allocator {
       role.noTakerEpoch = growInt32(role.noTakerEpoch, capacity);
       role.noTakerUntil = growFloat64(role.noTakerUntil, capacity);
       while (role.filters.length < capacity) role.filters.push(undefined);
+      role.filterBits = grownBits(role.filterBits, wordsFor(capacity));
     }
     for (const fw of this.frameworks.values()) {
       for (const member of fw.roles.values())
@@ -1131,13 +1248,6 @@ export class HierarchicalAllocator implements Allocator {
     const f = this.frameworks.get(frameworkId);
     assert(f !== undefined, `unknown framework ${frameworkId}`);
     return f;
-  }
-}
-
-/** Adds one agent's available scalars (its column entries) to `sums`. */
-function addColumns(sums: Float64Array, columns: readonly Float64Array[], slot: number): void {
-  for (let k = 0; k < columns.length; k++) {
-    sums[k] = (sums[k] as number) + ((columns[k] as Float64Array)[slot] as number);
   }
 }
 

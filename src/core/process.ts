@@ -57,19 +57,24 @@ export interface Env<M> {
  *
  * A ping on a link with no fault (both ends up, no partition either way, no loss or
  * duplication, no skewed clock) and none scheduled before its answer could return has only one
- * possible outcome: it arrives after its drawn latency and its answer arrives after another.
- * The world then lets the master take it as answered at once, and records when it would have
- * reached the agent, so that the agent's ping deadline moves exactly as it would have. Nothing
- * either side decides changes; only the messages are not simulated. The live world has no such
+ * possible outcome: it arrives after its drawn latency and its answer arrives after another. So
+ * do all the pings the master will send on that link until the next fault is scheduled. The
+ * world then lets the master take them all as sent and answered, and records when each would
+ * have reached the agent, so that the agent's ping deadline moves exactly as it would have.
+ * Nothing either side decides changes; only the messages are not simulated, and the master
+ * looks at the agent's health again only when a fault may be near. The live world has no such
  * thing: there every ping is a message.
  */
 export interface HealthElision {
   /**
-   * Called by the master, which pings `to` every `intervalMs`, instead of sending a ping: true
-   * when the ping may be elided (it is then recorded as delivered to `to` at its drawn arrival
-   * time, and the master takes it as answered); false to send it.
+   * Called by the master instead of sending a ping to `to` now, when its pings to `to` fall due
+   * every `intervalMs` on a grid of `gridMs` (the next one due at the first grid point at least
+   * `intervalMs` from now). Returns undefined to send this ping as a message. Otherwise this
+   * ping and the following ones up to the returned time are elided (recorded as delivered to
+   * `to` at their drawn arrival times, and answered): the master takes them as answered and
+   * pings `to` again at that time, which is on its schedule (Infinity: never, no fault ahead).
    */
-  elidePing(to: Address, intervalMs: number): boolean;
+  elidePings(to: Address, intervalMs: number, gridMs: number): number | undefined;
   /**
    * Called by the master when it stops pinging `to` (the agent was removed): the world then
    * fires a timer tagged {@link HEALTH_WAKE_TAG} on `to`, so that an agent that was counting

@@ -25,19 +25,29 @@ export function startHealthChecks(ctx: MasterContext, agent: AgentRecord): void 
 }
 
 function ping(ctx: MasterContext, agent: AgentRecord): void {
-  // On a quiet link the simulated world may take the ping as sent and answered (core/process.ts
-  // HealthElision): the same state as after its PONG, without the two messages. A ping that
-  // tells the agent it is disconnected is always sent: its answer is a reregistration.
+  // On a quiet link the simulated world may take this ping and the following ones as sent and
+  // answered (core/process.ts HealthElision): the same state as after each PONG, without the
+  // messages, until the ping the world names, which is on this schedule. A ping that tells the
+  // agent it is disconnected is always sent: its answer is a reregistration.
   const intervalMs = ctx.options.agentPingTimeoutMs;
-  if (agent.connected && ctx.env.health?.elidePing(agent.address, intervalMs) === true) {
+  const resumeAtMs = agent.connected
+    ? ctx.env.health?.elidePings(agent.address, intervalMs, PING_GRID_MS)
+    : undefined;
+  if (resumeAtMs !== undefined) {
     agent.health.pinged = false;
     agent.health.timeouts = 0;
-  } else {
-    ctx.sendAgent(agent, { type: 'PING_AGENT', connected: agent.connected });
-    agent.health.pinged = true;
+    scheduleNextPing(ctx, agent, resumeAtMs);
+    return;
   }
-  const dueAtMs = Math.ceil((ctx.now() + ctx.options.agentPingTimeoutMs) / PING_GRID_MS) * PING_GRID_MS;
+  ctx.sendAgent(agent, { type: 'PING_AGENT', connected: agent.connected });
+  agent.health.pinged = true;
+  scheduleNextPing(ctx, agent, Math.ceil((ctx.now() + intervalMs) / PING_GRID_MS) * PING_GRID_MS);
+}
+
+/** Puts the agent in the ping schedule at `dueAtMs`, a point of the grid (Infinity: never). */
+function scheduleNextPing(ctx: MasterContext, agent: AgentRecord, dueAtMs: number): void {
   agent.health.dueAtMs = dueAtMs;
+  if (dueAtMs === Number.POSITIVE_INFINITY) return;
   let due = ctx.pingsDue.get(dueAtMs);
   if (due === undefined) {
     due = [];
@@ -47,10 +57,16 @@ function ping(ctx: MasterContext, agent: AgentRecord): void {
   due.push(agent);
 }
 
-/** Every agent still due at `dueAtMs` (not removed or re-admitted since) counts its ping. */
+/**
+ * Every agent still due at `dueAtMs` (not removed or re-admitted since) counts its ping, in the
+ * order of their ids: agents join a slot at different moments depending on whether their pings
+ * were elided (core/process.ts HealthElision), and what happens at one instant must not depend
+ * on that.
+ */
 function pingsFallDue(ctx: MasterContext, dueAtMs: number): void {
   const due = ctx.pingsDue.get(dueAtMs) ?? [];
   ctx.pingsDue.delete(dueAtMs);
+  due.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const agent of due) {
     // A stale entry: the agent was removed, or re-admitted and re-scheduled (possibly twice in
     // this list, in which case the first visit moved its due time on).

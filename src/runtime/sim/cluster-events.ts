@@ -28,11 +28,12 @@ export function startScenarioAgents(run: ScenarioRun): void {
     current.set(agent.id, agent.resources);
     world.add(agent.id, () => newAgent(agent, current.get(agent.id) as Resources));
     if (agent.startMs === 0) start(run, agent.id, current);
-    else if (agent.startMs < run.untilMs) world.atFault(agent.startMs, () => start(run, agent.id, current));
+    else if (agent.startMs < run.untilMs)
+      world.atFault(agent.startMs, [agent.id], () => start(run, agent.id, current));
   }
   for (const event of run.scenario.cluster) {
     if (event.atMs >= run.untilMs) continue;
-    world.atFault(event.atMs, () => apply(run, event, current));
+    world.atFault(event.atMs, [event.agentId], () => apply(run, event, current));
   }
 }
 

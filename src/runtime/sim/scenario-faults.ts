@@ -4,7 +4,12 @@
  * is down) is traced as skipped rather than thrown: validation cannot know, for instance, that an
  * earlier crash already had a restart.
  */
-import { type AgentRecovery, type FaultSpec, MASTER_ADDRESS } from '../../scenario/schema.js';
+import {
+  type AgentRecovery,
+  type FaultSpec,
+  MASTER_ADDRESS,
+  schedulerAddress,
+} from '../../scenario/schema.js';
 import type { FrameworkSlot, ScenarioRun } from './scenario-run.js';
 
 /** The trace source of harness actions. */
@@ -18,7 +23,29 @@ export function scheduleFaults(run: ScenarioRun): void {
     // ping arrived: its health checks stay messages (see health-elision.ts).
     if (fault.kind === 'clock-skew' && fault.process !== MASTER_ADDRESS)
       run.world.keepHealthChecks(fault.process);
-    run.world.atFault(fault.atMs, () => applyFault(run, fault));
+    run.world.atFault(fault.atMs, touched(fault), () => applyFault(run, fault));
+  }
+}
+
+/**
+ * The processes a fault touches, for the world's fault calendar (SimWorld.atFault); undefined
+ * when it touches the master, which is at one end of every health check.
+ */
+function touched(fault: FaultSpec): readonly string[] | undefined {
+  switch (fault.kind) {
+    case 'agent-crash':
+    case 'agent-restart':
+      return [fault.agentId];
+    case 'network-partition': {
+      const processes = [...fault.sides[0], ...fault.sides[1]];
+      return processes.includes(MASTER_ADDRESS) ? undefined : processes;
+    }
+    case 'master-crash':
+      return undefined;
+    case 'clock-skew':
+      return fault.process === MASTER_ADDRESS ? undefined : [fault.process];
+    case 'framework-crash':
+      return [schedulerAddress(fault.framework)];
   }
 }
 
@@ -66,7 +93,7 @@ function crashAgent(
   if (recover === 'reboot') world.wipeDisk(agentId);
   run.recorder.capacityChanged(world.now, agentQuantities(run, agentId), -1);
   if (restartAfterMs !== undefined && world.now + restartAfterMs < run.untilMs) {
-    world.atFault(world.now + restartAfterMs, () => restartAgent(run, agentId));
+    world.atFault(world.now + restartAfterMs, [agentId], () => restartAgent(run, agentId));
   }
 }
 
@@ -94,7 +121,8 @@ function partition(
   for (const a of left) for (const b of right) network.partition(a, b, { oneWay });
   const healAtMs = run.world.now + durationMs;
   if (healAtMs < run.untilMs) {
-    run.world.atFault(healAtMs, () => {
+    const sides = [...left, ...right];
+    run.world.atFault(healAtMs, sides.includes(MASTER_ADDRESS) ? undefined : sides, () => {
       for (const a of left) for (const b of right) network.heal(a, b);
     });
   }
@@ -113,7 +141,7 @@ function crashMaster(run: ScenarioRun, restartAfterMs: number | undefined): void
   }
   world.crash(MASTER_ADDRESS);
   if (restartAfterMs !== undefined && world.now + restartAfterMs < run.untilMs) {
-    world.atFault(world.now + restartAfterMs, () => world.restart(MASTER_ADDRESS));
+    world.atFault(world.now + restartAfterMs, undefined, () => world.restart(MASTER_ADDRESS));
   }
 }
 

@@ -140,8 +140,11 @@ export class SimWorld<M> {
   readonly #connections = new Map<string, number>();
   readonly #healthMessage: ((msg: M) => 'ping' | 'pong' | undefined) | undefined;
   readonly #health: SimHealthElision | undefined;
-  /** Times of scheduled faults that have not happened yet, ascending (see {@link atFault}). */
-  readonly #faultTimes: number[] = [];
+  /**
+   * Times of scheduled faults that have not happened yet, ascending (see {@link atFault}):
+   * those that touch every process, and those that touch only some, by process.
+   */
+  readonly #faultTimes = new FaultCalendar();
   #now = 0;
   #eventCount = 0;
   #inLoop = false;
@@ -174,7 +177,7 @@ export class SimWorld<M> {
               const entry = this.#processes.get(address);
               return entry?.status === 'running' && entry.clock === undefined;
             },
-            nextFaultMs: (timeMs) => this.#nextFaultMs(timeMs),
+            nextFaultMs: (a, b) => this.#faultTimes.next(a, b),
             wake: (address) => {
               const entry = this.#processes.get(address);
               if (entry?.status === 'running') {
@@ -337,32 +340,20 @@ export class SimWorld<M> {
   }
 
   /**
-   * Schedules a fault: an action that may disturb links between processes (a crash, a restart,
-   * a partition or its end, a clock skew). The same as {@link at}, and the world also records
-   * the time, so that it never elides a health check whose fate the fault could change (see
-   * health-elision.ts). Faults must be scheduled before the world relies on the quiet before
-   * them: in practice, up front, or from a fault's own action for its sequel.
+   * Schedules a fault: an action that may disturb links to the processes it `affects` (every
+   * process when undefined): a crash, a restart, a partition or its end, a clock skew. The same
+   * as {@link at}, and the world also records the time, so that it never elides a health check
+   * whose fate the fault could change (see health-elision.ts). Faults must be scheduled before
+   * the world relies on the quiet before them: in practice, up front, or from a fault's own
+   * action for its sequel.
    */
-  atFault(timeMs: number, action: WorldAction<M>): EventHandle {
-    this.#health?.faultScheduled(timeMs);
-    const times = this.#faultTimes;
-    let i = times.length;
-    while (i > 0 && (times[i - 1] as number) > timeMs) i--;
-    times.splice(i, 0, timeMs);
+  atFault(timeMs: number, affects: readonly Address[] | undefined, action: WorldAction<M>): EventHandle {
+    this.#health?.faultScheduled(timeMs, affects);
+    this.#faultTimes.add(timeMs, affects);
     return this.at(timeMs, (world) => {
-      const at = this.#faultTimes.indexOf(timeMs);
-      if (at >= 0) this.#faultTimes.splice(at, 1);
+      this.#faultTimes.remove(timeMs, affects);
       action(world);
     });
-  }
-
-  /**
-   * The first fault scheduled at or after `timeMs` (not before now) that has not happened, or
-   * Infinity. Faults leave the list when they happen, so the first one pending is the answer.
-   */
-  #nextFaultMs(timeMs: number): number {
-    const first = this.#faultTimes[0];
-    return first === undefined ? Number.POSITIVE_INFINITY : Math.max(first, timeMs);
   }
 
   /** Cancels an action scheduled with {@link at}; false if it already ran or was cancelled. */
@@ -494,7 +485,6 @@ export class SimWorld<M> {
   #send(from: Address, to: Address, msg: M): void {
     const entry = this.#processes.get(to);
     const health = this.#healthMessage?.(msg);
-    if (health === 'ping') this.#health?.realPing(from, to);
     // The network is asked even when the receiver is down, so its draws do not depend on which
     // processes happen to be up (see network.ts).
     const transmission =
@@ -786,4 +776,52 @@ function dropReason<M>(entry: ProcessEntry<M> | undefined, outcome: TransmitOutc
   if (entry === undefined) return 'unknown-address';
   if (outcome === 'refused') return 'receiver-down';
   return outcome === 'lost' ? 'loss' : 'partition';
+}
+
+/**
+ * Pending fault times, ascending: those touching every process, and per process those touching
+ * only some. A fault leaves it when it happens, so the first pending time is never in the past.
+ */
+class FaultCalendar {
+  readonly #all: number[] = [];
+  readonly #byProcess = new Map<Address, number[]>();
+
+  add(timeMs: number, affects: readonly Address[] | undefined): void {
+    if (affects === undefined) insertSorted(this.#all, timeMs);
+    else {
+      for (const address of new Set(affects)) {
+        let list = this.#byProcess.get(address);
+        if (list === undefined) {
+          list = [];
+          this.#byProcess.set(address, list);
+        }
+        insertSorted(list, timeMs);
+      }
+    }
+  }
+
+  remove(timeMs: number, affects: readonly Address[] | undefined): void {
+    if (affects === undefined) removeOne(this.#all, timeMs);
+    else for (const address of new Set(affects)) removeOne(this.#byProcess.get(address) ?? [], timeMs);
+  }
+
+  /** The first pending fault touching `a` or `b`, or Infinity. */
+  next(a: Address, b: Address): number {
+    return Math.min(
+      this.#all[0] ?? Number.POSITIVE_INFINITY,
+      this.#byProcess.get(a)?.[0] ?? Number.POSITIVE_INFINITY,
+      this.#byProcess.get(b)?.[0] ?? Number.POSITIVE_INFINITY,
+    );
+  }
+}
+
+function insertSorted(list: number[], value: number): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1] as number) > value) i--;
+  list.splice(i, 0, value);
+}
+
+function removeOne(list: number[], value: number): void {
+  const at = list.indexOf(value);
+  if (at >= 0) list.splice(at, 1);
 }

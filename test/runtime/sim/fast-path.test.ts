@@ -48,7 +48,9 @@ for (const file of readdirSync(SCENARIOS).filter((f) => f.endsWith('.json'))) {
     const untilMs = UNTIL_MS[file];
     const { fast, plain, elided } = bothWays(scenario, untilMs === undefined ? {} : { untilMs });
     t.is(fast, plain);
-    t.true(elided > 0, 'the fast run elided health checks');
+    // On a lossy network every ping may be lost: none can be elided.
+    const lossless = scenario.network.loss === 0 && scenario.network.duplication === 0;
+    t.is(elided > 0, lossless, `health checks elided: ${elided}`);
   });
 }
 
