@@ -133,6 +133,8 @@ export class HierarchicalAllocator implements Allocator {
   private nextFilterGeneration = 1;
   /** The sum of every role's epoch changes: bumped whenever any role's `epoch` is. */
   private epoch = 0;
+  /** Memberships that are active and not suppressed (sorter clients in the order). */
+  private eligibleMembers = 0;
   /** Reused buffer: the roles with an eligible framework, in the role sorter's order. */
   private readonly eligibleRoles: RoleState[] = [];
   /** Open grants by id (a lazily held agent names its grant by id). */
@@ -249,6 +251,7 @@ export class HierarchicalAllocator implements Allocator {
       fw.roles.set(roleName, member);
       role.sorter.add(frameworkId, 1, slot);
       if (!this.eligible(member)) role.sorter.deactivate(frameworkId);
+      else this.eligibleMembers++;
     }
     for (const u of used) {
       assert(u.frameworkId === frameworkId, `used resources of ${u.frameworkId} given for ${frameworkId}`);
@@ -273,6 +276,7 @@ export class HierarchicalAllocator implements Allocator {
     }
     for (const member of fw.roles.values()) {
       const role = member.role;
+      if (this.eligible(member)) this.eligibleMembers--;
       role.sorter.remove(frameworkId);
       this.voidFilters(member);
       role.bySlot[member.slot] = undefined;
@@ -917,6 +921,8 @@ export class HierarchicalAllocator implements Allocator {
   private collectEligibleRoles(): readonly RoleState[] {
     const out = this.eligibleRoles;
     out.length = 0;
+    // The common idle cycle (everyone suppressed or disconnected) ends here, in O(1).
+    if (this.eligibleMembers === 0) return out;
     let eligible = 0;
     for (const role of this.roles.values()) if (role.sorter.activeCount > 0) eligible++;
     if (eligible === 0) return out;
@@ -1222,8 +1228,10 @@ export class HierarchicalAllocator implements Allocator {
     member.role.epoch++;
     this.epoch++;
     const sorter = member.role.sorter;
+    const wasActive = sorter.activeCount;
     if (this.eligible(member)) sorter.activate(member.framework.id);
     else sorter.deactivate(member.framework.id);
+    this.eligibleMembers += sorter.activeCount - wasActive;
   }
 
   private memberships(frameworkId: string, roles: readonly string[] | undefined): FrameworkRole[] {
