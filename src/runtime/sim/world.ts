@@ -196,9 +196,9 @@ export class SimWorld<M> {
     this.#health?.keepMessages(address);
   }
 
-  /** Health checks elided so far (0 unless `elideHealthChecks`). */
-  get elidedHealthChecks(): number {
-    return this.#health?.elided ?? 0;
+  /** Stretches of health checks elided so far (0 unless `elideHealthChecks`; see health-elision.ts). */
+  get healthElisions(): number {
+    return this.#health?.stretches ?? 0;
   }
 
   /** The current simulated time in ms. */

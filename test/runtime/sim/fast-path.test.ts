@@ -28,8 +28,8 @@ function bothWays(
   const fast = JSON.stringify(fastRun.runToEnd(), null, 2);
   const plainRun = new ScenarioRun(scenario, { ...options, messageLevel: true });
   const plain = JSON.stringify(plainRun.runToEnd(), null, 2);
-  if (plainRun.world.elidedHealthChecks !== 0) throw new Error('a message-level run elided health checks');
-  return { fast, plain, elided: fastRun.world.elidedHealthChecks };
+  if (plainRun.world.healthElisions !== 0) throw new Error('a message-level run elided health checks');
+  return { fast, plain, elided: fastRun.world.healthElisions };
 }
 
 function validated(file: unknown): Scenario {
@@ -97,5 +97,5 @@ test('chaos seeds without message loss (health checks elided between faults): th
     t.is(both.fast, both.plain, `chaos seed ${seed} without message loss`);
     elided += both.elided;
   }
-  t.true(elided > 1000, `health checks elided around the faults (${elided})`);
+  t.true(elided > 100, `stretches of health checks elided around the faults (${elided})`);
 });
