@@ -8,6 +8,7 @@ import type { MinAllocatable } from '../allocator/min-allocatable.js';
 import { DEFAULT_POLICY, POLICIES } from '../allocator/policies.js';
 import type { SorterPolicy } from '../allocator/sorter.js';
 import type { Address } from '../core/process.js';
+import { quotaNameProblem } from '../core/quota-names.js';
 
 /**
  * Bounds on everything that grows from peer input (ARCHITECTURE.md §5). The first three are
@@ -135,6 +136,8 @@ export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMaste
   };
   for (const [role, limits] of resolved.quotas) {
     for (const [name, amount] of Object.entries(limits)) {
+      const problem = quotaNameProblem(name);
+      if (problem !== undefined) throw new RangeError(`master option quotas.${role}.${name}: ${problem}`);
       if (!(Number.isFinite(amount) && amount >= 0)) {
         throw new RangeError(
           `master option quotas.${role}.${name} must be a finite number >= 0, got ${amount}`,
