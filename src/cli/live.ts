@@ -147,7 +147,8 @@ export function registerLive(program: Command, output: Output): void {
     )
     .option(
       '--acls <file>',
-      'Mesos ACLs JSON; its register_frameworks rules (and permissive, default true) decide which principal may use which role (403)',
+      'Mesos ACLs JSON; its register_frameworks rules (and permissive, default true) decide which principal may use which role, ' +
+        'its register_agents rules which principal may register agents, and at which hosts (403)',
     )
     .option('--max-connections <n>', 'connections served at once; more are closed as they arrive', '1000')
     .option(

@@ -17,7 +17,9 @@
  * answers 500 and the master goes on. What was refused is counted in `/metrics/snapshot`.
  *
  * Security ({@link MasterSecurity}, see master-security.ts): HTTP Basic authentication of
- * schedulers and agents, `register_frameworks` ACLs, and HTTPS with `tls`. The read-only
+ * schedulers and agents, `register_frameworks` and `register_agents` ACLs, and HTTPS with `tls`.
+ * Each agent address is bound to the token, principal and host it registered with, and agents
+ * speak only for themselves (agent-sessions.ts). The read-only
  * endpoints (`/master/state`, `/metrics/snapshot`, `/quota`, `/health`) are not authenticated (Mesos
  * guards them only with `--authenticate_http_readonly`, which Agora does not have).
  */
@@ -26,6 +28,7 @@ import type { Server } from 'node:http';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
+import { AgentSessions } from './agent-sessions.js';
 import { storeFile } from './file-store.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
@@ -187,8 +190,16 @@ export class MasterServer {
         log,
       },
     );
+    const sessions = new AgentSessions(master, {
+      acls: options.security?.acls,
+      refused: (refusal) => {
+        if (refusal.status === 401) counters.authenticationFailures++;
+        else counters.authorizationFailures++;
+      },
+    });
     const messenger = new NodeMessenger(node, (to) => agentUrl(to, scheme), {
       ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
+      headers: (to) => sessions.headersFor(to),
       log,
     });
     node.useTransport({
@@ -204,7 +215,7 @@ export class MasterServer {
       endpoint,
       messenger,
       counters,
-      agentChannel: { authentication: authentication.agents, limits: requestLimits },
+      agentChannel: { authentication: authentication.agents, limits: requestLimits, guard: sessions.guard() },
     });
     server.on('request', (req, res) => {
       live.#route(req, res).catch((e: unknown) => {
