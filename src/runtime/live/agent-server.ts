@@ -19,6 +19,7 @@ import { ChildCommandRunner } from './child-command-runner.js';
 import { ChildExecutorLauncher } from './child-executor-launcher.js';
 import type { Credential } from './credentials.js';
 import { ExecutorEndpoint } from './executor-endpoint.js';
+import { ExecutorTokens } from './executor-tokens.js';
 import { basicAuthorization } from './http-basic.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
@@ -117,7 +118,12 @@ export class AgentServer {
       ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
-    const executors = new ExecutorEndpoint(node, () => address);
+    const tokens = new ExecutorTokens();
+    const executors = new ExecutorEndpoint(node, () => address, {
+      tokens,
+      // Asked only when an executor calls, by when the launcher below exists.
+      running: (claims) => launcher.isRunning(claims),
+    });
     node.useTransport({
       handles: (to) => executors.handles(to) || messenger.handles(to),
       send: (from, to, msg) => {
@@ -135,6 +141,7 @@ export class AgentServer {
             LIBPROCESS_SSL_ENABLED: 'true',
             ...(caFile === undefined ? {} : { LIBPROCESS_SSL_CA_FILE: caFile }),
           },
+      tokens,
     );
     const agent = new Agent({
       ...options.agent,
