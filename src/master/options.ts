@@ -29,6 +29,11 @@ export interface MasterLimits {
   readonly maxStatusesPerTask: number;
   /** Frameworks registered at once; a SUBSCRIBE beyond it is refused with ERROR. */
   readonly maxFrameworks: number;
+  /**
+   * Frameworks a master takes back from SUBSCRIBEs with ids neither it nor its registry knows
+   * (see unknown-frameworks.ts); Mesos takes any number.
+   */
+  readonly maxRecoveredFrameworks: number;
   /** Agents registered at once; a registration beyond it is ignored. */
   readonly maxAgents: number;
   /** Live tasks per framework; a launch beyond it gets TASK_ERROR. */
@@ -107,6 +112,7 @@ export const DEFAULT_MASTER_LIMITS: MasterLimits = Object.freeze({
   maxRemovedAgents: 10_000,
   maxStatusesPerTask: 32,
   maxFrameworks: 10_000,
+  maxRecoveredFrameworks: 1_000,
   maxAgents: 100_000,
   maxTasksPerFramework: 1_000_000,
 });

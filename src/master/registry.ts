@@ -158,6 +158,11 @@ export class Registrar {
     return this.#store !== undefined;
   }
 
+  /** Whether framework `id` was admitted and not removed. */
+  frameworkAdmitted(id: string): boolean {
+    return this.#doc.frameworks.has(id);
+  }
+
   /** Whether framework `id` was removed (and so may not resubscribe). */
   frameworkRemoved(id: string): boolean {
     return this.#doc.removedFrameworks.has(id);
