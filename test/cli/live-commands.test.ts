@@ -213,6 +213,14 @@ test('the security and limit flags refuse bad input in one line naming the flag 
       /does not belong to the certificate/u,
     ],
     [['master', '--max-connections', '0'], /--max-connections: expected a whole number from 1/u],
+    [
+      ['master', '--max-connections-per-client', 'many'],
+      /--max-connections-per-client: expected a whole number from 1 to 1000000, got "many"/u,
+    ],
+    [
+      ['master', '--max-request-memory', '1MB'],
+      /--max-request-memory: 1MB is less than --max-request-size 16MB: a request of the largest size could never be read/u,
+    ],
     [['master', '--max-request-size', '10XB'], /--max-request-size: expected a size .* got "10XB"/u],
     [['master', '--max-event-queue', '1KB'], /--max-event-queue: expected a size from 65536 bytes/u],
     [

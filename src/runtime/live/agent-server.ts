@@ -52,6 +52,8 @@ export interface AgentServerOptions {
   readonly tls?: ServerTls;
   /** The CAs trusted for the master's certificate, instead of the system's. */
   readonly clientTls?: ClientTls;
+  /** Connections one client address may hold at once (default 256; executors count as their host). */
+  readonly maxConnectionsPerClient?: number;
 }
 
 /** What an agent's node is made of besides the agent. */
@@ -102,6 +104,9 @@ export class AgentServer {
     mkdirSync(options.workDir, { recursive: true });
     const { server, port } = await listenWithLimits(host, options.port ?? 5051, {
       ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.maxConnectionsPerClient === undefined
+        ? {}
+        : { maxConnectionsPerClient: options.maxConnectionsPerClient }),
     });
     const address = agentAddress(host, port);
     const node = new LiveNode({
