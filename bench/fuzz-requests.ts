@@ -105,10 +105,18 @@ function junk(r: Random, depth = 0): unknown {
       return depth === 0 && chance(r, 0.05)
         ? Array.from({ length: int(r, 5_000) }, () => ({ value: String(int(r, 1000)) }))
         : Array.from({ length: int(r, 4) }, () => junk(r, depth + 1));
-    case 7:
-      return Object.fromEntries(
-        Array.from({ length: int(r, 4) }, () => [pick(r, FIELD_NAMES), junk(r, depth + 1)]),
-      );
+    case 7: {
+      const object: Record<string, unknown> = {};
+      for (let i = int(r, 4); i > 0; i--) {
+        Object.defineProperty(object, pick(r, FIELD_NAMES), {
+          value: junk(r, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return object;
+    }
     default: {
       // Deep nesting: parsers and decoders must not recurse without bound.
       let v: unknown = 1;
@@ -358,10 +366,18 @@ function mutate(r: Random, root: unknown): unknown {
       parent[spot.key] = pick(r, ODD_STRINGS);
       break;
     case 3:
-      if (!Array.isArray(parent)) parent[pick(r, FIELD_NAMES)] = junk(r);
+      // defineProperty, so a key named __proto__ is a field, as JSON.parse makes it, not a prototype.
+      if (!Array.isArray(parent)) {
+        Object.defineProperty(parent, pick(r, FIELD_NAMES), {
+          value: junk(r),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
       break;
     default:
-      parent[spot.key] = typeof parent[spot.key] === 'string' ? 7 : String(parent[spot.key]);
+      parent[spot.key] = typeof parent[spot.key] === 'string' ? 7 : (JSON.stringify(parent[spot.key]) ?? '');
   }
   return root;
 }
