@@ -55,7 +55,9 @@ interface MasterFlags {
   readonly tlsCert?: string;
   readonly tlsCa?: string;
   readonly maxConnections: string;
+  readonly maxConnectionsPerClient: string;
   readonly maxRequestSize: string;
+  readonly maxRequestMemory: string;
   readonly maxEventQueue: string;
   readonly weights?: string;
   readonly quota?: readonly string[];
@@ -147,13 +149,24 @@ export function registerLive(program: Command, output: Output): void {
     )
     .option(
       '--acls <file>',
-      'Mesos ACLs JSON; its register_frameworks rules (and permissive, default true) decide which principal may use which role (403)',
+      'Mesos ACLs JSON; its register_frameworks rules (and permissive, default true) decide which principal may use which role, ' +
+        'its register_agents rules which principal may register agents, and at which hosts (403)',
     )
     .option('--max-connections <n>', 'connections served at once; more are closed as they arrive', '1000')
+    .option(
+      '--max-connections-per-client <n>',
+      'connections one client address may hold at once; more are closed as they arrive (raise it for a large cluster on one machine)',
+      '256',
+    )
     .option(
       '--max-request-size <bytes>',
       'largest request body (e.g. 512KB, 16MB); larger ones get 413',
       '16MB',
+    )
+    .option(
+      '--max-request-memory <bytes>',
+      'request body bytes held at once across all requests; a body that would go past it gets 503 (at least --max-request-size)',
+      '64MB',
     )
     .option(
       '--max-event-queue <bytes>',
@@ -172,9 +185,27 @@ export function registerLive(program: Command, output: Output): void {
       ...(flags.weights === undefined ? {} : { weights: parseWeightsFlag(flags.weights) }),
       quotas: parseQuotaFlags(flags.quota ?? []),
     };
+    const maxRequestBytes = parseByteSizeFlag('--max-request-size', flags.maxRequestSize, 1024, 1024 ** 3);
+    const maxRequestMemoryBytes = parseByteSizeFlag(
+      '--max-request-memory',
+      flags.maxRequestMemory,
+      1024,
+      16 * 1024 ** 3,
+    );
+    if (maxRequestMemoryBytes < maxRequestBytes) {
+      throw new UsageError(
+        `--max-request-memory: ${flags.maxRequestMemory} is less than --max-request-size ${flags.maxRequestSize}: a request of the largest size could never be read`,
+      );
+    }
     const limits = {
       maxConnections: parseCountFlag('--max-connections', flags.maxConnections, 1_000_000),
-      maxRequestBytes: parseByteSizeFlag('--max-request-size', flags.maxRequestSize, 1024, 1024 ** 3),
+      maxConnectionsPerClient: parseCountFlag(
+        '--max-connections-per-client',
+        flags.maxConnectionsPerClient,
+        1_000_000,
+      ),
+      maxRequestBytes,
+      maxRequestMemoryBytes,
       maxEventQueueBytes: parseByteSizeFlag(
         '--max-event-queue',
         flags.maxEventQueue,
@@ -222,6 +253,11 @@ export function registerLive(program: Command, output: Output): void {
     )
     .option('--work-dir <dir>', 'sandboxes go under it', '/tmp/agora-agent')
     .option(
+      '--max-connections-per-client <n>',
+      'connections one client address may hold at once (the master, and executors from this host: two each)',
+      '256',
+    )
+    .option(
       '--credential <file>',
       'this agent’s principal and secret, sent to the master as HTTP Basic: {"principal":..,"secret":..} or one "principal secret" line (Mesos --credential)',
     );
@@ -232,6 +268,7 @@ export function registerLive(program: Command, output: Output): void {
       port: string;
       resources: string;
       workDir: string;
+      maxConnectionsPerClient: string;
       credential?: string;
       tlsKey?: string;
       tlsCert?: string;
@@ -260,6 +297,11 @@ export function registerLive(program: Command, output: Output): void {
           port,
           resources,
           workDir: flags.workDir,
+          maxConnectionsPerClient: parseCountFlag(
+            '--max-connections-per-client',
+            flags.maxConnectionsPerClient,
+            1_000_000,
+          ),
           ...(credential === undefined ? {} : { credential: credential.value }),
           ...tls,
           log: (line) => output.err(`agent: ${line}\n`),

@@ -56,6 +56,8 @@ export class MasterContext {
   readonly recoveredAgents = new Map<string, string>();
   /** Addresses whose REGISTER_AGENT is being admitted in the registry. */
   readonly admitting = new Set<Address>();
+  /** Frameworks taken back from a SUBSCRIBE with an id neither this master nor its registry knew. */
+  unknownFrameworksAdmitted = 0;
   /** Set by the master once its allocation loop exists. */
   allocation: AllocationTrigger = { trigger: () => {} };
 

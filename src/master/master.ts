@@ -102,6 +102,16 @@ export class Master implements Process<Wire> {
     return this.#context().registrar.document().quotas;
   }
 
+  /** The address agent `id` is registered from, if it is registered (connected or not). */
+  agentAddress(id: string): Address | undefined {
+    return this.#context().agents.get(id)?.address;
+  }
+
+  /** The id of the agent registered from `address`, if any. */
+  agentAt(address: Address): string | undefined {
+    return this.#context().agents.at(address)?.id;
+  }
+
   /** Whether offer `id` is outstanding: made and not yet accepted, declined or rescinded. */
   offerOutstanding(id: string): boolean {
     return this.#context().offers.get(id) !== undefined;

@@ -8,11 +8,12 @@
  *   executor_id, status};
  * - EXECUTOR_TO_FRAMEWORK becomes a MESSAGE event.
  * Updates from agents the master removed, or does not know, are ignored: such an agent has to
- * reregister first.
+ * reregister first; so are updates about an agent from another address.
  */
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import { base64ByteLength, UUID_BYTES } from '../core/messages/base64.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
+import type { Address } from '../core/process.js';
 import type { AgentRecord } from './agent-registry.js';
 import type { MasterContext } from './context.js';
 import { failureEvent } from './events.js';
@@ -23,20 +24,35 @@ type StatusUpdateMessage = Extract<AgentMessage, { type: 'STATUS_UPDATE' }>;
 type ExitedExecutor = Extract<AgentMessage, { type: 'EXITED_EXECUTOR' }>;
 type ExecutorToFramework = Extract<AgentMessage, { type: 'EXECUTOR_TO_FRAMEWORK' }>;
 
-/** The registered agent a message is about, or undefined (traced) for removed and unknown ones. */
-function reportingAgent(ctx: MasterContext, agentId: string, what: string): AgentRecord | undefined {
+/**
+ * The registered agent a message is about, or undefined (traced) for removed and unknown ones,
+ * and for a message that does not come from that agent's address: an agent speaks only for
+ * itself (Mesos checks the sender only on UNREGISTER; Agora on every report, so one agent cannot
+ * end another's tasks and free resources still in use).
+ */
+function reportingAgent(
+  ctx: MasterContext,
+  from: Address,
+  agentId: string,
+  what: string,
+): AgentRecord | undefined {
   const agent = ctx.agents.get(agentId);
   if (agent === undefined) {
     const why = ctx.agents.removed.has(agentId) ? 'removed agent' : 'unknown agent';
     ctx.trace('agent-message-ignored', { agent: agentId, what, why });
+    return undefined;
+  }
+  if (agent.address !== from) {
+    ctx.trace('agent-message-ignored', { agent: agentId, what, why: `not from the agent but from ${from}` });
+    return undefined;
   }
   return agent;
 }
 
 /** STATUS_UPDATE. */
-export function handleStatusUpdate(ctx: MasterContext, msg: StatusUpdateMessage): void {
+export function handleStatusUpdate(ctx: MasterContext, from: Address, msg: StatusUpdateMessage): void {
   const update = msg.update;
-  const agent = reportingAgent(ctx, update.agent_id.value, 'STATUS_UPDATE');
+  const agent = reportingAgent(ctx, from, update.agent_id.value, 'STATUS_UPDATE');
   if (agent === undefined) return;
   if (base64ByteLength(update.uuid) !== UUID_BYTES) {
     ctx.trace('agent-message-ignored', { agent: agent.id, what: 'STATUS_UPDATE', why: 'uuid is not a UUID' });
@@ -70,8 +86,8 @@ export function handleStatusUpdate(ctx: MasterContext, msg: StatusUpdateMessage)
 }
 
 /** EXITED_EXECUTOR. */
-export function handleExitedExecutor(ctx: MasterContext, msg: ExitedExecutor): void {
-  const agent = reportingAgent(ctx, msg.agent_id.value, 'EXITED_EXECUTOR');
+export function handleExitedExecutor(ctx: MasterContext, from: Address, msg: ExitedExecutor): void {
+  const agent = reportingAgent(ctx, from, msg.agent_id.value, 'EXITED_EXECUTOR');
   if (agent === undefined) return;
   const frameworkId = msg.framework_id.value;
   if (findExecutor(agent, frameworkId, msg.executor_id.value) === undefined) {
@@ -91,8 +107,8 @@ export function handleExitedExecutor(ctx: MasterContext, msg: ExitedExecutor): v
 }
 
 /** EXECUTOR_TO_FRAMEWORK. */
-export function handleExecutorMessage(ctx: MasterContext, msg: ExecutorToFramework): void {
-  const agent = reportingAgent(ctx, msg.agent_id.value, 'EXECUTOR_TO_FRAMEWORK');
+export function handleExecutorMessage(ctx: MasterContext, from: Address, msg: ExecutorToFramework): void {
+  const agent = reportingAgent(ctx, from, msg.agent_id.value, 'EXECUTOR_TO_FRAMEWORK');
   if (agent === undefined) return;
   const framework = ctx.frameworks.get(msg.framework_id.value);
   const sent =

@@ -174,3 +174,29 @@ test('MESSAGE goes to the executor through its agent; EXECUTOR_TO_FRAMEWORK come
     },
   ]);
 });
+
+test('an agent speaks only for itself: a STATUS_UPDATE about another agent’s task is ignored and frees nothing', (t) => {
+  const c = cluster({ agents: [{}, {}], schedulers: ['a'] });
+  const a = c.scheduler('a');
+  a.subscribe();
+  advance(c.world, 10);
+  const offer = take(a).find((o) => o.agent_id.value === c.agent(0).agentId);
+  if (offer === undefined) return t.fail('no offer of agent 0');
+  a.launch([offer.id.value], [commandTask('t1', offer.agent_id.value, 'cpus:1;mem:512')], 3600);
+  advance(c.world, 10);
+  // Agent 1 claims agent 0's task finished: it names agent 0 but comes from agent 1's address.
+  const liar = c.agent(1);
+  const victim = c.agent(0).agentId as string;
+  liar.agentId = victim;
+  liar.update(a.frameworkId as string, 't1', 'TASK_FINISHED');
+  advance(c.world, 10);
+  t.deepEqual(a.statusesOf('t1'), [], 'the framework heard nothing');
+  t.deepEqual(
+    c
+      .master()
+      .state()
+      .frameworks[0]?.tasks.map((x) => x.state),
+    ['TASK_STAGING'],
+  );
+  t.true(c.world.traceLines().some((l) => l.includes('not from the agent but from agent-1')));
+});

@@ -1,7 +1,9 @@
 /**
  * A live agent: the real {@link Agent} in a {@link LiveNode}, running command tasks as child
  * processes ({@link ChildCommandRunner}) and talking to its master over HTTP
- * (`/agora/v1/message` both ways, see node-messages.ts). It listens on one port, where the
+ * (`/agora/v1/message` both ways, see node-messages.ts). It takes messages only from the master
+ * it registered with, proven by the token it drew at start (agent-token.ts), and sends from its
+ * `--host`, which the master checks. It listens on one port, where the
  * master reaches it; its address is `agent@<host>:<port>`. Registration, re-registration after
  * the master restarts, health checks and status-update retries are the agent's own logic, the
  * same as in the simulator. `/state` is a read-only snapshot ({@link Agent.state}), `/health`
@@ -12,14 +14,17 @@ import type { Server } from 'node:http';
 import { Agent } from '../../agent/agent.js';
 import type { AgentOptions } from '../../agent/options.js';
 import type { Resources } from '../../core/resources.js';
+import { AGENT_TOKEN_HEADER, masterOnlyGuard, newAgentToken } from './agent-token.js';
 import { ChildCommandRunner } from './child-command-runner.js';
 import { ChildExecutorLauncher } from './child-executor-launcher.js';
 import type { Credential } from './credentials.js';
 import { ExecutorEndpoint } from './executor-endpoint.js';
+import { ExecutorTokens } from './executor-tokens.js';
 import { basicAuthorization } from './http-basic.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
+import { sendingAddress } from './source-address.js';
 import { type ClientTls, isHttps, type ServerTls } from './tls.js';
 
 /** The master's address inside an agent's node. */
@@ -47,6 +52,8 @@ export interface AgentServerOptions {
   readonly tls?: ServerTls;
   /** The CAs trusted for the master's certificate, instead of the system's. */
   readonly clientTls?: ClientTls;
+  /** Connections one client address may hold at once (default 256; executors count as their host). */
+  readonly maxConnectionsPerClient?: number;
 }
 
 /** What an agent's node is made of besides the agent. */
@@ -97,18 +104,31 @@ export class AgentServer {
     mkdirSync(options.workDir, { recursive: true });
     const { server, port } = await listenWithLimits(host, options.port ?? 5051, {
       ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.maxConnectionsPerClient === undefined
+        ? {}
+        : { maxConnectionsPerClient: options.maxConnectionsPerClient }),
     });
     const address = agentAddress(host, port);
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
+    // Proves the master's messages to this agent, and this agent to the master (agent-token.ts).
+    const token = newAgentToken();
+    const localAddress = sendingAddress(host);
     const messenger = new NodeMessenger(node, (to) => (to === MASTER ? masterUrl : undefined), {
+      headers: () => ({ [AGENT_TOKEN_HEADER]: token }),
+      ...(localAddress === undefined ? {} : { localAddress }),
       ...(options.credential === undefined ? {} : { authorization: basicAuthorization(options.credential) }),
       ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
-    const executors = new ExecutorEndpoint(node, () => address);
+    const tokens = new ExecutorTokens();
+    const executors = new ExecutorEndpoint(node, () => address, {
+      tokens,
+      // Asked only when an executor calls, by when the launcher below exists.
+      running: (claims) => launcher.isRunning(claims),
+    });
     node.useTransport({
       handles: (to) => executors.handles(to) || messenger.handles(to),
       send: (from, to, msg) => {
@@ -126,6 +146,7 @@ export class AgentServer {
             LIBPROCESS_SSL_ENABLED: 'true',
             ...(caFile === undefined ? {} : { LIBPROCESS_SSL_CA_FILE: caFile }),
           },
+      tokens,
     );
     const agent = new Agent({
       ...options.agent,
@@ -147,7 +168,9 @@ export class AgentServer {
       const path = (req.url ?? '/').split('?')[0];
       let served: Promise<void> = Promise.resolve();
       if (path === MESSAGE_PATH) {
-        served = handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res);
+        served = handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res, {
+          guard: masterOnlyGuard(MASTER, token),
+        });
       } else if (path === '/api/v1/executor') {
         served = executors.handle(req, res);
       } else if (path === '/state') {

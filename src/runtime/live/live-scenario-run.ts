@@ -78,6 +78,8 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
     port: 0,
     seed,
     log,
+    // Every agent and framework of the replay connects from loopback: one client address.
+    limits: { maxConnectionsPerClient: 1_000_000 },
     ...(credential === undefined
       ? {}
       : { security: { credentials: [credential], authenticateFrameworks: true, authenticateAgents: true } }),

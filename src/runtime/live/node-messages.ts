@@ -13,10 +13,12 @@
  *
  * Security: the master may require agents to authenticate (HTTP Basic with the agent's
  * `--credential`, checked before the body is read; 401 otherwise), standing in for the SASL
- * handshake a Mesos agent makes before it registers. The master's messages to agents are not
- * authenticated (a Mesos agent does not authenticate its master either): with TLS the master
- * knows it reaches the real agent, but whoever can reach an agent's port can post to it. A
- * refused POST is reported on the node's log once, until a message gets through again.
+ * handshake a Mesos agent makes before it registers. A {@link MessageGuard} then decides whose
+ * messages a node takes: an agent takes only its master's, proven by the token it registered
+ * with (agent-token.ts), and the master takes an agent's only from the address, token and
+ * principal it registered with, about itself only (agent-sessions.ts); anything else is a 401
+ * or 403 and changes nothing. A refused POST is reported on the node's log once, until a
+ * message gets through again.
  */
 import type { Agent as HttpAgent, IncomingMessage, ServerResponse } from 'node:http';
 import { decodeAgentMessage, encodeAgentMessage } from '../../core/messages/agent-protocol.js';
@@ -25,6 +27,7 @@ import type { Wire } from '../../core/wire.js';
 import { authenticate, type EndpointAuthentication } from './http-basic.js';
 import { type RequestLimits, readJsonMessage, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
+import type { MessageGuard, Refusal } from './message-guard.js';
 import { type ClientTls, keepAliveAgent, requestTo } from './tls.js';
 
 /** The path every node serves for the master–agent protocol. */
@@ -49,6 +52,8 @@ export interface MessageEndpointOptions {
   /** Default: credentials ignored. */
   readonly authentication?: EndpointAuthentication;
   readonly limits?: RequestLimits;
+  /** Which senders and messages the node takes (default: any). */
+  readonly guard?: MessageGuard;
 }
 
 /** Serves `POST /agora/v1/message`, delivering each message to `localTarget`. */
@@ -59,15 +64,24 @@ export async function handleNodeMessage(
   res: ServerResponse,
   options: MessageEndpointOptions = {},
 ): Promise<void> {
-  if (options.authentication !== undefined && !authenticate(req, res, options.authentication).ok) return;
+  const authenticated =
+    options.authentication === undefined
+      ? { ok: true as const, principal: undefined }
+      : authenticate(req, res, options.authentication);
+  if (!authenticated.ok) return;
   const from = req.headers['agora-from'];
   if (typeof from !== 'string' || from === '' || from.length > 1024) {
     if (req.method !== 'POST')
       return sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
     return sendText(res, 400, "Expecting an 'Agora-From' header naming the sender");
   }
+  const sender = { from, principal: authenticated.principal };
+  const early = options.guard?.beforeBody(req, sender);
+  if (early !== undefined) return refuse(res, early);
   const message = await readJsonMessage(req, res, decodeAgentMessage, 'agent message', options.limits);
   if (message === undefined) return;
+  const refusal = await options.guard?.check(req, sender, message);
+  if (refusal !== undefined) return refuse(res, refusal);
   const to = localTarget(from);
   if (to === undefined) return sendText(res, 404, `No process here takes messages from ${from}`);
   res.writeHead(202);
@@ -75,10 +89,22 @@ export async function handleNodeMessage(
   node.deliver(from, to, { channel: 'agent', message });
 }
 
+/**
+ * Answers a refused message. A body not read yet is discarded as it comes (Node drains it so the
+ * client reads the answer rather than a reset), never buffered.
+ */
+function refuse(res: ServerResponse, refusal: Refusal): void {
+  sendText(res, refusal.status, refusal.message, { ...refusal.headers });
+}
+
 /** How a {@link NodeMessenger} reaches other nodes. */
 export interface MessengerOptions {
   /** The `Authorization` header of every POST (the agent's credential), if any. */
   readonly authorization?: string;
+  /** Headers for every POST to `to` (the agent's token, see agent-token.ts). */
+  readonly headers?: (to: Address) => Readonly<Record<string, string>>;
+  /** The local address to send from (an agent's `--host`, so the master sees it as the source). */
+  readonly localAddress?: string;
   /** The CAs trusted for `https:` peers. */
   readonly tls?: ClientTls;
   /** Where refusals by the peer are reported. */
@@ -115,13 +141,16 @@ export class NodeMessenger {
     const broken = () => this.#node.deliver(to, from, { channel: 'link', exited: to });
     const url = `${base}${MESSAGE_PATH}`;
     const auth = this.#options.authorization;
+    const localAddress = this.#options.localAddress;
     const req = requestTo(
       url,
       {
         method: 'POST',
         agent: this.#agentFor(url),
         timeout: POST_TIMEOUT_MS,
+        ...(localAddress === undefined ? {} : { localAddress }),
         headers: {
+          ...this.#options.headers?.(to),
           'Content-Type': 'application/json',
           'Content-Length': Buffer.byteLength(body),
           'Agora-From': from,
