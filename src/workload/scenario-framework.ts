@@ -13,12 +13,16 @@
  *   frameworks, mesos.md §1.4), so idle frameworks do not cost the allocator;
  * - after it re-registers it reconciles its non-terminal tasks explicitly, so that a task the
  *   master no longer knows ends (TASK_LOST or TASK_UNKNOWN) instead of staying "running";
+ * - a task it has written off (it heard TASK_LOST) that comes back alive is killed (see
+ *   {@link ScenarioFramework.statusUpdate});
  * - a task's command is `sleep <duration>` (`sleep infinity` for services), followed by
  *   `; exit 1` for a task drawn to fail: the same text a live agent runs with `/bin/sh -c`.
  *
  * Tasks that fail or are lost are not retried: the summary counts them, so that a policy's or a
  * fault's cost is visible rather than hidden by retries.
  */
+
+import type { Quantities } from '../allocator/sorter.js';
 import type { MasterInfo } from '../core/messages/cluster-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID } from '../core/messages/ids.js';
 import type { Offer } from '../core/messages/offer.js';
@@ -81,6 +85,8 @@ export class ScenarioFramework implements Scheduler {
   readonly #jobs: ReadonlyMap<string, WorkloadJob>;
   readonly #pending = new PendingTasks<WorkloadJob>();
   readonly #live = new Map<string, LiveTask>();
+  /** Tasks it had seen end that came back alive, with their agents: killed until they end. */
+  readonly #revenants = new Map<string, AgentID | undefined>();
   readonly #remainder = new OfferRemainder();
   readonly #filters: { readonly refuse_seconds: number };
   #driver: SchedulerDriver | undefined;
@@ -115,20 +121,40 @@ export class ScenarioFramework implements Scheduler {
     return this.#live.size;
   }
 
+  /** Whether it launched task `id` and has not heard of its end. */
+  believesLive(id: string): boolean {
+    return this.#live.has(id);
+  }
+
   /** The ids of the tasks launched whose end it has not heard of. */
   liveTaskIds(): string[] {
     return [...this.#live.keys()];
   }
 
+  /** The scalar demand of one task of the oldest waiting batch, if any task waits. */
+  nextPendingDemand(): Quantities | undefined {
+    let demand: Quantities | undefined;
+    this.#pending.scan(1, (batch) => {
+      demand = batch.job.shape.quantities;
+      return false;
+    });
+    return demand;
+  }
+
   /**
    * Explicit reconciliation of every task it believes live (its periodic timer, which the
-   * runtime drives): an update the master generated and lost is learnt this way.
+   * runtime drives): an update the master generated and lost is learnt this way. Tasks it is
+   * killing are asked about too, so a kill that was lost is sent again.
    */
   reconcileLive(): void {
-    if (this.#driver === undefined || this.#live.size === 0) return;
-    this.#driver.reconcileTasks(
-      [...this.#live.values()].map((t) => ({ task_id: { value: t.id }, agent_id: t.agentId })),
-    );
+    if (this.#driver === undefined || this.#live.size + this.#revenants.size === 0) return;
+    this.#driver.reconcileTasks([
+      ...[...this.#live.values()].map((t) => ({ task_id: { value: t.id }, agent_id: t.agentId })),
+      ...[...this.#revenants].map(([id, agentId]) => ({
+        task_id: { value: id },
+        ...(agentId === undefined ? {} : { agent_id: agentId }),
+      })),
+    ]);
   }
 
   /** A submission of job `jobName` arrives now: its tasks join the queue. */
@@ -180,13 +206,42 @@ export class ScenarioFramework implements Scheduler {
 
   offerRescinded(_driver: SchedulerDriver, _offerId: OfferID): void {}
 
-  statusUpdate(_driver: SchedulerDriver, status: TaskStatus): void {
+  /**
+   * Ends a live task on a terminal update. An update that says a task it has already seen end
+   * is alive comes from a task it wrote off after TASK_LOST: the master (Mesos >= 1.5) lets an
+   * agent it marked unreachable reregister with its tasks, which ran on, and tells the framework
+   * TASK_RUNNING (REASON_AGENT_REREGISTERED); Mesos's high-availability guide warns that
+   * "frameworks might see a TASK_LOST update for a task but then later discover that the task
+   * is running". This framework has counted the task lost and does not retry tasks, so it kills
+   * it, as Marathon kills tasks it does not know, and asks again (on every reconciliation)
+   * until it hears the task end. Before, it ignored such updates and the task ran for ever
+   * (chaos seed 70301 with `--scenario scenarios/mixed.json --minutes 30`).
+   */
+  statusUpdate(driver: SchedulerDriver, status: TaskStatus): void {
     const task = this.#live.get(status.task_id.value);
-    if (task === undefined) return; // a duplicate, or a task it has already seen end
+    if (task === undefined) {
+      this.#afterEnd(driver, status);
+      return;
+    }
     const outcome = outcomeOf(status.state);
     if (outcome === undefined) return;
     this.#live.delete(task.id);
     this.#options.recorder.taskEnded(this.name, this.#options.clock(), outcome, task.job.shape.quantities);
+  }
+
+  /** An update for a task it is not tracking (see {@link statusUpdate}). */
+  #afterEnd(driver: SchedulerDriver, status: TaskStatus): void {
+    const id = status.task_id.value;
+    const { state } = status;
+    if (isTerminalState(state)) {
+      this.#revenants.delete(id);
+      return;
+    }
+    // Unreachable or unknown: it may still run, but nobody can reach it to kill it now; the
+    // next reconciliation asks again if it is one being killed.
+    if (state === 'TASK_UNREACHABLE' || state === 'TASK_UNKNOWN') return;
+    this.#revenants.set(id, status.agent_id);
+    driver.killTask(status.task_id);
   }
 
   frameworkMessage(
