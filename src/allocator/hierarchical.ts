@@ -494,8 +494,30 @@ export class HierarchicalAllocator implements Allocator {
     available: Resources,
     now: number,
   ): void {
+    const eligibleRoles = new Map<string, number>();
+    for (const other of this.roles.values()) {
+      if (other === role) continue;
+      const leftovers = this.quotas.shrink(other.name, agent.available.allocatableTo(other.name));
+      if (!leftovers.isEmpty() && this.eligibleOn(agent, other, leftovers, now).length > 0)
+        eligibleRoles.set(other.name, this.weights.get(other.name) ?? 1);
+    }
+    eligibleRoles.set(role.name, this.weights.get(role.name) ?? 1);
+    (this.audit as (decision: OfferDecision) => void)({
+      agentId: agent.id,
+      role: role.name,
+      frameworkId: recipient.framework.id,
+      resources: available,
+      eligible: this.eligibleOn(agent, role, available, now),
+      eligibleRoles,
+      policy: this.policyName,
+      view: this,
+    });
+  }
+
+  /** The frameworks of `role` that could be offered `available` on `agent` now (for the audit). */
+  private eligibleOn(agent: AgentState, role: RoleState, available: Resources, now: number): string[] {
     const eligible: string[] = [];
-    const filters = this.agentRole(agent, role.name).filters;
+    const filters = agent.roles.get(role.name)?.filters;
     const defaultAllocatable = isAllocatable(available, this.minAllocatable);
     for (const member of role.bySlot) {
       if (member === undefined || !this.eligible(member)) continue;
@@ -506,15 +528,7 @@ export class HierarchicalAllocator implements Allocator {
         NOT_BLOCKED;
       if (blocked === NOT_BLOCKED) eligible.push(member.framework.id);
     }
-    (this.audit as (decision: OfferDecision) => void)({
-      agentId: agent.id,
-      role: role.name,
-      frameworkId: recipient.framework.id,
-      resources: available,
-      eligible,
-      policy: this.policyName,
-      view: this,
-    });
+    return eligible;
   }
 
   private track(agent: AgentState, member: FrameworkRole, res: Resources): void {

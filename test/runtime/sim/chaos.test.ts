@@ -193,6 +193,7 @@ test('the checker catches an offer that would take a role past its quota', (t) =
     role: 'r',
     frameworkId: 'f',
     eligible: ['f'],
+    eligibleRoles: new Map([['r', 1]]),
     policy: 'drf',
     view: allocator,
   };
