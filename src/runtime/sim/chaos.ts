@@ -4,7 +4,7 @@
  * phase** in which faults happen while every event is checked against the invariants
  * (invariants.ts), then a **liveness phase** with faults off (losses and duplicates stop, every
  * partition has healed, every crashed agent is back) after which the master's, the agents' and
- * the frameworks' views must agree. The seed alone decides everything, so a failing seed replays
+ * the frameworks' views must agree and no work may be stuck (convergence.ts). The seed alone decides everything, so a failing seed replays
  * byte for byte.
  *
  * Faults drawn: message duplication, reordering and delay; partitions between the master and
@@ -19,16 +19,22 @@
  * protocol relies on it (a RUN_TASK that overtakes the AGENT_REGISTERED before it is dropped by
  * the agent; the first campaign found exactly this, README "Deterministic simulation testing").
  */
+
+import type { Master } from '../../master/master.js';
 import type { FaultInput, FrameworkInput, ScenarioFile } from '../../scenario/schema.js';
-import { agentId } from '../../scenario/schema.js';
+import { agentId, MASTER_ADDRESS, schedulerAddress } from '../../scenario/schema.js';
 import { validateScenario } from '../../scenario/validate.js';
 import {
   describeDisagreements,
   disagreements,
-  InvariantChecker,
+  type ProgressLook,
   persisting,
-  type Violation,
-} from './invariants.js';
+  STAGING_LIMIT_MS,
+  starvedFrameworks,
+  stuckStaging,
+  waitingWithRoom,
+} from './convergence.js';
+import { InvariantChecker, type Violation } from './invariants.js';
 import { ProcessError } from './process-error.js';
 import { deriveStream } from './random-streams.js';
 import { ScenarioRun } from './scenario-run.js';
@@ -39,6 +45,18 @@ export const SETTLE_SECONDS = 20 * 60;
 
 /** The views are compared this long before the end, and again at the end. */
 const RECHECK_MS = 60_000;
+
+/** The fault kinds a chaos seed draws from. */
+export const FAULT_KINDS = [
+  'agent-crash',
+  'network-partition',
+  'master-crash',
+  'clock-skew',
+  'framework-crash',
+] as const;
+
+/** One of {@link FAULT_KINDS}. */
+export type ChaosFaultKind = (typeof FAULT_KINDS)[number];
 
 /** Knobs of a chaos run. */
 export interface ChaosOptions {
@@ -58,12 +76,16 @@ export interface ChaosOptions {
  */
 export const RECONCILE_SECONDS = 60;
 
-/** What one chaos seed did and found. */
+/** What one checked run did and found. */
 export interface ChaosResult {
   readonly seed: number;
   readonly agents: number;
   readonly frameworks: number;
+  /** Distinct roles of the frameworks. */
+  readonly roles: number;
   readonly faults: number;
+  /** Faults of each kind. */
+  readonly faultKinds: Readonly<Record<string, number>>;
   readonly loss: number;
   readonly duplication: number;
   readonly reorder: boolean;
@@ -71,6 +93,13 @@ export interface ChaosResult {
   readonly checks: number;
   /** Offer decisions checked against DRF order (DRF seeds only). */
   readonly offerDecisions: number;
+  /** Of those, decisions with at least two eligible frameworks in the role. */
+  readonly frameworkRivals: number;
+  /** Of those, decisions with at least two eligible roles. */
+  readonly roleRivals: number;
+  /** Offers checked against their framework's roles; tasks checked against their offers. */
+  readonly offersChecked: number;
+  readonly launchesChecked: number;
   readonly simulatedSeconds: number;
   /** The first safety violation, if any. */
   readonly violation: Violation | undefined;
@@ -218,15 +247,23 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
   };
 }
 
-/** Runs one seed: the safety phase checked at every event, then the convergence check. */
+/** Runs one seed: the safety phase checked at every event, then the convergence checks. */
 export function runChaos(seed: number, safetyMinutes: number, options: ChaosOptions = {}): ChaosResult {
   const file = chaosScenario(seed, safetyMinutes, options);
+  const result = checkScenario(file, safetyMinutes * 60_000);
+  if (typeof result === 'string') throw new Error(`chaos seed ${seed} made an invalid scenario: ${result}`);
+  return result;
+}
+
+/**
+ * Runs any scenario as a chaos run does: its faults during the first `safetyEndMs`, with every
+ * event checked, then losses and duplicates off until its end, where the views must have
+ * converged. A regression test pins a scenario and its faults this way, which outlives a seed
+ * whose draws change. Returns why the scenario is invalid, if it is.
+ */
+export function checkScenario(file: ScenarioFile, safetyEndMs: number): ChaosResult | string {
   const validated = validateScenario(file);
-  if (!validated.ok) {
-    throw new Error(
-      `chaos seed ${seed} made an invalid scenario: ${JSON.stringify(validated.error.slice(0, 3))}`,
-    );
-  }
+  if (!validated.ok) return JSON.stringify(validated.error.slice(0, 3));
   const scenario = validated.value;
   const checker = new InvariantChecker();
   const run = new ScenarioRun(scenario, {
@@ -236,9 +273,8 @@ export function runChaos(seed: number, safetyMinutes: number, options: ChaosOpti
     lossBreaksConnections: true,
   });
   checker.attach(run.world);
-  const safetyEndMs = safetyMinutes * 60_000;
   // Faults off: losses and duplicates stop (partitions and crashes end on their own schedule).
-  run.world.at(safetyEndMs, (world) =>
+  run.world.at(Math.min(safetyEndMs, run.untilMs), (world) =>
     world.network.configure({ lossProbability: 0, duplicateProbability: 0 }),
   );
   // Stop at the first violation: the rest of the run is its consequence. Views are compared a
@@ -246,6 +282,18 @@ export function runChaos(seed: number, safetyMinutes: number, options: ChaosOpti
   // views differ for a moment, and work may still be going on).
   const agents = scenario.agents.map((a) => a.id);
   const frameworks = new Map([...run.frameworks].map(([name, slot]) => [name, slot.framework]));
+  const progress = (): Map<string, ProgressLook> => {
+    const master = run.world.instance(MASTER_ADDRESS) as Master | undefined;
+    const looks = new Map<string, ProgressLook>();
+    if (master === undefined || run.world.status(MASTER_ADDRESS) !== 'running') return looks;
+    for (const [name, framework] of frameworks) {
+      looks.set(name, {
+        offersReceived: checker.offersDeliveredTo(schedulerAddress(name)),
+        waitingWithRoom: waitingWithRoom(master, framework),
+      });
+    }
+    return looks;
+  };
   const firstLookMs = run.untilMs - RECHECK_MS;
   const step = 10_000;
   let problems: string[] = [];
@@ -255,10 +303,18 @@ export function runChaos(seed: number, safetyMinutes: number, options: ChaosOpti
     if (checker.violation === undefined) {
       run.advance(firstLookMs);
       const earlier = disagreements(run.world, agents, frameworks);
+      const earlierProgress = progress();
       for (let t = firstLookMs + step; t < run.untilMs + step && checker.violation === undefined; t += step) {
         run.advance(t);
       }
-      problems = describeDisagreements(persisting(earlier, disagreements(run.world, agents, frameworks)));
+      const master = run.world.instance(MASTER_ADDRESS) as Master | undefined;
+      problems = describeDisagreements([
+        ...persisting(earlier, disagreements(run.world, agents, frameworks)),
+        ...starvedFrameworks(earlierProgress, progress()),
+        ...(master === undefined
+          ? []
+          : stuckStaging(master.state(), checker.launchedAtMs, run.nowMs, STAGING_LIMIT_MS)),
+      ]);
     }
   } catch (e) {
     // A process that throws (a failed assertion in the master, say) is a finding like any
@@ -266,17 +322,25 @@ export function runChaos(seed: number, safetyMinutes: number, options: ChaosOpti
     if (!(e instanceof ProcessError)) throw e;
     crash = { invariant: 'no-process-error', atMs: e.timeMs, detail: e.message };
   }
+  const faultKinds: Record<string, number> = {};
+  for (const f of scenario.faults) faultKinds[f.kind] = (faultKinds[f.kind] ?? 0) + 1;
   return {
-    seed,
+    seed: scenario.seed,
     agents: scenario.agents.length,
     frameworks: scenario.frameworks.length,
+    roles: new Set(scenario.frameworks.map((f) => f.role)).size,
     faults: scenario.faults.length,
+    faultKinds,
     loss: scenario.network.loss,
     duplication: scenario.network.duplication,
     reorder: scenario.network.reorder,
     events: run.world.eventCount,
     checks: checker.checks,
-    offerDecisions: checker.offerDecisions,
+    offerDecisions: checker.drf.decisions,
+    frameworkRivals: checker.drf.frameworkRivals,
+    roleRivals: checker.drf.roleRivals,
+    offersChecked: checker.ledger.offersChecked,
+    launchesChecked: checker.ledger.launchesChecked,
     simulatedSeconds: run.nowMs / 1000,
     violation: checker.violation ?? crash,
     problems,
