@@ -92,13 +92,15 @@ export function registerChaos(program: Command, output: Output): void {
     .command('chaos')
     .summary('deterministic simulation testing: random faults, invariants checked')
     .description(
-      'Deterministic simulation testing: for each seed, a random cluster and random faults ' +
-        '(message loss, which breaks the connection as over TCP; duplication; delay; partitions both ' +
-        'ways and one way; agent, scheduler and master crashes; clock skew; reordering within a ' +
-        'link with --reorder) during a ' +
-        'safety phase, with the invariants checked after every event, then a liveness phase ' +
-        'without faults after which the master, agents and frameworks must agree. A failure prints ' +
-        'the command that replays it byte for byte; any failure makes the exit code 1.',
+      'Deterministic simulation testing: for each seed, a random cluster (frameworks sharing ' +
+        'weighted roles) and a swarm of faults (each seed turns whole kinds off and weights the ' +
+        'rest; more faults for a longer --minutes): message loss, which breaks the connection as ' +
+        'over TCP; duplication; delay; partitions both ways and one way; agent, scheduler and ' +
+        'master crashes; clock skew; reordering within a link with --reorder. During the safety ' +
+        'phase the invariants are checked after every event; after a liveness phase without ' +
+        'faults the master, agents and frameworks must agree and no work may be stuck. The ' +
+        'totals say how much was compared (faults per kind, DRF decisions with rivals). A failure ' +
+        'prints the command that replays it byte for byte; any failure makes the exit code 1.',
     )
     .option('--seeds <list>', 'seeds to run: 1-100, 1,5,9 or 1-5,10', '1-20')
     .option('--minutes <m>', 'length of the safety phase, in simulated minutes', '5')
