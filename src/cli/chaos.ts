@@ -50,6 +50,8 @@ export class CampaignTotals {
   events = 0;
   simulatedSeconds = 0;
   faults = 0;
+  frameworks = 0;
+  frameworksRemoved = 0;
   readonly faultKinds = new Map<string, number>(FAULT_KINDS.map((k) => [k, 0]));
   seedsWithLoss = 0;
   seedsWithDuplication = 0;
@@ -63,6 +65,8 @@ export class CampaignTotals {
     this.events += r.events;
     this.simulatedSeconds += r.simulatedSeconds;
     this.faults += r.faults;
+    this.frameworks += r.frameworks;
+    this.frameworksRemoved += r.frameworksRemoved;
     for (const [kind, n] of Object.entries(r.faultKinds))
       this.faultKinds.set(kind, (this.faultKinds.get(kind) ?? 0) + n);
     if (r.loss > 0) this.seedsWithLoss++;
@@ -78,7 +82,8 @@ export class CampaignTotals {
     const kinds = [...this.faultKinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
     return (
       `${(this.simulatedSeconds / 3600).toFixed(1)} simulated hours, ${this.faults} faults injected (${kinds}), ` +
-      `loss in ${this.seedsWithLoss} seeds, duplication in ${this.seedsWithDuplication}; ${formatCount(this.events)} events checked; ` +
+      `loss in ${this.seedsWithLoss} seeds, duplication in ${this.seedsWithDuplication}; ` +
+      `${this.frameworksRemoved} of ${this.frameworks} frameworks removed by the master; ${formatCount(this.events)} events checked; ` +
       `${formatCount(this.offerDecisions)} offers checked against DRF order, ${formatCount(this.frameworkRivals)} with >= 2 eligible frameworks in the role, ` +
       `${formatCount(this.roleRivals)} with >= 2 eligible roles; ${formatCount(this.offersChecked)} offers checked against their roles, ` +
       `${formatCount(this.launchesChecked)} tasks against their offers`

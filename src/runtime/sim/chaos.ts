@@ -93,6 +93,8 @@ export interface ChaosResult {
   readonly frameworks: number;
   /** Distinct roles of the frameworks. */
   readonly roles: number;
+  /** Frameworks the master had removed by the end (framework-gone checked their tasks). */
+  readonly frameworksRemoved: number;
   readonly faults: number;
   /** Faults of each kind. */
   readonly faultKinds: Readonly<Record<string, number>>;
@@ -382,6 +384,7 @@ export function checkScenario(file: ScenarioFile, safetyEndMs: number): ChaosRes
   const firstLookMs = run.untilMs - RECHECK_MS;
   const step = 10_000;
   let problems: string[] = [];
+  let frameworksRemoved = 0;
   let crash: Violation | undefined;
   try {
     for (let t = step; t < firstLookMs && checker.violation === undefined; t += step) run.advance(t);
@@ -393,6 +396,10 @@ export function checkScenario(file: ScenarioFile, safetyEndMs: number): ChaosRes
         run.advance(t);
       }
       const master = run.world.instance(MASTER_ADDRESS) as Master | undefined;
+      for (const framework of frameworks.values()) {
+        const id = framework.frameworkId?.value;
+        if (id !== undefined && master?.frameworkConnection(id).kind === 'unknown') frameworksRemoved++;
+      }
       problems = describeDisagreements([
         ...persisting(earlier, disagreements(run.world, agents, frameworks)),
         ...starvedFrameworks(earlierProgress, progress()),
@@ -414,6 +421,7 @@ export function checkScenario(file: ScenarioFile, safetyEndMs: number): ChaosRes
     agents: scenario.agents.length,
     frameworks: scenario.frameworks.length,
     roles: new Set(scenario.frameworks.map((f) => f.role)).size,
+    frameworksRemoved,
     faults: scenario.faults.length,
     faultKinds,
     loss: scenario.network.loss,

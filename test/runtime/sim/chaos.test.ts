@@ -134,7 +134,7 @@ test('agora chaos prints one line per seed and the total; bad flags are refused'
   t.regex(r.out, /^seed 2: ok \(\d+ agents, /u);
   t.regex(
     r.out,
-    /1 of 1 seeds passed: [\d.]+ simulated hours, \d+ faults injected \(\d+ agent-crash, \d+ network-partition, \d+ master-crash, \d+ clock-skew, \d+ framework-crash\), loss in \d+ seeds, duplication in \d+; [\d.k]+ events checked; [\d.k]+ offers checked against DRF order, [\d.k]+ with >= 2 eligible frameworks in the role, [\d.k]+ with >= 2 eligible roles; [\d.k]+ offers checked against their roles, [\d.k]+ tasks against their offers\n$/u,
+    /1 of 1 seeds passed: [\d.]+ simulated hours, \d+ faults injected \(\d+ agent-crash, \d+ network-partition, \d+ master-crash, \d+ clock-skew, \d+ framework-crash\), loss in \d+ seeds, duplication in \d+; \d+ of \d+ frameworks removed by the master; [\d.k]+ events checked; [\d.k]+ offers checked against DRF order, [\d.k]+ with >= 2 eligible frameworks in the role, [\d.k]+ with >= 2 eligible roles; [\d.k]+ offers checked against their roles, [\d.k]+ tasks against their offers\n$/u,
   );
   const bad = await runCli('chaos', '--minutes', '0');
   t.is(bad.code, 2);
