@@ -12,7 +12,8 @@
  * - with nothing waiting it suppresses offers, and revives when work arrives (Mesos's advice to
  *   frameworks, mesos.md §1.4), so idle frameworks do not cost the allocator;
  * - after it re-registers it reconciles its non-terminal tasks explicitly, so that a task the
- *   master no longer knows ends (TASK_LOST or TASK_UNKNOWN) instead of staying "running";
+ *   master no longer knows ends (TASK_LOST or TASK_UNKNOWN) instead of staying "running", and
+ *   implicitly, so that it hears of tasks the master knows and it does not;
  * - a task it has written off (it heard TASK_LOST) that comes back alive is killed (see
  *   {@link ScenarioFramework.statusUpdate});
  * - a task's command is `sleep <duration>` (`sleep infinity` for services), followed by
@@ -275,6 +276,11 @@ export class ScenarioFramework implements Scheduler {
   #attach(driver: SchedulerDriver): void {
     this.#driver = driver;
     this.reconcileLive();
+    // Implicit reconciliation too, as Mesos advises after every (re)registration: the master
+    // answers with every task it knows of the framework, so a task it wrote off and that came
+    // back while the update saying so could not reach it (TASK_RUNNING on a readmitted agent
+    // is not retried) is heard of and killed (chaos seed 20 --scenario scenarios/drf-paper.json).
+    driver.reconcileTasks([]);
     // A new subscription is not suppressed; suppress at once when there is nothing to run.
     this.#suppressed = this.#pending.size === 0;
     if (this.#suppressed) driver.suppressOffers();

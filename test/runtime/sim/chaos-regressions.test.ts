@@ -232,3 +232,53 @@ test.serial(
     }
   },
 );
+
+/**
+ * The same, but the scheduler is cut off when the agent comes back, so the TASK_RUNNING of the
+ * readmission (a master-generated update, never retried) does not reach it (chaos seed 20 with
+ * --scenario scenarios/drf-paper.json).
+ */
+const lostThenRunningUnheard = cluster(
+  {
+    name: 'web',
+    checkpoint: true,
+    failoverTimeout: 600,
+    reconcileInterval: 60,
+    jobs: [{ name: 'frontend', at: 1, tasks: 2, resources: 'cpus:1;mem:512', duration: 'forever' }],
+  },
+  [
+    { kind: 'network-partition', at: 20, duration: 30, sides: [['master'], ['agent-0']] },
+    // The agent comes back at about 109 s (its registration backs off).
+    { kind: 'network-partition', at: 100, duration: 30, sides: [['master'], ['scheduler-web']] },
+  ],
+);
+
+test('a written-off task that came back while its framework was cut off is found by implicit reconciliation', (t) => {
+  const { records } = traced(lostThenRunningUnheard, true);
+  const at = (kind: string) => records.find((r) => r.kind === kind)?.t ?? Number.NaN;
+  t.true(
+    at('master.framework-disconnected') < at('master.agent-readmitted') &&
+      at('master.agent-readmitted') < at('scheduler.reregistered'),
+    'the agent came back with the tasks while the framework was disconnected',
+  );
+  const r = checkScenario(lostThenRunningUnheard, 60_000);
+  if (typeof r === 'string') return t.fail(r);
+  t.deepEqual(r.problems, []);
+});
+
+test.serial('planted: without implicit reconciliation the task leaks', (t) => {
+  const original = MesosSchedulerDriver.prototype.reconcileTasks;
+  MesosSchedulerDriver.prototype.reconcileTasks = function (this: MesosSchedulerDriver, tasks) {
+    return tasks.length === 0 ? this.status : original.call(this, tasks);
+  };
+  try {
+    const r = checkScenario(lostThenRunningUnheard, 60_000);
+    if (typeof r === 'string') return t.fail(r);
+    t.true(
+      r.problems.some((p) => p.startsWith('no-leaked-task: web')),
+      r.problems.join('\n'),
+    );
+  } finally {
+    MesosSchedulerDriver.prototype.reconcileTasks = original;
+  }
+});
