@@ -453,6 +453,7 @@ export class HierarchicalAllocator implements Allocator {
     const defaultAllocatable = isAllocatable(available, this.minAllocatable);
     const filters = agentRole.filters;
     const checkFilters = filters !== undefined && filters.size > 0;
+    const filterVersion = this.filterVersion(agent, role);
     const slots = role.sorter.sortTags();
     let untilMs = Number.POSITIVE_INFINITY;
     for (let i = 0; i < slots.length; i++) {
@@ -465,7 +466,7 @@ export class HierarchicalAllocator implements Allocator {
           slot,
           member.filterGeneration,
           available,
-          agent.availableVersion,
+          filterVersion,
           now,
         );
         if (blockedUntil !== NOT_BLOCKED) {
@@ -524,11 +525,28 @@ export class HierarchicalAllocator implements Allocator {
       const min = member.minAllocatable;
       if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
       const blocked =
-        filters?.blockedUntil(member.slot, member.filterGeneration, available, agent.availableVersion, now) ??
-        NOT_BLOCKED;
+        filters?.blockedUntil(
+          member.slot,
+          member.filterGeneration,
+          available,
+          this.filterVersion(agent, role),
+          now,
+        ) ?? NOT_BLOCKED;
       if (blocked === NOT_BLOCKED) eligible.push(member.framework.id);
     }
     return eligible;
+  }
+
+  /**
+   * The version under which the filters may cache whether they cover `role`'s leftovers on
+   * `agent`: the agent's available version, unless the role has a quota limit. Then the
+   * leftovers are also shrunk to the role's headroom, which moves with what the role holds on
+   * other agents while this agent's version stays put, so the filters must look again (NaN
+   * never matches a cached version). A cached answer for other leftovers kept a framework
+   * filtered, or not, wrongly (chaos seeds 5886 and 7915: a role skipped by DRF order).
+   */
+  private filterVersion(agent: AgentState, role: RoleState): number {
+    return this.quotas.limits(role.name) === undefined ? agent.availableVersion : Number.NaN;
   }
 
   private track(agent: AgentState, member: FrameworkRole, res: Resources): void {
