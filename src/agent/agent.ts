@@ -181,9 +181,9 @@ export class Agent implements Process<Wire> {
     return agentState(this.#context());
   }
 
-  /** Its total and what its live tasks hold (see {@link AgentUsage}). */
-  usage(): AgentUsage {
-    return agentUsage(this.#context().book, this.options.resources);
+  /** Its total and what its live tasks hold, but those `excluded` names (see {@link AgentUsage}). */
+  usage(excluded?: (frameworkId: string, taskId: string) => boolean): AgentUsage {
+    return agentUsage(this.#context().book, this.options.resources, excluded);
   }
 
   /** A peer's connection closed: an executor's (it is gone) or the master's (nothing to do). */

@@ -21,8 +21,15 @@ export interface AgentUsage {
   readonly used: Resources;
 }
 
-/** What `book`'s tasks hold on an agent of `total` (see {@link AgentUsage}). */
-export function agentUsage(book: AgentBook, total: Resources): AgentUsage {
+/**
+ * What `book`'s tasks hold on an agent of `total` (see {@link AgentUsage}), leaving out the
+ * tasks `excluded` names (by framework id and task id).
+ */
+export function agentUsage(
+  book: AgentBook,
+  total: Resources,
+  excluded: (frameworkId: string, taskId: string) => boolean = () => false,
+): AgentUsage {
   let used = Resources.EMPTY;
   const add = (list: readonly ResourceJson[] | undefined): void => {
     const r = resourcesFromList(list ?? [], 'resources');
@@ -33,9 +40,10 @@ export function agentUsage(book: AgentBook, total: Resources): AgentUsage {
     for (const e of fw.executors.values()) {
       if (e.phase === 'terminated') continue;
       if (e.kind === 'custom') add(e.info.resources);
-      for (const t of e.queued.values()) add(t.resources);
+      for (const t of e.queued.values()) if (!excluded(fw.id, t.task_id.value)) add(t.resources);
       if (e.command?.kill !== undefined) continue;
-      for (const t of e.launched.values()) if (!isTerminalState(t.state)) add(t.info.resources);
+      for (const t of e.launched.values())
+        if (!isTerminalState(t.state) && !excluded(fw.id, t.info.task_id.value)) add(t.info.resources);
     }
   }
   return { total, used };

@@ -6,7 +6,11 @@
  * - **resources**: no agent, as the master sees it, has more offered plus used than its total,
  *   for any scalar resource;
  * - **agent-capacity**: the tasks an agent itself runs (queued or launched, not terminal, not
- *   being killed) hold no more than its total, checked whenever a RUN_TASK reaches it;
+ *   being killed) hold no more than its total, checked whenever a RUN_TASK reaches it. Tasks
+ *   the master sent a kill for (KILL_TASK, or SHUTDOWN_FRAMEWORK of their framework) are left
+ *   out: the master gave their resources back already (a non-checkpointing framework's tasks
+ *   on an agent that disconnected, written off as in Mesos), and the kill may be on its way
+ *   or lost with a broken connection and sent again at the next reregistration;
  * - **acknowledged-resent**: an agent never sends a status update again after it received that
  *   update's acknowledgement (Mesos's status-update manager drops it on acknowledgement). A
  *   restarted agent may send it again only if the acknowledgement never reached its disk: its
@@ -85,6 +89,10 @@ export class InvariantChecker implements WorldObserver<Wire> {
   readonly #launchedAtMs = new Map<string, number>();
   /** Offers delivered to each scheduler address. */
   readonly #offersTo = new Map<Address, number>();
+  /** `<framework id>/<task id>` of tasks the master sent KILL_TASK for. */
+  readonly #killsSent = new Set<string>();
+  /** Frameworks the master sent SHUTDOWN_FRAMEWORK for. */
+  readonly #shutdownsSent = new Set<string>();
   /** Agent ids the master told AGENT_REGISTERED. */
   readonly #acknowledgedAgents = new Set<string>();
   /** Agents a RUN_TASK reached in this event: their capacity is checked after it. */
@@ -201,6 +209,10 @@ export class InvariantChecker implements WorldObserver<Wire> {
       if (m.type === 'RUN_TASK') {
         const key = `${m.framework.id?.value ?? ''}/${m.task.task_id.value}`;
         if (!this.#launchedAtMs.has(key)) this.#launchedAtMs.set(key, nowMs);
+      } else if (m.type === 'KILL_TASK') {
+        this.#killsSent.add(`${m.framework_id.value}/${m.task_id.value}`);
+      } else if (m.type === 'SHUTDOWN_FRAMEWORK') {
+        this.#shutdownsSent.add(m.framework_id.value);
       } else if (m.type === 'AGENT_REGISTERED') {
         this.#acknowledgedAgents.add(m.agent_id.value);
         this.#checkRegistry(nowMs, [m.agent_id.value]);
@@ -331,7 +343,10 @@ export class InvariantChecker implements WorldObserver<Wire> {
   #checkAgentCapacity(nowMs: number): void {
     for (const address of this.#launchedOn) {
       if (this.#world?.status(address) !== 'running') continue;
-      const { total, used } = (this.#world.instance(address) as Agent).usage();
+      const { total, used } = (this.#world.instance(address) as Agent).usage(
+        (framework, task) =>
+          this.#shutdownsSent.has(framework) || this.#killsSent.has(`${framework}/${task}`),
+      );
       for (const [name, milli] of used.scalarQuantities()) {
         if (milli > total.scalarMilli(name)) {
           this.#fail(

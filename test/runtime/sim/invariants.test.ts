@@ -187,6 +187,29 @@ test('agent-capacity: an agent running tasks beyond its total is caught when a R
   t.regex(c.violation?.detail ?? '', /agent-0 runs tasks holding 5 cpus, more than its total of 4/u);
 });
 
+test('agent-capacity leaves out tasks the master sent a kill for: it gave their resources back', (t) => {
+  // t0 (cpus:1) was written off by the master, which sent KILL_TASK; the kill has not landed.
+  const agent = {
+    usage: (excluded: (framework: string, task: string) => boolean) => ({
+      total: resources('cpus:4'),
+      used: resources(excluded('F', 't0') ? 'cpus:4' : 'cpus:5'),
+    }),
+  };
+  const kill: Wire = {
+    channel: 'agent',
+    message: { type: 'KILL_TASK', framework_id: { value: 'F' }, task_id: { value: 't0' } },
+  };
+  const c = checker({ master: master(), 'agent-0': agent });
+  c.sent('master', 'agent-0', kill, 1);
+  c.delivered('master', 'agent-0', runTask('t1', 'cpus:1'), 2);
+  c.afterEvent(2);
+  t.is(c.violation, undefined);
+  const unkilled = checker({ master: master(), 'agent-0': agent });
+  unkilled.delivered('master', 'agent-0', runTask('t1', 'cpus:1'), 2);
+  unkilled.afterEvent(2);
+  t.is(unkilled.violation?.invariant, 'agent-capacity');
+});
+
 test('registry-acknowledged: an agent told AGENT_REGISTERED before it is on disk, or lost by a restart, is caught', (t) => {
   const registered: Wire = {
     channel: 'agent',
