@@ -53,6 +53,7 @@ import { SimCommandRunner } from './sim-command-runner.js';
 import { type AgentState, agentState } from './state.js';
 import { STATUS_UPDATE_RETRY_TAG, StatusUpdateManager } from './status-update-manager.js';
 import { forwardUpdate } from './status-updates.js';
+import { type AgentUsage, agentUsage } from './usage.js';
 
 /**
  * Events that never change what is checkpointed (pings, registration attempts, status-update
@@ -183,6 +184,11 @@ export class Agent implements Process<Wire> {
   /** A snapshot of what the agent holds. */
   state(): AgentState {
     return agentState(this.#context());
+  }
+
+  /** Its total and what its live tasks hold, but those `excluded` names (see {@link AgentUsage}). */
+  usage(excluded?: (frameworkId: string, taskId: string) => boolean): AgentUsage {
+    return agentUsage(this.#context().book, this.options.resources, excluded);
   }
 
   /** A peer's connection closed: an executor's (it is gone) or the master's (nothing to do). */

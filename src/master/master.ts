@@ -97,6 +97,11 @@ export class Master implements Process<Wire> {
     return [...ctx.agents.all()].map((agent) => agentUsage(ctx, agent));
   }
 
+  /** The roles framework `id` is subscribed to, or undefined if it is not registered. */
+  frameworkRoles(id: string): readonly string[] | undefined {
+    return this.#context().frameworks.get(id)?.roles;
+  }
+
   /** Every role's quota limits (role → scalar name → amount), as the registry holds them. */
   quotas(): Readonly<Record<string, Readonly<Record<string, number>>>> {
     return this.#context().registrar.document().quotas;

@@ -8,10 +8,13 @@
  *   executor_id, status};
  * - EXECUTOR_TO_FRAMEWORK becomes a MESSAGE event.
  * Updates from agents the master removed, or does not know, are ignored: such an agent has to
- * reregister first; so are updates about an agent from another address.
+ * reregister first; so are updates about an agent from another address. A live task it does not
+ * know, of a framework that does not checkpoint, is one it wrote off: it is killed (see
+ * {@link killWrittenOffTask}).
  */
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import { base64ByteLength, UUID_BYTES } from '../core/messages/base64.js';
+import { isTerminalState } from '../core/messages/task-state.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
 import type { Address } from '../core/process.js';
 import type { AgentRecord } from './agent-registry.js';
@@ -80,9 +83,36 @@ export function handleStatusUpdate(ctx: MasterContext, from: Address, msg: Statu
       what: 'STATUS_UPDATE',
       why: `unknown task ${status.task_id.value}`,
     });
+    killWrittenOffTask(ctx, agent, frameworkId, status);
     return;
   }
   updateTask(ctx, task, status, msg.latest_state);
+}
+
+/**
+ * A task of a non-checkpointing framework that the master ended (TASK_LOST) when the agent
+ * disconnected, reported alive by the agent after it reregistered: its RUN_TASK went out on a
+ * new connection just before the master heard the old one break, and reached the agent after
+ * the reregistration that would have reported it was sent. Its resources were offered again,
+ * so it is killed, as the reregistration kills the written-off tasks it reports
+ * (agent-registration.ts `killWrittenOff`); left running it over-committed the agent (chaos
+ * seed 148 --minutes 30, agent-capacity).
+ */
+function killWrittenOffTask(
+  ctx: MasterContext,
+  agent: AgentRecord,
+  frameworkId: string,
+  status: TaskStatus,
+): void {
+  if (isTerminalState(status.state)) return;
+  const framework = ctx.frameworks.get(frameworkId);
+  if (framework === undefined || framework.info.checkpoint === true) return;
+  ctx.sendAgent(agent, { type: 'KILL_TASK', framework_id: framework.frameworkId, task_id: status.task_id });
+  ctx.trace('task-written-off-killed', {
+    agent: agent.id,
+    framework: framework.id,
+    task: status.task_id.value,
+  });
 }
 
 /** EXITED_EXECUTOR. */
