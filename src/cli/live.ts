@@ -9,6 +9,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { AgentServer } from '../runtime/live/agent-server.js';
 import { runLiveScenario } from '../runtime/live/live-scenario-run.js';
 import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
+import { clearLongTimeout, setLongTimeout } from '../runtime/live/long-timer.js';
 import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
@@ -333,12 +334,12 @@ export function registerLive(program: Command, output: Output): void {
       const timer =
         timeoutS === undefined
           ? undefined
-          : setTimeout(() => {
+          : setLongTimeout(() => {
               scheduler.failure = `timed out after ${timeoutS} s`;
               driver.abort();
             }, timeoutS * 1000);
       await driver.run();
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) clearLongTimeout(timer);
       await close();
       const ok = scheduler.final?.state === 'TASK_FINISHED';
       if (!ok && scheduler.failure !== undefined) output.err(`agora execute: ${scheduler.failure}\n`);
