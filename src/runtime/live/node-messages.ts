@@ -91,6 +91,8 @@ export interface MessengerOptions {
   readonly tls?: ClientTls;
   /** Where refusals by the peer are reported. */
   readonly log?: (line: string) => void;
+  /** Connections open at once to one peer node (default 8). */
+  readonly maxSockets?: number;
 }
 
 /** Sends master–agent messages to other nodes over HTTP (see the module comment). */
@@ -197,7 +199,7 @@ export class NodeMessenger {
     const scheme = url.slice(0, url.indexOf(':'));
     let agent = this.#agents.get(scheme);
     if (agent === undefined) {
-      agent = keepAliveAgent(url, 8, this.#options.tls);
+      agent = keepAliveAgent(url, this.#options.maxSockets ?? 8, this.#options.tls);
       this.#agents.set(scheme, agent);
     }
     return agent;
