@@ -20,6 +20,7 @@ import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
 import type { Env, TimerId } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
 import { knownSignal, signalGroup, spawnInSandbox } from './child-process-group.js';
+import { CONTAINER_MARKER, WORK_DIR_MARKER } from './task-processes.js';
 
 const EXIT_TAG = 'child-executor-exit';
 
@@ -28,11 +29,17 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
   readonly #children = new Map<number, ChildProcess>();
   readonly #exits = new Map<TimerId, ExecutorExit>();
   readonly #extraEnvironment: Readonly<Record<string, string>>;
+  readonly #workDir: string | undefined;
   #nextId = 1;
 
-  /** @param extraEnvironment variables every executor gets, under the task's own */
-  constructor(extraEnvironment: Readonly<Record<string, string>> = {}) {
+  /**
+   * @param extraEnvironment variables every executor gets, under the task's own
+   * @param workDir the agent's absolute work dir: executors are marked with it, so that the
+   *   watchdog of a dead agent and a restarted agent find them (task-processes.ts)
+   */
+  constructor(extraEnvironment: Readonly<Record<string, string>> = {}, workDir?: string) {
     this.#extraEnvironment = extraEnvironment;
+    this.#workDir = workDir;
   }
 
   launch(env: Env<Wire>, launch: ExecutorLaunch): ExecutorStart {
@@ -43,6 +50,10 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
       ...launch.environment,
       // Mesos's form: host:port, not Agora's process address.
       MESOS_AGENT_ENDPOINT: launch.agentAddress.replace(/^agent@/u, ''),
+      // Executors are never recovered: a restarted agent kills what is left of them.
+      ...(this.#workDir === undefined
+        ? {}
+        : { [WORK_DIR_MARKER]: this.#workDir, [CONTAINER_MARKER]: launch.sandbox }),
     };
     const started = spawnInSandbox(command, launch.sandbox, environment);
     if (!started.ok) return started;
