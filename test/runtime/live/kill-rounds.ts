@@ -38,7 +38,7 @@ import { freePort, killHard, type Started, startAgora } from './processes.js';
 const SHORT = ['sleep 0.3', 'sleep 1', 'sleep 2; exit 3', 'sleep 3', 'sleep 6'];
 
 /** What one task went through, as its framework heard it. */
-interface TaskRecord {
+export interface TaskRecord {
   readonly id: string;
   readonly agentId: string;
   readonly long: boolean;
@@ -354,12 +354,11 @@ export async function killRounds(options: KillOptions): Promise<KillFigures> {
       await eventually(settled, 3_000, 'answers').catch(() => {});
     }
     if (!settled()) log('not settled after 120 s');
-    return await check(
-      frameworks.map((f) => ({ name: f.name, churner: f.churner })),
+    const checked = await checkRun(
+      frameworks.map((f) => ({ name: f.name, tasks: [...f.churner.tasks.values()] })),
       agents,
-      kills,
-      options.rounds,
     );
+    return { rounds: options.rounds, kills, ...checked };
   } finally {
     for (const f of frameworks) {
       f.driver.stop();
@@ -376,13 +375,17 @@ export async function killRounds(options: KillOptions): Promise<KillFigures> {
   }
 }
 
-/** Compares what the frameworks heard with what runs (see the module comment). */
-async function check(
-  frameworks: readonly { name: string; churner: Churner }[],
-  agents: readonly Node[],
-  kills: Record<string, number>,
-  rounds: number,
-): Promise<KillFigures> {
+/** What {@link checkRun} finds. */
+export type RunCheck = Omit<KillFigures, 'rounds' | 'kills'>;
+
+/**
+ * Compares what the frameworks heard with what runs (see the module comment): `agents` are the
+ * live agents (their `/state` on loopback at `port`, their processes marked with `workDir`).
+ */
+export async function checkRun(
+  frameworks: readonly { name: string; tasks: readonly TaskRecord[] }[],
+  agents: readonly { readonly port: number; readonly workDir: string }[],
+): Promise<RunCheck> {
   const problems: string[] = [];
   const notes: string[] = [];
   // What runs: every marked process, and what each agent says it runs.
@@ -391,7 +394,7 @@ async function check(
       .filter((p) => !p.watchdog)
       .map((p) => ({ ...p, agent: a })),
   );
-  const launchedOn = new Map<Node, Set<string>>();
+  const launchedOn = new Map<(typeof agents)[number], Set<string>>();
   for (const a of agents) {
     const state = (await (await fetch(`http://127.0.0.1:${a.port}/state`)).json()) as {
       frameworks: { executors: { tasks: { id: string; where: string }[] }[] }[];
@@ -414,10 +417,10 @@ async function check(
   let lost = 0;
   let stillRunningTasks = 0;
   const terminal: Record<string, Record<string, number>> = {};
-  for (const { name, churner } of frameworks) {
+  for (const { name, tasks } of frameworks) {
     const counts: Record<string, number> = {};
     terminal[name] = counts;
-    for (const task of churner.tasks.values()) {
+    for (const task of tasks) {
       launched++;
       const last = Churner.last(task);
       const ended = last !== undefined && isTerminalState(last as never);
@@ -439,5 +442,5 @@ async function check(
       }
     }
   }
-  return { rounds, kills, launched, lost, orphans, running: stillRunningTasks, terminal, problems, notes };
+  return { launched, lost, orphans, running: stillRunningTasks, terminal, problems, notes };
 }
