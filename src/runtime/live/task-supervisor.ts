@@ -15,7 +15,10 @@
  * It ignores SIGTERM, SIGINT and SIGHUP itself (a trap, which children do not inherit) so that it
  * outlives the task to record how it ended; SIGKILL takes both, and then no status is written
  * (whoever sent it knows). Cost: one `sh` per task, about a millisecond to start, and only for
- * checkpointing frameworks' tasks, the ones a restarted agent reattaches to.
+ * checkpointing frameworks' tasks, the ones a restarted agent reattaches to. One window is left:
+ * a SIGTERM in the instant between the supervisor's fork and the task's exec reaches a copy of
+ * the supervisor, trap included, and the task does not start (it ends with status 0); it needs a
+ * kill within a millisecond of the launch.
  *
  * A shell reports a command killed by signal N as status 128 + N, as does `$?`; the status is
  * read back the same way ({@link decodeShellStatus}): 143 is "terminated with signal Terminated".
