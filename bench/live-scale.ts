@@ -211,8 +211,9 @@ class Launcher implements Scheduler {
   }
 }
 
+/** The `p` quantile of `sorted`; -1 when it is empty (NaN would not survive the IPC). */
 function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? -1;
 }
 
 interface Figures {
@@ -326,6 +327,7 @@ async function runOnce(): Promise<Figures> {
     });
     const after = processUsage(master.child.pid as number);
     const bench = process.cpuUsage(benchBefore);
+    console.error(`# updates heard: ${JSON.stringify(report.states)}`);
     await new Promise((r) => setTimeout(r, idleSeconds * 1000));
     const state = (await (await fetch(`${master.url}/master/state`)).json()) as {
       slaves: { active: boolean }[];
@@ -368,6 +370,8 @@ interface FrameworkReport {
   readonly p50: number;
   readonly p99: number;
   readonly lost: number;
+  /** Updates heard, by state. */
+  readonly states: Readonly<Record<string, number>>;
 }
 
 /**
@@ -389,6 +393,7 @@ async function runFramework(masterUrl: string): Promise<void> {
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
     lost: launcher.lost,
+    states: Object.fromEntries(launcher.states),
   });
 }
 
