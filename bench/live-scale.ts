@@ -34,7 +34,7 @@
  *        [--task-seconds 5] [--allocation-interval 1] [--idle-seconds 35] [--runs 1]
  */
 import { fork, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -256,6 +256,10 @@ async function runOnce(): Promise<Figures> {
     '--max-connections',
     String(agentCount + 1_000),
   ]);
+  let masterExit: string | undefined;
+  master.child.once('exit', (code, signal) => {
+    masterExit = `the master exited (code ${code}, signal ${signal})`;
+  });
   const resources = parseResources('cpus:4;mem:4096');
   if (!resources.ok) throw new Error('bad resources');
   const startedAt = performance.now();
@@ -329,6 +333,16 @@ async function runOnce(): Promise<Figures> {
     const bench = process.cpuUsage(benchBefore);
     console.error(`# updates heard: ${JSON.stringify(report.states)}`);
     await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    if (lostHere.size > 0 || maxInactive + maxUnreachable > 0) {
+      // What the master said about it: its log, which names every refused or broken message.
+      const log = join(tmpdir(), `agora-scale-master-${master.child.pid}.log`);
+      writeFileSync(log, master.stderr());
+      if (masterExit !== undefined) console.error(`# ${masterExit}`);
+      const lines = master.stderr().trim().split('\n');
+      console.error(`# the master's whole log: ${log}`);
+      console.error(`# agents lost; the master's log (${lines.length} lines) ends:`);
+      for (const l of lines.slice(-15)) console.error(`#   ${l.slice(0, 300)}`);
+    }
     const state = (await (await fetch(`${master.url}/master/state`)).json()) as {
       slaves: { active: boolean }[];
       unreachable_slaves: number;

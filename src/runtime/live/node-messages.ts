@@ -138,6 +138,7 @@ export class NodeMessenger {
         (text) => this.#post(url, from, text),
         (why) => {
           if (why.kind === 'refused') this.#refused(`${to} answered ${why.status}: ${why.text}`);
+          else this.#broke(to, why.kind === 'failed' ? why.error : 'too many messages queued');
           this.#node.deliver(to, from, { channel: 'link', exited: to });
         },
         () => this.#channels.delete(key),
@@ -176,6 +177,12 @@ export class NodeMessenger {
           resolve({ kind: 'delivered' });
           return;
         }
+        // 408: the peer gave up reading the request (it was too busy), so it never acted on it.
+        if (res.statusCode === 408) {
+          res.resume();
+          resolve({ kind: 'not-read', error: 'answered 408' });
+          return;
+        }
         readStart(res).then((text) => resolve({ kind: 'refused', status: res.statusCode ?? 0, text }));
       });
       req.on('timeout', () => req.destroy(new Error(`no answer within ${POST_TIMEOUT_MS} ms`)));
@@ -184,7 +191,7 @@ export class NodeMessenger {
         // Node's own advice for keep-alive clients: a reset on a reused socket is the server
         // closing it as it was reused, not the server going away.
         const stale = req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
-        resolve({ kind: stale ? 'stale-socket' : 'failed', error: e.message });
+        resolve({ kind: stale ? 'not-read' : 'failed', error: e.message });
       });
       req.end(body);
     });
@@ -203,6 +210,17 @@ export class NodeMessenger {
       this.#agents.set(scheme, agent);
     }
     return agent;
+  }
+
+  /**
+   * Reports a connection that broke, on the 1st, 10th, 100th… time (a dead peer is pinged again
+   * and again, and a cluster in trouble breaks many links at once).
+   */
+  #broke(to: Address, error: string): void {
+    const n = this.counters.broken;
+    if (Number.isInteger(Math.log10(n))) {
+      this.#options.log?.(`the connection to ${to} broke (${error}); ${n} broken so far`);
+    }
   }
 
   #refused(line: string): void {

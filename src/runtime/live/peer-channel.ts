@@ -9,8 +9,9 @@
  * - **A transient error is not a broken link.** A POST that fails on a *reused* keep-alive
  *   socket before any answer (ECONNRESET, EPIPE, "socket hang up") met a socket the peer was
  *   closing as it was reused: the peer never read it, so it is sent again on a fresh connection.
- *   Only a failure on a fresh connection (refused, reset, timed out) or an error answer breaks
- *   the link. (One such reset used to count as a dead agent: on 1,000 emulated agents, 200 tasks
+ *   A 408 says the same of a peer too busy to read the request in time (Node's request
+ *   timeouts); it is sent again after a short wait. Only a failure on a fresh connection
+ *   (refused, reset, timed out) or another error answer breaks the link. (One such reset used to count as a dead agent: on 1,000 emulated agents, 200 tasks
  *   deactivated 76 of them.)
  * - **A broken link** drops everything queued behind the failed message, as a broken TCP
  *   connection loses what was in flight on it, and is reported once. The next message opens a
@@ -24,8 +25,11 @@
 export type PostOutcome =
   /** The peer took the message (2xx). */
   | { readonly kind: 'delivered' }
-  /** It failed on a reused keep-alive socket before any answer: the peer never read it. */
-  | { readonly kind: 'stale-socket'; readonly error: string }
+  /**
+   * The peer's process never read it: a reused keep-alive socket reset before any answer (the
+   * peer was closing it), or a 408 (the peer gave up reading it, overloaded). Safe to send again.
+   */
+  | { readonly kind: 'not-read'; readonly error: string }
   /** The peer answered with an error status. */
   | { readonly kind: 'refused'; readonly status: number; readonly text: string }
   /** The connection failed (refused, reset on a fresh socket, timed out). */
@@ -38,10 +42,16 @@ export type LinkBreak = Extract<PostOutcome, { kind: 'refused' | 'failed' }> | {
 export type Post = (body: string) => Promise<PostOutcome>;
 
 /**
- * Attempts on stale sockets before a message counts as undeliverable. Each attempt uses up (and
- * destroys) one stale pooled socket, so a few suffice; the last is on a fresh connection.
+ * Attempts after a message was not read before it counts as undeliverable. A stale socket is
+ * retried at once (each attempt uses up one stale pooled socket); after that the attempts back
+ * off, 100 ms doubling to 2 s (about 7 s in all), for a peer too busy to read.
  */
-const MAX_STALE_RETRIES = 8;
+const MAX_UNREAD_RETRIES = 8;
+
+/** The wait before retry `n` (1-based) of a message that was not read. */
+function retryDelayMs(n: number): number {
+  return n === 1 ? 0 : Math.min(2_000, 100 * 2 ** (n - 2));
+}
 
 /** The default bound on waiting messages. */
 export const MAX_QUEUED_MESSAGES = 100_000;
@@ -109,7 +119,9 @@ export class PeerChannel {
       const generation = this.#generation;
       const body = this.#queue[this.#head] as string;
       let outcome = await this.#post(body);
-      for (let retry = 1; outcome.kind === 'stale-socket' && retry <= MAX_STALE_RETRIES; retry++) {
+      for (let retry = 1; outcome.kind === 'not-read' && retry <= MAX_UNREAD_RETRIES; retry++) {
+        const delayMs = retryDelayMs(retry);
+        if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
         if (generation !== this.#generation) break;
         this.#counters.retried++;
         outcome = await this.#post(body);
@@ -117,7 +129,7 @@ export class PeerChannel {
       // The queue was dropped meanwhile (an overflow): this message went with it.
       if (generation !== this.#generation) continue;
       if (outcome.kind !== 'delivered') {
-        this.#drop(outcome.kind === 'stale-socket' ? { kind: 'failed', error: outcome.error } : outcome);
+        this.#drop(outcome.kind === 'not-read' ? { kind: 'failed', error: outcome.error } : outcome);
         continue;
       }
       this.#head++;

@@ -49,7 +49,7 @@ testProp(
     const bodies = staleFirst.map((_, i) => `m${i}`);
     const s = scripted((body, attempt) =>
       staleFirst[Number(body.slice(1))] === true && attempt === 1
-        ? { kind: 'stale-socket', error: 'read ECONNRESET' }
+        ? { kind: 'not-read', error: 'read ECONNRESET' }
         : { kind: 'delivered' },
     );
     for (const b of bodies) s.channel.send(b);
@@ -75,9 +75,11 @@ test('a failure on a fresh connection drops what is queued and breaks the link o
 });
 
 test('a socket that stays stale is a broken link; an error answer is one too', async (t) => {
-  const stale = scripted(() => ({ kind: 'stale-socket', error: 'socket hang up' }));
+  t.timeout(60_000);
+  const stale = scripted(() => ({ kind: 'not-read', error: 'socket hang up' }));
   stale.channel.send('x');
-  await eventually(() => stale.breaks.length === 1, 5_000, 'the break');
+  // Retried at once, then backing off to 2 s: about 7 s before it gives up.
+  await eventually(() => stale.breaks.length === 1, 20_000, 'the break');
   t.deepEqual(stale.breaks, [{ kind: 'failed', error: 'socket hang up' }]);
   const refused = scripted(() => ({ kind: 'refused', status: 401, text: 'no' }));
   refused.channel.send('y');
@@ -172,5 +174,37 @@ test('a peer that is gone (connection refused) breaks the link once for what was
   } finally {
     s.messenger.close();
     s.node.stopAll();
+  }
+});
+
+test('a peer too busy to read a message in time (408) gets it again; the link holds', async (t) => {
+  const bodies: string[] = [];
+  let answered408 = false;
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (!answered408) {
+        answered408 = true;
+        res.writeHead(408, { Connection: 'close' }).end();
+        return;
+      }
+      bodies.push(body);
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const s = sender(() => url);
+  try {
+    s.ping();
+    s.ping();
+    await eventually(() => bodies.length === 2, 5_000, 'both messages');
+    t.is(s.messenger.counters.retried, 1);
+    t.deepEqual(s.recorder.received, [], 'no broken link reported');
+  } finally {
+    s.messenger.close();
+    s.node.stopAll();
+    server.close();
   }
 });
