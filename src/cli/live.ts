@@ -4,11 +4,13 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { cleanupAgentWorkDir, RecoveryError } from '../runtime/live/agent-recovery.js';
 import { AgentServer } from '../runtime/live/agent-server.js';
 import { runLiveScenario } from '../runtime/live/live-scenario-run.js';
 import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
+import { clearLongTimeout, setLongTimeout } from '../runtime/live/long-timer.js';
 import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
@@ -46,6 +48,7 @@ interface MasterFlags {
   readonly allocationInterval: string;
   readonly agentPingTimeout: string;
   readonly maxAgentPingTimeouts: string;
+  readonly agentReregisterTimeout: string;
   readonly offerTimeout?: string;
   readonly credentials?: string;
   readonly authenticateFrameworks?: true;
@@ -132,6 +135,12 @@ export function registerLive(program: Command, output: Output): void {
       '5',
     )
     .option(
+      '--agent-reregister-timeout <seconds>',
+      'how long a disconnected agent, or one the registry lists after a restart, has to reregister before it is ' +
+        'marked unreachable and its tasks lost (Mesos --agent_reregister_timeout, which must be at least 10 minutes there)',
+      '600',
+    )
+    .option(
       '--offer-timeout <seconds>',
       'rescind offers unused this long (Mesos --offer_timeout; default: never)',
     )
@@ -179,6 +188,8 @@ export function registerLive(program: Command, output: Output): void {
       allocationIntervalMs: parseSecondsFlag('--allocation-interval', flags.allocationInterval, 3600) * 1000,
       agentPingTimeoutMs: parseSecondsFlag('--agent-ping-timeout', flags.agentPingTimeout, 86_400) * 1000,
       maxAgentPingTimeouts: parseCountFlag('--max-agent-ping-timeouts', flags.maxAgentPingTimeouts, 1000),
+      agentReregisterTimeoutMs:
+        parseSecondsFlag('--agent-reregister-timeout', flags.agentReregisterTimeout, 365 * 86_400) * 1000,
       ...(flags.offerTimeout === undefined
         ? {}
         : { offerTimeoutMs: parseSecondsFlag('--offer-timeout', flags.offerTimeout, 86_400) * 1000 }),
@@ -251,7 +262,26 @@ export function registerLive(program: Command, output: Output): void {
       'resources offered, Mesos text syntax',
       'cpus:4;mem:4096;ports:[31000-32000]',
     )
-    .option('--work-dir <dir>', 'sandboxes go under it', '/tmp/agora-agent')
+    .option(
+      '--work-dir <dir>',
+      'sandboxes go under it, and the checkpoint a restarted agent recovers from (meta/)',
+      '/tmp/agora-agent',
+    )
+    .option(
+      '--recover <mode>',
+      'reconnect: take back the tasks of checkpointing frameworks after a restart and reregister under the same ' +
+        'agent id; cleanup: kill every task the work dir’s agent left running, remove its checkpoint, and exit (Mesos --recover)',
+      'reconnect',
+    )
+    .option(
+      '--recovery-timeout <seconds>',
+      'how long the tasks of checkpointing frameworks outlive a dead agent, waiting for it to come back (Mesos --recovery_timeout)',
+      '900',
+    )
+    .option(
+      '--no-strict',
+      'start afresh, as a new agent, when the checkpoint cannot be recovered, instead of refusing to start (Mesos --strict=false)',
+    )
     .option(
       '--max-connections-per-client <n>',
       'connections one client address may hold at once (the master, and executors from this host: two each)',
@@ -269,11 +299,27 @@ export function registerLive(program: Command, output: Output): void {
       resources: string;
       workDir: string;
       maxConnectionsPerClient: string;
+      recover: string;
+      recoveryTimeout: string;
+      strict: boolean;
       credential?: string;
       tlsKey?: string;
       tlsCert?: string;
       tlsCa?: string;
     }) => {
+      if (flags.recover !== 'reconnect' && flags.recover !== 'cleanup') {
+        throw new UsageError(`--recover: expected reconnect or cleanup, got "${flags.recover}"`);
+      }
+      const recoveryTimeoutMs =
+        parseSecondsFlag('--recovery-timeout', flags.recoveryTimeout, 365 * 86_400) * 1000;
+      if (flags.recover === 'cleanup') {
+        // Mesos: "kill any old live executors and exit".
+        const killed = cleanupAgentWorkDir(resolve(flags.workDir));
+        output.err(
+          `agora agent: cleaned up ${flags.workDir}: killed ${killed} task process group(s) and removed the checkpoint\n`,
+        );
+        return;
+      }
       const masterUrl = parseMasterUrl(flags.master);
       const port = parsePort(flags.port);
       const resources = parseResourceFlag(flags.resources);
@@ -302,6 +348,8 @@ export function registerLive(program: Command, output: Output): void {
             flags.maxConnectionsPerClient,
             1_000_000,
           ),
+          strict: flags.strict,
+          recoveryTimeoutMs,
           ...(credential === undefined ? {} : { credential: credential.value }),
           ...tls,
           log: (line) => output.err(`agent: ${line}\n`),
@@ -375,12 +423,12 @@ export function registerLive(program: Command, output: Output): void {
       const timer =
         timeoutS === undefined
           ? undefined
-          : setTimeout(() => {
+          : setLongTimeout(() => {
               scheduler.failure = `timed out after ${timeoutS} s`;
               driver.abort();
             }, timeoutS * 1000);
       await driver.run();
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) clearLongTimeout(timer);
       await close();
       const ok = scheduler.final?.state === 'TASK_FINISHED';
       if (!ok && scheduler.failure !== undefined) output.err(`agora execute: ${scheduler.failure}\n`);
@@ -437,6 +485,8 @@ async function startOrExplain<T>(start: () => Promise<T>): Promise<T> {
       throw new UsageError(`--host: no such local address (${(e as Error).message})`);
     if (e instanceof RegistryError)
       throw new UsageError(`--work-dir: cannot recover the registry: ${e.message}`);
+    if (e instanceof RecoveryError)
+      throw new UsageError(`--work-dir: cannot recover the agent's checkpoint: ${e.message}`);
     throw e;
   }
 }

@@ -8,13 +8,22 @@
  * the master restarts, health checks and status-update retries are the agent's own logic, the
  * same as in the simulator. `/state` is a read-only snapshot ({@link Agent.state}), `/health`
  * answers 200.
+ *
+ * Crashes (Mesos `--recover=reconnect`): the agent checkpoints to `<work dir>/meta`; restarted
+ * on the same work dir, host and port, it takes back the tasks of checkpointing frameworks and
+ * reregisters under its AgentID, after killing whatever of its predecessor's it cannot take back
+ * (agent-recovery.ts); a watchdog process stops the tasks nobody will recover when the agent
+ * dies (agent-watchdog.ts).
  */
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { resolve } from 'node:path';
 import { Agent } from '../../agent/agent.js';
 import type { AgentOptions } from '../../agent/options.js';
 import type { Resources } from '../../core/resources.js';
+import { metaDir, type PreparedRecovery, prepareAgentRecovery } from './agent-recovery.js';
 import { AGENT_TOKEN_HEADER, masterOnlyGuard, newAgentToken } from './agent-token.js';
+import { AgentWatchdog } from './agent-watchdog.js';
 import { ChildCommandRunner } from './child-command-runner.js';
 import { ChildExecutorLauncher } from './child-executor-launcher.js';
 import type { Credential } from './credentials.js';
@@ -54,6 +63,16 @@ export interface AgentServerOptions {
   readonly clientTls?: ClientTls;
   /** Connections one client address may hold at once (default 256; executors count as their host). */
   readonly maxConnectionsPerClient?: number;
+  /**
+   * Mesos `--strict` (default true): a checkpoint in the work dir that cannot be recovered stops
+   * the agent ({@link RecoveryError}); false sets it aside and starts a new agent.
+   */
+  readonly strict?: boolean;
+  /**
+   * Mesos `--recovery_timeout` (default 15 min): how long the tasks of checkpointing frameworks
+   * outlive a dead agent, waiting for a restarted one to reattach (agent-watchdog.ts).
+   */
+  readonly recoveryTimeoutMs?: number;
 }
 
 /** What an agent's node is made of besides the agent. */
@@ -62,6 +81,7 @@ interface AgentParts {
   readonly launcher: ChildExecutorLauncher;
   readonly messenger: NodeMessenger;
   readonly executors: ExecutorEndpoint;
+  readonly watchdog: AgentWatchdog;
 }
 
 /** A running live agent; stop it with {@link close}. */
@@ -101,7 +121,9 @@ export class AgentServer {
           : `the agent serves TLS, so its master must too (an https:// --master), not ${masterUrl}`,
       );
     }
-    mkdirSync(options.workDir, { recursive: true });
+    // Absolute: task processes are marked with it, and their sandboxes are under it.
+    const workDir = resolve(options.workDir);
+    mkdirSync(workDir, { recursive: true });
     const { server, port } = await listenWithLimits(host, options.port ?? 5051, {
       ...(options.tls === undefined ? {} : { tls: options.tls }),
       ...(options.maxConnectionsPerClient === undefined
@@ -109,9 +131,24 @@ export class AgentServer {
         : { maxConnectionsPerClient: options.maxConnectionsPerClient }),
     });
     const address = agentAddress(host, port);
+    let recovery: PreparedRecovery;
+    try {
+      recovery = prepareAgentRecovery(workDir, address, options.strict ?? true);
+    } catch (e) {
+      server.close();
+      throw e;
+    }
+    if (recovery.discarded !== undefined) options.log?.(`set the checkpoint aside: ${recovery.discarded}`);
+    if (recovery.killed > 0) {
+      options.log?.(
+        `killed ${recovery.killed} process group(s) of an earlier agent that will not be recovered`,
+      );
+    }
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
+      // The checkpoint (Mesos's meta dir): the agent's id and its checkpointing frameworks' tasks.
+      storeDirs: new Map([[address, metaDir(workDir)]]),
     });
     // Proves the master's messages to this agent, and this agent to the master (agent-token.ts).
     const token = newAgentToken();
@@ -137,7 +174,8 @@ export class AgentServer {
         } else messenger.send(from, to, msg);
       },
     });
-    const runner = new ChildCommandRunner();
+    const runner = new ChildCommandRunner({ workDir });
+    runner.adopt(recovery.recoverable);
     const caFile = options.clientTls?.caFile;
     const launcher = new ChildExecutorLauncher(
       options.tls === undefined
@@ -146,23 +184,28 @@ export class AgentServer {
             LIBPROCESS_SSL_ENABLED: 'true',
             ...(caFile === undefined ? {} : { LIBPROCESS_SSL_CA_FILE: caFile }),
           },
-      tokens,
+      { tokens, workDir },
     );
     const agent = new Agent({
       ...options.agent,
       resources: options.resources,
       masterAddress: MASTER,
-      workDir: options.workDir,
+      workDir,
       commandRunner: runner,
       executorLauncher: launcher,
       hostname: host,
       port,
+    });
+    const watchdog = AgentWatchdog.start(workDir, {
+      gracePeriodMs: agent.options.executorShutdownGracePeriodMs,
+      recoveryTimeoutMs: options.recoveryTimeoutMs ?? 15 * 60_000,
     });
     const live = new AgentServer(server, port, address, node, agent, {
       runner,
       launcher,
       messenger,
       executors,
+      watchdog,
     });
     server.on('request', (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
@@ -195,7 +238,8 @@ export class AgentServer {
 
   /**
    * Stops the agent. `killTasks` (default true) kills its running commands, as an agent shut
-   * down for good does; a test that simulates a crash passes false and kills them itself.
+   * down for good does; false simulates a crash: the tasks are left to the agent's watchdog
+   * (agent-watchdog.ts) and to the next agent on the work dir, as after a SIGKILL.
    */
   async close(killTasks = true): Promise<void> {
     // The agent's last words (SHUTDOWN to its executors) go out before the streams close.
@@ -204,7 +248,11 @@ export class AgentServer {
     if (killTasks) {
       this.#parts.runner.killAll();
       this.#parts.launcher.killAll();
+      this.#parts.watchdog.retire();
+    } else {
+      this.#parts.watchdog.agentGone();
     }
+    this.#parts.runner.stop();
     this.#parts.messenger.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));

@@ -23,6 +23,7 @@ import type { Env, TimerId } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
 import { knownSignal, signalGroup, spawnInSandbox } from './child-process-group.js';
 import { EXECUTOR_TOKEN_VARIABLE, type ExecutorClaims, type ExecutorTokens } from './executor-tokens.js';
+import { CONTAINER_MARKER, WORK_DIR_MARKER } from './task-processes.js';
 
 const EXIT_TAG = 'child-executor-exit';
 
@@ -34,15 +35,22 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
   readonly #exits = new Map<TimerId, ExecutorExit>();
   readonly #extraEnvironment: Readonly<Record<string, string>>;
   readonly #tokens: ExecutorTokens | undefined;
+  readonly #workDir: string | undefined;
   #nextId = 1;
 
   /**
    * @param extraEnvironment variables every executor gets, under the task's own
-   * @param tokens signs each executor's `MESOS_EXECUTOR_AUTHENTICATION_TOKEN`
+   * @param options.tokens signs each executor's `MESOS_EXECUTOR_AUTHENTICATION_TOKEN`
+   * @param options.workDir the agent's absolute work dir: executors are marked with it, so that
+   *   the watchdog of a dead agent and a restarted agent find them (task-processes.ts)
    */
-  constructor(extraEnvironment: Readonly<Record<string, string>> = {}, tokens?: ExecutorTokens) {
+  constructor(
+    extraEnvironment: Readonly<Record<string, string>> = {},
+    options: { readonly tokens?: ExecutorTokens; readonly workDir?: string } = {},
+  ) {
     this.#extraEnvironment = extraEnvironment;
-    this.#tokens = tokens;
+    this.#tokens = options.tokens;
+    this.#workDir = options.workDir;
   }
 
   /** Whether the container the claims name runs now, for that framework's executor. */
@@ -65,6 +73,10 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
       ...launch.environment,
       // Mesos's form: host:port, not Agora's process address.
       MESOS_AGENT_ENDPOINT: launch.agentAddress.replace(/^agent@/u, ''),
+      // Executors are never recovered: a restarted agent kills what is left of them.
+      ...(this.#workDir === undefined
+        ? {}
+        : { [WORK_DIR_MARKER]: this.#workDir, [CONTAINER_MARKER]: launch.sandbox }),
       // Last, so a framework cannot set it for its executor.
       ...(this.#tokens === undefined ? {} : { [EXECUTOR_TOKEN_VARIABLE]: this.#tokens.issue(claims) }),
     };

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Decoded } from '../../core/messages/decode-helpers.js';
 import { type BodyBudget, readBodyWithin } from './body-reader.js';
 import { limitConnectionsPerClient, MAX_CONNECTIONS_PER_CLIENT } from './client-connections.js';
+import { SERVER_KEEP_ALIVE_MS } from './tls.js';
 
 /** The largest request body a live endpoint reads by default (16 MiB, far above any real call). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -147,6 +148,9 @@ export async function listenWithLimits(
       : createTlsServer({ ...serverOptions, ...options.tls, handshakeTimeout: 10_000 });
   server.requestTimeout = requestTimeoutMs;
   server.headersTimeout = Math.min(10_000, requestTimeoutMs);
+  // Longer than any live client keeps an idle connection (tls.ts), so the server never closes
+  // a socket a client is about to reuse.
+  server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
   server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   const dropped = options.dropped;
   if (dropped !== undefined) server.on('drop', () => dropped());

@@ -33,6 +33,7 @@ import { clusterTotal } from '../sim/scenario-run.js';
 import { AgentServer } from './agent-server.js';
 import type { Credential } from './credentials.js';
 import { liveSchedulerDriver } from './live-scheduler.js';
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from './long-timer.js';
 import { MasterServer } from './master-server.js';
 
 /** How to replay a scenario live. */
@@ -94,7 +95,7 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
   });
   const agents: AgentServer[] = [];
   const drivers: ReturnType<typeof liveSchedulerDriver>[] = [];
-  const timers: ReturnType<typeof setTimeout>[] = [];
+  const timers: LongTimeout[] = [];
   try {
     for (const agent of scenario.agents) {
       agents.push(
@@ -131,7 +132,7 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
     const startedAt = Date.now();
     const clock = () => Math.min(untilMs, (Date.now() - startedAt) * scale);
     const at = (scenarioMs: number, action: () => void) =>
-      timers.push(setTimeout(action, Math.max(0, scenarioMs / scale - (Date.now() - startedAt))));
+      timers.push(setLongTimeout(action, scenarioMs / scale - (Date.now() - startedAt)));
     for (const spec of scenario.frameworks) {
       const stream = (name: string) => deriveStream(seed, `workload/${spec.name}/${name}`);
       const framework = new ScenarioFramework({
@@ -194,7 +195,7 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
     );
     return { summary, series: series?.data(untilMs), faultsSkipped: scenario.faults.length };
   } finally {
-    for (const t of timers) clearTimeout(t);
+    for (const t of timers) clearLongTimeout(t);
     for (const d of drivers) d.driver.stop();
     await Promise.all(drivers.map((d) => d.close()));
     await Promise.all(agents.map((a) => a.close()));

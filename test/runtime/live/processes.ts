@@ -12,7 +12,12 @@ export interface Started {
 
 /** Runs `agora <args>` and waits until stderr matches `ready`. */
 export function startAgora(args: readonly string[], ready: RegExp, timeoutMs = 15_000): Promise<Started> {
-  const child = spawn(process.execPath, ['bin/agora.js', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // AGORA_PROF_DIR=dir profiles every agora process started here (the benches use this too).
+  const profile = process.env.AGORA_PROF_DIR;
+  const node = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+  const child = spawn(process.execPath, [...node, 'bin/agora.js', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
