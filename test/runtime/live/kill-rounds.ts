@@ -20,6 +20,7 @@
  * `sleep 6`, some `exit 3`) on every offer while the rounds go on, and keeper keeps a few
  * `sleep 3600` tasks running from the start to the end.
  */
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ import type { TaskStatus } from '../../../src/core/messages/task-status.js';
 import type { Scheduler, SchedulerDriver } from '../../../src/driver/index.js';
 import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js';
 import { markedProcesses, stillRunning } from '../../../src/runtime/live/task-processes.js';
+import { patient } from '../../patience.js';
 import { eventually } from './harness.js';
 import { freePort, killHard, type Started, startAgora } from './processes.js';
 
@@ -220,7 +222,7 @@ export async function killRounds(options: KillOptions): Promise<KillFigures> {
     startAgora(
       ['master', '--port', String(masterPort), '--work-dir', masterDir, ...MASTER_FLAGS],
       /listening on/u,
-      30_000,
+      patient(30_000),
     );
   const startAgent = (port: number, workDir: string) =>
     startAgora(
@@ -238,7 +240,7 @@ export async function killRounds(options: KillOptions): Promise<KillFigures> {
         '300',
       ],
       /agora agent: (agent@\S+)/u,
-      30_000,
+      patient(30_000),
     );
   const master: Node = { started: await startMaster(), port: masterPort, workDir: masterDir };
   const agents: Node[] = [];
@@ -348,7 +350,7 @@ export async function killRounds(options: KillOptions): Promise<KillFigures> {
     // then, as Mesos advises frameworks to (a state lost with a master is asked for again).
     const settled = () =>
       frameworks.every((f) => f.churner.unsettled().every((t) => t.long && t.reconciled === 'TASK_RUNNING'));
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + patient(120_000);
     while (!settled() && Date.now() < deadline) {
       for (const f of frameworks) f.churner.reconcile(f.driver);
       await eventually(settled, 3_000, 'answers').catch(() => {});
