@@ -77,7 +77,8 @@ test('a SIGKILLed agent restarted on its work dir takes back its checkpointed ta
   const prober = new Prober(
     [
       // Runs across the crash and ends after the restart.
-      { id: 'across', command: 'sleep 4' },
+      // Long enough to outlive its agent on a busy machine (its end is awaited, not timed).
+      { id: 'across', command: 'sleep 12' },
       // End while the agent is down: their statuses are read back from their supervisors.
       { id: 'ok-while-down', command: 'sleep 1' },
       { id: 'fails-while-down', command: 'sleep 1; exit 3' },
@@ -134,8 +135,12 @@ test('a SIGKILLed agent restarted on its work dir takes back its checkpointed ta
       (s) => s.task_id.value === 'fails-while-down' && s.state === 'TASK_FAILED',
     );
     t.is(failed?.message, 'Command exited with status 3');
-    t.is(prober.state('across'), 'TASK_RUNNING', 'the long task was not reported lost');
-    await eventually(() => prober.state('across') === 'TASK_FINISHED', 15_000, 'the long task to finish');
+    // Running still, or finished by now on a slow machine: either way not reported lost.
+    t.true(
+      ['TASK_RUNNING', 'TASK_FINISHED'].includes(prober.state('across') ?? ''),
+      `the long task was not reported lost (${prober.state('across')})`,
+    );
+    await eventually(() => prober.state('across') === 'TASK_FINISHED', 20_000, 'the long task to finish');
     t.false(
       prober.statuses.some(
         (s) => ['TASK_LOST', 'TASK_FAILED'].includes(s.state) && s.task_id.value !== 'fails-while-down',
