@@ -37,6 +37,8 @@ export interface StatusUpdatePort {
   cancelTimer(id: TimerId | undefined): void;
   /** Records a trace line (`kind` without the process prefix). */
   trace(kind: string, fields: Readonly<Record<string, unknown>>): void;
+  /** False when trace lines are discarded, so the manager need not build them. Absent: kept. */
+  readonly tracing?: boolean;
   /**
    * Whether the update may leave the agent: false while a checkpointing framework's update is
    * not yet on disk (Mesos checkpoints an update before it forwards it). Absent: always.
@@ -102,11 +104,13 @@ export class StatusUpdateManager {
   readonly #streams = new Map<string, Map<string, Stream>>();
   #streamCount = 0;
   #paused = true;
+  readonly #tracing: boolean;
 
   /** A manager that starts paused (the agent is not registered yet). */
   constructor(port: StatusUpdatePort, options: StatusUpdateManagerOptions) {
     this.#port = port;
     this.#options = options;
+    this.#tracing = port.tracing !== false;
   }
 
   /** Whether sending is paused. */
@@ -274,14 +278,16 @@ export class StatusUpdateManager {
     const head = stream.pending[0];
     if (head === undefined) return;
     stream.attempts++;
-    this.#port.trace('status-update-forwarded', {
-      framework: stream.frameworkId,
-      task: stream.taskId,
-      state: head.status.state,
-      uuid: head.uuid,
-      attempt: stream.attempts,
-      retryInMs: intervalMs,
-    });
+    if (this.#tracing) {
+      this.#port.trace('status-update-forwarded', {
+        framework: stream.frameworkId,
+        task: stream.taskId,
+        state: head.status.state,
+        uuid: head.uuid,
+        attempt: stream.attempts,
+        retryInMs: intervalMs,
+      });
+    }
     this.#port.forward(head);
     stream.timer = this.#port.setTimer(intervalMs, STATUS_UPDATE_RETRY_TAG, () => {
       stream.timer = undefined;
@@ -301,6 +307,7 @@ export class StatusUpdateManager {
   }
 
   #trace(kind: string, stream: Stream, update: StatusUpdate): void {
+    if (!this.#tracing) return;
     this.#port.trace(kind, {
       framework: stream.frameworkId,
       task: stream.taskId,

@@ -35,28 +35,27 @@ export function handleRunTask(ctx: AgentContext, msg: RunTask): void {
   const task = msg.task;
   const taskId = task.task_id.value;
   const frameworkId = msg.framework.id;
-  const ignore = (why: string) =>
-    ctx.trace('run-task-ignored', { framework: frameworkId?.value, task: taskId, why });
   if (frameworkId === undefined) {
-    ignore('no framework id');
+    traceRunTaskIgnored(ctx, msg, 'no framework id');
     return;
   }
   if (ctx.link.agentId === undefined || task.agent_id.value !== ctx.link.agentId.value) {
-    ignore(`meant for agent ${task.agent_id.value}`);
+    traceRunTaskIgnored(ctx, msg, `meant for agent ${task.agent_id.value}`);
     return;
   }
   if (ctx.link.phase === 'terminating') {
-    ignore('agent terminating');
+    traceRunTaskIgnored(ctx, msg, 'agent terminating');
     return;
   }
   if (ctx.book.executorOfTask(frameworkId.value, taskId) !== undefined) {
-    ignore('duplicate task');
+    traceRunTaskIgnored(ctx, msg, 'duplicate task');
     return;
   }
-  const fw = ctx.book.framework({ ...msg.framework, id: frameworkId });
+  const known = ctx.book.frameworks.get(frameworkId.value);
+  const fw = known ?? ctx.book.framework({ ...msg.framework, id: frameworkId });
   if (fw.terminating) {
     // Mesos sends nothing: a terminating framework cannot acknowledge.
-    ignore('framework terminating');
+    traceRunTaskIgnored(ctx, msg, 'framework terminating');
     removeFrameworkIfIdle(ctx, fw);
     return;
   }
@@ -90,6 +89,11 @@ export function handleRunTask(ctx: AgentContext, msg: RunTask): void {
   } else {
     launchCommandTask(ctx, fw, task);
   }
+}
+
+/** Traces a RUN_TASK that {@link handleRunTask} ignores, and why. */
+function traceRunTaskIgnored(ctx: AgentContext, msg: RunTask, why: string): void {
+  ctx.trace('run-task-ignored', { framework: msg.framework.id?.value, task: msg.task.task_id.value, why });
 }
 
 /** RUN_TASK_GROUP: not supported yet (neither the default executor nor LAUNCH_GROUP). */

@@ -41,7 +41,8 @@ export function handleAccept(ctx: MasterContext, framework: FrameworkRecord, acc
   let remaining = Resources.EMPTY;
   for (const offer of offers) {
     remaining = remaining.add(takeOffer(ctx, offer));
-    ctx.trace('offer-accepted', { offer: offer.id, framework: framework.id, agent: agent.id });
+    if (ctx.tracing)
+      ctx.trace('offer-accepted', { offer: offer.id, framework: framework.id, agent: agent.id });
   }
   ctx.counters.accepted(offers.length);
   for (const operation of operations) {

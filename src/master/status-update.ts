@@ -42,11 +42,13 @@ export function handleStatusUpdate(ctx: MasterContext, msg: StatusUpdateMessage)
     ctx.trace('agent-message-ignored', { agent: agent.id, what: 'STATUS_UPDATE', why: 'uuid is not a UUID' });
     return;
   }
-  const status: TaskStatus = {
-    ...update.status,
-    uuid: update.status.uuid ?? update.uuid,
-    agent_id: update.status.agent_id ?? update.agent_id,
-  };
+  // An agent's status carries its uuid and agent id already (Agora's agent sets both): it is
+  // used as it is (messages are immutable) rather than copied to say the same.
+  const given = update.status;
+  const status: TaskStatus =
+    given.uuid !== undefined && given.agent_id !== undefined
+      ? given
+      : { ...given, uuid: given.uuid ?? update.uuid, agent_id: given.agent_id ?? update.agent_id };
   const frameworkId = update.framework_id.value;
   const framework = ctx.frameworks.get(frameworkId);
   if (framework === undefined || !forwardStatus(ctx, framework, status)) {
