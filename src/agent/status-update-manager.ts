@@ -80,19 +80,72 @@ export type AckIgnoredWhy = 'unknown stream' | 'nothing in flight' | 'duplicate'
 /** The timer tag of a retry. */
 export const STATUS_UPDATE_RETRY_TAG = 'status-update-retry';
 
+/** Uuids a stream indexes in a map once it has received more than this many. */
+const UUID_INDEX_AFTER = 16;
+
+/**
+ * One task's updates. Updates are acknowledged head first, so the uuids a stream has received,
+ * in order, are those acknowledged followed by those pending: one list and a count say both,
+ * where two sets per task would cost far more (a stream usually takes three updates). Past a few
+ * uuids (an executor that keeps sending) a map indexes them.
+ */
 class Stream {
   readonly frameworkId: string;
   readonly taskId: string;
   readonly pending: StatusUpdate[] = [];
-  readonly received = new Set<string>();
-  readonly acknowledged = new Set<string>();
+  /** Every uuid received, in order: the first `acknowledgedCount` were acknowledged. */
+  readonly #uuids: string[] = [];
+  #acknowledgedCount = 0;
+  #index: Map<string, number> | undefined;
   timer: TimerId | undefined;
+  /** The interval the pending retry timer was set for (meaningful while `timer` is set). */
+  retryIntervalMs = 0;
+  /** What the retry timer runs: made once per stream (a stream holds one timer at a time). */
+  retry: (() => void) | undefined;
   /** Forwards of the head so far (1 = first send), for the trace. */
   attempts = 0;
 
   constructor(frameworkId: string, taskId: string) {
     this.frameworkId = frameworkId;
     this.taskId = taskId;
+  }
+
+  /** How many updates it has received. */
+  get receivedCount(): number {
+    return this.#uuids.length;
+  }
+
+  /** Whether it received an update with this uuid (acknowledged or not). */
+  received(uuid: string): boolean {
+    return this.#position(uuid) >= 0;
+  }
+
+  /** Whether the update with this uuid was acknowledged. */
+  acknowledged(uuid: string): boolean {
+    const at = this.#position(uuid);
+    return at >= 0 && at < this.#acknowledgedCount;
+  }
+
+  /** Takes an update in, at the end of the pending ones. */
+  receive(update: StatusUpdate): void {
+    this.#index?.set(update.uuid, this.#uuids.length);
+    this.#uuids.push(update.uuid);
+    this.pending.push(update);
+    if (this.#index === undefined && this.#uuids.length > UUID_INDEX_AFTER) {
+      this.#index = new Map(this.#uuids.map((uuid, at) => [uuid, at]));
+    }
+  }
+
+  /** The head was acknowledged: it leaves the pending ones. */
+  acknowledgeHead(): void {
+    this.pending.shift();
+    this.#acknowledgedCount++;
+  }
+
+  /** Where `uuid` was first received, or -1. */
+  #position(uuid: string): number {
+    if (this.#index !== undefined) return this.#index.get(uuid) ?? -1;
+    return this.#uuids.indexOf(uuid);
   }
 }
 
@@ -138,7 +191,7 @@ export class StatusUpdateManager {
     const frameworkId = update.framework_id.value;
     const taskId = update.status.task_id.value;
     let stream = this.#streams.get(frameworkId)?.get(taskId);
-    if (stream?.acknowledged.has(update.uuid) || stream?.received.has(update.uuid)) {
+    if (stream?.received(update.uuid)) {
       this.#trace('status-update-duplicate', stream, update);
       return { kind: 'duplicate' };
     }
@@ -147,11 +200,10 @@ export class StatusUpdateManager {
         return this.#refuse(update, `${this.#options.maxStreams} streams are open`);
       }
       stream = this.#open(frameworkId, taskId);
-    } else if (stream.received.size >= this.#options.maxUpdatesPerStream) {
+    } else if (stream.receivedCount >= this.#options.maxUpdatesPerStream) {
       return this.#refuse(update, `the stream already took ${this.#options.maxUpdatesPerStream} updates`);
     }
-    stream.received.add(update.uuid);
-    stream.pending.push(update);
+    stream.receive(update);
     const forwarded = stream.pending.length === 1 && this.#mayForward(update);
     if (forwarded) this.#forward(stream, this.#options.retryMinMs);
     return { kind: 'queued', forwarded };
@@ -166,8 +218,7 @@ export class StatusUpdateManager {
       const frameworkId = update.framework_id.value;
       const taskId = update.status.task_id.value;
       const stream = this.#streams.get(frameworkId)?.get(taskId) ?? this.#open(frameworkId, taskId);
-      stream.received.add(update.uuid);
-      stream.pending.push(update);
+      stream.receive(update);
     }
   }
 
@@ -187,7 +238,7 @@ export class StatusUpdateManager {
     const why: AckIgnoredWhy | undefined =
       stream === undefined
         ? 'unknown stream'
-        : stream.acknowledged.has(uuid)
+        : stream.acknowledged(uuid)
           ? 'duplicate'
           : head === undefined
             ? 'nothing in flight'
@@ -198,8 +249,7 @@ export class StatusUpdateManager {
       this.#port.trace('status-update-ack-ignored', { framework: frameworkId, task: taskId, uuid, why });
       return { kind: 'ignored', why: why ?? 'unknown stream' };
     }
-    stream.pending.shift();
-    stream.acknowledged.add(uuid);
+    stream.acknowledgeHead();
     this.#port.cancelTimer(stream.timer);
     stream.timer = undefined;
     stream.attempts = 0;
@@ -289,11 +339,15 @@ export class StatusUpdateManager {
       });
     }
     this.#port.forward(head);
-    stream.timer = this.#port.setTimer(intervalMs, STATUS_UPDATE_RETRY_TAG, () => {
-      stream.timer = undefined;
-      // Mesos `timeout`: resend the head and double the interval, up to the maximum.
-      if (!this.#paused) this.#forward(stream, Math.min(intervalMs * 2, this.#options.retryMaxMs));
-    });
+    stream.retryIntervalMs = intervalMs;
+    stream.retry ??= () => this.#retry(stream);
+    stream.timer = this.#port.setTimer(intervalMs, STATUS_UPDATE_RETRY_TAG, stream.retry);
+  }
+
+  /** The head's retry timer fired (Mesos `timeout`): resend it, doubling the interval up to the maximum. */
+  #retry(stream: Stream): void {
+    stream.timer = undefined;
+    if (!this.#paused) this.#forward(stream, Math.min(stream.retryIntervalMs * 2, this.#options.retryMaxMs));
   }
 
   #refuse(update: StatusUpdate, why: string): UpdateOutcome {
