@@ -17,6 +17,7 @@
  * - SHUTDOWN_AGENT: the agent stops registering and shuts every framework down.
  */
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
+import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { FrameworkID } from '../core/messages/ids.js';
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
 import { killCommandTask, launchCommandTask } from './command-executor.js';
@@ -51,8 +52,11 @@ export function handleRunTask(ctx: AgentContext, msg: RunTask): void {
     traceRunTaskIgnored(ctx, msg, 'duplicate task');
     return;
   }
-  const known = ctx.book.frameworks.get(frameworkId.value);
-  const fw = known ?? ctx.book.framework({ ...msg.framework, id: frameworkId });
+  // The message's FrameworkInfo carries the id (checked above): it is recorded as it is.
+  const info = msg.framework;
+  const fw =
+    ctx.book.frameworks.get(frameworkId.value) ??
+    ctx.book.framework(hasId(info) ? info : { ...info, id: frameworkId });
   if (fw.terminating) {
     // Mesos sends nothing: a terminating framework cannot acknowledge.
     traceRunTaskIgnored(ctx, msg, 'framework terminating');
@@ -89,6 +93,10 @@ export function handleRunTask(ctx: AgentContext, msg: RunTask): void {
   } else {
     launchCommandTask(ctx, fw, task);
   }
+}
+
+function hasId(info: FrameworkInfo): info is FrameworkInfo & { readonly id: FrameworkID } {
+  return info.id !== undefined;
 }
 
 /** Traces a RUN_TASK that {@link handleRunTask} ignores, and why. */
