@@ -25,10 +25,12 @@ export interface ValidTask {
   readonly newExecutorResources: Resources | undefined;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject.
+const INVALID_ID_CHARACTER = /[\u0000-\u001f\u007f/\\]/u;
+
 /** Mesos `invalidCharacter`: control characters, `/` and `\`. */
 export function idProblem(kind: string, id: string): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject.
-  return /[\u0000-\u001f\u007f/\\]/u.test(id) ? `${kind} '${id}' contains invalid characters` : undefined;
+  return INVALID_ID_CHARACTER.test(id) ? `${kind} '${id}' contains invalid characters` : undefined;
 }
 
 function nonNegativeGrace(nanoseconds: number | undefined, what: string): string | undefined {
