@@ -80,6 +80,11 @@ export type AckIgnoredWhy = 'unknown stream' | 'nothing in flight' | 'duplicate'
 /** The timer tag of a retry. */
 export const STATUS_UPDATE_RETRY_TAG = 'status-update-retry';
 
+// The outcomes that carry nothing particular, made once (an update is taken per status update).
+const DUPLICATE: UpdateOutcome = Object.freeze({ kind: 'duplicate' });
+const QUEUED_FORWARDED: UpdateOutcome = Object.freeze({ kind: 'queued', forwarded: true });
+const QUEUED_HELD: UpdateOutcome = Object.freeze({ kind: 'queued', forwarded: false });
+
 /** Uuids a stream indexes in a map once it has received more than this many. */
 const UUID_INDEX_AFTER = 16;
 
@@ -193,7 +198,7 @@ export class StatusUpdateManager {
     let stream = this.#streams.get(frameworkId)?.get(taskId);
     if (stream?.received(update.uuid)) {
       this.#trace('status-update-duplicate', stream, update);
-      return { kind: 'duplicate' };
+      return DUPLICATE;
     }
     if (stream === undefined) {
       if (this.#streamCount >= this.#options.maxStreams) {
@@ -206,7 +211,7 @@ export class StatusUpdateManager {
     stream.receive(update);
     const forwarded = stream.pending.length === 1 && this.#mayForward(update);
     if (forwarded) this.#forward(stream, this.#options.retryMinMs);
-    return { kind: 'queued', forwarded };
+    return forwarded ? QUEUED_FORWARDED : QUEUED_HELD;
   }
 
   /**
