@@ -19,6 +19,7 @@ import type { Address, TimerId } from '../core/process.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { CommandHandle, CommandKill, CommandLaunch } from './command-runner.js';
 import type { ExecutorHandle } from './executor-launcher.js';
+import { TaskTable } from './task-table.js';
 
 /** A task the agent holds. */
 export interface TaskRecord {
@@ -62,9 +63,9 @@ export interface ExecutorRecord {
   readonly containerId: string;
   readonly sandbox: string;
   phase: ExecutorPhase;
-  readonly queued: Map<string, TaskInfo>;
-  readonly launched: Map<string, TaskRecord>;
-  readonly terminated: Map<string, TaskRecord>;
+  readonly queued: TaskTable<TaskInfo>;
+  readonly launched: TaskTable<TaskRecord>;
+  readonly terminated: TaskTable<TaskRecord>;
   /** Custom executors: where its SUBSCRIBE came from (events go there). */
   address: Address | undefined;
   /** Custom executors: the launcher's handle, once launched. */
@@ -137,9 +138,9 @@ export class AgentBook {
       containerId: e.containerId,
       sandbox: e.sandbox,
       phase: e.phase,
-      queued: new Map(),
-      launched: new Map(),
-      terminated: new Map(),
+      queued: new TaskTable(),
+      launched: new TaskTable(),
+      terminated: new TaskTable(),
       address: undefined,
       launch: undefined,
       command: undefined,
