@@ -91,11 +91,16 @@ export function removeTask(ctx: MasterContext, task: TaskRecord, unreachable = f
 /**
  * Sends a status to its framework (Mesos `Master::forward`), recording the state and uuid of
  * agent updates on the task so that reconciliation reports them and the acknowledgement can be
- * matched. Returns whether it was sent (not when the framework is disconnected).
+ * matched. Returns whether it was sent (not when the framework is disconnected). `task` is the
+ * framework's live task of that id, when the caller has looked it up already.
  */
-export function forwardStatus(ctx: MasterContext, framework: FrameworkRecord, status: TaskStatus): boolean {
+export function forwardStatus(
+  ctx: MasterContext,
+  framework: FrameworkRecord,
+  status: TaskStatus,
+  task: TaskRecord | undefined = ctx.tasks.get(framework.id, status.task_id.value),
+): boolean {
   if (!framework.connected) return false;
-  const task = ctx.tasks.get(framework.id, status.task_id.value);
   if (task !== undefined && status.uuid !== undefined) {
     task.statusUpdateState = status.state;
     task.statusUpdateUuid = status.uuid;
