@@ -90,6 +90,7 @@ export class Agent implements Process<Wire> {
           setTimer: (delayMs, tag, action) => c.timers.set(delayMs, tag, action),
           cancelTimer: (id) => c.timers.cancel(id),
           trace: (kind, fields) => c.trace(kind, fields),
+          tracing: c.tracing,
           isDurable: (update) => c.checkpointer?.isDurable(update) ?? true,
         },
         {

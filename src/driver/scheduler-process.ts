@@ -112,6 +112,9 @@ export class SchedulerProcess implements Process<Wire> {
         readonly ranges: OfferIdRange[];
       }
     | undefined;
+  /** The filters of the last decline and their text (see {@link #filtersKey}). */
+  #lastFilters: Filters | undefined;
+  #lastFiltersKey = '';
   /** Subscribed: SUBSCRIBED arrived and the master has not been lost since. */
   #connected = false;
   /** A SUBSCRIBE went out since the connection was last closed, so there is one to close. */
@@ -257,7 +260,7 @@ export class SchedulerProcess implements Process<Wire> {
       this.#send(declineCall(id, offerIds, filters, ranges));
       return;
     }
-    const key = filters === undefined ? '' : JSON.stringify(filters);
+    const key = this.#filtersKey(filters);
     const pending = this.#pendingDecline;
     if (pending !== undefined && pending.key === key && pending.frameworkId.value === id.value) {
       pending.offerIds.push(...offerIds);
@@ -266,6 +269,20 @@ export class SchedulerProcess implements Process<Wire> {
     }
     this.#flushDeclines();
     this.#pendingDecline = { frameworkId: id, filters, key, offerIds: [...offerIds], ranges: [...ranges] };
+  }
+
+  /**
+   * The text that tells filters apart, for batching declines. A framework usually passes the
+   * same filters object with every decline (filters are immutable), so the last one's text is
+   * kept rather than serialised again.
+   */
+  #filtersKey(filters: Filters | undefined): string {
+    if (filters === undefined) return '';
+    if (filters !== this.#lastFilters) {
+      this.#lastFilters = filters;
+      this.#lastFiltersKey = JSON.stringify(filters);
+    }
+    return this.#lastFiltersKey;
   }
 
   #flushDeclines(): void {

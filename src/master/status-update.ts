@@ -61,22 +61,32 @@ export function handleStatusUpdate(ctx: MasterContext, from: Address, msg: Statu
     ctx.trace('agent-message-ignored', { agent: agent.id, what: 'STATUS_UPDATE', why: 'uuid is not a UUID' });
     return;
   }
-  const status: TaskStatus = {
-    ...update.status,
-    uuid: update.status.uuid ?? update.uuid,
-    agent_id: update.status.agent_id ?? update.agent_id,
-  };
+  // An agent's status carries its uuid and agent id already (Agora's agent sets both): it is
+  // used as it is (messages are immutable) rather than copied to say the same.
+  const given = update.status;
+  const status: TaskStatus =
+    given.uuid !== undefined && given.agent_id !== undefined
+      ? given
+      : { ...given, uuid: given.uuid ?? update.uuid, agent_id: given.agent_id ?? update.agent_id };
   const frameworkId = update.framework_id.value;
+  const taskId = status.task_id.value;
+  // The framework's task of that id is, when it is on this agent, the agent's task of that id
+  // too (the task book indexes a record both ways, and a later record of the same id replaces
+  // it in both): one look-up serves both uses in the common case.
+  const ofFramework = ctx.tasks.get(frameworkId, taskId);
   const framework = ctx.frameworks.get(frameworkId);
-  if (framework === undefined || !forwardStatus(ctx, framework, status)) {
+  if (framework === undefined || !forwardStatus(ctx, framework, status, ofFramework)) {
     ctx.trace('update-not-forwarded', {
       framework: frameworkId,
-      task: status.task_id.value,
+      task: taskId,
       state: status.state,
       why: framework === undefined ? 'unknown framework' : 'framework disconnected',
     });
   }
-  const task = ctx.tasks.onAgent(agent.id, frameworkId, status.task_id.value);
+  const task =
+    ofFramework !== undefined && ofFramework.agentId === agent.id
+      ? ofFramework
+      : ctx.tasks.onAgent(agent.id, frameworkId, taskId);
   if (task === undefined) {
     ctx.trace('agent-message-ignored', {
       agent: agent.id,

@@ -112,10 +112,22 @@ export class ScenarioFramework implements OfferBatchScheduler {
     this.#options = options;
     this.name = options.spec.name;
     this.#filters = { refuse_seconds: options.refuseSeconds };
+    // Jobs asking for the same resources share one shape, so their tasks share one resource
+    // list, which the master reads once (a generated scenario has thousands of jobs and a few
+    // task shapes).
+    const shapes = new Map<string, TaskShape>();
+    const shapeOf = (resources: JobSpec['resources']): TaskShape => {
+      let shape = shapes.get(resources.key());
+      if (shape === undefined) {
+        shape = taskShape(resources);
+        shapes.set(resources.key(), shape);
+      }
+      return shape;
+    };
     this.#jobs = new Map(
       options.spec.jobs.map((spec) => [
         spec.name,
-        { spec, shape: taskShape(spec.resources), sampleMs: durationSampler(spec.duration) },
+        { spec, shape: shapeOf(spec.resources), sampleMs: durationSampler(spec.duration) },
       ]),
     );
     this.#trace = new FrameworkTraceTasks({

@@ -483,7 +483,8 @@ export class SimWorld<M> {
     }
   }
 
-  #send(from: Address, to: Address, msg: M): void {
+  /** `sender` is `from`'s entry when the caller has it (a process's own env). */
+  #send(from: Address, to: Address, msg: M, sender?: ProcessEntry<M>): void {
     const entry = this.#processes.get(to);
     const health = this.#healthMessage?.(msg);
     // The network is asked even when the receiver is down, so its draws do not depend on which
@@ -502,7 +503,7 @@ export class SimWorld<M> {
       }
       return;
     }
-    if (this.#linkMessage !== undefined) this.#connect(from, entry);
+    if (this.#linkMessage !== undefined) this.#connect(sender ?? this.#processes.get(from), entry);
     const epoch = this.#epoch(from, to);
     const { firstAtMs, secondAtMs, copies } = transmission;
     if (this.#traceDeliveries) {
@@ -609,7 +610,7 @@ export class SimWorld<M> {
       send: (to, msg) => {
         check();
         this.#observer?.sent?.(self, to, msg, this.#now);
-        this.#send(self, to, msg);
+        this.#send(self, to, msg, entry);
       },
       setTimer: (delayMs, tag) => {
         check();
@@ -714,11 +715,10 @@ export class SimWorld<M> {
   }
 
   /** Records that `from` and `to` now have a connection (both ways), when links are tracked. */
-  #connect(from: Address, to: ProcessEntry<M>): void {
-    const sender = this.#processes.get(from);
+  #connect(sender: ProcessEntry<M> | undefined, to: ProcessEntry<M>): void {
     if (sender === undefined || sender.status !== 'running' || sender === to) return;
     sender.peers.add(to.address);
-    to.peers.add(from);
+    to.peers.add(sender.address);
   }
 
   /** Tells the running peers of a process that went down, as a connection reset would. */
