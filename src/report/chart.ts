@@ -40,6 +40,8 @@ export interface BandSeries {
   readonly opacity: number;
   /** [x, low, high], x ascending. */
   readonly points: readonly (readonly [number, number, number])[];
+  /** Listed in the legend (default); false for the second part of a band split in two. */
+  readonly inLegend?: boolean;
 }
 
 /** A chart of lines. */
@@ -149,7 +151,10 @@ export class ChartRenderer {
         .attr('stroke-dasharray', s.dashed === true ? '5 3' : null);
     }
     if (xs.length === 0) noData(plot);
-    drawLegend(svg, [...spec.series, ...bands.map((b) => ({ ...b, band: true }))]);
+    drawLegend(svg, [
+      ...spec.series,
+      ...bands.filter((b) => b.inLegend !== false).map((b) => ({ ...b, band: true })),
+    ]);
     return d3n.svgString();
   }
 
