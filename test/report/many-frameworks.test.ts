@@ -86,6 +86,38 @@ test('a 100-framework run: five frameworks as lines over bands of all 100, each 
   );
 });
 
+test('--report-frameworks names the frameworks drawn as lines; wrong names are refused before the run', async (t) => {
+  const dir = tempDir('many');
+  const r = await runCli('sim', hundred, '--quiet', '--out', dir, '--report-frameworks', 'fw-42,fw-07');
+  t.is(r.code, 0, r.err);
+  const series = JSON.parse(readFileSync(join(dir, 'series.json'), 'utf8')) as ReportSeries;
+  t.deepEqual(Object.keys(series.frameworks), ['fw-07', 'fw-42']);
+  const svg = readFileSync(join(dir, 'charts', 'running-tasks.svg'), 'utf8');
+  t.regex(svg, new RegExp(`stroke="${seriesColor(1)}"[^>]*></line><text[^>]*>fw-42</text>`, 'u'));
+  for (const [args, message] of [
+    [
+      ['--report-frameworks', 'fw-7', '--out', dir],
+      /the scenario has no framework "fw-7"; it has fw-00, fw-01, .* \(100\)/u,
+    ],
+    [['--report-frameworks', 'fw-01,fw-01', '--out', dir], /"fw-01" is named twice/u],
+    [['--report-frameworks', 'fw-01'], /says what a report draws; give --out <dir> too/u],
+    [
+      [
+        '--report-frameworks',
+        Array.from({ length: 11 }, (_, i) => `fw-${String(i).padStart(2, '0')}`).join(','),
+        '--out',
+        dir,
+      ],
+      /at most 10 frameworks can be told apart as lines, got 11/u,
+    ],
+  ] as const) {
+    const bad = await runCli('sim', hundred, '--quiet', ...args);
+    t.is(bad.code, 2);
+    t.regex(bad.err, new RegExp(`^agora: --report-frameworks: ${message.source}`, 'u'));
+    t.is(bad.out, '', 'nothing ran');
+  }
+});
+
 /** The largest series a run keeps: 100 frameworks, 360 bins, 1,000 waits each, full precision. */
 function worstCaseSeries(): RunSeriesData {
   const random = seedrandom('worst case');
