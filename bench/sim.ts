@@ -14,8 +14,11 @@
  * at 10,000 agents, and 2,500, 5,000, 10,000 and 20,000 agents at 1M tasks, and prints it as a
  * Markdown table of medians.
  *
+ * `--series` also records the time series a report charts (what `agora sim --out` turns on), to
+ * measure what that recording costs.
+ *
  * Usage: node --import tsx bench/sim.ts [--agents 10000] [--frameworks 100] [--tasks 1000000]
- *        [--hours 24] [--seed 1] [--policy drf] [--runs 1] [--table]
+ *        [--hours 24] [--seed 1] [--policy drf] [--runs 1] [--table] [--series]
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -26,7 +29,7 @@ import { benchArgs } from './args.js';
 
 const USAGE =
   'node --import tsx bench/sim.ts [--agents 10000] [--frameworks 100] [--tasks 1000000] [--hours 24] ' +
-  '[--seed 1] [--policy drf] [--runs 1] [--table]';
+  '[--seed 1] [--policy drf] [--runs 1] [--table] [--series]';
 
 const values = benchArgs(USAGE, {
   agents: { type: 'string', default: '10000' },
@@ -37,6 +40,7 @@ const values = benchArgs(USAGE, {
   policy: { type: 'string', default: 'drf' },
   runs: { type: 'string', default: '1' },
   table: { type: 'boolean', default: false },
+  series: { type: 'boolean', default: false },
   child: { type: 'boolean', default: false },
 });
 
@@ -73,7 +77,7 @@ function runOnce(shape: Shape): void {
   const setupS = (performance.now() - setupStart) / 1000;
   const start = performance.now();
   const cpuStart = process.cpuUsage();
-  const run = new ScenarioRun(validated.value, { policy: values.policy as string });
+  const run = new ScenarioRun(validated.value, { policy: values.policy as string, series: values.series });
   // Progress on stderr (stdout keeps only the result line): a slow shape shows where it is.
   const slices = 24;
   for (let i = 1; i <= slices; i++) {
@@ -85,6 +89,7 @@ function runOnce(shape: Shape): void {
     );
   }
   const summary = run.summary();
+  if (values.series) run.seriesData();
   const wallS = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const cpuS = (cpu.user + cpu.system) / 1e6;
@@ -115,6 +120,7 @@ function runShape(shape: Shape, runs: number): string[] {
         '--child',
         ...(['agents', 'frameworks', 'tasks', 'hours'] as const).flatMap((k) => [`--${k}`, String(shape[k])]),
         ...(['seed', 'policy'] as const).flatMap((k) => [`--${k}`, String(values[k])]),
+        ...(values.series ? ['--series'] : []),
       ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
     );

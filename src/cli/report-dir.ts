@@ -8,7 +8,7 @@ import type { RunSeriesData } from '../metrics/run-series.js';
 import type { RunSummary } from '../metrics/run-summary.js';
 import { ChartRenderer } from '../report/chart.js';
 import { type ReportFiles, writeReportFiles } from '../report/report-files.js';
-import { runReportFiles } from '../report/run-report.js';
+import { type RunReportOptions, runReportFiles } from '../report/run-report.js';
 import { UsageError } from './usage-error.js';
 
 /** Refuses an `--out` that exists and is not a folder. */
@@ -36,7 +36,8 @@ export async function writeRunReport(
   dir: string,
   summary: RunSummary,
   series: RunSeriesData,
+  options: RunReportOptions = {},
 ): Promise<string> {
   const renderer = await ChartRenderer.load();
-  return writeReport(dir, runReportFiles(renderer, summary, series));
+  return writeReport(dir, runReportFiles(renderer, summary, series, options));
 }

@@ -12,6 +12,7 @@ import { POLICIES } from '../allocator/policies.js';
 import type { RunSeriesData } from '../metrics/run-series.js';
 import type { FrameworkSummary, RunSummary } from '../metrics/run-summary.js';
 import type { TraceSummary } from '../metrics/trace-summary.js';
+import { MAX_FRAMEWORK_LINES, TOP_FRAMEWORK_LINES } from '../report/charted-frameworks.js';
 import { FRAMEWORK_COLUMNS } from '../report/framework-columns.js';
 import { ScenarioRun } from '../runtime/sim/scenario-run.js';
 import { pumpTraceTasks } from '../runtime/sim/trace-run.js';
@@ -40,6 +41,8 @@ export interface SimFlags {
   readonly out?: string;
   /** Simulate every offer and ping as a message (the fast path's reference; same decisions). */
   readonly messageLevel?: true;
+  /** With `out`: the frameworks the report draws as lines, comma-separated. */
+  readonly reportFrameworks?: string;
   /** Replay trace files of this format directly (imported to a temporary scenario first). */
   readonly traceFormat?: string;
 }
@@ -48,6 +51,8 @@ export interface SimFlags {
 export interface SimResult {
   readonly summary: RunSummary;
   readonly series: RunSeriesData | undefined;
+  /** The frameworks `--report-frameworks` named, checked against the scenario. */
+  readonly reportFrameworks?: readonly string[];
 }
 
 /** How many slices a run is cut into, so progress can be reported between them. */
@@ -60,6 +65,14 @@ const SLICES = 200;
 export async function simulate(path: string, flags: SimFlags, output: Output): Promise<SimResult> {
   if (flags.out !== undefined) checkReportDir(flags.out);
   const scenario = readScenarioFile(path);
+  const reportFrameworks =
+    flags.reportFrameworks === undefined
+      ? undefined
+      : parseReportFrameworks(
+          flags.reportFrameworks,
+          flags.out !== undefined,
+          scenario.frameworks.map((f) => f.name),
+        );
   if (flags.quiet !== true) for (const w of scenarioWarnings(scenario)) output.err(`agora: warning: ${w}\n`);
   const overrides = {
     ...(flags.seed === undefined ? {} : { seed: parseSeed(flags.seed) }),
@@ -100,10 +113,41 @@ export async function simulate(path: string, flags: SimFlags, output: Output): P
           `${trace === undefined ? '' : `, ${trace.lines} trace lines in ${trace.path}`}\n`,
       );
     }
-    return { summary, series: run.seriesData() };
+    return {
+      summary,
+      series: run.seriesData(),
+      ...(reportFrameworks === undefined ? {} : { reportFrameworks }),
+    };
   } finally {
     trace?.close();
   }
+}
+
+/**
+ * `--report-frameworks a,b`: names of the scenario's frameworks, each once, at most
+ * {@link MAX_FRAMEWORK_LINES} (more lines than that cannot be told apart), and only with `--out`.
+ */
+export function parseReportFrameworks(text: string, withOut: boolean, names: readonly string[]): string[] {
+  const flag = '--report-frameworks';
+  if (!withOut) throw new UsageError(`${flag}: says what a report draws; give --out <dir> too`);
+  const named = text.split(',').map((n) => n.trim());
+  const known = new Set(names);
+  const listed =
+    names.length <= 12 ? names.join(', ') : `${names.slice(0, 10).join(', ')}, … (${names.length})`;
+  for (const [i, name] of named.entries()) {
+    if (name === '')
+      throw new UsageError(`${flag}: expected framework names separated by commas, got "${text}"`);
+    if (!known.has(name)) {
+      throw new UsageError(`${flag}: the scenario has no framework "${name}"; it has ${listed}`);
+    }
+    if (named.indexOf(name) !== i) throw new UsageError(`${flag}: "${name}" is named twice in "${text}"`);
+  }
+  if (named.length > MAX_FRAMEWORK_LINES) {
+    throw new UsageError(
+      `${flag}: at most ${MAX_FRAMEWORK_LINES} frameworks can be told apart as lines, got ${named.length}`,
+    );
+  }
+  return named;
 }
 
 /** Tasks done (ended) so far and the resident memory, for the progress line. */
@@ -239,6 +283,12 @@ export function registerSim(program: Command, output: Output): void {
         '(slow; the same decisions and the same --json bytes as the default fast representation)',
     )
     .option(
+      '--report-frameworks <names>',
+      `with --out, the frameworks (comma-separated, at most ${MAX_FRAMEWORK_LINES}) the charts draw as lines, ` +
+        `the others as grey bands of every framework's spread (default: every framework when there are at ` +
+        `most ${MAX_FRAMEWORK_LINES}, else the ${TOP_FRAMEWORK_LINES} with the largest time-averaged dominant share)`,
+    )
+    .option(
       '--trace-format <format>',
       `replay trace files directly (${[...TRACE_FORMATS.keys()].join(', ')}), as agora import would import them`,
     );
@@ -246,11 +296,16 @@ export function registerSim(program: Command, output: Output): void {
   command.action(async (inputs: string[], raw: unknown) => {
     const flags = raw as SimFlags & ImportFlags;
     const path = await scenarioOf(inputs, flags, output);
-    const { summary, series } = await simulate(path, flags, output);
+    const { summary, series, reportFrameworks } = await simulate(path, flags, output);
     output.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
     if (flags.out !== undefined && series !== undefined) {
       const startedAt = performance.now();
-      const index = await writeRunReport(flags.out, summary, series);
+      const index = await writeRunReport(
+        flags.out,
+        summary,
+        series,
+        reportFrameworks === undefined ? {} : { frameworks: reportFrameworks },
+      );
       if (flags.quiet !== true) {
         output.err(`report: ${index} (${((performance.now() - startedAt) / 1000).toFixed(2)} s)\n`);
       }

@@ -103,6 +103,7 @@ export class RunRecorder {
     const f = this.framework(framework);
     f.submitted += count;
     this.#contendedChanged(f, atMs);
+    this.#series?.pendingChanged(f.name, atMs, f.submitted - f.launched);
   }
 
   /** Offers arrived at `framework`. */
@@ -129,6 +130,7 @@ export class RunRecorder {
     f.waitSumMs += waitMs;
     if (waitMs > f.waitMaxMs) f.waitMaxMs = waitMs;
     this.#series?.waited(framework, waitMs);
+    this.#series?.pendingChanged(framework, atMs, f.submitted - f.launched);
     this.#use(f, atMs, quantities, 1);
   }
 

@@ -1,7 +1,7 @@
 /**
  * What a run's report charts: time series averaged over fixed bins (utilisation per resource,
- * each framework's dominant share and running tasks, offers per allocation cycle) and each
- * framework's task waits. It is fed by the {@link RunRecorder} (tasks starting and ending,
+ * each framework's dominant share, running tasks and pending tasks, offers per allocation cycle)
+ * and each framework's task waits. It is fed by the {@link RunRecorder} (tasks starting and ending,
  * capacity coming and going) and by the runtime (the master's offer counters at each bin's end),
  * and costs O(1) per change plus one number per launched task.
  *
@@ -10,7 +10,7 @@
  */
 import type { Quantities } from '../allocator/sorter.js';
 import { BinnedMean } from './binned-mean.js';
-import { round6 } from './round.js';
+import { round3, round6 } from './round.js';
 
 /** Charts look no better with more points than this; longer runs average cycles together. */
 export const DEFAULT_MAX_BINS = 360;
@@ -39,8 +39,13 @@ export interface WaitSample {
 export interface FrameworkSeriesData {
   /** Time-averaged dominant share in each bin, 0–1. */
   readonly dominantShare: readonly number[];
-  /** Time-averaged number of running tasks in each bin. */
+  /** Time-averaged number of running tasks in each bin (to a thousandth of a task). */
   readonly running: readonly number[];
+  /**
+   * Time-averaged number of tasks submitted and not yet launched in each bin (its queue depth,
+   * the summary's "pending"), to a thousandth of a task.
+   */
+  readonly pending: readonly number[];
   readonly waits: WaitSample;
 }
 
@@ -77,12 +82,14 @@ export interface RunSeriesOptions {
 class FrameworkSeries {
   readonly share: BinnedMean;
   readonly running: BinnedMean;
+  readonly pending: BinnedMean;
   waits = new Float64Array(64);
   waitCount = 0;
 
   constructor(binMs: number, bins: number) {
     this.share = new BinnedMean(binMs, bins);
     this.running = new BinnedMean(binMs, bins);
+    this.pending = new BinnedMean(binMs, bins);
   }
 }
 
@@ -139,6 +146,11 @@ export class RunSeries {
     f.running.set(atMs, running);
   }
 
+  /** `framework`'s tasks submitted and not yet launched became `pending` at `atMs`. */
+  pendingChanged(framework: string, atMs: number, pending: number): void {
+    this.#framework(framework).pending.set(atMs, pending);
+  }
+
   /** A task of `framework` waited `waitMs` from submission to launch. */
   waited(framework: string, waitMs: number): void {
     const f = this.#framework(framework);
@@ -174,7 +186,8 @@ export class RunSeries {
     for (const [name, f] of this.#frameworks) {
       frameworks[name] = {
         dominantShare: Array.from(f.share.means(untilMs), round6),
-        running: Array.from(f.running.means(untilMs), round6),
+        running: Array.from(f.running.means(untilMs), round3),
+        pending: Array.from(f.pending.means(untilMs), round3),
         waits: waitSample(f.waits.subarray(0, f.waitCount)),
       };
     }

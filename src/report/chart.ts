@@ -10,6 +10,7 @@
  */
 import type * as d3 from 'd3';
 import type { D3Node } from 'd3-node';
+import { bandPath, linePath } from './svg-path.js';
 
 /** What every chart has. */
 export interface ChartFrame {
@@ -28,9 +29,26 @@ export interface LineSeries {
   readonly dashed?: boolean;
 }
 
+/**
+ * A shaded range under the lines: in each x, from `low` to `high` (the spread of many series
+ * drawn as one shape). Its legend entry is a filled swatch.
+ */
+export interface BandSeries {
+  readonly label: string;
+  readonly color: string;
+  /** Fill opacity, 0–1. */
+  readonly opacity: number;
+  /** [x, low, high], x ascending. */
+  readonly points: readonly (readonly [number, number, number])[];
+  /** Listed in the legend (default); false for the second part of a band split in two. */
+  readonly inLegend?: boolean;
+}
+
 /** A chart of lines. */
 export interface LineChartSpec extends ChartFrame {
   readonly series: readonly LineSeries[];
+  /** Drawn first, under the lines, in order; listed in the legend after the lines. */
+  readonly bands?: readonly BandSeries[];
   /** Draw each line as steps (a value holds until the next point), as bins and CDFs are. */
   readonly step?: boolean;
   /** Fixed y range (e.g. [0, 1] for shares); default from 0 to the largest value. */
@@ -86,9 +104,10 @@ export class ChartRenderer {
   lineChart(spec: LineChartSpec): string {
     const { d3n, svg, plot } = this.#frame(spec.title);
     const d3 = d3n.d3;
+    const bands = spec.bands ?? [];
     const all = spec.series.flatMap((s) => s.points);
-    const xs = all.map((p) => p[0]);
-    const ys = all.map((p) => p[1]);
+    const xs = [...all.map((p) => p[0]), ...bands.flatMap((b) => b.points.map((p) => p[0]))];
+    const ys = [...all.map((p) => p[1]), ...bands.flatMap((b) => b.points.map((p) => p[2]))];
     const xDomain = spec.xDomain ?? ([Math.min(d3.min(xs) ?? 0, 0), Math.max(d3.max(xs) ?? 1, 1)] as const);
     const yMax = d3.max(ys) ?? 0;
     const yDomain = spec.yDomain ?? ([0, yMax > 0 ? yMax : 1] as const);
@@ -96,25 +115,46 @@ export class ChartRenderer {
     const y = d3.scaleLinear().domain(yDomain).range([INNER_H, 0]);
     if (spec.yDomain === undefined) y.nice(6);
     drawAxes(d3, plot, x, y, spec);
-    const line = d3
-      .line<readonly [number, number]>()
-      .x((p) => x(p[0]))
-      .y((p) => y(p[1]))
-      .curve(spec.step === true ? d3.curveStepAfter : d3.curveLinear)
-      .digits(1);
+    const step = spec.step === true;
+    for (const b of bands) {
+      if (b.points.length === 0) continue;
+      plot
+        .append('path')
+        .attr('class', 'band')
+        .attr(
+          'd',
+          bandPath(
+            b.points.map((p) => [x(p[0]), y(p[2])]),
+            b.points.map((p) => [x(p[0]), y(p[1])]),
+            step,
+          ),
+        )
+        .attr('fill', b.color)
+        .attr('fill-opacity', b.opacity)
+        .attr('stroke', 'none');
+    }
     for (const s of spec.series) {
       if (s.points.length === 0) continue;
       plot
         .append('path')
         .attr('class', 'series')
-        .attr('d', line(s.points) ?? '')
+        .attr(
+          'd',
+          linePath(
+            s.points.map((p) => [x(p[0]), y(p[1])]),
+            step,
+          ),
+        )
         .attr('fill', 'none')
         .attr('stroke', s.color)
         .attr('stroke-width', 1.6)
         .attr('stroke-dasharray', s.dashed === true ? '5 3' : null);
     }
-    if (all.length === 0) noData(plot);
-    drawLegend(svg, spec.series);
+    if (xs.length === 0) noData(plot);
+    drawLegend(svg, [
+      ...spec.series,
+      ...bands.filter((b) => b.inLegend !== false).map((b) => ({ ...b, band: true })),
+    ]);
     return d3n.svgString();
   }
 
@@ -216,7 +256,16 @@ function drawAxes(d3: typeof import('d3'), plot: Group, x: Scale, y: Scale, fram
     .text(frame.yLabel);
 }
 
-function drawLegend(svg: Svg, entries: readonly { label: string; color: string; dashed?: boolean }[]): void {
+/** A legend row: a line swatch, or a filled one for a band. */
+interface LegendEntry {
+  readonly label: string;
+  readonly color: string;
+  readonly dashed?: boolean;
+  readonly band?: boolean;
+  readonly opacity?: number;
+}
+
+function drawLegend(svg: Svg, entries: readonly LegendEntry[]): void {
   const legend = svg
     .append('g')
     .attr('class', 'legend')
@@ -224,6 +273,18 @@ function drawLegend(svg: Svg, entries: readonly { label: string; color: string; 
   const shown = entries.length > LEGEND_ROWS ? entries.slice(0, LEGEND_ROWS - 1) : entries;
   shown.forEach((e, i) => {
     const row = legend.append('g').attr('transform', `translate(0,${i * LEGEND_ROW_PX})`);
+    if (e.band === true) {
+      row
+        .append('rect')
+        .attr('x', 0)
+        .attr('y', -5)
+        .attr('width', 18)
+        .attr('height', 10)
+        .attr('fill', e.color)
+        .attr('fill-opacity', e.opacity ?? 1);
+      row.append('text').attr('x', 24).attr('y', 4).attr('fill', '#222').text(e.label);
+      return;
+    }
     row
       .append('line')
       .attr('x1', 0)

@@ -1,28 +1,39 @@
 /**
  * One run's report folder: `summary.json` (exactly what `agora sim --json` prints),
- * `series.json` (the charted time series), `charts/*.svg`, and `index.html` tying them together.
+ * `series.json` (the charted series, report-series.ts), `charts/*.svg`, and `index.html` tying
+ * them together.
  */
 import type { RunSeriesData } from '../metrics/run-series.js';
 import type { FrameworkSummary, RunSummary } from '../metrics/run-summary.js';
 import type { ChartRenderer } from './chart.js';
+import { type ChartedFrameworks, chartedFrameworks, frameworkColors } from './charted-frameworks.js';
 import { FRAMEWORK_COLUMNS } from './framework-columns.js';
 import { escapeHtml, renderPage, swatch } from './html.js';
-import { colorsFor } from './palette.js';
-import { jsonFile, type ReportFiles } from './report-files.js';
+import { compactJsonFile, jsonFile, type ReportFiles } from './report-files.js';
+import { reportSeries } from './report-series.js';
 import { runCharts } from './run-charts.js';
 import { traceFacts, traceWaitsTable } from './trace-table.js';
+
+/** Choices about a run's report. */
+export interface RunReportOptions {
+  /** The frameworks to draw as lines (names the scenario has); default: chartedFrameworks's. */
+  readonly frameworks?: readonly string[];
+}
 
 /** Builds the files of a run's report. */
 export function runReportFiles(
   renderer: ChartRenderer,
   summary: RunSummary,
   series: RunSeriesData,
+  options: RunReportOptions = {},
 ): ReportFiles {
-  const charts = runCharts(renderer, summary, series);
+  const charted = chartedFrameworks(Object.keys(series.frameworks), summary, options.frameworks);
+  const drawn = reportSeries(series, charted);
+  const charts = runCharts(renderer, summary, drawn, charted);
   const files = new Map<string, string>();
-  files.set('index.html', runPage(summary, charts));
+  files.set('index.html', runPage(summary, charts, charted));
   files.set('summary.json', jsonFile(summary));
-  files.set('series.json', jsonFile(series));
+  files.set('series.json', compactJsonFile(drawn));
   for (const chart of charts) files.set(`charts/${chart.file}`, chart.svg);
   return files;
 }
@@ -30,9 +41,13 @@ export function runReportFiles(
 function runPage(
   summary: RunSummary,
   charts: readonly { file: string; title: string; caption: string }[],
+  charted: ChartedFrameworks,
 ): string {
   const entries = Object.entries(summary.frameworks) as [string, FrameworkSummary][];
-  const colors = colorsFor(entries.map(([name]) => name));
+  const colors = frameworkColors(
+    entries.map(([name]) => name),
+    charted,
+  );
   const header = ['framework', 'role', ...FRAMEWORK_COLUMNS.map((c) => c.header)];
   const rows = entries.map(([name, f]) => [
     `${swatch(colors.get(name) as string)}${escapeHtml(name)}`,
@@ -68,6 +83,12 @@ function runPage(
           : `${summary.fairness.contendedJainIndex.toFixed(4)} (time-averaged) among the frameworks with tasks pending, over the ${summary.fairness.contendedSeconds} s when at least two had`),
       `offers: ${summary.offers.made} made, ${summary.offers.accepted} accepted, ${summary.offers.declined} declined, ` +
         `${summary.offers.rescinded} rescinded, in ${summary.allocationRuns} allocation cycles`,
+      ...(charted.all
+        ? []
+        : [
+            `charts: ${charted.names.map(escapeHtml).join(', ')} (${escapeHtml(charted.why)}) as lines, ` +
+              `and all ${entries.length} frameworks as grey bands of their spread`,
+          ]),
       ...errors,
       ...(summary.trace === undefined ? [] : traceFacts(summary.trace)),
     ],

@@ -3,7 +3,8 @@ import { fc, testProp } from '@fast-check/ava';
 import test from 'ava';
 import { BinnedMean } from '../../src/metrics/binned-mean.js';
 import { ContendedFairness } from '../../src/metrics/contended-fairness.js';
-import { MAX_WAIT_POINTS, waitSample } from '../../src/metrics/run-series.js';
+import { RunRecorder } from '../../src/metrics/run-recorder.js';
+import { MAX_WAIT_POINTS, RunSeries, waitSample } from '../../src/metrics/run-series.js';
 import { TimeWeightedMean } from '../../src/metrics/time-weighted.js';
 import { ScenarioRun } from '../../src/runtime/sim/scenario-run.js';
 import { loadScenarioText } from '../../src/scenario/validate.js';
@@ -67,6 +68,38 @@ testProp(
   },
 );
 
+test('pending tasks (submitted, not yet launched) are time-averaged per bin, per framework', (t) => {
+  const series = new RunSeries({
+    untilMs: 30_000,
+    allocationIntervalMs: 10_000,
+    frameworks: ['A', 'B'],
+    resources: ['cpus'],
+  });
+  const cpus = new Map([['cpus', 1000]]);
+  const recorder = new RunRecorder(
+    [
+      { name: 'A', weight: 1 },
+      { name: 'B', weight: 1 },
+    ],
+    new Map([['cpus', 4000]]),
+    series,
+  );
+  recorder.capacityChanged(0, new Map([['cpus', 4000]]), 1);
+  recorder.submitted('A', 0, 4); // 4 pending over [0, 5 s)
+  recorder.taskLaunched('A', 5000, 5000, cpus); // 3 over [5 s, 10 s)
+  recorder.taskLaunched('A', 10_000, 10_000, cpus); // 2 over [10 s, 25 s)
+  recorder.taskEnded('A', 12_000, 'finished', cpus); // an ending leaves the queue as it is
+  recorder.submitted('A', 25_000, 2); // 4 over [25 s, 30 s)
+  const data = series.data(30_000);
+  t.deepEqual(data.frameworks.A?.pending, [(4 * 5 + 3 * 5) / 10, 2, (2 * 5 + 4 * 5) / 10]);
+  t.deepEqual(data.frameworks.B?.pending, [0, 0, 0]);
+  t.is(
+    recorder.framework('A').submitted - recorder.framework('A').launched,
+    4,
+    "the summary's pending at the end",
+  );
+});
+
 function scenario(path: string) {
   const loaded = loadScenarioText(readFileSync(path, 'utf8'), path);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
@@ -96,6 +129,11 @@ test('recording series changes nothing in the run, and the series add up to the 
     const s = summary.frameworks[name];
     if (s === undefined) return t.fail(name);
     t.is(f.dominantShare.length, bins);
+    t.is(f.pending.length, bins);
+    t.true(
+      f.pending.every((p) => p >= 0 && p <= s.tasksSubmitted),
+      `${name}: pending within [0, submitted]`,
+    );
     const meanShare = f.dominantShare.reduce((a, v) => a + v, 0) / bins;
     t.true(
       Math.abs(meanShare - s.meanDominantShare) < 1e-5,

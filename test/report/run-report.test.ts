@@ -5,9 +5,16 @@ import { seriesColor } from '../../src/report/palette.js';
 import { runCli, tempDir } from '../cli/helpers.js';
 import { assertChart, assertReferencesExist, listFiles } from './report-checks.js';
 
-const CHARTS = ['dominant-share.svg', 'offers.svg', 'running-tasks.svg', 'utilization.svg', 'wait-cdf.svg'];
+const CHARTS = [
+  'dominant-share.svg',
+  'offers.svg',
+  'pending-tasks.svg',
+  'running-tasks.svg',
+  'utilization.svg',
+  'wait-cdf.svg',
+];
 
-test('sim --out writes summary.json (the --json summary), index.html and the five charts', async (t) => {
+test('sim --out writes summary.json (the --json summary), index.html and the six charts', async (t) => {
   const dir = tempDir('report');
   const r = await runCli('sim', 'scenarios/mixed.json', '--until', '600', '--json', '--out', dir);
   t.is(r.code, 0, r.err);
@@ -30,7 +37,7 @@ test('every framework keeps one colour across the charts, in scenario order', as
   const dir = tempDir('report');
   const r = await runCli('sim', 'scenarios/drf-paper.json', '--quiet', '--out', dir);
   t.is(r.code, 0, r.err);
-  for (const chart of ['dominant-share.svg', 'running-tasks.svg', 'wait-cdf.svg']) {
+  for (const chart of ['dominant-share.svg', 'running-tasks.svg', 'pending-tasks.svg', 'wait-cdf.svg']) {
     const svg = readFileSync(join(dir, 'charts', chart), 'utf8');
     ['A', 'B'].forEach((name, i) => {
       const color = seriesColor(i);
@@ -52,6 +59,10 @@ test('every framework keeps one colour across the charts, in scenario order', as
     new RegExp(`background:${seriesColor(0)}"></span>A<`, 'u'),
     'the table uses the same colours',
   );
+  const series = JSON.parse(readFileSync(join(dir, 'series.json'), 'utf8'));
+  t.deepEqual(Object.keys(series.frameworks), ['A', 'B'], 'two frameworks: each is drawn and in series.json');
+  t.is(series.acrossFrameworks, undefined, 'no bands of the spread for two frameworks');
+  t.notRegex(readFileSync(join(dir, 'charts', 'running-tasks.svg'), 'utf8'), /class="band"/u);
 });
 
 test('the same run gives the same report bytes; another seed gives other charts', async (t) => {
