@@ -25,7 +25,7 @@
  * revocable and shared resources, maintenance inverse offers, offer constraints.
  */
 import { Resources } from '../core/resources.js';
-import { assert } from '../core/result.js';
+import { assert, fail } from '../core/result.js';
 import { AgentTable } from './agent-table.js';
 import type {
   AgentView,
@@ -1242,19 +1242,19 @@ export class HierarchicalAllocator implements Allocator {
 
   private membership(fw: FrameworkState, role: string): FrameworkRole {
     const m = fw.roles.get(role);
-    assert(m !== undefined, `framework ${fw.id} is not subscribed to role ${role}`);
+    if (m === undefined) fail(`framework ${fw.id} is not subscribed to role ${role}`);
     return m;
   }
 
   private agentSlot(agentId: string): number {
     const slot = this.table.slot(agentId);
-    assert(slot !== undefined, `unknown agent ${agentId}`);
+    if (slot === undefined) fail(`unknown agent ${agentId}`);
     return slot;
   }
 
   private framework(frameworkId: string): FrameworkState {
     const f = this.frameworks.get(frameworkId);
-    assert(f !== undefined, `unknown framework ${frameworkId}`);
+    if (f === undefined) fail(`unknown framework ${frameworkId}`);
     return f;
   }
 }

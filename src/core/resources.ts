@@ -1,5 +1,5 @@
 import { coalesce, type Ranges, rangesContain, subtractRanges, unionRanges } from './ranges.js';
-import { assert } from './result.js';
+import { fail } from './result.js';
 import { UNRESERVED_ROLE } from './roles.js';
 
 /** The value of one resource: a scalar in milli-units, a list of ranges, or a set of items. */
@@ -193,7 +193,7 @@ export class Resources {
     if (other.entries.length === 0) return this;
     // Taking everything is common (an offer takes all that is available): skip the merge.
     if (this === other || this.key() === other.key()) return Resources.EMPTY;
-    assert(this.contains(other), `cannot subtract ${other.entries.length} entries not contained`);
+    if (!this.contains(other)) fail(`cannot subtract ${other.entries.length} entries not contained`);
     const out: Resource[] = [];
     let j = 0;
     for (const x of this.entries) {
