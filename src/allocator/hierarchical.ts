@@ -92,15 +92,22 @@ interface FrameworkRole {
   suppressed: boolean;
   /** Filters installed under an older generation are void (revive, deactivation). */
   filterGeneration: number;
-  /** Agents on which this membership may hold filters, so voiding them can also free them. */
-  readonly filteredOn: Set<number>;
+  /**
+   * Agents on which this membership may hold filters, so voiding them can also free them: a
+   * bitset by agent slot (a set of numbers grew to 10,000 entries per framework in Mesos's
+   * DeclineOffers shape, and its rehashing was much of the garbage collector's work).
+   */
+  filteredOn: Uint32Array;
   /** Its filters over many agents at once (declines of the rest of a grant); see batch-filter.ts. */
   batchFilters: BatchFilter[];
   readonly minAllocatable: MinAllocatable | undefined;
-  /** What it holds (offered or in use) on each agent, by agent slot. */
-  held: (Resources | undefined)[];
-  /** Agents on which `held` is set. */
-  heldOn: number;
+  /**
+   * What it holds (offered or in use) on each agent it holds anything on, by agent slot. A map
+   * rather than an array over every agent: a framework holds little on most agents, and an array
+   * per framework (1,000 × 10,000 agents in Mesos's DeclineOffers shape) made every offer a
+   * cache miss into 128 MB.
+   */
+  readonly held: Map<number, Resources>;
 }
 
 interface FrameworkState {
@@ -189,7 +196,7 @@ export class HierarchicalAllocator implements Allocator {
     this.materialize(slot);
     for (const fw of this.frameworks.values()) {
       for (const member of fw.roles.values()) {
-        const held = member.held[slot];
+        const held = member.held.get(slot);
         if (held === undefined) continue;
         this.untrackSorters(member, held.scalarQuantities());
         this.setHeld(member, slot, undefined);
@@ -197,7 +204,8 @@ export class HierarchicalAllocator implements Allocator {
     }
     this.changeTotals((this.table.total[slot] as Resources).scalarQuantities(), -1);
     for (const role of this.roles.values()) this.resetAgentRole(role, slot);
-    for (const fw of this.frameworks.values()) for (const m of fw.roles.values()) m.filteredOn.delete(slot);
+    for (const fw of this.frameworks.values())
+      for (const m of fw.roles.values()) clearBit(m.filteredOn, slot);
     this.table.remove(slot);
   }
 
@@ -238,11 +246,10 @@ export class HierarchicalAllocator implements Allocator {
         slot,
         suppressed: spec.suppressedRoles?.includes(roleName) ?? false,
         filterGeneration: this.nextFilterGeneration++,
-        filteredOn: new Set(),
+        filteredOn: new Uint32Array(0),
         batchFilters: [],
         minAllocatable: spec.minAllocatableByRole?.get(roleName),
-        held: new Array<Resources | undefined>(this.table.capacity).fill(undefined),
-        heldOn: 0,
+        held: new Map(),
       };
       role.bySlot[slot] = member;
       role.members++;
@@ -267,9 +274,9 @@ export class HierarchicalAllocator implements Allocator {
     // their bags are pinned so that the grant can still say what each offered.
     for (const grant of [...fw.grants]) this.release(grant, undefined, true);
     for (const member of fw.roles.values()) {
-      if (member.heldOn > 0) {
+      if (member.held.size > 0) {
         for (const slot of this.table.order) {
-          const held = member.held[slot];
+          const held = member.held.get(slot);
           if (held !== undefined) this.untrack(slot, member, held);
         }
       }
@@ -344,10 +351,10 @@ export class HierarchicalAllocator implements Allocator {
     const held = new Map<string, number>();
     for (const fw of this.frameworks.values()) {
       const member = fw.roles.get(role);
-      if (member === undefined || member.heldOn === 0) continue;
+      if (member === undefined || member.held.size === 0) continue;
       for (const slot of this.table.order) {
         this.materialize(slot);
-        for (const [name, milli] of member.held[slot]?.scalarQuantities() ?? [])
+        for (const [name, milli] of member.held.get(slot)?.scalarQuantities() ?? [])
           held.set(name, (held.get(name) ?? 0) + milli);
       }
     }
@@ -366,7 +373,7 @@ export class HierarchicalAllocator implements Allocator {
     const slot = this.agentSlot(agentId);
     this.materialize(slot);
     const member = this.membership(this.framework(frameworkId), role);
-    const held = member.held[slot];
+    const held = member.held.get(slot);
     if (!held?.contains(from)) {
       throw new Error(`assertion failed: framework ${frameworkId} does not hold the resources it updates`);
     }
@@ -407,7 +414,9 @@ export class HierarchicalAllocator implements Allocator {
       role.filterBits = grownBits(role.filterBits, wordsFor(this.table.capacity));
       setBit(role.filterBits, slot);
     }
-    member.filteredOn.add(slot);
+    if (slot >>> 5 >= member.filteredOn.length)
+      member.filteredOn = grownBits(member.filteredOn, wordsFor(this.table.capacity));
+    setBit(member.filteredOn, slot);
     filters.add(member.slot, refused, now + timeoutMs, member.filterGeneration, now, role.bySlot.length);
   }
 
@@ -946,7 +955,7 @@ export class HierarchicalAllocator implements Allocator {
     const allocated = new Map<string, Map<string, Resources>>();
     for (const fw of this.frameworks.values()) {
       for (const [roleName, member] of fw.roles) {
-        const held = member.held[slot];
+        const held = member.held.get(slot);
         if (held === undefined) continue;
         let byRole = allocated.get(fw.id);
         if (byRole === undefined) {
@@ -1064,7 +1073,7 @@ export class HierarchicalAllocator implements Allocator {
     const member = this.membership(this.framework(grant.frameworkId), grant.role);
     // The sorters were charged for the whole grant when it was made: only the agent's own
     // accounting moves here.
-    const held = member.held[slot];
+    const held = member.held.get(slot);
     this.setHeld(member, slot, held === undefined ? bag : held.add(bag));
     table.setAvail(slot, Resources.EMPTY);
   }
@@ -1075,7 +1084,7 @@ export class HierarchicalAllocator implements Allocator {
     this.materialize(slot);
     const table = this.table;
     table.setAvail(slot, (table.avail[slot] as Resources).subtract(res));
-    const held = member.held[slot];
+    const held = member.held.get(slot);
     this.setHeld(member, slot, held === undefined ? res : held.add(res));
     this.trackSorters(member, res.scalarQuantities(), 1);
   }
@@ -1091,7 +1100,7 @@ export class HierarchicalAllocator implements Allocator {
     this.materialize(slot);
     const fw = member.framework;
     const role = member.role.name;
-    const held = member.held[slot];
+    const held = member.held.get(slot);
     if (!held?.contains(res)) {
       throw new Error(
         `assertion failed: framework ${fw.id} returns resources on ${this.table.ids[slot]} in role ${role} that it does not hold`,
@@ -1104,10 +1113,8 @@ export class HierarchicalAllocator implements Allocator {
   }
 
   private setHeld(member: FrameworkRole, slot: number, held: Resources | undefined): void {
-    const before = member.held[slot];
-    if (before === undefined && held !== undefined) member.heldOn++;
-    else if (before !== undefined && held === undefined) member.heldOn--;
-    member.held[slot] = held;
+    if (held === undefined) member.held.delete(slot);
+    else member.held.set(slot, held);
   }
 
   private untrackSorters(member: FrameworkRole, q: Quantities): void {
@@ -1196,10 +1203,6 @@ export class HierarchicalAllocator implements Allocator {
       while (role.filters.length < capacity) role.filters.push(undefined);
       role.filterBits = grownBits(role.filterBits, wordsFor(capacity));
     }
-    for (const fw of this.frameworks.values()) {
-      for (const member of fw.roles.values())
-        while (member.held.length < capacity) member.held.push(undefined);
-    }
   }
 
   /**
@@ -1210,13 +1213,20 @@ export class HierarchicalAllocator implements Allocator {
     member.filterGeneration = this.nextFilterGeneration++;
     member.batchFilters = [];
     const role = member.role;
-    for (const slot of member.filteredOn) {
-      const filters = role.filters[slot];
-      if (filters === undefined) continue;
-      filters.clear(member.slot);
-      if (filters.size === 0) this.dropFilters(role, slot);
+    const filteredOn = member.filteredOn;
+    for (let w = 0; w < filteredOn.length; w++) {
+      let bits = filteredOn[w] as number;
+      if (bits === 0) continue;
+      filteredOn[w] = 0;
+      while (bits !== 0) {
+        const slot = (w << 5) | lowestBit(bits);
+        bits &= bits - 1;
+        const filters = role.filters[slot];
+        if (filters === undefined) continue;
+        filters.clear(member.slot);
+        if (filters.size === 0) this.dropFilters(role, slot);
+      }
     }
-    member.filteredOn.clear();
   }
 
   private eligible(member: FrameworkRole): boolean {
