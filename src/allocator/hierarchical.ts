@@ -800,7 +800,7 @@ export class HierarchicalAllocator implements Allocator {
     for (let i = 0; i < n; i++) {
       const slot = candidates[i] as number;
       if (table.isHeld(slot)) continue; // lazily held by an open grant: nothing is free
-      if ((table.avail[slot] as Resources).isEmpty()) continue;
+      if (table.empty[slot] === 1) continue;
       const quietUntil = this.quietUntil[slot] as number;
       if (
         !Number.isNaN(quietUntil) &&
@@ -829,11 +829,12 @@ export class HierarchicalAllocator implements Allocator {
           const memo = role.noTakerUntil[slot] as number;
           if (!Number.isNaN(memo) && memo < untilMs) untilMs = memo;
         }
-        if ((table.avail[slot] as Resources).isEmpty()) break;
+        if (table.empty[slot] === 1) break;
       }
       if (offered) {
         this.quietUntil[slot] = NO_MEMO;
-        roles = this.collectEligibleRoles();
+        // Offers move roles in the order, never in or out of it: one role needs no re-collecting.
+        if (roles.length > 1) roles = this.collectEligibleRoles();
       } else {
         this.quietVersion[slot] = table.version[slot] as number;
         this.quietEpoch[slot] = this.epoch;
@@ -873,12 +874,18 @@ export class HierarchicalAllocator implements Allocator {
     ) {
       return undefined;
     }
+    // The table's columns answer for the agent's own bag (all unreserved, empty, allocatable),
+    // so that most agents are decided without reading the bag itself.
+    const avail = table.avail[slot] as Resources;
     const available = this.quotas.shrink(
       role.name,
-      (table.avail[slot] as Resources).allocatableTo(role.name),
+      table.reserved[slot] === 0 ? avail : avail.allocatableTo(role.name),
     );
-    if (available.isEmpty()) return undefined;
-    const defaultAllocatable = isAllocatable(available, this.minAllocatable);
+    const own = available === avail;
+    if (own ? table.empty[slot] === 1 : available.isEmpty()) return undefined;
+    const defaultAllocatable = own
+      ? table.allocatableDefault[slot] === 1
+      : isAllocatable(available, this.minAllocatable);
     const filters = role.filters[slot];
     const checkFilters = filters !== undefined && filters.size > 0;
     const gpuOnly = this.filterGpuResources && table.hasGpu[slot] === 1;
@@ -1083,7 +1090,9 @@ export class HierarchicalAllocator implements Allocator {
     // availability changes under it.
     this.materialize(slot);
     const table = this.table;
-    table.setAvail(slot, (table.avail[slot] as Resources).subtract(res));
+    const avail = table.avail[slot] as Resources;
+    // An offer usually takes the whole bag: then nothing is left, and the bag need not be read.
+    table.setAvail(slot, res === avail && table.empty[slot] === 0 ? Resources.EMPTY : avail.subtract(res));
     const held = member.held.get(slot);
     this.setHeld(member, slot, held === undefined ? res : held.add(res));
     this.trackSorters(member, res.scalarQuantities(), 1);
