@@ -149,6 +149,8 @@ export class HierarchicalAllocator implements Allocator {
   private readonly lazyGrants = new Set<LazyGrant>();
   private nextGrantId = 1;
   private readonly cycleRandom = new CycleRandom();
+  /** Reused buffer: one bag's scalar quantities by agent-table column (see readColumns). */
+  private bagColumns = new Float64Array(0);
   /** Reused buffer for the agents of a cycle. */
   private candidates: Int32Array = new Int32Array(16);
   /**
@@ -1091,11 +1093,42 @@ export class HierarchicalAllocator implements Allocator {
     this.materialize(slot);
     const table = this.table;
     const avail = table.avail[slot] as Resources;
-    // An offer usually takes the whole bag: then nothing is left, and the bag need not be read.
-    table.setAvail(slot, res === avail && table.empty[slot] === 0 ? Resources.EMPTY : avail.subtract(res));
+    // An offer usually takes the whole bag: then nothing is left, and its quantities are the
+    // agent's columns, so the bag itself need not be read (see trackSortersColumns).
+    const whole = res === avail && table.empty[slot] === 0;
+    if (whole) this.readColumns(slot);
+    table.setAvail(slot, whole ? Resources.EMPTY : avail.subtract(res));
     const held = member.held.get(slot);
     this.setHeld(member, slot, held === undefined ? res : held.add(res));
-    this.trackSorters(member, res.scalarQuantities(), 1);
+    if (whole) this.trackSortersColumns(member, res, +1);
+    else this.trackSorters(member, res.scalarQuantities(), 1);
+  }
+
+  /** Copies an agent's scalar columns (what is available there) into {@link bagColumns}. */
+  private readColumns(slot: number): void {
+    const columns = this.table.columns;
+    if (this.bagColumns.length !== columns.length) this.bagColumns = new Float64Array(columns.length);
+    for (let k = 0; k < columns.length; k++)
+      this.bagColumns[k] = (columns[k] as Float64Array)[slot] as number;
+  }
+
+  /**
+   * Charges (`sign` +1) or credits (-1) the sorters with one bag whose scalar quantities are in
+   * {@link bagColumns} (`bag` itself is read only for a role with a quota). The same as
+   * {@link trackSorters} / {@link untrackSorters} with `bag.scalarQuantities()`.
+   */
+  private trackSortersColumns(member: FrameworkRole, bag: Resources, sign: 1 | -1): void {
+    const role = member.role.name;
+    const names = this.table.columnNames;
+    if (sign > 0) {
+      this.roleSorter.allocatedColumns(role, names, this.bagColumns, 1);
+      member.role.sorter.allocatedColumns(member.framework.id, names, this.bagColumns, 1);
+    } else {
+      this.roleSorter.unallocatedColumns(role, names, this.bagColumns);
+      member.role.sorter.unallocatedColumns(member.framework.id, names, this.bagColumns);
+    }
+    if (this.quotas.limits(role) !== undefined && this.quotas.charge(role, bag.scalarQuantities(), sign))
+      this.quotaChanged(role);
   }
 
   private trackSorters(member: FrameworkRole, q: Quantities, count: number): void {
@@ -1117,8 +1150,16 @@ export class HierarchicalAllocator implements Allocator {
     }
     const left = held.subtract(res);
     this.setHeld(member, slot, left.isEmpty() ? undefined : left);
-    this.table.setAvail(slot, (this.table.avail[slot] as Resources).add(res));
-    this.untrackSorters(member, res.scalarQuantities());
+    const table = this.table;
+    const avail = (table.avail[slot] as Resources).add(res);
+    table.setAvail(slot, avail);
+    // A decline of a whole offer gives an emptied agent its bag back: the columns are the bag's.
+    if (avail === res && table.empty[slot] === 0) {
+      this.readColumns(slot);
+      this.trackSortersColumns(member, res, -1);
+    } else {
+      this.untrackSorters(member, res.scalarQuantities());
+    }
   }
 
   private setHeld(member: FrameworkRole, slot: number, held: Resources | undefined): void {

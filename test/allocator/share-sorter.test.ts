@@ -18,8 +18,8 @@ type Op =
   | { kind: 'add'; name: string; weight: number }
   | { kind: 'remove' | 'activate' | 'deactivate'; name: string }
   | { kind: 'weight'; name: string; weight: number }
-  | { kind: 'allocated'; name: string; q: [string, number][]; count: number }
-  | { kind: 'unallocated'; name: string; fraction: number }
+  | { kind: 'allocated'; name: string; q: [string, number][]; count: number; columns: boolean }
+  | { kind: 'unallocated'; name: string; fraction: number; columns: boolean }
   | { kind: 'addTotal'; q: [string, number][] }
   | { kind: 'removeTotal'; fraction: number };
 
@@ -40,11 +40,23 @@ const arbOp: fc.Arbitrary<Op> = fc.oneof(
     name: arbName,
     q: arbQ,
     count: fc.integer({ min: 1, max: 3 }),
+    columns: fc.boolean(),
   }),
-  fc.record({ kind: fc.constant('unallocated' as const), name: arbName, fraction: fc.constantFrom(0.5, 1) }),
+  fc.record({
+    kind: fc.constant('unallocated' as const),
+    name: arbName,
+    fraction: fc.constantFrom(0.5, 1),
+    columns: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('addTotal' as const), q: arbQ }),
   fc.record({ kind: fc.constant('removeTotal' as const), fraction: fc.constantFrom(0.5, 1) }),
 );
+
+/** The column form of quantities (the allocator's per-offer form): one number per scalar name. */
+const COLUMN_NAMES: readonly string[] = ['mem', 'gpus', 'cpus', 'disk'];
+function asColumns(q: Quantities): Float64Array {
+  return Float64Array.from(COLUMN_NAMES, (name) => q.get(name) ?? 0);
+}
 
 interface ModelClient {
   weight: number;
@@ -100,7 +112,8 @@ function agrees(make: () => ShareSorter, share: ShareFunction, ops: readonly Op[
         for (const e of op.q) sum(q, e);
         for (const e of q) sum(c.allocation, e);
         c.count += op.count;
-        sorter.allocated(op.name, q, op.count);
+        if (op.columns) sorter.allocatedColumns(op.name, COLUMN_NAMES, asColumns(q), op.count);
+        else sorter.allocated(op.name, q, op.count);
         break;
       }
       case 'unallocated': {
@@ -115,7 +128,8 @@ function agrees(make: () => ShareSorter, share: ShareFunction, ops: readonly Op[
           if (left === 0) c.allocation.delete(name);
           else c.allocation.set(name, left);
         }
-        sorter.unallocated(op.name, q);
+        if (op.columns) sorter.unallocatedColumns(op.name, COLUMN_NAMES, asColumns(q));
+        else sorter.unallocated(op.name, q);
         break;
       }
       case 'addTotal': {

@@ -52,6 +52,9 @@ export class ShareSorter implements Sorter {
   private rows = new Float64Array(16 * 4);
   private stride = 4;
   private readonly columnOf = new Map<string, number>();
+  /** {@link translate}'s last answer and the names it was for. */
+  private translated = new Int32Array(0);
+  private translatedNames: readonly string[] | undefined;
   /** Cluster totals by column (0: no total), under maxRatio. */
   private totalColumns = new Float64Array(4);
   private order = new Int32Array(16);
@@ -154,6 +157,60 @@ export class ShareSorter implements Sorter {
       const allocation = this.maps[i] as Map<string, number>;
       for (const [name, milli] of quantities) {
         const left = (allocation.get(name) ?? 0) - milli;
+        if (!(left >= 0)) fail(`"${client}" gives back more ${name} than it holds`);
+        if (left === 0) allocation.delete(name);
+        else allocation.set(name, left);
+      }
+    }
+    this.afterChange(i, from);
+  }
+
+  allocatedColumns(client: string, names: readonly string[], milli: Float64Array, count = 1): void {
+    const i = this.get(client);
+    const from = this.beforeChange(i);
+    if (this.maxRatio) {
+      const columns = this.translate(names);
+      const base = i * this.stride;
+      for (let k = 0; k < names.length; k++) {
+        const m = milli[k] as number;
+        if (m === 0) continue;
+        const at = base + (columns[k] as number);
+        this.rows[at] = (this.rows[at] as number) + m;
+      }
+    } else {
+      const allocation = this.maps[i] as Map<string, number>;
+      for (let k = 0; k < names.length; k++) {
+        const m = milli[k] as number;
+        if (m === 0) continue;
+        const name = names[k] as string;
+        allocation.set(name, (allocation.get(name) ?? 0) + m);
+      }
+    }
+    this.counts[i] = (this.counts[i] as number) + count;
+    this.afterChange(i, from);
+  }
+
+  unallocatedColumns(client: string, names: readonly string[], milli: Float64Array): void {
+    const i = this.get(client);
+    const from = this.beforeChange(i);
+    if (this.maxRatio) {
+      const columns = this.translate(names);
+      const base = i * this.stride;
+      for (let k = 0; k < names.length; k++) {
+        const m = milli[k] as number;
+        if (m === 0) continue;
+        const at = base + (columns[k] as number);
+        const left = (this.rows[at] as number) - m;
+        if (!(left >= 0)) fail(`"${client}" gives back more ${names[k]} than it holds`);
+        this.rows[at] = left;
+      }
+    } else {
+      const allocation = this.maps[i] as Map<string, number>;
+      for (let k = 0; k < names.length; k++) {
+        const m = milli[k] as number;
+        if (m === 0) continue;
+        const name = names[k] as string;
+        const left = (allocation.get(name) ?? 0) - m;
         if (!(left >= 0)) fail(`"${client}" gives back more ${name} than it holds`);
         if (left === 0) allocation.delete(name);
         else allocation.set(name, left);
@@ -343,6 +400,20 @@ export class ShareSorter implements Sorter {
     this.tags.copyWithin(at, at + 1, this.length);
     this.length--;
     this.namesStale = true;
+  }
+
+  /**
+   * The column in {@link rows} of each of `names` (kept while the caller passes the same array at
+   * the same length: the allocator's column names only grow).
+   */
+  private translate(names: readonly string[]): Int32Array {
+    if (names !== this.translatedNames || this.translated.length !== names.length) {
+      const columns = new Int32Array(names.length);
+      for (let k = 0; k < names.length; k++) columns[k] = this.column(names[k] as string);
+      this.translated = columns;
+      this.translatedNames = names;
+    }
+    return this.translated;
   }
 
   /** The column of a scalar name in {@link rows}, added (and the rows widened) on first use. */
