@@ -74,6 +74,8 @@ export class AgentRoleFilters {
   private readonly bags: (Resources | undefined)[] = [];
   private readonly bagRefs: number[] = [];
   private readonly bagCheckedVersion: number[] = [];
+  /** The candidate bag each answer is for (see {@link covers}). */
+  private readonly bagCheckedFor: (Resources | undefined)[] = [];
   private readonly bagAnswer: boolean[] = [];
   private readonly bagByKey = new Map<string, number>();
   private readonly freeBags: number[] = [];
@@ -167,11 +169,17 @@ export class AgentRoleFilters {
     }
   }
 
-  /** Whether the refused bag contains the candidate, cached per version of the agent's leftovers. */
+  /**
+   * Whether the refused bag contains the candidate, cached per version of the agent's leftovers
+   * and candidate bag. The version alone is not enough: a role's quota cuts the candidate to its
+   * headroom, which changes with the role's holdings elsewhere while this agent stays as it was,
+   * and an answer for the smaller cut then blocked the larger one (or the reverse).
+   */
   private covers(bag: number, candidate: Resources, availableVersion: number): boolean {
-    if (this.bagCheckedVersion[bag] !== availableVersion) {
+    if (this.bagCheckedVersion[bag] !== availableVersion || this.bagCheckedFor[bag] !== candidate) {
       const refused = this.bags[bag] as Resources;
       this.bagCheckedVersion[bag] = availableVersion;
+      this.bagCheckedFor[bag] = candidate;
       this.bagAnswer[bag] = refused.contains(candidate);
     }
     return this.bagAnswer[bag] as boolean;
@@ -266,6 +274,7 @@ export class AgentRoleFilters {
       this.bags[bag] = refused;
       this.bagRefs[bag] = 0;
       this.bagCheckedVersion[bag] = -1;
+      this.bagCheckedFor[bag] = undefined;
       this.bagAnswer[bag] = false;
       this.bagByKey.set(key, bag);
     }
@@ -279,6 +288,7 @@ export class AgentRoleFilters {
     if (refs > 0) return;
     this.bagByKey.delete((this.bags[bag] as Resources).key());
     this.bags[bag] = undefined;
+    this.bagCheckedFor[bag] = undefined;
     this.freeBags.push(bag);
   }
 }
