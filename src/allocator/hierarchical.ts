@@ -41,6 +41,7 @@ import type {
 import { BatchFilter } from './batch-filter.js';
 import { clearBit, grownBits, lowestBit, popcount32, setBit, wordsFor } from './bitset.js';
 import { CycleRandom } from './cycle-random.js';
+import { FilterMatrix } from './filter-matrix.js';
 import { EagerGrant, type Grant, LazyGrant } from './grant.js';
 import { DEFAULT_MIN_ALLOCATABLE, isAllocatable, type MinAllocatable } from './min-allocatable.js';
 import { RoleQuotas } from './quota.js';
@@ -71,6 +72,8 @@ interface RoleState {
   /** Agents with a filters table in this role, and their set. */
   filtered: number;
   filterBits: Uint32Array;
+  /** Which frameworks may have filters on which agents, and which are known blocked there. */
+  readonly matrix: FilterMatrix;
   /**
    * The no-taker memo, by agent slot: a walk over the role's frameworks found nobody to offer
    * the agent to. Only the agent's availability (`version`), a framework becoming eligible or
@@ -254,6 +257,7 @@ export class HierarchicalAllocator implements Allocator {
         held: new Map(),
       };
       role.bySlot[slot] = member;
+      role.matrix.fit(this.table.capacity, role.bySlot.length);
       role.members++;
       role.epoch++;
       this.epoch++;
@@ -420,6 +424,7 @@ export class HierarchicalAllocator implements Allocator {
       member.filteredOn = grownBits(member.filteredOn, wordsFor(this.table.capacity));
     setBit(member.filteredOn, slot);
     filters.add(member.slot, refused, now + timeoutMs, member.filterGeneration, now, role.bySlot.length);
+    role.matrix.added(slot, member.slot);
   }
 
   /** Installs a batch filter; while any is live, agents' old availability is kept before it changes. */
@@ -888,20 +893,33 @@ export class HierarchicalAllocator implements Allocator {
     const defaultAllocatable = own
       ? table.allocatableDefault[slot] === 1
       : isAllocatable(available, this.minAllocatable);
-    const filters = role.filters[slot];
-    const checkFilters = filters !== undefined && filters.size > 0;
     const gpuOnly = this.filterGpuResources && table.hasGpu[slot] === 1;
     const slots = role.sorter.sortTags();
+    // The filter matrix (filter-matrix.ts) says which frameworks may have filters here and which
+    // are known to be blocked for this very bag, so that the agent's filter table is opened only
+    // for the frameworks that may have one and are not known blocked.
+    const matrix = role.matrix;
+    const row = matrix.stride === 0 ? -1 : slot * matrix.stride;
+    const knownRow = row < 0 ? -1 : matrix.knownRow(slot, available, now);
+    let filters: AgentRoleFilters | undefined;
+    let skippedKnown = false;
     let untilMs = Number.POSITIVE_INFINITY;
     for (let i = 0; i < slots.length; i++) {
       const memberSlot = slots[i] as number;
+      const word = memberSlot >>> 5;
+      const bit = 1 << (memberSlot & 31);
+      if (knownRow >= 0 && ((matrix.known[knownRow + word] as number) & bit) !== 0) {
+        skippedKnown = true;
+        continue;
+      }
       const member = role.bySlot[memberSlot] as FrameworkRole;
       // Mesos hierarchical.cpp: agents with GPUs go only to GPU_RESOURCES frameworks.
       if (gpuOnly && !member.framework.gpuResources) continue;
       const min = member.minAllocatable;
       if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
-      if (checkFilters) {
-        const blockedUntil = (filters as AgentRoleFilters).blockedUntil(
+      if (row >= 0 && ((matrix.may[row + word] as number) & bit) !== 0) {
+        filters ??= role.filters[slot] ?? fail(`agent slot ${slot} has no filter table in role ${role.name}`);
+        const blockedUntil = filters.blockedUntil(
           memberSlot,
           member.filterGeneration,
           available,
@@ -909,9 +927,12 @@ export class HierarchicalAllocator implements Allocator {
           now,
         );
         if (blockedUntil !== NOT_BLOCKED) {
+          matrix.record(slot, memberSlot, available, blockedUntil, now);
           if (blockedUntil < untilMs) untilMs = blockedUntil;
           continue;
         }
+        // Its filters here have all expired: the matrix need not send the walk to them again.
+        if (!filters.holds(memberSlot)) matrix.cleared(slot, memberSlot);
       }
       if (member.batchFilters.length > 0) {
         const blockedUntil = this.batchBlockedUntil(member, slot, available, now);
@@ -927,6 +948,9 @@ export class HierarchicalAllocator implements Allocator {
       if (filters?.size === 0) this.dropFilters(role, slot);
       return { member, bag: available };
     }
+    // A known-blocked framework is blocked at least until the earliest expiry the matrix relies on.
+    if (skippedKnown && (matrix.knownUntil[slot] as number) < untilMs)
+      untilMs = matrix.knownUntil[slot] as number;
     role.noTakerVersion[slot] = version;
     role.noTakerEpoch[slot] = role.epoch;
     role.noTakerUntil[slot] = untilMs;
@@ -1212,10 +1236,12 @@ export class HierarchicalAllocator implements Allocator {
         filters: new Array<AgentRoleFilters | undefined>(capacity).fill(undefined),
         filtered: 0,
         filterBits: new Uint32Array(wordsFor(capacity)),
+        matrix: new FilterMatrix(),
         noTakerVersion: new Int32Array(capacity),
         noTakerEpoch: new Int32Array(capacity),
         noTakerUntil: new Float64Array(capacity).fill(NO_MEMO),
       };
+      role.matrix.fit(capacity, 0);
       this.roles.set(name, role);
       this.roleSorter.add(name, this.weights.get(name) ?? 1);
     }
@@ -1235,6 +1261,7 @@ export class HierarchicalAllocator implements Allocator {
 
   private dropFilters(role: RoleState, slot: number): void {
     role.filters[slot] = undefined;
+    role.matrix.clearRow(slot);
     role.filtered--;
     clearBit(role.filterBits, slot);
   }
@@ -1252,6 +1279,7 @@ export class HierarchicalAllocator implements Allocator {
       role.noTakerUntil = growFloat64(role.noTakerUntil, capacity);
       while (role.filters.length < capacity) role.filters.push(undefined);
       role.filterBits = grownBits(role.filterBits, wordsFor(capacity));
+      role.matrix.fit(capacity, role.bySlot.length);
     }
   }
 
@@ -1274,6 +1302,7 @@ export class HierarchicalAllocator implements Allocator {
         const filters = role.filters[slot];
         if (filters === undefined) continue;
         filters.clear(member.slot);
+        role.matrix.cleared(slot, member.slot);
         if (filters.size === 0) this.dropFilters(role, slot);
       }
     }

@@ -114,6 +114,14 @@ export class AgentRoleFilters {
     this.addExtra(slot, refused, expiresAtMs, generation);
   }
 
+  /**
+   * Whether `slot` has a filter (an expired one too, until it is next looked at; one that
+   * {@link blockedUntil} has just looked at is gone if it had expired).
+   */
+  holds(slot: number): boolean {
+    return slot < this.expiresAtMs.length && !Number.isNaN(this.expiresAtMs[slot]);
+  }
+
   /** Removes every filter of `slot`. */
   clear(slot: number): void {
     for (const e of this.extras.get(slot) ?? []) this.releaseBag(e.bag);
