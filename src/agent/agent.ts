@@ -53,6 +53,7 @@ import { SimCommandRunner } from './sim-command-runner.js';
 import { type AgentState, agentState } from './state.js';
 import { STATUS_UPDATE_RETRY_TAG, StatusUpdateManager } from './status-update-manager.js';
 import { forwardUpdate } from './status-updates.js';
+import { type AgentUsage, agentUsage } from './usage.js';
 
 /**
  * Events that never change what is checkpointed (pings, registration attempts, status-update
@@ -89,6 +90,7 @@ export class Agent implements Process<Wire> {
           setTimer: (delayMs, tag, action) => c.timers.set(delayMs, tag, action),
           cancelTimer: (id) => c.timers.cancel(id),
           trace: (kind, fields) => c.trace(kind, fields),
+          tracing: c.tracing,
           isDurable: (update) => c.checkpointer?.isDurable(update) ?? true,
         },
         {
@@ -183,6 +185,11 @@ export class Agent implements Process<Wire> {
   /** A snapshot of what the agent holds. */
   state(): AgentState {
     return agentState(this.#context());
+  }
+
+  /** Its total and what its live tasks hold, but those `excluded` names (see {@link AgentUsage}). */
+  usage(excluded?: (frameworkId: string, taskId: string) => boolean): AgentUsage {
+    return agentUsage(this.#context().book, this.options.resources, excluded);
   }
 
   /** A peer's connection closed: an executor's (it is gone) or the master's (nothing to do). */

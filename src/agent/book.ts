@@ -19,6 +19,7 @@ import type { Address, TimerId } from '../core/process.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { CommandHandle, CommandKill, CommandLaunch } from './command-runner.js';
 import type { ExecutorHandle } from './executor-launcher.js';
+import { TaskTable } from './task-table.js';
 
 /** A task the agent holds. */
 export interface TaskRecord {
@@ -62,9 +63,9 @@ export interface ExecutorRecord {
   readonly containerId: string;
   readonly sandbox: string;
   phase: ExecutorPhase;
-  readonly queued: Map<string, TaskInfo>;
-  readonly launched: Map<string, TaskRecord>;
-  readonly terminated: Map<string, TaskRecord>;
+  readonly queued: TaskTable<TaskInfo>;
+  readonly launched: TaskTable<TaskRecord>;
+  readonly terminated: TaskTable<TaskRecord>;
   /** Custom executors: where its SUBSCRIBE came from (events go there). */
   address: Address | undefined;
   /** Custom executors: the launcher's handle, once launched. */
@@ -95,13 +96,15 @@ export interface NewExecutor {
   readonly phase: ExecutorPhase;
 }
 
-const key = (frameworkId: string, id: string): string => `${frameworkId}\u0000${id}`;
-
 /** The agent's frameworks, executors and tasks, with the indexes the handlers need. */
 export class AgentBook {
   readonly frameworks = new Map<string, FrameworkRecord>();
-  /** (framework, task) → the executor holding it. */
-  readonly #taskExecutor = new Map<string, ExecutorRecord>();
+  /**
+   * Framework → task → the executor holding it. Nested rather than keyed by a joined string:
+   * every status update looks a task up, and a joined key is a new string to hash each time.
+   */
+  readonly #taskExecutor = new Map<string, Map<string, ExecutorRecord>>();
+  #taskCount = 0;
   /** Subscribed custom executors by address. */
   readonly #byAddress = new Map<Address, ExecutorRecord>();
   /** Running commands by handle id. */
@@ -111,7 +114,7 @@ export class AgentBook {
 
   /** Tasks held (queued, launched, or terminated awaiting acknowledgement). */
   get taskCount(): number {
-    return this.#taskExecutor.size;
+    return this.#taskCount;
   }
 
   /** The framework, creating it from `info` (which must carry its id) if new. */
@@ -135,9 +138,9 @@ export class AgentBook {
       containerId: e.containerId,
       sandbox: e.sandbox,
       phase: e.phase,
-      queued: new Map(),
-      launched: new Map(),
-      terminated: new Map(),
+      queued: new TaskTable(),
+      launched: new TaskTable(),
+      terminated: new TaskTable(),
       address: undefined,
       launch: undefined,
       command: undefined,
@@ -151,7 +154,7 @@ export class AgentBook {
 
   /** The executor holding a task, if any. */
   executorOfTask(frameworkId: string, taskId: string): ExecutorRecord | undefined {
-    return this.#taskExecutor.get(key(frameworkId, taskId));
+    return this.#taskExecutor.get(frameworkId)?.get(taskId);
   }
 
   /** The task's record if it is launched or terminated (queued tasks have none yet). */
@@ -163,7 +166,7 @@ export class AgentBook {
   /** Queues a task for an executor that has not subscribed yet. */
   queue(executor: ExecutorRecord, task: TaskInfo): void {
     executor.queued.set(task.task_id.value, task);
-    this.#taskExecutor.set(key(executor.frameworkId, task.task_id.value), executor);
+    this.#holdTask(executor, task.task_id.value);
   }
 
   /** Records a task as sent to its executor, in TASK_STAGING. */
@@ -176,8 +179,26 @@ export class AgentBook {
     };
     executor.queued.delete(task.task_id.value);
     executor.launched.set(task.task_id.value, record);
-    this.#taskExecutor.set(key(executor.frameworkId, task.task_id.value), executor);
+    this.#holdTask(executor, task.task_id.value);
     return record;
+  }
+
+  /** Indexes a task under the executor holding it. */
+  #holdTask(executor: ExecutorRecord, taskId: string): void {
+    let tasks = this.#taskExecutor.get(executor.frameworkId);
+    if (tasks === undefined) {
+      tasks = new Map();
+      this.#taskExecutor.set(executor.frameworkId, tasks);
+    }
+    const size = tasks.size;
+    tasks.set(taskId, executor);
+    this.#taskCount += tasks.size - size;
+  }
+
+  /** Forgets a task's index entry. */
+  #releaseTask(frameworkId: string, taskId: string): void {
+    const tasks = this.#taskExecutor.get(frameworkId);
+    if (tasks?.delete(taskId)) this.#taskCount--;
   }
 
   /**
@@ -216,7 +237,7 @@ export class AgentBook {
 
   /** Forgets a task whose terminal update was acknowledged (Mesos `completeTask`). */
   completeTask(executor: ExecutorRecord, taskId: string): void {
-    if (executor.terminated.delete(taskId)) this.#taskExecutor.delete(key(executor.frameworkId, taskId));
+    if (executor.terminated.delete(taskId)) this.#releaseTask(executor.frameworkId, taskId);
   }
 
   /** Whether an executor still holds a task that is not complete. */
@@ -226,13 +247,9 @@ export class AgentBook {
 
   /** Removes an executor and every task it still holds from the indexes. */
   removeExecutor(fw: FrameworkRecord, executor: ExecutorRecord): void {
-    for (const taskId of [
-      ...executor.queued.keys(),
-      ...executor.launched.keys(),
-      ...executor.terminated.keys(),
-    ]) {
-      this.#taskExecutor.delete(key(fw.id, taskId));
-    }
+    for (const taskId of executor.queued.keys()) this.#releaseTask(fw.id, taskId);
+    for (const taskId of executor.launched.keys()) this.#releaseTask(fw.id, taskId);
+    for (const taskId of executor.terminated.keys()) this.#releaseTask(fw.id, taskId);
     this.unsubscribe(executor);
     if (executor.command !== undefined) this.#byCommand.delete(executor.command.handle.id);
     if (executor.launch !== undefined) this.#byLaunch.delete(executor.launch.id);
@@ -242,6 +259,9 @@ export class AgentBook {
   /** Forgets a framework (it must have no executors left). */
   removeFramework(fw: FrameworkRecord): void {
     this.frameworks.delete(fw.id);
+    // A framework's task index lives as long as the framework (not emptied and rebuilt with
+    // every task that comes and goes).
+    if (this.#taskExecutor.get(fw.id)?.size === 0) this.#taskExecutor.delete(fw.id);
   }
 
   /** Records where a custom executor subscribed from (replacing an earlier address). */

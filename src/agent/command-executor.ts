@@ -32,11 +32,11 @@ import type { AgentContext } from './context.js';
 import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
 import { randomUuidText } from './ids.js';
 import { executorEnvironment, sandboxPath } from './sandbox.js';
-import { sendUpdate } from './status-updates.js';
+import { sendUpdate, type UpdateSpec } from './status-updates.js';
 
 /** Launches a command task (its TaskInfo has `command`). */
 export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: TaskInfo): void {
-  const containerId = randomUuidText(() => ctx.env.random());
+  const containerId = randomUuidText(ctx.random);
   const info = commandExecutorInfo(fw, task);
   const sandbox = sandboxPath(
     ctx.options.workDir,
@@ -53,7 +53,8 @@ export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: 
     phase: 'running',
   });
   ctx.book.launch(executor, task);
-  ctx.trace('task-launched', { framework: fw.id, task: task.task_id.value, executor: 'command' });
+  if (ctx.tracing)
+    ctx.trace('task-launched', { framework: fw.id, task: task.task_id.value, executor: 'command' });
   update(ctx, fw, executor, 'TASK_STARTING');
   const launch: CommandLaunch = {
     frameworkId: fw.id,
@@ -153,14 +154,15 @@ function update(
   state: TaskState,
   message?: string,
 ): void {
-  sendUpdate(ctx, {
+  const spec: UpdateSpec = {
     frameworkId: fw.frameworkId,
     taskId: { value: executor.id },
     state,
     source: 'SOURCE_EXECUTOR',
     executorId: executor.executorId,
-    ...(message === undefined ? {} : { message }),
-  });
+    message,
+  };
+  sendUpdate(ctx, spec);
 }
 
 /** The command executor's ExecutorInfo for a task (Mesos `Slave::getExecutorInfo`, abridged). */

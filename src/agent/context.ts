@@ -57,6 +57,13 @@ export class AgentContext {
   updates: StatusUpdateManager;
   /** Writes the checkpoint; undefined without a durable store (nothing is checkpointed). */
   checkpointer: Checkpointer | undefined;
+  /**
+   * Whether trace records are kept (`env.tracing` is not false): hot paths test it before
+   * building a record's fields, which would otherwise be built only to be discarded.
+   */
+  readonly tracing: boolean;
+  /** Draws from the env's random stream (one function for every draw, not a closure per use). */
+  readonly random: () => number;
 
   constructor(
     env: Env<Wire>,
@@ -70,6 +77,8 @@ export class AgentContext {
     this.runner = runner;
     this.launcher = launcher;
     this.timers = new TimerTable(env);
+    this.tracing = env.tracing !== false;
+    this.random = () => env.random();
     this.link = {
       phase: 'disconnected',
       agentId: undefined,
@@ -88,7 +97,7 @@ export class AgentContext {
 
   /** Records an `agent.<kind>` trace line. */
   trace(kind: string, fields: Readonly<Record<string, unknown>> = {}): void {
-    if (this.env.tracing === false) return;
+    if (!this.tracing) return;
     this.env.trace({ kind: `agent.${kind}`, ...fields });
   }
 

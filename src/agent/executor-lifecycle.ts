@@ -34,8 +34,16 @@ export function executorTerminated(
   executor.registrationTimer = undefined;
   executor.shutdownTimer = undefined;
   ctx.book.unsubscribe(executor);
-  ctx.trace('executor-terminated', { framework: fw.id, executor: executor.id, kind: executor.kind, status });
-  if (!fw.terminating) {
+  if (ctx.tracing) {
+    ctx.trace('executor-terminated', {
+      framework: fw.id,
+      executor: executor.id,
+      kind: executor.kind,
+      status,
+    });
+  }
+  // A command executor's one task is usually terminal by now: nothing is left to fail.
+  if (!fw.terminating && executor.launched.size + executor.queued.size > 0) {
     const termination = executor.termination ?? {
       state: 'TASK_FAILED',
       reason: 'REASON_EXECUTOR_TERMINATED',
@@ -72,7 +80,7 @@ export function removeExecutorIfDone(ctx: AgentContext, fw: FrameworkRecord, exe
   if (executor.phase !== 'terminated') return;
   if (!fw.terminating && ctx.book.hasIncompleteTasks(executor)) return;
   ctx.book.removeExecutor(fw, executor);
-  ctx.trace('executor-removed', { framework: fw.id, executor: executor.id });
+  if (ctx.tracing) ctx.trace('executor-removed', { framework: fw.id, executor: executor.id });
   removeFrameworkIfIdle(ctx, fw);
 }
 
@@ -87,7 +95,7 @@ export function removeFrameworkIfIdle(ctx: AgentContext, fw: FrameworkRecord): v
   if (fw.executors.size > 0 || ctx.book.frameworks.get(fw.id) !== fw) return;
   ctx.book.removeFramework(fw);
   if (fw.terminating) ctx.updates.cleanup(fw.id);
-  ctx.trace('framework-removed', { framework: fw.id });
+  if (ctx.tracing) ctx.trace('framework-removed', { framework: fw.id });
 }
 
 /** The grace an executor gets to shut down. */

@@ -4,10 +4,15 @@
  * no IO: these are the strings it hands to the command runner and the executor launcher, which
  * create the directory in live mode.
  */
+import { idProblem } from '../core/messages/ids.js';
 import type { CommandInfo } from '../core/messages/task-info.js';
 import type { Address } from '../core/process.js';
 
-/** `<work_dir>/slaves/<agent>/frameworks/<framework>/executors/<executor>/runs/<container>`. */
+/**
+ * `<work_dir>/slaves/<agent>/frameworks/<framework>/executors/<executor>/runs/<container>`.
+ * Every id was validated when its message was decoded (ids.ts `idProblem`, Mesos's `validateID`),
+ * so none can climb out of the work dir; one that could is a bug, and is not let near the disk.
+ */
 export function sandboxPath(
   workDir: string,
   agentId: string,
@@ -15,6 +20,15 @@ export function sandboxPath(
   executorId: string,
   containerId: string,
 ): string {
+  for (const [kind, id] of [
+    ['agent', agentId],
+    ['framework', frameworkId],
+    ['executor', executorId],
+    ['container', containerId],
+  ] as const) {
+    const problem = idProblem(id);
+    if (problem !== undefined) throw new Error(`assertion failed: ${kind} id ${problem}`);
+  }
   return `${workDir}/slaves/${agentId}/frameworks/${frameworkId}/executors/${executorId}/runs/${containerId}`;
 }
 

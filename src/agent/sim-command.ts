@@ -23,8 +23,23 @@ export interface SimScript {
   readonly code: number;
 }
 
+/**
+ * The commands scenario frameworks run, `sleep <n>` and `sleep <n>; exit <code>` (one space
+ * each, no unit or a GNU unit): read with one regular expression, to what the grammar below
+ * makes of them (every command task is read once).
+ */
+const SLEEP_THEN_EXIT = /^sleep (\d+(?:\.\d*)?|\.\d+)([smhd]?)(?:; exit (\d{1,3}))?$/u;
+
 /** The script for `text`, or undefined if the simulated world does not support it. */
 export function parseSimCommand(text: string): SimScript | undefined {
+  const common = SLEEP_THEN_EXIT.exec(text);
+  if (common !== null) {
+    const code = common[3] === undefined ? 0 : Number(common[3]);
+    const durationMs = Math.round(Number(common[1]) * (UNIT_MS[common[2] as string] as number));
+    // Past these bounds the grammar's own reading differs (an exit status over 255 is not one;
+    // an endless sleep makes what follows it moot): it decides.
+    if (code <= 255 && Number.isFinite(durationMs)) return { durationMs, code };
+  }
   const lists = text.split(';').map((l) => l.trim());
   if (lists.length > 1 && lists[lists.length - 1] === '') lists.pop(); // a trailing ';'
   if (lists.length === 0 || lists.some((l) => l === '')) return undefined;

@@ -37,6 +37,8 @@ export interface StatusUpdatePort {
   cancelTimer(id: TimerId | undefined): void;
   /** Records a trace line (`kind` without the process prefix). */
   trace(kind: string, fields: Readonly<Record<string, unknown>>): void;
+  /** False when trace lines are discarded, so the manager need not build them. Absent: kept. */
+  readonly tracing?: boolean;
   /**
    * Whether the update may leave the agent: false while a checkpointing framework's update is
    * not yet on disk (Mesos checkpoints an update before it forwards it). Absent: always.
@@ -78,19 +80,77 @@ export type AckIgnoredWhy = 'unknown stream' | 'nothing in flight' | 'duplicate'
 /** The timer tag of a retry. */
 export const STATUS_UPDATE_RETRY_TAG = 'status-update-retry';
 
+// The outcomes that carry nothing particular, made once (an update is taken per status update).
+const DUPLICATE: UpdateOutcome = Object.freeze({ kind: 'duplicate' });
+const QUEUED_FORWARDED: UpdateOutcome = Object.freeze({ kind: 'queued', forwarded: true });
+const QUEUED_HELD: UpdateOutcome = Object.freeze({ kind: 'queued', forwarded: false });
+
+/** Uuids a stream indexes in a map once it has received more than this many. */
+const UUID_INDEX_AFTER = 16;
+
+/**
+ * One task's updates. Updates are acknowledged head first, so the uuids a stream has received,
+ * in order, are those acknowledged followed by those pending: one list and a count say both,
+ * where two sets per task would cost far more (a stream usually takes three updates). Past a few
+ * uuids (an executor that keeps sending) a map indexes them.
+ */
 class Stream {
   readonly frameworkId: string;
   readonly taskId: string;
   readonly pending: StatusUpdate[] = [];
-  readonly received = new Set<string>();
-  readonly acknowledged = new Set<string>();
+  /** Every uuid received, in order: the first `acknowledgedCount` were acknowledged. */
+  readonly #uuids: string[] = [];
+  #acknowledgedCount = 0;
+  #index: Map<string, number> | undefined;
   timer: TimerId | undefined;
+  /** The interval the pending retry timer was set for (meaningful while `timer` is set). */
+  retryIntervalMs = 0;
+  /** What the retry timer runs: made once per stream (a stream holds one timer at a time). */
+  retry: (() => void) | undefined;
   /** Forwards of the head so far (1 = first send), for the trace. */
   attempts = 0;
 
   constructor(frameworkId: string, taskId: string) {
     this.frameworkId = frameworkId;
     this.taskId = taskId;
+  }
+
+  /** How many updates it has received. */
+  get receivedCount(): number {
+    return this.#uuids.length;
+  }
+
+  /** Whether it received an update with this uuid (acknowledged or not). */
+  received(uuid: string): boolean {
+    return this.#position(uuid) >= 0;
+  }
+
+  /** Whether the update with this uuid was acknowledged. */
+  acknowledged(uuid: string): boolean {
+    const at = this.#position(uuid);
+    return at >= 0 && at < this.#acknowledgedCount;
+  }
+
+  /** Takes an update in, at the end of the pending ones. */
+  receive(update: StatusUpdate): void {
+    this.#index?.set(update.uuid, this.#uuids.length);
+    this.#uuids.push(update.uuid);
+    this.pending.push(update);
+    if (this.#index === undefined && this.#uuids.length > UUID_INDEX_AFTER) {
+      this.#index = new Map(this.#uuids.map((uuid, at) => [uuid, at]));
+    }
+  }
+
+  /** The head was acknowledged: it leaves the pending ones. */
+  acknowledgeHead(): void {
+    this.pending.shift();
+    this.#acknowledgedCount++;
+  }
+
+  /** Where `uuid` was first received, or -1. */
+  #position(uuid: string): number {
+    if (this.#index !== undefined) return this.#index.get(uuid) ?? -1;
+    return this.#uuids.indexOf(uuid);
   }
 }
 
@@ -102,11 +162,13 @@ export class StatusUpdateManager {
   readonly #streams = new Map<string, Map<string, Stream>>();
   #streamCount = 0;
   #paused = true;
+  readonly #tracing: boolean;
 
   /** A manager that starts paused (the agent is not registered yet). */
   constructor(port: StatusUpdatePort, options: StatusUpdateManagerOptions) {
     this.#port = port;
     this.#options = options;
+    this.#tracing = port.tracing !== false;
   }
 
   /** Whether sending is paused. */
@@ -134,23 +196,22 @@ export class StatusUpdateManager {
     const frameworkId = update.framework_id.value;
     const taskId = update.status.task_id.value;
     let stream = this.#streams.get(frameworkId)?.get(taskId);
-    if (stream?.acknowledged.has(update.uuid) || stream?.received.has(update.uuid)) {
+    if (stream?.received(update.uuid)) {
       this.#trace('status-update-duplicate', stream, update);
-      return { kind: 'duplicate' };
+      return DUPLICATE;
     }
     if (stream === undefined) {
       if (this.#streamCount >= this.#options.maxStreams) {
         return this.#refuse(update, `${this.#options.maxStreams} streams are open`);
       }
       stream = this.#open(frameworkId, taskId);
-    } else if (stream.received.size >= this.#options.maxUpdatesPerStream) {
+    } else if (stream.receivedCount >= this.#options.maxUpdatesPerStream) {
       return this.#refuse(update, `the stream already took ${this.#options.maxUpdatesPerStream} updates`);
     }
-    stream.received.add(update.uuid);
-    stream.pending.push(update);
+    stream.receive(update);
     const forwarded = stream.pending.length === 1 && this.#mayForward(update);
     if (forwarded) this.#forward(stream, this.#options.retryMinMs);
-    return { kind: 'queued', forwarded };
+    return forwarded ? QUEUED_FORWARDED : QUEUED_HELD;
   }
 
   /**
@@ -162,8 +223,7 @@ export class StatusUpdateManager {
       const frameworkId = update.framework_id.value;
       const taskId = update.status.task_id.value;
       const stream = this.#streams.get(frameworkId)?.get(taskId) ?? this.#open(frameworkId, taskId);
-      stream.received.add(update.uuid);
-      stream.pending.push(update);
+      stream.receive(update);
     }
   }
 
@@ -183,7 +243,7 @@ export class StatusUpdateManager {
     const why: AckIgnoredWhy | undefined =
       stream === undefined
         ? 'unknown stream'
-        : stream.acknowledged.has(uuid)
+        : stream.acknowledged(uuid)
           ? 'duplicate'
           : head === undefined
             ? 'nothing in flight'
@@ -194,8 +254,7 @@ export class StatusUpdateManager {
       this.#port.trace('status-update-ack-ignored', { framework: frameworkId, task: taskId, uuid, why });
       return { kind: 'ignored', why: why ?? 'unknown stream' };
     }
-    stream.pending.shift();
-    stream.acknowledged.add(uuid);
+    stream.acknowledgeHead();
     this.#port.cancelTimer(stream.timer);
     stream.timer = undefined;
     stream.attempts = 0;
@@ -274,20 +333,26 @@ export class StatusUpdateManager {
     const head = stream.pending[0];
     if (head === undefined) return;
     stream.attempts++;
-    this.#port.trace('status-update-forwarded', {
-      framework: stream.frameworkId,
-      task: stream.taskId,
-      state: head.status.state,
-      uuid: head.uuid,
-      attempt: stream.attempts,
-      retryInMs: intervalMs,
-    });
+    if (this.#tracing) {
+      this.#port.trace('status-update-forwarded', {
+        framework: stream.frameworkId,
+        task: stream.taskId,
+        state: head.status.state,
+        uuid: head.uuid,
+        attempt: stream.attempts,
+        retryInMs: intervalMs,
+      });
+    }
     this.#port.forward(head);
-    stream.timer = this.#port.setTimer(intervalMs, STATUS_UPDATE_RETRY_TAG, () => {
-      stream.timer = undefined;
-      // Mesos `timeout`: resend the head and double the interval, up to the maximum.
-      if (!this.#paused) this.#forward(stream, Math.min(intervalMs * 2, this.#options.retryMaxMs));
-    });
+    stream.retryIntervalMs = intervalMs;
+    stream.retry ??= () => this.#retry(stream);
+    stream.timer = this.#port.setTimer(intervalMs, STATUS_UPDATE_RETRY_TAG, stream.retry);
+  }
+
+  /** The head's retry timer fired (Mesos `timeout`): resend it, doubling the interval up to the maximum. */
+  #retry(stream: Stream): void {
+    stream.timer = undefined;
+    if (!this.#paused) this.#forward(stream, Math.min(stream.retryIntervalMs * 2, this.#options.retryMaxMs));
   }
 
   #refuse(update: StatusUpdate, why: string): UpdateOutcome {
@@ -301,6 +366,7 @@ export class StatusUpdateManager {
   }
 
   #trace(kind: string, stream: Stream, update: StatusUpdate): void {
+    if (!this.#tracing) return;
     this.#port.trace(kind, {
       framework: stream.frameworkId,
       task: stream.taskId,

@@ -24,7 +24,7 @@
 import type { AgentMessage, StatusUpdate } from '../core/messages/agent-protocol.js';
 import { randomUuidBase64 } from '../core/messages/base64.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
-import type { ExecutorID, FrameworkID, TaskID } from '../core/messages/ids.js';
+import type { AgentID, ExecutorID, FrameworkID, TaskID } from '../core/messages/ids.js';
 import type { TaskState, TaskStatusReason, TaskStatusSource } from '../core/messages/task-state.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
 import type { ExecutorRecord } from './book.js';
@@ -37,7 +37,7 @@ export interface UpdateSpec {
   readonly taskId: TaskID;
   readonly state: TaskState;
   readonly source: TaskStatusSource;
-  readonly message?: string;
+  readonly message?: string | undefined;
   readonly reason?: TaskStatusReason;
   readonly executorId?: ExecutorID;
 }
@@ -46,28 +46,55 @@ export interface UpdateSpec {
 export function makeUpdate(ctx: AgentContext, spec: UpdateSpec): StatusUpdate | undefined {
   const agentId = ctx.link.agentId;
   if (agentId === undefined) return undefined;
-  const uuid = randomUuidBase64(() => ctx.env.random());
+  const uuid = randomUuidBase64(ctx.random);
   const timestamp = ctx.now() / 1000;
-  const status: TaskStatus = {
-    task_id: spec.taskId,
-    state: spec.state,
-    ...(spec.message === undefined ? {} : { message: spec.message }),
-    source: spec.source,
-    ...(spec.reason === undefined ? {} : { reason: spec.reason }),
-    agent_id: agentId,
-    ...(spec.executorId === undefined ? {} : { executor_id: spec.executorId }),
-    timestamp,
-    uuid,
-  };
-  return {
-    framework_id: spec.frameworkId,
-    ...(spec.executorId === undefined ? {} : { executor_id: spec.executorId }),
-    agent_id: agentId,
-    status,
-    timestamp,
-    uuid,
-  };
+  // Built without conditional spreads (`...(x ? {} : {x})`), which V8 runs an order of
+  // magnitude slower: the command executor's two shapes (with an executor id, no reason, a
+  // message or not) as whole literals, any other field by field. The fields keep Mesos's order,
+  // which a serialised update shows.
+  const executorId = spec.executorId;
+  const status: TaskStatus =
+    executorId !== undefined && spec.reason === undefined
+      ? spec.message === undefined
+        ? {
+            task_id: spec.taskId,
+            state: spec.state,
+            source: spec.source,
+            agent_id: agentId,
+            executor_id: executorId,
+            timestamp,
+            uuid,
+          }
+        : {
+            task_id: spec.taskId,
+            state: spec.state,
+            message: spec.message,
+            source: spec.source,
+            agent_id: agentId,
+            executor_id: executorId,
+            timestamp,
+            uuid,
+          }
+      : statusFieldByField(spec, agentId, timestamp, uuid);
+  return executorId === undefined
+    ? { framework_id: spec.frameworkId, agent_id: agentId, status, timestamp, uuid }
+    : { framework_id: spec.frameworkId, executor_id: executorId, agent_id: agentId, status, timestamp, uuid };
 }
+
+/** {@link makeUpdate}'s status in any shape. */
+function statusFieldByField(spec: UpdateSpec, agentId: AgentID, timestamp: number, uuid: string): TaskStatus {
+  const status: Mutable<TaskStatus> = { task_id: spec.taskId, state: spec.state };
+  if (spec.message !== undefined) status.message = spec.message;
+  status.source = spec.source;
+  if (spec.reason !== undefined) status.reason = spec.reason;
+  status.agent_id = agentId;
+  if (spec.executorId !== undefined) status.executor_id = spec.executorId;
+  status.timestamp = timestamp;
+  status.uuid = uuid;
+  return status;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Makes an update (see {@link makeUpdate}) and sends it down the path of {@link statusUpdate}. */
 export function sendUpdate(ctx: AgentContext, spec: UpdateSpec): void {
@@ -105,22 +132,20 @@ export function statusUpdate(
   const frameworkId = update.framework_id.value;
   const taskId = update.status.task_id.value;
   const fw = ctx.book.frameworks.get(frameworkId);
-  const drop = (why: string) =>
-    ctx.trace('update-dropped', { framework: frameworkId, task: taskId, state: update.status.state, why });
   if (fw === undefined || fw.terminating) {
     // Mesos: nobody would acknowledge it (a terminating framework cannot send acknowledgements).
-    drop(fw === undefined ? 'unknown framework' : 'framework terminating');
+    traceDropped(ctx, update, fw === undefined ? 'unknown framework' : 'framework terminating');
     return;
   }
   const executor = ctx.book.executorOfTask(frameworkId, taskId);
   if (executor !== undefined) {
     const applied = ctx.book.updateTaskState(executor, update.status);
     if (!applied.ok) {
-      drop(applied.error);
+      traceDropped(ctx, update, applied.error);
       acknowledgeExecutor(ctx, from, update);
       return;
     }
-    if (applied.value.changed) {
+    if (applied.value.changed && ctx.tracing) {
       ctx.trace('task', {
         framework: frameworkId,
         task: taskId,
@@ -134,6 +159,16 @@ export function statusUpdate(
   const outcome = ctx.updates.update(update);
   if (outcome.kind === 'refused') return; // not acknowledged: the executor will retry it
   acknowledgeExecutor(ctx, from, update);
+}
+
+/** Traces an update that {@link statusUpdate} drops, and why. */
+function traceDropped(ctx: AgentContext, update: StatusUpdate, why: string): void {
+  ctx.trace('update-dropped', {
+    framework: update.framework_id.value,
+    task: update.status.task_id.value,
+    state: update.status.state,
+    why,
+  });
 }
 
 /** ACKNOWLEDGED to the executor that sent an update (Mesos `___statusUpdate`). */
@@ -158,11 +193,16 @@ export function forwardUpdate(ctx: AgentContext, update: StatusUpdate): void {
     task.statusUpdateUuid = update.uuid;
     if (task.state !== update.status.state) latest = task.state;
   }
-  const message: AgentMessage = {
-    type: 'STATUS_UPDATE',
-    update: { ...update, status: { ...update.status, uuid: update.uuid } },
-    ...(latest === undefined ? {} : { latest_state: latest }),
-  };
+  // The agent's own updates already carry their uuid in `status.uuid`: they go as they are
+  // (messages are immutable), rather than as a copy that would say the same.
+  const sent =
+    update.status.uuid === update.uuid
+      ? update
+      : { ...update, status: { ...update.status, uuid: update.uuid } };
+  const message: AgentMessage =
+    latest === undefined
+      ? { type: 'STATUS_UPDATE', update: sent }
+      : { type: 'STATUS_UPDATE', update: sent, latest_state: latest };
   ctx.sendMaster(message);
 }
 

@@ -17,6 +17,7 @@
  * - SHUTDOWN_AGENT: the agent stops registering and shuts every framework down.
  */
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
+import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { FrameworkID } from '../core/messages/ids.js';
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
 import { killCommandTask, launchCommandTask } from './command-executor.js';
@@ -35,28 +36,30 @@ export function handleRunTask(ctx: AgentContext, msg: RunTask): void {
   const task = msg.task;
   const taskId = task.task_id.value;
   const frameworkId = msg.framework.id;
-  const ignore = (why: string) =>
-    ctx.trace('run-task-ignored', { framework: frameworkId?.value, task: taskId, why });
   if (frameworkId === undefined) {
-    ignore('no framework id');
+    traceRunTaskIgnored(ctx, msg, 'no framework id');
     return;
   }
   if (ctx.link.agentId === undefined || task.agent_id.value !== ctx.link.agentId.value) {
-    ignore(`meant for agent ${task.agent_id.value}`);
+    traceRunTaskIgnored(ctx, msg, `meant for agent ${task.agent_id.value}`);
     return;
   }
   if (ctx.link.phase === 'terminating') {
-    ignore('agent terminating');
+    traceRunTaskIgnored(ctx, msg, 'agent terminating');
     return;
   }
   if (ctx.book.executorOfTask(frameworkId.value, taskId) !== undefined) {
-    ignore('duplicate task');
+    traceRunTaskIgnored(ctx, msg, 'duplicate task');
     return;
   }
-  const fw = ctx.book.framework({ ...msg.framework, id: frameworkId });
+  // The message's FrameworkInfo carries the id (checked above): it is recorded as it is.
+  const info = msg.framework;
+  const fw =
+    ctx.book.frameworks.get(frameworkId.value) ??
+    ctx.book.framework(hasId(info) ? info : { ...info, id: frameworkId });
   if (fw.terminating) {
     // Mesos sends nothing: a terminating framework cannot acknowledge.
-    ignore('framework terminating');
+    traceRunTaskIgnored(ctx, msg, 'framework terminating');
     removeFrameworkIfIdle(ctx, fw);
     return;
   }
@@ -90,6 +93,15 @@ export function handleRunTask(ctx: AgentContext, msg: RunTask): void {
   } else {
     launchCommandTask(ctx, fw, task);
   }
+}
+
+function hasId(info: FrameworkInfo): info is FrameworkInfo & { readonly id: FrameworkID } {
+  return info.id !== undefined;
+}
+
+/** Traces a RUN_TASK that {@link handleRunTask} ignores, and why. */
+function traceRunTaskIgnored(ctx: AgentContext, msg: RunTask, why: string): void {
+  ctx.trace('run-task-ignored', { framework: msg.framework.id?.value, task: msg.task.task_id.value, why });
 }
 
 /** RUN_TASK_GROUP: not supported yet (neither the default executor nor LAUNCH_GROUP). */

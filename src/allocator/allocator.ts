@@ -51,6 +51,11 @@ export interface OfferDecision {
   readonly frameworkId: string;
   readonly resources: Resources;
   readonly eligible: readonly string[];
+  /**
+   * Every role that could have been offered the agent now (it has such a framework, and
+   * allocatable leftovers within its quota), the recipient's among them, with its weight.
+   */
+  readonly eligibleRoles: ReadonlyMap<string, number>;
   /** The policy's name (a check of DRF order applies only to `drf`). */
   readonly policy: string;
   /** The allocator's accounting as it stands before the offer. */

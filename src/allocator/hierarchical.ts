@@ -767,7 +767,7 @@ export class HierarchicalAllocator implements Allocator {
         member.slot,
         member.filterGeneration,
         candidate,
-        this.table.version[slot] as number,
+        this.filterVersion(slot, role),
         now,
       );
       if (filters.size === 0) this.dropFilters(role, slot);
@@ -893,6 +893,7 @@ export class HierarchicalAllocator implements Allocator {
     const defaultAllocatable = own
       ? table.allocatableDefault[slot] === 1
       : isAllocatable(available, this.minAllocatable);
+    const filterVersion = this.filterVersion(slot, role);
     const gpuOnly = this.filterGpuResources && table.hasGpu[slot] === 1;
     const slots = role.sorter.sortTags();
     // The filter matrix (filter-matrix.ts) says which frameworks may have filters here and which
@@ -923,7 +924,7 @@ export class HierarchicalAllocator implements Allocator {
           memberSlot,
           member.filterGeneration,
           available,
-          version,
+          filterVersion,
           now,
         );
         if (blockedUntil !== NOT_BLOCKED) {
@@ -1027,6 +1028,7 @@ export class HierarchicalAllocator implements Allocator {
         frameworkId: member.framework.id,
         resources: grant.resources(p),
         eligible: [member.framework.id],
+        eligibleRoles: new Map([[member.role.name, this.weights.get(member.role.name) ?? 1]]),
         policy: this.policyName,
         view: this,
       });
@@ -1041,10 +1043,33 @@ export class HierarchicalAllocator implements Allocator {
     available: Resources,
     now: number,
   ): void {
+    const eligibleRoles = new Map<string, number>();
+    const agentAvailable = this.table.avail[slot] as Resources;
+    for (const other of this.roles.values()) {
+      if (other === role) continue;
+      const leftovers = this.quotas.shrink(other.name, agentAvailable.allocatableTo(other.name));
+      if (!leftovers.isEmpty() && this.eligibleOn(slot, other, leftovers, now).length > 0)
+        eligibleRoles.set(other.name, this.weights.get(other.name) ?? 1);
+    }
+    eligibleRoles.set(role.name, this.weights.get(role.name) ?? 1);
+    (this.audit as (decision: OfferDecision) => void)({
+      agentId: this.table.ids[slot] as string,
+      role: role.name,
+      frameworkId: recipient.framework.id,
+      resources: available,
+      eligible: this.eligibleOn(slot, role, available, now),
+      eligibleRoles,
+      policy: this.policyName,
+      view: this,
+    });
+  }
+
+  /** The frameworks of `role` that could be offered `available` on an agent now (for the audit). */
+  private eligibleOn(slot: number, role: RoleState, available: Resources, now: number): string[] {
     const eligible: string[] = [];
     const filters = role.filters[slot];
     const defaultAllocatable = isAllocatable(available, this.minAllocatable);
-    const version = this.table.version[slot] as number;
+    const version = this.filterVersion(slot, role);
     const gpuOnly = this.filterGpuResources && this.table.hasGpu[slot] === 1;
     for (const member of role.bySlot) {
       if (member === undefined || !this.eligible(member)) continue;
@@ -1056,15 +1081,19 @@ export class HierarchicalAllocator implements Allocator {
       if (blocked === NOT_BLOCKED && this.batchBlockedUntil(member, slot, available, now) === NOT_BLOCKED)
         eligible.push(member.framework.id);
     }
-    (this.audit as (decision: OfferDecision) => void)({
-      agentId: this.table.ids[slot] as string,
-      role: role.name,
-      frameworkId: recipient.framework.id,
-      resources: available,
-      eligible,
-      policy: this.policyName,
-      view: this,
-    });
+    return eligible;
+  }
+
+  /**
+   * The version under which the filters may cache whether they cover `role`'s leftovers on an
+   * agent: the agent's availability version, unless the role has a quota limit. Then the
+   * leftovers are also shrunk to the role's headroom, which moves with what the role holds on
+   * other agents while this agent's version stays put, so the filters must look again (NaN
+   * never matches a cached version). A cached answer for other leftovers kept a framework
+   * filtered, or not, wrongly (chaos seeds 5886 and 7915: a role skipped by DRF order).
+   */
+  private filterVersion(slot: number, role: RoleState): number {
+    return this.quotas.limits(role.name) === undefined ? (this.table.version[slot] as number) : Number.NaN;
   }
 
   // -------------------------------------------------------------------------------------------

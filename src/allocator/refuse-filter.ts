@@ -132,7 +132,9 @@ export class AgentRoleFilters {
   /**
    * If the filters of `slot` block offering `candidate` now, the time until which they do (the
    * latest expiry among those that cover it); otherwise {@link NOT_BLOCKED}. Filters that have
-   * expired or belong to an older generation are removed on the way.
+   * expired or belong to an older generation are removed on the way. Whether a refused bag
+   * covers the candidate is cached per `availableVersion`, so the version must change whenever
+   * the candidate may (NaN: look again every time).
    */
   blockedUntil(
     slot: number,

@@ -5,7 +5,7 @@
  * converge); every failure prints the one command that replays it. Exit 1 if any seed fails.
  */
 import type { Command } from '@commander-js/extra-typings';
-import { type ChaosResult, runChaos } from '../runtime/sim/chaos.js';
+import { type ChaosResult, FAULT_KINDS, runChaos } from '../runtime/sim/chaos.js';
 import type { ScenarioFile } from '../scenario/schema.js';
 import type { Output } from './main.js';
 import { formatCount, Progress } from './progress.js';
@@ -39,10 +39,56 @@ export function replayCommand(seed: number, flags: ChaosFlags): string {
 
 function describe(r: ChaosResult): string {
   return (
-    `${r.agents} agents, ${r.frameworks} frameworks, ${r.faults} faults, loss ${r.loss}, duplication ${r.duplication}, ` +
+    `${r.agents} agents, ${r.frameworks} frameworks in ${r.roles} roles, ${r.faults} faults, loss ${r.loss}, duplication ${r.duplication}, ` +
     `${r.reorder ? 'reordering, ' : ''}` +
     `${r.simulatedSeconds} s simulated, ${formatCount(r.events)} events, each checked`
   );
+}
+
+/** What a campaign did, summed over its seeds: the figures that show its checks were not vacuous. */
+export class CampaignTotals {
+  events = 0;
+  simulatedSeconds = 0;
+  faults = 0;
+  frameworks = 0;
+  frameworksRemoved = 0;
+  readonly faultKinds = new Map<string, number>(FAULT_KINDS.map((k) => [k, 0]));
+  seedsWithLoss = 0;
+  seedsWithDuplication = 0;
+  offerDecisions = 0;
+  frameworkRivals = 0;
+  roleRivals = 0;
+  offersChecked = 0;
+  launchesChecked = 0;
+
+  add(r: ChaosResult): void {
+    this.events += r.events;
+    this.simulatedSeconds += r.simulatedSeconds;
+    this.faults += r.faults;
+    this.frameworks += r.frameworks;
+    this.frameworksRemoved += r.frameworksRemoved;
+    for (const [kind, n] of Object.entries(r.faultKinds))
+      this.faultKinds.set(kind, (this.faultKinds.get(kind) ?? 0) + n);
+    if (r.loss > 0) this.seedsWithLoss++;
+    if (r.duplication > 0) this.seedsWithDuplication++;
+    this.offerDecisions += r.offerDecisions;
+    this.frameworkRivals += r.frameworkRivals;
+    this.roleRivals += r.roleRivals;
+    this.offersChecked += r.offersChecked;
+    this.launchesChecked += r.launchesChecked;
+  }
+
+  describe(): string {
+    const kinds = [...this.faultKinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
+    return (
+      `${(this.simulatedSeconds / 3600).toFixed(1)} simulated hours, ${this.faults} faults injected (${kinds}), ` +
+      `loss in ${this.seedsWithLoss} seeds, duplication in ${this.seedsWithDuplication}; ` +
+      `${this.frameworksRemoved} of ${this.frameworks} frameworks removed by the master; ${formatCount(this.events)} events checked; ` +
+      `${formatCount(this.offerDecisions)} offers checked against DRF order, ${formatCount(this.frameworkRivals)} with >= 2 eligible frameworks in the role, ` +
+      `${formatCount(this.roleRivals)} with >= 2 eligible roles; ${formatCount(this.offersChecked)} offers checked against their roles, ` +
+      `${formatCount(this.launchesChecked)} tasks against their offers`
+    );
+  }
 }
 
 /** Registers `chaos`. */
@@ -51,13 +97,15 @@ export function registerChaos(program: Command, output: Output): void {
     .command('chaos')
     .summary('deterministic simulation testing: random faults, invariants checked')
     .description(
-      'Deterministic simulation testing: for each seed, a random cluster and random faults ' +
-        '(message loss, which breaks the connection as over TCP; duplication; delay; partitions both ' +
-        'ways and one way; agent, scheduler and master crashes; clock skew; reordering within a ' +
-        'link with --reorder) during a ' +
-        'safety phase, with the invariants checked after every event, then a liveness phase ' +
-        'without faults after which the master, agents and frameworks must agree. A failure prints ' +
-        'the command that replays it byte for byte; any failure makes the exit code 1.',
+      'Deterministic simulation testing: for each seed, a random cluster (frameworks sharing ' +
+        'weighted roles) and a swarm of faults (each seed turns whole kinds off and weights the ' +
+        'rest; more faults for a longer --minutes): message loss, which breaks the connection as ' +
+        'over TCP; duplication; delay; partitions both ways and one way; agent, scheduler and ' +
+        'master crashes; clock skew; reordering within a link with --reorder. During the safety ' +
+        'phase the invariants are checked after every event; after a liveness phase without ' +
+        'faults the master, agents and frameworks must agree and no work may be stuck. The ' +
+        'totals say how much was compared (faults per kind, DRF decisions with rivals). A failure ' +
+        'prints the command that replays it byte for byte; any failure makes the exit code 1.',
     )
     .option('--seeds <list>', 'seeds to run: 1-100, 1,5,9 or 1-5,10', '1-20')
     .option('--minutes <m>', 'length of the safety phase, in simulated minutes', '5')
@@ -82,21 +130,15 @@ export function registerChaos(program: Command, output: Output): void {
       }
       const progress = new Progress(output, 'chaos', flags.quiet === true);
       let failed = 0;
-      let events = 0;
-      let faults = 0;
-      let simulatedSeconds = 0;
-      let offerDecisions = 0;
+      const totals = new CampaignTotals();
       seeds.forEach((seed, i) => {
         const r = runChaos(seed, minutes, {
           ...(base === undefined ? {} : { base }),
           messageLoss: flags.messageLoss,
           ...(flags.reorder === true ? { reorder: true } : {}),
         });
-        events += r.events;
-        faults += r.faults;
-        simulatedSeconds += r.simulatedSeconds;
-        offerDecisions += r.offerDecisions;
-        progress.updateItems(i + 1, seeds.length, 'seeds', events);
+        totals.add(r);
+        progress.updateItems(i + 1, seeds.length, 'seeds', totals.events);
         const ok = r.violation === undefined && r.problems.length === 0;
         if (!ok) failed++;
         if (flags.json === true) {
@@ -117,10 +159,7 @@ export function registerChaos(program: Command, output: Output): void {
         );
       });
       progress.done();
-      output.out(
-        `${seeds.length - failed} of ${seeds.length} seeds passed: ${(simulatedSeconds / 3600).toFixed(1)} simulated hours, ` +
-          `${faults} faults injected, ${formatCount(events)} events checked, ${formatCount(offerDecisions)} offers checked against DRF order\n`,
-      );
+      output.out(`${seeds.length - failed} of ${seeds.length} seeds passed: ${totals.describe()}\n`);
       if (failed > 0) throw new CommandExit(1);
     });
 }

@@ -1,4 +1,6 @@
 /** Flags of the live commands (`master`, `agent`, `execute`), each refused with the flag and the value. */
+
+import { quotaNameProblem } from '../core/quota-names.js';
 import { parseResources } from '../core/resource-text.js';
 import type { Resources } from '../core/resources.js';
 import { roleProblem } from '../core/roles.js';
@@ -59,7 +61,7 @@ export function parseWeightsFlag(text: string): Record<string, number> {
   const weights: Record<string, number> = {};
   for (const item of text.split(',')) {
     const [role, value, extra] = item.split('=');
-    const weight = Number(value);
+    const weight = decimal(value);
     if (
       role === undefined ||
       role.trim() === '' ||
@@ -71,6 +73,8 @@ export function parseWeightsFlag(text: string): Record<string, number> {
       );
     const problem = roleProblem(role.trim());
     if (problem !== undefined) throw new UsageError(`--weights: role "${role.trim()}": ${problem}`);
+    if (weights[role.trim()] !== undefined)
+      throw new UsageError(`--weights: role "${role.trim()}" is given twice`);
     weights[role.trim()] = weight;
   }
   return weights;
@@ -93,14 +97,23 @@ export function parseQuotaFlags(items: readonly string[]): Record<string, Record
     const limits: Record<string, number> = {};
     for (const part of item.slice(at + 1).split(';')) {
       const [name, value, extra] = part.split(':').map((s) => s.trim());
-      const amount = Number(value);
+      const amount = decimal(value);
       if (name === undefined || !/^[a-z][a-z0-9_.-]*$/iu.test(name) || extra !== undefined)
         throw new UsageError(usage);
-      if (value === undefined || value === '' || !(amount >= 0 && Number.isFinite(amount)))
+      const nameProblem = quotaNameProblem(name);
+      if (nameProblem !== undefined) throw new UsageError(`--quota: ${role}: ${nameProblem}`);
+      if (!(amount >= 0 && Number.isFinite(amount)))
         throw new UsageError(`--quota: ${role}: ${name}: expected an amount >= 0, got "${value ?? ''}"`);
+      if (limits[name] !== undefined) throw new UsageError(`--quota: ${role}: ${name} is given twice`);
       limits[name] = amount;
     }
     quotas[role] = limits;
   }
   return quotas;
+}
+
+/** A plain decimal number (`2`, `0.5`, `1e3`), or NaN: `Number` would also take `0x10` and `""`. */
+function decimal(text: string | undefined): number {
+  const trimmed = text?.trim() ?? '';
+  return /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/u.test(trimmed) ? Number(trimmed) : Number.NaN;
 }

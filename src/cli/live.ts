@@ -4,11 +4,13 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { cleanupAgentWorkDir, RecoveryError } from '../runtime/live/agent-recovery.js';
 import { AgentServer } from '../runtime/live/agent-server.js';
 import { runLiveScenario } from '../runtime/live/live-scenario-run.js';
 import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
+import { clearLongTimeout, setLongTimeout } from '../runtime/live/long-timer.js';
 import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
@@ -46,6 +48,7 @@ interface MasterFlags {
   readonly allocationInterval: string;
   readonly agentPingTimeout: string;
   readonly maxAgentPingTimeouts: string;
+  readonly agentReregisterTimeout: string;
   readonly offerTimeout?: string;
   readonly credentials?: string;
   readonly authenticateFrameworks?: true;
@@ -55,7 +58,9 @@ interface MasterFlags {
   readonly tlsCert?: string;
   readonly tlsCa?: string;
   readonly maxConnections: string;
+  readonly maxConnectionsPerClient: string;
   readonly maxRequestSize: string;
+  readonly maxRequestMemory: string;
   readonly maxEventQueue: string;
   readonly weights?: string;
   readonly quota?: readonly string[];
@@ -130,6 +135,12 @@ export function registerLive(program: Command, output: Output): void {
       '5',
     )
     .option(
+      '--agent-reregister-timeout <seconds>',
+      'how long a disconnected agent, or one the registry lists after a restart, has to reregister before it is ' +
+        'marked unreachable and its tasks lost (Mesos --agent_reregister_timeout, which must be at least 10 minutes there)',
+      '600',
+    )
+    .option(
       '--offer-timeout <seconds>',
       'rescind offers unused this long (Mesos --offer_timeout; default: never)',
     )
@@ -147,13 +158,24 @@ export function registerLive(program: Command, output: Output): void {
     )
     .option(
       '--acls <file>',
-      'Mesos ACLs JSON; its register_frameworks rules (and permissive, default true) decide which principal may use which role (403)',
+      'Mesos ACLs JSON; its register_frameworks rules (and permissive, default true) decide which principal may use which role, ' +
+        'its register_agents rules which principal may register agents, and at which hosts (403)',
     )
     .option('--max-connections <n>', 'connections served at once; more are closed as they arrive', '1000')
+    .option(
+      '--max-connections-per-client <n>',
+      'connections one client address may hold at once; more are closed as they arrive (raise it for a large cluster on one machine)',
+      '256',
+    )
     .option(
       '--max-request-size <bytes>',
       'largest request body (e.g. 512KB, 16MB); larger ones get 413',
       '16MB',
+    )
+    .option(
+      '--max-request-memory <bytes>',
+      'request body bytes held at once across all requests; a body that would go past it gets 503 (at least --max-request-size)',
+      '64MB',
     )
     .option(
       '--max-event-queue <bytes>',
@@ -166,15 +188,35 @@ export function registerLive(program: Command, output: Output): void {
       allocationIntervalMs: parseSecondsFlag('--allocation-interval', flags.allocationInterval, 3600) * 1000,
       agentPingTimeoutMs: parseSecondsFlag('--agent-ping-timeout', flags.agentPingTimeout, 86_400) * 1000,
       maxAgentPingTimeouts: parseCountFlag('--max-agent-ping-timeouts', flags.maxAgentPingTimeouts, 1000),
+      agentReregisterTimeoutMs:
+        parseSecondsFlag('--agent-reregister-timeout', flags.agentReregisterTimeout, 365 * 86_400) * 1000,
       ...(flags.offerTimeout === undefined
         ? {}
         : { offerTimeoutMs: parseSecondsFlag('--offer-timeout', flags.offerTimeout, 86_400) * 1000 }),
       ...(flags.weights === undefined ? {} : { weights: parseWeightsFlag(flags.weights) }),
       quotas: parseQuotaFlags(flags.quota ?? []),
     };
+    const maxRequestBytes = parseByteSizeFlag('--max-request-size', flags.maxRequestSize, 1024, 1024 ** 3);
+    const maxRequestMemoryBytes = parseByteSizeFlag(
+      '--max-request-memory',
+      flags.maxRequestMemory,
+      1024,
+      16 * 1024 ** 3,
+    );
+    if (maxRequestMemoryBytes < maxRequestBytes) {
+      throw new UsageError(
+        `--max-request-memory: ${flags.maxRequestMemory} is less than --max-request-size ${flags.maxRequestSize}: a request of the largest size could never be read`,
+      );
+    }
     const limits = {
       maxConnections: parseCountFlag('--max-connections', flags.maxConnections, 1_000_000),
-      maxRequestBytes: parseByteSizeFlag('--max-request-size', flags.maxRequestSize, 1024, 1024 ** 3),
+      maxConnectionsPerClient: parseCountFlag(
+        '--max-connections-per-client',
+        flags.maxConnectionsPerClient,
+        1_000_000,
+      ),
+      maxRequestBytes,
+      maxRequestMemoryBytes,
       maxEventQueueBytes: parseByteSizeFlag(
         '--max-event-queue',
         flags.maxEventQueue,
@@ -220,7 +262,31 @@ export function registerLive(program: Command, output: Output): void {
       'resources offered, Mesos text syntax',
       'cpus:4;mem:4096;ports:[31000-32000]',
     )
-    .option('--work-dir <dir>', 'sandboxes go under it', '/tmp/agora-agent')
+    .option(
+      '--work-dir <dir>',
+      'sandboxes go under it, and the checkpoint a restarted agent recovers from (meta/)',
+      '/tmp/agora-agent',
+    )
+    .option(
+      '--recover <mode>',
+      'reconnect: take back the tasks of checkpointing frameworks after a restart and reregister under the same ' +
+        'agent id; cleanup: kill every task the work dir’s agent left running, remove its checkpoint, and exit (Mesos --recover)',
+      'reconnect',
+    )
+    .option(
+      '--recovery-timeout <seconds>',
+      'how long the tasks of checkpointing frameworks outlive a dead agent, waiting for it to come back (Mesos --recovery_timeout)',
+      '900',
+    )
+    .option(
+      '--no-strict',
+      'start afresh, as a new agent, when the checkpoint cannot be recovered, instead of refusing to start (Mesos --strict=false)',
+    )
+    .option(
+      '--max-connections-per-client <n>',
+      'connections one client address may hold at once (the master, and executors from this host: two each)',
+      '256',
+    )
     .option(
       '--credential <file>',
       'this agent’s principal and secret, sent to the master as HTTP Basic: {"principal":..,"secret":..} or one "principal secret" line (Mesos --credential)',
@@ -232,11 +298,28 @@ export function registerLive(program: Command, output: Output): void {
       port: string;
       resources: string;
       workDir: string;
+      maxConnectionsPerClient: string;
+      recover: string;
+      recoveryTimeout: string;
+      strict: boolean;
       credential?: string;
       tlsKey?: string;
       tlsCert?: string;
       tlsCa?: string;
     }) => {
+      if (flags.recover !== 'reconnect' && flags.recover !== 'cleanup') {
+        throw new UsageError(`--recover: expected reconnect or cleanup, got "${flags.recover}"`);
+      }
+      const recoveryTimeoutMs =
+        parseSecondsFlag('--recovery-timeout', flags.recoveryTimeout, 365 * 86_400) * 1000;
+      if (flags.recover === 'cleanup') {
+        // Mesos: "kill any old live executors and exit".
+        const killed = cleanupAgentWorkDir(resolve(flags.workDir));
+        output.err(
+          `agora agent: cleaned up ${flags.workDir}: killed ${killed} task process group(s) and removed the checkpoint\n`,
+        );
+        return;
+      }
       const masterUrl = parseMasterUrl(flags.master);
       const port = parsePort(flags.port);
       const resources = parseResourceFlag(flags.resources);
@@ -260,6 +343,13 @@ export function registerLive(program: Command, output: Output): void {
           port,
           resources,
           workDir: flags.workDir,
+          maxConnectionsPerClient: parseCountFlag(
+            '--max-connections-per-client',
+            flags.maxConnectionsPerClient,
+            1_000_000,
+          ),
+          strict: flags.strict,
+          recoveryTimeoutMs,
           ...(credential === undefined ? {} : { credential: credential.value }),
           ...tls,
           log: (line) => output.err(`agent: ${line}\n`),
@@ -333,12 +423,12 @@ export function registerLive(program: Command, output: Output): void {
       const timer =
         timeoutS === undefined
           ? undefined
-          : setTimeout(() => {
+          : setLongTimeout(() => {
               scheduler.failure = `timed out after ${timeoutS} s`;
               driver.abort();
             }, timeoutS * 1000);
       await driver.run();
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) clearLongTimeout(timer);
       await close();
       const ok = scheduler.final?.state === 'TASK_FINISHED';
       if (!ok && scheduler.failure !== undefined) output.err(`agora execute: ${scheduler.failure}\n`);
@@ -395,6 +485,8 @@ async function startOrExplain<T>(start: () => Promise<T>): Promise<T> {
       throw new UsageError(`--host: no such local address (${(e as Error).message})`);
     if (e instanceof RegistryError)
       throw new UsageError(`--work-dir: cannot recover the registry: ${e.message}`);
+    if (e instanceof RecoveryError)
+      throw new UsageError(`--work-dir: cannot recover the agent's checkpoint: ${e.message}`);
     throw e;
   }
 }

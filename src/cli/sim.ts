@@ -38,6 +38,8 @@ export interface SimFlags {
   readonly traceMessages?: true;
   readonly quiet?: true;
   readonly out?: string;
+  /** Simulate every offer and ping as a message (the fast path's reference; same decisions). */
+  readonly messageLevel?: true;
   /** Replay trace files of this format directly (imported to a temporary scenario first). */
   readonly traceFormat?: string;
 }
@@ -72,6 +74,7 @@ export async function simulate(path: string, flags: SimFlags, output: Output): P
       ...(trace === undefined ? {} : { trace: trace.sink }),
       traceDeliveries: flags.traceMessages === true,
       series: flags.out !== undefined,
+      messageLevel: flags.messageLevel === true,
     });
     const progress = new Progress(output, `sim ${scenario.name}`, flags.quiet === true);
     const onSlice = (nowMs: number, events: number) =>
@@ -230,6 +233,11 @@ export function registerSim(program: Command, output: Output): void {
     .option('--trace-messages', 'with --trace, also trace every message delivery and timer (large)')
     .option('--quiet', 'no progress or timing lines on stderr')
     .option('--out <dir>', 'also write a report there: index.html, summary.json, series.json, charts/*.svg')
+    .option(
+      '--message-level',
+      'simulate every offer as an Offer message answered one by one and every health check as a ping ' +
+        '(slow; the same decisions and the same --json bytes as the default fast representation)',
+    )
     .option(
       '--trace-format <format>',
       `replay trace files directly (${[...TRACE_FORMATS.keys()].join(', ')}), as agora import would import them`,

@@ -1,5 +1,4 @@
 import { coalesce, type Ranges, rangesContain, subtractRanges, unionRanges } from './ranges.js';
-import { fail } from './result.js';
 import { UNRESERVED_ROLE } from './roles.js';
 
 /** The value of one resource: a scalar in milli-units, a list of ranges, or a set of items. */
@@ -97,6 +96,25 @@ function subtractValues(a: ResourceValue, b: ResourceValue): ResourceValue {
   throw new Error('assertion failed: subtracting resource values of different kinds');
 }
 
+/** The assertion {@link Resources.subtract} fails with (built only when it fails). */
+function notContained(other: Resources): Error {
+  return new Error(`assertion failed: cannot subtract ${other.entries.length} entries not contained`);
+}
+
+/** `JSON.stringify` of names and roles, which are few: computed once each (up to a bound). */
+const QUOTED = new Map<string, string>();
+const QUOTED_MAX = 4096;
+
+function quoted(text: string): string {
+  let q = QUOTED.get(text);
+  if (q === undefined) {
+    q = JSON.stringify(text);
+    if (QUOTED.size >= QUOTED_MAX) QUOTED.clear();
+    QUOTED.set(text, q);
+  }
+  return q;
+}
+
 /**
  * An immutable bag of resources in canonical form: entries sorted (predefined names first, then
  * by name, role and kind), one entry per (name, role, kind), and no empty entries. Arithmetic is
@@ -191,22 +209,29 @@ export class Resources {
   /** This bag less `other`, which it must contain (taking what is not there is a bug). */
   subtract(other: Resources): Resources {
     if (other.entries.length === 0) return this;
-    // Taking everything is common (an offer takes all that is available): skip the merge.
-    if (this === other || this.key() === other.key()) return Resources.EMPTY;
-    if (!this.contains(other)) fail(`cannot subtract ${other.entries.length} entries not contained`);
+    // Taking everything is common (an offer takes all that is available): skip the merge when
+    // the keys are known already (working them out would cost more than the merge).
+    if (this === other || (this.canonicalKey !== undefined && this.canonicalKey === other.canonicalKey)) {
+      return Resources.EMPTY;
+    }
+    // One walk both checks that `other` is contained and takes it out.
+    const b = other.entries;
     const out: Resource[] = [];
     let j = 0;
     for (const x of this.entries) {
-      const y = other.entries[j];
-      if (y !== undefined && compareKeys(x, y) === 0) {
-        j++;
-        const value = subtractValues(x.value, y.value);
-        if (!isEmptyValue(value)) out.push({ name: x.name, role: x.role, value });
-      } else {
+      const y = b[j];
+      const c = y === undefined ? -1 : compareKeys(x, y);
+      if (c < 0) {
         out.push(x);
+        continue;
       }
+      if (c !== 0 || !valueContains(x.value, (y as Resource).value)) throw notContained(other);
+      j++;
+      const value = subtractValues(x.value, (y as Resource).value);
+      if (!isEmptyValue(value)) out.push({ name: x.name, role: x.role, value });
     }
-    return new Resources(out);
+    if (j !== b.length) throw notContained(other);
+    return out.length === 0 ? Resources.EMPTY : new Resources(out);
   }
 
   /** Whether both bags hold exactly the same resources. */
@@ -226,7 +251,7 @@ export class Resources {
         // Fix: names and roles are JSON-quoted so that the key stays unambiguous. Valid roles may
         // hold "(", ")" and ";": one entry reserved for `a)s1000;cpus(b` keyed the same as
         // `cpus(a):1` plus `cpus(b):…`, so `equals` (and `contains`) confused the two bags.
-        k += `${JSON.stringify(r.name)}${JSON.stringify(r.role)}${v.kind[0]}`;
+        k += `${quoted(r.name)}${quoted(r.role)}${v.kind[0]}`;
         if (v.kind === 'scalar') k += v.milli;
         else if (v.kind === 'ranges') for (const [b, e] of v.ranges) k += `${b}-${e},`;
         else k += JSON.stringify(v.items);

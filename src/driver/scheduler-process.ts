@@ -97,6 +97,8 @@ export class SchedulerProcess implements Process<Wire> {
   readonly #deferred = new DeferredWork();
   #info: FrameworkInfo;
   #suppressed: Set<string>;
+  /** The suppressed roles the last SUBSCRIBE carried (the master ends up with those). */
+  #subscribedSuppressed: ReadonlySet<string> = new Set();
   #env: Env<Wire> | undefined;
   #started = false;
   /** Whether a `resourceOffers` callback is running (declines are batched meanwhile). */
@@ -110,6 +112,9 @@ export class SchedulerProcess implements Process<Wire> {
         readonly ranges: OfferIdRange[];
       }
     | undefined;
+  /** The filters of the last decline and their text (see {@link #filtersKey}). */
+  #lastFilters: Filters | undefined;
+  #lastFiltersKey = '';
   /** Subscribed: SUBSCRIBED arrived and the master has not been lost since. */
   #connected = false;
   /** A SUBSCRIBE went out since the connection was last closed, so there is one to close. */
@@ -255,7 +260,7 @@ export class SchedulerProcess implements Process<Wire> {
       this.#send(declineCall(id, offerIds, filters, ranges));
       return;
     }
-    const key = filters === undefined ? '' : JSON.stringify(filters);
+    const key = this.#filtersKey(filters);
     const pending = this.#pendingDecline;
     if (pending !== undefined && pending.key === key && pending.frameworkId.value === id.value) {
       pending.offerIds.push(...offerIds);
@@ -264,6 +269,20 @@ export class SchedulerProcess implements Process<Wire> {
     }
     this.#flushDeclines();
     this.#pendingDecline = { frameworkId: id, filters, key, offerIds: [...offerIds], ranges: [...ranges] };
+  }
+
+  /**
+   * The text that tells filters apart, for batching declines. A framework usually passes the
+   * same filters object with every decline (filters are immutable), so the last one's text is
+   * kept rather than serialised again.
+   */
+  #filtersKey(filters: Filters | undefined): string {
+    if (filters === undefined) return '';
+    if (filters !== this.#lastFilters) {
+      this.#lastFilters = filters;
+      this.#lastFiltersKey = JSON.stringify(filters);
+    }
+    return this.#lastFiltersKey;
   }
 
   #flushDeclines(): void {
@@ -421,6 +440,7 @@ export class SchedulerProcess implements Process<Wire> {
       Number.isFinite(announced) && announced > 0 ? announced : DEFAULT_HEARTBEAT_INTERVAL_SECONDS;
     this.#watchdogMs = intervalSeconds * 1000 * this.#options.missedHeartbeats;
     this.#armWatchdog();
+    this.#catchUpSuppression(frameworkId);
     const masterInfo = event.subscribed.master_info;
     if (!this.#registered) {
       this.#registered = true;
@@ -430,6 +450,22 @@ export class SchedulerProcess implements Process<Wire> {
       this.#trace('reregistered', { framework: frameworkId.value, attempts: this.#attempts });
       this.#scheduler.reregistered(this.#driver, masterInfo);
     }
+  }
+
+  /**
+   * A REVIVE or SUPPRESS made after the last SUBSCRIBE went out (while subscribing, when the
+   * call itself is dropped) changed only the roles kept for the next subscription, which the
+   * SUBSCRIBED just answered: the master holds the roles that SUBSCRIBE carried. Send the
+   * difference now, or a framework that revived while subscribing stays suppressed with work
+   * waiting (chaos seed 461, the progress check).
+   */
+  #catchUpSuppression(frameworkId: FrameworkID): void {
+    const sent = this.#subscribedSuppressed;
+    const revived = [...sent].filter((role) => !this.#suppressed.has(role));
+    const suppressed = [...this.#suppressed].filter((role) => !sent.has(role));
+    if (revived.length > 0) this.#send(reviveCall(frameworkId, revived));
+    if (suppressed.length > 0) this.#send(suppressCall(frameworkId, suppressed));
+    this.#subscribedSuppressed = new Set(this.#suppressed);
   }
 
   /** Mesos `SchedulerProcess::statusUpdate`: the callback, then the implicit acknowledgement. */
@@ -478,6 +514,7 @@ export class SchedulerProcess implements Process<Wire> {
     if (env === undefined || !this.#lifecycle.running || this.#connected) return;
     this.#attempts++;
     this.#trace('subscribe', { framework: this.#info.id?.value ?? null, attempt: this.#attempts });
+    this.#subscribedSuppressed = new Set(this.#suppressed);
     this.#send(subscribeCall(this.#info, [...this.#suppressed]));
     this.#connectionOpen = true;
     this.#subscribeTimer = env.setTimer(

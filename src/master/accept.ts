@@ -30,18 +30,18 @@ import { sendUntrackedStatus } from './task-lifecycle.js';
 export function handleAccept(ctx: MasterContext, framework: FrameworkRecord, accept: CallAccept): void {
   const offerIds = accept.offer_ids ?? [];
   const operations = accept.operations ?? [];
-  const error = offerIds.length === 0 ? 'No offers specified' : offersProblem(ctx, framework, offerIds);
-  if (error !== undefined) {
-    rejectAccept(ctx, framework, offerIds, operations, error);
+  const offers = offerIds.length === 0 ? 'No offers specified' : usableOffers(ctx, framework, offerIds);
+  if (typeof offers === 'string') {
+    rejectAccept(ctx, framework, offerIds, operations, offers);
     return;
   }
-  const offers = offerIds.map((id) => ctx.offers.get(id.value) as OfferRecord);
   const first = offers[0] as OfferRecord;
   const agent = ctx.agents.get(first.agentId) as AgentRecord;
   let remaining = Resources.EMPTY;
   for (const offer of offers) {
     remaining = remaining.add(takeOffer(ctx, offer));
-    ctx.trace('offer-accepted', { offer: offer.id, framework: framework.id, agent: agent.id });
+    if (ctx.tracing)
+      ctx.trace('offer-accepted', { offer: offer.id, framework: framework.id, agent: agent.id });
   }
   ctx.counters.accepted(offers.length);
   for (const operation of operations) {
@@ -87,21 +87,28 @@ function applyOperation(
   }
 }
 
-/** Mesos `offer::validate`, in its order; undefined when the offers are usable together. */
-export function offersProblem(
+/**
+ * Mesos `offer::validate`, in its order: the offers' records when they are usable together,
+ * else the problem. Each offer is looked up once (the offer book builds a record per look-up).
+ */
+export function usableOffers(
   ctx: MasterContext,
   framework: FrameworkRecord,
   offerIds: readonly OfferID[],
-): string | undefined {
-  const seen = new Set<string>();
-  for (const { value } of offerIds) {
-    if (seen.has(value)) return `Duplicate offer ${value} in offer list`;
-    seen.add(value);
+): OfferRecord[] | string {
+  if (offerIds.length > 1) {
+    const seen = new Set<string>();
+    for (const { value } of offerIds) {
+      if (seen.has(value)) return `Duplicate offer ${value} in offer list`;
+      seen.add(value);
+    }
   }
+  const offers: OfferRecord[] = [];
   for (const { value } of offerIds) {
-    if (ctx.offers.get(value) === undefined) return `Offer ${value} is no longer valid`;
+    const offer = ctx.offers.get(value);
+    if (offer === undefined) return `Offer ${value} is no longer valid`;
+    offers.push(offer);
   }
-  const offers = offerIds.map(({ value }) => ctx.offers.get(value) as OfferRecord);
   for (const offer of offers) {
     if (offer.frameworkId !== framework.id) {
       return `Offer ${offer.id} has invalid framework ${offer.frameworkId} while framework ${framework.id} is expected`;
@@ -124,7 +131,7 @@ export function offersProblem(
       );
     }
   }
-  return undefined;
+  return offers;
 }
 
 /**

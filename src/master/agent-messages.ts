@@ -31,13 +31,13 @@ export function handleAgentMessage(ctx: MasterContext, from: Address, message: A
       return;
     }
     case 'STATUS_UPDATE':
-      handleStatusUpdate(ctx, message);
+      handleStatusUpdate(ctx, from, message);
       return;
     case 'EXITED_EXECUTOR':
-      handleExitedExecutor(ctx, message);
+      handleExitedExecutor(ctx, from, message);
       return;
     case 'EXECUTOR_TO_FRAMEWORK':
-      handleExecutorMessage(ctx, message);
+      handleExecutorMessage(ctx, from, message);
       return;
     default:
       ctx.trace('agent-message-ignored', { from, what: message.type, why: 'not a message for the master' });

@@ -54,10 +54,16 @@ export class BoundedMap<K, V> {
   }
 }
 
-/** A list that drops its oldest items when full. */
+/**
+ * A list that drops its oldest items when full. The oldest are dropped by moving a start index
+ * and the array is cut down only once that many have gone, so a push into a full list costs O(1)
+ * amortised, not a shift of every item (the master's completed tasks take one per task).
+ */
 export class BoundedList<T> {
   readonly #capacity: number;
   #items: T[] = [];
+  /** Where the kept items start in `#items`; the ones before it were dropped. */
+  #start = 0;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -65,20 +71,31 @@ export class BoundedList<T> {
 
   push(item: T): void {
     this.#items.push(item);
-    if (this.#items.length > this.#capacity) this.#items.splice(0, this.#items.length - this.#capacity);
+    if (this.#items.length - this.#start <= this.#capacity) return;
+    this.#start = this.#items.length - this.#capacity;
+    if (this.#start >= this.#capacity) this.#trim();
   }
 
   /** Removes every item matching `drop`. */
   removeWhere(drop: (item: T) => boolean): void {
+    this.#trim();
     this.#items = this.#items.filter((i) => !drop(i));
   }
 
   get length(): number {
-    return this.#items.length;
+    return this.#items.length - this.#start;
   }
 
   /** Items, oldest first. */
   items(): readonly T[] {
+    this.#trim();
     return this.#items;
+  }
+
+  /** Cuts the dropped items off the array. */
+  #trim(): void {
+    if (this.#start === 0) return;
+    this.#items = this.#items.slice(this.#start);
+    this.#start = 0;
   }
 }

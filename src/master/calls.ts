@@ -34,23 +34,31 @@ function callingFramework(
   call: Exclude<Call, { type: 'SUBSCRIBE' }>,
 ): FrameworkRecord | undefined {
   const id = call.framework_id.value;
-  const drop = (why: string) => {
-    ctx.trace('call-dropped', { from, framework: id, type: call.type, why });
-    return undefined;
-  };
   const framework = ctx.frameworks.get(id);
   if (framework === undefined) {
-    return drop(ctx.frameworkRemoved(id) ? 'framework removed' : 'framework cannot be found');
+    traceDropped(
+      ctx,
+      from,
+      call,
+      ctx.frameworkRemoved(id) ? 'framework removed' : 'framework cannot be found',
+    );
+    return undefined;
   }
   if (framework.address !== from) {
-    drop('call is not from the registered framework');
-    return;
+    traceDropped(ctx, from, call, 'call is not from the registered framework');
+    return undefined;
   }
   if (!framework.connected) {
     ctx.sendEventTo(from, errorEvent(FRAMEWORK_DISCONNECTED));
-    return drop('framework disconnected');
+    traceDropped(ctx, from, call, 'framework disconnected');
+    return undefined;
   }
   return framework;
+}
+
+/** Traces a call {@link callingFramework} drops, and why. */
+function traceDropped(ctx: MasterContext, from: Address, call: Call, why: string): void {
+  ctx.trace('call-dropped', { from, framework: call.framework_id?.value, type: call.type, why });
 }
 
 function dispatch(

@@ -56,12 +56,20 @@ export class MasterContext {
   readonly recoveredAgents = new Map<string, string>();
   /** Addresses whose REGISTER_AGENT is being admitted in the registry. */
   readonly admitting = new Set<Address>();
+  /** Frameworks taken back from a SUBSCRIBE with an id neither this master nor its registry knew. */
+  unknownFrameworksAdmitted = 0;
+  /**
+   * Whether trace records are kept (`env.tracing` is not false): hot paths test it before
+   * building a record's fields, which would otherwise be built only to be discarded.
+   */
+  readonly tracing: boolean;
   /** Set by the master once its allocation loop exists. */
   allocation: AllocationTrigger = { trigger: () => {} };
 
   constructor(env: Env<Wire>, options: ResolvedMasterOptions) {
     this.env = env;
     this.options = options;
+    this.tracing = env.tracing !== false;
     // Mesos: "Master ID is generated randomly based on UUID" (Master::Master).
     this.ids = new MasterIds(randomUuid(() => env.random()));
     this.allocator = new HierarchicalAllocator(
@@ -122,7 +130,7 @@ export class MasterContext {
 
   /** Records a `master.<kind>` trace line. */
   trace(kind: string, fields: Readonly<Record<string, unknown>> = {}): void {
-    if (this.env.tracing === false) return;
+    if (!this.tracing) return;
     this.env.trace({ kind: `master.${kind}`, ...fields });
   }
 

@@ -49,11 +49,8 @@ export function launchTask(
     addExecutor(agent, framework.id, executor, role, checked.newExecutorResources);
     consumed = consumed.add(checked.newExecutorResources);
   }
-  const sent: TaskInfo = {
-    ...task,
-    resources: allocated(task.resources, role),
-    ...(executor === undefined ? {} : { executor }),
-  };
+  const resources = allocated(task.resources, role);
+  const sent: TaskInfo = executor === undefined ? { ...task, resources } : { ...task, resources, executor };
   recordTask(ctx, framework, agent, role, sent, checked.resources);
   ctx.sendAgent(agent, {
     type: 'RUN_TASK',
@@ -203,14 +200,37 @@ function recordTask(
   ctx.tasks.add(record);
   ctx.counters.launched(1);
   ctx.counters.transition('TASK_STAGING');
-  ctx.trace('task', { framework: framework.id, task: record.taskId, agent: agent.id, state: 'TASK_STAGING' });
+  if (ctx.tracing) {
+    ctx.trace('task', {
+      framework: framework.id,
+      task: record.taskId,
+      agent: agent.id,
+      state: 'TASK_STAGING',
+    });
+  }
 }
 
+/**
+ * The last role each resource list was given its allocation in, with the result. A framework
+ * usually sends every task of a job with one shared list (the simulator's frameworks do, and a
+ * launch sends thousands), and lists are immutable, so the result is worked out once per list
+ * and role. Lists decoded from the wire are new each time: they miss, and go with their message.
+ */
+const ALLOCATED = new WeakMap<
+  readonly ResourceJson[],
+  { readonly role: string; readonly resources: readonly ResourceJson[] }
+>();
+
 /** Resources with `allocation_info.role` set where the framework left it out (Mesos `injectAllocationInfo`). */
-function allocated(resources: readonly ResourceJson[] | undefined, role: string): ResourceJson[] {
-  return (resources ?? []).map((r) =>
+function allocated(resources: readonly ResourceJson[] | undefined, role: string): readonly ResourceJson[] {
+  if (resources === undefined) return [];
+  const cached = ALLOCATED.get(resources);
+  if (cached !== undefined && cached.role === role) return cached.resources;
+  const out = resources.map((r) =>
     r.allocation_info?.role === undefined ? { ...r, allocation_info: { role } } : r,
   );
+  ALLOCATED.set(resources, { role, resources: out });
+  return out;
 }
 
 function withAllocation(executor: ExecutorInfo, role: string): ExecutorInfo {

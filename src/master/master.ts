@@ -97,9 +97,24 @@ export class Master implements Process<Wire> {
     return [...ctx.agents.all()].map((agent) => agentUsage(ctx, agent));
   }
 
+  /** The roles framework `id` is subscribed to, or undefined if it is not registered. */
+  frameworkRoles(id: string): readonly string[] | undefined {
+    return this.#context().frameworks.get(id)?.roles;
+  }
+
   /** Every role's quota limits (role → scalar name → amount), as the registry holds them. */
   quotas(): Readonly<Record<string, Readonly<Record<string, number>>>> {
     return this.#context().registrar.document().quotas;
+  }
+
+  /** The address agent `id` is registered from, if it is registered (connected or not). */
+  agentAddress(id: string): Address | undefined {
+    return this.#context().agents.get(id)?.address;
+  }
+
+  /** The id of the agent registered from `address`, if any. */
+  agentAt(address: Address): string | undefined {
+    return this.#context().agents.at(address)?.id;
   }
 
   /** Whether offer `id` is outstanding: made and not yet accepted, declined or rescinded. */

@@ -8,6 +8,7 @@ import type { MinAllocatable } from '../allocator/min-allocatable.js';
 import { DEFAULT_POLICY, POLICIES } from '../allocator/policies.js';
 import type { SorterPolicy } from '../allocator/sorter.js';
 import type { Address } from '../core/process.js';
+import { quotaNameProblem } from '../core/quota-names.js';
 
 /**
  * Bounds on everything that grows from peer input (ARCHITECTURE.md §5). The first three are
@@ -28,6 +29,11 @@ export interface MasterLimits {
   readonly maxStatusesPerTask: number;
   /** Frameworks registered at once; a SUBSCRIBE beyond it is refused with ERROR. */
   readonly maxFrameworks: number;
+  /**
+   * Frameworks a master takes back from SUBSCRIBEs with ids neither it nor its registry knows
+   * (see unknown-frameworks.ts); Mesos takes any number.
+   */
+  readonly maxRecoveredFrameworks: number;
   /** Agents registered at once; a registration beyond it is ignored. */
   readonly maxAgents: number;
   /** Live tasks per framework; a launch beyond it gets TASK_ERROR. */
@@ -109,6 +115,7 @@ export const DEFAULT_MASTER_LIMITS: MasterLimits = Object.freeze({
   maxRemovedAgents: 10_000,
   maxStatusesPerTask: 32,
   maxFrameworks: 10_000,
+  maxRecoveredFrameworks: 1_000,
   maxAgents: 100_000,
   maxTasksPerFramework: 1_000_000,
 });
@@ -139,6 +146,8 @@ export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMaste
   };
   for (const [role, limits] of resolved.quotas) {
     for (const [name, amount] of Object.entries(limits)) {
+      const problem = quotaNameProblem(name);
+      if (problem !== undefined) throw new RangeError(`master option quotas.${role}.${name}: ${problem}`);
       if (!(Number.isFinite(amount) && amount >= 0)) {
         throw new RangeError(
           `master option quotas.${role}.${name} must be a finite number >= 0, got ${amount}`,

@@ -13,6 +13,7 @@
  * the acknowledgement, so a crash never leaves a peer told something the next master denies.
  */
 import type { DurableStore } from '../core/process.js';
+import { quotaNameProblem } from '../core/quota-names.js';
 import type { TimerTable } from '../core/timer-table.js';
 import type { Wire } from '../core/wire.js';
 
@@ -88,6 +89,13 @@ export function parseRegistry(text: string): RegistryDocument | string {
     !Object.values(quotas).every(isQuota)
   )
     return 'quotas: expected an object of role → {resource name → amount >= 0}';
+  for (const [role, limits] of Object.entries(quotas as Record<string, Record<string, number>>)) {
+    for (const name of Object.keys(limits)) {
+      // A limit on a name nothing offers enforces nothing (older masters stored `cpu:8`).
+      const problem = quotaNameProblem(name);
+      if (problem !== undefined) return `quotas.${role}.${name}: ${problem}; correct or remove it`;
+    }
+  }
   return { ...(doc as RegistryDocument), quotas: quotas as RegistryDocument['quotas'] };
 }
 
@@ -148,6 +156,11 @@ export class Registrar {
   /** Whether the registry is written to a store (false: in memory only). */
   get durable(): boolean {
     return this.#store !== undefined;
+  }
+
+  /** Whether framework `id` was admitted and not removed. */
+  frameworkAdmitted(id: string): boolean {
+    return this.#doc.frameworks.has(id);
   }
 
   /** Whether framework `id` was removed (and so may not resubscribe). */

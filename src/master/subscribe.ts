@@ -5,8 +5,9 @@
  *   one every heartbeat interval, and an allocation is triggered;
  * - with the id of a registered framework it fails over: the old connection (if another) hears
  *   ERROR "Framework failed over", the old offers are discarded silently, the framework is
- *   reactivated and subscribed anew; with an id this master never saw it is admitted (Mesos
- *   recovers it, as after a master failover); with the id of a removed framework it is refused.
+ *   reactivated and subscribed anew; with an id this master does not have it is admitted as
+ *   after a master failover (Mesos `recoverFramework`) if its registry lists the id, or while
+ *   the master recovers (unknown-frameworks.ts); with the id of a removed framework it is refused.
  *
  * Connections are addresses here, as libprocess pids are for Mesos's v0 schedulers, so the v0
  * rules apply where HTTP and v0 differ: a SUBSCRIBE without id from the address of a connected
@@ -34,6 +35,7 @@ import {
   updateProblem,
 } from './framework-validation.js';
 import { discardOffer } from './offer-lifecycle.js';
+import { unknownFrameworkProblem } from './unknown-frameworks.js';
 
 type SubscribeCall = Extract<Call, { type: 'SUBSCRIBE' }>;
 type UpdateFrameworkCall = Extract<Call, { type: 'UPDATE_FRAMEWORK' }>;
@@ -126,7 +128,16 @@ function resubscribe(
     ctx.trace('subscribe-dropped', { from, framework: info.id.value, connected: other.id });
     return;
   }
-  const framework = ctx.frameworks.get(info.id.value) ?? recoverFramework(ctx, info);
+  let framework = ctx.frameworks.get(info.id.value);
+  if (framework === undefined) {
+    const problem = unknownFrameworkProblem(ctx, info.id.value);
+    if (problem !== undefined) {
+      refuse(problem);
+      return;
+    }
+    if (!ctx.registrar.frameworkAdmitted(info.id.value)) ctx.unknownFrameworksAdmitted++;
+    framework = recoverFramework(ctx, info);
+  }
   const merged = resubscriptionInfo(framework.info, info);
   if (typeof merged === 'string') {
     refuse(merged);

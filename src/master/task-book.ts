@@ -51,9 +51,9 @@ export class TaskBook {
 
   /** Adds a live task (launched, or reported by a reregistering agent). */
   add(task: TaskRecord): void {
-    getOrCreate(this.#byFramework, task.frameworkId, () => new Map()).set(task.taskId, task);
-    const onAgent = getOrCreate(this.#byAgent, task.agentId, () => new Map());
-    getOrCreate(onAgent, task.frameworkId, () => new Map()).set(task.taskId, task);
+    getOrCreate(this.#byFramework, task.frameworkId, newMap<string, TaskRecord>).set(task.taskId, task);
+    const onAgent = getOrCreate(this.#byAgent, task.agentId, newMap<string, Map<string, TaskRecord>>);
+    getOrCreate(onAgent, task.frameworkId, newMap<string, TaskRecord>).set(task.taskId, task);
   }
 
   /** A live task of a framework (Mesos `Framework::getTask`). */
@@ -105,8 +105,12 @@ export class TaskBook {
 
   /** Records a finished task (bounded per framework). */
   addCompleted(task: TaskRecord): void {
-    const limit = this.#limits.maxCompletedTasksPerFramework;
-    getOrCreate(this.#completed, task.frameworkId, () => new BoundedList(limit)).push(task);
+    let completed = this.#completed.get(task.frameworkId);
+    if (completed === undefined) {
+      completed = new BoundedList(this.#limits.maxCompletedTasksPerFramework);
+      this.#completed.set(task.frameworkId, completed);
+    }
+    completed.push(task);
   }
 
   /** The framework's completed tasks, oldest first. */
@@ -157,6 +161,11 @@ export class TaskBook {
     const byFw = getOrCreate(this.#unreachableByAgent, task.agentId, () => new Map());
     getOrCreate(byFw, task.frameworkId, () => new Set()).add(task.taskId);
   }
+}
+
+/** A new empty map (one function for every `getOrCreate`, not a closure per call). */
+function newMap<K, V>(): Map<K, V> {
+  return new Map();
 }
 
 /** The value at `key`, created with `make` when absent. */

@@ -64,25 +64,23 @@ export function handleAcknowledge(
   framework: FrameworkRecord,
   ack: CallAcknowledge,
 ): void {
-  const drop = (why: string) =>
-    ctx.trace('acknowledge-dropped', { framework: framework.id, task: ack.task_id.value, why });
   if (base64ByteLength(ack.uuid) !== UUID_BYTES) {
-    drop('uuid is not a UUID');
+    traceAckDropped(ctx, framework, ack, 'uuid is not a UUID');
     return;
   }
   const agent = ctx.agents.get(ack.agent_id.value);
   if (agent === undefined) {
-    drop('agent is not registered');
+    traceAckDropped(ctx, framework, ack, 'agent is not registered');
     return;
   }
   if (!agent.connected) {
-    drop('agent is disconnected');
+    traceAckDropped(ctx, framework, ack, 'agent is disconnected');
     return;
   }
   const task = ctx.tasks.onAgent(agent.id, framework.id, ack.task_id.value);
   if (task !== undefined) {
     if (task.statusUpdateState === undefined) {
-      drop('the update was not sent by this master');
+      traceAckDropped(ctx, framework, ack, 'the update was not sent by this master');
       return;
     }
     if (isTerminalState(task.statusUpdateState) && task.statusUpdateUuid === ack.uuid) removeTask(ctx, task);
@@ -94,6 +92,16 @@ export function handleAcknowledge(
     task_id: ack.task_id,
     uuid: ack.uuid,
   });
+}
+
+/** Traces an acknowledgement {@link handleAcknowledge} drops, and why. */
+function traceAckDropped(
+  ctx: MasterContext,
+  framework: FrameworkRecord,
+  ack: CallAcknowledge,
+  why: string,
+): void {
+  ctx.trace('acknowledge-dropped', { framework: framework.id, task: ack.task_id.value, why });
 }
 
 /** MESSAGE: best effort to the executor, through its agent (FRAMEWORK_TO_EXECUTOR). */

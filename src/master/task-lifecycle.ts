@@ -33,13 +33,14 @@ export function updateTask(
   if (!isTerminalState(task.state) && task.state !== state) {
     task.state = state;
     ctx.counters.transition(state);
-    ctx.trace('task', {
-      framework: task.frameworkId,
-      task: task.taskId,
-      agent: task.agentId,
-      state,
-      ...(status.reason === undefined ? {} : { reason: status.reason }),
-    });
+    if (ctx.tracing)
+      ctx.trace('task', {
+        framework: task.frameworkId,
+        task: task.taskId,
+        agent: task.agentId,
+        state,
+        ...(status.reason === undefined ? {} : { reason: status.reason }),
+      });
   }
   recordStatus(ctx, task, status);
   if (transitioned) {
@@ -54,12 +55,18 @@ export function updateTask(
 
 /** Keeps one status per state change, newest last, without its data (MESOS-1746). */
 function recordStatus(ctx: MasterContext, task: TaskRecord, status: TaskStatus): void {
-  const { data: _data, ...kept } = status;
+  // Statuses are immutable: one without data is kept as it is, not copied.
+  const kept = 'data' in status ? withoutData(status) : status;
   const last = task.statuses[task.statuses.length - 1];
   if (last !== undefined && last.state === status.state) task.statuses.pop();
   task.statuses.push(kept);
   const excess = task.statuses.length - ctx.options.limits.maxStatusesPerTask;
   if (excess > 0) task.statuses.splice(0, excess);
+}
+
+function withoutData(status: TaskStatus): TaskStatus {
+  const { data: _data, ...kept } = status;
+  return kept;
 }
 
 /**
@@ -77,17 +84,23 @@ export function removeTask(ctx: MasterContext, task: TaskRecord, unreachable = f
     });
   }
   ctx.tasks.remove(task, unreachable);
-  ctx.agents.get(task.agentId)?.killedTasks.delete(taskKey(task.frameworkId, task.taskId));
+  const killed = ctx.agents.get(task.agentId)?.killedTasks;
+  if (killed !== undefined && killed.size > 0) killed.delete(taskKey(task.frameworkId, task.taskId));
 }
 
 /**
  * Sends a status to its framework (Mesos `Master::forward`), recording the state and uuid of
  * agent updates on the task so that reconciliation reports them and the acknowledgement can be
- * matched. Returns whether it was sent (not when the framework is disconnected).
+ * matched. Returns whether it was sent (not when the framework is disconnected). `task` is the
+ * framework's live task of that id, when the caller has looked it up already.
  */
-export function forwardStatus(ctx: MasterContext, framework: FrameworkRecord, status: TaskStatus): boolean {
+export function forwardStatus(
+  ctx: MasterContext,
+  framework: FrameworkRecord,
+  status: TaskStatus,
+  task: TaskRecord | undefined = ctx.tasks.get(framework.id, status.task_id.value),
+): boolean {
   if (!framework.connected) return false;
-  const task = ctx.tasks.get(framework.id, status.task_id.value);
   if (task !== undefined && status.uuid !== undefined) {
     task.statusUpdateState = status.state;
     task.statusUpdateUuid = status.uuid;

@@ -7,7 +7,7 @@
  * REASON_TASK_INVALID.
  */
 
-import { resourcesFromList } from '../core/messages/resources-json.js';
+import { type ResourceJson, resourcesFromList } from '../core/messages/resources-json.js';
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
 import { formatResources } from '../core/resource-text.js';
 import type { Resources } from '../core/resources.js';
@@ -25,10 +25,12 @@ export interface ValidTask {
   readonly newExecutorResources: Resources | undefined;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject.
+const INVALID_ID_CHARACTER = /[\u0000-\u001f\u007f/\\]/u;
+
 /** Mesos `invalidCharacter`: control characters, `/` and `\`. */
 export function idProblem(kind: string, id: string): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject.
-  return /[\u0000-\u001f\u007f/\\]/u.test(id) ? `${kind} '${id}' contains invalid characters` : undefined;
+  return INVALID_ID_CHARACTER.test(id) ? `${kind} '${id}' contains invalid characters` : undefined;
 }
 
 function nonNegativeGrace(nanoseconds: number | undefined, what: string): string | undefined {
@@ -54,9 +56,27 @@ export function taskProblem(
   );
 }
 
+/**
+ * Each task resource list's reading. A framework usually sends every task of a job with one
+ * shared list (the simulator's frameworks do), and lists and {@link Resources} are immutable, so
+ * a list is read once; lists decoded from the wire are new each time and simply miss.
+ */
+const TASK_RESOURCES = new WeakMap<readonly ResourceJson[], Resources | string>();
+
 /** The task's resources in our model, or Mesos's message for invalid ones. */
 export function taskResources(task: TaskInfo): Resources | string {
-  const r = resourcesFromList(task.resources ?? [], 'resources');
+  const list = task.resources;
+  if (list === undefined) return readTaskResources([]);
+  let read = TASK_RESOURCES.get(list);
+  if (read === undefined) {
+    read = readTaskResources(list);
+    TASK_RESOURCES.set(list, read);
+  }
+  return read;
+}
+
+function readTaskResources(list: readonly ResourceJson[]): Resources | string {
+  const r = resourcesFromList(list, 'resources');
   return r.ok ? r.value : `Task uses invalid resources: ${r.error.path}: ${r.error.message}`;
 }
 

@@ -1,4 +1,5 @@
 /** Validation of the `frameworks` array and the scenario-wide job and task limits. */
+import { quotaNameProblem } from '../core/quota-names.js';
 import { roleProblem } from '../core/roles.js';
 import { readConstraints } from './constraints.js';
 import type { Context } from './context.js';
@@ -244,7 +245,11 @@ function readQuota(ctx: Context, path: string, value: unknown): Record<string, n
   const quota: Record<string, number> = {};
   for (const [name, amount] of Object.entries(value)) {
     const at = joinKey(path, name);
-    if (readName(issues, at, name) === undefined) continue;
+    const nameProblem = quotaNameProblem(name);
+    if (nameProblem !== undefined) {
+      issues.add(at, nameProblem);
+      continue;
+    }
     const n = readNumber(issues, at, amount, { min: 0, max: MAX_QUOTA });
     if (n !== undefined) quota[name] = n;
   }

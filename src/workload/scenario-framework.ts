@@ -12,13 +12,18 @@
  * - with nothing waiting it suppresses offers, and revives when work arrives (Mesos's advice to
  *   frameworks, mesos.md §1.4), so idle frameworks do not cost the allocator;
  * - after it re-registers it reconciles its non-terminal tasks explicitly, so that a task the
- *   master no longer knows ends (TASK_LOST or TASK_UNKNOWN) instead of staying "running";
+ *   master no longer knows ends (TASK_LOST or TASK_UNKNOWN) instead of staying "running", and
+ *   implicitly, so that it hears of tasks the master knows and it does not;
+ * - a task it has written off (it heard TASK_LOST) that comes back alive is killed (see
+ *   {@link ScenarioFramework.statusUpdate});
  * - a task's command is `sleep <duration>` (`sleep infinity` for services), followed by
  *   `; exit 1` for a task drawn to fail: the same text a live agent runs with `/bin/sh -c`.
  *
  * Tasks that fail or are lost are not retried: the summary counts them, so that a policy's or a
  * fault's cost is visible rather than hidden by retries.
  */
+
+import type { Quantities } from '../allocator/sorter.js';
 import type { MasterInfo } from '../core/messages/cluster-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID } from '../core/messages/ids.js';
 import type { Offer } from '../core/messages/offer.js';
@@ -92,6 +97,8 @@ export class ScenarioFramework implements OfferBatchScheduler {
   readonly #jobs: ReadonlyMap<string, WorkloadJob>;
   readonly #pending = new PendingTasks<WorkloadJob>();
   readonly #live = new Map<string, LiveTask>();
+  /** Tasks it had seen end that came back alive, with their agents: killed until they end. */
+  readonly #revenants = new Map<string, AgentID | undefined>();
   readonly #remainder = new OfferRemainder();
   readonly #filters: { readonly refuse_seconds: number };
   readonly #constraints = new ConstraintState();
@@ -105,10 +112,22 @@ export class ScenarioFramework implements OfferBatchScheduler {
     this.#options = options;
     this.name = options.spec.name;
     this.#filters = { refuse_seconds: options.refuseSeconds };
+    // Jobs asking for the same resources share one shape, so their tasks share one resource
+    // list, which the master reads once (a generated scenario has thousands of jobs and a few
+    // task shapes).
+    const shapes = new Map<string, TaskShape>();
+    const shapeOf = (resources: JobSpec['resources']): TaskShape => {
+      let shape = shapes.get(resources.key());
+      if (shape === undefined) {
+        shape = taskShape(resources);
+        shapes.set(resources.key(), shape);
+      }
+      return shape;
+    };
     this.#jobs = new Map(
       options.spec.jobs.map((spec) => [
         spec.name,
-        { spec, shape: taskShape(spec.resources), sampleMs: durationSampler(spec.duration) },
+        { spec, shape: shapeOf(spec.resources), sampleMs: durationSampler(spec.duration) },
       ]),
     );
     this.#trace = new FrameworkTraceTasks({
@@ -137,20 +156,40 @@ export class ScenarioFramework implements OfferBatchScheduler {
     return this.#live.size + this.#trace.live;
   }
 
+  /** Whether it launched task `id` and has not heard of its end. */
+  believesLive(id: string): boolean {
+    return this.#live.has(id);
+  }
+
   /** The ids of the tasks launched whose end it has not heard of. */
   liveTaskIds(): string[] {
     return [...this.#live.keys(), ...this.#trace.liveIds()];
   }
 
+  /** The scalar demand of one task of the oldest waiting batch, if any task waits. */
+  nextPendingDemand(): Quantities | undefined {
+    let demand: Quantities | undefined;
+    this.#pending.scan(1, (batch) => {
+      demand = batch.job.shape.quantities;
+      return false;
+    });
+    return demand;
+  }
+
   /**
    * Explicit reconciliation of every task it believes live (its periodic timer, which the
-   * runtime drives): an update the master generated and lost is learnt this way.
+   * runtime drives): an update the master generated and lost is learnt this way. Tasks it is
+   * killing are asked about too, so a kill that was lost is sent again.
    */
   reconcileLive(): void {
-    if (this.#driver === undefined || this.liveTasks === 0) return;
+    if (this.#driver === undefined || this.liveTasks + this.#revenants.size === 0) return;
     this.#driver.reconcileTasks([
       ...[...this.#live.values()].map((t) => ({ task_id: { value: t.id }, agent_id: t.agentId })),
       ...this.#trace.liveStatuses(),
+      ...[...this.#revenants].map(([id, agentId]) => ({
+        task_id: { value: id },
+        ...(agentId === undefined ? {} : { agent_id: agentId }),
+      })),
     ]);
   }
 
@@ -249,17 +288,46 @@ export class ScenarioFramework implements OfferBatchScheduler {
 
   offerRescinded(_driver: SchedulerDriver, _offerId: OfferID): void {}
 
-  statusUpdate(_driver: SchedulerDriver, status: TaskStatus): void {
+  /**
+   * Ends a live task on a terminal update. An update that says a task it has already seen end
+   * is alive comes from a task it wrote off after TASK_LOST: the master (Mesos >= 1.5) lets an
+   * agent it marked unreachable reregister with its tasks, which ran on, and tells the framework
+   * TASK_RUNNING (REASON_AGENT_REREGISTERED); Mesos's high-availability guide warns that
+   * "frameworks might see a TASK_LOST update for a task but then later discover that the task
+   * is running". This framework has counted the task lost and does not retry tasks, so it kills
+   * it, as Marathon kills tasks it does not know, and asks again (on every reconciliation)
+   * until it hears the task end. Before, it ignored such updates and the task ran for ever
+   * (chaos seed 70301 with `--scenario scenarios/mixed.json --minutes 30`).
+   */
+  statusUpdate(driver: SchedulerDriver, status: TaskStatus): void {
     const task = this.#live.get(status.task_id.value);
     if (task === undefined) {
-      this.#trace.statusUpdate(status, outcomeOf(status.state), this.#constraints);
-      return; // a trace task's, a duplicate, or a task it has already seen end
+      // A trace task's update, or one about a task it has already seen end.
+      if (!this.#trace.statusUpdate(status, outcomeOf(status.state), this.#constraints)) {
+        this.#afterEnd(driver, status);
+      }
+      return;
     }
     const outcome = outcomeOf(status.state);
     if (outcome === undefined) return;
     this.#live.delete(task.id);
     this.#constraints.release(task.placed);
     this.#options.recorder.taskEnded(this.name, this.#options.clock(), outcome, task.job.shape.quantities);
+  }
+
+  /** An update for a task it is not tracking (see {@link statusUpdate}). */
+  #afterEnd(driver: SchedulerDriver, status: TaskStatus): void {
+    const id = status.task_id.value;
+    const { state } = status;
+    if (isTerminalState(state)) {
+      this.#revenants.delete(id);
+      return;
+    }
+    // Unreachable or unknown: it may still run, but nobody can reach it to kill it now; the
+    // next reconciliation asks again if it is one being killed.
+    if (state === 'TASK_UNREACHABLE' || state === 'TASK_UNKNOWN') return;
+    this.#revenants.set(id, status.agent_id);
+    driver.killTask(status.task_id);
   }
 
   frameworkMessage(
@@ -293,6 +361,11 @@ export class ScenarioFramework implements OfferBatchScheduler {
   #attach(driver: SchedulerDriver): void {
     this.#driver = driver;
     this.reconcileLive();
+    // Implicit reconciliation too, as Mesos advises after every (re)registration: the master
+    // answers with every task it knows of the framework, so a task it wrote off and that came
+    // back while the update saying so could not reach it (TASK_RUNNING on a readmitted agent
+    // is not retried) is heard of and killed (chaos seed 20 --scenario scenarios/drf-paper.json).
+    driver.reconcileTasks([]);
     // A new subscription is not suppressed; suppress at once when there is nothing to run.
     this.#suppressed = this.pendingTasks === 0;
     if (this.#suppressed) driver.suppressOffers();

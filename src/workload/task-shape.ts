@@ -40,9 +40,25 @@ export interface TaskShape {
   readonly scalarJson: readonly ResourceJson[];
 }
 
+/** Keys made so far, by role then name (few of each): an offer's keys are looked up, not rebuilt. */
+const KEYS = new Map<string, Map<string, string>>();
+const KEYS_MAX_ROLES = 1024;
+
 /** The key of resource `name` with `role` (unreserved when absent). */
 export function resourceKey(name: string, role: string | undefined): string {
-  return `${name}(${role === undefined || role === '' ? UNRESERVED_ROLE : role})`;
+  const r = role === undefined || role === '' ? UNRESERVED_ROLE : role;
+  let byName = KEYS.get(r);
+  if (byName === undefined) {
+    if (KEYS.size >= KEYS_MAX_ROLES) KEYS.clear();
+    byName = new Map();
+    KEYS.set(r, byName);
+  }
+  let key = byName.get(name);
+  if (key === undefined) {
+    key = `${name}(${r})`;
+    byName.set(name, key);
+  }
+  return key;
 }
 
 /** The shape of a task needing `resources` (scalars and ranges: validation ensures that). */
@@ -86,10 +102,7 @@ export class OfferRemainder {
    * same amounts, under the same keys, as {@link reset} reads from their JSON.
    */
   resetFrom(resources: Resources): void {
-    this.#scalars.clear();
-    this.#rangesJson.clear();
-    this.#rangeEntries.clear();
-    this.#ranges.clear();
+    this.#clear();
     for (const e of resources.entries) {
       const key = resourceKey(e.name, e.role);
       if (e.value.kind === 'scalar') {
@@ -105,10 +118,7 @@ export class OfferRemainder {
 
   /** Reads the amounts of an offer's resources. */
   reset(resources: readonly ResourceJson[] | undefined): void {
-    this.#scalars.clear();
-    this.#rangesJson.clear();
-    this.#rangeEntries.clear();
-    this.#ranges.clear();
+    this.#clear();
     for (const r of resources ?? []) {
       // A refined reservation's role is its last reservation's; otherwise the legacy `role`.
       const key = resourceKey(r.name, r.reservations?.at(-1)?.role ?? r.role);
@@ -121,6 +131,18 @@ export class OfferRemainder {
         else list.push(r);
       }
     }
+  }
+
+  /**
+   * Forgets the last offer without making new tables (a map's `clear` makes one, and the
+   * framework reads an offer per launch): amounts are set to 0 and range lists emptied, which
+   * reads the same as absent (every read defaults to 0 or to no ranges).
+   */
+  #clear(): void {
+    for (const key of this.#scalars.keys()) this.#scalars.set(key, 0);
+    for (const list of this.#rangeEntries.values()) list.length = 0;
+    if (this.#rangesJson.size > 0) this.#rangesJson.clear();
+    if (this.#ranges.size > 0) this.#ranges.clear();
   }
 
   /** The free values of range resource `key`, copied from the offer on first use. */

@@ -1,4 +1,5 @@
 /** What command text means in the simulated world (the shared conventions). */
+import { fc, testProp } from '@fast-check/ava';
 import test from 'ava';
 import { parseSimCommand } from '../../src/agent/sim-command.js';
 
@@ -42,3 +43,25 @@ for (const [text, expected] of cases) {
     t.deepEqual(parseSimCommand(text), expected);
   });
 }
+
+testProp(
+  'the one-expression reading of "sleep <n>[; exit <code>]" is the grammar\'s (spaced out, the same text takes the general path)',
+  [
+    fc.oneof(
+      fc.nat({ max: 10_000_000 }).map(String),
+      fc.tuple(fc.nat({ max: 100_000 }), fc.nat({ max: 999_999 })).map(([a, b]) => `${a}.${b}`),
+      fc.nat({ max: 999 }).map((b) => `.${b}`),
+      fc.nat({ max: 99 }).map((a) => `${a}.`),
+      fc.constant('1'.repeat(400)),
+    ),
+    fc.constantFrom('', 's', 'm', 'h', 'd'),
+    fc.option(fc.nat({ max: 999 }).map(String), { nil: undefined }),
+  ],
+  (t, number, unit, code) => {
+    const exit = code === undefined ? '' : `; exit ${code}`;
+    t.deepEqual(
+      parseSimCommand(`sleep ${number}${unit}${exit}`),
+      parseSimCommand(` sleep  ${number}${unit} ${exit} `),
+    );
+  },
+);

@@ -124,3 +124,27 @@ test('a filter is checked against the offer as the headroom cuts it now: more he
     'mem:1000 is more than the filter refused',
   );
 });
+
+test('a filter is checked against the leftovers as the role’s headroom chops them now, not as it did', (t) => {
+  const { allocator } = testAllocator();
+  allocator.addAgent('a1', resources('cpus:4;mem:4096'));
+  allocator.addAgent('a2', resources('cpus:4;mem:4096'));
+  allocator.addFramework('f', { roles: ['r'] });
+  allocator.updateQuota('r', limits('mem:4096'));
+  const [onA2] = allocator.allocate(['a2']);
+  if (onA2 === undefined) return t.fail('no offer on a2');
+  // No memory headroom left: a1 is offered its cpus only, which the framework refuses.
+  const [onA1] = allocator.allocate(['a1']);
+  t.is(formatResources(onA1?.resources ?? resources('')), 'cpus:4');
+  if (onA1 === undefined) return;
+  allocator.recoverResources({ ...onA1, refuseSeconds: 60 });
+  t.deepEqual(allocator.allocate(['a1']), [], 'the same cpus:4 is filtered');
+  // The a2 offer comes back: a1's leftovers for the role are now cpus:4;mem:4096, which the
+  // filter (cpus:4) does not cover, though a1 itself has not changed.
+  allocator.recoverResources({ ...onA2 });
+  const again = allocator.allocate(['a1']);
+  t.deepEqual(
+    again.map((o) => formatResources(o.resources)),
+    ['cpus:4;mem:4096'],
+  );
+});

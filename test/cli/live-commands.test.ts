@@ -213,6 +213,14 @@ test('the security and limit flags refuse bad input in one line naming the flag 
       /does not belong to the certificate/u,
     ],
     [['master', '--max-connections', '0'], /--max-connections: expected a whole number from 1/u],
+    [
+      ['master', '--max-connections-per-client', 'many'],
+      /--max-connections-per-client: expected a whole number from 1 to 1000000, got "many"/u,
+    ],
+    [
+      ['master', '--max-request-memory', '1MB'],
+      /--max-request-memory: 1MB is less than --max-request-size 16MB: a request of the largest size could never be read/u,
+    ],
     [['master', '--max-request-size', '10XB'], /--max-request-size: expected a size .* got "10XB"/u],
     [['master', '--max-event-queue', '1KB'], /--max-event-queue: expected a size from 65536 bytes/u],
     [
@@ -268,6 +276,22 @@ test('the live commands refuse bad flags with the flag and the value', async (t)
       /--quota: role "a" is given twice/u,
     ],
     [['master', '--port', '0', '--weights', 'a=0'], /--weights: expected ROLE=WEIGHT.* got "a=0"/u],
+    // A quota on a resource nothing offers would be kept, and enforce nothing (issue 13 item 10).
+    [
+      ['master', '--port', '0', '--quota', 'analytics=cpu:8'],
+      /^agora: --quota: analytics: unknown resource "cpu" \(expected one of cpus, gpus, mem, disk; did you mean "cpus"\?\)$/mu,
+    ],
+    [
+      ['master', '--port', '0', '--quota', 'analytics=ports:8'],
+      /--quota: analytics: "ports" is not a scalar resource: a quota limits cpus, gpus, mem, disk/u,
+    ],
+    [['master', '--port', '0', '--quota', 'a=cpus:1;cpus:2'], /--quota: a: cpus is given twice/u],
+    [
+      ['master', '--port', '0', '--quota', 'a=cpus:0x10'],
+      /--quota: a: cpus: expected an amount >= 0, got "0x10"/u,
+    ],
+    [['master', '--port', '0', '--weights', 'a=0x10'], /--weights: expected ROLE=WEIGHT.* got "a=0x10"/u],
+    [['master', '--port', '0', '--weights', 'a=1,a=2'], /--weights: role "a" is given twice/u],
     [['agent', '--master', 'nowhere'], /--master: expected HOST:PORT with a port, got "nowhere"/u],
     [['agent', '--master', '127.0.0.1:5050', '--resources', 'cpu:1'], /--resources: unknown resource "cpu"/u],
     [

@@ -254,3 +254,27 @@ test('a fresh driver per incarnation fails over to the old framework id', (t) =>
 function newDriver(info: FrameworkInfo, hooks: Hooks): MesosSchedulerDriver {
   return new MesosSchedulerDriver(new RecordingScheduler(() => 0, hooks), info);
 }
+
+test('a revive made while the SUBSCRIBE is on its way is sent once subscribed', (t) => {
+  const s = setup({ start: false, driver: { suppressedRoles: ['*'] } });
+  s.driver.start();
+  // The SUBSCRIBE (suppressing '*') is out; work arrives before SUBSCRIBED does.
+  t.is(s.driver.reviveOffers(), DriverStatus.RUNNING);
+  s.advance(10);
+  t.deepEqual(s.master().types(), ['SUBSCRIBE', 'REVIVE']);
+  t.deepEqual(s.master().ofType('SUBSCRIBE')[0]?.subscribe.suppressed_roles, ['*']);
+  t.deepEqual(s.master().ofType('REVIVE')[0]?.revive, { roles: ['*'] });
+  s.driver.suppressOffers();
+  s.world.crash(MASTER);
+  s.advance(10);
+  s.world.restart(MASTER);
+  s.advance(120_000);
+  t.deepEqual(
+    s
+      .master()
+      .types()
+      .filter((type) => type !== 'SUBSCRIBE'),
+    [],
+    'nothing to catch up when nothing changed',
+  );
+});

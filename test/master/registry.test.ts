@@ -88,3 +88,14 @@ test('a registry that cannot be read names what is wrong', (t) => {
   durable.set(REGISTRY_KEY, 'not json');
   t.regex(recoverRegistry(store) as string, /^not JSON: /u);
 });
+
+test('a registry holding a quota on a resource nothing offers is refused, naming the role and the name', (t) => {
+  // Masters before issue 13 stored `--quota analytics=cpu:8` as it came; it limited nothing.
+  const stored = { ...emptyRegistry(), quotas: { analytics: { cpu: 8 } } };
+  t.is(
+    parseRegistry(JSON.stringify(stored)),
+    'quotas.analytics.cpu: unknown resource "cpu" (expected one of cpus, gpus, mem, disk; did you mean "cpus"?); correct or remove it',
+  );
+  const good = { ...emptyRegistry(), quotas: { analytics: { cpus: 8, mem: 16_384 } } };
+  t.deepEqual(parseRegistry(JSON.stringify(good)), good);
+});

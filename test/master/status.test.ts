@@ -174,3 +174,57 @@ test('MESSAGE goes to the executor through its agent; EXECUTOR_TO_FRAMEWORK come
     },
   ]);
 });
+
+test('an agent speaks only for itself: a STATUS_UPDATE about another agent’s task is ignored and frees nothing', (t) => {
+  const c = cluster({ agents: [{}, {}], schedulers: ['a'] });
+  const a = c.scheduler('a');
+  a.subscribe();
+  advance(c.world, 10);
+  const offer = take(a).find((o) => o.agent_id.value === c.agent(0).agentId);
+  if (offer === undefined) return t.fail('no offer of agent 0');
+  a.launch([offer.id.value], [commandTask('t1', offer.agent_id.value, 'cpus:1;mem:512')], 3600);
+  advance(c.world, 10);
+  // Agent 1 claims agent 0's task finished: it names agent 0 but comes from agent 1's address.
+  const liar = c.agent(1);
+  const victim = c.agent(0).agentId as string;
+  liar.agentId = victim;
+  liar.update(a.frameworkId as string, 't1', 'TASK_FINISHED');
+  advance(c.world, 10);
+  t.deepEqual(a.statusesOf('t1'), [], 'the framework heard nothing');
+  t.deepEqual(
+    c
+      .master()
+      .state()
+      .frameworks[0]?.tasks.map((x) => x.state),
+    ['TASK_STAGING'],
+  );
+  t.true(c.world.traceLines().some((l) => l.includes('not from the agent but from agent-1')));
+});
+
+test('a live task the master wrote off, reported by its agent, is killed if its framework does not checkpoint', (t) => {
+  const c = cluster({ agents: [{}], schedulers: ['a', 'b'] });
+  const a = c.scheduler('a');
+  const b = c.scheduler('b');
+  a.subscribe();
+  b.subscribe({ checkpoint: true });
+  advance(c.world, 10);
+  // The agent got a RUN_TASK the master then wrote off (TASK_LOST when it heard the connection
+  // break), after it had sent the reregistration that would have reported the task.
+  c.agent(0).update(a.frameworkId as string, 'ghost', 'TASK_RUNNING');
+  c.agent(0).update(a.frameworkId as string, 'gone', 'TASK_FINISHED');
+  c.agent(0).update(b.frameworkId as string, 'kept', 'TASK_RUNNING');
+  advance(c.world, 10);
+  t.deepEqual(
+    c
+      .agent(0)
+      .ofType('KILL_TASK')
+      .map((m) => `${m.framework_id.value === a.frameworkId ? 'a' : 'b'}/${m.task_id.value}`),
+    ['a/ghost'],
+    'not a finished task, nor one of a checkpointing framework',
+  );
+  t.is(
+    a.statusesOf('ghost')[0]?.state,
+    'TASK_RUNNING',
+    'the update still reaches the framework, as in Mesos',
+  );
+});

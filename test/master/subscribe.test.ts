@@ -98,6 +98,48 @@ test('a subscription with an id this master never saw is admitted (as after a ma
   t.is(c.master().state().frameworks[0]?.id, 'old-master-0007');
 });
 
+test('made-up framework ids: refused once the master has recovered, beyond the cap, or with its own prefix; the registry does not grow', (t) => {
+  const c = cluster({
+    schedulers: ['a', 'b', 'c', 'd', 'e'],
+    master: { agentReregisterTimeoutMs: 60_000, limits: { maxRecoveredFrameworks: 2 } },
+  });
+  const error = (name: string) => c.scheduler(name).ofType('ERROR')[0]?.error.message;
+  c.scheduler('a').subscribe({ id: { value: 'lost-1' } });
+  c.scheduler('b').subscribe({ id: { value: 'lost-2' } });
+  c.scheduler('c').subscribe({ id: { value: 'lost-3' } });
+  c.scheduler('d').subscribe({ id: { value: `${c.master().masterId}-0042` } });
+  advance(c.world, 10);
+  t.is(c.scheduler('a').frameworkId, 'lost-1', 'taken back while recovering');
+  t.is(c.scheduler('b').frameworkId, 'lost-2');
+  t.is(
+    error('c'),
+    'Framework lost-3 is not known to this master, and it has already taken back 2 frameworks it did not know; subscribe without an id',
+  );
+  t.is(
+    error('d'),
+    `Framework ${c.master().masterId}-0042 is not known to this master: it did not issue this id`,
+  );
+  advance(c.world, 60_000);
+  c.scheduler('e').subscribe({ id: { value: 'lost-4' } });
+  advance(c.world, 10);
+  t.is(
+    error('e'),
+    'Framework lost-4 is not known to this master, and frameworks it lost come back only within 60 s of its start (agent_reregister_timeout); subscribe without an id',
+  );
+  // A framework it took back is known now: it may come back at any time.
+  c.scheduler('a').subscribe({ id: { value: 'lost-1' } });
+  advance(c.world, 10);
+  t.is(c.scheduler('a').ofType('ERROR').length, 0);
+  t.deepEqual(
+    c
+      .master()
+      .state()
+      .frameworks.map((f) => f.id)
+      .sort(),
+    ['lost-1', 'lost-2'],
+  );
+});
+
 test('the master ignores what is not addressed to it and calls of unknown frameworks', (t) => {
   const c = cluster();
   c.world.spawn('scheduler-x', () => new FakeScheduler());

@@ -3,16 +3,15 @@
  * and checks what a person would see: every chart image loaded, and each one drawn (not blank:
  * ink over a good part of it, in several colours, including the frameworks' own).
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import test from 'ava';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { seriesColor } from '../../src/report/palette.js';
 import { runCli, tempDir } from '../cli/helpers.js';
+import { CHROMIUM, withChromium } from '../needs.js';
 
-const CHROMIUM = process.env.AGORA_CHROMIUM ?? '/usr/bin/chromium';
+const test = withChromium();
 
 /** Share of pixels that are not (nearly) white, distinct colours, and pixels near `rgb`. */
 function ink(png: Buffer, rgb: readonly [number, number, number]) {
@@ -36,11 +35,6 @@ function rgbOf(hex: string): [number, number, number] {
 }
 
 test('headless Chromium shows every chart of a report, drawn', async (t) => {
-  t.true(
-    existsSync(CHROMIUM),
-    `no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set AGORA_CHROMIUM`,
-  );
-  if (!existsSync(CHROMIUM)) return;
   const dir = tempDir('browser');
   const r = await runCli('sim', 'scenarios/mixed.json', '--until', '900', '--quiet', '--out', dir);
   t.is(r.code, 0, r.err);

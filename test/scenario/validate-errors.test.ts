@@ -464,6 +464,15 @@ test(
   ['frameworks[0].quota: expected an object of resource name → amount, e.g. {"cpus": 8, "mem": 16384}'],
 );
 test(
+  'a quota on a resource nothing offers (it would limit nothing)',
+  rejects,
+  [[['frameworks', 0, 'quota'], { cpu: 2, ports: 5 }]],
+  [
+    'frameworks[0].quota.cpu: unknown resource "cpu" (expected one of cpus, gpus, mem, disk; did you mean "cpus"?)',
+    'frameworks[0].quota.ports: "ports" is not a scalar resource: a quota limits cpus, gpus, mem, disk',
+  ],
+);
+test(
   'a negative quota',
   rejects,
   [[['frameworks', 0, 'quota'], { cpus: -1 }]],

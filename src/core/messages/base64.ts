@@ -14,15 +14,30 @@ import { DECODE_LIMITS } from './limits.js';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 // stout skips what C's isspace() accepts in the "C" locale.
 const SKIPPED = ' \t\n\v\f\r';
+/** The character code of each base64 digit value (0-63). */
+const DIGIT_CODES: readonly number[] = Array.from(ALPHABET, (c) => c.charCodeAt(0));
 
-/** The number of base64 digits before the first `=`, or undefined if a character is invalid. */
+/** What each ASCII character is to the decoder; anything else is invalid. */
+const CharClass = { invalid: 0, digit: 1, skipped: 2, padding: 3 } as const;
+const CHAR_CLASS = new Uint8Array(128);
+for (const code of DIGIT_CODES) CHAR_CLASS[code] = CharClass.digit;
+for (const c of SKIPPED) CHAR_CLASS[c.charCodeAt(0)] = CharClass.skipped;
+CHAR_CLASS['='.charCodeAt(0)] = CharClass.padding;
+
+/**
+ * The number of base64 digits before the first `=`, or undefined if a character is invalid.
+ * Read by character code through a table (every acknowledgement and status update is checked,
+ * so this is on the simulator's per-task path); a non-ASCII character is invalid, as it is in
+ * neither the alphabet nor the skipped set.
+ */
 function digitCount(text: string): number | undefined {
   let digits = 0;
-  for (const c of text) {
-    if (c === '=') break;
-    if (SKIPPED.includes(c)) continue;
-    if (!ALPHABET.includes(c)) return undefined;
-    digits++;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const kind = code < 128 ? (CHAR_CLASS[code] as number) : CharClass.invalid;
+    if (kind === CharClass.digit) digits++;
+    else if (kind === CharClass.padding) break;
+    else if (kind === CharClass.invalid) return undefined;
   }
   return digits;
 }
@@ -85,12 +100,29 @@ export function encodeBase64(data: readonly number[]): string {
 /**
  * A random (version 4) RFC 4122 UUID as base64 of its 16 bytes: what an executor puts in
  * `TaskStatus.uuid`. `random` is the process's own seeded stream (`env.random()`), so the
- * simulator stays deterministic.
+ * simulator stays deterministic. The same text as {@link encodeBase64} of the bytes, built in
+ * one string (every status update gets one).
  */
 export function randomUuidBase64(random: () => number): string {
-  const b: number[] = [];
-  for (let i = 0; i < UUID_BYTES; i++) b.push(Math.floor(random() * 256) & 255);
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40; // version 4
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80; // RFC 4122 variant
-  return encodeBase64(b);
+  const b = UUID_SCRATCH;
+  for (let i = 0; i < UUID_BYTES; i++) b[i] = Math.floor(random() * 256) & 255;
+  b[6] = ((b[6] as number) & 0x0f) | 0x40; // version 4
+  b[8] = ((b[8] as number) & 0x3f) | 0x80; // RFC 4122 variant
+  const c = UUID_CODES;
+  // Five whole groups of 3 bytes make 20 digits; the 16th byte makes 2 digits and "==".
+  for (let g = 0; g < 5; g++) {
+    const n = ((b[3 * g] as number) << 16) | ((b[3 * g + 1] as number) << 8) | (b[3 * g + 2] as number);
+    c[4 * g] = DIGIT_CODES[(n >> 18) & 63] as number;
+    c[4 * g + 1] = DIGIT_CODES[(n >> 12) & 63] as number;
+    c[4 * g + 2] = DIGIT_CODES[(n >> 6) & 63] as number;
+    c[4 * g + 3] = DIGIT_CODES[n & 63] as number;
+  }
+  const last = b[15] as number;
+  c[20] = DIGIT_CODES[last >> 2] as number;
+  c[21] = DIGIT_CODES[(last & 3) << 4] as number;
+  return String.fromCharCode(...c);
 }
+
+const UUID_SCRATCH = new Uint8Array(UUID_BYTES);
+/** The 24 character codes of a UUID's base64 text; the last two are always padding. */
+const UUID_CODES: number[] = Array.from(`${'A'.repeat(22)}==`, (ch) => ch.charCodeAt(0));

@@ -2,7 +2,7 @@
 import { type Capability, capabilitiesOf } from './capabilities.js';
 import { type Labels, labels } from './common.js';
 import { arrayOf, bool, type Decoder, double, opt, req, str, struct } from './decode-helpers.js';
-import { type FrameworkID, frameworkId } from './ids.js';
+import { type FrameworkID, frameworkInfoId } from './ids.js';
 
 /** Framework capabilities (`FrameworkInfo.Capability.Type`, without UNKNOWN). */
 export const FRAMEWORK_CAPABILITIES = [
@@ -46,7 +46,7 @@ export interface FrameworkInfo {
 export const frameworkInfo: Decoder<FrameworkInfo> = struct({
   user: req(str),
   name: req(str),
-  id: opt(frameworkId),
+  id: opt(frameworkInfoId),
   failover_timeout: opt(double),
   checkpoint: opt(bool),
   role: opt(str),

@@ -6,14 +6,14 @@
  * a valid id of any kind and nothing extra appears at run time or on the wire.
  */
 import { ok } from '../result.js';
-import { type Decoded, type Decoder, failure, opt, req, stringOf, struct } from './decode-helpers.js';
+import { type Decoded, type Decoder, failure, opt, req, struct } from './decode-helpers.js';
 import { DECODE_LIMITS } from './limits.js';
 
 declare const idKind: unique symbol;
 
 /** A Mesos id of kind `Kind`. */
 export interface Id<Kind extends string> {
-  /** The id itself. Mesos puts no limit on it; we allow {@link DECODE_LIMITS.maxIdLength}. */
+  /** The id itself: see {@link idProblem} for what it may be. */
   readonly value: string;
   /** Type-only brand; never present at run time. */
   readonly [idKind]?: Kind;
@@ -39,12 +39,62 @@ export interface ContainerID extends Id<'ContainerID'> {
   readonly parent?: ContainerID;
 }
 
-const idValue = stringOf(DECODE_LIMITS.maxIdLength);
+/** Characters no id may hold: control characters (C0, DEL, C1) and both path separators. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject.
+const INVALID_ID_CHARACTER = /[\u0000-\u001f\u007f-\u009f/\\]/u;
 
-/** Decodes an id of any kind: an object with a required string `value`. */
-export function idOf<Kind extends string>(): Decoder<Id<Kind>> {
-  return struct({ value: req(idValue) });
+/**
+ * Why `value` cannot be an id, or undefined: Mesos's `validateID` (src/common/validation.cpp),
+ * which every id goes through because ids become directory names on agents
+ * (`…/frameworks/<framework>/executors/<executor>/runs/<container>`). An id must not be empty,
+ * longer than `NAME_MAX` (255) bytes, `.` or `..`, or contain `/`, `\` or a control character.
+ * Mesos checks C0 and DEL; Agora also refuses the C1 controls (U+0080–U+009F).
+ */
+export function idProblem(value: string): string | undefined {
+  if (value === '') return 'must not be empty';
+  if (value.length > DECODE_LIMITS.maxIdBytes || utf8Length(value) > DECODE_LIMITS.maxIdBytes) {
+    return `longer than ${DECODE_LIMITS.maxIdBytes} bytes (ids become directory names; Mesos's limit is NAME_MAX)`;
+  }
+  if (value === '.' || value === '..') return `'${value}' is not allowed (ids become directory names)`;
+  const bad = INVALID_ID_CHARACTER.exec(value);
+  if (bad !== null) {
+    return `${JSON.stringify(value.slice(0, 64))} contains ${JSON.stringify(bad[0])} at ${bad.index} (ids must not contain '/', '\\' or control characters)`;
+  }
+  return undefined;
 }
+
+/** The length of `text` in UTF-8 bytes (a lone surrogate counts as the 3 bytes of U+FFFD). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/** Decodes an id `value` (see {@link idProblem}); `allowEmpty` for "none" (`FrameworkInfo.id`). */
+function idValue(allowEmpty: boolean): Decoder<string> {
+  return (json, path) => {
+    if (typeof json !== 'string') return failure(path, 'expected string');
+    if (allowEmpty && json === '') return ok(json);
+    const problem = idProblem(json);
+    return problem === undefined ? ok(json) : failure(path, problem);
+  };
+}
+
+const anyIdValue = idValue(false);
+
+/** Decodes an id of any kind: an object with a required string `value` that {@link idProblem} accepts. */
+export function idOf<Kind extends string>(): Decoder<Id<Kind>> {
+  return struct({ value: req(anyIdValue) });
+}
+
+/**
+ * Decodes `FrameworkInfo.id`, where an empty value means "no id yet" (Mesos
+ * src/master/validation.cpp `validateFrameworkId` skips an empty one).
+ */
+export const frameworkInfoId: Decoder<FrameworkID> = struct({ value: req(idValue(true)) });
 
 /** Decodes a {@link FrameworkID}. */
 export const frameworkId: Decoder<FrameworkID> = idOf();
@@ -61,7 +111,7 @@ export const operationId: Decoder<OperationID> = idOf();
 /** Decodes a {@link ResourceProviderID}. */
 export const resourceProviderId: Decoder<ResourceProviderID> = idOf();
 
-const containerLink = struct({ value: req(idValue), parent: opt((json: unknown) => ok(json)) });
+const containerLink = struct({ value: req(anyIdValue), parent: opt((json: unknown) => ok(json)) });
 
 /**
  * Decodes a {@link ContainerID}, the one recursive message we read; its chain of parents may be

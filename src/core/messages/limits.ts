@@ -15,10 +15,11 @@ export const DECODE_LIMITS = {
    */
   maxStringLength: 65_536,
   /**
-   * Longest id `value` (framework, offer, agent, task, executor, container and operation ids):
-   * 1 Ki. Mesos generates ~45-character ids and frameworks' task ids are typically under 200.
+   * Longest id `value` (framework, offer, agent, task, executor, container and operation ids),
+   * in UTF-8 bytes: 255, Mesos's `NAME_MAX` limit (src/common/validation.cpp `validateID`), since
+   * ids become directory names in the agent's work dir. Mesos generates ~45-character ids.
    */
-  maxIdLength: 1_024,
+  maxIdBytes: 255,
   /**
    * Longest base64 text of a `bytes` field (`data`, `uuid`): 4 Mi characters, i.e. 3 MiB of
    * payload, for `TaskInfo.data` and framework messages.

@@ -1,25 +1,39 @@
 /**
  * A live agent: the real {@link Agent} in a {@link LiveNode}, running command tasks as child
  * processes ({@link ChildCommandRunner}) and talking to its master over HTTP
- * (`/agora/v1/message` both ways, see node-messages.ts). It listens on one port, where the
+ * (`/agora/v1/message` both ways, see node-messages.ts). It takes messages only from the master
+ * it registered with, proven by the token it drew at start (agent-token.ts), and sends from its
+ * `--host`, which the master checks. It listens on one port, where the
  * master reaches it; its address is `agent@<host>:<port>`. Registration, re-registration after
  * the master restarts, health checks and status-update retries are the agent's own logic, the
  * same as in the simulator. `/state` is a read-only snapshot ({@link Agent.state}), `/health`
  * answers 200.
+ *
+ * Crashes (Mesos `--recover=reconnect`): the agent checkpoints to `<work dir>/meta`; restarted
+ * on the same work dir, host and port, it takes back the tasks of checkpointing frameworks and
+ * reregisters under its AgentID, after killing whatever of its predecessor's it cannot take back
+ * (agent-recovery.ts); a watchdog process stops the tasks nobody will recover when the agent
+ * dies (agent-watchdog.ts).
  */
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { resolve } from 'node:path';
 import { Agent } from '../../agent/agent.js';
 import type { AgentOptions } from '../../agent/options.js';
 import type { Resources } from '../../core/resources.js';
+import { metaDir, type PreparedRecovery, prepareAgentRecovery } from './agent-recovery.js';
+import { AGENT_TOKEN_HEADER, masterOnlyGuard, newAgentToken } from './agent-token.js';
+import { AgentWatchdog } from './agent-watchdog.js';
 import { ChildCommandRunner } from './child-command-runner.js';
 import { ChildExecutorLauncher } from './child-executor-launcher.js';
 import type { Credential } from './credentials.js';
 import { ExecutorEndpoint } from './executor-endpoint.js';
+import { ExecutorTokens } from './executor-tokens.js';
 import { basicAuthorization } from './http-basic.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
+import { sendingAddress } from './source-address.js';
 import { type ClientTls, isHttps, type ServerTls } from './tls.js';
 
 /** The master's address inside an agent's node. */
@@ -47,6 +61,18 @@ export interface AgentServerOptions {
   readonly tls?: ServerTls;
   /** The CAs trusted for the master's certificate, instead of the system's. */
   readonly clientTls?: ClientTls;
+  /** Connections one client address may hold at once (default 256; executors count as their host). */
+  readonly maxConnectionsPerClient?: number;
+  /**
+   * Mesos `--strict` (default true): a checkpoint in the work dir that cannot be recovered stops
+   * the agent ({@link RecoveryError}); false sets it aside and starts a new agent.
+   */
+  readonly strict?: boolean;
+  /**
+   * Mesos `--recovery_timeout` (default 15 min): how long the tasks of checkpointing frameworks
+   * outlive a dead agent, waiting for a restarted one to reattach (agent-watchdog.ts).
+   */
+  readonly recoveryTimeoutMs?: number;
 }
 
 /** What an agent's node is made of besides the agent. */
@@ -55,6 +81,7 @@ interface AgentParts {
   readonly launcher: ChildExecutorLauncher;
   readonly messenger: NodeMessenger;
   readonly executors: ExecutorEndpoint;
+  readonly watchdog: AgentWatchdog;
 }
 
 /** A running live agent; stop it with {@link close}. */
@@ -94,21 +121,51 @@ export class AgentServer {
           : `the agent serves TLS, so its master must too (an https:// --master), not ${masterUrl}`,
       );
     }
-    mkdirSync(options.workDir, { recursive: true });
+    // Absolute: task processes are marked with it, and their sandboxes are under it.
+    const workDir = resolve(options.workDir);
+    mkdirSync(workDir, { recursive: true });
     const { server, port } = await listenWithLimits(host, options.port ?? 5051, {
       ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.maxConnectionsPerClient === undefined
+        ? {}
+        : { maxConnectionsPerClient: options.maxConnectionsPerClient }),
     });
     const address = agentAddress(host, port);
+    let recovery: PreparedRecovery;
+    try {
+      recovery = prepareAgentRecovery(workDir, address, options.strict ?? true);
+    } catch (e) {
+      server.close();
+      throw e;
+    }
+    if (recovery.discarded !== undefined) options.log?.(`set the checkpoint aside: ${recovery.discarded}`);
+    if (recovery.killed > 0) {
+      options.log?.(
+        `killed ${recovery.killed} process group(s) of an earlier agent that will not be recovered`,
+      );
+    }
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
+      // The checkpoint (Mesos's meta dir): the agent's id and its checkpointing frameworks' tasks.
+      storeDirs: new Map([[address, metaDir(workDir)]]),
     });
+    // Proves the master's messages to this agent, and this agent to the master (agent-token.ts).
+    const token = newAgentToken();
+    const localAddress = sendingAddress(host);
     const messenger = new NodeMessenger(node, (to) => (to === MASTER ? masterUrl : undefined), {
+      headers: () => ({ [AGENT_TOKEN_HEADER]: token }),
+      ...(localAddress === undefined ? {} : { localAddress }),
       ...(options.credential === undefined ? {} : { authorization: basicAuthorization(options.credential) }),
       ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
-    const executors = new ExecutorEndpoint(node, () => address);
+    const tokens = new ExecutorTokens();
+    const executors = new ExecutorEndpoint(node, () => address, {
+      tokens,
+      // Asked only when an executor calls, by when the launcher below exists.
+      running: (claims) => launcher.isRunning(claims),
+    });
     node.useTransport({
       handles: (to) => executors.handles(to) || messenger.handles(to),
       send: (from, to, msg) => {
@@ -117,7 +174,8 @@ export class AgentServer {
         } else messenger.send(from, to, msg);
       },
     });
-    const runner = new ChildCommandRunner();
+    const runner = new ChildCommandRunner({ workDir });
+    runner.adopt(recovery.recoverable);
     const caFile = options.clientTls?.caFile;
     const launcher = new ChildExecutorLauncher(
       options.tls === undefined
@@ -126,28 +184,36 @@ export class AgentServer {
             LIBPROCESS_SSL_ENABLED: 'true',
             ...(caFile === undefined ? {} : { LIBPROCESS_SSL_CA_FILE: caFile }),
           },
+      { tokens, workDir },
     );
     const agent = new Agent({
       ...options.agent,
       resources: options.resources,
       masterAddress: MASTER,
-      workDir: options.workDir,
+      workDir,
       commandRunner: runner,
       executorLauncher: launcher,
       hostname: host,
       port,
+    });
+    const watchdog = AgentWatchdog.start(workDir, {
+      gracePeriodMs: agent.options.executorShutdownGracePeriodMs,
+      recoveryTimeoutMs: options.recoveryTimeoutMs ?? 15 * 60_000,
     });
     const live = new AgentServer(server, port, address, node, agent, {
       runner,
       launcher,
       messenger,
       executors,
+      watchdog,
     });
     server.on('request', (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       let served: Promise<void> = Promise.resolve();
       if (path === MESSAGE_PATH) {
-        served = handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res);
+        served = handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res, {
+          guard: masterOnlyGuard(MASTER, token),
+        });
       } else if (path === '/api/v1/executor') {
         served = executors.handle(req, res);
       } else if (path === '/state') {
@@ -172,7 +238,8 @@ export class AgentServer {
 
   /**
    * Stops the agent. `killTasks` (default true) kills its running commands, as an agent shut
-   * down for good does; a test that simulates a crash passes false and kills them itself.
+   * down for good does; false simulates a crash: the tasks are left to the agent's watchdog
+   * (agent-watchdog.ts) and to the next agent on the work dir, as after a SIGKILL.
    */
   async close(killTasks = true): Promise<void> {
     // The agent's last words (SHUTDOWN to its executors) go out before the streams close.
@@ -181,7 +248,11 @@ export class AgentServer {
     if (killTasks) {
       this.#parts.runner.killAll();
       this.#parts.launcher.killAll();
+      this.#parts.watchdog.retire();
+    } else {
+      this.#parts.watchdog.agentGone();
     }
+    this.#parts.runner.stop();
     this.#parts.messenger.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));

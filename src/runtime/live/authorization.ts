@@ -19,6 +19,15 @@
  * Each of a framework's roles is authorized on its own, so a refusal can name the role (a
  * MULTI_ROLE framework needs every role allowed, as in Mesos).
  *
+ * `register_agents` rules (Mesos's `RegisterAgent`: `principals` and `agents`) decide which
+ * principals may register agents, in the same way. Mesos allows only `ANY` and `NONE` for
+ * `agents`; Agora also takes values, which name the hosts (an agent's `--host`) the principals
+ * may register agents at, so a stolen agent credential cannot bring up an agent elsewhere:
+ *
+ *     "register_agents": [
+ *       { "principals": { "values": ["agent-1"] }, "agents": { "values": ["10.0.0.11"] } },
+ *       { "principals": { "type": "ANY" },        "agents": { "type": "NONE" } } ]
+ *
  * Other Mesos actions (`run_tasks`, `teardown_frameworks`, …) are not enforced by Agora; the
  * parser reports them as ignored so the master can say so when it starts.
  */
@@ -48,15 +57,26 @@ export interface RegisterFrameworksRule {
   readonly roles: AclEntity;
 }
 
+/** One `register_agents` rule: `agents` values are hosts. */
+export interface RegisterAgentsRule {
+  readonly principals: AclEntity;
+  readonly agents: AclEntity;
+}
+
 /** The ACLs Agora enforces. */
 export interface Acls {
   /** Whether a request no rule matches is allowed (Mesos's default: true). */
   readonly permissive: boolean;
   readonly registerFrameworks: readonly RegisterFrameworksRule[];
+  /** Absent in ACLs built before agents were authorized: none. */
+  readonly registerAgents?: readonly RegisterAgentsRule[];
 }
 
 /** ACLs that allow everything: what a master without `--acls` uses. */
-export const ALLOW_ALL: Acls = { permissive: true, registerFrameworks: [] };
+export const ALLOW_ALL: Acls = { permissive: true, registerFrameworks: [], registerAgents: [] };
+
+/** The keys of an ACL file that Agora enforces. */
+const ENFORCED = ['permissive', 'register_frameworks', 'register_agents'];
 
 const entity: Decoder<AclEntity> = (json, path) => {
   const r = struct({ type: opt(enumOf(['SOME', 'ANY', 'NONE'], 'entity type')), values: opt(arrayOf(str)) })(
@@ -69,8 +89,13 @@ const entity: Decoder<AclEntity> = (json, path) => {
 };
 
 const rule: Decoder<RegisterFrameworksRule> = struct({ principals: req(entity), roles: req(entity) });
+const agentRule: Decoder<RegisterAgentsRule> = struct({ principals: req(entity), agents: req(entity) });
 
-const aclFile = struct({ permissive: opt(bool), register_frameworks: opt(arrayOf(rule)) });
+const aclFile = struct({
+  permissive: opt(bool),
+  register_frameworks: opt(arrayOf(rule)),
+  register_agents: opt(arrayOf(agentRule)),
+});
 
 /** What parsing an ACL file gives: the ACLs and the Mesos actions in it Agora does not enforce. */
 export interface ParsedAcls {
@@ -88,11 +113,13 @@ export function parseAcls(text: string): Result<ParsedAcls, string> {
   }
   const r = aclFile(json, '');
   if (!r.ok) return err(formatDecodeError(r.error));
-  const ignored = isJsonObject(json)
-    ? Object.keys(json).filter((k) => k !== 'permissive' && k !== 'register_frameworks')
-    : [];
+  const ignored = isJsonObject(json) ? Object.keys(json).filter((k) => !ENFORCED.includes(k)) : [];
   return ok({
-    acls: { permissive: r.value.permissive ?? true, registerFrameworks: r.value.register_frameworks ?? [] },
+    acls: {
+      permissive: r.value.permissive ?? true,
+      registerFrameworks: r.value.register_frameworks ?? [],
+      registerAgents: r.value.register_agents ?? [],
+    },
     ignored,
   });
 }
@@ -111,16 +138,41 @@ function allows(request: Requested, rule: AclEntity): boolean {
   return request.type === 'SOME' && rule.values.includes(request.value);
 }
 
-/** Whether `principal` (undefined: none) may register a framework in `role`. */
-export function mayRegister(acls: Acls, principal: string | undefined, role: string): boolean {
+/** The first rule matching `subject` and `object` decides; `permissive` when none does. */
+function decide(
+  acls: Acls,
+  rules: readonly { readonly principals: AclEntity; readonly object: AclEntity }[],
+  principal: string | undefined,
+  value: string,
+): boolean {
   const subject: Requested = principal === undefined ? { type: 'ANY' } : { type: 'SOME', value: principal };
-  const object: Requested = { type: 'SOME', value: role };
-  for (const r of acls.registerFrameworks) {
-    if (matches(subject, r.principals) && matches(object, r.roles)) {
-      return allows(subject, r.principals) && allows(object, r.roles);
+  const object: Requested = { type: 'SOME', value };
+  for (const r of rules) {
+    if (matches(subject, r.principals) && matches(object, r.object)) {
+      return allows(subject, r.principals) && allows(object, r.object);
     }
   }
   return acls.permissive;
+}
+
+/** Whether `principal` (undefined: none) may register a framework in `role`. */
+export function mayRegister(acls: Acls, principal: string | undefined, role: string): boolean {
+  return decide(
+    acls,
+    acls.registerFrameworks.map((r) => ({ principals: r.principals, object: r.roles })),
+    principal,
+    role,
+  );
+}
+
+/** Whether `principal` (undefined: none) may register an agent at `host`. */
+export function mayRegisterAgent(acls: Acls, principal: string | undefined, host: string): boolean {
+  return decide(
+    acls,
+    (acls.registerAgents ?? []).map((r) => ({ principals: r.principals, object: r.agents })),
+    principal,
+    host,
+  );
 }
 
 /** The first of `roles` that `principal` may not register in, or undefined if it may use all. */

@@ -5,7 +5,9 @@
  * v1 executor API (Agora's `liveExecutorDriver`, or Mesos's own libraries) finds its agent at
  * `MESOS_AGENT_ENDPOINT` (`host:port`). `kill` destroys it at once with SIGKILL, as Mesos's
  * containerizer does; the exit reaches the agent through a 0 ms timer, as the contract asks.
- * Extra variables given at construction (a TLS agent's `LIBPROCESS_SSL_*`) go to every executor.
+ * Extra variables given at construction (a TLS agent's `LIBPROCESS_SSL_*`) go to every executor,
+ * and each executor gets its own signed token (executor-tokens.ts) in
+ * `MESOS_EXECUTOR_AUTHENTICATION_TOKEN`, valid while its container runs.
  */
 import type { ChildProcess } from 'node:child_process';
 import { waitStatus } from '../../agent/command-runner.js';
@@ -20,39 +22,75 @@ import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
 import type { Env, TimerId } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
 import { knownSignal, signalGroup, spawnInSandbox } from './child-process-group.js';
+import { EXECUTOR_TOKEN_VARIABLE, type ExecutorClaims, type ExecutorTokens } from './executor-tokens.js';
+import { CONTAINER_MARKER, WORK_DIR_MARKER } from './task-processes.js';
 
 const EXIT_TAG = 'child-executor-exit';
 
 /** Launches custom executors as child processes (see the module comment). */
 export class ChildExecutorLauncher implements ExecutorLauncher {
   readonly #children = new Map<number, ChildProcess>();
+  /** Whose each running child is: `framework/executor/container`. */
+  readonly #running = new Map<number, string>();
   readonly #exits = new Map<TimerId, ExecutorExit>();
   readonly #extraEnvironment: Readonly<Record<string, string>>;
+  readonly #tokens: ExecutorTokens | undefined;
+  readonly #workDir: string | undefined;
   #nextId = 1;
 
-  /** @param extraEnvironment variables every executor gets, under the task's own */
-  constructor(extraEnvironment: Readonly<Record<string, string>> = {}) {
+  /**
+   * @param extraEnvironment variables every executor gets, under the task's own
+   * @param options.tokens signs each executor's `MESOS_EXECUTOR_AUTHENTICATION_TOKEN`
+   * @param options.workDir the agent's absolute work dir: executors are marked with it, so that
+   *   the watchdog of a dead agent and a restarted agent find them (task-processes.ts)
+   */
+  constructor(
+    extraEnvironment: Readonly<Record<string, string>> = {},
+    options: { readonly tokens?: ExecutorTokens; readonly workDir?: string } = {},
+  ) {
     this.#extraEnvironment = extraEnvironment;
+    this.#tokens = options.tokens;
+    this.#workDir = options.workDir;
+  }
+
+  /** Whether the container the claims name runs now, for that framework's executor. */
+  isRunning(claims: ExecutorClaims): boolean {
+    const key = runKey(claims);
+    for (const running of this.#running.values()) if (running === key) return true;
+    return false;
   }
 
   launch(env: Env<Wire>, launch: ExecutorLaunch): ExecutorStart {
     const command = launch.executor.command;
     if (command === undefined) return { ok: false, message: 'the executor has no command' };
+    const claims = {
+      fid: launch.frameworkId,
+      eid: launch.executor.executor_id.value,
+      cid: launch.containerId,
+    };
     const environment = {
       ...this.#extraEnvironment,
       ...launch.environment,
       // Mesos's form: host:port, not Agora's process address.
       MESOS_AGENT_ENDPOINT: launch.agentAddress.replace(/^agent@/u, ''),
+      // Executors are never recovered: a restarted agent kills what is left of them.
+      ...(this.#workDir === undefined
+        ? {}
+        : { [WORK_DIR_MARKER]: this.#workDir, [CONTAINER_MARKER]: launch.sandbox }),
+      // Last, so a framework cannot set it for its executor.
+      ...(this.#tokens === undefined ? {} : { [EXECUTOR_TOKEN_VARIABLE]: this.#tokens.issue(claims) }),
     };
     const started = spawnInSandbox(command, launch.sandbox, environment);
     if (!started.ok) return started;
     const handle: ExecutorHandle = { id: this.#nextId++ };
     this.#children.set(handle.id, started.child);
+    this.#running.set(handle.id, runKey(claims));
     let reported = false;
     const ended = (status: number) => {
       if (reported) return;
       reported = true;
       this.#children.delete(handle.id);
+      this.#running.delete(handle.id);
       this.#exits.set(env.setTimer(0, EXIT_TAG), { handle, status });
     };
     started.child.on('exit', (code, signal) => {
@@ -81,4 +119,9 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
   killAll(): void {
     for (const child of this.#children.values()) signalGroup(child, 'SIGKILL');
   }
+}
+
+/** One run of one executor (ids hold no `/`, so the key is unambiguous). */
+function runKey(claims: ExecutorClaims): string {
+  return `${claims.fid}/${claims.eid}/${claims.cid}`;
 }

@@ -9,15 +9,21 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SignalName } from '../../agent/command-runner.js';
 import type { CommandInfo } from '../../core/messages/task-info.js';
+import { SUPERVISOR_NAME, SUPERVISOR_SCRIPT } from './task-supervisor.js';
 
 /** Variables of the agent's own environment a command inherits. */
 const INHERITED = ['PATH', 'HOME', 'LANG', 'TZ'] as const;
 
-/** Starts `command` in `sandbox`; returns the child or why it could not start. */
+/**
+ * Starts `command` in `sandbox`; returns the child or why it could not start. With
+ * `exitStatusFile`, the command runs under a supervisor that records its exit status there
+ * (task-supervisor.ts), and the child is the supervisor.
+ */
 export function spawnInSandbox(
   command: CommandInfo,
   sandbox: string,
   environment: Readonly<Record<string, string>>,
+  exitStatusFile?: string,
 ): { ok: true; child: ChildProcess } | { ok: false; message: string } {
   let stdout: number;
   let stderr: number;
@@ -31,10 +37,14 @@ export function spawnInSandbox(
       message: `cannot prepare the sandbox ${sandbox}: ${e instanceof Error ? e.message : String(e)}`,
     };
   }
-  const [file, args] =
+  const [program, programArgs] =
     command.shell !== false
       ? ['/bin/sh', ['-c', command.value ?? '']]
       : [command.value ?? command.arguments?.[0] ?? '', (command.arguments ?? []).slice(1)];
+  const [file, args] =
+    exitStatusFile === undefined
+      ? [program, programArgs]
+      : ['/bin/sh', ['-c', SUPERVISOR_SCRIPT, SUPERVISOR_NAME, exitStatusFile, program, ...programArgs]];
   const env: Record<string, string> = {};
   for (const name of INHERITED) {
     const value = process.env[name];

@@ -26,12 +26,14 @@ export class ExecutorClient {
   readonly #log: (line: string) => void;
   readonly #calls: HttpAgent;
   readonly #tls: ClientTls | undefined;
+  readonly #headers: Readonly<Record<string, string>>;
   #stream: ClientRequest | undefined;
   #closed = false;
 
   /**
    * @param agentUrl e.g. `http://127.0.0.1:5051`; @param agent the agent's address to the process;
-   * @param tls the CAs trusted for an `https:` agent, instead of the system's
+   * @param tls the CAs trusted for an `https:` agent, instead of the system's;
+   * @param token the executor's `MESOS_EXECUTOR_AUTHENTICATION_TOKEN`, sent as a Bearer token
    */
   constructor(
     node: LiveNode,
@@ -39,12 +41,14 @@ export class ExecutorClient {
     agent: Address,
     log: (line: string) => void,
     tls?: ClientTls,
+    token?: string,
   ) {
     this.#node = node;
     this.#url = `${agentUrl}${EXECUTOR_PATH}`;
     this.#agent = agent;
     this.#log = log;
     this.#tls = tls;
+    this.#headers = token === undefined ? {} : { Authorization: `Bearer ${token}` };
     this.#calls = keepAliveAgent(this.#url, 1, tls);
   }
 
@@ -93,15 +97,17 @@ export class ExecutorClient {
         failed: (e) => this.#log(`cannot subscribe at ${this.#url}: ${e.message}`),
         log: this.#log,
       },
-      this.#tls === undefined ? {} : { tls: this.#tls },
+      { headers: this.#headers, ...(this.#tls === undefined ? {} : { tls: this.#tls }) },
     );
   }
 
   #call(call: ExecutorCall): void {
     const body = JSON.stringify(encodeExecutorCall(call));
-    void postJson(this.#url, this.#calls, body, {}, CALL_TIMEOUT_MS, this.#tls).then(({ status, text }) => {
-      if (status !== 202)
-        this.#log(`${call.type} ${status === 0 ? 'failed' : `answered ${status}`}: ${text}`);
-    });
+    void postJson(this.#url, this.#calls, body, this.#headers, CALL_TIMEOUT_MS, this.#tls).then(
+      ({ status, text }) => {
+        if (status !== 202)
+          this.#log(`${call.type} ${status === 0 ? 'failed' : `answered ${status}`}: ${text}`);
+      },
+    );
   }
 }

@@ -6,6 +6,12 @@
  * framework and executor, and a call from an executor that has no open stream is a `403`
  * ("Executor is not subscribed"). Bad requests get 400, 405, 413 and 415 as on the master.
  *
+ * Authentication: with {@link ExecutorAuthentication} (a live agent always has it), every call
+ * needs the `Authorization: Bearer` token the agent gave the executor at launch: 401 without a
+ * valid one (checked before the body is read), 403 when it is another executor's or its
+ * container is gone (executor-tokens.ts). So nobody else can subscribe as an executor, take its
+ * event stream, or send updates for its tasks.
+ *
  * Each subscription is a process address `executor/<uuid>` to the agent: calls arrive from it,
  * events sent to it go on its stream, and when the connection closes the agent hears a `link`
  * notice (the executor is gone or disconnected, as in the simulator).
@@ -16,24 +22,42 @@ import { decodeExecutorCall, type ExecutorEvent, encodeExecutorEvent } from '../
 import type { Address } from '../../core/process.js';
 import { encodeRecord } from '../../core/recordio.js';
 import { executorCall } from '../../core/wire.js';
+import {
+  claimsProblem,
+  EXECUTOR_REALM,
+  type ExecutorClaims,
+  type ExecutorTokens,
+} from './executor-tokens.js';
 import { readJsonMessage, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
 import { MAX_UNSENT_EVENT_BYTES } from './scheduler-endpoint.js';
 
 const STREAM_PREFIX = 'executor/';
 
+/** How an agent's executors prove who they are (executor-tokens.ts). */
+export interface ExecutorAuthentication {
+  readonly tokens: ExecutorTokens;
+  /** Whether the container a token names runs now. */
+  readonly running: (claims: ExecutorClaims) => boolean;
+}
+
 /** The executor endpoint of one agent (see the module comment). */
 export class ExecutorEndpoint {
   readonly #node: LiveNode;
   readonly #agent: () => Address;
+  readonly #authentication: ExecutorAuthentication | undefined;
   readonly #streams = new Map<string, ServerResponse>();
   /** `<framework id>/<executor id>` → its stream's address. */
   readonly #executors = new Map<string, Address>();
 
-  /** @param agent the agent's address (known once its server listens) */
-  constructor(node: LiveNode, agent: () => Address) {
+  /**
+   * @param agent the agent's address (known once its server listens)
+   * @param authentication how executors prove who they are (none: anyone may call)
+   */
+  constructor(node: LiveNode, agent: () => Address, authentication?: ExecutorAuthentication) {
     this.#node = node;
     this.#agent = agent;
+    this.#authentication = authentication;
   }
 
   /** Whether `address` is an executor's stream. */
@@ -57,8 +81,17 @@ export class ExecutorEndpoint {
 
   /** Serves one request to `/api/v1/executor`. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const auth = this.#authentication;
+    const claims = auth?.tokens.fromRequest(req);
+    if (typeof claims === 'string') {
+      return sendText(res, 401, claims, { 'WWW-Authenticate': `Bearer realm="${EXECUTOR_REALM}"` });
+    }
     const call = await readJsonMessage(req, res, decodeExecutorCall, 'executor::Call');
     if (call === undefined) return;
+    if (auth !== undefined && claims !== undefined) {
+      const problem = claimsProblem(claims, call.framework_id.value, call.executor_id.value, auth.running);
+      if (problem !== undefined) return sendText(res, 403, problem);
+    }
     const key = `${call.framework_id.value}/${call.executor_id.value}`;
     if (call.type === 'SUBSCRIBE') {
       const address = STREAM_PREFIX + randomUUID();

@@ -6,6 +6,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Decoded } from '../../core/messages/decode-helpers.js';
+import { type BodyBudget, readBodyWithin } from './body-reader.js';
+import { limitConnectionsPerClient, MAX_CONNECTIONS_PER_CLIENT } from './client-connections.js';
+import { SERVER_KEEP_ALIVE_MS } from './tls.js';
 
 /** The largest request body a live endpoint reads by default (16 MiB, far above any real call). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -19,6 +22,10 @@ export interface RequestLimits {
   readonly maxBodyBytes?: number;
   /** Called on each 413 (for the metrics). */
   readonly tooLarge?: () => void;
+  /** Body memory shared with other requests; 503 when spent (default: the process's, body-reader.ts). */
+  readonly budget?: BodyBudget;
+  /** Called on each 503 for the budget (for the metrics). */
+  readonly overBudget?: () => void;
 }
 
 /** What reading a body gives. */
@@ -26,43 +33,13 @@ export type BodyResult =
   | { readonly ok: true; readonly text: string }
   | { readonly ok: false; readonly status: number; readonly message: string };
 
-/** Reads the whole body as UTF-8, refusing more than `maxBytes` (413). */
-export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<BodyResult> {
-  return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length'] ?? Number.NaN);
-    if (declared > maxBytes) {
-      resolve({
-        ok: false,
-        status: 413,
-        message: `Request body of ${declared} bytes is over the limit of ${maxBytes} bytes`,
-      });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        done = true;
-        resolve({ ok: false, status: 413, message: `Request body is over the limit of ${maxBytes} bytes` });
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
-    });
-    req.on('error', (e) => {
-      if (done) return;
-      done = true;
-      resolve({ ok: false, status: 400, message: `Failed to read the request body: ${e.message}` });
-    });
-  });
+/** Reads the whole body as UTF-8: 413 over `maxBytes`, 503 over `budget` (body-reader.ts). */
+export function readBody(
+  req: IncomingMessage,
+  maxBytes = MAX_BODY_BYTES,
+  budget?: BodyBudget,
+): Promise<BodyResult> {
+  return readBodyWithin(req, maxBytes, budget);
 }
 
 /** Answers `status` with a plain-text body (and closes the exchange). */
@@ -145,6 +122,10 @@ export interface ListenOptions {
   readonly tls?: { readonly key: string; readonly cert: string };
   /** Called for each connection refused over `maxConnections` (for the metrics). */
   readonly dropped?: () => void;
+  /** Connections one client address may hold (default {@link MAX_CONNECTIONS_PER_CLIENT}). */
+  readonly maxConnectionsPerClient?: number;
+  /** Called for each connection refused over `maxConnectionsPerClient`. */
+  readonly droppedPerClient?: () => void;
 }
 
 /**
@@ -167,9 +148,17 @@ export async function listenWithLimits(
       : createTlsServer({ ...serverOptions, ...options.tls, handshakeTimeout: 10_000 });
   server.requestTimeout = requestTimeoutMs;
   server.headersTimeout = Math.min(10_000, requestTimeoutMs);
+  // Longer than any live client keeps an idle connection (tls.ts), so the server never closes
+  // a socket a client is about to reuse.
+  server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
   server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
   const dropped = options.dropped;
   if (dropped !== undefined) server.on('drop', () => dropped());
+  limitConnectionsPerClient(
+    server,
+    options.maxConnectionsPerClient ?? MAX_CONNECTIONS_PER_CLIENT,
+    options.droppedPerClient,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -192,10 +181,11 @@ export async function readJsonMessage<T>(
   limits: RequestLimits = {},
 ): Promise<T | undefined> {
   if (!acceptJsonPost(req, res)) return undefined;
-  const body = await readBody(req, limits.maxBodyBytes);
+  const body = await readBody(req, limits.maxBodyBytes, limits.budget);
   if (!body.ok) {
     if (body.status === 413) limits.tooLarge?.();
-    sendText(res, body.status, body.message);
+    if (body.status === 503) limits.overBudget?.();
+    sendText(res, body.status, body.message, body.status === 503 ? { 'Retry-After': '1' } : {});
     return undefined;
   }
   const json = parseJson(body.text);

@@ -7,6 +7,9 @@
  *     await live.driver.run();
  *     live.close();
  *
+ * The agent's token for this executor (`MESOS_EXECUTOR_AUTHENTICATION_TOKEN`) goes with every
+ * call as a Bearer token, and is taken out of the environment, as Mesos's executor library does.
+ *
  * A TLS agent says so in the environment with Mesos's variables (docs/ssl.md):
  * `LIBPROCESS_SSL_ENABLED=true` makes the executor use HTTPS, and `LIBPROCESS_SSL_CA_FILE` names
  * the CA to trust instead of the system's.
@@ -17,6 +20,7 @@ import { MesosExecutorDriver } from '../../driver/executor-driver.js';
 import { executorOptionsFromEnvironment } from '../../driver/executor-options.js';
 import { readConfigFile } from './config-file.js';
 import { ExecutorClient } from './executor-client.js';
+import { EXECUTOR_TOKEN_VARIABLE } from './executor-tokens.js';
 import { LiveNode } from './live-node.js';
 import type { ClientTls } from './tls.js';
 
@@ -38,7 +42,10 @@ export function liveExecutorDriver(
       ? { ca: readConfigFile('LIBPROCESS_SSL_CA_FILE', caFile), caFile }
       : undefined;
   const url = `${ssl ? 'https' : 'http'}://${options.value.agent}`;
-  const client = new ExecutorClient(node, url, AGENT, log, tls);
+  const token = environment[EXECUTOR_TOKEN_VARIABLE];
+  // As Mesos's executor library does: out of the environment, so children do not inherit it.
+  if (environment === process.env) delete process.env[EXECUTOR_TOKEN_VARIABLE];
+  const client = new ExecutorClient(node, url, AGENT, log, tls, token === '' ? undefined : token);
   node.useTransport(client);
   const driver = new MesosExecutorDriver(executor, { ...options.value, agent: AGENT });
   node.spawn(`executor/${options.value.executorId.value}`, driver.process);

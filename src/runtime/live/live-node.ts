@@ -16,6 +16,7 @@ import type { Address, DurableStore, Env, Process, TimerId, TraceEvent } from '.
 import type { Wire } from '../../core/wire.js';
 import { deriveStream } from '../sim/random-streams.js';
 import { fileStore } from './file-store.js';
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from './long-timer.js';
 
 /** Carries messages to processes on other nodes. */
 export interface LiveTransport {
@@ -40,7 +41,7 @@ export interface LiveNodeOptions {
 interface Hosted {
   readonly process: Process<Wire>;
   readonly env: Env<Wire>;
-  readonly timers: Map<TimerId, ReturnType<typeof setTimeout>>;
+  readonly timers: Map<TimerId, LongTimeout>;
 }
 
 /** Hosts processes on this machine (see the module comment). */
@@ -74,7 +75,7 @@ export class LiveNode {
     const hosted = this.#hosted.get(address);
     if (hosted === undefined) return;
     this.#run(address, 'stop', () => hosted.process.onStop?.(hosted.env));
-    for (const handle of hosted.timers.values()) clearTimeout(handle);
+    for (const handle of hosted.timers.values()) clearLongTimeout(handle);
     this.#hosted.delete(address);
   }
 
@@ -126,14 +127,13 @@ export class LiveNode {
       setTimer: (delayMs, tag) => {
         const id = this.#nextTimer++;
         const hosted = this.#hosted.get(self);
-        const handle = setTimeout(
-          () => {
-            const h = this.#hosted.get(self);
-            if (h === undefined || !h.timers.delete(id)) return;
-            this.#run(self, `timer ${tag}`, () => h.process.onTimer(h.env, tag, id));
-          },
-          Math.max(0, delayMs),
-        );
+        // Chained past Node's 24.8-day limit (long-timer.ts): a 30-day failover_timeout must
+        // not fire after 1 ms.
+        const handle = setLongTimeout(() => {
+          const h = this.#hosted.get(self);
+          if (h === undefined || !h.timers.delete(id)) return;
+          this.#run(self, `timer ${tag}`, () => h.process.onTimer(h.env, tag, id));
+        }, delayMs);
         hosted?.timers.set(id, handle);
         return id;
       },
@@ -141,7 +141,7 @@ export class LiveNode {
         const hosted = this.#hosted.get(self);
         const handle = hosted?.timers.get(id);
         if (handle !== undefined) {
-          clearTimeout(handle);
+          clearLongTimeout(handle);
           hosted?.timers.delete(id);
         }
       },

@@ -33,6 +33,7 @@ import { clusterTotal } from '../sim/scenario-run.js';
 import { AgentServer } from './agent-server.js';
 import type { Credential } from './credentials.js';
 import { liveSchedulerDriver } from './live-scheduler.js';
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from './long-timer.js';
 import { MasterServer } from './master-server.js';
 
 /** How to replay a scenario live. */
@@ -78,6 +79,8 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
     port: 0,
     seed,
     log,
+    // Every agent and framework of the replay connects from loopback: one client address.
+    limits: { maxConnectionsPerClient: 1_000_000 },
     ...(credential === undefined
       ? {}
       : { security: { credentials: [credential], authenticateFrameworks: true, authenticateAgents: true } }),
@@ -92,7 +95,7 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
   });
   const agents: AgentServer[] = [];
   const drivers: ReturnType<typeof liveSchedulerDriver>[] = [];
-  const timers: ReturnType<typeof setTimeout>[] = [];
+  const timers: LongTimeout[] = [];
   try {
     for (const agent of scenario.agents) {
       agents.push(
@@ -129,7 +132,7 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
     const startedAt = Date.now();
     const clock = () => Math.min(untilMs, (Date.now() - startedAt) * scale);
     const at = (scenarioMs: number, action: () => void) =>
-      timers.push(setTimeout(action, Math.max(0, scenarioMs / scale - (Date.now() - startedAt))));
+      timers.push(setLongTimeout(action, scenarioMs / scale - (Date.now() - startedAt)));
     for (const spec of scenario.frameworks) {
       const stream = (name: string) => deriveStream(seed, `workload/${spec.name}/${name}`);
       const framework = new ScenarioFramework({
@@ -192,7 +195,7 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
     );
     return { summary, series: series?.data(untilMs), faultsSkipped: scenario.faults.length };
   } finally {
-    for (const t of timers) clearTimeout(t);
+    for (const t of timers) clearLongTimeout(t);
     for (const d of drivers) d.driver.stop();
     await Promise.all(drivers.map((d) => d.close()));
     await Promise.all(agents.map((a) => a.close()));

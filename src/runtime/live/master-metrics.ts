@@ -13,8 +13,12 @@ import type { MasterState } from '../../master/state.js';
 export class LiveCounters {
   /** Connections closed at once because `--max-connections` were open. */
   connectionsRefused = 0;
+  /** Connections closed at once because their client held `--max-connections-per-client`. */
+  connectionsRefusedPerClient = 0;
   /** Requests answered 413 (over `--max-request-size`). */
   requestsTooLarge = 0;
+  /** Requests answered 503 because bodies held at once reached `--max-request-memory`. */
+  requestsShed = 0;
   /** Requests answered 401 (no, malformed or wrong credentials). */
   authenticationFailures = 0;
   /** SUBSCRIBE and UPDATE_FRAMEWORK calls answered 403 for a role the ACLs forbid. */
@@ -26,7 +30,9 @@ export class LiveCounters {
   metrics(): Record<string, number> {
     return {
       'master/http_connections_refused': this.connectionsRefused,
+      'master/http_connections_refused_per_client': this.connectionsRefusedPerClient,
       'master/http_requests_too_large': this.requestsTooLarge,
+      'master/http_requests_shed_for_memory': this.requestsShed,
       'master/http_authentication_failures': this.authenticationFailures,
       'master/http_authorization_failures': this.authorizationFailures,
       'master/event_streams_overflowed': this.eventStreamsOverflowed,

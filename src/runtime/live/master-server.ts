@@ -10,14 +10,17 @@
  * | `/quota`             | quota limits by role (Mesos `QuotaStatus.configs`, read-only)   |
  * | `/health`            | 200 while the master serves                                     |
  *
- * Limits (each an option, see {@link MasterLimits}): request bodies up to 16 MiB (413 beyond), a
- * request must arrive whole within 30 s (408, so a body that never ends cannot hold a socket),
- * headers within 10 s, at most 1,000 connections (Node closes any more at once), and at most
- * 64 MiB of unread events per subscriber (its stream is closed beyond). A handler that fails
+ * Limits (each an option, see {@link MasterLimits}): request bodies up to 16 MiB (413 beyond) and
+ * 64 MiB of them held at once across requests (503 beyond, body-reader.ts), a request must
+ * arrive whole within 30 s (408, so a body that never ends cannot hold a socket), headers within
+ * 10 s, at most 1,000 connections and 256 per client address (more are closed at once), and at
+ * most 64 MiB of unread events per subscriber (its stream is closed beyond). A handler that fails
  * answers 500 and the master goes on. What was refused is counted in `/metrics/snapshot`.
  *
  * Security ({@link MasterSecurity}, see master-security.ts): HTTP Basic authentication of
- * schedulers and agents, `register_frameworks` ACLs, and HTTPS with `tls`. The read-only
+ * schedulers and agents, `register_frameworks` and `register_agents` ACLs, and HTTPS with `tls`.
+ * Each agent address is bound to the token, principal and host it registered with, and agents
+ * speak only for themselves (agent-sessions.ts). The read-only
  * endpoints (`/master/state`, `/metrics/snapshot`, `/quota`, `/health`) are not authenticated (Mesos
  * guards them only with `--authenticate_http_readonly`, which Agora does not have).
  */
@@ -26,6 +29,8 @@ import type { Server } from 'node:http';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
+import { AgentSessions } from './agent-sessions.js';
+import { BodyBudget, PROCESS_BODY_BUDGET } from './body-reader.js';
 import { storeFile } from './file-store.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
@@ -88,8 +93,15 @@ export interface MasterServerOptions {
 export interface MasterLimits {
   /** Connections open at once (1,000); more are closed as they arrive. */
   readonly maxConnections?: number;
+  /** Connections one client address may hold at once (256); more are closed as they arrive. */
+  readonly maxConnectionsPerClient?: number;
   /** The largest request body (16 MiB); larger ones get 413. */
   readonly maxRequestBytes?: number;
+  /**
+   * Request body bytes held at once across all requests (default: the process's budget, 64 MiB,
+   * body-reader.ts); a body that would go past it gets 503.
+   */
+  readonly maxRequestMemoryBytes?: number;
   /** Unread event bytes a subscriber may leave queued (64 MiB); then its stream is closed. */
   readonly maxEventQueueBytes?: number;
 }
@@ -157,9 +169,15 @@ export class MasterServer {
     const { server, port } = await listenWithLimits(host, options.port ?? 5050, {
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
       ...(limits.maxConnections === undefined ? {} : { maxConnections: limits.maxConnections }),
+      ...(limits.maxConnectionsPerClient === undefined
+        ? {}
+        : { maxConnectionsPerClient: limits.maxConnectionsPerClient }),
       ...(options.tls === undefined ? {} : { tls: options.tls }),
       dropped: () => {
         counters.connectionsRefused++;
+      },
+      droppedPerClient: () => {
+        counters.connectionsRefusedPerClient++;
       },
     });
     const scheme = options.tls === undefined ? 'http' : 'https';
@@ -167,6 +185,13 @@ export class MasterServer {
       ...(limits.maxRequestBytes === undefined ? {} : { maxBodyBytes: limits.maxRequestBytes }),
       tooLarge: () => {
         counters.requestsTooLarge++;
+      },
+      budget:
+        limits.maxRequestMemoryBytes === undefined
+          ? PROCESS_BODY_BUDGET
+          : new BodyBudget(limits.maxRequestMemoryBytes),
+      overBudget: () => {
+        counters.requestsShed++;
       },
     };
     const master = new Master({
@@ -187,8 +212,16 @@ export class MasterServer {
         log,
       },
     );
+    const sessions = new AgentSessions(master, {
+      acls: options.security?.acls,
+      refused: (refusal) => {
+        if (refusal.status === 401) counters.authenticationFailures++;
+        else counters.authorizationFailures++;
+      },
+    });
     const messenger = new NodeMessenger(node, (to) => agentUrl(to, scheme), {
       ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
+      headers: (to) => sessions.headersFor(to),
       log,
     });
     node.useTransport({
@@ -204,7 +237,7 @@ export class MasterServer {
       endpoint,
       messenger,
       counters,
-      agentChannel: { authentication: authentication.agents, limits: requestLimits },
+      agentChannel: { authentication: authentication.agents, limits: requestLimits, guard: sessions.guard() },
     });
     server.on('request', (req, res) => {
       live.#route(req, res).catch((e: unknown) => {
@@ -244,7 +277,10 @@ export class MasterServer {
 
   /** What `/metrics/snapshot` shows. */
   metrics(): Record<string, number> {
-    return masterMetrics(this.master.state(), (Date.now() - this.#startedAt) / 1000, this.#counters);
+    return {
+      ...masterMetrics(this.master.state(), (Date.now() - this.#startedAt) / 1000, this.#counters),
+      'master/http_request_body_bytes_held': this.#agentChannel.limits?.budget?.usedBytes ?? 0,
+    };
   }
 
   /** How many connections are open now. */

@@ -6,17 +6,22 @@
  * field path for one that does not decode.
  *
  * Addresses: an agent is `agent@<host>:<port>`, where its node listens; the master is `master`
- * inside its own node and, seen from an agent's node, the `--master` URL it was given. A POST
- * that cannot be delivered (connection refused or reset, timeout, an error status) tells the
- * sending process that the peer's connection broke (`link`), as libprocess's `exited` does; the
- * master and agent then rely on their health checks and re-registration, as in Mesos.
+ * inside its own node and, seen from an agent's node, the `--master` URL it was given. Messages
+ * to one peer go in order, one POST at a time (peer-channel.ts). A POST that fails on a reused
+ * keep-alive socket is sent again on a fresh one; one that cannot be delivered on a fresh
+ * connection (refused or reset, 30 s without an answer, an error status) tells the sending
+ * process that the peer's connection broke (`link`), as libprocess's `exited` does, and what was
+ * queued behind it is dropped; the master and agent then rely on their health checks and
+ * re-registration, as in Mesos.
  *
  * Security: the master may require agents to authenticate (HTTP Basic with the agent's
  * `--credential`, checked before the body is read; 401 otherwise), standing in for the SASL
- * handshake a Mesos agent makes before it registers. The master's messages to agents are not
- * authenticated (a Mesos agent does not authenticate its master either): with TLS the master
- * knows it reaches the real agent, but whoever can reach an agent's port can post to it. A
- * refused POST is reported on the node's log once, until a message gets through again.
+ * handshake a Mesos agent makes before it registers. A {@link MessageGuard} then decides whose
+ * messages a node takes: an agent takes only its master's, proven by the token it registered
+ * with (agent-token.ts), and the master takes an agent's only from the address, token and
+ * principal it registered with, about itself only (agent-sessions.ts); anything else is a 401
+ * or 403 and changes nothing. A refused POST is reported on the node's log once, until a
+ * message gets through again.
  */
 import type { Agent as HttpAgent, IncomingMessage, ServerResponse } from 'node:http';
 import { decodeAgentMessage, encodeAgentMessage } from '../../core/messages/agent-protocol.js';
@@ -25,13 +30,19 @@ import type { Wire } from '../../core/wire.js';
 import { authenticate, type EndpointAuthentication } from './http-basic.js';
 import { type RequestLimits, readJsonMessage, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
+import type { MessageGuard, Refusal } from './message-guard.js';
+import { type ChannelCounters, PeerChannel, type PostOutcome } from './peer-channel.js';
 import { type ClientTls, keepAliveAgent, requestTo } from './tls.js';
 
 /** The path every node serves for the master–agent protocol. */
 export const MESSAGE_PATH = '/agora/v1/message';
 
-/** How long a message POST may take before the peer counts as gone. */
-const POST_TIMEOUT_MS = 10_000;
+/**
+ * How long a message POST may go unanswered before its connection counts as broken: well under
+ * the 75 s a health check takes to give up on an agent, but long enough that a node whose event
+ * loop is busy for a few seconds (a master allocating to 10,000 agents) is not taken for dead.
+ */
+const POST_TIMEOUT_MS = 30_000;
 
 /** The address of an agent whose node listens at `host:port`. */
 export function agentAddress(host: string, port: number): Address {
@@ -49,6 +60,8 @@ export interface MessageEndpointOptions {
   /** Default: credentials ignored. */
   readonly authentication?: EndpointAuthentication;
   readonly limits?: RequestLimits;
+  /** Which senders and messages the node takes (default: any). */
+  readonly guard?: MessageGuard;
 }
 
 /** Serves `POST /agora/v1/message`, delivering each message to `localTarget`. */
@@ -59,15 +72,24 @@ export async function handleNodeMessage(
   res: ServerResponse,
   options: MessageEndpointOptions = {},
 ): Promise<void> {
-  if (options.authentication !== undefined && !authenticate(req, res, options.authentication).ok) return;
+  const authenticated =
+    options.authentication === undefined
+      ? { ok: true as const, principal: undefined }
+      : authenticate(req, res, options.authentication);
+  if (!authenticated.ok) return;
   const from = req.headers['agora-from'];
   if (typeof from !== 'string' || from === '' || from.length > 1024) {
     if (req.method !== 'POST')
       return sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
     return sendText(res, 400, "Expecting an 'Agora-From' header naming the sender");
   }
+  const sender = { from, principal: authenticated.principal };
+  const early = options.guard?.beforeBody(req, sender);
+  if (early !== undefined) return refuse(res, early);
   const message = await readJsonMessage(req, res, decodeAgentMessage, 'agent message', options.limits);
   if (message === undefined) return;
+  const refusal = await options.guard?.check(req, sender, message);
+  if (refusal !== undefined) return refuse(res, refusal);
   const to = localTarget(from);
   if (to === undefined) return sendText(res, 404, `No process here takes messages from ${from}`);
   res.writeHead(202);
@@ -75,14 +97,28 @@ export async function handleNodeMessage(
   node.deliver(from, to, { channel: 'agent', message });
 }
 
+/**
+ * Answers a refused message. A body not read yet is discarded as it comes (Node drains it so the
+ * client reads the answer rather than a reset), never buffered.
+ */
+function refuse(res: ServerResponse, refusal: Refusal): void {
+  sendText(res, refusal.status, refusal.message, { ...refusal.headers });
+}
+
 /** How a {@link NodeMessenger} reaches other nodes. */
 export interface MessengerOptions {
   /** The `Authorization` header of every POST (the agent's credential), if any. */
   readonly authorization?: string;
+  /** Headers for every POST to `to` (the agent's token, see agent-token.ts). */
+  readonly headers?: (to: Address) => Readonly<Record<string, string>>;
+  /** The local address to send from (an agent's `--host`, so the master sees it as the source). */
+  readonly localAddress?: string;
   /** The CAs trusted for `https:` peers. */
   readonly tls?: ClientTls;
   /** Where refusals by the peer are reported. */
   readonly log?: (line: string) => void;
+  /** Connections open at once to one peer node (default 8). */
+  readonly maxSockets?: number;
 }
 
 /** Sends master–agent messages to other nodes over HTTP (see the module comment). */
@@ -92,6 +128,10 @@ export class NodeMessenger {
   readonly #options: MessengerOptions;
   /** One keep-alive pool per scheme. */
   readonly #agents = new Map<string, HttpAgent>();
+  /** One ordered channel per sender and peer, while it has messages to send. */
+  readonly #channels = new Map<string, PeerChannel>();
+  /** Messages sent again after a stale socket, and links broken, since the start. */
+  readonly counters: ChannelCounters = { retried: 0, broken: 0 };
   /** The refusal last reported, so a peer that keeps refusing is not reported at every retry. */
   #lastRefusal: string | undefined;
 
@@ -107,41 +147,83 @@ export class NodeMessenger {
     return this.#resolve(to) !== undefined;
   }
 
-  /** Posts `msg` (it must be on the `agent` channel) from local `from` to remote `to`. */
+  /**
+   * Posts `msg` (it must be on the `agent` channel) from local `from` to remote `to`, after the
+   * messages sent to `to` before it (peer-channel.ts: in order, sent again after a stale
+   * keep-alive socket, `link` to `from` only when the connection really broke).
+   */
   send(from: Address, to: Address, msg: Wire): void {
     const base = this.#resolve(to);
     if (base === undefined || msg.channel !== 'agent') return;
     const body = JSON.stringify(encodeAgentMessage(msg.message));
-    const broken = () => this.#node.deliver(to, from, { channel: 'link', exited: to });
-    const url = `${base}${MESSAGE_PATH}`;
-    const auth = this.#options.authorization;
-    const req = requestTo(
-      url,
-      {
-        method: 'POST',
-        agent: this.#agentFor(url),
-        timeout: POST_TIMEOUT_MS,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(body),
-          'Agora-From': from,
-          ...(auth === undefined ? {} : { Authorization: auth }),
+    const key = `${from} ${to}`;
+    let channel = this.#channels.get(key);
+    if (channel === undefined) {
+      const url = `${base}${MESSAGE_PATH}`;
+      channel = new PeerChannel(
+        (text) => this.#post(url, from, to, text),
+        (why) => {
+          if (why.kind === 'refused') this.#refused(`${to} answered ${why.status}: ${why.text}`);
+          else this.#broke(to, why.kind === 'failed' ? why.error : 'too many messages queued');
+          this.#node.deliver(to, from, { channel: 'link', exited: to });
         },
-      },
-      this.#options.tls,
-    );
-    req.on('response', (res) => {
-      if (res.statusCode === 202) {
-        res.resume();
-        this.#lastRefusal = undefined;
-        return;
-      }
-      broken();
-      readStart(res).then((text) => this.#refused(`${to} answered ${res.statusCode}: ${text}`));
+        () => this.#channels.delete(key),
+        this.counters,
+      );
+      this.#channels.set(key, channel);
+    }
+    channel.send(body);
+  }
+
+  /** One POST of `body` from `from` to `to` at `url` (see {@link PostOutcome}). */
+  #post(url: string, from: Address, to: Address, body: string): Promise<PostOutcome> {
+    const auth = this.#options.authorization;
+    const localAddress = this.#options.localAddress;
+    return new Promise((resolve) => {
+      const req = requestTo(
+        url,
+        {
+          method: 'POST',
+          agent: this.#agentFor(url),
+          timeout: POST_TIMEOUT_MS,
+          ...(localAddress === undefined ? {} : { localAddress }),
+          headers: {
+            ...this.#options.headers?.(to),
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+            'Agora-From': from,
+            ...(auth === undefined ? {} : { Authorization: auth }),
+          },
+        },
+        this.#options.tls,
+      );
+      let answered = false;
+      req.on('response', (res) => {
+        answered = true;
+        if (res.statusCode === 202) {
+          res.resume();
+          this.#lastRefusal = undefined;
+          resolve({ kind: 'delivered' });
+          return;
+        }
+        // 408: the peer gave up reading the request (it was too busy), so it never acted on it.
+        if (res.statusCode === 408) {
+          res.resume();
+          resolve({ kind: 'not-read', error: 'answered 408' });
+          return;
+        }
+        readStart(res).then((text) => resolve({ kind: 'refused', status: res.statusCode ?? 0, text }));
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${POST_TIMEOUT_MS} ms`)));
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        if (answered) return;
+        // Node's own advice for keep-alive clients: a reset on a reused socket is the server
+        // closing it as it was reused, not the server going away.
+        const stale = req.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
+        resolve({ kind: stale ? 'not-read' : 'failed', error: e.message });
+      });
+      req.end(body);
     });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', broken);
-    req.end(body);
   }
 
   /** Closes idle keep-alive sockets. */
@@ -153,10 +235,21 @@ export class NodeMessenger {
     const scheme = url.slice(0, url.indexOf(':'));
     let agent = this.#agents.get(scheme);
     if (agent === undefined) {
-      agent = keepAliveAgent(url, 8, this.#options.tls);
+      agent = keepAliveAgent(url, this.#options.maxSockets ?? 8, this.#options.tls);
       this.#agents.set(scheme, agent);
     }
     return agent;
+  }
+
+  /**
+   * Reports a connection that broke, on the 1st, 10th, 100th… time (a dead peer is pinged again
+   * and again, and a cluster in trouble breaks many links at once).
+   */
+  #broke(to: Address, error: string): void {
+    const n = this.counters.broken;
+    if (Number.isInteger(Math.log10(n))) {
+      this.#options.log?.(`the connection to ${to} broke (${error}); ${n} broken so far`);
+    }
   }
 
   #refused(line: string): void {

@@ -94,9 +94,22 @@ export function requestTo(url: string, options: RequestOptions, tls: ClientTls |
   return isHttps(url) ? httpsRequest(url, all) : httpRequest(url, all);
 }
 
+/**
+ * How long a pooled connection may sit idle before the client closes it. It must be shorter than
+ * the servers' {@link SERVER_KEEP_ALIVE_MS}: a client that reuses a socket the server is closing
+ * at that very moment gets ECONNRESET for a request the server never read (Node's defaults, a
+ * client that never closes and a server that closes after 5 s, made this happen at every agent
+ * pinged every 15 s). Node also honours the server's `Keep-Alive: timeout` hint, less a second,
+ * but only when the agent has a timeout of its own, as it has here.
+ */
+export const CLIENT_IDLE_MS = 30_000;
+
+/** How long the live servers keep an idle keep-alive connection (Node's default is 5 s). */
+export const SERVER_KEEP_ALIVE_MS = 65_000;
+
 /** A keep-alive connection pool for `url`'s scheme (it must be used only for that scheme). */
 export function keepAliveAgent(url: string, maxSockets: number, tls: ClientTls | undefined): HttpAgent {
   return isHttps(url)
-    ? new HttpsAgent({ keepAlive: true, maxSockets, ...trusted(url, tls) })
-    : new HttpAgent({ keepAlive: true, maxSockets });
+    ? new HttpsAgent({ keepAlive: true, maxSockets, timeout: CLIENT_IDLE_MS, ...trusted(url, tls) })
+    : new HttpAgent({ keepAlive: true, maxSockets, timeout: CLIENT_IDLE_MS });
 }

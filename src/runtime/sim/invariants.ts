@@ -1,10 +1,16 @@
 /**
- * Invariants of a cluster run, checked while the simulated world runs (a checking run watches
- * every send, delivery and event through a {@link WorldObserver}) and once faults have healed.
+ * Safety invariants of a cluster run, checked while the simulated world runs: a checking run
+ * watches every send, delivery and event through a {@link WorldObserver}, and every offer
+ * decision of the allocator. (What must hold once faults have healed is in convergence.ts.)
  *
- * Safety, at every event:
  * - **resources**: no agent, as the master sees it, has more offered plus used than its total,
  *   for any scalar resource;
+ * - **agent-capacity**: the tasks an agent itself runs (queued or launched, not terminal, not
+ *   being killed) hold no more than its total, checked whenever a RUN_TASK reaches it. Tasks
+ *   the master sent a kill for (KILL_TASK, or SHUTDOWN_FRAMEWORK of their framework) are left
+ *   out: the master gave their resources back already (a non-checkpointing framework's tasks
+ *   on an agent that disconnected, written off as in Mesos), and the kill may be on its way
+ *   or lost with a broken connection and sent again at the next reregistration;
  * - **acknowledged-resent**: an agent never sends a status update again after it received that
  *   update's acknowledgement (Mesos's status-update manager drops it on acknowledgement). A
  *   restarted agent may send it again only if the acknowledgement never reached its disk: its
@@ -13,22 +19,20 @@
  * - **one-terminal-state**: no task is reported by agents in two different terminal states. (What
  *   a framework hears may differ: TASK_LOST is the master's inference for an agent it lost or a
  *   task it does not know, and may race with the agent's own TASK_FINISHED, as in Mesos.)
+ * - **task-runs-once**: a task id is started by one agent, once: no agent reports it starting
+ *   or running after another agent did, after an agent reported it ended, or a second launch
+ *   of it (a second TASK_STARTING);
  * - **offer-accepted-once**: an offer the master still holds as outstanding when an ACCEPT or
  *   DECLINE naming it arrives was never named by an earlier one that found it outstanding (a
  *   duplicated ACCEPT must find the offer gone);
+ * - **task-within-offer** and **own-roles**: see offer-ledger.ts;
+ * - **registry-acknowledged**: an agent the master told AGENT_REGISTERED is in the registry on
+ *   the master's disk (admitted, unreachable or gone) then and at every master restart: Mesos
+ *   admits an agent durably before telling it its id;
  * - **quota**: no offer takes a role beyond its quota limit of a resource, counting what it
  *   holds on every agent (a role already beyond it, by tasks an agent reported back, is offered
  *   none of that resource);
- * - **drf-order** (DRF policy only): every offer goes to a framework whose dominant share is the
- *   lowest among the frameworks of the role that could have taken it. Shares are recomputed here
- *   from the allocator's per-agent accounting, not read from its sorter, so a sorter whose
- *   incremental shares drift (an allocation not given back on agent removal, say) is caught.
- *
- * Convergence, after faults have healed and the cluster had time to settle:
- * - **views-agree**: on every registered agent, the tasks the master believes non-terminal there
- *   are exactly the tasks the agent runs;
- * - **framework-knows**: every task a scenario framework believes live is live on the master,
- *   and every live task of that framework on the master is one it believes live.
+ * - **drf-order** (DRF policy only): see drf-order.ts.
  *
  * The first violation is kept (with its simulated time); later ones are consequences.
  */
@@ -36,20 +40,35 @@
 import type { Agent } from '../../agent/agent.js';
 import { CHECKPOINT_KEY, checkpointedUpdateUuids, parseCheckpoint } from '../../agent/checkpoint.js';
 import type { OfferDecision } from '../../allocator/allocator.js';
-import { dominantShare } from '../../allocator/sorters/drf.js';
 import { isTerminalState, type TaskState } from '../../core/messages/task-state.js';
 import type { Address } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
 import type { Master } from '../../master/master.js';
+import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
 import { MASTER_ADDRESS } from '../../scenario/schema.js';
-import type { ScenarioFramework } from '../../workload/scenario-framework.js';
+import { DrfOrderCheck } from './drf-order.js';
+import { OfferLedger } from './offer-ledger.js';
 import type { SimWorld, WorldObserver } from './world.js';
+
+export {
+  type Disagreement,
+  describeDisagreements,
+  disagreements,
+  persisting,
+} from './convergence.js';
 
 /** A broken invariant. */
 export interface Violation {
   readonly invariant: string;
   readonly atMs: number;
   readonly detail: string;
+}
+
+/** Where a task was started, as agents reported it. */
+interface TaskRun {
+  readonly agentId: string;
+  /** The uuid of its TASK_STARTING, if one was seen. */
+  startingUuid: string | undefined;
 }
 
 /** Watches a world for the safety invariants (see the module comment). */
@@ -60,12 +79,27 @@ export class InvariantChecker implements WorldObserver<Wire> {
   readonly #acked = new Map<Address, Map<string, { readonly by: unknown }>>();
   /** `<framework id> <task id>` → the first terminal state an agent reported. */
   readonly #terminal = new Map<string, TaskState>();
+  /** `<framework id> <task id>` → the agent that reported it starting or running. */
+  readonly #runs = new Map<string, TaskRun>();
   /** Offer ids an ACCEPT or DECLINE found outstanding. */
   readonly #used = new Set<string>();
+  readonly #ledger = new OfferLedger();
+  readonly #drf = new DrfOrderCheck();
+  /** `<framework id>/<task id>` → when the master first sent its RUN_TASK. */
+  readonly #launchedAtMs = new Map<string, number>();
+  /** Offers delivered to each scheduler address. */
+  readonly #offersTo = new Map<Address, number>();
+  /** `<framework id>/<task id>` of tasks the master sent KILL_TASK for. */
+  readonly #killsSent = new Set<string>();
+  /** Frameworks the master sent SHUTDOWN_FRAMEWORK for. */
+  readonly #shutdownsSent = new Set<string>();
+  /** Agent ids the master told AGENT_REGISTERED. */
+  readonly #acknowledgedAgents = new Set<string>();
+  /** Agents a RUN_TASK reached in this event: their capacity is checked after it. */
+  readonly #launchedOn = new Set<Address>();
+  #master: unknown;
   /** Events checked. */
   checks = 0;
-  /** Offer decisions checked against DRF order. */
-  offerDecisions = 0;
 
   /** The world to read the master from (set once it exists). */
   attach(world: SimWorld<Wire>): void {
@@ -77,11 +111,37 @@ export class InvariantChecker implements WorldObserver<Wire> {
     return this.#violation;
   }
 
+  /** Offer decisions checked against DRF order, and how many had rivals (see {@link DrfOrderCheck}). */
+  get drf(): Readonly<Pick<DrfOrderCheck, 'decisions' | 'frameworkRivals' | 'roleRivals'>> {
+    return this.#drf;
+  }
+
+  /** Offer decisions checked against DRF order. */
+  get offerDecisions(): number {
+    return this.#drf.decisions;
+  }
+
+  /** Offers checked against their framework's roles, and tasks against their offers. */
+  get ledger(): Readonly<Pick<OfferLedger, 'offersChecked' | 'launchesChecked'>> {
+    return this.#ledger;
+  }
+
+  /** When the master first sent each task's RUN_TASK (`framework/task` → ms). */
+  get launchedAtMs(): ReadonlyMap<string, number> {
+    return this.#launchedAtMs;
+  }
+
+  /** Offers delivered to the scheduler at `address` so far. */
+  offersDeliveredTo(address: Address): number {
+    return this.#offersTo.get(address) ?? 0;
+  }
+
   sent(from: Address, _to: Address, msg: Wire, nowMs: number): void {
+    if (from === MASTER_ADDRESS) this.#masterSent(msg, nowMs);
     if (msg.channel !== 'agent' || msg.message.type !== 'STATUS_UPDATE') return;
-    const { uuid, status, framework_id } = msg.message.update;
+    const { uuid, status, framework_id, agent_id } = msg.message.update;
+    const key = `${framework_id.value} ${status.task_id.value}`;
     if (isTerminalState(status.state)) {
-      const key = `${framework_id.value} ${status.task_id.value}`;
       const first = this.#terminal.get(key);
       if (first === undefined) this.#terminal.set(key, status.state);
       else if (first !== status.state) {
@@ -91,6 +151,8 @@ export class InvariantChecker implements WorldObserver<Wire> {
           `task ${status.task_id.value} was reported ${first}, then ${status.state} (by ${from})`,
         );
       }
+    } else if (status.state === 'TASK_STARTING' || status.state === 'TASK_RUNNING') {
+      this.#started(key, status.task_id.value, status.state, agent_id?.value ?? from, uuid, from, nowMs);
     }
     const acked = this.#acked.get(from)?.get(uuid);
     if (acked !== undefined && !this.#ackNeverDurable(from, acked.by, uuid)) {
@@ -102,30 +164,102 @@ export class InvariantChecker implements WorldObserver<Wire> {
     }
   }
 
-  delivered(_from: Address, to: Address, msg: Wire, nowMs: number): void {
-    if (msg.channel === 'scheduler-call' && to === MASTER_ADDRESS) {
-      const { call } = msg;
-      const ids =
-        call.type === 'ACCEPT'
-          ? call.accept.offer_ids
-          : call.type === 'DECLINE'
-            ? call.decline.offer_ids
-            : undefined;
-      const master = this.#world?.instance(MASTER_ADDRESS) as Master | undefined;
-      for (const { value } of ids ?? []) {
-        if (master?.offerOutstanding(value) !== true) continue;
-        if (this.#used.has(value)) {
-          this.#fail(
-            'offer-accepted-once',
-            nowMs,
-            `offer ${value} was still outstanding at a second ${call.type}`,
-          );
-        }
-        this.#used.add(value);
-      }
+  /** task-runs-once: an agent reports a task starting or running. */
+  #started(
+    key: string,
+    task: string,
+    state: TaskState,
+    agentId: string,
+    uuid: string,
+    from: Address,
+    nowMs: number,
+  ): void {
+    const ended = this.#terminal.get(key);
+    if (ended !== undefined) {
+      this.#fail(
+        'task-runs-once',
+        nowMs,
+        `${from} reported task ${task} ${state} after it was reported ${ended}`,
+      );
       return;
     }
-    if (msg.channel === 'agent' && msg.message.type === 'STATUS_UPDATE_ACKNOWLEDGEMENT') {
+    let run = this.#runs.get(key);
+    if (run === undefined) {
+      run = { agentId, startingUuid: undefined };
+      this.#runs.set(key, run);
+    } else if (run.agentId !== agentId) {
+      this.#fail(
+        'task-runs-once',
+        nowMs,
+        `task ${task} reported ${state} by ${agentId} after ${run.agentId} ran it`,
+      );
+      return;
+    }
+    if (state !== 'TASK_STARTING') return;
+    if (run.startingUuid === undefined) run.startingUuid = uuid;
+    else if (run.startingUuid !== uuid)
+      this.#fail('task-runs-once', nowMs, `task ${task} was started twice by ${from}`);
+  }
+
+  #masterSent(msg: Wire, nowMs: number): void {
+    const master = this.#world?.instance(MASTER_ADDRESS) as Master | undefined;
+    if (master === undefined) return;
+    if (msg.channel === 'agent') {
+      const m = msg.message;
+      if (m.type === 'RUN_TASK') {
+        const key = `${m.framework.id?.value ?? ''}/${m.task.task_id.value}`;
+        if (!this.#launchedAtMs.has(key)) this.#launchedAtMs.set(key, nowMs);
+      } else if (m.type === 'KILL_TASK') {
+        this.#killsSent.add(`${m.framework_id.value}/${m.task_id.value}`);
+      } else if (m.type === 'SHUTDOWN_FRAMEWORK') {
+        this.#shutdownsSent.add(m.framework_id.value);
+      } else if (m.type === 'AGENT_REGISTERED') {
+        this.#acknowledgedAgents.add(m.agent_id.value);
+        this.#checkRegistry(nowMs, [m.agent_id.value]);
+      }
+    }
+    const broken = this.#ledger.masterSent(
+      msg,
+      (id) => master.frameworkRoles(id),
+      (id) => master.offerOutstanding(id),
+    );
+    if (broken !== undefined) this.#fail(broken.invariant, nowMs, broken.detail);
+  }
+
+  /** registry-acknowledged: every agent id in `ids` is in the registry on the master's disk. */
+  #checkRegistry(nowMs: number, ids: Iterable<string>): void {
+    const text = this.#world?.diskContents(MASTER_ADDRESS).get(REGISTRY_KEY);
+    const registry = text === undefined ? 'no registry on disk' : parseRegistry(text);
+    for (const id of ids) {
+      const listed =
+        typeof registry !== 'string' &&
+        (id in registry.admitted || id in registry.unreachable || registry.gone.includes(id));
+      if (!listed) {
+        this.#fail(
+          'registry-acknowledged',
+          nowMs,
+          `agent ${id} was told it is registered, but the registry on disk ${typeof registry === 'string' ? `cannot be read (${registry})` : 'does not list it'}`,
+        );
+        return;
+      }
+    }
+  }
+
+  delivered(_from: Address, to: Address, msg: Wire, nowMs: number): void {
+    if (msg.channel === 'scheduler-call' && to === MASTER_ADDRESS) {
+      this.#schedulerCall(msg.call, nowMs);
+      return;
+    }
+    if (msg.channel === 'scheduler-event' && msg.event.type === 'OFFERS') {
+      this.#offersTo.set(to, (this.#offersTo.get(to) ?? 0) + (msg.event.offers.offers?.length ?? 0));
+      return;
+    }
+    if (msg.channel !== 'agent') return;
+    if (msg.message.type === 'RUN_TASK' || msg.message.type === 'RUN_TASK_GROUP') {
+      this.#launchedOn.add(to);
+      return;
+    }
+    if (msg.message.type === 'STATUS_UPDATE_ACKNOWLEDGEMENT') {
       const agent = this.#world?.instance(to) as Agent | undefined;
       // An agent that is not registered drops acknowledgements unread, as Mesos's does.
       if (agent !== undefined && agent.phase !== 'registered') return;
@@ -136,6 +270,32 @@ export class InvariantChecker implements WorldObserver<Wire> {
       }
       acked.set(msg.message.uuid, { by: agent });
     }
+  }
+
+  #schedulerCall(call: Extract<Wire, { channel: 'scheduler-call' }>['call'], nowMs: number): void {
+    const ids =
+      call.type === 'ACCEPT'
+        ? call.accept.offer_ids
+        : call.type === 'DECLINE'
+          ? call.decline.offer_ids
+          : undefined;
+    if (ids === undefined) return;
+    const master = this.#world?.instance(MASTER_ADDRESS) as Master | undefined;
+    const outstanding = (id: string) => master?.offerOutstanding(id) === true;
+    for (const { value } of ids) {
+      if (!outstanding(value)) continue;
+      if (this.#used.has(value)) {
+        this.#fail(
+          'offer-accepted-once',
+          nowMs,
+          `offer ${value} was still outstanding at a second ${call.type}`,
+        );
+      }
+      this.#used.add(value);
+    }
+    const values = ids.map((id) => id.value);
+    if (call.type === 'ACCEPT') this.#ledger.accepting(values, outstanding);
+    else this.#ledger.declined(values);
   }
 
   /**
@@ -150,9 +310,17 @@ export class InvariantChecker implements WorldObserver<Wire> {
   }
 
   afterEvent(nowMs: number): void {
+    this.#ledger.eventDone();
     if (this.#violation !== undefined) return;
-    const master = this.#world?.instance(MASTER_ADDRESS) as Master | undefined;
-    if (master === undefined) return;
+    const world = this.#world;
+    const master = world?.instance(MASTER_ADDRESS) as Master | undefined;
+    if (this.#launchedOn.size > 0) this.#checkAgentCapacity(nowMs);
+    if (master === undefined || world?.status(MASTER_ADDRESS) !== 'running') return;
+    if (master !== this.#master) {
+      // A master (re)started and recovered its registry: everything acknowledged must be in it.
+      this.#master = master;
+      this.#checkRegistry(nowMs, this.#acknowledgedAgents);
+    }
     this.checks++;
     for (const agent of master.agentUsage()) {
       // Scalars are fixed-point milli-units, so the comparison is exact.
@@ -169,6 +337,28 @@ export class InvariantChecker implements WorldObserver<Wire> {
         }
       }
     }
+  }
+
+  /** agent-capacity, on the agents a RUN_TASK reached in this event. */
+  #checkAgentCapacity(nowMs: number): void {
+    for (const address of this.#launchedOn) {
+      if (this.#world?.status(address) !== 'running') continue;
+      const { total, used } = (this.#world.instance(address) as Agent).usage(
+        (framework, task) =>
+          this.#shutdownsSent.has(framework) || this.#killsSent.has(`${framework}/${task}`),
+      );
+      for (const [name, milli] of used.scalarQuantities()) {
+        if (milli > total.scalarMilli(name)) {
+          this.#fail(
+            'agent-capacity',
+            nowMs,
+            `${address} runs tasks holding ${milli / 1000} ${name}, more than its total of ${total.scalarMilli(name) / 1000}`,
+          );
+          break;
+        }
+      }
+    }
+    this.#launchedOn.clear();
   }
 
   /**
@@ -206,150 +396,11 @@ export class InvariantChecker implements WorldObserver<Wire> {
     if (this.#violation !== undefined) return;
     this.#checkQuota(decision);
     if (decision.policy !== 'drf' || this.#violation !== undefined) return;
-    this.offerDecisions++;
-    const { view, role } = decision;
-    const totals = new Map<string, number>();
-    const held = new Map<string, Map<string, number>>();
-    for (const framework of decision.eligible) held.set(framework, new Map());
-    for (const id of view.agentIds()) {
-      const agent = view.agent(id);
-      if (agent === undefined) continue;
-      for (const [name, milli] of agent.total.scalarQuantities())
-        totals.set(name, (totals.get(name) ?? 0) + milli);
-      for (const [framework, byRole] of agent.allocated) {
-        const sum = held.get(framework);
-        const resources = byRole.get(role);
-        if (sum === undefined || resources === undefined) continue;
-        for (const [name, milli] of resources.scalarQuantities()) sum.set(name, (sum.get(name) ?? 0) + milli);
-      }
-    }
-    const shareOf = (framework: string) => dominantShare(held.get(framework) ?? new Map(), totals);
-    const recipient = decision.frameworkId;
-    if (!held.has(recipient)) {
-      this.#fail(
-        'drf-order',
-        this.#world?.now ?? 0,
-        `${decision.agentId} offered to ${recipient}, which was not eligible`,
-      );
-      return;
-    }
-    const share = shareOf(recipient);
-    for (const other of decision.eligible) {
-      const otherShare = shareOf(other);
-      // Shares are ratios of exact milli-unit sums: equal shares compare equal, so no tolerance
-      // beyond the last bit of the division is needed.
-      if (otherShare < share - 1e-12) {
-        this.#fail(
-          'drf-order',
-          this.#world?.now ?? 0,
-          `${decision.agentId} (role ${role}) offered to ${recipient} at dominant share ${share.toFixed(4)} while ${other} was eligible at ${otherShare.toFixed(4)}`,
-        );
-        return;
-      }
-    }
+    const broken = this.#drf.check(decision);
+    if (broken !== undefined) this.#fail('drf-order', this.#world?.now ?? 0, broken);
   };
 
   #fail(invariant: string, atMs: number, detail: string): void {
     this.#violation ??= { invariant, atMs, detail };
   }
-}
-
-/** One task on which two views disagree. */
-export interface Disagreement {
-  readonly invariant: 'views-agree' | 'framework-knows';
-  /** The agent's address, or the framework's name. */
-  readonly subject: string;
-  readonly task: string;
-  /** `missing`: the master believes it live and the subject does not; `extra`: the other way. */
-  readonly side: 'missing' | 'extra';
-}
-
-/**
- * Where the views disagree now (see the module comment). Messages in flight make views differ
- * for a moment, so a check should keep only what {@link persisting} finds twice.
- */
-export function disagreements(
-  world: SimWorld<Wire>,
-  agents: readonly Address[],
-  frameworks: ReadonlyMap<string, ScenarioFramework>,
-): Disagreement[] {
-  const master = world.instance(MASTER_ADDRESS) as Master | undefined;
-  if (master === undefined) return [];
-  const state = master.state();
-  const found: Disagreement[] = [];
-  const liveOnMaster = new Map<string, Set<string>>(); // agent id → `framework/task`
-  const liveOfFramework = new Map<string, Set<string>>(); // framework id → task ids
-  for (const f of state.frameworks) {
-    const ids = new Set<string>();
-    for (const t of f.tasks) {
-      if (isTerminalState(t.state)) continue;
-      ids.add(t.id);
-      let onAgent = liveOnMaster.get(t.slave_id);
-      if (onAgent === undefined) {
-        onAgent = new Set();
-        liveOnMaster.set(t.slave_id, onAgent);
-      }
-      onAgent.add(`${f.id}/${t.id}`);
-    }
-    liveOfFramework.set(f.id, ids);
-  }
-  const compare = (
-    invariant: Disagreement['invariant'],
-    subject: string,
-    believed: Set<string>,
-    actual: Set<string>,
-  ) => {
-    for (const task of believed)
-      if (!actual.has(task)) found.push({ invariant, subject, task, side: 'missing' });
-    for (const task of actual)
-      if (!believed.has(task)) found.push({ invariant, subject, task, side: 'extra' });
-  };
-  for (const address of agents) {
-    const agent = world.instance(address) as Agent | undefined;
-    if (agent === undefined) continue;
-    const s = agent.state();
-    if (s.phase !== 'registered' || s.agentId === undefined) continue;
-    const running = new Set<string>();
-    for (const fw of s.frameworks)
-      for (const e of fw.executors)
-        for (const t of e.tasks) if (!isTerminalState(t.state)) running.add(`${fw.id}/${t.id}`);
-    compare('views-agree', address, liveOnMaster.get(s.agentId) ?? new Set(), running);
-  }
-  for (const [name, framework] of frameworks) {
-    const id = framework.frameworkId?.value;
-    const onMaster = id === undefined ? undefined : liveOfFramework.get(id);
-    if (onMaster === undefined) continue; // not registered, or torn down: nothing to agree on
-    compare('framework-knows', name, onMaster, new Set(framework.liveTaskIds()));
-  }
-  return found;
-}
-
-/** The disagreements of `later` that `earlier` already had: what messages in flight do not explain. */
-export function persisting(earlier: readonly Disagreement[], later: readonly Disagreement[]): Disagreement[] {
-  const key = (d: Disagreement) => `${d.invariant} ${d.subject} ${d.task} ${d.side}`;
-  const before = new Set(earlier.map(key));
-  return later.filter((d) => before.has(key(d)));
-}
-
-/** One line per invariant and subject, naming up to three tasks. */
-export function describeDisagreements(found: readonly Disagreement[]): string[] {
-  const groups = new Map<string, Disagreement[]>();
-  for (const d of found) {
-    const k = `${d.invariant} ${d.subject}`;
-    groups.set(k, [...(groups.get(k) ?? []), d]);
-  }
-  return [...groups.values()].map((ds) => {
-    const first = ds[0] as Disagreement;
-    const missing = ds.filter((d) => d.side === 'missing').map((d) => d.task);
-    const extra = ds.filter((d) => d.side === 'extra').map((d) => d.task);
-    const [notThere, notKnown] =
-      first.invariant === 'views-agree'
-        ? ['live on the master, not on the agent', 'on the agent, unknown to the master']
-        : ['live on the master, not to the framework', 'live to the framework, not on the master'];
-    return (
-      `${first.invariant}: ${first.subject}` +
-      `${missing.length > 0 ? `; ${notThere}: ${missing.slice(0, 3).join(', ')}` : ''}` +
-      `${extra.length > 0 ? `; ${notKnown}: ${extra.slice(0, 3).join(', ')}` : ''}`
-    );
-  });
 }

@@ -79,8 +79,9 @@ export interface SimWorldOptions<M = unknown> {
    */
   readonly disks?: boolean;
   /**
-   * With `linkMessage`: a message lost on a link that is up breaks the connection, as over TCP
-   * (see the world's lost-message handling). Off by default: a loss is then silent.
+   * With `linkMessage`: a message lost on a link that is up, or cut off by a partition, breaks
+   * the connection, as over TCP (see the world's lost-message handling). Off by default: a loss
+   * or a partition is then silent.
    */
   readonly lossBreaksConnections?: boolean;
   /**
@@ -196,9 +197,9 @@ export class SimWorld<M> {
     this.#health?.keepMessages(address);
   }
 
-  /** Health checks elided so far (0 unless `elideHealthChecks`). */
-  get elidedHealthChecks(): number {
-    return this.#health?.elided ?? 0;
+  /** Stretches of health checks elided so far (0 unless `elideHealthChecks`; see health-elision.ts). */
+  get healthElisions(): number {
+    return this.#health?.stretches ?? 0;
   }
 
   /** The current simulated time in ms. */
@@ -482,7 +483,8 @@ export class SimWorld<M> {
     }
   }
 
-  #send(from: Address, to: Address, msg: M): void {
+  /** `sender` is `from`'s entry when the caller has it (a process's own env). */
+  #send(from: Address, to: Address, msg: M, sender?: ProcessEntry<M>): void {
     const entry = this.#processes.get(to);
     const health = this.#healthMessage?.(msg);
     // The network is asked even when the receiver is down, so its draws do not depend on which
@@ -493,12 +495,15 @@ export class SimWorld<M> {
         : this.network.transmitHealth(from, to, this.#now, entry?.status === 'running');
     if (entry === undefined || transmission.copies === 0) {
       this.#drop(from, to, msg, dropReason(entry, transmission.outcome));
-      if (transmission.outcome === 'lost' && this.#lossBreaksConnections && entry !== undefined) {
-        this.#breakConnection(from, entry);
+      if (this.#lossBreaksConnections && entry !== undefined) {
+        if (transmission.outcome === 'lost') this.#breakConnection(from, entry, true);
+        // The reset cannot cross the partition: only the sender, whose data went unacknowledged,
+        // learns that the connection broke (the far end learns when it next hears of it).
+        else if (transmission.outcome === 'partitioned') this.#breakConnection(from, entry, false);
       }
       return;
     }
-    if (this.#linkMessage !== undefined) this.#connect(from, entry);
+    if (this.#linkMessage !== undefined) this.#connect(sender ?? this.#processes.get(from), entry);
     const epoch = this.#epoch(from, to);
     const { firstAtMs, secondAtMs, copies } = transmission;
     if (this.#traceDeliveries) {
@@ -524,8 +529,15 @@ export class SimWorld<M> {
    * a loss breaks the connection: messages still in flight on it, either way, are dropped, both
    * ends are told the other exited (libprocess `exited`), and the next send opens a new
    * connection. Otherwise the world is datagram-like and a loss is just a loss.
+   *
+   * A message a partition cuts off is no different: TCP would never skip it and deliver the
+   * next, so the connection breaks, but only the sender is told (`tellReceiver` false). A
+   * silent gap let a RUN_TASK vanish in a partition shorter than the health checks, and the
+   * master believed the task STAGING for ever (chaos seeds 70528 and 70608); told, the master
+   * disconnects the agent and its pings make the agent reregister, and the reregistration
+   * reconciles the task, as Mesos's `exited` and `PingSlaveMessage.connected` do.
    */
-  #breakConnection(from: Address, to: ProcessEntry<M>): void {
+  #breakConnection(from: Address, to: ProcessEntry<M>, tellReceiver: boolean): void {
     for (const key of [linkKey(from, to.address), linkKey(to.address, from)]) {
       this.#connections.set(key, (this.#connections.get(key) ?? 0) + 1);
     }
@@ -535,7 +547,7 @@ export class SimWorld<M> {
     const atMs = this.#now + this.network.config.latencyMsMin;
     to.peers.delete(from);
     sender?.peers.delete(to.address);
-    if (to.status === 'running') {
+    if (tellReceiver && to.status === 'running') {
       this.#schedule(EventKind.deliver, atMs, to, from, linkMessage(from), '', this.#epoch(from, to.address));
     }
     if (sender !== undefined && sender.status === 'running') {
@@ -598,7 +610,7 @@ export class SimWorld<M> {
       send: (to, msg) => {
         check();
         this.#observer?.sent?.(self, to, msg, this.#now);
-        this.#send(self, to, msg);
+        this.#send(self, to, msg, entry);
       },
       setTimer: (delayMs, tag) => {
         check();
@@ -703,11 +715,10 @@ export class SimWorld<M> {
   }
 
   /** Records that `from` and `to` now have a connection (both ways), when links are tracked. */
-  #connect(from: Address, to: ProcessEntry<M>): void {
-    const sender = this.#processes.get(from);
+  #connect(sender: ProcessEntry<M> | undefined, to: ProcessEntry<M>): void {
     if (sender === undefined || sender.status !== 'running' || sender === to) return;
     sender.peers.add(to.address);
-    to.peers.add(from);
+    to.peers.add(sender.address);
   }
 
   /** Tells the running peers of a process that went down, as a connection reset would. */

@@ -17,7 +17,7 @@ import type {
   Url,
 } from '../../../src/core/messages/common.js';
 import { FRAMEWORK_CAPABILITIES, type FrameworkInfo } from '../../../src/core/messages/framework-info.js';
-import type { Id } from '../../../src/core/messages/ids.js';
+import { type Id, idProblem } from '../../../src/core/messages/ids.js';
 import type { InverseOffer, Offer, OfferOperation } from '../../../src/core/messages/offer.js';
 import { OPERATION_STATES, type OperationStatus } from '../../../src/core/messages/operation-status.js';
 import {
@@ -79,9 +79,12 @@ export const arbUuid: Arbitrary<string> = fc
   .uint8Array({ minLength: 16, maxLength: 16 })
   .map((data) => encodeBase64([...data]));
 
-/** An id of any kind. */
+/** An id of any kind: what Mesos's `validateID` accepts (see `idProblem`). */
 export function arbId<K extends string>(): Arbitrary<Id<K>> {
-  return fc.record({ value: fc.string({ maxLength: 12 }) }, { noNullPrototype: true });
+  return fc.record(
+    { value: fc.string({ minLength: 1, maxLength: 12 }).filter((v) => idProblem(v) === undefined) },
+    { noNullPrototype: true },
+  );
 }
 
 /** A role: `*` or one of the sample roles. */

@@ -324,9 +324,11 @@ function arbExecutorStatus(executorId: Id<'ExecutorID'>): Arbitrary<TaskStatus> 
 }
 
 const arbContainerId: Arbitrary<ContainerID> = fc
-  .array(fc.string({ maxLength: 8 }), { minLength: 1, maxLength: 4 })
+  .array(arbId<'ContainerID'>(), { minLength: 1, maxLength: 4 })
   .map(([first, ...parents]) =>
-    parents.reduce<ContainerID>((child, value) => ({ value, parent: child }), { value: first ?? '' }),
+    parents.reduce<ContainerID>((child, { value }) => ({ value, parent: child }), {
+      value: first?.value ?? 'c',
+    }),
   );
 
 /** A valid {@link ExecutorCall} of any type. */

@@ -113,12 +113,12 @@ test(
   'is required',
 );
 test(
-  'an id longer than 1024 characters',
+  'an id longer than 255 bytes (NAME_MAX)',
   rejects,
   decodeCall,
-  { type: 'TEARDOWN', framework_id: { value: 'f'.repeat(1025) } },
+  { type: 'TEARDOWN', framework_id: { value: 'f'.repeat(256) } },
   'framework_id.value',
-  'longer than 1024 characters',
+  "longer than 255 bytes (ids become directory names; Mesos's limit is NAME_MAX)",
 );
 
 // --- Per-type bodies (validation.cpp) --------------------------------------------------------

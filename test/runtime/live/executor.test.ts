@@ -3,6 +3,8 @@
  * process, the program's ExecutorDriver subscribes at /api/v1/executor, runs the task, and
  * framework messages go both ways through the master.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import type { MasterInfo } from '../../../src/core/messages/cluster-info.js';
@@ -16,14 +18,22 @@ import { eventually, liveCluster } from './harness.js';
 import { send } from './http-client.js';
 
 const EXECUTOR = fileURLToPath(new URL('./fixtures/echo-executor.ts', import.meta.url));
+const IMPOSTOR = fileURLToPath(new URL('./fixtures/impostor-executor.ts', import.meta.url));
 /** tsx by absolute URL: the executor runs in its sandbox, where `tsx` alone does not resolve. */
 const TSX = import.meta.resolve('tsx');
 
 class WithExecutor implements Scheduler {
   readonly states: string[] = [];
+  readonly statuses: TaskStatus[] = [];
   readonly messages: string[] = [];
   agentId: AgentID | undefined;
   #launched = false;
+  readonly #program: string;
+
+  /** @param program the executor program to launch (a TypeScript file) */
+  constructor(program = EXECUTOR) {
+    this.#program = program;
+  }
   registered(_d: SchedulerDriver, _id: FrameworkID, _m: MasterInfo | undefined): void {}
   reregistered(): void {}
   disconnected(): void {}
@@ -46,7 +56,7 @@ class WithExecutor implements Scheduler {
             resources: [scalar('cpus', 0.1), scalar('mem', 32)],
             executor: {
               executor_id: { value: 'echo' },
-              command: { value: `"${process.execPath}" --import "${TSX}" "${EXECUTOR}"` },
+              command: { value: `"${process.execPath}" --import "${TSX}" "${this.#program}"` },
               resources: [scalar('cpus', 0.1), scalar('mem', 64)],
             },
           },
@@ -57,6 +67,7 @@ class WithExecutor implements Scheduler {
   offerRescinded(_d: SchedulerDriver, _o: OfferID): void {}
   statusUpdate(_d: SchedulerDriver, status: TaskStatus): void {
     this.states.push(status.state);
+    this.statuses.push(status);
   }
   frameworkMessage(_d: SchedulerDriver, _e: ExecutorID, _a: AgentID, data: string): void {
     this.messages.push(Buffer.from(data, 'base64').toString('utf8'));
@@ -88,7 +99,7 @@ test('a custom executor runs its task over the v1 executor API and echoes framew
     await eventually(() => scheduler.messages.length > 0, 10_000, 'the echo');
     t.deepEqual(scheduler.messages, ['echo: ping']);
     t.deepEqual(scheduler.states, ['TASK_RUNNING', 'TASK_FINISHED']);
-    // The executor endpoint refuses a call from an executor that never subscribed.
+    // The executor endpoint refuses a call from an executor the agent did not start (no token).
     const agent = cluster.agents[0];
     const stray = await send(`http://${agent?.address.slice('agent@'.length)}/api/v1/executor`, {
       headers: { 'Content-Type': 'application/json' },
@@ -99,8 +110,9 @@ test('a custom executor runs its task over the v1 executor API and echoes framew
         message: { data: 'aGk=' },
       }),
     });
-    t.is(stray.status, 403);
-    t.is(stray.text, 'Executor is not subscribed');
+    t.is(stray.status, 401);
+    t.is(stray.headers['www-authenticate'], 'Bearer realm="mesos-agent-executor"');
+    t.regex(stray.text, /^Missing 'Authorization' header/u);
   } finally {
     driver.stop();
     await close();
@@ -130,6 +142,74 @@ test('a TLS agent tells its executor (LIBPROCESS_SSL_ENABLED, LIBPROCESS_SSL_CA_
       'the executor to run the task',
     );
     t.deepEqual(scheduler.states, ['TASK_RUNNING', 'TASK_FINISHED']);
+  } finally {
+    driver.stop();
+    await close();
+    await cluster.close();
+  }
+});
+
+test('issue 13 item 1, executors: calls need the token the agent gave the executor; it names one executor of one framework and dies with its container', async (t) => {
+  const cluster = await liveCluster(1);
+  const scheduler = new WithExecutor(IMPOSTOR);
+  const { driver, close } = liveSchedulerDriver(
+    scheduler,
+    { user: 'tester', name: 'with-impostor' },
+    { masterUrl: cluster.master.url },
+  );
+  const executorUrl = `http://${cluster.agents[0]?.address.slice('agent@'.length)}/api/v1/executor`;
+  // A MESSAGE call (202 while the executor is subscribed), not a SUBSCRIBE: that would stream.
+  const message = (frameworkId: string, headers: Record<string, string>) =>
+    send(executorUrl, {
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({
+        type: 'MESSAGE',
+        framework_id: { value: frameworkId },
+        executor_id: { value: 'echo' },
+        message: { data: 'aGk=' },
+      }),
+    });
+  try {
+    driver.start();
+    await eventually(
+      () => scheduler.states.includes('TASK_FINISHED'),
+      20_000,
+      'the impostor to finish its task',
+    );
+    const answers = scheduler.statuses.find((s) => s.state === 'TASK_FINISHED')?.message ?? '';
+    t.regex(
+      answers,
+      /^403 The executor token does not contain an 'eid' claim with the executor ID someone-else, which is set in the call$/mu,
+      'an executor cannot send an update in another executor’s name',
+    );
+    t.regex(
+      answers,
+      /^403 The executor token does not contain an 'fid' claim with the framework ID another-framework, which is set in the call$/mu,
+      'nor subscribe as another framework’s executor',
+    );
+    t.deepEqual(scheduler.states, ['TASK_RUNNING', 'TASK_FINISHED'], 'its own updates went through');
+
+    const stdout = (readdirSync(cluster.workDir, { recursive: true }) as string[])
+      .map((p) => join(cluster.workDir, p))
+      .find((p) => p.endsWith('/stdout') && p.includes('/executors/echo/'));
+    const token = /^token (\S+)$/mu.exec(readFileSync(stdout as string, 'utf8'))?.[1] as string;
+    t.truthy(token);
+    const fid = /\/frameworks\/([^/]+)\//u.exec(stdout as string)?.[1] as string;
+    driver.stop();
+    // Its stream closes first ("Executor is not subscribed"), then its process exits, and with
+    // it the container its token names.
+    const gone = "The executor token does not contain a 'cid' claim with the correct active ContainerID";
+    await eventually(
+      async () => (await message(fid, { Authorization: `Bearer ${token}` })).text === gone,
+      10_000,
+      'the executor’s container to be gone',
+    );
+    const late = await message(fid, { Authorization: `Bearer ${token}` });
+    t.is(late.status, 403);
+    t.is(late.text, gone);
+    const forged = await message(fid, { Authorization: `Bearer ${token.slice(0, -4)}AAAA` });
+    t.is(forged.status, 401);
+    t.is(forged.text, 'Invalid executor token');
   } finally {
     driver.stop();
     await close();

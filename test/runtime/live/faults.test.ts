@@ -151,8 +151,21 @@ test('--quota and --weights go to the registry; a master restarted without them 
   };
   try {
     t.deepEqual(await quota(), expected);
-    await eventually(() => existsSync(registry), 10_000, 'the registry written');
-    const written = JSON.parse(readFileSync(registry, 'utf8'));
+    // The registry may be written more than once (each batch of operations is one write): wait
+    // for the write that holds the quota rather than read the first file that appears.
+    const stored = () =>
+      existsSync(registry) ? (JSON.parse(readFileSync(registry, 'utf8')) as Record<string, unknown>) : {};
+    await eventually(
+      () => {
+        const { quotas, weights } = stored() as { quotas?: object; weights?: object };
+        return (
+          quotas !== undefined && 'analytics' in quotas && weights !== undefined && 'analytics' in weights
+        );
+      },
+      10_000,
+      'the registry written',
+    );
+    const written = stored();
     t.deepEqual(written.quotas, { analytics: { cpus: 8, mem: 16384 } });
     t.deepEqual(written.weights, { analytics: 2 });
     await killHard(master.child);

@@ -1,10 +1,12 @@
 /** Live clusters on loopback for tests: a master and agents in this process, on free ports. */
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseResources } from '../../../src/core/resource-text.js';
 import { AgentServer, type AgentServerOptions } from '../../../src/runtime/live/agent-server.js';
 import { MasterServer, type MasterServerOptions } from '../../../src/runtime/live/master-server.js';
+import { patient } from '../../patience.js';
 
 /** What a test may add to its cluster's master and agents (security, limits, TLS). */
 export interface ClusterOptions {
@@ -55,15 +57,19 @@ export async function liveCluster(
   };
 }
 
-/** Resolves when `check` holds, polling every 20 ms; rejects after `timeoutMs`. */
+/**
+ * Resolves when `check` holds, polling every 20 ms; rejects after `timeoutMs` stretched by the
+ * test patience (test/patience.ts), so that a busy machine is slow, not failing.
+ */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
   what: string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const boundMs = patient(timeoutMs);
+  const deadline = Date.now() + boundMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${boundMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

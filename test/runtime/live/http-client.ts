@@ -1,7 +1,9 @@
 /** Raw HTTP for the live tests: plain requests, and a SUBSCRIBE stream read record by record. */
+
 import { type IncomingHttpHeaders, type RequestOptions, request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { RecordIoDecoder } from '../../../src/core/recordio.js';
+import { patient } from '../../patience.js';
 
 /** `http.request` or, for an `https:` URL, `https.request` trusting `ca`. */
 function open(url: string, options: RequestOptions, ca: string | undefined) {
@@ -99,7 +101,7 @@ export function subscribe(
         headers: res.headers,
         events,
         async waitFor(n, timeoutMs = 5000) {
-          const deadline = Date.now() + timeoutMs;
+          const deadline = Date.now() + patient(timeoutMs);
           while (events.length < n) {
             if (Date.now() > deadline)
               throw new Error(`only ${events.length} of ${n} events after ${timeoutMs} ms`);

@@ -72,6 +72,8 @@ test('a body over --max-request-size gets 413, on the scheduler endpoint and the
         'Content-Type': 'application/json',
         'Content-Length': '5000',
         'Agora-From': 'agent@127.0.0.1:1',
+        // Well-formed, so the body is read: a REGISTER_AGENT could bind it (agent-sessions.ts).
+        'Agora-Agent-Token': 'A'.repeat(43),
       },
       body: ' '.repeat(5000),
     });

@@ -20,9 +20,12 @@ export class Prober implements Scheduler {
   readonly statuses: TaskStatus[] = [];
   frameworkId: string | undefined;
   readonly #queue: ProbeTask[];
+  readonly #perOffer: number;
 
-  constructor(tasks: readonly ProbeTask[]) {
+  /** @param perOffer how many of the tasks one offer may take (default 1) */
+  constructor(tasks: readonly ProbeTask[], perOffer = 1) {
     this.#queue = [...tasks];
+    this.#perOffer = perOffer;
   }
 
   /** The latest state of `taskId`. */
@@ -45,25 +48,23 @@ export class Prober implements Scheduler {
 
   resourceOffers(driver: SchedulerDriver, offers: readonly Offer[]): void {
     for (const offer of offers) {
-      const task = this.#queue.shift();
-      if (task === undefined) {
+      const tasks = this.#queue.splice(0, this.#perOffer);
+      if (tasks.length === 0) {
         driver.declineOffer(offer.id, { refuse_seconds: 3600 });
         continue;
       }
       driver.launchTasks(
         [offer.id],
-        [
-          {
-            name: task.id,
-            task_id: { value: task.id },
-            agent_id: offer.agent_id,
-            resources: [
-              { name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } },
-              { name: 'mem', type: 'SCALAR', scalar: { value: 16 } },
-            ],
-            command: { value: task.command },
-          },
-        ],
+        tasks.map((task) => ({
+          name: task.id,
+          task_id: { value: task.id },
+          agent_id: offer.agent_id,
+          resources: [
+            { name: 'cpus', type: 'SCALAR' as const, scalar: { value: 0.1 } },
+            { name: 'mem', type: 'SCALAR' as const, scalar: { value: 16 } },
+          ],
+          command: { value: task.command },
+        })),
       );
     }
   }

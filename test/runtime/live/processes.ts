@@ -1,6 +1,8 @@
 /** Real `agora master` and `agora agent` processes for the live tests, on loopback. */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { patient } from '../../patience.js';
 
 /** A started `agora` process and the line that said it was up. */
 export interface Started {
@@ -10,9 +12,21 @@ export interface Started {
   readonly match: RegExpExecArray;
 }
 
-/** Runs `agora <args>` and waits until stderr matches `ready`. */
-export function startAgora(args: readonly string[], ready: RegExp, timeoutMs = 15_000): Promise<Started> {
-  const child = spawn(process.execPath, ['bin/agora.js', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Runs `agora <args>` and waits until stderr matches `ready` (giving up after `timeoutMs`
+ * stretched by the test patience: starting through tsx is slow on a busy machine).
+ */
+export function startAgora(
+  args: readonly string[],
+  ready: RegExp,
+  timeoutMs = patient(15_000),
+): Promise<Started> {
+  // AGORA_PROF_DIR=dir profiles every agora process started here (the benches use this too).
+  const profile = process.env.AGORA_PROF_DIR;
+  const node = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+  const child = spawn(process.execPath, [...node, 'bin/agora.js', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

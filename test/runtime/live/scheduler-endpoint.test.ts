@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { fc } from '@fast-check/ava';
 import test from 'ava';
 import { MasterServer } from '../../../src/runtime/live/master-server.js';
+import { eventually } from './harness.js';
 import { call, send, subscribe } from './http-client.js';
 
 const INFO = { user: 'tester', name: 'probe' };
@@ -115,7 +116,11 @@ test('bad requests get the status codes Mesos gives, with a message', async (t) 
       t.regex(a.text, message, what);
     }
     sub.close();
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually(
+      () => master.master.state().frameworks[0]?.connected === false,
+      2_000,
+      'the master to see the stream close',
+    );
     const after = await call(master.url, revive, { 'Mesos-Stream-Id': stream });
     t.is(after.status, 403, 'a framework whose stream closed is not subscribed');
     t.is(after.text, 'Framework is not subscribed');
@@ -127,7 +132,11 @@ test('bad requests get the status codes Mesos gives, with a message', async (t) 
       .framework_id.value;
     const briefStream = String(brief.headers['mesos-stream-id']);
     brief.close();
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually(
+      () => !master.master.state().frameworks.some((f) => f.id === briefId),
+      2_000,
+      'the master to remove the framework whose stream closed',
+    );
     const gone = await call(
       master.url,
       { ...revive, framework_id: { value: briefId } },

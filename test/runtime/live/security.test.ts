@@ -260,7 +260,11 @@ test('with credentials but without --authenticate-agents, an agent may send none
   const cluster = await liveCluster(1, undefined, { master: { security: { credentials: [AGENT] } } });
   try {
     t.is(cluster.master.master.state().activated_slaves, 1, 'an agent without a credential registers');
-    const headers = { 'Content-Type': 'application/json', 'Agora-From': 'agent@127.0.0.1:1' };
+    const headers = {
+      'Content-Type': 'application/json',
+      'Agora-From': 'agent@127.0.0.1:1',
+      'Agora-Agent-Token': 'A'.repeat(43),
+    };
     const wrong = await send(`${cluster.master.url}/agora/v1/message`, {
       headers: { ...headers, ...auth({ ...AGENT, secret: 'wrong' }) },
       body: '{}',

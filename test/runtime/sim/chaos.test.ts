@@ -2,15 +2,18 @@
  * Deterministic simulation testing: a short fixed slice of chaos seeds must pass (CI runs it),
  * a seed replays exactly, and the checker catches the violations it is there to catch.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import test from 'ava';
 import type { SorterPolicy } from '../../../src/allocator/sorter.js';
 import { dominantShare, drfPolicy } from '../../../src/allocator/sorters/drf.js';
 import { ShareSorter } from '../../../src/allocator/sorters/share-sorter.js';
 import { resources } from '../../../src/core/resource-text.js';
 import type { Wire } from '../../../src/core/wire.js';
-import { chaosScenario, runChaos } from '../../../src/runtime/sim/chaos.js';
+import { chaosScenario, FAULT_KINDS, runChaos } from '../../../src/runtime/sim/chaos.js';
 import { InvariantChecker } from '../../../src/runtime/sim/invariants.js';
 import type { SimWorld } from '../../../src/runtime/sim/world.js';
+import type { ScenarioFile } from '../../../src/scenario/schema.js';
+import { validateScenario } from '../../../src/scenario/validate.js';
 import { testAllocator } from '../../allocator/harness.js';
 import { runCli } from '../../cli/helpers.js';
 
@@ -131,7 +134,7 @@ test('agora chaos prints one line per seed and the total; bad flags are refused'
   t.regex(r.out, /^seed 2: ok \(\d+ agents, /u);
   t.regex(
     r.out,
-    /1 of 1 seeds passed: [\d.]+ simulated hours, \d+ faults injected, [\d.k]+ events checked, [\d.k]+ offers checked against DRF order\n$/u,
+    /1 of 1 seeds passed: [\d.]+ simulated hours, \d+ faults injected \(\d+ agent-crash, \d+ network-partition, \d+ master-crash, \d+ clock-skew, \d+ framework-crash\), loss in \d+ seeds, duplication in \d+; \d+ of \d+ frameworks removed by the master; [\d.k]+ events checked; [\d.k]+ offers checked against DRF order, [\d.k]+ with >= 2 eligible frameworks in the role, [\d.k]+ with >= 2 eligible roles; [\d.k]+ offers checked against their roles, [\d.k]+ tasks against their offers\n$/u,
   );
   const bad = await runCli('chaos', '--minutes', '0');
   t.is(bad.code, 2);
@@ -193,6 +196,7 @@ test('the checker catches an offer that would take a role past its quota', (t) =
     role: 'r',
     frameworkId: 'f',
     eligible: ['f'],
+    eligibleRoles: new Map([['r', 1]]),
     policy: 'drf',
     view: allocator,
   };
@@ -204,4 +208,57 @@ test('the checker catches an offer that would take a role past its quota', (t) =
     checker.violation?.detail ?? '',
     /role r would hold 5 cpus with the offer on a2, over its limit of 4/u,
   );
+});
+
+test('faults are a swarm: each seed turns whole kinds off, and longer safety phases bring more faults', (t) => {
+  const kindsOf = (seed: number, minutes: number) =>
+    new Set((chaosScenario(seed, minutes).faults ?? []).map((f) => f.kind));
+  const all = FAULT_KINDS.length;
+  let partial = 0;
+  let single = 0;
+  for (let seed = 1; seed <= 200; seed++) {
+    const kinds = kindsOf(seed, 30);
+    if (kinds.size > 0 && kinds.size < all) partial++;
+    if (kinds.size === 1) single++;
+  }
+  t.true(partial > 100, `${partial} of 200 seeds leave some kinds out`);
+  t.true(single > 10, `${single} of 200 seeds use one kind only`);
+  const count = (minutes: number) => {
+    let n = 0;
+    for (let seed = 1; seed <= 200; seed++) n += chaosScenario(seed, minutes).faults?.length ?? 0;
+    return n;
+  };
+  const [five, thirty] = [count(5), count(30)];
+  t.true(thirty > 4 * five, `200 seeds draw ${five} faults at 5 minutes and ${thirty} at 30`);
+});
+
+test('generated frameworks share roles, with weights', (t) => {
+  let shared = 0;
+  let weighted = 0;
+  for (let seed = 1; seed <= 100; seed++) {
+    const frameworks = chaosScenario(seed, 5).frameworks ?? [];
+    if (new Set(frameworks.map((f) => f.role)).size < frameworks.length) shared++;
+    if (frameworks.some((f) => f.weight !== undefined)) weighted++;
+  }
+  t.true(shared > 30, `${shared} of 100 seeds have frameworks sharing a role`);
+  t.true(weighted > 30, `${weighted} of 100 seeds have a weighted role`);
+});
+
+test('every shipped scenario makes a valid chaos scenario; the small ones pass a seed', (t) => {
+  for (const file of readdirSync('scenarios').filter((f) => f.endsWith('.json'))) {
+    const base = JSON.parse(readFileSync(`scenarios/${file}`, 'utf8')) as ScenarioFile;
+    for (const minutes of [1, 5, 30]) {
+      const validated = validateScenario(chaosScenario(1, minutes, { base }));
+      t.true(
+        validated.ok,
+        `${file} at ${minutes} min: ${validated.ok ? '' : JSON.stringify(validated.error)}`,
+      );
+    }
+  }
+  for (const file of ['drf-paper.json', 'contended.json']) {
+    const base = JSON.parse(readFileSync(`scenarios/${file}`, 'utf8')) as ScenarioFile;
+    const r = runChaos(1, 2, { base });
+    t.is(r.violation, undefined, `${file}: ${JSON.stringify(r.violation)}`);
+    t.deepEqual(r.problems, [], file);
+  }
 });

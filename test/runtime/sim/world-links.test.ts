@@ -29,11 +29,12 @@ class Node implements Process<Msg> {
   onTimer(): void {}
 }
 
-function world(withLinks: boolean): SimWorld<Msg> {
+function world(withLinks: boolean, lossBreaksConnections = false): SimWorld<Msg> {
   return new SimWorld<Msg>({
     seed: 1,
     network: { latencyMsMin: 2, latencyMsMax: 2 },
     ...(withLinks ? { linkMessage: (who: Address) => ({ type: 'exited', who }) as const } : {}),
+    lossBreaksConnections,
   });
 }
 
@@ -82,4 +83,23 @@ test('a partition hides the crash (no reset crosses it); without linkMessage not
   quiet.crash('client');
   quiet.runUntil(20);
   t.deepEqual(seen(quiet, 'server'), ['hello from client']);
+});
+
+test('a message a partition cuts off breaks the connection: the sender is told, the receiver is not', (t) => {
+  const w = world(true, true);
+  w.spawn('server', () => new Node());
+  w.network.partition('client', 'server', { oneWay: true });
+  w.spawn('client', () => new Node('server'));
+  w.runUntil(10);
+  // Over TCP the hello is never skipped: the connection breaks, and the sender's stack gives up
+  // on it. The reset cannot cross the partition to the server.
+  t.deepEqual(seen(w, 'client'), ['exited server at 2']);
+  t.deepEqual(seen(w, 'server'), []);
+
+  const silent = world(true, false);
+  silent.spawn('server', () => new Node());
+  silent.network.partition('client', 'server', { oneWay: true });
+  silent.spawn('client', () => new Node('server'));
+  silent.runUntil(10);
+  t.deepEqual(seen(silent, 'client'), [], 'without lossBreaksConnections a partition is silent');
 });
