@@ -949,15 +949,71 @@ export class HierarchicalAllocator implements Allocator {
       if (filters?.size === 0) this.dropFilters(role, slot);
       return { member, bag: available };
     }
-    // A known-blocked framework is blocked at least until the earliest expiry the matrix relies on.
-    if (skippedKnown && (matrix.knownUntil[slot] as number) < untilMs)
-      untilMs = matrix.knownUntil[slot] as number;
+    // The frameworks passed over as known blocked are blocked at least until the earliest expiry
+    // the matrix relies on. When that bound is what would set the memo, it may be lower than
+    // their filters say (a framework since cleared or gone inactive still counted): their own
+    // filters give the exact time, so that the memo, and with it which cycles walk this agent
+    // again (and draw a random sorter's order), is what a walk without the matrix would set.
+    if (skippedKnown && (matrix.knownUntil[slot] as number) < untilMs) {
+      filters ??= role.filters[slot] ?? fail(`agent slot ${slot} has no filter table in role ${role.name}`);
+      untilMs = this.knownBlockedUntil(
+        slot,
+        role,
+        slots,
+        filters,
+        available,
+        defaultAllocatable,
+        gpuOnly,
+        untilMs,
+        now,
+      );
+    }
     role.noTakerVersion[slot] = version;
     role.noTakerEpoch[slot] = role.epoch;
     role.noTakerUntil[slot] = untilMs;
     // The walk removed the expired filters it met; none left means nothing to keep a table for.
     if (filters?.size === 0) this.dropFilters(role, slot);
     return undefined;
+  }
+
+  /**
+   * The earliest time any framework the matrix knew blocked on `slot` becomes unblocked, or
+   * `untilMs` if that is earlier: what the filter tables answer for each such framework that the
+   * walk would otherwise have asked (same GPU and minimum checks, over the walk's `slots`).
+   */
+  private knownBlockedUntil(
+    slot: number,
+    role: RoleState,
+    slots: Int32Array,
+    filters: AgentRoleFilters,
+    available: Resources,
+    defaultAllocatable: boolean,
+    gpuOnly: boolean,
+    untilMs: number,
+    now: number,
+  ): number {
+    const matrix = role.matrix;
+    const knownRow = slot * matrix.stride;
+    const filterVersion = this.filterVersion(slot, role);
+    let until = untilMs;
+    for (let i = 0; i < slots.length; i++) {
+      const memberSlot = slots[i] as number;
+      if (((matrix.known[knownRow + (memberSlot >>> 5)] as number) & (1 << (memberSlot & 31))) === 0)
+        continue;
+      const member = role.bySlot[memberSlot] as FrameworkRole;
+      if (gpuOnly && !member.framework.gpuResources) continue;
+      const min = member.minAllocatable;
+      if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
+      const blockedUntil = filters.blockedUntil(
+        memberSlot,
+        member.filterGeneration,
+        available,
+        filterVersion,
+        now,
+      );
+      if (blockedUntil !== NOT_BLOCKED && blockedUntil < until) until = blockedUntil;
+    }
+    return until;
   }
 
   /** Fills {@link eligibleRoles} from the role sorter's current order. */
