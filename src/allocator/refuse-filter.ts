@@ -186,6 +186,9 @@ export class AgentRoleFilters {
    * and an answer for the smaller cut then blocked the larger one (or the reverse).
    */
   private covers(bag: number, candidate: Resources, availableVersion: number): boolean {
+    // The very bag refused, offered again (a decline gives back what was offered): a bag
+    // contains itself, with no containment walk over its entries.
+    if (this.bags[bag] === candidate) return true;
     if (this.bagCheckedVersion[bag] !== availableVersion || this.bagCheckedFor[bag] !== candidate) {
       const refused = this.bags[bag] as Resources;
       this.bagCheckedVersion[bag] = availableVersion;
