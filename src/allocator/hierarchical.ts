@@ -425,6 +425,16 @@ export class HierarchicalAllocator implements Allocator {
     setBit(member.filteredOn, slot);
     filters.add(member.slot, refused, now + timeoutMs, member.filterGeneration, now, role.bySlot.length);
     role.matrix.added(slot, member.slot);
+    // A declined whole offer leaves the agent with the very bag that was refused, which is then
+    // the walk's next candidate (no reservations, no quota to cut it): the framework is known
+    // blocked for it from now on, with no need for the next walk to open the table to find out.
+    const table = this.table;
+    if (
+      refused === table.avail[slot] &&
+      table.reserved[slot] === 0 &&
+      this.quotas.limits(role.name) === undefined
+    )
+      role.matrix.record(slot, member.slot, refused, now + timeoutMs, now);
   }
 
   /** Installs a batch filter; while any is live, agents' old availability is kept before it changes. */
