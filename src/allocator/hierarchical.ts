@@ -25,7 +25,7 @@
  * revocable and shared resources, maintenance inverse offers, offer constraints.
  */
 import { Resources } from '../core/resources.js';
-import { assert } from '../core/result.js';
+import { assert, fail } from '../core/result.js';
 import { AgentTable } from './agent-table.js';
 import type {
   AgentView,
@@ -41,6 +41,7 @@ import type {
 import { BatchFilter } from './batch-filter.js';
 import { clearBit, grownBits, lowestBit, popcount32, setBit, wordsFor } from './bitset.js';
 import { CycleRandom } from './cycle-random.js';
+import { FilterMatrix } from './filter-matrix.js';
 import { EagerGrant, type Grant, LazyGrant } from './grant.js';
 import { DEFAULT_MIN_ALLOCATABLE, isAllocatable, type MinAllocatable } from './min-allocatable.js';
 import { RoleQuotas } from './quota.js';
@@ -71,6 +72,8 @@ interface RoleState {
   /** Agents with a filters table in this role, and their set. */
   filtered: number;
   filterBits: Uint32Array;
+  /** Which frameworks may have filters on which agents, and which are known blocked there. */
+  readonly matrix: FilterMatrix;
   /**
    * The no-taker memo, by agent slot: a walk over the role's frameworks found nobody to offer
    * the agent to. Only the agent's availability (`version`), a framework becoming eligible or
@@ -92,15 +95,22 @@ interface FrameworkRole {
   suppressed: boolean;
   /** Filters installed under an older generation are void (revive, deactivation). */
   filterGeneration: number;
-  /** Agents on which this membership may hold filters, so voiding them can also free them. */
-  readonly filteredOn: Set<number>;
+  /**
+   * Agents on which this membership may hold filters, so voiding them can also free them: a
+   * bitset by agent slot (a set of numbers grew to 10,000 entries per framework in Mesos's
+   * DeclineOffers shape, and its rehashing was much of the garbage collector's work).
+   */
+  filteredOn: Uint32Array;
   /** Its filters over many agents at once (declines of the rest of a grant); see batch-filter.ts. */
   batchFilters: BatchFilter[];
   readonly minAllocatable: MinAllocatable | undefined;
-  /** What it holds (offered or in use) on each agent, by agent slot. */
-  held: (Resources | undefined)[];
-  /** Agents on which `held` is set. */
-  heldOn: number;
+  /**
+   * What it holds (offered or in use) on each agent it holds anything on, by agent slot. A map
+   * rather than an array over every agent: a framework holds little on most agents, and an array
+   * per framework (1,000 × 10,000 agents in Mesos's DeclineOffers shape) made every offer a
+   * cache miss into 128 MB.
+   */
+  readonly held: Map<number, Resources>;
 }
 
 interface FrameworkState {
@@ -142,6 +152,8 @@ export class HierarchicalAllocator implements Allocator {
   private readonly lazyGrants = new Set<LazyGrant>();
   private nextGrantId = 1;
   private readonly cycleRandom = new CycleRandom();
+  /** Reused buffer: one bag's scalar quantities by agent-table column (see readColumns). */
+  private bagColumns = new Float64Array(0);
   /** Reused buffer for the agents of a cycle. */
   private candidates: Int32Array = new Int32Array(16);
   /**
@@ -189,7 +201,7 @@ export class HierarchicalAllocator implements Allocator {
     this.materialize(slot);
     for (const fw of this.frameworks.values()) {
       for (const member of fw.roles.values()) {
-        const held = member.held[slot];
+        const held = member.held.get(slot);
         if (held === undefined) continue;
         this.untrackSorters(member, held.scalarQuantities());
         this.setHeld(member, slot, undefined);
@@ -197,7 +209,8 @@ export class HierarchicalAllocator implements Allocator {
     }
     this.changeTotals((this.table.total[slot] as Resources).scalarQuantities(), -1);
     for (const role of this.roles.values()) this.resetAgentRole(role, slot);
-    for (const fw of this.frameworks.values()) for (const m of fw.roles.values()) m.filteredOn.delete(slot);
+    for (const fw of this.frameworks.values())
+      for (const m of fw.roles.values()) clearBit(m.filteredOn, slot);
     this.table.remove(slot);
   }
 
@@ -238,13 +251,13 @@ export class HierarchicalAllocator implements Allocator {
         slot,
         suppressed: spec.suppressedRoles?.includes(roleName) ?? false,
         filterGeneration: this.nextFilterGeneration++,
-        filteredOn: new Set(),
+        filteredOn: new Uint32Array(0),
         batchFilters: [],
         minAllocatable: spec.minAllocatableByRole?.get(roleName),
-        held: new Array<Resources | undefined>(this.table.capacity).fill(undefined),
-        heldOn: 0,
+        held: new Map(),
       };
       role.bySlot[slot] = member;
+      role.matrix.fit(this.table.capacity, role.bySlot.length);
       role.members++;
       role.epoch++;
       this.epoch++;
@@ -267,9 +280,9 @@ export class HierarchicalAllocator implements Allocator {
     // their bags are pinned so that the grant can still say what each offered.
     for (const grant of [...fw.grants]) this.release(grant, undefined, true);
     for (const member of fw.roles.values()) {
-      if (member.heldOn > 0) {
+      if (member.held.size > 0) {
         for (const slot of this.table.order) {
-          const held = member.held[slot];
+          const held = member.held.get(slot);
           if (held !== undefined) this.untrack(slot, member, held);
         }
       }
@@ -344,10 +357,10 @@ export class HierarchicalAllocator implements Allocator {
     const held = new Map<string, number>();
     for (const fw of this.frameworks.values()) {
       const member = fw.roles.get(role);
-      if (member === undefined || member.heldOn === 0) continue;
+      if (member === undefined || member.held.size === 0) continue;
       for (const slot of this.table.order) {
         this.materialize(slot);
-        for (const [name, milli] of member.held[slot]?.scalarQuantities() ?? [])
+        for (const [name, milli] of member.held.get(slot)?.scalarQuantities() ?? [])
           held.set(name, (held.get(name) ?? 0) + milli);
       }
     }
@@ -366,7 +379,7 @@ export class HierarchicalAllocator implements Allocator {
     const slot = this.agentSlot(agentId);
     this.materialize(slot);
     const member = this.membership(this.framework(frameworkId), role);
-    const held = member.held[slot];
+    const held = member.held.get(slot);
     if (!held?.contains(from)) {
       throw new Error(`assertion failed: framework ${frameworkId} does not hold the resources it updates`);
     }
@@ -407,8 +420,21 @@ export class HierarchicalAllocator implements Allocator {
       role.filterBits = grownBits(role.filterBits, wordsFor(this.table.capacity));
       setBit(role.filterBits, slot);
     }
-    member.filteredOn.add(slot);
+    if (slot >>> 5 >= member.filteredOn.length)
+      member.filteredOn = grownBits(member.filteredOn, wordsFor(this.table.capacity));
+    setBit(member.filteredOn, slot);
     filters.add(member.slot, refused, now + timeoutMs, member.filterGeneration, now, role.bySlot.length);
+    role.matrix.added(slot, member.slot);
+    // A declined whole offer leaves the agent with the very bag that was refused, which is then
+    // the walk's next candidate (no reservations, no quota to cut it): the framework is known
+    // blocked for it from now on, with no need for the next walk to open the table to find out.
+    const table = this.table;
+    if (
+      refused === table.avail[slot] &&
+      table.reserved[slot] === 0 &&
+      this.quotas.limits(role.name) === undefined
+    )
+      role.matrix.record(slot, member.slot, refused, now + timeoutMs, now);
   }
 
   /** Installs a batch filter; while any is live, agents' old availability is kept before it changes. */
@@ -791,7 +817,7 @@ export class HierarchicalAllocator implements Allocator {
     for (let i = 0; i < n; i++) {
       const slot = candidates[i] as number;
       if (table.isHeld(slot)) continue; // lazily held by an open grant: nothing is free
-      if ((table.avail[slot] as Resources).isEmpty()) continue;
+      if (table.empty[slot] === 1) continue;
       const quietUntil = this.quietUntil[slot] as number;
       if (
         !Number.isNaN(quietUntil) &&
@@ -820,11 +846,12 @@ export class HierarchicalAllocator implements Allocator {
           const memo = role.noTakerUntil[slot] as number;
           if (!Number.isNaN(memo) && memo < untilMs) untilMs = memo;
         }
-        if ((table.avail[slot] as Resources).isEmpty()) break;
+        if (table.empty[slot] === 1) break;
       }
       if (offered) {
         this.quietUntil[slot] = NO_MEMO;
-        roles = this.collectEligibleRoles();
+        // Offers move roles in the order, never in or out of it: one role needs no re-collecting.
+        if (roles.length > 1) roles = this.collectEligibleRoles();
       } else {
         this.quietVersion[slot] = table.version[slot] as number;
         this.quietEpoch[slot] = this.epoch;
@@ -864,27 +891,46 @@ export class HierarchicalAllocator implements Allocator {
     ) {
       return undefined;
     }
+    // The table's columns answer for the agent's own bag (all unreserved, empty, allocatable),
+    // so that most agents are decided without reading the bag itself.
+    const avail = table.avail[slot] as Resources;
     const available = this.quotas.shrink(
       role.name,
-      (table.avail[slot] as Resources).allocatableTo(role.name),
+      table.reserved[slot] === 0 ? avail : avail.allocatableTo(role.name),
     );
-    if (available.isEmpty()) return undefined;
-    const defaultAllocatable = isAllocatable(available, this.minAllocatable);
-    const filters = role.filters[slot];
-    const checkFilters = filters !== undefined && filters.size > 0;
+    const own = available === avail;
+    if (own ? table.empty[slot] === 1 : available.isEmpty()) return undefined;
+    const defaultAllocatable = own
+      ? table.allocatableDefault[slot] === 1
+      : isAllocatable(available, this.minAllocatable);
     const filterVersion = this.filterVersion(slot, role);
     const gpuOnly = this.filterGpuResources && table.hasGpu[slot] === 1;
     const slots = role.sorter.sortTags();
+    // The filter matrix (filter-matrix.ts) says which frameworks may have filters here and which
+    // are known to be blocked for this very bag, so that the agent's filter table is opened only
+    // for the frameworks that may have one and are not known blocked.
+    const matrix = role.matrix;
+    const row = matrix.stride === 0 ? -1 : slot * matrix.stride;
+    const knownRow = row < 0 ? -1 : matrix.knownRow(slot, available, now);
+    let filters: AgentRoleFilters | undefined;
+    let skippedKnown = false;
     let untilMs = Number.POSITIVE_INFINITY;
     for (let i = 0; i < slots.length; i++) {
       const memberSlot = slots[i] as number;
+      const word = memberSlot >>> 5;
+      const bit = 1 << (memberSlot & 31);
+      if (knownRow >= 0 && ((matrix.known[knownRow + word] as number) & bit) !== 0) {
+        skippedKnown = true;
+        continue;
+      }
       const member = role.bySlot[memberSlot] as FrameworkRole;
       // Mesos hierarchical.cpp: agents with GPUs go only to GPU_RESOURCES frameworks.
       if (gpuOnly && !member.framework.gpuResources) continue;
       const min = member.minAllocatable;
       if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
-      if (checkFilters) {
-        const blockedUntil = (filters as AgentRoleFilters).blockedUntil(
+      if (row >= 0 && ((matrix.may[row + word] as number) & bit) !== 0) {
+        filters ??= role.filters[slot] ?? fail(`agent slot ${slot} has no filter table in role ${role.name}`);
+        const blockedUntil = filters.blockedUntil(
           memberSlot,
           member.filterGeneration,
           available,
@@ -892,9 +938,12 @@ export class HierarchicalAllocator implements Allocator {
           now,
         );
         if (blockedUntil !== NOT_BLOCKED) {
+          matrix.record(slot, memberSlot, available, blockedUntil, now);
           if (blockedUntil < untilMs) untilMs = blockedUntil;
           continue;
         }
+        // Its filters here have all expired: the matrix need not send the walk to them again.
+        if (!filters.holds(memberSlot)) matrix.cleared(slot, memberSlot);
       }
       if (member.batchFilters.length > 0) {
         const blockedUntil = this.batchBlockedUntil(member, slot, available, now);
@@ -910,12 +959,71 @@ export class HierarchicalAllocator implements Allocator {
       if (filters?.size === 0) this.dropFilters(role, slot);
       return { member, bag: available };
     }
+    // The frameworks passed over as known blocked are blocked at least until the earliest expiry
+    // the matrix relies on. When that bound is what would set the memo, it may be lower than
+    // their filters say (a framework since cleared or gone inactive still counted): their own
+    // filters give the exact time, so that the memo, and with it which cycles walk this agent
+    // again (and draw a random sorter's order), is what a walk without the matrix would set.
+    if (skippedKnown && (matrix.knownUntil[slot] as number) < untilMs) {
+      filters ??= role.filters[slot] ?? fail(`agent slot ${slot} has no filter table in role ${role.name}`);
+      untilMs = this.knownBlockedUntil(
+        slot,
+        role,
+        slots,
+        filters,
+        available,
+        defaultAllocatable,
+        gpuOnly,
+        untilMs,
+        now,
+      );
+    }
     role.noTakerVersion[slot] = version;
     role.noTakerEpoch[slot] = role.epoch;
     role.noTakerUntil[slot] = untilMs;
     // The walk removed the expired filters it met; none left means nothing to keep a table for.
     if (filters?.size === 0) this.dropFilters(role, slot);
     return undefined;
+  }
+
+  /**
+   * The earliest time any framework the matrix knew blocked on `slot` becomes unblocked, or
+   * `untilMs` if that is earlier: what the filter tables answer for each such framework that the
+   * walk would otherwise have asked (same GPU and minimum checks, over the walk's `slots`).
+   */
+  private knownBlockedUntil(
+    slot: number,
+    role: RoleState,
+    slots: Int32Array,
+    filters: AgentRoleFilters,
+    available: Resources,
+    defaultAllocatable: boolean,
+    gpuOnly: boolean,
+    untilMs: number,
+    now: number,
+  ): number {
+    const matrix = role.matrix;
+    const knownRow = slot * matrix.stride;
+    const filterVersion = this.filterVersion(slot, role);
+    let until = untilMs;
+    for (let i = 0; i < slots.length; i++) {
+      const memberSlot = slots[i] as number;
+      if (((matrix.known[knownRow + (memberSlot >>> 5)] as number) & (1 << (memberSlot & 31))) === 0)
+        continue;
+      const member = role.bySlot[memberSlot] as FrameworkRole;
+      if (gpuOnly && !member.framework.gpuResources) continue;
+      const min = member.minAllocatable;
+      if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
+      const blockedUntil = filters.blockedUntil(
+        memberSlot,
+        member.filterGeneration,
+        available,
+        filterVersion,
+        now,
+      );
+      if (blockedUntil !== NOT_BLOCKED && blockedUntil < until) until = blockedUntil;
+    }
+    return until;
   }
 
   /** Fills {@link eligibleRoles} from the role sorter's current order. */
@@ -947,7 +1055,7 @@ export class HierarchicalAllocator implements Allocator {
     const allocated = new Map<string, Map<string, Resources>>();
     for (const fw of this.frameworks.values()) {
       for (const [roleName, member] of fw.roles) {
-        const held = member.held[slot];
+        const held = member.held.get(slot);
         if (held === undefined) continue;
         let byRole = allocated.get(fw.id);
         if (byRole === undefined) {
@@ -1093,7 +1201,7 @@ export class HierarchicalAllocator implements Allocator {
     const member = this.membership(this.framework(grant.frameworkId), grant.role);
     // The sorters were charged for the whole grant when it was made: only the agent's own
     // accounting moves here.
-    const held = member.held[slot];
+    const held = member.held.get(slot);
     this.setHeld(member, slot, held === undefined ? bag : held.add(bag));
     table.setAvail(slot, Resources.EMPTY);
   }
@@ -1103,10 +1211,43 @@ export class HierarchicalAllocator implements Allocator {
     // availability changes under it.
     this.materialize(slot);
     const table = this.table;
-    table.setAvail(slot, (table.avail[slot] as Resources).subtract(res));
-    const held = member.held[slot];
+    const avail = table.avail[slot] as Resources;
+    // An offer usually takes the whole bag: then nothing is left, and its quantities are the
+    // agent's columns, so the bag itself need not be read (see trackSortersColumns).
+    const whole = res === avail && table.empty[slot] === 0;
+    if (whole) this.readColumns(slot);
+    table.setAvail(slot, whole ? Resources.EMPTY : avail.subtract(res));
+    const held = member.held.get(slot);
     this.setHeld(member, slot, held === undefined ? res : held.add(res));
-    this.trackSorters(member, res.scalarQuantities(), 1);
+    if (whole) this.trackSortersColumns(member, res, +1);
+    else this.trackSorters(member, res.scalarQuantities(), 1);
+  }
+
+  /** Copies an agent's scalar columns (what is available there) into {@link bagColumns}. */
+  private readColumns(slot: number): void {
+    const columns = this.table.columns;
+    if (this.bagColumns.length !== columns.length) this.bagColumns = new Float64Array(columns.length);
+    for (let k = 0; k < columns.length; k++)
+      this.bagColumns[k] = (columns[k] as Float64Array)[slot] as number;
+  }
+
+  /**
+   * Charges (`sign` +1) or credits (-1) the sorters with one bag whose scalar quantities are in
+   * {@link bagColumns} (`bag` itself is read only for a role with a quota). The same as
+   * {@link trackSorters} / {@link untrackSorters} with `bag.scalarQuantities()`.
+   */
+  private trackSortersColumns(member: FrameworkRole, bag: Resources, sign: 1 | -1): void {
+    const role = member.role.name;
+    const names = this.table.columnNames;
+    if (sign > 0) {
+      this.roleSorter.allocatedColumns(role, names, this.bagColumns, 1);
+      member.role.sorter.allocatedColumns(member.framework.id, names, this.bagColumns, 1);
+    } else {
+      this.roleSorter.unallocatedColumns(role, names, this.bagColumns);
+      member.role.sorter.unallocatedColumns(member.framework.id, names, this.bagColumns);
+    }
+    if (this.quotas.limits(role) !== undefined && this.quotas.charge(role, bag.scalarQuantities(), sign))
+      this.quotaChanged(role);
   }
 
   private trackSorters(member: FrameworkRole, q: Quantities, count: number): void {
@@ -1120,7 +1261,7 @@ export class HierarchicalAllocator implements Allocator {
     this.materialize(slot);
     const fw = member.framework;
     const role = member.role.name;
-    const held = member.held[slot];
+    const held = member.held.get(slot);
     if (!held?.contains(res)) {
       throw new Error(
         `assertion failed: framework ${fw.id} returns resources on ${this.table.ids[slot]} in role ${role} that it does not hold`,
@@ -1128,15 +1269,21 @@ export class HierarchicalAllocator implements Allocator {
     }
     const left = held.subtract(res);
     this.setHeld(member, slot, left.isEmpty() ? undefined : left);
-    this.table.setAvail(slot, (this.table.avail[slot] as Resources).add(res));
-    this.untrackSorters(member, res.scalarQuantities());
+    const table = this.table;
+    const avail = (table.avail[slot] as Resources).add(res);
+    table.setAvail(slot, avail);
+    // A decline of a whole offer gives an emptied agent its bag back: the columns are the bag's.
+    if (avail === res && table.empty[slot] === 0) {
+      this.readColumns(slot);
+      this.trackSortersColumns(member, res, -1);
+    } else {
+      this.untrackSorters(member, res.scalarQuantities());
+    }
   }
 
   private setHeld(member: FrameworkRole, slot: number, held: Resources | undefined): void {
-    const before = member.held[slot];
-    if (before === undefined && held !== undefined) member.heldOn++;
-    else if (before !== undefined && held === undefined) member.heldOn--;
-    member.held[slot] = held;
+    if (held === undefined) member.held.delete(slot);
+    else member.held.set(slot, held);
   }
 
   private untrackSorters(member: FrameworkRole, q: Quantities): void {
@@ -1184,10 +1331,12 @@ export class HierarchicalAllocator implements Allocator {
         filters: new Array<AgentRoleFilters | undefined>(capacity).fill(undefined),
         filtered: 0,
         filterBits: new Uint32Array(wordsFor(capacity)),
+        matrix: new FilterMatrix(),
         noTakerVersion: new Int32Array(capacity),
         noTakerEpoch: new Int32Array(capacity),
         noTakerUntil: new Float64Array(capacity).fill(NO_MEMO),
       };
+      role.matrix.fit(capacity, 0);
       this.roles.set(name, role);
       this.roleSorter.add(name, this.weights.get(name) ?? 1);
     }
@@ -1207,6 +1356,7 @@ export class HierarchicalAllocator implements Allocator {
 
   private dropFilters(role: RoleState, slot: number): void {
     role.filters[slot] = undefined;
+    role.matrix.clearRow(slot);
     role.filtered--;
     clearBit(role.filterBits, slot);
   }
@@ -1224,10 +1374,7 @@ export class HierarchicalAllocator implements Allocator {
       role.noTakerUntil = growFloat64(role.noTakerUntil, capacity);
       while (role.filters.length < capacity) role.filters.push(undefined);
       role.filterBits = grownBits(role.filterBits, wordsFor(capacity));
-    }
-    for (const fw of this.frameworks.values()) {
-      for (const member of fw.roles.values())
-        while (member.held.length < capacity) member.held.push(undefined);
+      role.matrix.fit(capacity, role.bySlot.length);
     }
   }
 
@@ -1239,13 +1386,21 @@ export class HierarchicalAllocator implements Allocator {
     member.filterGeneration = this.nextFilterGeneration++;
     member.batchFilters = [];
     const role = member.role;
-    for (const slot of member.filteredOn) {
-      const filters = role.filters[slot];
-      if (filters === undefined) continue;
-      filters.clear(member.slot);
-      if (filters.size === 0) this.dropFilters(role, slot);
+    const filteredOn = member.filteredOn;
+    for (let w = 0; w < filteredOn.length; w++) {
+      let bits = filteredOn[w] as number;
+      if (bits === 0) continue;
+      filteredOn[w] = 0;
+      while (bits !== 0) {
+        const slot = (w << 5) | lowestBit(bits);
+        bits &= bits - 1;
+        const filters = role.filters[slot];
+        if (filters === undefined) continue;
+        filters.clear(member.slot);
+        role.matrix.cleared(slot, member.slot);
+        if (filters.size === 0) this.dropFilters(role, slot);
+      }
     }
-    member.filteredOn.clear();
   }
 
   private eligible(member: FrameworkRole): boolean {
@@ -1271,19 +1426,19 @@ export class HierarchicalAllocator implements Allocator {
 
   private membership(fw: FrameworkState, role: string): FrameworkRole {
     const m = fw.roles.get(role);
-    assert(m !== undefined, `framework ${fw.id} is not subscribed to role ${role}`);
+    if (m === undefined) fail(`framework ${fw.id} is not subscribed to role ${role}`);
     return m;
   }
 
   private agentSlot(agentId: string): number {
     const slot = this.table.slot(agentId);
-    assert(slot !== undefined, `unknown agent ${agentId}`);
+    if (slot === undefined) fail(`unknown agent ${agentId}`);
     return slot;
   }
 
   private framework(frameworkId: string): FrameworkState {
     const f = this.frameworks.get(frameworkId);
-    assert(f !== undefined, `unknown framework ${frameworkId}`);
+    if (f === undefined) fail(`unknown framework ${frameworkId}`);
     return f;
   }
 }

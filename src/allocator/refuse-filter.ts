@@ -74,6 +74,8 @@ export class AgentRoleFilters {
   private readonly bags: (Resources | undefined)[] = [];
   private readonly bagRefs: number[] = [];
   private readonly bagCheckedVersion: number[] = [];
+  /** The candidate bag each answer is for (see {@link covers}). */
+  private readonly bagCheckedFor: (Resources | undefined)[] = [];
   private readonly bagAnswer: boolean[] = [];
   private readonly bagByKey = new Map<string, number>();
   private readonly freeBags: number[] = [];
@@ -110,6 +112,14 @@ export class AgentRoleFilters {
       return;
     }
     this.addExtra(slot, refused, expiresAtMs, generation);
+  }
+
+  /**
+   * Whether `slot` has a filter (an expired one too, until it is next looked at; one that
+   * {@link blockedUntil} has just looked at is gone if it had expired).
+   */
+  holds(slot: number): boolean {
+    return slot < this.expiresAtMs.length && !Number.isNaN(this.expiresAtMs[slot]);
   }
 
   /** Removes every filter of `slot`. */
@@ -169,11 +179,20 @@ export class AgentRoleFilters {
     }
   }
 
-  /** Whether the refused bag contains the candidate, cached per version of the agent's leftovers. */
+  /**
+   * Whether the refused bag contains the candidate, cached per version of the agent's leftovers
+   * and candidate bag. The version alone is not enough: a role's quota cuts the candidate to its
+   * headroom, which changes with the role's holdings elsewhere while this agent stays as it was,
+   * and an answer for the smaller cut then blocked the larger one (or the reverse).
+   */
   private covers(bag: number, candidate: Resources, availableVersion: number): boolean {
-    if (this.bagCheckedVersion[bag] !== availableVersion) {
+    // The very bag refused, offered again (a decline gives back what was offered): a bag
+    // contains itself, with no containment walk over its entries.
+    if (this.bags[bag] === candidate) return true;
+    if (this.bagCheckedVersion[bag] !== availableVersion || this.bagCheckedFor[bag] !== candidate) {
       const refused = this.bags[bag] as Resources;
       this.bagCheckedVersion[bag] = availableVersion;
+      this.bagCheckedFor[bag] = candidate;
       this.bagAnswer[bag] = refused.contains(candidate);
     }
     return this.bagAnswer[bag] as boolean;
@@ -268,6 +287,7 @@ export class AgentRoleFilters {
       this.bags[bag] = refused;
       this.bagRefs[bag] = 0;
       this.bagCheckedVersion[bag] = -1;
+      this.bagCheckedFor[bag] = undefined;
       this.bagAnswer[bag] = false;
       this.bagByKey.set(key, bag);
     }
@@ -281,6 +301,7 @@ export class AgentRoleFilters {
     if (refs > 0) return;
     this.bagByKey.delete((this.bags[bag] as Resources).key());
     this.bags[bag] = undefined;
+    this.bagCheckedFor[bag] = undefined;
     this.freeBags.push(bag);
   }
 }

@@ -43,6 +43,14 @@ export interface Sorter {
   allocated(client: string, quantities: Quantities, count?: number): void;
   /** Records that the client gave back part of its allocation. */
   unallocated(client: string, quantities: Quantities): void;
+  /**
+   * {@link allocated} with the quantities as columns: `milli[k]` of the scalar `names[k]` for
+   * every k below `names.length`, zeros meaning none (as a map of quantities leaves them out).
+   * The allocator's per-offer form: the amounts come from its agent table, with no map to read.
+   */
+  allocatedColumns(client: string, names: readonly string[], milli: Float64Array, count?: number): void;
+  /** {@link unallocated} with the quantities as columns (see {@link allocatedColumns}). */
+  unallocatedColumns(client: string, names: readonly string[], milli: Float64Array): void;
   /** Adds to the cluster totals that shares are measured against. */
   addTotal(quantities: Quantities): void;
   /** Removes from the cluster totals. */

@@ -98,6 +98,33 @@ testProp(
   },
 );
 
+test('a filter is checked against the offer as the headroom cuts it now: more headroom, a larger offer, not blocked', (t) => {
+  // Mesos checks a refusal filter against the offer after chopping it to the role's headroom.
+  // The headroom can grow while nothing changes on the agent (here the role's holding on another
+  // agent goes away); the filter, which refused the smaller cut, no longer covers the larger one.
+  const { allocator, advance } = testAllocator();
+  allocator.addFramework('f', { roles: ['r'] });
+  allocator.addAgent('a1', resources('mem:1000'));
+  allocator.addAgent('a2', resources('mem:600'), [
+    { frameworkId: 'f', agentId: 'a2', role: 'r', resources: resources('mem:600') },
+  ]);
+  allocator.updateQuota('r', limits('mem:1000'));
+  const [cut] = allocator.allocate();
+  t.is(formatResources(cut?.resources ?? resources('')), 'mem:400');
+  if (cut === undefined) return;
+  allocator.recoverResources({ ...cut, refuseSeconds: 60 });
+  advance(1000);
+  t.deepEqual(allocator.allocate(), [], 'the same cut is filtered');
+  allocator.removeAgent('a2');
+  advance(1000);
+  const offers = allocator.allocate();
+  t.deepEqual(
+    offers.map((o) => `${o.agentId} ${formatResources(o.resources)}`),
+    ['a1 mem:1000'],
+    'mem:1000 is more than the filter refused',
+  );
+});
+
 test('a filter is checked against the leftovers as the role’s headroom chops them now, not as it did', (t) => {
   const { allocator } = testAllocator();
   allocator.addAgent('a1', resources('cpus:4;mem:4096'));

@@ -95,3 +95,12 @@ test(`at most ${MAX_FILTERS_PER_SLOT} filters per slot: the soonest to expire go
     10_000 + MAX_FILTERS_PER_SLOT + 1,
   );
 });
+
+test('the containment answer follows the candidate, not only the agent version (a quota cut changes it alone)', (t) => {
+  const f = new AgentRoleFilters();
+  f.add(0, resources('mem:400'), 60_000, GEN, 0);
+  const v = ++version;
+  t.is(f.blockedUntil(0, GEN, resources('mem:400'), v, 0), 60_000);
+  t.is(f.blockedUntil(0, GEN, resources('mem:1000'), v, 0), NOT_BLOCKED, 'a larger cut of the same agent');
+  t.is(f.blockedUntil(0, GEN, resources('mem:300'), v, 0), 60_000, 'and a smaller one');
+});

@@ -1,5 +1,5 @@
 import type { Quantities, SorterPolicy } from '../sorter.js';
-import { ShareSorter } from './share-sorter.js';
+import { MAX_RATIO, ShareSorter } from './share-sorter.js';
 
 /**
  * The dominant share, unweighted: the largest fraction of any scalar resource held, over the
@@ -21,5 +21,5 @@ export function dominantShare(allocation: Quantities, totals: Quantities): numbe
 export const drfPolicy: SorterPolicy = {
   name: 'drf',
   description: 'Dominant Resource Fairness: lowest max(allocated / total) / weight first (Mesos default)',
-  create: () => new ShareSorter(dominantShare),
+  create: () => new ShareSorter(MAX_RATIO),
 };

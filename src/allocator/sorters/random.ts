@@ -1,6 +1,5 @@
 import type { SorterPolicy } from '../sorter.js';
-import { dominantShare } from './drf.js';
-import { ShareSorter } from './share-sorter.js';
+import { MAX_RATIO, ShareSorter } from './share-sorter.js';
 
 /**
  * Mesos's random sorter (`--role_sorter=random`, MESOS-8936): every read of the order is a new
@@ -15,7 +14,7 @@ class RandomSorter extends ShareSorter {
   private shuffledTags = new Int32Array(0);
 
   constructor(random: () => number) {
-    super(dominantShare);
+    super(MAX_RATIO);
     this.random = random;
   }
 
