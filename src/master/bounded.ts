@@ -61,7 +61,8 @@ export class BoundedMap<K, V> {
  */
 export class BoundedList<T> {
   readonly #capacity: number;
-  #items: T[] = [];
+  /** Kept items from `#start`; the slots before it are dropped (undefined, so not retained). */
+  #items: (T | undefined)[] = [];
   /** Where the kept items start in `#items`; the ones before it were dropped. */
   #start = 0;
 
@@ -72,14 +73,17 @@ export class BoundedList<T> {
   push(item: T): void {
     this.#items.push(item);
     if (this.#items.length - this.#start <= this.#capacity) return;
-    this.#start = this.#items.length - this.#capacity;
+    // The dropped item is let go at once: a full list of a framework's completed tasks (each
+    // with its statuses) otherwise kept up to twice its capacity alive until the next cut.
+    this.#items[this.#start] = undefined;
+    this.#start++;
     if (this.#start >= this.#capacity) this.#trim();
   }
 
   /** Removes every item matching `drop`. */
   removeWhere(drop: (item: T) => boolean): void {
     this.#trim();
-    this.#items = this.#items.filter((i) => !drop(i));
+    this.#items = this.#items.filter((i) => !drop(i as T));
   }
 
   get length(): number {
@@ -89,7 +93,7 @@ export class BoundedList<T> {
   /** Items, oldest first. */
   items(): readonly T[] {
     this.#trim();
-    return this.#items;
+    return this.#items as readonly T[];
   }
 
   /** Cuts the dropped items off the array. */
