@@ -139,7 +139,9 @@ test('a TLS agent tells its executor (LIBPROCESS_SSL_ENABLED, LIBPROCESS_SSL_CA_
     await eventually(
       () => scheduler.states.includes('TASK_FINISHED'),
       20_000,
-      'the executor to run the task',
+      () =>
+        `the executor to run the task (states heard: ${scheduler.states.join(', ') || 'none'}; ` +
+        `last status: ${JSON.stringify(scheduler.statuses.at(-1) ?? null)})`,
     );
     t.deepEqual(scheduler.states, ['TASK_RUNNING', 'TASK_FINISHED']);
   } finally {

@@ -64,12 +64,17 @@ export async function liveCluster(
 export async function eventually(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
-  what: string,
+  what: string | (() => string),
 ): Promise<void> {
   const boundMs = patient(timeoutMs);
   const deadline = Date.now() + boundMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${boundMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      // A description computed at the timeout can say what was seen instead (states, counts).
+      throw new Error(
+        `timed out after ${boundMs} ms waiting for ${typeof what === 'string' ? what : what()}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 20));
   }
 }
