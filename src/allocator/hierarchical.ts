@@ -924,10 +924,7 @@ export class HierarchicalAllocator implements Allocator {
         continue;
       }
       const member = role.bySlot[memberSlot] as FrameworkRole;
-      // Mesos hierarchical.cpp: agents with GPUs go only to GPU_RESOURCES frameworks.
-      if (gpuOnly && !member.framework.gpuResources) continue;
-      const min = member.minAllocatable;
-      if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
+      if (!this.mayTake(member, gpuOnly, available, defaultAllocatable)) continue;
       if (row >= 0 && ((matrix.may[row + word] as number) & bit) !== 0) {
         filters ??= role.filters[slot] ?? fail(`agent slot ${slot} has no filter table in role ${role.name}`);
         const blockedUntil = filters.blockedUntil(
@@ -987,6 +984,22 @@ export class HierarchicalAllocator implements Allocator {
   }
 
   /**
+   * Whether `member` may be offered `available` before filters are asked: Mesos
+   * hierarchical.cpp offers agents with GPUs only to GPU_RESOURCES frameworks, and only
+   * leftovers allocatable under the framework's minimum (the default one's answer is given).
+   */
+  private mayTake(
+    member: FrameworkRole,
+    gpuOnly: boolean,
+    available: Resources,
+    defaultAllocatable: boolean,
+  ): boolean {
+    if (gpuOnly && !member.framework.gpuResources) return false;
+    const min = member.minAllocatable;
+    return min === undefined ? defaultAllocatable : isAllocatable(available, min);
+  }
+
+  /**
    * The earliest time any framework the matrix knew blocked on `slot` becomes unblocked, or
    * `untilMs` if that is earlier: what the filter tables answer for each such framework that the
    * walk would otherwise have asked (same GPU and minimum checks, over the walk's `slots`).
@@ -1011,9 +1024,7 @@ export class HierarchicalAllocator implements Allocator {
       if (((matrix.known[knownRow + (memberSlot >>> 5)] as number) & (1 << (memberSlot & 31))) === 0)
         continue;
       const member = role.bySlot[memberSlot] as FrameworkRole;
-      if (gpuOnly && !member.framework.gpuResources) continue;
-      const min = member.minAllocatable;
-      if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
+      if (!this.mayTake(member, gpuOnly, available, defaultAllocatable)) continue;
       const blockedUntil = filters.blockedUntil(
         memberSlot,
         member.filterGeneration,
@@ -1139,9 +1150,7 @@ export class HierarchicalAllocator implements Allocator {
     const gpuOnly = this.filterGpuResources && this.table.hasGpu[slot] === 1;
     for (const member of role.bySlot) {
       if (member === undefined || !this.eligible(member)) continue;
-      if (gpuOnly && !member.framework.gpuResources) continue;
-      const min = member.minAllocatable;
-      if (!(min === undefined ? defaultAllocatable : isAllocatable(available, min))) continue;
+      if (!this.mayTake(member, gpuOnly, available, defaultAllocatable)) continue;
       const blocked =
         filters?.blockedUntil(member.slot, member.filterGeneration, available, version, now) ?? NOT_BLOCKED;
       if (blocked === NOT_BLOCKED && this.batchBlockedUntil(member, slot, available, now) === NOT_BLOCKED)
