@@ -70,6 +70,13 @@ export class FilterMatrix {
     this.known[at] = (this.known[at] as number) & bit;
   }
 
+  /** Framework `fw`'s filters on `agent` are no longer known to block (some of them went). */
+  forget(agent: number, fw: number): void {
+    if (this.stride === 0) return;
+    const at = agent * this.stride + (fw >>> 5);
+    this.known[at] = (this.known[at] as number) & ~(1 << (fw & 31));
+  }
+
   /** The agent's filter table was dropped (no filters left, or the agent left). */
   clearRow(agent: number): void {
     if (this.stride === 0 || agent >= this.agents) return;

@@ -414,7 +414,11 @@ export class HierarchicalAllocator implements Allocator {
     const role = member.role;
     let filters = role.filters[slot];
     if (filters === undefined) {
-      filters = new AgentRoleFilters();
+      // A filter found expired in any look at the table (the audit's, a single taker's) is no
+      // longer known to block: the clock can go back (a skewed master), and a known bit whose
+      // filter is gone would then hold again.
+      const matrix = role.matrix;
+      filters = new AgentRoleFilters((fw) => matrix.forget(slot, fw));
       role.filters[slot] = filters;
       role.filtered++;
       role.filterBits = grownBits(role.filterBits, wordsFor(this.table.capacity));

@@ -81,6 +81,17 @@ export class AgentRoleFilters {
   private readonly freeBags: number[] = [];
   private readonly extras = new Map<number, ExtraFilter[]>();
   private live = 0;
+  /** Told the slot whenever filters of it expire or are voided on the way (see normalize). */
+  private readonly dropped: ((slot: number) => void) | undefined;
+
+  /**
+   * `dropped` is told the slot whenever filters of it are found expired or of an old generation
+   * and removed on the way, which may happen in any look at the table (the allocator's filter
+   * matrix must then forget what it knew of that slot).
+   */
+  constructor(dropped?: (slot: number) => void) {
+    this.dropped = dropped;
+  }
 
   /**
    * How many slots hold a filter (expired ones count until they are next looked at); 0 means
@@ -165,10 +176,18 @@ export class AgentRoleFilters {
    */
   private normalize(slot: number, generation: number, nowMs: number): void {
     const primary = this.expiresAtMs[slot] as number;
-    if (!Number.isNaN(primary) && (nowMs >= primary || this.generations[slot] !== generation))
+    let dropped = false;
+    if (!Number.isNaN(primary) && (nowMs >= primary || this.generations[slot] !== generation)) {
       this.clearPrimary(slot);
-    if (this.extras.size === 0 || !this.extras.has(slot)) return;
+      dropped = true;
+    }
+    if (this.extras.size === 0 || !this.extras.has(slot)) {
+      if (dropped) this.dropped?.(slot);
+      return;
+    }
+    const before = (this.extras.get(slot) as ExtraFilter[]).length;
     const list = this.pruneExtras(slot, generation, nowMs);
+    if (dropped || list.length < before) this.dropped?.(slot);
     if (Number.isNaN(this.expiresAtMs[slot]) && list.length > 0) {
       const first = list.shift() as ExtraFilter;
       this.expiresAtMs[slot] = first.expiresAtMs;

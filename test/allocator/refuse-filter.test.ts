@@ -104,3 +104,24 @@ test('the containment answer follows the candidate, not only the agent version (
   t.is(f.blockedUntil(0, GEN, resources('mem:1000'), v, 0), NOT_BLOCKED, 'a larger cut of the same agent');
   t.is(f.blockedUntil(0, GEN, resources('mem:300'), v, 0), 60_000, 'and a smaller one');
 });
+
+test('the table says which slots lost filters on the way: expired or of an old generation, in any look', (t) => {
+  const dropped: number[] = [];
+  const filters = new AgentRoleFilters((slot) => dropped.push(slot));
+  const bag = resources('cpus:4;mem:4096');
+  filters.add(0, bag, 5_000, 1, 0);
+  // Two filters on slot 1, neither redundant: the larger refusal expires first.
+  const small = resources('cpus:1');
+  filters.add(1, bag, 8_000, 1, 0);
+  filters.add(1, small, 60_000, 1, 0);
+  t.not(filters.blockedUntil(0, 1, bag, 1, 1_000), NOT_BLOCKED);
+  t.deepEqual(dropped, [], 'nothing has expired yet');
+  t.is(filters.blockedUntil(0, 1, bag, 1, 6_000), NOT_BLOCKED);
+  t.deepEqual(dropped, [0], 'slot 0 expired');
+  t.is(filters.blockedUntil(1, 1, small, 1, 9_000), 60_000);
+  t.deepEqual(dropped, [0, 1], 'the larger filter of slot 1 expired; the smaller still blocks');
+  t.is(filters.blockedUntil(1, 2, small, 1, 9_000), NOT_BLOCKED);
+  t.deepEqual(dropped, [0, 1, 1], 'a new generation drops the rest');
+  t.is(filters.blockedUntil(1, 2, small, 1, 9_000), NOT_BLOCKED);
+  t.deepEqual(dropped, [0, 1, 1], 'nothing left to drop');
+});
