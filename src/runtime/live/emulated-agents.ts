@@ -20,9 +20,11 @@ import { Agent } from '../../agent/agent.js';
 import type { CommandRunner } from '../../agent/command-runner.js';
 import type { AgentOptions } from '../../agent/options.js';
 import type { Resources } from '../../core/resources.js';
+import { AGENT_TOKEN_HEADER, masterOnlyGuard, newAgentToken } from './agent-token.js';
 import { listenWithLimits, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
+import { agentHost } from './source-address.js';
 
 /** The master's address inside the emulated agents' node. */
 const MASTER = 'master';
@@ -83,13 +85,25 @@ export class EmulatedAgents {
     const masterUrl = options.masterUrl.replace(/\/+$/u, '');
     const { server, port } = await listenWithLimits('0.0.0.0', options.port ?? 0, {
       maxConnections: options.count + 1_000,
+      // Every agent here hears from the same master: its connections all come from one address.
+      maxConnectionsPerClient: options.count + 1_000,
     });
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
+    // Each agent proves itself as a real one does (agent-token.ts, agent-sessions.ts): its own
+    // token on every message, sent from its own host, so the master binds each one apart. Idle
+    // connections go after 2 s: one kept per agent would double the descriptors an agent costs
+    // (and keeping none made every message a connect, which a burst of 10,000 registrations
+    // overflowed the master's listen queue with). Node's maxTotalSockets is no bound to use here:
+    // a request queued for one address waits while other addresses hold their sockets.
+    const tokens = new Map<string, string>();
     const messenger = new NodeMessenger(node, (to) => (to === MASTER ? masterUrl : undefined), {
       maxSockets: options.masterConnections ?? 64,
+      headers: (_to, from) => ({ [AGENT_TOKEN_HEADER]: tokens.get(from) ?? '' }),
+      localAddress: (from) => agentHost(from),
+      idleMs: 2_000,
       ...(options.log === undefined ? {} : { log: options.log }),
     });
     node.useTransport({
@@ -102,6 +116,7 @@ export class EmulatedAgents {
       const host = emulatedAgentHost(i);
       const address = agentAddress(host, port);
       byHost.set(host, address);
+      tokens.set(address, newAgentToken());
       agents.push(
         new Agent({
           ...options.agent,
@@ -121,12 +136,12 @@ export class EmulatedAgents {
       if (address === undefined || !(req.socket.remoteAddress ?? '').startsWith('127.')) {
         sendText(res, 404, `No emulated agent at ${host}`);
       } else if (path === MESSAGE_PATH) {
-        handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res).catch(
-          (e: unknown) => {
-            options.log?.(`request failed: ${e instanceof Error ? e.message : String(e)}`);
-            sendText(res, 500, 'Internal error');
-          },
-        );
+        handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res, {
+          guard: masterOnlyGuard(MASTER, tokens.get(address) as string),
+        }).catch((e: unknown) => {
+          options.log?.(`request failed: ${e instanceof Error ? e.message : String(e)}`);
+          sendText(res, 500, 'Internal error');
+        });
       } else {
         sendText(res, 404, `No such endpoint: ${path}`);
       }

@@ -109,10 +109,21 @@ function refuse(res: ServerResponse, refusal: Refusal): void {
 export interface MessengerOptions {
   /** The `Authorization` header of every POST (the agent's credential), if any. */
   readonly authorization?: string;
-  /** Headers for every POST to `to` (the agent's token, see agent-token.ts). */
-  readonly headers?: (to: Address) => Readonly<Record<string, string>>;
-  /** The local address to send from (an agent's `--host`, so the master sees it as the source). */
-  readonly localAddress?: string;
+  /** Headers for every POST from `from` to `to` (the agent's token, see agent-token.ts). */
+  readonly headers?: (to: Address, from: Address) => Readonly<Record<string, string>>;
+  /**
+   * The local address to send from (an agent's `--host`, so the master sees it as the source),
+   * or how to find it from the sender (many emulated agents behind one messenger).
+   */
+  readonly localAddress?: string | ((from: Address) => string | undefined);
+  /**
+   * How long an idle connection is kept for the next POST (default CLIENT_IDLE_MS), and how many
+   * connections there may be at once over all peers and local addresses (default: no bound).
+   * Many senders behind one messenger, each from its own address, would otherwise keep a
+   * connection each.
+   */
+  readonly idleMs?: number;
+  readonly maxTotalSockets?: number;
   /** The CAs trusted for `https:` peers. */
   readonly tls?: ClientTls;
   /** Where refusals by the peer are reported. */
@@ -178,7 +189,8 @@ export class NodeMessenger {
   /** One POST of `body` from `from` to `to` at `url` (see {@link PostOutcome}). */
   #post(url: string, from: Address, to: Address, body: string): Promise<PostOutcome> {
     const auth = this.#options.authorization;
-    const localAddress = this.#options.localAddress;
+    const option = this.#options.localAddress;
+    const localAddress = typeof option === 'function' ? option(from) : option;
     return new Promise((resolve) => {
       const req = requestTo(
         url,
@@ -188,7 +200,7 @@ export class NodeMessenger {
           timeout: POST_TIMEOUT_MS,
           ...(localAddress === undefined ? {} : { localAddress }),
           headers: {
-            ...this.#options.headers?.(to),
+            ...this.#options.headers?.(to, from),
             'Content-Type': 'application/json',
             'Content-Length': Buffer.byteLength(body),
             'Agora-From': from,
@@ -235,7 +247,11 @@ export class NodeMessenger {
     const scheme = url.slice(0, url.indexOf(':'));
     let agent = this.#agents.get(scheme);
     if (agent === undefined) {
-      agent = keepAliveAgent(url, this.#options.maxSockets ?? 8, this.#options.tls);
+      const { idleMs, maxTotalSockets } = this.#options;
+      agent = keepAliveAgent(url, this.#options.maxSockets ?? 8, this.#options.tls, {
+        ...(idleMs === undefined ? {} : { idleMs }),
+        ...(maxTotalSockets === undefined ? {} : { maxTotalSockets }),
+      });
       this.#agents.set(scheme, agent);
     }
     return agent;

@@ -108,8 +108,17 @@ export const CLIENT_IDLE_MS = 30_000;
 export const SERVER_KEEP_ALIVE_MS = 65_000;
 
 /** A keep-alive connection pool for `url`'s scheme (it must be used only for that scheme). */
-export function keepAliveAgent(url: string, maxSockets: number, tls: ClientTls | undefined): HttpAgent {
-  return isHttps(url)
-    ? new HttpsAgent({ keepAlive: true, maxSockets, timeout: CLIENT_IDLE_MS, ...trusted(url, tls) })
-    : new HttpAgent({ keepAlive: true, maxSockets, timeout: CLIENT_IDLE_MS });
+export function keepAliveAgent(
+  url: string,
+  maxSockets: number,
+  tls: ClientTls | undefined,
+  pool: { readonly idleMs?: number; readonly maxTotalSockets?: number } = {},
+): HttpAgent {
+  const options = {
+    keepAlive: true,
+    maxSockets,
+    timeout: pool.idleMs ?? CLIENT_IDLE_MS,
+    ...(pool.maxTotalSockets === undefined ? {} : { maxTotalSockets: pool.maxTotalSockets }),
+  };
+  return isHttps(url) ? new HttpsAgent({ ...options, ...trusted(url, tls) }) : new HttpAgent(options);
 }
