@@ -49,6 +49,7 @@ import { EmulatedAgents } from '../src/runtime/live/emulated-agents.js';
 import { liveSchedulerDriver } from '../src/runtime/live/live-scheduler.js';
 import { killHard, type Started, startMaster } from '../test/runtime/live/processes.js';
 import { benchArgs } from './args.js';
+import { offerTasks } from './offer-tasks.js';
 
 const USAGE =
   'node --import tsx bench/live-scale.ts [--agents N] [--tasks 20000] [--tasks-per-offer 4] ' +
@@ -102,8 +103,6 @@ const tasks = Number(values.tasks);
 const tasksPerOffer = Number(values['tasks-per-offer']);
 const taskSeconds = Number(values['task-seconds']);
 const idleSeconds = Number(values['idle-seconds']);
-const CPUS_PER_TASK = 0.1;
-const MEM_PER_TASK = 16;
 const LOST_STATES = new Set(['TASK_LOST', 'TASK_UNREACHABLE', 'TASK_DROPPED', 'TASK_GONE']);
 
 /** CPU seconds (user + system) and peak RSS of process `pid`. */
@@ -158,33 +157,20 @@ class Launcher implements Scheduler {
       this.#firstOffer();
     }
     for (const offer of offers) {
-      const scalar = (name: string) =>
-        (offer.resources ?? [])
-          .filter((r) => r.name === name)
-          .reduce((n, r) => n + (r.scalar?.value ?? 0), 0);
-      const fit = Math.min(
-        Math.floor(scalar('cpus') / CPUS_PER_TASK + 1e-9),
-        Math.floor(scalar('mem') / MEM_PER_TASK),
+      const batch = offerTasks(
+        offer,
+        Math.min(this.perOffer, this.total - this.launched),
+        () => {
+          const id = `t${this.launched++}`;
+          this.offeredAt.set(id, now);
+          return id;
+        },
+        `sleep ${taskSeconds}`,
       );
-      const n = Math.min(fit, this.perOffer, this.total - this.launched);
-      if (n <= 0) {
+      if (batch.length === 0) {
         driver.declineOffer(offer.id, { refuse_seconds: 1 });
         continue;
       }
-      const batch = Array.from({ length: n }, () => {
-        const id = `t${this.launched++}`;
-        this.offeredAt.set(id, now);
-        return {
-          name: id,
-          task_id: { value: id },
-          agent_id: offer.agent_id,
-          resources: [
-            { name: 'cpus', type: 'SCALAR' as const, scalar: { value: CPUS_PER_TASK } },
-            { name: 'mem', type: 'SCALAR' as const, scalar: { value: MEM_PER_TASK } },
-          ],
-          command: { value: `sleep ${taskSeconds}` },
-        };
-      });
       driver.launchTasks([offer.id], batch, { refuse_seconds: 0 });
     }
     if (this.launched >= this.total) driver.suppressOffers();

@@ -29,6 +29,7 @@ import type { Scheduler, SchedulerDriver } from '../src/driver/index.js';
 import { liveSchedulerDriver } from '../src/runtime/live/live-scheduler.js';
 import { killHard, startAgent, startMaster } from '../test/runtime/live/processes.js';
 import { benchArgs } from './args.js';
+import { offerTasks } from './offer-tasks.js';
 
 const values = benchArgs(
   'node --import tsx bench/live.ts [--tasks 2000] [--agents 4] [--allocation-interval 0.1] [--runs 1]',
@@ -39,9 +40,6 @@ const values = benchArgs(
     runs: { type: 'string', default: '1' },
   },
 );
-
-const CPUS_PER_TASK = 0.1;
-const MEM_PER_TASK = 16;
 
 /** Launches `total` `true` tasks on every offer that has room, and times them. */
 class Launcher implements Scheduler {
@@ -78,33 +76,20 @@ class Launcher implements Scheduler {
     const now = performance.now();
     this.firstOfferAt ??= now;
     for (const offer of offers) {
-      const scalar = (name: string) =>
-        (offer.resources ?? [])
-          .filter((r) => r.name === name)
-          .reduce((n, r) => n + (r.scalar?.value ?? 0), 0);
-      const fit = Math.min(
-        Math.floor(scalar('cpus') / CPUS_PER_TASK + 1e-9),
-        Math.floor(scalar('mem') / MEM_PER_TASK),
+      const tasks = offerTasks(
+        offer,
+        this.total - this.launched,
+        () => {
+          const id = `t${this.launched++}`;
+          this.offeredAt.set(id, now);
+          return id;
+        },
+        'true',
       );
-      const n = Math.min(fit, this.total - this.launched);
-      if (n <= 0) {
+      if (tasks.length === 0) {
         driver.declineOffer(offer.id, { refuse_seconds: 1 });
         continue;
       }
-      const tasks = Array.from({ length: n }, () => {
-        const id = `t${this.launched++}`;
-        this.offeredAt.set(id, now);
-        return {
-          name: id,
-          task_id: { value: id },
-          agent_id: offer.agent_id,
-          resources: [
-            { name: 'cpus', type: 'SCALAR' as const, scalar: { value: CPUS_PER_TASK } },
-            { name: 'mem', type: 'SCALAR' as const, scalar: { value: MEM_PER_TASK } },
-          ],
-          command: { value: 'true' },
-        };
-      });
       driver.launchTasks([offer.id], tasks, { refuse_seconds: 0 });
     }
     if (this.launched >= this.total) driver.suppressOffers();
