@@ -20,6 +20,7 @@
 import type { KillPolicy } from '../core/messages/common.js';
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
 import { isTerminalState, type TaskState } from '../core/messages/task-state.js';
+import { randomUuidText } from '../core/uuid.js';
 import type { ExecutorRecord, FrameworkRecord } from './book.js';
 import {
   type CommandExit,
@@ -30,7 +31,6 @@ import {
 } from './command-runner.js';
 import type { AgentContext } from './context.js';
 import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
-import { randomUuidText } from './ids.js';
 import { executorEnvironment, sandboxPath } from './sandbox.js';
 import { sendUpdate, type UpdateSpec } from './status-updates.js';
 

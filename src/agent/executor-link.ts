@@ -27,6 +27,7 @@ import type { ExecutorCall, ExecutorSubscribe } from '../core/messages/executor.
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
 import type { Address } from '../core/process.js';
+import { randomUuidText } from '../core/uuid.js';
 import { executorEvent } from '../core/wire.js';
 import type { ExecutorRecord, FrameworkRecord } from './book.js';
 import type { AgentContext } from './context.js';
@@ -38,7 +39,6 @@ import {
   shutdownExecutor,
   shutdownGraceMs,
 } from './executor-lifecycle.js';
-import { randomUuidText } from './ids.js';
 import { durationText, executorEnvironment, sandboxPath } from './sandbox.js';
 import { droppedOrLost, sendUnheldUpdate, sendUpdate, statusUpdate } from './status-updates.js';
 

@@ -11,11 +11,12 @@ import type { MasterInfo } from '../core/messages/cluster-info.js';
 import type { Event } from '../core/messages/scheduler-event.js';
 import type { Address, Env } from '../core/process.js';
 import { TimerTable } from '../core/timer-table.js';
+import { randomUuidText } from '../core/uuid.js';
 import { agentMessage, schedulerEvent, type Wire } from '../core/wire.js';
 import { type AgentRecord, AgentRegistry } from './agent-registry.js';
 import { MasterCounters } from './counters.js';
 import { type FrameworkRecord, FrameworkRegistry } from './framework-registry.js';
-import { MasterIds, randomUuid } from './ids.js';
+import { MasterIds } from './ids.js';
 import { OfferBook } from './offer-book.js';
 import type { ResolvedMasterOptions } from './options.js';
 import { Registrar, recoverRegistry } from './registry.js';
@@ -71,7 +72,7 @@ export class MasterContext {
     this.options = options;
     this.tracing = env.tracing !== false;
     // Mesos: "Master ID is generated randomly based on UUID" (Master::Master).
-    this.ids = new MasterIds(randomUuid(() => env.random()));
+    this.ids = new MasterIds(randomUuidText(() => env.random()));
     this.allocator = new HierarchicalAllocator(
       {
         policy: options.policy,

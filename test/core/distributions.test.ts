@@ -8,7 +8,7 @@ import {
   standardNormal,
   uniform,
 } from '../../src/core/distributions.js';
-import { deriveStream } from '../../src/runtime/sim/random-streams.js';
+import { deriveStream } from '../../src/core/random-streams.js';
 
 // Fixed seed and sample size: the tolerances are about 5 standard errors, so these checks are
 // deterministic and would catch a wrong formula (e.g. lognormal fed mu/sigma as mean/stddev).

@@ -8,6 +8,7 @@
  * leftover bits, and rejects any other character outside the standard alphabet.
  */
 import { ok } from '../result.js';
+import { drawUuidBytes, UUID_BYTES } from '../uuid.js';
 import { type Decoder, failure, stringOf } from './decode-helpers.js';
 import { DECODE_LIMITS } from './limits.js';
 
@@ -66,8 +67,8 @@ export const bytes: Decoder<string> = (json, path) => {
   return r;
 };
 
-/** Bytes in a UUID (RFC 4122), which `id::UUID::fromBytes` insists on. */
-export const UUID_BYTES = 16;
+/** Bytes in a UUID (RFC 4122), which `id::UUID::fromBytes` insists on (defined in core/uuid.ts). */
+export { UUID_BYTES };
 
 /**
  * A `bytes` field that must hold a UUID: exactly 16 bytes, as Mesos's validation requires of
@@ -104,10 +105,7 @@ export function encodeBase64(data: readonly number[]): string {
  * one string (every status update gets one).
  */
 export function randomUuidBase64(random: () => number): string {
-  const b = UUID_SCRATCH;
-  for (let i = 0; i < UUID_BYTES; i++) b[i] = Math.floor(random() * 256) & 255;
-  b[6] = ((b[6] as number) & 0x0f) | 0x40; // version 4
-  b[8] = ((b[8] as number) & 0x3f) | 0x80; // RFC 4122 variant
+  const b = drawUuidBytes(random, UUID_SCRATCH);
   const c = UUID_CODES;
   // Five whole groups of 3 bytes make 20 digits; the 16th byte makes 2 digits and "==".
   for (let g = 0; g < 5; g++) {

@@ -13,8 +13,8 @@
  * - Randomness is seeded per process by name from the node's seed, as in the simulator.
  */
 import type { Address, DurableStore, Env, Process, TimerId, TraceEvent } from '../../core/process.js';
+import { deriveStream } from '../../core/random-streams.js';
 import type { Wire } from '../../core/wire.js';
-import { deriveStream } from '../sim/random-streams.js';
 import { fileStore } from './file-store.js';
 import { clearLongTimeout, type LongTimeout, setLongTimeout } from './long-timer.js';
 

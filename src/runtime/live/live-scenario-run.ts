@@ -22,13 +22,13 @@
  */
 import { join } from 'node:path';
 import { findPolicy } from '../../allocator/policies.js';
+import { deriveStream } from '../../core/random-streams.js';
 import { RunRecorder } from '../../metrics/run-recorder.js';
 import { RunSeries, type RunSeriesData } from '../../metrics/run-series.js';
 import { type RunSummary, runSummary } from '../../metrics/run-summary.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { ScenarioFramework } from '../../workload/scenario-framework.js';
 import { submissionSchedule } from '../../workload/submissions.js';
-import { deriveStream } from '../sim/random-streams.js';
 import { clusterTotal } from '../sim/scenario-run.js';
 import { AgentServer } from './agent-server.js';
 import type { Credential } from './credentials.js';

@@ -27,6 +27,7 @@
  * compares frameworks within a role and roles with each other.
  */
 
+import { deriveStream } from '../../core/random-streams.js';
 import type { Master } from '../../master/master.js';
 import type { FaultInput, FrameworkInput, JobInput, ScenarioFile } from '../../scenario/schema.js';
 import { agentId, MASTER_ADDRESS, schedulerAddress } from '../../scenario/schema.js';
@@ -43,7 +44,6 @@ import {
 } from './convergence.js';
 import { InvariantChecker, type Violation } from './invariants.js';
 import { ProcessError } from './process-error.js';
-import { deriveStream } from './random-streams.js';
 import { ScenarioRun } from './scenario-run.js';
 
 /** How long the cluster gets to settle once faults are off: status updates are retried at 10 s

@@ -20,7 +20,7 @@
  * network whether the receiver is up; a send to a process that is down is `refused`.
  */
 import type { Address, TraceEvent } from '../../core/process.js';
-import type { RandomStream } from './random-streams.js';
+import type { RandomStream } from '../../core/random-streams.js';
 
 /** The network's fault and latency knobs (units last, as everywhere). */
 export interface NetworkConfig {

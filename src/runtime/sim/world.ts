@@ -5,7 +5,7 @@
  * calls the handler, so same-time events run in the order they were scheduled and a run is a
  * pure function of (processes, seed, harness actions).
  *
- * Randomness: one seed derives every stream by name (random-streams.ts): `network` for the
+ * Randomness: one seed derives every stream by name (src/core/random-streams.ts): `network` for the
  * network, `process/<address>` for a process's first incarnation and `process/<address>#<n>`
  * for its n-th restart, so a restarted process does not depend on how far its predecessor got.
  * Other layers should take their streams from {@link SimWorld.streams} under their own prefix
@@ -28,11 +28,11 @@ import {
   type TimerId,
   type TraceEvent,
 } from '../../core/process.js';
+import { RandomStreams } from '../../core/random-streams.js';
 import { type EventHandle, EventQueue } from './event-queue.js';
 import { SimHealthElision } from './health-elision.js';
 import { type NetworkConfig, SimNetwork, type TransmitOutcome } from './network.js';
 import { ProcessError, preview } from './process-error.js';
-import { RandomStreams } from './random-streams.js';
 import {
   EventKind,
   EventPool,

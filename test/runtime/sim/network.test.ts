@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { TraceEvent } from '../../../src/core/process.js';
+import { deriveStream } from '../../../src/core/random-streams.js';
 import { type NetworkConfig, SimNetwork, type Transmission } from '../../../src/runtime/sim/network.js';
-import { deriveStream } from '../../../src/runtime/sim/random-streams.js';
 
 function network(config: Partial<NetworkConfig> = {}, seed = 'net'): SimNetwork {
   return new SimNetwork({ random: deriveStream(seed, 'network'), config });

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Env, Process } from '../../../src/core/process.js';
-import { deriveStream } from '../../../src/runtime/sim/random-streams.js';
+import { deriveStream } from '../../../src/core/random-streams.js';
 import { SimWorld } from '../../../src/runtime/sim/world.js';
 import { type Msg, Pinger, Ponger, Recorder } from './systems.js';
 

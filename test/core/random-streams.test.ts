@@ -1,5 +1,5 @@
 import test from 'ava';
-import { deriveStream, RandomStreams } from '../../../src/runtime/sim/random-streams.js';
+import { deriveStream, RandomStreams } from '../../src/core/random-streams.js';
 
 const take = (stream: () => number, n: number) => Array.from({ length: n }, () => stream());
 
