@@ -113,8 +113,19 @@ export interface AgentView {
   readonly allocated: ReadonlyMap<string, ReadonlyMap<string, Resources>>;
 }
 
-/** The allocation engine the master drives. */
+/**
+ * The allocation engine the master drives. A composition root chooses and builds it and hands it
+ * to the master (Mesos's master `main.cpp` creates it with `Allocator::create` and passes it to
+ * `Master`), which attaches it to its own clock and random stream with {@link initialize}.
+ */
 export interface Allocator {
+  /**
+   * Attaches the allocator to the clock and seeded stream of the master that drives it (Mesos
+   * `Allocator::initialize`, called from `Master::initialize`). The master calls it once, when it
+   * starts, before anything else: an allocator serves one master incarnation, and a restarted
+   * master is handed a new one, as a restarted Mesos master process builds a new allocator.
+   */
+  initialize(env: AllocatorEnv): void;
   /** Adds an agent with its total resources and any resources already in use on it. */
   addAgent(agentId: string, total: Resources, used?: readonly UsedResources[]): void;
   /** Removes an agent; allocations on it are dropped (the master has rescinded or lost them). */

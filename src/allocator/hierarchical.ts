@@ -51,6 +51,12 @@ import type { Quantities, Sorter, SorterPolicy } from './sorter.js';
 /** Mesos `DEFAULT_ALLOCATION_INTERVAL`. */
 export const DEFAULT_ALLOCATION_INTERVAL_MS = 1000;
 
+/** The env of an allocator not yet {@link HierarchicalAllocator.initialize}d: any use is a bug. */
+const UNATTACHED: AllocatorEnv = {
+  now: () => fail('allocator used before initialize(): no clock'),
+  random: () => fail('allocator used before initialize(): no random stream'),
+};
+
 /** "No memo" in the per-agent memo tables. */
 const NO_MEMO = Number.NaN;
 
@@ -125,7 +131,8 @@ interface FrameworkState {
 
 /** The hierarchical (roles, then frameworks) allocator with a pluggable sorter policy. */
 export class HierarchicalAllocator implements Allocator {
-  private readonly env: AllocatorEnv;
+  /** The master's clock and stream once {@link initialize}d; until then every use is a bug. */
+  private env: AllocatorEnv = UNATTACHED;
   private readonly frameworkPolicy: SorterPolicy;
   private readonly allocationIntervalMs: number;
   private readonly minAllocatable: MinAllocatable;
@@ -167,16 +174,25 @@ export class HierarchicalAllocator implements Allocator {
   /** Batch filters that may still block (pruned as they die), whatever their membership. */
   private liveBatchFilters: { readonly member: FrameworkRole; readonly filter: BatchFilter }[] = [];
 
-  constructor(options: AllocatorOptions, env: AllocatorEnv) {
-    this.env = env;
+  /**
+   * An allocator with `options`, attached to `env` if it is given (tests and benches that drive
+   * the allocator themselves); a master attaches the one it is handed with {@link initialize}.
+   */
+  constructor(options: AllocatorOptions, env?: AllocatorEnv) {
     this.frameworkPolicy = options.frameworkPolicy ?? options.policy;
     this.allocationIntervalMs = options.allocationIntervalMs ?? DEFAULT_ALLOCATION_INTERVAL_MS;
     this.minAllocatable = options.minAllocatable ?? DEFAULT_MIN_ALLOCATABLE;
-    this.roleSorter = options.policy.create(() => env.random());
+    this.roleSorter = options.policy.create(() => this.env.random());
     this.audit = options.audit;
     this.policyName = this.frameworkPolicy.name;
     this.table = new AgentTable(this.minAllocatable);
     this.filterGpuResources = options.filterGpuResources ?? true;
+    if (env !== undefined) this.initialize(env);
+  }
+
+  initialize(env: AllocatorEnv): void {
+    assert(this.env === UNATTACHED, 'allocator initialized twice: each master incarnation needs its own');
+    this.env = env;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@
  * of the concept it implements; `master.ts` only dispatches to them.
  */
 import type { Allocator } from '../allocator/allocator.js';
-import { HierarchicalAllocator } from '../allocator/hierarchical.js';
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import type { MasterInfo } from '../core/messages/cluster-info.js';
 import type { Event } from '../core/messages/scheduler-event.js';
@@ -67,22 +66,16 @@ export class MasterContext {
   /** Set by the master once its allocation loop exists. */
   allocation: AllocationTrigger = { trigger: () => {} };
 
-  constructor(env: Env<Wire>, options: ResolvedMasterOptions) {
+  constructor(env: Env<Wire>, options: ResolvedMasterOptions, allocator: Allocator) {
     this.env = env;
     this.options = options;
     this.tracing = env.tracing !== false;
     // Mesos: "Master ID is generated randomly based on UUID" (Master::Master).
     this.ids = new MasterIds(randomUuidText(() => env.random()));
-    this.allocator = new HierarchicalAllocator(
-      {
-        policy: options.policy,
-        allocationIntervalMs: options.allocationIntervalMs,
-        filterGpuResources: options.filterGpuResources,
-        ...(options.minAllocatable === undefined ? {} : { minAllocatable: options.minAllocatable }),
-        ...(options.allocationAudit === undefined ? {} : { audit: options.allocationAudit }),
-      },
-      { now: () => env.now(), random: () => env.random() },
-    );
+    // Mesos's Master::initialize initializes the allocator main.cpp created; here it takes the
+    // master's clock and stream (it shares the stream, drawing after the master id's draws).
+    allocator.initialize({ now: () => env.now(), random: () => env.random() });
+    this.allocator = allocator;
     this.timers = new TimerTable(env);
     const recovered = recoverRegistry(env.store);
     // Mesos's master exits when it cannot recover its registry; so does this one.

@@ -12,6 +12,7 @@
  * JSON with src/core/messages; the simulator hands typed messages over), so the master checks
  * only what depends on its state.
  */
+import type { Allocator } from '../allocator/allocator.js';
 import type { Address, Env, Process, TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import { handleAgentMessage } from './agent-messages.js';
@@ -25,17 +26,24 @@ import { type MasterOptions, type ResolvedMasterOptions, resolveMasterOptions } 
 import { startRecovery } from './recovery.js';
 import { type AgentUsage, agentUsage, countersSnapshot, type MasterState, masterState } from './state.js';
 
-/** The master process. */
+/**
+ * The master process. It drives the allocator it is handed: the composition root chooses and
+ * builds it (Mesos's master `main.cpp` creates the allocator and passes it to `Master`), so the
+ * master knows only the {@link Allocator} interface. One allocator serves one incarnation: a
+ * root that restarts a master builds a new master with a new allocator.
+ */
 export class Master implements Process<Wire> {
   readonly options: ResolvedMasterOptions;
+  readonly #allocator: Allocator;
   #ctx: MasterContext | undefined;
 
-  constructor(options: MasterOptions = {}) {
+  constructor(allocator: Allocator, options: MasterOptions = {}) {
     this.options = resolveMasterOptions(options);
+    this.#allocator = allocator;
   }
 
   onStart(env: Env<Wire>): void {
-    const ctx = new MasterContext(env, this.options);
+    const ctx = new MasterContext(env, this.options, this.#allocator);
     const loop = new AllocationLoop(ctx);
     ctx.allocation = loop;
     this.#ctx = ctx;

@@ -3,10 +3,6 @@
  * heartbeats every 15 s, agents pinged every 15 s and removed after 5 missed pongs, 10 min for a
  * disconnected agent to reregister, and no offer timeout.
  */
-import type { OfferDecision } from '../allocator/allocator.js';
-import type { MinAllocatable } from '../allocator/min-allocatable.js';
-import { DEFAULT_POLICY, POLICIES } from '../allocator/policies.js';
-import type { SorterPolicy } from '../allocator/sorter.js';
 import type { Address } from '../core/process.js';
 import { quotaNameProblem } from '../core/quota-names.js';
 
@@ -40,7 +36,12 @@ export interface MasterLimits {
   readonly maxTasksPerFramework: number;
 }
 
-/** Master options; every field is optional and defaults as Mesos does. */
+/**
+ * Master options; every field is optional and defaults as Mesos does. The allocator's own
+ * settings (policy, `--min_allocatable_resources`, `--filter_gpu_resources`) are not here: the
+ * composition root builds the allocator with them and hands it to the master, as Mesos's
+ * `main.cpp` does; it gives the allocator the same `allocationIntervalMs`.
+ */
 export interface MasterOptions {
   /**
    * The address composition roots spawn the master at (default `master`), for agents and
@@ -52,14 +53,8 @@ export interface MasterOptions {
    * (`hostname`, `port`); default the address and Mesos's port 5050 (the simulator has no hosts).
    */
   readonly endpoint?: { readonly hostname: string; readonly port: number };
-  /** Allocation policy for roles and frameworks (default DRF, as Mesos). */
-  readonly policy?: SorterPolicy;
   /** Mesos `--allocation_interval` (default 1000 ms). */
   readonly allocationIntervalMs?: number;
-  /** Mesos `--min_allocatable_resources` (default `cpus:0.01|mem:32`). */
-  readonly minAllocatable?: MinAllocatable;
-  /** Mesos `--filter_gpu_resources` (default true): GPU agents only for GPU_RESOURCES frameworks. */
-  readonly filterGpuResources?: boolean;
   /** Mesos `--offer_timeout`: rescind offers not used within it (default: never). */
   readonly offerTimeoutMs?: number;
   /** Mesos `DEFAULT_HEARTBEAT_INTERVAL` (15000 ms). */
@@ -83,18 +78,13 @@ export interface MasterOptions {
    * have no limit. Like weights, limits in the registry win over these once written.
    */
   readonly quotas?: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  /** Sees every offer decision of the allocator (a checking run's DRF-order check). */
-  readonly allocationAudit?: (decision: OfferDecision) => void;
 }
 
 /** Options with every default applied. */
 export interface ResolvedMasterOptions {
   readonly address: Address;
   readonly endpoint: { readonly hostname: string; readonly port: number } | undefined;
-  readonly policy: SorterPolicy;
   readonly allocationIntervalMs: number;
-  readonly minAllocatable: MinAllocatable | undefined;
-  readonly filterGpuResources: boolean;
   readonly offerTimeoutMs: number | undefined;
   readonly heartbeatIntervalMs: number;
   readonly agentPingTimeoutMs: number;
@@ -103,7 +93,6 @@ export interface ResolvedMasterOptions {
   readonly limits: MasterLimits;
   readonly weights: ReadonlyMap<string, number>;
   readonly quotas: ReadonlyMap<string, Readonly<Record<string, number>>>;
-  readonly allocationAudit: ((decision: OfferDecision) => void) | undefined;
 }
 
 /** The default limits. */
@@ -125,15 +114,10 @@ export const DEFAULT_MASTER_ADDRESS = 'master';
 
 /** Applies the defaults and checks the numbers (a bad option is a programming error). */
 export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMasterOptions {
-  const policy = options.policy ?? POLICIES.get(DEFAULT_POLICY);
-  if (policy === undefined) throw new Error(`assertion failed: policy ${DEFAULT_POLICY} is not registered`);
   const resolved: ResolvedMasterOptions = {
     address: options.address ?? DEFAULT_MASTER_ADDRESS,
     endpoint: options.endpoint,
-    policy,
     allocationIntervalMs: options.allocationIntervalMs ?? 1000,
-    minAllocatable: options.minAllocatable,
-    filterGpuResources: options.filterGpuResources ?? true,
     offerTimeoutMs: options.offerTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
     agentPingTimeoutMs: options.agentPingTimeoutMs ?? 15_000,
@@ -142,7 +126,6 @@ export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMaste
     limits: { ...DEFAULT_MASTER_LIMITS, ...options.limits },
     weights: new Map(Object.entries(options.weights ?? {})),
     quotas: new Map(Object.entries(options.quotas ?? {})),
-    allocationAudit: options.allocationAudit,
   };
   for (const [role, limits] of resolved.quotas) {
     for (const [name, amount] of Object.entries(limits)) {

@@ -30,21 +30,13 @@ import type { TaskState } from '../../src/core/messages/task-state.js';
 import type { Address, Env, Process, TimerId } from '../../src/core/process.js';
 import { resources } from '../../src/core/resource-text.js';
 import { agentMessage, executorCall, type Wire } from '../../src/core/wire.js';
-import type { NetworkConfig } from '../../src/runtime/sim/network.js';
-import { SimWorld } from '../../src/runtime/sim/world.js';
+import type { SimWorld } from '../../src/runtime/sim/world.js';
 
 export const MASTER = 'master';
 export const AGENT = 'agent-0';
 export const AGENT_RESOURCES = 'cpus:4;mem:4096;ports:[31000-32000]';
 
-/** A world with link notifications and 1 ms latency (plus any network knobs). */
-export function newWorld(seed: string | number = 1, network: Partial<NetworkConfig> = {}): SimWorld<Wire> {
-  return new SimWorld<Wire>({
-    seed,
-    network: { latencyMsMin: 1, latencyMsMax: 1, ...network },
-    linkMessage: (exited: Address) => ({ channel: 'link', exited }),
-  });
-}
+export { newWorld } from '../sim-world.js';
 
 /** One message the fake master received. */
 export interface Got {

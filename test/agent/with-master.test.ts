@@ -10,8 +10,9 @@ import type { TaskStatus } from '../../src/core/messages/task-status.js';
 import type { Address, Env, Process } from '../../src/core/process.js';
 import { resources } from '../../src/core/resource-text.js';
 import { schedulerCall, type Wire } from '../../src/core/wire.js';
-import { Master } from '../../src/master/master.js';
+import type { Master } from '../../src/master/master.js';
 import type { SimWorld } from '../../src/runtime/sim/world.js';
+import { newMaster } from '../sim-world.js';
 import { newWorld, traces } from './harness.js';
 
 /** Subscribes, launches `commands` (one per offer, in order) and acknowledges every update. */
@@ -110,7 +111,7 @@ function cluster(commands: readonly string[]): {
   scheduler: () => Scheduler;
 } {
   const world = newWorld(3);
-  world.spawn('master', () => new Master());
+  world.spawn('master', () => newMaster());
   world.spawn('agent-0', () => new Agent({ resources: resources('cpus:2;mem:1024') }));
   world.at(3000, (w) => w.spawn('scheduler-it', () => new Scheduler(commands)));
   return {

@@ -6,8 +6,9 @@
 import test from 'ava';
 import type { Wire } from '../../src/core/wire.js';
 import { DriverStatus, MesosSchedulerDriver } from '../../src/driver/index.js';
-import { Master } from '../../src/master/master.js';
+import type { Master } from '../../src/master/master.js';
 import type { SimWorld } from '../../src/runtime/sim/world.js';
+import { newMaster } from '../sim-world.js';
 import { FakeMaster, FRAMEWORK_ID, INFO, MASTER, newWorld, offer, SCHEDULER, UUID } from './harness.js';
 import { SleepAgent } from './sleep-agent.js';
 import { Sleepers } from './sleepers.js';
@@ -19,7 +20,7 @@ function runWithRealMaster(seed: number): {
   done: Promise<DriverStatus>;
 } {
   const world = newWorld(seed);
-  world.spawn(MASTER, () => new Master());
+  world.spawn(MASTER, () => newMaster());
   world.spawn('agent-0', () => new SleepAgent());
   world.spawn('agent-1', () => new SleepAgent());
   const sleepers = new Sleepers({ tasks: 5, sleepSeconds: 30, cpusPerTask: 1, memPerTask: 256 });
@@ -96,7 +97,7 @@ test('the same framework against the scripted fake master', async (t) => {
 
 test('against the real master: scheduler failover with stop(true) and a new driver with the framework id', (t) => {
   const world = newWorld(5);
-  world.spawn(MASTER, () => new Master());
+  world.spawn(MASTER, () => newMaster());
   world.spawn('agent-0', () => new SleepAgent());
   const info = { user: 'tester', name: 'sleepers', failover_timeout: 60 };
   const first = new Sleepers({ tasks: 2, sleepSeconds: 100, cpusPerTask: 1, memPerTask: 256 });
@@ -131,7 +132,7 @@ test('against the real master: scheduler failover with stop(true) and a new driv
 
 test('against the real master: the master restarts, the driver resubscribes with its id and reconciles', (t) => {
   const world = newWorld(9);
-  world.spawn(MASTER, () => new Master());
+  world.spawn(MASTER, () => newMaster());
   world.spawn('agent-0', () => new SleepAgent());
   const sleepers = new Sleepers({ tasks: 1, sleepSeconds: 1000, cpusPerTask: 1, memPerTask: 256 });
   const driver = new MesosSchedulerDriver(sleepers, { user: 'tester', name: 'sleepers' });
@@ -155,7 +156,7 @@ test('against the real master: the master restarts, the driver resubscribes with
 
 test('against the real master: a second instance with the same id takes over; the first gets error and its stop() says ABORTED', (t) => {
   const world = newWorld(11);
-  world.spawn(MASTER, () => new Master());
+  world.spawn(MASTER, () => newMaster());
   const info = { user: 'tester', name: 'sleepers', failover_timeout: 60 };
   const first = new Sleepers({ tasks: 0, sleepSeconds: 0, cpusPerTask: 1, memPerTask: 1 });
   const driver1 = new MesosSchedulerDriver(first, info);

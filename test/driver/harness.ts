@@ -18,21 +18,15 @@ import {
   type SchedulerDriver,
   type SchedulerDriverOptions,
 } from '../../src/driver/index.js';
-import { SimWorld } from '../../src/runtime/sim/world.js';
+import type { SimWorld } from '../../src/runtime/sim/world.js';
+import { newWorld } from '../sim-world.js';
 
 export const MASTER = 'master';
 export const SCHEDULER = 'scheduler-test';
 export const FRAMEWORK_ID = 'M1-0000';
 export const MASTER_INFO: MasterInfo = { id: 'M1', ip: 0, port: 5050, hostname: 'master' };
 
-/** A world with link notifications and 1 ms latency. */
-export function newWorld(seed: string | number = 1): SimWorld<Wire> {
-  return new SimWorld<Wire>({
-    seed,
-    network: { latencyMsMin: 1, latencyMsMax: 1 },
-    linkMessage: (exited: Address) => ({ channel: 'link', exited }),
-  });
-}
+export { newWorld } from '../sim-world.js';
 
 /** One call the fake master received. */
 export interface ReceivedCall {

@@ -4,8 +4,8 @@ import { decodeAgentMessage, encodeAgentMessage } from '../../src/core/messages/
 import { decodeEvent, type Event, encodeEvent } from '../../src/core/messages/scheduler-event.js';
 import type { Address, Env } from '../../src/core/process.js';
 import type { Wire } from '../../src/core/wire.js';
-import { Master } from '../../src/master/master.js';
-import { SimWorld } from '../../src/runtime/sim/world.js';
+import type { Master } from '../../src/master/master.js';
+import { newMaster, newWorld } from '../sim-world.js';
 import { commandTask, FakeAgent, FakeScheduler, MASTER } from './harness.js';
 
 /** An agent that runs every task it is given for `runMs`, then finishes it. */
@@ -55,12 +55,8 @@ function busyScheduler(name: string, hold: (hostname: string) => boolean = () =>
 }
 
 function run(seed: number): { lines: string[]; counters: unknown } {
-  const world = new SimWorld<Wire>({
-    seed,
-    network: { latencyMsMin: 1, latencyMsMax: 5 },
-    linkMessage: (exited: Address) => ({ channel: 'link', exited }),
-  });
-  world.spawn(MASTER, () => new Master());
+  const world = newWorld(seed, { latencyMsMax: 5 });
+  world.spawn(MASTER, () => newMaster());
   for (let i = 0; i < 3; i++)
     world.spawn(`agent-${i}`, () => new BusyAgent({ resources: 'cpus:2;mem:1024' }));
   for (const name of ['a', 'b']) {
@@ -90,12 +86,8 @@ test('the busy run exercises launches, finishes and an agent loss', (t) => {
 });
 
 test('everything the master sends decodes with the wire decoders (what live mode will parse)', (t) => {
-  const world = new SimWorld<Wire>({
-    seed: 3,
-    network: { latencyMsMin: 1, latencyMsMax: 5 },
-    linkMessage: (exited: Address) => ({ channel: 'link', exited }),
-  });
-  world.spawn(MASTER, () => new Master({ offerTimeoutMs: 2_000 }));
+  const world = newWorld(3, { latencyMsMax: 5 });
+  world.spawn(MASTER, () => newMaster({ offerTimeoutMs: 2_000 }));
   for (let i = 0; i < 3; i++)
     world.spawn(`agent-${i}`, () => new BusyAgent({ resources: 'cpus:2;mem:1024;disk:100' }));
   // Offers on agent-1 are held, so the 2 s offer timeout rescinds them (RESCIND is on the wire).

@@ -17,24 +17,18 @@ import type { TaskStatus } from '../../src/core/messages/task-status.js';
 import type { Address, Env, Process } from '../../src/core/process.js';
 import { resources } from '../../src/core/resource-text.js';
 import { agentMessage, schedulerCall, type Wire } from '../../src/core/wire.js';
-import { Master } from '../../src/master/master.js';
+import type { Master } from '../../src/master/master.js';
 import type { MasterOptions } from '../../src/master/options.js';
-import { SimWorld } from '../../src/runtime/sim/world.js';
+import type { SimWorld } from '../../src/runtime/sim/world.js';
+import { newMaster, newWorld } from '../sim-world.js';
 
 export const MASTER = 'master';
 
-/** A world with link notifications and 1 ms latency. */
-export function newWorld(seed: string | number = 1): SimWorld<Wire> {
-  return new SimWorld<Wire>({
-    seed,
-    network: { latencyMsMin: 1, latencyMsMax: 1 },
-    linkMessage: (exited: Address) => ({ channel: 'link', exited }),
-  });
-}
+export { newWorld } from '../sim-world.js';
 
 /** Spawns the master; returns an accessor for the running instance. */
 export function spawnMaster(world: SimWorld<Wire>, options: MasterOptions = {}): () => Master {
-  world.spawn(MASTER, () => new Master(options));
+  world.spawn(MASTER, () => newMaster(options));
   return () => world.instance(MASTER) as Master;
 }
 

@@ -26,6 +26,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { type AllocatorSettings, createAllocator } from '../../allocator/create.js';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
@@ -75,7 +76,7 @@ export interface MasterServerOptions {
   readonly port?: number;
   /** Created if missing (the registry will live there). */
   readonly workDir?: string;
-  readonly master?: Omit<MasterOptions, 'address'>;
+  readonly master?: LiveMasterFlags;
   readonly seed?: number;
   /** How long a request may take to arrive whole (default 30 s); then 408 and the socket closes. */
   readonly requestTimeoutMs?: number;
@@ -88,6 +89,15 @@ export interface MasterServerOptions {
   /** Where failures and dropped messages are reported. */
   readonly log?: (line: string) => void;
 }
+
+/**
+ * The master's flags as the live root takes them: the master's own and its allocator's (Mesos's
+ * master flags carry both: `--allocator`, the sorters, `--min_allocatable_resources`,
+ * `--filter_gpu_resources`). The root builds the allocator from the latter and hands it to the
+ * master, with the same `allocationIntervalMs`.
+ */
+export type LiveMasterFlags = Omit<MasterOptions, 'address'> &
+  Pick<AllocatorSettings, 'policy' | 'minAllocatable' | 'filterGpuResources'>;
 
 /** What one client may cost the master; each has the default given. */
 export interface MasterLimits {
@@ -194,8 +204,17 @@ export class MasterServer {
         counters.requestsShed++;
       },
     };
-    const master = new Master({
-      ...options.master,
+    const { policy, minAllocatable, filterGpuResources, ...masterOptions } = options.master ?? {};
+    const allocator = createAllocator({
+      ...(policy === undefined ? {} : { policy }),
+      ...(minAllocatable === undefined ? {} : { minAllocatable }),
+      ...(filterGpuResources === undefined ? {} : { filterGpuResources }),
+      ...(masterOptions.allocationIntervalMs === undefined
+        ? {}
+        : { allocationIntervalMs: masterOptions.allocationIntervalMs }),
+    });
+    const master = new Master(allocator, {
+      ...masterOptions,
       address: LIVE_MASTER_ADDRESS,
       endpoint: { hostname: host, port },
     });

@@ -12,6 +12,7 @@
  */
 
 import type { OfferDecision } from '../../allocator/allocator.js';
+import { createAllocator } from '../../allocator/create.js';
 import { findPolicy } from '../../allocator/policies.js';
 import type { Quantities, SorterPolicy } from '../../allocator/sorter.js';
 import type { Wire } from '../../core/wire.js';
@@ -262,18 +263,24 @@ export class ScenarioRun {
     const { master } = this.scenario;
     this.world.spawn(
       MASTER_ADDRESS,
+      // Called again at each master restart: a new allocator for each incarnation.
       () =>
-        new Master({
-          policy,
-          allocationIntervalMs: this.scenario.allocator.allocationIntervalMs,
-          weights,
-          quotas,
-          agentPingTimeoutMs: master.agentPingTimeoutMs,
-          maxAgentPingTimeouts: master.maxAgentPingTimeouts,
-          filterGpuResources: master.filterGpuResources,
-          ...(master.offerTimeoutMs === undefined ? {} : { offerTimeoutMs: master.offerTimeoutMs }),
-          ...(audit === undefined ? {} : { allocationAudit: audit }),
-        }),
+        new Master(
+          createAllocator({
+            policy,
+            allocationIntervalMs: this.scenario.allocator.allocationIntervalMs,
+            filterGpuResources: master.filterGpuResources,
+            ...(audit === undefined ? {} : { audit }),
+          }),
+          {
+            allocationIntervalMs: this.scenario.allocator.allocationIntervalMs,
+            weights,
+            quotas,
+            agentPingTimeoutMs: master.agentPingTimeoutMs,
+            maxAgentPingTimeouts: master.maxAgentPingTimeouts,
+            ...(master.offerTimeoutMs === undefined ? {} : { offerTimeoutMs: master.offerTimeoutMs }),
+          },
+        ),
     );
   }
 
