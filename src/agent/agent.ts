@@ -7,9 +7,9 @@
  * (status-update-manager.ts, status-updates.ts). This class only dispatches.
  *
  * It touches the world only through its env and two injected capabilities:
- * - a {@link CommandRunner} runs command tasks' commands ({@link SimCommandRunner} by default:
- *   in the simulated world `sleep 5` runs 5 s of virtual time; live mode will plug in a
- *   child-process runner with the same interface);
+ * - a {@link CommandRunner} runs command tasks' commands; the composition root chooses it (the
+ *   simulated world's runner, src/runtime/sim/sim-command-runner.ts, makes `sleep 5` run 5 s of
+ *   virtual time; the live agent's runs child processes), and there is no default;
  * - an {@link ExecutorLauncher} starts and destroys custom executors (none by default; the
  *   simulated world's harness supplies one that spawns executor processes).
  * Both report back only through timers they set on the agent's env (timer-report.ts), so every
@@ -49,7 +49,6 @@ import { handleMasterMessage } from './master-messages.js';
 import { type AgentOptions, type ResolvedAgentOptions, resolveAgentOptions } from './options.js';
 import { recoverCheckpoint } from './recovery.js';
 import { detectMaster, reviewPingDeadline, stopRegistration } from './registration.js';
-import { SimCommandRunner } from './sim-command-runner.js';
 import { type AgentState, agentState } from './state.js';
 import { STATUS_UPDATE_RETRY_TAG, StatusUpdateManager } from './status-update-manager.js';
 import { forwardUpdate } from './status-updates.js';
@@ -77,7 +76,7 @@ export class Agent implements Process<Wire> {
 
   constructor(options: AgentOptions) {
     this.options = resolveAgentOptions(options);
-    this.#runner = options.commandRunner ?? new SimCommandRunner();
+    this.#runner = options.commandRunner;
     this.#launcher = options.executorLauncher ?? new NoExecutorLauncher();
   }
 

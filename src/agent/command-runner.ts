@@ -1,7 +1,7 @@
 /**
  * The capability that runs a command task's command for the built-in command executor, injected
- * so the agent's logic stays sans-IO. The simulated world uses {@link SimCommandRunner}
- * (sim-command-runner.ts); live mode plugs in a child-process runner with the same interface
+ * so the agent's logic stays sans-IO. The simulated world uses its own runner
+ * (src/runtime/sim/sim-command-runner.ts); live mode plugs in a child-process runner
  * (`/bin/sh -c <value>` in the sandbox, SIGTERM then SIGKILL after the grace period).
  *
  * Contract:

@@ -73,10 +73,11 @@ export interface AgentOptions {
   /** Mesos `--work_dir`; sandboxes are paths under it (nothing is written: the agent does no IO). */
   readonly workDir?: string;
   /**
-   * Runs command tasks' commands (default: a fresh {@link SimCommandRunner}). Give each agent
-   * instance its own runner: a factory passed to the simulated world should build one per call.
+   * Runs command tasks' commands; required, chosen by the composition root (no default: an
+   * agent never silently runs simulated commands). Give each agent instance its own runner: a
+   * factory passed to the simulated world should build one per call.
    */
-  readonly commandRunner?: CommandRunner;
+  readonly commandRunner: CommandRunner;
   /** Starts and kills custom executors (default: none; such tasks fail to launch). */
   readonly executorLauncher?: ExecutorLauncher;
   /** Overrides of {@link DEFAULT_AGENT_LIMITS}. */

@@ -5,9 +5,9 @@
 import test from 'ava';
 import { parseCheckpoint } from '../../src/agent/checkpoint.js';
 import type { CommandLaunch } from '../../src/agent/command-runner.js';
-import { SimCommandRunner } from '../../src/agent/sim-command-runner.js';
 import type { Env, TimerId } from '../../src/core/process.js';
 import type { Wire } from '../../src/core/wire.js';
+import { SimCommandRunner } from '../../src/runtime/sim/sim-command-runner.js';
 
 /** An env whose clock the test sets; it records the timers set on it. */
 function fakeEnv(nowMs: number): { env: Env<Wire>; timers: Map<TimerId, number> } {

@@ -5,11 +5,11 @@
  */
 import test from 'ava';
 import type { Agent } from '../../src/agent/agent.js';
-import { SimCommandRunner } from '../../src/agent/sim-command-runner.js';
 import { base64ByteLength } from '../../src/core/messages/base64.js';
 import type { FrameworkInfo } from '../../src/core/messages/framework-info.js';
 import type { TaskInfo } from '../../src/core/messages/task-info.js';
 import type { Wire } from '../../src/core/wire.js';
+import { SimCommandRunner } from '../../src/runtime/sim/sim-command-runner.js';
 import type { SimWorld } from '../../src/runtime/sim/world.js';
 import { commandTask, type FakeMaster, FRAMEWORK, newWorld, setup, traces } from './harness.js';
 

@@ -30,6 +30,7 @@ import type { TaskState } from '../../src/core/messages/task-state.js';
 import type { Address, Env, Process, TimerId } from '../../src/core/process.js';
 import { resources } from '../../src/core/resource-text.js';
 import { agentMessage, executorCall, type Wire } from '../../src/core/wire.js';
+import { SimCommandRunner } from '../../src/runtime/sim/sim-command-runner.js';
 import type { SimWorld } from '../../src/runtime/sim/world.js';
 
 export const MASTER = 'master';
@@ -229,7 +230,11 @@ export function setup(
   agent: Partial<AgentOptions> = {},
 ): { master: () => FakeMaster; agent: () => Agent } {
   world.spawn(MASTER, () => new FakeMaster(master));
-  world.spawn(AGENT, () => new Agent({ resources: resources(AGENT_RESOURCES), ...agent }));
+  world.spawn(
+    AGENT,
+    () =>
+      new Agent({ resources: resources(AGENT_RESOURCES), commandRunner: new SimCommandRunner(), ...agent }),
+  );
   return { master: () => world.instance(MASTER) as FakeMaster, agent: () => world.instance(AGENT) as Agent };
 }
 

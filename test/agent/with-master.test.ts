@@ -11,6 +11,7 @@ import type { Address, Env, Process } from '../../src/core/process.js';
 import { resources } from '../../src/core/resource-text.js';
 import { schedulerCall, type Wire } from '../../src/core/wire.js';
 import type { Master } from '../../src/master/master.js';
+import { SimCommandRunner } from '../../src/runtime/sim/sim-command-runner.js';
 import type { SimWorld } from '../../src/runtime/sim/world.js';
 import { newMaster } from '../sim-world.js';
 import { newWorld, traces } from './harness.js';
@@ -112,7 +113,10 @@ function cluster(commands: readonly string[]): {
 } {
   const world = newWorld(3);
   world.spawn('master', () => newMaster());
-  world.spawn('agent-0', () => new Agent({ resources: resources('cpus:2;mem:1024') }));
+  world.spawn(
+    'agent-0',
+    () => new Agent({ resources: resources('cpus:2;mem:1024'), commandRunner: new SimCommandRunner() }),
+  );
   world.at(3000, (w) => w.spawn('scheduler-it', () => new Scheduler(commands)));
   return {
     world,

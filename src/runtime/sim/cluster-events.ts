@@ -9,10 +9,10 @@
  * Capacity for utilisation follows: an agent counts from its start to its removal.
  */
 import { Agent } from '../../agent/agent.js';
-import { SimCommandRunner } from '../../agent/sim-command-runner.js';
 import type { Resources } from '../../core/resources.js';
 import { type AgentSpec, type ClusterEventSpec, MASTER_ADDRESS } from '../../scenario/schema.js';
 import type { ScenarioRun } from './scenario-run.js';
+import { SimCommandRunner } from './sim-command-runner.js';
 
 const HARNESS = '@harness';
 

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { SimCommandRunner } from '../../../src/agent/sim-command-runner.js';
 import { parseResources } from '../../../src/core/resource-text.js';
 import { EmulatedAgents } from '../../../src/runtime/live/emulated-agents.js';
+import { SimCommandRunner } from '../../../src/runtime/sim/sim-command-runner.js';
 import { eventually } from './harness.js';
 import { killHard, startMaster } from './processes.js';
 

@@ -13,8 +13,7 @@
  * agent reattaches to it ({@link SimCommandRunner.recover}) as if it had run on, unseen, while
  * the agent was down: as a real command executor of a checkpointing framework does.
  */
-import type { Env, TimerId } from '../core/process.js';
-import type { Wire } from '../core/wire.js';
+
 import type {
   CommandExit,
   CommandHandle,
@@ -23,9 +22,11 @@ import type {
   CommandRunner,
   CommandStart,
   CommandTermination,
-} from './command-runner.js';
+} from '../../agent/command-runner.js';
+import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
+import type { Env, TimerId } from '../../core/process.js';
+import type { Wire } from '../../core/wire.js';
 import { parseSimCommand } from './sim-command.js';
-import { NOT_MINE, type TimerReport } from './timer-report.js';
 
 /** Options of the {@link SimCommandRunner}. */
 export interface SimCommandRunnerOptions {

@@ -1,7 +1,7 @@
 /** What command text means in the simulated world (the shared conventions). */
 import { fc, testProp } from '@fast-check/ava';
 import test from 'ava';
-import { parseSimCommand } from '../../src/agent/sim-command.js';
+import { parseSimCommand } from '../../../src/runtime/sim/sim-command.js';
 
 const INF = Number.POSITIVE_INFINITY;
 
