@@ -8,6 +8,7 @@
 import type { Call } from '../core/messages/scheduler-call.js';
 import type { Address } from '../core/process.js';
 import { handleAccept } from './accept.js';
+import { admitCall } from './call-admission.js';
 import type { MasterContext } from './context.js';
 import { errorEvent, FRAMEWORK_DISCONNECTED } from './events.js';
 import { removeFramework } from './framework-lifecycle.js';
@@ -33,27 +34,24 @@ function callingFramework(
   from: Address,
   call: Exclude<Call, { type: 'SUBSCRIBE' }>,
 ): FrameworkRecord | undefined {
-  const id = call.framework_id.value;
-  const framework = ctx.frameworks.get(id);
-  if (framework === undefined) {
-    traceDropped(
-      ctx,
-      from,
-      call,
-      ctx.frameworkRemoved(id) ? 'framework removed' : 'framework cannot be found',
-    );
-    return undefined;
+  const admission = admitCall(ctx, call.framework_id.value, from);
+  switch (admission.kind) {
+    case 'admitted':
+      return ctx.frameworks.get(call.framework_id.value);
+    case 'unknown':
+      traceDropped(ctx, from, call, admission.removed ? 'framework removed' : 'framework cannot be found');
+      return undefined;
+    case 'disconnected':
+      // Mesos's v0 master tells a disconnected framework calling from its own pid so.
+      if (!admission.fromFramework) break;
+      ctx.sendEventTo(from, errorEvent(FRAMEWORK_DISCONNECTED));
+      traceDropped(ctx, from, call, 'framework disconnected');
+      return undefined;
+    case 'foreign':
+      break;
   }
-  if (framework.address !== from) {
-    traceDropped(ctx, from, call, 'call is not from the registered framework');
-    return undefined;
-  }
-  if (!framework.connected) {
-    ctx.sendEventTo(from, errorEvent(FRAMEWORK_DISCONNECTED));
-    traceDropped(ctx, from, call, 'framework disconnected');
-    return undefined;
-  }
-  return framework;
+  traceDropped(ctx, from, call, 'call is not from the registered framework');
+  return undefined;
 }
 
 /** Traces a call {@link callingFramework} drops, and why. */

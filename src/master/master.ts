@@ -18,6 +18,7 @@ import type { Wire } from '../core/wire.js';
 import { handleAgentMessage } from './agent-messages.js';
 import { disconnectAgent } from './agent-removal.js';
 import { AllocationLoop } from './allocation.js';
+import { admitCall, type CallAdmission } from './call-admission.js';
 import { handleCall } from './calls.js';
 import { MasterContext } from './context.js';
 import type { MasterCountersSnapshot } from './counters.js';
@@ -85,9 +86,8 @@ export class Master implements Process<Wire> {
 
   /**
    * Where framework `id` stands: unknown (never registered, or removed), registered but
-   * disconnected, or connected from an address. The live HTTP endpoint answers a call's status
-   * code from it synchronously, as Mesos's does (400 "Framework cannot be found", 403 "Framework
-   * is not subscribed", 400 for a stream that is not the framework's current one).
+   * disconnected, or connected from an address (what checking runs look at; calls are admitted
+   * by {@link callAdmission}).
    */
   frameworkConnection(id: string): FrameworkConnection {
     const framework = this.#context().frameworks.get(id);
@@ -103,6 +103,15 @@ export class Master implements Process<Wire> {
   agentUsage(): AgentUsage[] {
     const ctx = this.#context();
     return [...ctx.agents.all()].map((agent) => agentUsage(ctx, agent));
+  }
+
+  /**
+   * Whether a call from `from` may act for framework `id` (see call-admission.ts): the live HTTP
+   * endpoint answers a call's status code from it synchronously, as Mesos's does, with the
+   * same decision the master then makes when the call arrives.
+   */
+  callAdmission(id: string, from: Address | undefined): CallAdmission {
+    return admitCall(this.#context(), id, from);
   }
 
   /** The roles framework `id` is subscribed to, or undefined if it is not registered. */

@@ -221,7 +221,7 @@ export class MasterServer {
     const endpoint = new SchedulerEndpoint(
       node,
       LIVE_MASTER_ADDRESS,
-      (id) => master.frameworkConnection(id),
+      (id, from) => master.callAdmission(id, from),
       {
         authentication: authentication.schedulers,
         acls: options.security?.acls,

@@ -42,8 +42,8 @@ import { type Event, encodeEvent } from '../../core/messages/scheduler-event.js'
 import type { Address } from '../../core/process.js';
 import { encodeRecord } from '../../core/recordio.js';
 import { schedulerCall } from '../../core/wire.js';
+import type { CallAdmission } from '../../master/call-admission.js';
 import { rolesOf } from '../../master/framework-registry.js';
-import type { FrameworkConnection } from '../../master/master.js';
 import { type Acls, ALLOW_ALL, forbiddenRole } from './authorization.js';
 import { authenticate, type EndpointAuthentication, SCHEDULER_REALM } from './http-basic.js';
 import { acceptsJson, type RequestLimits, readJsonMessage, sendText } from './http-util.js';
@@ -90,7 +90,7 @@ export class SchedulerEndpoint {
   readonly #node: LiveNode;
   readonly #master: Address;
   readonly #streams = new Map<string, Subscription>();
-  readonly #frameworks: (id: string) => FrameworkConnection;
+  readonly #admit: (id: string, from: Address | undefined) => CallAdmission;
   readonly #authentication: EndpointAuthentication;
   readonly #acls: Acls;
   readonly #limits: RequestLimits;
@@ -98,16 +98,16 @@ export class SchedulerEndpoint {
   readonly #counters: LiveCounters;
   readonly #log: (line: string) => void;
 
-  /** @param frameworks where a framework stands, asked of the master at each call */
+  /** @param admit the master's admission of a call for a framework from an address (Master.callAdmission) */
   constructor(
     node: LiveNode,
     master: Address,
-    frameworks: (id: string) => FrameworkConnection,
+    admit: (id: string, from: Address | undefined) => CallAdmission,
     options: SchedulerEndpointOptions = {},
   ) {
     this.#node = node;
     this.#master = master;
-    this.#frameworks = frameworks;
+    this.#admit = admit;
     this.#authentication = options.authentication ?? NO_AUTHENTICATION;
     this.#acls = options.acls ?? ALLOW_ALL;
     this.#limits = options.limits ?? {};
@@ -179,20 +179,22 @@ export class SchedulerEndpoint {
       if (!this.#authorized(res, info)) return;
       return this.#subscribe(res, { ...call, subscribe: { ...call.subscribe, framework_info: info } });
     }
-    const framework = this.#frameworks(call.framework_id.value);
-    if (framework.kind === 'unknown') return sendText(res, 400, 'Framework cannot be found');
+    // The master's own admission decision (call-admission.ts), answered in Mesos's HTTP order.
+    const from = typeof streamHeader === 'string' ? STREAM_PREFIX + streamHeader : undefined;
+    const admission = this.#admit(call.framework_id.value, from);
+    if (admission.kind === 'unknown') return sendText(res, 400, 'Framework cannot be found');
     const current =
-      framework.kind === 'connected'
-        ? this.#streams.get(framework.address.slice(STREAM_PREFIX.length))
-        : undefined;
+      admission.kind === 'disconnected'
+        ? undefined
+        : this.#streams.get(admission.address.slice(STREAM_PREFIX.length));
     if (principal !== undefined && current !== undefined && current.principal !== principal) {
       return sendText(res, 400, principalMismatch(principal, current.principal ?? ''));
     }
-    if (framework.kind === 'disconnected') return sendText(res, 403, 'Framework is not subscribed');
+    if (admission.kind === 'disconnected') return sendText(res, 403, 'Framework is not subscribed');
     if (typeof streamHeader !== 'string') {
       return sendText(res, 400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
     }
-    if (STREAM_PREFIX + streamHeader !== framework.address) {
+    if (admission.kind === 'foreign') {
       return sendText(
         res,
         400,
