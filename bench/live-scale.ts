@@ -45,6 +45,7 @@ import type { TaskStatus } from '../src/core/messages/task-status.js';
 import { parseResources } from '../src/core/resource-text.js';
 import type { Scheduler, SchedulerDriver } from '../src/driver/index.js';
 import { EmulatedAgents } from '../src/runtime/live/emulated-agents.js';
+import { eventually } from '../src/runtime/live/eventually.js';
 import { liveSchedulerDriver } from '../src/runtime/live/live-scheduler.js';
 import { SimCommandRunner } from '../src/runtime/sim/sim-command-runner.js';
 import { killHard, type Started, startMaster } from '../test/runtime/live/processes.js';
@@ -223,16 +224,8 @@ async function metrics(master: Started & { url: string }): Promise<Metrics> {
   return (await fetch(`${master.url}/metrics/snapshot`)).json() as Promise<Metrics>;
 }
 
-async function until(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  return eventually(check, timeoutMs, what, { pollMs: 250 });
 }
 
 async function runOnce(): Promise<Figures> {

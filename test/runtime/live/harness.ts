@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseResources } from '../../../src/core/resource-text.js';
 import { AgentServer, type AgentServerOptions } from '../../../src/runtime/live/agent-server.js';
+import { eventually as eventuallyWithin } from '../../../src/runtime/live/eventually.js';
 import { MasterServer, type MasterServerOptions } from '../../../src/runtime/live/master-server.js';
 import { patient } from '../../patience.js';
 
@@ -61,20 +62,10 @@ export async function liveCluster(
  * Resolves when `check` holds, polling every 20 ms; rejects after `timeoutMs` stretched by the
  * test patience (test/patience.ts), so that a busy machine is slow, not failing.
  */
-export async function eventually(
+export function eventually(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
   what: string | (() => string),
 ): Promise<void> {
-  const boundMs = patient(timeoutMs);
-  const deadline = Date.now() + boundMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      // A description computed at the timeout can say what was seen instead (states, counts).
-      throw new Error(
-        `timed out after ${boundMs} ms waiting for ${typeof what === 'string' ? what : what()}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return eventuallyWithin(check, patient(timeoutMs), what);
 }
