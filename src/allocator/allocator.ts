@@ -9,6 +9,13 @@ import type { Grant } from './grant.js';
 import type { MinAllocatable } from './min-allocatable.js';
 import type { Quantities, SorterPolicy } from './sorter.js';
 
+/**
+ * Mesos's default `Filters.refuse_seconds` (the proto default): the filter a decline installs
+ * when it gives none or a bad one, and what a master declining for a framework passes (part of
+ * the interface's contract: see {@link Recovery.refuseSeconds}).
+ */
+export const DEFAULT_REFUSE_SECONDS = 5;
+
 /** What the allocator may touch: a clock and its own seeded random stream. */
 export interface AllocatorEnv {
   /** Current time in ms on the world's clock (virtual in the simulator). */

@@ -5,9 +5,7 @@
  * refused (refused ⊇ candidate is what blocks).
  */
 import type { Resources } from '../core/resources.js';
-
-/** Mesos's default `Filters.refuse_seconds` (proto default), used when none or a bad one is given. */
-export const DEFAULT_REFUSE_SECONDS = 5;
+import { DEFAULT_REFUSE_SECONDS } from './allocator.js';
 
 /** Mesos caps refuse_seconds at 365 days. */
 export const MAX_REFUSE_SECONDS = 365 * 24 * 60 * 60;

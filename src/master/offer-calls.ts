@@ -5,7 +5,7 @@
  * stops offers in the roles. Empty role lists mean all the framework's roles, and one invalid
  * role drops the whole call.
  */
-import { DEFAULT_REFUSE_SECONDS } from '../allocator/refuse-filter.js';
+import { DEFAULT_REFUSE_SECONDS } from '../allocator/allocator.js';
 import type { Filters } from '../core/messages/common.js';
 import type { OfferID } from '../core/messages/ids.js';
 import type { OfferIdRange } from '../core/messages/offer-batch.js';

@@ -14,8 +14,9 @@
  *   One exception: `refuseSeconds` stays in seconds, as it is Mesos's `Filters.refuse_seconds`,
  *   handed unchanged to the allocator.
  */
+
+import { DEFAULT_REFUSE_SECONDS } from '../allocator/allocator.js';
 import { DEFAULT_POLICY } from '../allocator/policies.js';
-import { DEFAULT_REFUSE_SECONDS } from '../allocator/refuse-filter.js';
 import type { Attribute } from '../core/messages/resources-json.js';
 import type { Resources } from '../core/resources.js';
 import type { PlacementConstraint } from './constraints.js';
