@@ -20,7 +20,6 @@
 import type { KillPolicy } from '../core/messages/common.js';
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
 import { isTerminalState, type TaskState } from '../core/messages/task-state.js';
-import { randomUuidText } from '../core/uuid.js';
 import type { ExecutorRecord, FrameworkRecord } from './book.js';
 import {
   type CommandExit,
@@ -31,20 +30,13 @@ import {
 } from './command-runner.js';
 import type { AgentContext } from './context.js';
 import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
-import { executorEnvironment, sandboxPath } from './sandbox.js';
+import { executorEnvironment } from './sandbox.js';
 import { sendUpdate, type UpdateSpec } from './status-updates.js';
 
 /** Launches a command task (its TaskInfo has `command`). */
 export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: TaskInfo): void {
-  const containerId = randomUuidText(ctx.random);
   const info = commandExecutorInfo(fw, task);
-  const sandbox = sandboxPath(
-    ctx.options.workDir,
-    ctx.link.agentId?.value ?? '',
-    fw.id,
-    info.executor_id.value,
-    containerId,
-  );
+  const { containerId, sandbox } = ctx.newContainer(fw.id, info.executor_id.value);
   const executor = ctx.book.addExecutor(fw, {
     kind: 'command',
     info,

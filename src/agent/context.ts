@@ -11,12 +11,14 @@ import type { AgentID } from '../core/messages/ids.js';
 import { resourcesToJson } from '../core/messages/resources-json.js';
 import type { Env, TimerId } from '../core/process.js';
 import { TimerTable } from '../core/timer-table.js';
+import { randomUuidText } from '../core/uuid.js';
 import { agentMessage, executorEvent, type Wire } from '../core/wire.js';
 import { AgentBook, type ExecutorRecord } from './book.js';
 import type { Checkpointer } from './checkpoint.js';
 import type { CommandRunner } from './command-runner.js';
 import type { ExecutorLauncher } from './executor-launcher.js';
 import type { ResolvedAgentOptions } from './options.js';
+import { sandboxPath } from './sandbox.js';
 import type { StatusUpdateManager } from './status-update-manager.js';
 
 /**
@@ -89,6 +91,24 @@ export class AgentContext {
       pingDeadlineMs: 0,
     };
     this.updates = updates(this);
+  }
+
+  /**
+   * A new container for executor `executorId` of framework `frameworkId`: a random ContainerID
+   * (Mesos's agent draws one, `UUID::random()`, for each executor it launches) and the sandbox
+   * path of that run under the work dir (`paths::getExecutorRunPath`). Both launch paths take
+   * theirs here: command tasks' built-in executors and custom executors.
+   */
+  newContainer(
+    frameworkId: string,
+    executorId: string,
+  ): { readonly containerId: string; readonly sandbox: string } {
+    const containerId = randomUuidText(this.random);
+    const agentId = this.link.agentId?.value ?? '';
+    return {
+      containerId,
+      sandbox: sandboxPath(this.options.workDir, agentId, frameworkId, executorId, containerId),
+    };
   }
 
   now(): number {

@@ -27,7 +27,6 @@ import type { ExecutorCall, ExecutorSubscribe } from '../core/messages/executor.
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
 import type { Address } from '../core/process.js';
-import { randomUuidText } from '../core/uuid.js';
 import { executorEvent } from '../core/wire.js';
 import type { ExecutorRecord, FrameworkRecord } from './book.js';
 import type { AgentContext } from './context.js';
@@ -39,7 +38,7 @@ import {
   shutdownExecutor,
   shutdownGraceMs,
 } from './executor-lifecycle.js';
-import { durationText, executorEnvironment, sandboxPath } from './sandbox.js';
+import { durationText, executorEnvironment } from './sandbox.js';
 import { droppedOrLost, sendUnheldUpdate, sendUpdate, statusUpdate } from './status-updates.js';
 
 /** Runs a task on its custom executor, launching the executor if it is new. */
@@ -93,14 +92,7 @@ function refuse(ctx: AgentContext, fw: FrameworkRecord, task: TaskInfo, message:
 }
 
 function startExecutor(ctx: AgentContext, fw: FrameworkRecord, info: ExecutorInfo, task: TaskInfo): void {
-  const containerId = randomUuidText(() => ctx.env.random());
-  const sandbox = sandboxPath(
-    ctx.options.workDir,
-    ctx.link.agentId?.value ?? '',
-    fw.id,
-    info.executor_id.value,
-    containerId,
-  );
+  const { containerId, sandbox } = ctx.newContainer(fw.id, info.executor_id.value);
   const executor = ctx.book.addExecutor(fw, {
     kind: 'custom',
     info,
