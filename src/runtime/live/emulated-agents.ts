@@ -12,8 +12,9 @@
  *
  * So 10,000 agents cost about 10,000 descriptors here and as many in the master, instead of
  * three per agent. Tasks run on a {@link CommandRunner} of the caller's choice; the scale
- * benchmark uses {@link SimCommandRunner}, whose `sleep 5` is a 5 s timer on the agent's real
- * clock (no child process), so the figures are the master's and the protocol's, not fork()'s.
+ * benchmark uses the simulated runner (src/runtime/sim/sim-command-runner.ts), whose `sleep 5`
+ * is a 5 s timer on the agent's real clock (no child process), so the figures are the master's
+ * and the protocol's, not fork()'s.
  */
 import type { Server } from 'node:http';
 import { Agent } from '../../agent/agent.js';

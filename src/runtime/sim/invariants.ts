@@ -391,7 +391,7 @@ export class InvariantChecker implements WorldObserver<Wire> {
     }
   }
 
-  /** Checks one offer decision of the allocator (wire it to the master's `allocationAudit`). */
+  /** Checks one offer decision of the allocator (wire it to the allocator's `audit`). */
   readonly auditAllocation = (decision: OfferDecision): void => {
     if (this.#violation !== undefined) return;
     this.#checkQuota(decision);
