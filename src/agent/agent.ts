@@ -53,6 +53,7 @@ import { SimCommandRunner } from './sim-command-runner.js';
 import { type AgentState, agentState } from './state.js';
 import { STATUS_UPDATE_RETRY_TAG, StatusUpdateManager } from './status-update-manager.js';
 import { forwardUpdate } from './status-updates.js';
+import type { AgentTimer } from './timers.js';
 import { type AgentUsage, agentUsage } from './usage.js';
 
 /**
@@ -61,7 +62,7 @@ import { type AgentUsage, agentUsage } from './usage.js';
  * checkpoint after them, most of its events in a quiet cluster. Missing a change here would
  * only delay its write to the next event; no update leaves before it is durable either way.
  */
-const CHECKPOINT_NEUTRAL_TIMERS: ReadonlySet<string> = new Set([
+const CHECKPOINT_NEUTRAL_TIMERS: ReadonlySet<string> = new Set<AgentTimer | typeof HEALTH_WAKE_TAG>([
   'registration',
   'master-ping-timeout',
   HEALTH_WAKE_TAG,
@@ -148,10 +149,10 @@ export class Agent implements Process<Wire> {
       reviewPingDeadline(ctx);
       return;
     }
-    const command = this.#runner.onTimer(env, id, tag);
+    const command = this.#runner.onTimer(env, tag, id);
     if (command.kind === 'report') commandExited(ctx, command.value);
     if (command.kind !== 'not-mine') return;
-    const executor = this.#launcher.onTimer(env, id, tag);
+    const executor = this.#launcher.onTimer(env, tag, id);
     if (executor.kind === 'report') launcherExited(ctx, executor.value);
   }
 

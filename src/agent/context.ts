@@ -10,7 +10,6 @@ import type { ExecutorEvent } from '../core/messages/executor.js';
 import type { AgentID } from '../core/messages/ids.js';
 import { resourcesToJson } from '../core/messages/resources-json.js';
 import type { Env, TimerId } from '../core/process.js';
-import { TimerTable } from '../core/timer-table.js';
 import { agentMessage, executorEvent, type Wire } from '../core/wire.js';
 import { AgentBook, type ExecutorRecord } from './book.js';
 import type { Checkpointer } from './checkpoint.js';
@@ -18,6 +17,7 @@ import type { CommandRunner } from './command-runner.js';
 import type { ExecutorLauncher } from './executor-launcher.js';
 import type { ResolvedAgentOptions } from './options.js';
 import type { StatusUpdateManager } from './status-update-manager.js';
+import { type AgentTimers, agentTimers } from './timers.js';
 
 /**
  * The agent's side of its connection to the master (Mesos `Slave::state`; Agora's recovery
@@ -50,7 +50,7 @@ export class AgentContext {
   readonly options: ResolvedAgentOptions;
   readonly runner: CommandRunner;
   readonly launcher: ExecutorLauncher;
-  readonly timers: TimerTable<Wire>;
+  readonly timers: AgentTimers;
   readonly book = new AgentBook();
   readonly link: MasterLink;
   /** Set right after construction (it needs the context for its port). */
@@ -76,7 +76,7 @@ export class AgentContext {
     this.options = options;
     this.runner = runner;
     this.launcher = launcher;
-    this.timers = new TimerTable(env);
+    this.timers = agentTimers(env);
     this.tracing = env.tracing !== false;
     this.random = () => env.random();
     this.link = {
