@@ -37,6 +37,7 @@
  * reconnected; their calls are refused. An orderly stop shuts executors down and tells the
  * master (UNREGISTER_AGENT), as Mesos's `shutdown`.
  */
+import { assertNever } from '../core/assert-never.js';
 import { type Address, type Env, HEALTH_WAKE_TAG, type Process, type TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import { CHECKPOINT_KEY, Checkpointer, parseCheckpoint } from './checkpoint.js';
@@ -132,8 +133,13 @@ export class Agent implements Process<Wire> {
       case 'link':
         this.#exited(ctx, msg.exited);
         return;
-      default:
+      case 'scheduler-call':
+      case 'scheduler-event':
+      case 'executor-event':
         ctx.trace('message-ignored', { from, channel: msg.channel });
+        return;
+      default:
+        assertNever(msg, 'wire channel');
     }
   }
 

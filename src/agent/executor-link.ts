@@ -20,6 +20,7 @@
  * Calls the live agent would answer with HTTP 400/403 (unknown framework or executor, a call
  * before SUBSCRIBE, an invalid update) are dropped and traced.
  */
+import { assertNever } from '../core/assert-never.js';
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import { base64ByteLength, UUID_BYTES } from '../core/messages/base64.js';
 import type { KillPolicy } from '../core/messages/common.js';
@@ -72,8 +73,12 @@ export function runCustomTask(
     case 'running':
       launchOnExecutor(ctx, fw, executor, task);
       return;
-    default:
+    case 'terminating':
+    case 'terminated':
       refuse(ctx, fw, task, `Executor ${executor.phase}`);
+      return;
+    default:
+      assertNever(executor.phase, 'executor phase');
   }
 }
 
@@ -222,6 +227,8 @@ export function handleExecutorCall(ctx: AgentContext, from: Address, call: Execu
       return;
     case 'HEARTBEAT':
       return;
+    default:
+      assertNever(call, 'executor call type');
   }
 }
 
@@ -403,8 +410,12 @@ export function killCustomTask(
           kill: { task_id: task, ...(policy === undefined ? {} : { kill_policy: policy }) },
         });
       return;
-    default:
+    case 'terminating':
+    case 'terminated':
       ctx.trace('kill-ignored', { framework: fw.id, task: task.value, why: `executor ${executor.phase}` });
+      return;
+    default:
+      assertNever(executor.phase, 'executor phase');
   }
 }
 

@@ -3,6 +3,7 @@
  * address is listened to (Mesos ignores messages "not from the expected master"); messages meant
  * for the master (REGISTER_AGENT, STATUS_UPDATE…) are ignored if they reach an agent.
  */
+import { assertNever } from '../core/assert-never.js';
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import type { Address } from '../core/process.js';
 import type { AgentContext } from './context.js';
@@ -65,7 +66,16 @@ export function handleMasterMessage(ctx: AgentContext, from: Address, message: A
     case 'SHUTDOWN_AGENT':
       handleShutdownAgent(ctx, message.message);
       return;
-    default:
+    case 'REGISTER_AGENT':
+    case 'REREGISTER_AGENT':
+    case 'UNREGISTER_AGENT':
+    case 'PONG_AGENT':
+    case 'STATUS_UPDATE':
+    case 'EXITED_EXECUTOR':
+    case 'EXECUTOR_TO_FRAMEWORK':
       ctx.trace('message-ignored', { from, what: message.type, why: 'not a message for an agent' });
+      return;
+    default:
+      assertNever(message, 'agent message type');
   }
 }

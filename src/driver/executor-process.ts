@@ -20,6 +20,7 @@
  *   outside any handler alike (see scheduler-process.ts for why); `stop()` and `abort()` close the
  *   subscription (connection.ts).
  */
+import { assertNever } from '../core/assert-never.js';
 import { randomUuidBase64 } from '../core/messages/base64.js';
 import type { AgentInfo } from '../core/messages/cluster-info.js';
 import type { ExecutorEvent, ExecutorUpdate } from '../core/messages/executor.js';
@@ -251,6 +252,8 @@ export class ExecutorProcess implements Process<Wire> {
         return;
       case 'HEARTBEAT':
         return;
+      default:
+        assertNever(event, 'executor event type');
     }
   }
 

@@ -38,6 +38,7 @@
  * `stop()` has no connection to send TEARDOWN on.
  */
 
+import { assertNever } from '../core/assert-never.js';
 import type { Filters } from '../core/messages/common.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID, TaskID } from '../core/messages/ids.js';
@@ -405,9 +406,13 @@ export class SchedulerProcess implements Process<Wire> {
       }
       case 'HEARTBEAT':
         return;
-      default:
-        // INVERSE_OFFERS, RESCIND_INVERSE_OFFER, UPDATE_OPERATION_STATUS: no v0 callback.
+      case 'INVERSE_OFFERS':
+      case 'RESCIND_INVERSE_OFFER':
+      case 'UPDATE_OPERATION_STATUS':
         this.#trace('event-ignored', { type: event.type, why: 'no v0 callback' });
+        return;
+      default:
+        assertNever(event, 'scheduler event type');
     }
   }
 

@@ -2,6 +2,7 @@
  * Dispatch of the master–agent protocol messages an agent sends to the master. Messages meant
  * for agents (RUN_TASK, PING_AGENT…) are ignored if they reach the master.
  */
+import { assertNever } from '../core/assert-never.js';
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import type { Address } from '../core/process.js';
 import { handleRegister, handleReregister } from './agent-registration.js';
@@ -39,7 +40,22 @@ export function handleAgentMessage(ctx: MasterContext, from: Address, message: A
     case 'EXECUTOR_TO_FRAMEWORK':
       handleExecutorMessage(ctx, from, message);
       return;
-    default:
+    case 'AGENT_REGISTERED':
+    case 'AGENT_REREGISTERED':
+    case 'PING_AGENT':
+    case 'RUN_TASK':
+    case 'RUN_TASK_GROUP':
+    case 'KILL_TASK':
+    case 'STATUS_UPDATE_ACKNOWLEDGEMENT':
+    case 'RECONCILE_TASKS':
+    case 'SHUTDOWN_FRAMEWORK':
+    case 'SHUTDOWN_EXECUTOR':
+    case 'UPDATE_FRAMEWORK':
+    case 'FRAMEWORK_TO_EXECUTOR':
+    case 'SHUTDOWN_AGENT':
       ctx.trace('agent-message-ignored', { from, what: message.type, why: 'not a message for the master' });
+      return;
+    default:
+      assertNever(message, 'agent message type');
   }
 }

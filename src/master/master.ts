@@ -12,6 +12,7 @@
  * JSON with src/core/messages; the simulator hands typed messages over), so the master checks
  * only what depends on its state.
  */
+import { assertNever } from '../core/assert-never.js';
 import type { Address, Env, Process, TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import { handleAgentMessage } from './agent-messages.js';
@@ -56,8 +57,13 @@ export class Master implements Process<Wire> {
       case 'link':
         this.#exited(ctx, msg.exited);
         return;
-      default:
+      case 'scheduler-event':
+      case 'executor-call':
+      case 'executor-event':
         ctx.trace('message-ignored', { from, channel: msg.channel });
+        return;
+      default:
+        assertNever(msg, 'wire channel');
     }
   }
 

@@ -12,6 +12,7 @@
  * an operation that others will rely on (admitting an agent, marking one unreachable) only after
  * the acknowledgement, so a crash never leaves a peer told something the next master denies.
  */
+import { assertNever } from '../core/assert-never.js';
 import type { DurableStore } from '../core/process.js';
 import { quotaNameProblem } from '../core/quota-names.js';
 import type { MasterTimers } from './timers.js';
@@ -238,6 +239,8 @@ function change(doc: Working, op: RegistryOperation): void {
       doc.quotas.clear();
       for (const [role, limits] of op.quotas) doc.quotas.set(role, { ...limits });
       return;
+    default:
+      assertNever(op, 'registry operation');
   }
 }
 

@@ -21,7 +21,9 @@
  * same host and with the same principal. Bindings of addresses where no agent is registered are
  * dropped when the table grows, so registrations cannot grow it without bound.
  */
+
 import type { IncomingMessage } from 'node:http';
+import { assertNever } from '../../core/assert-never.js';
 import type { AgentMessage } from '../../core/messages/agent-protocol.js';
 import type { Address } from '../../core/process.js';
 import { AGENT_TOKEN_HEADER, missingToken, presentedToken, sameToken } from './agent-token.js';
@@ -63,8 +65,25 @@ function subjectOf(message: AgentMessage): string | undefined {
       return message.agent_id.value;
     case 'REREGISTER_AGENT':
       return message.agent.id?.value;
-    default:
+    // A first registration has no id yet; the rest are the master's messages, or carry none.
+    case 'REGISTER_AGENT':
+    case 'PONG_AGENT':
+    case 'AGENT_REGISTERED':
+    case 'AGENT_REREGISTERED':
+    case 'PING_AGENT':
+    case 'RUN_TASK':
+    case 'RUN_TASK_GROUP':
+    case 'KILL_TASK':
+    case 'STATUS_UPDATE_ACKNOWLEDGEMENT':
+    case 'RECONCILE_TASKS':
+    case 'SHUTDOWN_FRAMEWORK':
+    case 'SHUTDOWN_EXECUTOR':
+    case 'UPDATE_FRAMEWORK':
+    case 'FRAMEWORK_TO_EXECUTOR':
+    case 'SHUTDOWN_AGENT':
       return undefined;
+    default:
+      return assertNever(message, 'agent message type');
   }
 }
 
