@@ -39,6 +39,7 @@ import {
   shutdownExecutor,
   shutdownGraceMs,
 } from './executor-lifecycle.js';
+import { nextExecutorPhase } from './executor-phase.js';
 import { randomUuidText } from './ids.js';
 import { durationText, executorEnvironment, sandboxPath } from './sandbox.js';
 import { droppedOrLost, sendUnheldUpdate, sendUpdate, statusUpdate } from './status-updates.js';
@@ -157,9 +158,10 @@ function registrationTimeout(
   executor: ExecutorRecord,
   timeoutMs: number,
 ): void {
-  if (executor.phase !== 'registering' || fw.terminating) return;
+  const next = nextExecutorPhase(executor.phase, 'registration-timeout');
+  if (next === null || fw.terminating) return;
   ctx.trace('executor-registration-timeout', { framework: fw.id, executor: executor.id });
-  executor.phase = 'terminating';
+  executor.phase = next;
   executor.termination = {
     state: 'TASK_FAILED',
     reason: 'REASON_EXECUTOR_REGISTRATION_TIMEOUT',
@@ -240,12 +242,8 @@ function subscribe(
   executor: ExecutorRecord,
   body: ExecutorSubscribe,
 ): void {
-  if (
-    ctx.link.phase === 'terminating' ||
-    fw.terminating ||
-    executor.phase === 'terminating' ||
-    executor.phase === 'terminated'
-  ) {
+  const next = nextExecutorPhase(executor.phase, 'subscribed');
+  if (ctx.link.phase === 'terminating' || fw.terminating || next === null) {
     ctx.trace('executor-subscribe-refused', {
       framework: fw.id,
       executor: executor.id,
@@ -256,7 +254,7 @@ function subscribe(
   }
   const resubscribed = executor.address !== undefined;
   ctx.book.subscribe(executor, from);
-  executor.phase = 'running';
+  executor.phase = next;
   ctx.timers.cancel(executor.registrationTimer);
   executor.registrationTimer = undefined;
   ctx.trace('executor-subscribed', { framework: fw.id, executor: executor.id, from, resubscribed });
@@ -438,8 +436,9 @@ export function executorLinkExited(ctx: AgentContext, address: Address): boolean
   if (executor === undefined || fw === undefined) return false;
   ctx.book.unsubscribe(executor);
   ctx.trace('executor-disconnected', { framework: fw.id, executor: executor.id, phase: executor.phase });
-  if (executor.phase === 'terminated') return true;
-  executor.phase = 'terminating';
+  const next = nextExecutorPhase(executor.phase, 'link-exited');
+  if (next === null) return true;
+  executor.phase = next;
   ctx.timers.cancel(executor.shutdownTimer);
   executor.shutdownTimer = undefined;
   destroyExecutor(ctx, fw, executor);
