@@ -4,7 +4,7 @@
  * for the master (REGISTER_AGENT, STATUS_UPDATE…) are ignored if they reach an agent.
  */
 import { assertNever } from '../core/assert-never.js';
-import type { AgentMessage } from '../core/messages/agent-protocol.js';
+import { type AgentMessage, sentByMaster } from '../core/messages/agent-protocol.js';
 import type { Address } from '../core/process.js';
 import type { AgentContext } from './context.js';
 import { handleFrameworkMessage } from './executor-link.js';
@@ -24,6 +24,10 @@ import {
 export function handleMasterMessage(ctx: AgentContext, from: Address, message: AgentMessage): void {
   if (from !== ctx.options.masterAddress) {
     ctx.trace('message-ignored', { from, what: message.type, why: 'not from the master' });
+    return;
+  }
+  if (!sentByMaster(message)) {
+    ctx.trace('message-ignored', { from, what: message.type, why: 'not a message for an agent' });
     return;
   }
   switch (message.type) {
@@ -65,15 +69,6 @@ export function handleMasterMessage(ctx: AgentContext, from: Address, message: A
       return;
     case 'SHUTDOWN_AGENT':
       handleShutdownAgent(ctx, message.message);
-      return;
-    case 'REGISTER_AGENT':
-    case 'REREGISTER_AGENT':
-    case 'UNREGISTER_AGENT':
-    case 'PONG_AGENT':
-    case 'STATUS_UPDATE':
-    case 'EXITED_EXECUTOR':
-    case 'EXECUTOR_TO_FRAMEWORK':
-      ctx.trace('message-ignored', { from, what: message.type, why: 'not a message for an agent' });
       return;
     default:
       assertNever(message, 'agent message type');

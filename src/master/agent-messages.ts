@@ -3,7 +3,7 @@
  * for agents (RUN_TASK, PING_AGENT…) are ignored if they reach the master.
  */
 import { assertNever } from '../core/assert-never.js';
-import type { AgentMessage } from '../core/messages/agent-protocol.js';
+import { type AgentMessage, sentByAgent } from '../core/messages/agent-protocol.js';
 import type { Address } from '../core/process.js';
 import { handleRegister, handleReregister } from './agent-registration.js';
 import { removeAgent } from './agent-removal.js';
@@ -13,6 +13,10 @@ import { handleExecutorMessage, handleExitedExecutor, handleStatusUpdate } from 
 
 /** Handles a message from an agent at `from`. */
 export function handleAgentMessage(ctx: MasterContext, from: Address, message: AgentMessage): void {
+  if (!sentByAgent(message)) {
+    ctx.trace('agent-message-ignored', { from, what: message.type, why: 'not a message for the master' });
+    return;
+  }
   switch (message.type) {
     case 'REGISTER_AGENT':
       handleRegister(ctx, from, message);
@@ -39,21 +43,6 @@ export function handleAgentMessage(ctx: MasterContext, from: Address, message: A
       return;
     case 'EXECUTOR_TO_FRAMEWORK':
       handleExecutorMessage(ctx, from, message);
-      return;
-    case 'AGENT_REGISTERED':
-    case 'AGENT_REREGISTERED':
-    case 'PING_AGENT':
-    case 'RUN_TASK':
-    case 'RUN_TASK_GROUP':
-    case 'KILL_TASK':
-    case 'STATUS_UPDATE_ACKNOWLEDGEMENT':
-    case 'RECONCILE_TASKS':
-    case 'SHUTDOWN_FRAMEWORK':
-    case 'SHUTDOWN_EXECUTOR':
-    case 'UPDATE_FRAMEWORK':
-    case 'FRAMEWORK_TO_EXECUTOR':
-    case 'SHUTDOWN_AGENT':
-      ctx.trace('agent-message-ignored', { from, what: message.type, why: 'not a message for the master' });
       return;
     default:
       assertNever(message, 'agent message type');

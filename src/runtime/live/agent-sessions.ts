@@ -24,7 +24,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { assertNever } from '../../core/assert-never.js';
-import type { AgentMessage } from '../../core/messages/agent-protocol.js';
+import { type AgentMessage, sentByAgent } from '../../core/messages/agent-protocol.js';
 import type { Address } from '../../core/process.js';
 import { AGENT_TOKEN_HEADER, missingToken, presentedToken, sameToken } from './agent-token.js';
 import { type Acls, ALLOW_ALL, mayRegisterAgent } from './authorization.js';
@@ -56,6 +56,7 @@ export interface AgentSessionsOptions {
 
 /** The agent whose `agent_id` a message carries, for the messages an agent sends about itself. */
 function subjectOf(message: AgentMessage): string | undefined {
+  if (!sentByAgent(message)) return undefined;
   switch (message.type) {
     case 'STATUS_UPDATE':
       return message.update.agent_id.value;
@@ -65,22 +66,9 @@ function subjectOf(message: AgentMessage): string | undefined {
       return message.agent_id.value;
     case 'REREGISTER_AGENT':
       return message.agent.id?.value;
-    // A first registration has no id yet; the rest are the master's messages, or carry none.
+    // A first registration has no id yet; a pong carries none.
     case 'REGISTER_AGENT':
     case 'PONG_AGENT':
-    case 'AGENT_REGISTERED':
-    case 'AGENT_REREGISTERED':
-    case 'PING_AGENT':
-    case 'RUN_TASK':
-    case 'RUN_TASK_GROUP':
-    case 'KILL_TASK':
-    case 'STATUS_UPDATE_ACKNOWLEDGEMENT':
-    case 'RECONCILE_TASKS':
-    case 'SHUTDOWN_FRAMEWORK':
-    case 'SHUTDOWN_EXECUTOR':
-    case 'UPDATE_FRAMEWORK':
-    case 'FRAMEWORK_TO_EXECUTOR':
-    case 'SHUTDOWN_AGENT':
       return undefined;
     default:
       return assertNever(message, 'agent message type');
