@@ -515,11 +515,14 @@ export class SchedulerProcess implements Process<Wire> {
   #armWatchdog(): void {
     if (this.#link.env === undefined || !this.#link.connected) return;
     this.#cancelWatchdog();
-    this.#watchdogTimer = this.#link.setTimer(this.#watchdogMs, 'heartbeat-watchdog', () => {
-      this.#watchdogTimer = undefined;
-      this.#lostMaster('heartbeats missed');
-    });
+    this.#watchdogTimer = this.#link.setTimer(this.#watchdogMs, 'heartbeat-watchdog', this.#watchdogFired);
   }
+
+  /** The watchdog's action, made once: the watchdog is re-armed at every event. */
+  readonly #watchdogFired = (): void => {
+    this.#watchdogTimer = undefined;
+    this.#lostMaster('heartbeats missed');
+  };
 
   #cancelWatchdog(): void {
     this.#link.cancelTimer(this.#watchdogTimer);
