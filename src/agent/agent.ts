@@ -37,6 +37,7 @@
  * reconnected; their calls are refused. An orderly stop shuts executors down and tells the
  * master (UNREGISTER_AGENT), as Mesos's `shutdown`.
  */
+import { assertNever } from '../core/assert-never.js';
 import { type Address, type Env, HEALTH_WAKE_TAG, type Process, type TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import { CHECKPOINT_KEY, Checkpointer, parseCheckpoint } from './checkpoint.js';
@@ -52,6 +53,7 @@ import { detectMaster, reviewPingDeadline, stopRegistration } from './registrati
 import { type AgentState, agentState } from './state.js';
 import { STATUS_UPDATE_RETRY_TAG, StatusUpdateManager } from './status-update-manager.js';
 import { forwardUpdate } from './status-updates.js';
+import type { AgentTimer } from './timers.js';
 import { type AgentUsage, agentUsage } from './usage.js';
 
 /**
@@ -60,7 +62,7 @@ import { type AgentUsage, agentUsage } from './usage.js';
  * checkpoint after them, most of its events in a quiet cluster. Missing a change here would
  * only delay its write to the next event; no update leaves before it is durable either way.
  */
-const CHECKPOINT_NEUTRAL_TIMERS: ReadonlySet<string> = new Set([
+const CHECKPOINT_NEUTRAL_TIMERS: ReadonlySet<string> = new Set<AgentTimer | typeof HEALTH_WAKE_TAG>([
   'registration',
   'master-ping-timeout',
   HEALTH_WAKE_TAG,
@@ -130,8 +132,13 @@ export class Agent implements Process<Wire> {
       case 'link':
         this.#exited(ctx, msg.exited);
         return;
-      default:
+      case 'scheduler-call':
+      case 'scheduler-event':
+      case 'executor-event':
         ctx.trace('message-ignored', { from, channel: msg.channel });
+        return;
+      default:
+        assertNever(msg, 'wire channel');
     }
   }
 
@@ -147,10 +154,10 @@ export class Agent implements Process<Wire> {
       reviewPingDeadline(ctx);
       return;
     }
-    const command = this.#runner.onTimer(env, id, tag);
+    const command = this.#runner.onTimer(env, tag, id);
     if (command.kind === 'report') commandExited(ctx, command.value);
     if (command.kind !== 'not-mine') return;
-    const executor = this.#launcher.onTimer(env, id, tag);
+    const executor = this.#launcher.onTimer(env, tag, id);
     if (executor.kind === 'report') launcherExited(ctx, executor.value);
   }
 

@@ -226,9 +226,10 @@ export class Checkpointer {
     this.#written = text;
     this.#writtenAgentId = agentId;
     this.#writtenWork = checkpoint.frameworks.length > 0;
-    const id = this.#store.save(CHECKPOINT_KEY, text, CHECKPOINT_WRITE_TAG);
+    const id = this.#ctx.timers.save(this.#store, CHECKPOINT_KEY, text, CHECKPOINT_WRITE_TAG, () =>
+      this.#durableNow(),
+    );
     this.#inFlight = { id, uuids: checkpointedUpdateUuids(checkpoint) };
-    this.#ctx.timers.whenFired(id, () => this.#durableNow());
   }
 
   #hasCheckpointedWork(): boolean {

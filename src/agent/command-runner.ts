@@ -84,7 +84,7 @@ export interface CommandRunner {
   /** SIGTERM now, SIGKILL after `gracePeriodMs` if it is still running. */
   kill(env: Env<Wire>, handle: CommandHandle, gracePeriodMs: number): void;
   /** A timer fired on the agent's env: is it this runner's, and does it report an exit? */
-  onTimer(env: Env<Wire>, id: TimerId, tag: string): TimerReport<CommandExit>;
+  onTimer(env: Env<Wire>, tag: string, id: TimerId): TimerReport<CommandExit>;
 }
 
 const SIGNALS: Readonly<Record<SignalName, { readonly number: number; readonly text: string }>> = {

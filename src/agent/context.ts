@@ -10,7 +10,6 @@ import type { ExecutorEvent } from '../core/messages/executor.js';
 import type { AgentID } from '../core/messages/ids.js';
 import { resourcesToJson } from '../core/messages/resources-json.js';
 import type { Env, TimerId } from '../core/process.js';
-import { TimerTable } from '../core/timer-table.js';
 import { randomUuidText } from '../core/uuid.js';
 import { agentMessage, executorEvent, type Wire } from '../core/wire.js';
 import { AgentBook, type ExecutorRecord } from './book.js';
@@ -20,6 +19,7 @@ import type { ExecutorLauncher } from './executor-launcher.js';
 import type { ResolvedAgentOptions } from './options.js';
 import { sandboxPath } from './sandbox.js';
 import type { StatusUpdateManager } from './status-update-manager.js';
+import { type AgentTimers, agentTimers } from './timers.js';
 
 /**
  * The agent's side of its connection to the master (Mesos `Slave::state`; Agora's recovery
@@ -52,7 +52,7 @@ export class AgentContext {
   readonly options: ResolvedAgentOptions;
   readonly runner: CommandRunner;
   readonly launcher: ExecutorLauncher;
-  readonly timers: TimerTable<Wire>;
+  readonly timers: AgentTimers;
   readonly book = new AgentBook();
   readonly link: MasterLink;
   /** Set right after construction (it needs the context for its port). */
@@ -78,7 +78,7 @@ export class AgentContext {
     this.options = options;
     this.runner = runner;
     this.launcher = launcher;
-    this.timers = new TimerTable(env);
+    this.timers = agentTimers(env);
     this.tracing = env.tracing !== false;
     this.random = () => env.random();
     this.link = {

@@ -58,7 +58,7 @@ export interface ExecutorLauncher {
   /** Destroys the executor's container now. */
   kill(env: Env<Wire>, handle: ExecutorHandle): void;
   /** A timer fired on the agent's env: is it this launcher's, and does it report an exit? */
-  onTimer(env: Env<Wire>, id: TimerId, tag: string): TimerReport<ExecutorExit>;
+  onTimer(env: Env<Wire>, tag: string, id: TimerId): TimerReport<ExecutorExit>;
 }
 
 /** The default launcher: custom executors cannot start (their tasks fail to launch). */
@@ -69,7 +69,7 @@ export class NoExecutorLauncher implements ExecutorLauncher {
 
   kill(_env: Env<Wire>, _handle: ExecutorHandle): void {}
 
-  onTimer(_env: Env<Wire>, _id: TimerId, _tag: string): TimerReport<ExecutorExit> {
+  onTimer(_env: Env<Wire>, _tag: string, _id: TimerId): TimerReport<ExecutorExit> {
     return { kind: 'not-mine' };
   }
 }

@@ -18,6 +18,7 @@
 import type { ExecutorRecord, FrameworkRecord } from './book.js';
 import { killCommand } from './command-executor.js';
 import type { AgentContext } from './context.js';
+import { nextExecutorPhase } from './executor-phase.js';
 import { sendUpdate } from './status-updates.js';
 
 /** Mesos `executorTerminated`: the executor is gone, with waitpid `status` (-1 if unknown). */
@@ -27,8 +28,9 @@ export function executorTerminated(
   executor: ExecutorRecord,
   status: number,
 ): void {
-  if (executor.phase === 'terminated') return;
-  executor.phase = 'terminated';
+  const next = nextExecutorPhase(executor.phase, 'terminated');
+  if (next === null) return;
+  executor.phase = next;
   ctx.timers.cancel(executor.registrationTimer);
   ctx.timers.cancel(executor.shutdownTimer);
   executor.registrationTimer = undefined;
@@ -106,8 +108,9 @@ export function shutdownGraceMs(ctx: AgentContext, executor: ExecutorRecord): nu
 
 /** Mesos `_shutdownExecutor`: asks a registering or running executor to stop. */
 export function shutdownExecutor(ctx: AgentContext, fw: FrameworkRecord, executor: ExecutorRecord): void {
-  if (executor.phase !== 'registering' && executor.phase !== 'running') return;
-  executor.phase = 'terminating';
+  const next = nextExecutorPhase(executor.phase, 'shutdown');
+  if (next === null) return;
+  executor.phase = next;
   ctx.timers.cancel(executor.registrationTimer);
   executor.registrationTimer = undefined;
   const graceMs = shutdownGraceMs(ctx, executor);

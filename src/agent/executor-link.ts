@@ -20,6 +20,7 @@
  * Calls the live agent would answer with HTTP 400/403 (unknown framework or executor, a call
  * before SUBSCRIBE, an invalid update) are dropped and traced.
  */
+import { assertNever } from '../core/assert-never.js';
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import { base64ByteLength, UUID_BYTES } from '../core/messages/base64.js';
 import type { KillPolicy } from '../core/messages/common.js';
@@ -38,6 +39,7 @@ import {
   shutdownExecutor,
   shutdownGraceMs,
 } from './executor-lifecycle.js';
+import { nextExecutorPhase } from './executor-phase.js';
 import { durationText, executorEnvironment } from './sandbox.js';
 import { droppedOrLost, sendUnheldUpdate, sendUpdate, statusUpdate } from './status-updates.js';
 
@@ -71,8 +73,12 @@ export function runCustomTask(
     case 'running':
       launchOnExecutor(ctx, fw, executor, task);
       return;
-    default:
+    case 'terminating':
+    case 'terminated':
       refuse(ctx, fw, task, `Executor ${executor.phase}`);
+      return;
+    default:
+      assertNever(executor.phase, 'executor phase');
   }
 }
 
@@ -144,9 +150,10 @@ function registrationTimeout(
   executor: ExecutorRecord,
   timeoutMs: number,
 ): void {
-  if (executor.phase !== 'registering' || fw.terminating) return;
+  const next = nextExecutorPhase(executor.phase, 'registration-timeout');
+  if (next === null || fw.terminating) return;
   ctx.trace('executor-registration-timeout', { framework: fw.id, executor: executor.id });
-  executor.phase = 'terminating';
+  executor.phase = next;
   executor.termination = {
     state: 'TASK_FAILED',
     reason: 'REASON_EXECUTOR_REGISTRATION_TIMEOUT',
@@ -214,6 +221,8 @@ export function handleExecutorCall(ctx: AgentContext, from: Address, call: Execu
       return;
     case 'HEARTBEAT':
       return;
+    default:
+      assertNever(call, 'executor call type');
   }
 }
 
@@ -225,12 +234,8 @@ function subscribe(
   executor: ExecutorRecord,
   body: ExecutorSubscribe,
 ): void {
-  if (
-    ctx.link.phase === 'terminating' ||
-    fw.terminating ||
-    executor.phase === 'terminating' ||
-    executor.phase === 'terminated'
-  ) {
+  const next = nextExecutorPhase(executor.phase, 'subscribed');
+  if (ctx.link.phase === 'terminating' || fw.terminating || next === null) {
     ctx.trace('executor-subscribe-refused', {
       framework: fw.id,
       executor: executor.id,
@@ -241,7 +246,7 @@ function subscribe(
   }
   const resubscribed = executor.address !== undefined;
   ctx.book.subscribe(executor, from);
-  executor.phase = 'running';
+  executor.phase = next;
   ctx.timers.cancel(executor.registrationTimer);
   executor.registrationTimer = undefined;
   ctx.trace('executor-subscribed', { framework: fw.id, executor: executor.id, from, resubscribed });
@@ -395,8 +400,12 @@ export function killCustomTask(
           kill: { task_id: task, ...(policy === undefined ? {} : { kill_policy: policy }) },
         });
       return;
-    default:
+    case 'terminating':
+    case 'terminated':
       ctx.trace('kill-ignored', { framework: fw.id, task: task.value, why: `executor ${executor.phase}` });
+      return;
+    default:
+      assertNever(executor.phase, 'executor phase');
   }
 }
 
@@ -419,8 +428,9 @@ export function executorLinkExited(ctx: AgentContext, address: Address): boolean
   if (executor === undefined || fw === undefined) return false;
   ctx.book.unsubscribe(executor);
   ctx.trace('executor-disconnected', { framework: fw.id, executor: executor.id, phase: executor.phase });
-  if (executor.phase === 'terminated') return true;
-  executor.phase = 'terminating';
+  const next = nextExecutorPhase(executor.phase, 'link-exited');
+  if (next === null) return true;
+  executor.phase = next;
   ctx.timers.cancel(executor.shutdownTimer);
   executor.shutdownTimer = undefined;
   destroyExecutor(ctx, fw, executor);

@@ -3,7 +3,8 @@
  * address is listened to (Mesos ignores messages "not from the expected master"); messages meant
  * for the master (REGISTER_AGENT, STATUS_UPDATE…) are ignored if they reach an agent.
  */
-import type { AgentMessage } from '../core/messages/agent-protocol.js';
+import { assertNever } from '../core/assert-never.js';
+import { type AgentMessage, sentByMaster } from '../core/messages/agent-protocol.js';
 import type { Address } from '../core/process.js';
 import type { AgentContext } from './context.js';
 import { handleFrameworkMessage } from './executor-link.js';
@@ -23,6 +24,10 @@ import {
 export function handleMasterMessage(ctx: AgentContext, from: Address, message: AgentMessage): void {
   if (from !== ctx.options.masterAddress) {
     ctx.trace('message-ignored', { from, what: message.type, why: 'not from the master' });
+    return;
+  }
+  if (!sentByMaster(message)) {
+    ctx.trace('message-ignored', { from, what: message.type, why: 'not a message for an agent' });
     return;
   }
   switch (message.type) {
@@ -66,6 +71,6 @@ export function handleMasterMessage(ctx: AgentContext, from: Address, message: A
       handleShutdownAgent(ctx, message.message);
       return;
     default:
-      ctx.trace('message-ignored', { from, what: message.type, why: 'not a message for an agent' });
+      assertNever(message, 'agent message type');
   }
 }

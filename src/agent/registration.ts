@@ -19,6 +19,7 @@
  * Mesos exits when the master answers with another AgentID; Agora's agent traces it and ignores
  * the answer (a simulated process cannot kill itself).
  */
+import { assertNever } from '../core/assert-never.js';
 import type { AgentMessage, MasterAgentConnection, ReconcileTasks } from '../core/messages/agent-protocol.js';
 import type { Task } from '../core/messages/task.js';
 import type { ExecutorInfo } from '../core/messages/task-info.js';
@@ -144,6 +145,9 @@ export function handleRegistered(ctx: AgentContext, msg: Registered): void {
       return;
     case 'terminating':
       ctx.trace('registration-ignored', { agent: msg.agent_id.value, why: 'terminating' });
+      return;
+    default:
+      assertNever(link.phase, 'agent link phase');
   }
 }
 

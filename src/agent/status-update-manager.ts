@@ -32,7 +32,7 @@ export interface StatusUpdatePort {
   /** Sends an update to the master (the agent adds `latest_state`). */
   forward(update: StatusUpdate): void;
   /** Runs `action` after `delayMs`. */
-  setTimer(delayMs: number, tag: string, action: () => void): TimerId;
+  setTimer(delayMs: number, kind: typeof STATUS_UPDATE_RETRY_TAG, action: () => void): TimerId;
   /** Cancels a timer set with `setTimer`; undefined is a no-op. */
   cancelTimer(id: TimerId | undefined): void;
   /** Records a trace line (`kind` without the process prefix). */

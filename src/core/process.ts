@@ -6,6 +6,8 @@
  * clock, TCP). Nothing below them touches a clock, a timer, a socket, a file or Math.random.
  */
 
+import type { TimerMap, TimerTable } from './timer-table.js';
+
 /** A process's name on the network, e.g. `master`, `agent-3`, `scheduler-A`. */
 export type Address = string;
 
@@ -29,7 +31,11 @@ export interface Env<M> {
   now(): number;
   /** Sends a message; delivery is up to the network (it may be delayed, lost or duplicated). */
   send(to: Address, msg: M): void;
-  /** Fires {@link Process.onTimer} with `tag` after `delayMs`, unless cancelled first. */
+  /**
+   * Fires {@link Process.onTimer} with `tag` after `delayMs`, unless cancelled first. Processes
+   * set timers through a {@link TimerTable} (or a {@link TimerMap}), which takes only their
+   * declared kinds as tags, rather than calling this directly.
+   */
   setTimer(delayMs: number, tag: string): TimerId;
   /** Cancels a timer; cancelling one that already fired or was cancelled is a no-op. */
   cancelTimer(id: TimerId): void;
@@ -118,7 +124,12 @@ export interface Process<M> {
   onStart(env: Env<M>): void;
   /** A message arrived from `from`. */
   onMessage(env: Env<M>, from: Address, msg: M): void;
-  /** A timer set with {@link Env.setTimer} fired. */
+  /**
+   * A timer set with {@link Env.setTimer} (or a store write's acknowledgement) fired. `tag` is
+   * the kind it was set with: one of a closed list its setter declares (core/timer-table.ts),
+   * kept for the trace; processes tell their timers apart by `id`. Every `onTimer` in the
+   * project, the agent's command runners and executor launchers included, takes (env, tag, id).
+   */
   onTimer(env: Env<M>, tag: string, id: TimerId): void;
   /** Called when the process is stopped in an orderly way (not on a crash). */
   onStop?(env: Env<M>): void;

@@ -20,16 +20,15 @@
  *   outside any handler alike (see scheduler-process.ts for why); `stop()` and `abort()` close the
  *   subscription (connection.ts).
  */
+import { assertNever } from '../core/assert-never.js';
 import { randomUuidBase64 } from '../core/messages/base64.js';
 import type { AgentInfo } from '../core/messages/cluster-info.js';
 import type { ExecutorEvent, ExecutorUpdate } from '../core/messages/executor.js';
 import type { TaskInfo } from '../core/messages/task-info.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
 import type { Address, Env, Process, TimerId } from '../core/process.js';
+import type { TimerKind } from '../core/timer-table.js';
 import { executorCall, type Wire } from '../core/wire.js';
-import { Backoff } from './backoff.js';
-import { connectionClosed } from './connection.js';
-import { DeferredWork } from './deferred.js';
 import type { Executor, ExecutorDriver } from './executor.js';
 import {
   type ExecutorCaller,
@@ -39,9 +38,16 @@ import {
 } from './executor-calls.js';
 import type { ResolvedExecutorDriverOptions } from './executor-options.js';
 import type { DriverLifecycle } from './status.js';
+import { DriverSubscription, type SubscriptionTimer } from './subscription.js';
 
-const SUBSCRIBE_TAG = 'subscribe';
-const RECOVERY_TAG = 'recovery-timeout';
+/** The executor process's own timer kinds, beside subscription.ts's `subscribe` and `deferred`. */
+export const EXECUTOR_TIMERS = [
+  /** A checkpointing framework's executor gives up on its lost agent (`recovery_timeout`). */
+  'recovery-timeout',
+] as const;
+
+/** A kind of timer the executor process sets. */
+export type ExecutorTimer = TimerKind<typeof EXECUTOR_TIMERS> | SubscriptionTimer;
 
 /** What an {@link ExecutorProcess} is built from (the driver builds it). */
 export interface ExecutorProcessParts {
@@ -58,24 +64,17 @@ export class ExecutorProcess implements Process<Wire> {
   readonly #lifecycle: DriverLifecycle;
   readonly #options: ResolvedExecutorDriverOptions;
   readonly #caller: ExecutorCaller;
-  readonly #deferred = new DeferredWork();
-  readonly #backoff: Backoff;
+  readonly #link: DriverSubscription<TimerKind<typeof EXECUTOR_TIMERS>>;
   /** Updates not acknowledged yet, by uuid, oldest first. */
   readonly #updates = new Map<string, ExecutorUpdate>();
   /** Launched tasks with no acknowledged update yet, by task id, oldest first. */
   readonly #tasks = new Map<string, TaskInfo>();
-  #env: Env<Wire> | undefined;
-  #started = false;
-  #connected = false;
-  #connectionOpen = false;
   #registered = false;
   /** SHUTDOWN was delivered: no more events. */
   #shutDown = false;
   #checkpoint: boolean;
   #agentInfo: AgentInfo | undefined;
-  #subscribeTimer: TimerId | undefined;
   #recoveryTimer: TimerId | undefined;
-  #attempts = 0;
 
   constructor(parts: ExecutorProcessParts) {
     this.#driver = parts.driver;
@@ -84,13 +83,23 @@ export class ExecutorProcess implements Process<Wire> {
     this.#options = parts.options;
     this.#caller = { executorId: parts.options.executorId, frameworkId: parts.options.frameworkId };
     this.#checkpoint = parts.options.checkpoint;
+    // Mesos's executor library waits a uniform [0, max] before every resubscription.
     const maxMs = parts.options.subscriptionBackoffMaxMs;
-    this.#backoff = new Backoff({ factorMs: maxMs, maxMs });
+    this.#link = new DriverSubscription({
+      peer: parts.options.agent,
+      scope: 'executor',
+      lifecycle: parts.lifecycle,
+      timers: EXECUTOR_TIMERS,
+      runsOnce: 'an ExecutorProcess runs once: the launcher must build a new driver for a new executor',
+      backoff: () => ({ factorMs: maxMs, maxMs }),
+      subscribe: (attempt) => this.#sendSubscribe(attempt),
+      mayAttempt: () => !this.#shutDown,
+    });
   }
 
   /** Whether the driver is subscribed to its agent. */
   get connected(): boolean {
-    return this.#connected;
+    return this.#link.connected;
   }
 
   /** The updates kept until acknowledged, oldest first. */
@@ -104,71 +113,53 @@ export class ExecutorProcess implements Process<Wire> {
   }
 
   onStart(env: Env<Wire>): void {
-    if (this.#started) {
-      throw new Error(
-        'an ExecutorProcess runs once: the launcher must build a new driver for a new executor',
-      );
-    }
-    this.#started = true;
-    this.#env = env;
-    this.#deferred.arm(env);
+    this.#link.start(env);
     if (this.#lifecycle.running) this.#startSubscribing();
   }
 
   onMessage(_env: Env<Wire>, from: Address, msg: Wire): void {
-    if (msg.channel === 'executor-event' && from === this.#options.agent) {
-      this.#receive(msg.event);
-    } else if (msg.channel === 'link' && msg.exited === this.#options.agent) {
-      this.#agentExited();
-    } else if (msg.channel !== 'link') {
-      this.#trace('message-ignored', { from, channel: msg.channel });
-    }
+    this.#link.route(
+      from,
+      msg,
+      'executor-event',
+      (m) => this.#receive(m.event),
+      () => this.#agentExited(),
+    );
   }
 
-  onTimer(env: Env<Wire>, _tag: string, id: TimerId): void {
-    if (this.#deferred.owns(id)) {
-      this.#deferred.flush(env);
-    } else if (id === this.#subscribeTimer) {
-      this.#subscribeTimer = undefined;
-      this.#attemptSubscribe();
-    } else if (id === this.#recoveryTimer) {
-      this.#recoveryTimer = undefined;
-      this.#recoveryTimeout();
-    }
+  onTimer(_env: Env<Wire>, _tag: string, id: TimerId): void {
+    this.#link.fire(id);
   }
 
   /** The runtime stops the process: a RUNNING driver counts as aborted. */
   onStop(_env: Env<Wire>): void {
-    if (this.#lifecycle.abort()) this.#trace('abort', { why: 'process stopped' });
-    this.#halt();
-    this.#connectionOpen = false;
-    this.#env = undefined;
+    this.#link.stop(() => this.#halt());
   }
 
   // ---- called by the driver
 
   /** `start()`: subscribe now, or as soon as the world starts the process. */
   begin(): void {
-    if (this.#env !== undefined) this.#startSubscribing();
+    if (this.#link.env !== undefined) this.#startSubscribing();
   }
 
   /** `stop()` / `abort()`: close the subscription; nothing else is sent. */
   end(why: 'stop' | 'abort'): void {
     this.#trace(why, { why });
     this.#halt();
-    this.#close();
+    this.#link.close();
   }
 
   /** `sendStatusUpdate`: stamp, keep until acknowledged, send if subscribed. */
   update(status: TaskStatus): void {
-    const env = this.#env;
+    const env = this.#link.env;
     if (env === undefined) {
-      this.#deferred.add(env, () => this.#lifecycle.running && this.update(status));
+      this.#link.deferred.add(() => this.#lifecycle.running && this.update(status));
       return;
     }
     if (status.state === 'TASK_STAGING') {
       // Mesos exec.cpp `sendStatusUpdate`: abort, then `error`, from the driver's own process.
-      this.#deferred.add(env, () => {
+      this.#link.deferred.add(() => {
         if (!this.#lifecycle.running) return;
         this.#driver.abort();
         this.#executor.error(this.#driver, 'Attempted to send TASK_STAGING status update');
@@ -192,12 +183,12 @@ export class ExecutorProcess implements Process<Wire> {
     } else {
       this.#trace('update-not-kept', { task: status.task_id.value, state: status.state });
     }
-    if (this.#connected) this.#send(executorUpdateCall(this.#caller, update));
+    if (this.#link.connected) this.#send(executorUpdateCall(this.#caller, update));
   }
 
   /** `sendFrameworkMessage` (dropped while not subscribed: best effort). */
   message(data: string): void {
-    if (this.#connected) this.#send(executorMessageCall(this.#caller, data));
+    if (this.#link.connected) this.#send(executorMessageCall(this.#caller, data));
     else this.#trace('call-dropped', { type: 'MESSAGE', why: 'not subscribed' });
   }
 
@@ -223,7 +214,7 @@ export class ExecutorProcess implements Process<Wire> {
       this.#subscribed(event.subscribed);
       return;
     }
-    if (!this.#connected) {
+    if (!this.#link.connected) {
       if (event.type !== 'HEARTBEAT')
         this.#trace('event-ignored', { type: event.type, why: 'not subscribed' });
       return;
@@ -261,23 +252,26 @@ export class ExecutorProcess implements Process<Wire> {
         return;
       case 'HEARTBEAT':
         return;
+      default:
+        assertNever(event, 'executor event type');
     }
   }
 
   #subscribed(subscribed: Extract<ExecutorEvent, { type: 'SUBSCRIBED' }>['subscribed']): void {
-    if (this.#connected) {
+    if (this.#link.connected) {
       this.#trace('event-ignored', { type: 'SUBSCRIBED', why: 'already subscribed' });
       return;
     }
-    this.#connected = true;
-    this.#connectionOpen = true;
-    this.#cancelTimer('subscribe');
-    this.#cancelTimer('recovery');
+    this.#link.subscribed();
+    this.#cancelRecoveryTimer();
     this.#agentInfo = subscribed.agent_info;
     this.#checkpoint = subscribed.framework_info.checkpoint ?? this.#checkpoint;
     if (!this.#registered) {
       this.#registered = true;
-      this.#trace('registered', { agent: subscribed.agent_info.id?.value ?? null, attempts: this.#attempts });
+      this.#trace('registered', {
+        agent: subscribed.agent_info.id?.value ?? null,
+        attempts: this.#link.attempts,
+      });
       this.#executor.registered(
         this.#driver,
         subscribed.executor_info,
@@ -287,7 +281,7 @@ export class ExecutorProcess implements Process<Wire> {
     } else {
       this.#trace('reregistered', {
         agent: subscribed.agent_info.id?.value ?? null,
-        attempts: this.#attempts,
+        attempts: this.#link.attempts,
       });
       this.#executor.reregistered(this.#driver, subscribed.agent_info);
     }
@@ -314,9 +308,8 @@ export class ExecutorProcess implements Process<Wire> {
   }
 
   #agentExited(): void {
-    this.#connectionOpen = false;
-    if (!this.#lifecycle.running || !this.#connected || this.#shutDown) return;
-    this.#connected = false;
+    if (!this.#lifecycle.running || !this.#link.connected || this.#shutDown) return;
+    this.#link.disconnected();
     this.#trace('disconnected', { checkpoint: this.#checkpoint });
     this.#executor.disconnected(this.#driver);
     if (!this.#lifecycle.running) return;
@@ -324,70 +317,51 @@ export class ExecutorProcess implements Process<Wire> {
       this.#shutdown('agent lost, framework not checkpointing');
       return;
     }
-    const env = this.#env as Env<Wire>;
-    this.#recoveryTimer = env.setTimer(this.#options.recoveryTimeoutMs, RECOVERY_TAG);
-    this.#subscribeTimer = env.setTimer(
-      this.#backoff.next(() => env.random()),
-      SUBSCRIBE_TAG,
-    );
+    this.#recoveryTimer = this.#link.setTimer(this.#options.recoveryTimeoutMs, 'recovery-timeout', () => {
+      this.#recoveryTimer = undefined;
+      this.#recoveryTimeout();
+    });
+    this.#link.retryLater();
   }
 
   #recoveryTimeout(): void {
-    if (!this.#lifecycle.running || this.#connected || this.#shutDown) return;
+    if (!this.#lifecycle.running || this.#link.connected || this.#shutDown) return;
     this.#shutdown('recovery timeout');
   }
 
   // ---- subscription
 
   #startSubscribing(): void {
-    this.#cancelTimer('subscribe');
-    this.#attempts = 0;
-    this.#attemptSubscribe();
+    this.#link.startSubscribing();
   }
 
-  #attemptSubscribe(): void {
-    const env = this.#env;
-    if (env === undefined || !this.#lifecycle.running || this.#connected || this.#shutDown) return;
-    this.#attempts++;
+  /** One SUBSCRIBE, with the tasks and updates not acknowledged yet. */
+  #sendSubscribe(attempt: number): void {
     this.#trace('subscribe', {
-      attempt: this.#attempts,
+      attempt,
       unacknowledgedTasks: this.#tasks.size,
       unacknowledgedUpdates: this.#updates.size,
     });
     this.#send(executorSubscribeCall(this.#caller, [...this.#tasks.values()], [...this.#updates.values()]));
-    this.#connectionOpen = true;
-    this.#subscribeTimer = env.setTimer(
-      this.#backoff.next(() => env.random()),
-      SUBSCRIBE_TAG,
-    );
   }
 
-  #cancelTimer(which: 'subscribe' | 'recovery'): void {
-    const id = which === 'subscribe' ? this.#subscribeTimer : this.#recoveryTimer;
-    if (id !== undefined) this.#env?.cancelTimer(id);
-    if (which === 'subscribe') this.#subscribeTimer = undefined;
-    else this.#recoveryTimer = undefined;
+  #cancelRecoveryTimer(): void {
+    this.#link.cancelTimer(this.#recoveryTimer);
+    this.#recoveryTimer = undefined;
   }
 
+  /** Stops all activity: timers and deferred work (subscribed stays as it was). */
   #halt(): void {
-    this.#cancelTimer('subscribe');
-    this.#cancelTimer('recovery');
-    this.#deferred.clear(this.#env);
-  }
-
-  #close(): void {
-    this.#connected = false;
-    const env = this.#env;
-    if (env === undefined || !this.#connectionOpen) return;
-    this.#connectionOpen = false;
-    env.send(this.#options.agent, connectionClosed(env.self));
+    this.#link.cancelSubscribeTimer();
+    this.#cancelRecoveryTimer();
+    this.#link.deferred.clear();
   }
 
   #send(call: Parameters<typeof executorCall>[0]): void {
-    this.#env?.send(this.#options.agent, executorCall(call));
+    this.#link.send(executorCall(call));
   }
 
   #trace(kind: string, fields: Readonly<Record<string, unknown>>): void {
-    this.#env?.trace({ kind: `executor.${kind}`, ...fields });
+    this.#link.trace(kind, fields);
   }
 }

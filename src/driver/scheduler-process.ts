@@ -38,6 +38,7 @@
  * `stop()` has no connection to send TEARDOWN on.
  */
 
+import { assertNever } from '../core/assert-never.js';
 import type { Filters } from '../core/messages/common.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID, TaskID } from '../core/messages/ids.js';
@@ -47,10 +48,9 @@ import type { Call, ReconcileTask, ResourceRequest } from '../core/messages/sche
 import type { Event } from '../core/messages/scheduler-event.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
 import type { Address, Env, Process, TimerId } from '../core/process.js';
+import type { TimerKind } from '../core/timer-table.js';
 import { schedulerCall, type Wire } from '../core/wire.js';
-import { Backoff } from './backoff.js';
-import { connectionClosed } from './connection.js';
-import { DeferredWork } from './deferred.js';
+import type { BackoffBounds } from './backoff.js';
 import { frameworkRoles, isPartitionAware } from './framework-roles.js';
 import { type Scheduler, type SchedulerDriver, takesOfferBatches } from './scheduler.js';
 import {
@@ -72,10 +72,16 @@ import {
   type ResolvedSchedulerDriverOptions,
 } from './scheduler-options.js';
 import { type DriverLifecycle, DriverStatus } from './status.js';
+import { DriverSubscription, type SubscriptionTimer } from './subscription.js';
 
-/** Timer tags (for traces; timers are told apart by id). */
-const SUBSCRIBE_TAG = 'subscribe';
-const WATCHDOG_TAG = 'heartbeat-watchdog';
+/** The scheduler process's own timer kinds, beside subscription.ts's `subscribe` and `deferred`. */
+export const SCHEDULER_TIMERS = [
+  /** No event from the master for `missedHeartbeats` heartbeat intervals: the master is lost. */
+  'heartbeat-watchdog',
+] as const;
+
+/** A kind of timer the scheduler process sets. */
+export type SchedulerTimer = TimerKind<typeof SCHEDULER_TIMERS> | SubscriptionTimer;
 
 /** What a {@link SchedulerProcess} is built from (the driver builds it). */
 export interface SchedulerProcessParts {
@@ -94,13 +100,11 @@ export class SchedulerProcess implements Process<Wire> {
   readonly #scheduler: Scheduler;
   readonly #lifecycle: DriverLifecycle;
   readonly #options: ResolvedSchedulerDriverOptions;
-  readonly #deferred = new DeferredWork();
+  readonly #link: DriverSubscription<TimerKind<typeof SCHEDULER_TIMERS>>;
   #info: FrameworkInfo;
   #suppressed: Set<string>;
   /** The suppressed roles the last SUBSCRIBE carried (the master ends up with those). */
   #subscribedSuppressed: ReadonlySet<string> = new Set();
-  #env: Env<Wire> | undefined;
-  #started = false;
   /** Whether a `resourceOffers` callback is running (declines are batched meanwhile). */
   #inOffers = false;
   #pendingDecline:
@@ -115,17 +119,10 @@ export class SchedulerProcess implements Process<Wire> {
   /** The filters of the last decline and their text (see {@link #filtersKey}). */
   #lastFilters: Filters | undefined;
   #lastFiltersKey = '';
-  /** Subscribed: SUBSCRIBED arrived and the master has not been lost since. */
-  #connected = false;
-  /** A SUBSCRIBE went out since the connection was last closed, so there is one to close. */
-  #connectionOpen = false;
   /** `registered` was called once. */
   #registered = false;
-  #subscribeTimer: TimerId | undefined;
   #watchdogTimer: TimerId | undefined;
   #watchdogMs = 0;
-  #backoff: Backoff;
-  #attempts = 0;
 
   constructor(parts: SchedulerProcessParts) {
     this.#driver = parts.driver;
@@ -134,7 +131,16 @@ export class SchedulerProcess implements Process<Wire> {
     this.#options = parts.options;
     this.#info = parts.frameworkInfo;
     this.#suppressed = new Set(parts.options.suppressedRoles);
-    this.#backoff = this.#newBackoff();
+    this.#link = new DriverSubscription({
+      peer: parts.options.master,
+      scope: 'scheduler',
+      lifecycle: parts.lifecycle,
+      timers: SCHEDULER_TIMERS,
+      runsOnce:
+        'a SchedulerProcess runs once: a restarted scheduler has lost its memory, so the factory must build a new driver',
+      backoff: () => this.#backoffBounds(),
+      subscribe: (attempt) => this.#sendSubscribe(attempt),
+    });
   }
 
   /** The master's address. */
@@ -144,7 +150,7 @@ export class SchedulerProcess implements Process<Wire> {
 
   /** Whether the driver is subscribed. */
   get connected(): boolean {
-    return this.#connected;
+    return this.#link.connected;
   }
 
   /** The framework id, once assigned (or the one the framework was started with). */
@@ -158,37 +164,22 @@ export class SchedulerProcess implements Process<Wire> {
   }
 
   onStart(env: Env<Wire>): void {
-    if (this.#started) {
-      throw new Error(
-        'a SchedulerProcess runs once: a restarted scheduler has lost its memory, so the factory must build a new driver',
-      );
-    }
-    this.#started = true;
-    this.#env = env;
-    this.#deferred.arm(env);
+    this.#link.start(env);
     if (this.#lifecycle.running) this.#startSubscribing();
   }
 
   onMessage(_env: Env<Wire>, from: Address, msg: Wire): void {
-    if (msg.channel === 'scheduler-event' && from === this.#options.master) {
-      this.#receive(msg.event);
-    } else if (msg.channel === 'link' && msg.exited === this.#options.master) {
-      this.#masterExited();
-    } else if (msg.channel !== 'link') {
-      this.#trace('message-ignored', { from, channel: msg.channel });
-    }
+    this.#link.route(
+      from,
+      msg,
+      'scheduler-event',
+      (m) => this.#receive(m.event),
+      () => this.#masterExited(),
+    );
   }
 
-  onTimer(env: Env<Wire>, _tag: string, id: TimerId): void {
-    if (this.#deferred.owns(id)) {
-      this.#deferred.flush(env);
-    } else if (id === this.#subscribeTimer) {
-      this.#subscribeTimer = undefined;
-      this.#attemptSubscribe();
-    } else if (id === this.#watchdogTimer) {
-      this.#watchdogTimer = undefined;
-      this.#lostMaster('heartbeats missed');
-    }
+  onTimer(_env: Env<Wire>, _tag: string, id: TimerId): void {
+    this.#link.fire(id);
   }
 
   /**
@@ -196,33 +187,31 @@ export class SchedulerProcess implements Process<Wire> {
    * aborted, so `join()` settles; the runtime itself tells the master the connection closed.
    */
   onStop(_env: Env<Wire>): void {
-    if (this.#lifecycle.abort()) this.#trace('abort', { why: 'process stopped' });
-    this.#halt();
-    this.#connectionOpen = false;
-    this.#env = undefined;
+    this.#link.stop(() => this.#halt());
   }
 
   // ---- called by the driver, only while it is RUNNING (except stop, which also runs when ABORTED)
 
   /** `start()`: subscribe now, or as soon as the world starts the process. */
   begin(): void {
-    if (this.#env !== undefined) this.#startSubscribing();
+    if (this.#link.env !== undefined) this.#startSubscribing();
   }
 
   /** `stop(failover)`: TEARDOWN unless failing over (and only if subscribed), then close. */
   stop(failover: boolean): void {
     const id = this.#info.id;
-    if (!failover && this.#connected && id !== undefined) this.#send(teardownCall(id));
-    this.#trace('stop', { failover, teardown: !failover && this.#connected });
+    const connected = this.#link.connected;
+    if (!failover && connected && id !== undefined) this.#send(teardownCall(id));
+    this.#trace('stop', { failover, teardown: !failover && connected });
     this.#halt();
-    this.#close();
+    this.#link.close();
   }
 
   /** `abort()`: close the subscription; no more callbacks. */
   abort(): void {
     this.#trace('abort', { why: 'abort' });
     this.#halt();
-    this.#close();
+    this.#link.close();
   }
 
   /** ACCEPT; while disconnected each launched task comes back TASK_LOST (TASK_DROPPED). */
@@ -368,7 +357,7 @@ export class SchedulerProcess implements Process<Wire> {
       this.#subscribed(event.subscribed.framework_id, event);
       return;
     }
-    if (!this.#connected) {
+    if (!this.#link.connected) {
       if (event.type !== 'HEARTBEAT')
         this.#trace('event-ignored', { type: event.type, why: 'not subscribed' });
       return;
@@ -417,22 +406,24 @@ export class SchedulerProcess implements Process<Wire> {
       }
       case 'HEARTBEAT':
         return;
-      default:
-        // INVERSE_OFFERS, RESCIND_INVERSE_OFFER, UPDATE_OPERATION_STATUS: no v0 callback.
+      case 'INVERSE_OFFERS':
+      case 'RESCIND_INVERSE_OFFER':
+      case 'UPDATE_OPERATION_STATUS':
         this.#trace('event-ignored', { type: event.type, why: 'no v0 callback' });
+        return;
+      default:
+        assertNever(event, 'scheduler event type');
     }
   }
 
   #subscribed(frameworkId: FrameworkID, event: Extract<Event, { type: 'SUBSCRIBED' }>): void {
-    if (this.#connected) {
+    if (this.#link.connected) {
       // Mesos: "Ignoring framework registered message because the driver is already connected".
       this.#armWatchdog();
       this.#trace('event-ignored', { type: 'SUBSCRIBED', why: 'already subscribed' });
       return;
     }
-    this.#connected = true;
-    this.#connectionOpen = true;
-    this.#cancelSubscribeTimer();
+    this.#link.subscribed();
     this.#info = { ...this.#info, id: frameworkId };
     // A master that announces no (or a nonsensical) interval gets Mesos's default.
     const announced = event.subscribed.heartbeat_interval_seconds ?? 0;
@@ -444,10 +435,10 @@ export class SchedulerProcess implements Process<Wire> {
     const masterInfo = event.subscribed.master_info;
     if (!this.#registered) {
       this.#registered = true;
-      this.#trace('registered', { framework: frameworkId.value, attempts: this.#attempts });
+      this.#trace('registered', { framework: frameworkId.value, attempts: this.#link.attempts });
       this.#scheduler.registered(this.#driver, frameworkId, masterInfo);
     } else {
-      this.#trace('reregistered', { framework: frameworkId.value, attempts: this.#attempts });
+      this.#trace('reregistered', { framework: frameworkId.value, attempts: this.#link.attempts });
       this.#scheduler.reregistered(this.#driver, masterInfo);
     }
   }
@@ -484,14 +475,13 @@ export class SchedulerProcess implements Process<Wire> {
   }
 
   #masterExited(): void {
-    this.#connectionOpen = false;
-    if (this.#connected) this.#lostMaster('connection closed');
+    if (this.#link.connected) this.#lostMaster('connection closed');
   }
 
   /** The master is gone: `disconnected`, then resubscribe. */
   #lostMaster(why: string): void {
-    if (!this.#lifecycle.running || !this.#connected) return;
-    this.#connected = false;
+    if (!this.#lifecycle.running || !this.#link.connected) return;
+    this.#link.disconnected();
     this.#cancelWatchdog();
     this.#trace('disconnected', { why });
     this.#scheduler.disconnected(this.#driver);
@@ -502,68 +492,49 @@ export class SchedulerProcess implements Process<Wire> {
   // ---- subscription
 
   #startSubscribing(): void {
-    this.#cancelSubscribeTimer();
-    this.#backoff = this.#newBackoff();
-    this.#attempts = 0;
-    this.#attemptSubscribe();
+    this.#link.startSubscribing();
   }
 
-  /** Mesos `doReliableRegistration`: send SUBSCRIBE, and try again after a backoff. */
-  #attemptSubscribe(): void {
-    const env = this.#env;
-    if (env === undefined || !this.#lifecycle.running || this.#connected) return;
-    this.#attempts++;
-    this.#trace('subscribe', { framework: this.#info.id?.value ?? null, attempt: this.#attempts });
+  /** One SUBSCRIBE, with the framework id when failing over and the roles to keep suppressed. */
+  #sendSubscribe(attempt: number): void {
+    this.#trace('subscribe', { framework: this.#info.id?.value ?? null, attempt });
     this.#subscribedSuppressed = new Set(this.#suppressed);
     this.#send(subscribeCall(this.#info, [...this.#suppressed]));
-    this.#connectionOpen = true;
-    this.#subscribeTimer = env.setTimer(
-      this.#backoff.next(() => env.random()),
-      SUBSCRIBE_TAG,
-    );
   }
 
   /** The backoff bounds, also capped at failover_timeout / 10 when that is set (Mesos does). */
-  #newBackoff(): Backoff {
+  #backoffBounds(): BackoffBounds {
     const failoverMs = (this.#info.failover_timeout ?? 0) * 1000;
     const maxMs =
       failoverMs > 0
         ? Math.min(this.#options.registrationBackoffMaxMs, failoverMs / 10)
         : this.#options.registrationBackoffMaxMs;
-    return new Backoff({ factorMs: this.#options.registrationBackoffFactorMs, maxMs });
+    return { factorMs: this.#options.registrationBackoffFactorMs, maxMs };
   }
 
   #armWatchdog(): void {
-    const env = this.#env;
-    if (env === undefined || !this.#connected) return;
+    if (this.#link.env === undefined || !this.#link.connected) return;
     this.#cancelWatchdog();
-    this.#watchdogTimer = env.setTimer(this.#watchdogMs, WATCHDOG_TAG);
+    this.#watchdogTimer = this.#link.setTimer(this.#watchdogMs, 'heartbeat-watchdog', this.#watchdogFired);
   }
+
+  /** The watchdog's action, made once: the watchdog is re-armed at every event. */
+  readonly #watchdogFired = (): void => {
+    this.#watchdogTimer = undefined;
+    this.#lostMaster('heartbeats missed');
+  };
 
   #cancelWatchdog(): void {
-    if (this.#watchdogTimer !== undefined) this.#env?.cancelTimer(this.#watchdogTimer);
+    this.#link.cancelTimer(this.#watchdogTimer);
     this.#watchdogTimer = undefined;
-  }
-
-  #cancelSubscribeTimer(): void {
-    if (this.#subscribeTimer !== undefined) this.#env?.cancelTimer(this.#subscribeTimer);
-    this.#subscribeTimer = undefined;
   }
 
   /** Stops all activity: timers, deferred work, the subscription state. */
   #halt(): void {
-    this.#cancelSubscribeTimer();
+    this.#link.cancelSubscribeTimer();
     this.#cancelWatchdog();
-    this.#deferred.clear(this.#env);
-    this.#connected = false;
-  }
-
-  /** Closes the subscription, if one was opened (connection.ts). */
-  #close(): void {
-    const env = this.#env;
-    if (env === undefined || !this.#connectionOpen) return;
-    this.#connectionOpen = false;
-    env.send(this.#options.master, connectionClosed(env.self));
+    this.#link.deferred.clear();
+    this.#link.disconnected();
   }
 
   // ---- helpers
@@ -571,7 +542,7 @@ export class SchedulerProcess implements Process<Wire> {
   /** The framework id if subscribed; otherwise traces the dropped call. */
   #subscribedId(type: Call['type']): FrameworkID | undefined {
     const id = this.#info.id;
-    if (this.#connected && id !== undefined) return id;
+    if (this.#link.connected && id !== undefined) return id;
     this.#trace('call-dropped', { type, why: 'not subscribed' });
     return undefined;
   }
@@ -583,7 +554,7 @@ export class SchedulerProcess implements Process<Wire> {
    */
   #loseLaunch(taskId: TaskID): void {
     const state = isPartitionAware(this.#info) ? 'TASK_DROPPED' : 'TASK_LOST';
-    this.#deferred.add(this.#env, () => {
+    this.#link.deferred.add(() => {
       if (!this.#lifecycle.running) return;
       const status: TaskStatus = {
         task_id: taskId,
@@ -591,7 +562,7 @@ export class SchedulerProcess implements Process<Wire> {
         source: 'SOURCE_MASTER',
         reason: 'REASON_MASTER_DISCONNECTED',
         message: 'Master disconnected',
-        ...(this.#env === undefined ? {} : { timestamp: this.#env.now() / 1000 }),
+        ...(this.#link.env === undefined ? {} : { timestamp: this.#link.env.now() / 1000 }),
       };
       this.#scheduler.statusUpdate(this.#driver, status);
     });
@@ -599,10 +570,10 @@ export class SchedulerProcess implements Process<Wire> {
 
   #send(call: Call): void {
     this.#flushDeclines();
-    this.#env?.send(this.#options.master, schedulerCall(call));
+    this.#link.send(schedulerCall(call));
   }
 
   #trace(kind: string, fields: Readonly<Record<string, unknown>>): void {
-    this.#env?.trace({ kind: `scheduler.${kind}`, ...fields });
+    this.#link.trace(kind, fields);
   }
 }

@@ -30,6 +30,33 @@ export const DriverStatus = {
 /** What every driver method returns. */
 export type DriverStatus = (typeof DriverStatus)[keyof typeof DriverStatus];
 
+/** The calls that move the status (every other call only acts while RUNNING). */
+export type DriverCall = 'start' | 'stop' | 'abort';
+
+/** A cell of {@link DRIVER_TRANSITIONS}: the status the call moves to, or `null` for a no-op. */
+type Next = DriverStatus | null;
+
+/**
+ * The rules of the table above, status × call → next status (h11's `_state.py` style: the
+ * whole machine in one place, checked by the compiler to name every status and every call).
+ * `null`: the call is a no-op and returns the status.
+ */
+export const DRIVER_TRANSITIONS = {
+  DRIVER_NOT_STARTED: { start: 'DRIVER_RUNNING', stop: null, abort: null },
+  DRIVER_RUNNING: { start: null, stop: 'DRIVER_STOPPED', abort: 'DRIVER_ABORTED' },
+  DRIVER_ABORTED: { start: null, stop: 'DRIVER_STOPPED', abort: null },
+  DRIVER_STOPPED: { start: null, stop: null, abort: null },
+} as const satisfies Readonly<Record<DriverStatus, Readonly<Record<DriverCall, Next>>>>;
+
+/**
+ * What `stop()` returns when it acts (Mesos `MesosSchedulerDriver::stop`): STOPPED, except that
+ * an aborted driver says ABORTED, though it is STOPPED afterwards.
+ */
+const STOP_RETURNS = {
+  DRIVER_RUNNING: 'DRIVER_STOPPED',
+  DRIVER_ABORTED: 'DRIVER_ABORTED',
+} as const satisfies Partial<Record<DriverStatus, DriverStatus>>;
+
 /** The outcome of {@link DriverLifecycle.stop}. */
 export interface StopOutcome {
   /** Whether the driver was RUNNING or ABORTED, so that stopping it has effects. */
@@ -38,7 +65,7 @@ export interface StopOutcome {
   readonly returned: DriverStatus;
 }
 
-/** The status machine of the table above, with the waiters of `join()`. */
+/** The status machine of {@link DRIVER_TRANSITIONS}, with the waiters of `join()`. */
 export class DriverLifecycle {
   #status: DriverStatus = DriverStatus.NOT_STARTED;
   #waiters: ((status: DriverStatus) => void)[] = [];
@@ -55,35 +82,35 @@ export class DriverLifecycle {
 
   /** NOT_STARTED → RUNNING; true if it moved. */
   start(): boolean {
-    if (this.#status !== DriverStatus.NOT_STARTED) return false;
-    this.#status = DriverStatus.RUNNING;
-    return true;
+    return this.#move('start') !== undefined;
   }
 
   /** RUNNING or ABORTED → STOPPED. */
   stop(): StopOutcome {
-    const was = this.#status;
-    if (was !== DriverStatus.RUNNING && was !== DriverStatus.ABORTED) return { acted: false, returned: was };
-    this.#status = DriverStatus.STOPPED;
-    this.#settle();
-    return {
-      acted: true,
-      returned: was === DriverStatus.ABORTED ? DriverStatus.ABORTED : DriverStatus.STOPPED,
-    };
+    const was = this.#move('stop');
+    if (was === undefined) return { acted: false, returned: this.#status };
+    return { acted: true, returned: STOP_RETURNS[was as keyof typeof STOP_RETURNS] };
   }
 
   /** RUNNING → ABORTED; true if it moved. */
   abort(): boolean {
-    if (this.#status !== DriverStatus.RUNNING) return false;
-    this.#status = DriverStatus.ABORTED;
-    this.#settle();
-    return true;
+    return this.#move('abort') !== undefined;
   }
 
   /** Resolves when the driver leaves RUNNING, or at once if it is not RUNNING. */
   join(): Promise<DriverStatus> {
     if (this.#status !== DriverStatus.RUNNING) return Promise.resolve(this.#status);
     return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Applies the table; returns the status moved from, or undefined for a no-op. */
+  #move(call: DriverCall): DriverStatus | undefined {
+    const was = this.#status;
+    const next: Next = DRIVER_TRANSITIONS[was][call];
+    if (next === null) return undefined;
+    this.#status = next;
+    if (was === DriverStatus.RUNNING) this.#settle();
+    return was;
   }
 
   #settle(): void {

@@ -12,6 +12,7 @@
  * dropped (traced) because Agora's allocator does not model reservations changing at run time.
  */
 
+import { assertNever } from '../core/assert-never.js';
 import type { OfferID } from '../core/messages/ids.js';
 import type { OfferOperation } from '../core/messages/offer.js';
 import type { CallAccept } from '../core/messages/scheduler-call.js';
@@ -77,13 +78,18 @@ function applyOperation(
     }
     case 'LAUNCH_GROUP':
       return launchGroup(ctx, framework, agent, role, operation, remaining);
-    default:
+    case 'RESERVE':
+    case 'UNRESERVE':
+    case 'CREATE':
+    case 'DESTROY':
       ctx.trace('operation-dropped', {
         framework: framework.id,
         type: operation.type,
         why: 'operation not supported by Agora',
       });
       return remaining;
+    default:
+      return assertNever(operation, 'offer operation type');
   }
 }
 

@@ -2,7 +2,8 @@
  * Dispatch of the master–agent protocol messages an agent sends to the master. Messages meant
  * for agents (RUN_TASK, PING_AGENT…) are ignored if they reach the master.
  */
-import type { AgentMessage } from '../core/messages/agent-protocol.js';
+import { assertNever } from '../core/assert-never.js';
+import { type AgentMessage, sentByAgent } from '../core/messages/agent-protocol.js';
 import type { Address } from '../core/process.js';
 import { handleRegister, handleReregister } from './agent-registration.js';
 import { removeAgent } from './agent-removal.js';
@@ -12,6 +13,10 @@ import { handleExecutorMessage, handleExitedExecutor, handleStatusUpdate } from 
 
 /** Handles a message from an agent at `from`. */
 export function handleAgentMessage(ctx: MasterContext, from: Address, message: AgentMessage): void {
+  if (!sentByAgent(message)) {
+    ctx.trace('agent-message-ignored', { from, what: message.type, why: 'not a message for the master' });
+    return;
+  }
   switch (message.type) {
     case 'REGISTER_AGENT':
       handleRegister(ctx, from, message);
@@ -40,6 +45,6 @@ export function handleAgentMessage(ctx: MasterContext, from: Address, message: A
       handleExecutorMessage(ctx, from, message);
       return;
     default:
-      ctx.trace('agent-message-ignored', { from, what: message.type, why: 'not a message for the master' });
+      assertNever(message, 'agent message type');
   }
 }

@@ -5,6 +5,7 @@
  * and traced (the live HTTP layer answers them 400 or 403); a call from the address of a
  * disconnected framework gets ERROR "Framework disconnected", as Mesos answers v0 schedulers.
  */
+import { assertNever } from '../core/assert-never.js';
 import type { Call } from '../core/messages/scheduler-call.js';
 import type { Address } from '../core/process.js';
 import { handleAccept } from './accept.js';
@@ -114,5 +115,7 @@ function dispatch(
     case 'RECONCILE_OPERATIONS':
       ctx.trace('call-dropped', { framework: framework.id, type: call.type, why: 'not supported by Agora' });
       return;
+    default:
+      assertNever(call, 'scheduler call type');
   }
 }

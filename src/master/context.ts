@@ -9,7 +9,6 @@ import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import type { MasterInfo } from '../core/messages/cluster-info.js';
 import type { Event } from '../core/messages/scheduler-event.js';
 import type { Address, Env } from '../core/process.js';
-import { TimerTable } from '../core/timer-table.js';
 import { randomUuidText } from '../core/uuid.js';
 import { agentMessage, schedulerEvent, type Wire } from '../core/wire.js';
 import { type AgentRecord, AgentRegistry } from './agent-registry.js';
@@ -20,6 +19,7 @@ import { OfferBook } from './offer-book.js';
 import type { ResolvedMasterOptions } from './options.js';
 import { Registrar, recoverRegistry } from './registry.js';
 import { TaskBook } from './task-book.js';
+import { type MasterTimers, masterTimers } from './timers.js';
 
 /** Asks for an allocation run over some agents (all when none are given), coalesced. */
 export interface AllocationTrigger {
@@ -37,7 +37,7 @@ export class MasterContext {
   readonly options: ResolvedMasterOptions;
   readonly ids: MasterIds;
   readonly allocator: Allocator;
-  readonly timers: TimerTable<Wire>;
+  readonly timers: MasterTimers;
   readonly frameworks: FrameworkRegistry;
   readonly agents: AgentRegistry;
   readonly tasks: TaskBook;
@@ -76,7 +76,7 @@ export class MasterContext {
     // master's clock and stream (it shares the stream, drawing after the master id's draws).
     allocator.initialize({ now: () => env.now(), random: () => env.random() });
     this.allocator = allocator;
-    this.timers = new TimerTable(env);
+    this.timers = masterTimers(env);
     const recovered = recoverRegistry(env.store);
     // Mesos's master exits when it cannot recover its registry; so does this one.
     if (typeof recovered === 'string') throw new Error(`cannot recover the registry: ${recovered}`);

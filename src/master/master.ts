@@ -13,6 +13,7 @@
  * only what depends on its state.
  */
 import type { Allocator } from '../allocator/allocator.js';
+import { assertNever } from '../core/assert-never.js';
 import type { Address, Env, Process, TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import { handleAgentMessage } from './agent-messages.js';
@@ -65,8 +66,13 @@ export class Master implements Process<Wire> {
       case 'link':
         this.#exited(ctx, msg.exited);
         return;
-      default:
+      case 'scheduler-event':
+      case 'executor-call':
+      case 'executor-event':
         ctx.trace('message-ignored', { from, channel: msg.channel });
+        return;
+      default:
+        assertNever(msg, 'wire channel');
     }
   }
 

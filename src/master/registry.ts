@@ -12,10 +12,10 @@
  * an operation that others will rely on (admitting an agent, marking one unreachable) only after
  * the acknowledgement, so a crash never leaves a peer told something the next master denies.
  */
+import { assertNever } from '../core/assert-never.js';
 import type { DurableStore } from '../core/process.js';
 import { quotaNameProblem } from '../core/quota-names.js';
-import type { TimerTable } from '../core/timer-table.js';
-import type { Wire } from '../core/wire.js';
+import type { MasterTimers } from './timers.js';
 
 /** The key the registry is stored under. */
 export const REGISTRY_KEY = 'registry';
@@ -127,7 +127,7 @@ export type RegistryOperation =
 /** Applies operations to the registry and writes it (see the module comment). */
 export class Registrar {
   readonly #store: DurableStore | undefined;
-  readonly #timers: TimerTable<Wire>;
+  readonly #timers: MasterTimers;
   readonly #doc: Working;
   /** Acknowledgements waiting for the write now on its way. */
   #inFlight: (() => void)[] | undefined;
@@ -139,7 +139,7 @@ export class Registrar {
    * a store the registry lives in memory only (Mesos `--registry=in_memory`) and operations
    * are acknowledged at once.
    */
-  constructor(store: DurableStore | undefined, timers: TimerTable<Wire>, recovered: RegistryDocument) {
+  constructor(store: DurableStore | undefined, timers: MasterTimers, recovered: RegistryDocument) {
     this.#store = store;
     this.#timers = timers;
     this.#doc = {
@@ -199,8 +199,7 @@ export class Registrar {
     const waiting = this.#next;
     this.#next = [];
     this.#inFlight = waiting;
-    const id = store.save(REGISTRY_KEY, JSON.stringify(this.document()), 'registry-write');
-    this.#timers.whenFired(id, () => {
+    this.#timers.save(store, REGISTRY_KEY, JSON.stringify(this.document()), 'registry-write', () => {
       this.#inFlight = undefined;
       for (const acknowledged of waiting) acknowledged();
       if (this.#next.length > 0) this.#write();
@@ -240,6 +239,8 @@ function change(doc: Working, op: RegistryOperation): void {
       doc.quotas.clear();
       for (const [role, limits] of op.quotas) doc.quotas.set(role, { ...limits });
       return;
+    default:
+      assertNever(op, 'registry operation');
   }
 }
 

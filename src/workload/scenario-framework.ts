@@ -24,6 +24,7 @@
  */
 
 import type { Quantities } from '../allocator/sorter.js';
+import { assertNever } from '../core/assert-never.js';
 import type { MasterInfo } from '../core/messages/cluster-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID } from '../core/messages/ids.js';
 import type { Offer } from '../core/messages/offer.js';
@@ -444,8 +445,18 @@ function outcomeOf(state: TaskState): TaskOutcome | undefined {
     // TASK_UNKNOWN answers a reconciliation for a task the master never heard of (its launch
     // was lost): it will never run. UNREACHABLE tasks may come back, so they stay live.
     case 'TASK_UNKNOWN':
+    case 'TASK_LOST':
+    case 'TASK_DROPPED':
+    case 'TASK_GONE':
+    case 'TASK_GONE_BY_OPERATOR':
       return 'lost';
+    case 'TASK_STAGING':
+    case 'TASK_STARTING':
+    case 'TASK_RUNNING':
+    case 'TASK_KILLING':
+    case 'TASK_UNREACHABLE':
+      return undefined;
     default:
-      return isTerminalState(state) ? 'lost' : undefined;
+      return assertNever(state, 'task state');
   }
 }

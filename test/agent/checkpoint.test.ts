@@ -50,7 +50,7 @@ test('a reattached command ends when it would have: later, or at once if that ha
   runner.recover(late.env, launch('sleep 10; exit 3'), { startedAtMs: 0, kill: undefined });
   t.deepEqual([...late.timers.values()], [0]);
   const [id] = [...late.timers.keys()];
-  const report = runner.onTimer(late.env, id as TimerId, '');
+  const report = runner.onTimer(late.env, 'sim-command-exit', id as TimerId);
   t.like(report, { kind: 'report', value: { termination: { kind: 'exited', code: 3 } } });
   const forever = fakeEnv(50_000);
   runner.recover(forever.env, launch('sleep infinity'), { startedAtMs: 0, kill: undefined });
@@ -64,7 +64,7 @@ test('a command killed before the crash ends as the kill said, counted from the 
   runner.recover(env, launch('sleep 100'), { startedAtMs: 0, kill: { atMs: 5000, graceMs: 3000 } });
   const [id] = [...timers.keys()];
   t.deepEqual([...timers.values()], [1000]);
-  t.like(runner.onTimer(env, id as TimerId, ''), {
+  t.like(runner.onTimer(env, 'sim-command-exit', id as TimerId), {
     kind: 'report',
     value: { termination: { kind: 'signaled', signal: 'SIGKILL' } },
   });

@@ -373,7 +373,7 @@ export class SimLauncher implements ExecutorLauncher {
     this.#exits.set(env.setTimer(0, 'sim-launcher-exit'), { handle, status: 9 });
   }
 
-  onTimer(_env: Env<Wire>, id: TimerId, _tag: string): TimerReport<ExecutorExit> {
+  onTimer(_env: Env<Wire>, _tag: string, id: TimerId): TimerReport<ExecutorExit> {
     const exit = this.#exits.get(id);
     if (exit === undefined) return { kind: 'not-mine' };
     this.#exits.delete(id);

@@ -78,7 +78,7 @@ class DriverLauncher implements ExecutorLauncher {
     this.#exits.set(env.setTimer(0, 'driver-launcher-exit'), { handle, status: 9 });
   }
 
-  onTimer(_env: Env<Wire>, id: TimerId): TimerReport<ExecutorExit> {
+  onTimer(_env: Env<Wire>, _tag: string, id: TimerId): TimerReport<ExecutorExit> {
     const exit = this.#exits.get(id);
     if (exit === undefined) return { kind: 'not-mine' };
     this.#exits.delete(id);

@@ -10,6 +10,7 @@ import {
   Registrar,
   recoverRegistry,
 } from '../../src/master/registry.js';
+import { MASTER_TIMERS } from '../../src/master/timers.js';
 
 /** A store whose writes complete only when the test says so. */
 function manualStore() {
@@ -29,7 +30,7 @@ function manualStore() {
 }
 
 const timers = () =>
-  new TimerTable<Wire>({ setTimer: () => 0, cancelTimer: () => {} } as unknown as Env<Wire>);
+  new TimerTable({ setTimer: () => 0, cancelTimer: () => {} } as unknown as Env<Wire>, MASTER_TIMERS);
 
 test('without a store operations are acknowledged at once (Mesos --registry=in_memory)', (t) => {
   const registrar = new Registrar(undefined, timers(), emptyRegistry());

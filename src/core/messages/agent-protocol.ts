@@ -218,6 +218,54 @@ export type AgentMessage =
 /** The type of an {@link AgentMessage}. */
 export type AgentMessageType = AgentMessage['type'];
 
+/**
+ * Who sends each message type: every type says (the `satisfies` makes a new type name its
+ * sender), so the master and the agent can each ignore the other's messages before an
+ * exhaustive switch over their own.
+ */
+const SENDERS = {
+  REGISTER_AGENT: 'agent',
+  REREGISTER_AGENT: 'agent',
+  AGENT_REGISTERED: 'master',
+  AGENT_REREGISTERED: 'master',
+  UNREGISTER_AGENT: 'agent',
+  PING_AGENT: 'master',
+  PONG_AGENT: 'agent',
+  RUN_TASK: 'master',
+  RUN_TASK_GROUP: 'master',
+  KILL_TASK: 'master',
+  STATUS_UPDATE: 'agent',
+  STATUS_UPDATE_ACKNOWLEDGEMENT: 'master',
+  RECONCILE_TASKS: 'master',
+  SHUTDOWN_FRAMEWORK: 'master',
+  SHUTDOWN_EXECUTOR: 'master',
+  EXITED_EXECUTOR: 'agent',
+  UPDATE_FRAMEWORK: 'master',
+  FRAMEWORK_TO_EXECUTOR: 'master',
+  EXECUTOR_TO_FRAMEWORK: 'agent',
+  SHUTDOWN_AGENT: 'master',
+} as const satisfies Readonly<Record<AgentMessageType, 'agent' | 'master'>>;
+
+type SentBy<S extends 'agent' | 'master'> = {
+  [T in AgentMessageType]: (typeof SENDERS)[T] extends S ? T : never;
+}[AgentMessageType];
+
+/** A message an agent sends to the master. */
+export type AgentToMasterMessage = Extract<AgentMessage, { readonly type: SentBy<'agent'> }>;
+
+/** A message the master sends to an agent. */
+export type MasterToAgentMessage = Extract<AgentMessage, { readonly type: SentBy<'master'> }>;
+
+/** Whether an agent sends `message` (to the master). */
+export function sentByAgent(message: AgentMessage): message is AgentToMasterMessage {
+  return SENDERS[message.type] === 'agent';
+}
+
+/** Whether the master sends `message` (to an agent). */
+export function sentByMaster(message: AgentMessage): message is MasterToAgentMessage {
+  return SENDERS[message.type] === 'master';
+}
+
 const connection = struct({ total_ping_timeout_seconds: opt(double) });
 const reconcileTasks = struct({
   framework_id: req(frameworkId),

@@ -29,16 +29,23 @@ export const TASK_STATES = [
 /** The state of a task. */
 export type TaskState = (typeof TASK_STATES)[number];
 
-const TERMINAL: ReadonlySet<TaskState> = new Set<TaskState>([
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_ERROR',
-  'TASK_LOST',
-  'TASK_DROPPED',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-]);
+/** Whether each state is terminal: every state says, so a new one must (see isTerminalState). */
+const TERMINAL = {
+  TASK_STAGING: false,
+  TASK_STARTING: false,
+  TASK_RUNNING: false,
+  TASK_KILLING: false,
+  TASK_FINISHED: true,
+  TASK_FAILED: true,
+  TASK_KILLED: true,
+  TASK_ERROR: true,
+  TASK_LOST: true,
+  TASK_DROPPED: true,
+  TASK_UNREACHABLE: false,
+  TASK_GONE: true,
+  TASK_GONE_BY_OPERATOR: true,
+  TASK_UNKNOWN: false,
+} as const satisfies Readonly<Record<TaskState, boolean>>;
 
 /**
  * Whether a task in `state` is over, as Mesos's `protobuf::isTerminalState`
@@ -48,7 +55,7 @@ const TERMINAL: ReadonlySet<TaskState> = new Set<TaskState>([
  * (src/master/master.cpp `updateTask`).
  */
 export function isTerminalState(state: TaskState): boolean {
-  return TERMINAL.has(state);
+  return TERMINAL[state];
 }
 
 /** Who generated a status update (`TaskStatus.Source`). */

@@ -21,8 +21,10 @@
  * same host and with the same principal. Bindings of addresses where no agent is registered are
  * dropped when the table grows, so registrations cannot grow it without bound.
  */
+
 import type { IncomingMessage } from 'node:http';
-import type { AgentMessage } from '../../core/messages/agent-protocol.js';
+import { assertNever } from '../../core/assert-never.js';
+import { type AgentMessage, sentByAgent } from '../../core/messages/agent-protocol.js';
 import type { Address } from '../../core/process.js';
 import { AGENT_TOKEN_HEADER, missingToken, presentedToken, sameToken } from './agent-token.js';
 import { type Acls, ALLOW_ALL, mayRegisterAgent } from './authorization.js';
@@ -54,6 +56,7 @@ export interface AgentSessionsOptions {
 
 /** The agent whose `agent_id` a message carries, for the messages an agent sends about itself. */
 function subjectOf(message: AgentMessage): string | undefined {
+  if (!sentByAgent(message)) return undefined;
   switch (message.type) {
     case 'STATUS_UPDATE':
       return message.update.agent_id.value;
@@ -63,8 +66,12 @@ function subjectOf(message: AgentMessage): string | undefined {
       return message.agent_id.value;
     case 'REREGISTER_AGENT':
       return message.agent.id?.value;
-    default:
+    // A first registration has no id yet; a pong carries none.
+    case 'REGISTER_AGENT':
+    case 'PONG_AGENT':
       return undefined;
+    default:
+      return assertNever(message, 'agent message type');
   }
 }
 

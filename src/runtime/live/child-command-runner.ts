@@ -41,7 +41,9 @@ import type {
   CommandTermination,
 } from '../../agent/command-runner.js';
 import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
+import { assertNever } from '../../core/assert-never.js';
 import type { Env, TimerId } from '../../core/process.js';
+import { type TimerKind, TimerMap } from '../../core/timer-table.js';
 import type { Wire } from '../../core/wire.js';
 import { knownSignal, signalGroup, spawnInSandbox } from './child-process-group.js';
 import {
@@ -54,8 +56,11 @@ import {
 } from './task-processes.js';
 import { decodeShellStatus, exitStatusFile, parseExitStatus } from './task-supervisor.js';
 
-const EXIT_TAG = 'child-command-exit';
-const ESCALATE_TAG = 'child-command-sigkill';
+/**
+ * The kinds of timer the runner sets on the agent's env: a child's exit, reported through a
+ * 0 ms timer, and the SIGKILL at the end of a kill's grace period.
+ */
+export const CHILD_COMMAND_TIMERS = ['child-command-exit', 'child-command-sigkill'] as const;
 
 /** Options of a {@link ChildCommandRunner}. */
 export interface ChildCommandRunnerOptions {
@@ -86,8 +91,7 @@ export class ChildCommandRunner implements CommandRunner {
   readonly #workDir: string | undefined;
   readonly #pollMs: number;
   readonly #runs = new Map<number, Run>();
-  readonly #exitTimers = new Map<TimerId, Run>();
-  readonly #escalations = new Map<TimerId, Run>();
+  readonly #timers = new TimerMap<TimerKind<typeof CHILD_COMMAND_TIMERS>, Run>(CHILD_COMMAND_TIMERS);
   /** Supervisors of an earlier agent found running, by sandbox, until recovered. */
   readonly #adoptable = new Map<string, MarkedProcess>();
   /** Reattached commands still running, checked every `pollMs`. */
@@ -186,25 +190,27 @@ export class ChildCommandRunner implements CommandRunner {
     const run = this.#runs.get(handle.id);
     if (run === undefined || run.exited || run.escalation !== undefined) return;
     this.#signal(run, 'SIGTERM');
-    run.escalation = env.setTimer(Math.max(0, gracePeriodMs), ESCALATE_TAG);
-    this.#escalations.set(run.escalation, run);
+    run.escalation = this.#timers.set(env, gracePeriodMs, 'child-command-sigkill', run);
   }
 
-  onTimer(env: Env<Wire>, id: TimerId, _tag: string): TimerReport<CommandExit> {
-    const escalated = this.#escalations.get(id);
-    if (escalated !== undefined) {
-      this.#escalations.delete(id);
-      if (!escalated.exited) this.#signal(escalated, 'SIGKILL');
-      return { kind: 'internal' };
+  onTimer(env: Env<Wire>, _tag: string, id: TimerId): TimerReport<CommandExit> {
+    const fired = this.#timers.take(id);
+    if (fired === undefined) return NOT_MINE;
+    const run = fired.value;
+    switch (fired.kind) {
+      case 'child-command-sigkill':
+        if (!run.exited) this.#signal(run, 'SIGKILL');
+        return { kind: 'internal' };
+      case 'child-command-exit':
+        return this.#reportExit(env, run);
+      default:
+        return assertNever(fired.kind);
     }
-    const run = this.#exitTimers.get(id);
-    if (run === undefined) return NOT_MINE;
-    this.#exitTimers.delete(id);
+  }
+
+  #reportExit(env: Env<Wire>, run: Run): TimerReport<CommandExit> {
     this.#runs.delete(run.handle.id);
-    if (run.escalation !== undefined) {
-      env.cancelTimer(run.escalation);
-      this.#escalations.delete(run.escalation);
-    }
+    this.#timers.cancel(env, run.escalation);
     // The agent knows the status now: its supervisor's file has served.
     if (run.statusFile !== undefined) rmSync(run.statusFile, { force: true });
     return {
@@ -247,7 +253,7 @@ export class ChildCommandRunner implements CommandRunner {
     run.exited = true;
     run.termination = termination;
     this.#watched.delete(run);
-    this.#exitTimers.set(env.setTimer(0, EXIT_TAG), run);
+    this.#timers.set(env, 0, 'child-command-exit', run);
   }
 
   #watch(env: Env<Wire>, run: Run): void {

@@ -20,19 +20,23 @@ import type {
 } from '../../agent/executor-launcher.js';
 import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
 import type { Env, TimerId } from '../../core/process.js';
+import { type TimerKind, TimerMap } from '../../core/timer-table.js';
 import type { Wire } from '../../core/wire.js';
 import { knownSignal, signalGroup, spawnInSandbox } from './child-process-group.js';
 import { EXECUTOR_TOKEN_VARIABLE, type ExecutorClaims, type ExecutorTokens } from './executor-tokens.js';
 import { CONTAINER_MARKER, WORK_DIR_MARKER } from './task-processes.js';
 
-const EXIT_TAG = 'child-executor-exit';
+/** The kinds of timer the launcher sets on the agent's env: an executor's exit, through a 0 ms timer. */
+export const CHILD_EXECUTOR_TIMERS = ['child-executor-exit'] as const;
 
 /** Launches custom executors as child processes (see the module comment). */
 export class ChildExecutorLauncher implements ExecutorLauncher {
   readonly #children = new Map<number, ChildProcess>();
   /** Whose each running child is: `framework/executor/container`. */
   readonly #running = new Map<number, string>();
-  readonly #exits = new Map<TimerId, ExecutorExit>();
+  readonly #exits = new TimerMap<TimerKind<typeof CHILD_EXECUTOR_TIMERS>, ExecutorExit>(
+    CHILD_EXECUTOR_TIMERS,
+  );
   readonly #extraEnvironment: Readonly<Record<string, string>>;
   readonly #tokens: ExecutorTokens | undefined;
   readonly #workDir: string | undefined;
@@ -91,7 +95,7 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
       reported = true;
       this.#children.delete(handle.id);
       this.#running.delete(handle.id);
-      this.#exits.set(env.setTimer(0, EXIT_TAG), { handle, status });
+      this.#exits.set(env, 0, 'child-executor-exit', { handle, status });
     };
     started.child.on('exit', (code, signal) => {
       const known = knownSignal(signal);
@@ -108,11 +112,9 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
     if (child !== undefined) signalGroup(child, 'SIGKILL');
   }
 
-  onTimer(_env: Env<Wire>, id: TimerId, _tag: string): TimerReport<ExecutorExit> {
-    const exit = this.#exits.get(id);
-    if (exit === undefined) return NOT_MINE;
-    this.#exits.delete(id);
-    return { kind: 'report', value: exit };
+  onTimer(_env: Env<Wire>, _tag: string, id: TimerId): TimerReport<ExecutorExit> {
+    const exit = this.#exits.take(id);
+    return exit === undefined ? NOT_MINE : { kind: 'report', value: exit.value };
   }
 
   /** Kills every executor still running (the agent is shutting down). */

@@ -27,6 +27,7 @@
  * compares frameworks within a role and roles with each other.
  */
 
+import { assertNever } from '../../core/assert-never.js';
 import { deriveStream } from '../../core/random-streams.js';
 import type { Master } from '../../master/master.js';
 import type { FaultInput, FrameworkInput, JobInput, ScenarioFile } from '../../scenario/schema.js';
@@ -53,17 +54,11 @@ export const SETTLE_SECONDS = 20 * 60;
 /** The views are compared this long before the end, and again at the end. */
 const RECHECK_MS = 60_000;
 
-/** The fault kinds a chaos seed draws from. */
-export const FAULT_KINDS = [
-  'agent-crash',
-  'network-partition',
-  'master-crash',
-  'clock-skew',
-  'framework-crash',
-] as const;
-
-/** One of {@link FAULT_KINDS}. */
-export type ChaosFaultKind = (typeof FAULT_KINDS)[number];
+/**
+ * The fault kinds a chaos seed draws from: every scenario fault kind but `agent-restart`, which
+ * the swarm never draws on its own (a drawn agent crash carries its restart).
+ */
+export type ChaosFaultKind = Exclude<FaultInput['kind'], 'agent-restart'>;
 
 /** Faults drawn per simulated minute of the safety phase, at most (on average half of it). */
 export const MAX_FAULTS_PER_MINUTE = 1.6;
@@ -138,20 +133,7 @@ export function chaosScenario(seed: number, safetyMinutes: number, options: Chao
   const frameworks: FrameworkInput[] =
     base === undefined ? generatedFrameworks(d, safetyS) : fittedFrameworks(base.frameworks ?? [], safetyS);
   const faults = drawFaults(d, safetyS, agentCount, frameworks);
-  const lastHeal = Math.max(
-    safetyS,
-    ...faults.map((f) =>
-      f.kind === 'agent-crash'
-        ? f.at + (f.restartAfter ?? 0)
-        : f.kind === 'network-partition'
-          ? f.at + f.duration
-          : f.kind === 'framework-crash'
-            ? f.at + (f.failoverAfter ?? 0)
-            : f.kind === 'master-crash'
-              ? f.at + (f.restartAfter ?? 0)
-              : f.at,
-    ),
-  );
+  const lastHeal = Math.max(safetyS, ...faults.map(healsAt));
   const latencyMax = Math.round(between(0.001, 0.02) * 10_000) / 10_000;
   // Drawn either way, so --message-loss and --reorder change nothing else about a seed.
   const lossDrawn = r() < 0.3 ? 0 : Math.round(between(0, 0.05) * 1000) / 1000;
@@ -242,17 +224,87 @@ function fittedFrameworks(frameworks: readonly FrameworkInput[], safetyS: number
   }));
 }
 
+/** What the fault draws of one seed share: the cluster, and when each process is up again. */
+interface Swarm {
+  readonly d: Draws;
+  readonly agentCount: number;
+  readonly frameworks: readonly FrameworkInput[];
+  /** Every process a clock may skew on: the master, the agents, the schedulers. */
+  readonly processes: readonly string[];
+  readonly agentUpAt: number[];
+  readonly frameworkUpAt: Map<string, number>;
+  masterUpAt: number;
+}
+
+/** Draws one fault of a kind at `at`; undefined skips it (it would hit a process already down). */
+type FaultDraw = (swarm: Swarm, at: number) => FaultInput | undefined;
+
+/**
+ * How each kind's fault is drawn, in the swarm's order (the order of the weights drawn per seed:
+ * changing it changes every seed). The `satisfies` makes a new scenario fault kind a compile
+ * error here until it has a draw, and with one it joins the swarm: {@link FAULT_KINDS} is this
+ * table's keys.
+ */
+const FAULT_DRAWS = {
+  'agent-crash': ({ d, agentCount, agentUpAt }, at) => {
+    const agent = d.whole(0, agentCount - 1);
+    if ((agentUpAt[agent] as number) > at) return undefined; // it is down: no second crash
+    const restartAfter = Math.round(d.between(5, 90));
+    agentUpAt[agent] = at + restartAfter + 1;
+    return { kind: 'agent-crash', at, agent, restartAfter };
+  },
+  'network-partition': ({ d, agentCount, frameworks }, at) => {
+    const cut = Array.from({ length: agentCount }, (_, i) => agentId(i)).filter(() => d.r() < 0.5);
+    const schedulers = frameworks.map((f) => schedulerAddress(f.name)).filter(() => d.r() < 0.3);
+    const side = [...cut, ...schedulers];
+    if (side.length === 0) return undefined;
+    const oneWay = d.r() < 0.3;
+    return {
+      kind: 'network-partition',
+      at,
+      duration: Math.round(d.between(2, 60)),
+      // One way: the master's messages to the side are lost, theirs still arrive (or, drawn
+      // the other way round, the side hears the master but cannot answer).
+      sides: oneWay && d.r() < 0.5 ? [side, [MASTER_ADDRESS]] : [[MASTER_ADDRESS], side],
+      ...(oneWay ? { oneWay } : {}),
+    };
+  },
+  'master-crash': (swarm, at) => {
+    if (swarm.masterUpAt > at) return undefined;
+    const restartAfter = Math.round(swarm.d.between(1, 60));
+    swarm.masterUpAt = at + restartAfter + 1;
+    return { kind: 'master-crash', at, restartAfter };
+  },
+  'clock-skew': ({ d, processes }, at) => {
+    const process = processes[d.whole(0, processes.length - 1)] as string;
+    const jump = Math.round(d.between(-60, 60) * 10) / 10;
+    const rate = Math.round(d.between(0.95, 1.05) * 1000) / 1000;
+    return { kind: 'clock-skew', at, process, jump, rate };
+  },
+  'framework-crash': ({ d, frameworks, frameworkUpAt }, at) => {
+    const framework = frameworks[d.whole(0, frameworks.length - 1)];
+    if (framework === undefined || (frameworkUpAt.get(framework.name) ?? 0) > at) return undefined;
+    const failoverAfter = Math.round(d.between(1, 30));
+    frameworkUpAt.set(framework.name, at + failoverAfter + 1);
+    return { kind: 'framework-crash', at, framework: framework.name, failoverAfter };
+  },
+} as const satisfies Readonly<Record<ChaosFaultKind, FaultDraw>>;
+
+/** The fault kinds a chaos seed draws from, in the swarm's order. */
+export const FAULT_KINDS = Object.keys(FAULT_DRAWS) as readonly ChaosFaultKind[];
+
 /**
  * The faults of one seed, as a swarm: each kind is off with probability 1/2 and weighs 1–100
  * otherwise; up to {@link MAX_FAULTS_PER_MINUTE} per minute of the safety phase are drawn.
  * A fault that would hit a process already down is skipped.
  */
 function drawFaults(
-  { r, between, whole }: Draws,
+  d: Draws,
   safetyS: number,
   agentCount: number,
   frameworks: readonly FrameworkInput[],
 ): FaultInput[] {
+  const { r, between, whole } = d;
   const weights = FAULT_KINDS.map(() => (r() < 0.5 ? 0 : whole(1, 100)));
   const totalWeight = weights.reduce((a, b) => a + b, 0);
   const faultCount = totalWeight === 0 ? 0 : whole(0, Math.round((MAX_FAULTS_PER_MINUTE * safetyS) / 60));
@@ -270,68 +322,43 @@ function drawFaults(
     }
     throw new Error('assertion failed: a fault kind draw beyond the total weight');
   };
+  const swarm: Swarm = {
+    d,
+    agentCount,
+    frameworks,
+    processes: [
+      MASTER_ADDRESS,
+      ...Array.from({ length: agentCount }, (_, i) => agentId(i)),
+      ...frameworks.map((f) => schedulerAddress(f.name)),
+    ],
+    agentUpAt: new Array<number>(agentCount).fill(0),
+    frameworkUpAt: new Map<string, number>(),
+    masterUpAt: 0,
+  };
   const faults: FaultInput[] = [];
-  const agentUpAt = new Array<number>(agentCount).fill(0);
-  const frameworkUpAt = new Map<string, number>();
-  let masterUpAt = 0;
-  const processes = [
-    MASTER_ADDRESS,
-    ...Array.from({ length: agentCount }, (_, i) => agentId(i)),
-    ...frameworks.map((f) => schedulerAddress(f.name)),
-  ];
   for (const at of times) {
-    const kind = pick();
-    switch (kind) {
-      case 'agent-crash': {
-        const agent = whole(0, agentCount - 1);
-        if ((agentUpAt[agent] as number) > at) continue; // it is down: no second crash
-        const restartAfter = Math.round(between(5, 90));
-        faults.push({ kind, at, agent, restartAfter });
-        agentUpAt[agent] = at + restartAfter + 1;
-        break;
-      }
-      case 'network-partition': {
-        const cut = Array.from({ length: agentCount }, (_, i) => agentId(i)).filter(() => r() < 0.5);
-        const schedulers = frameworks.map((f) => schedulerAddress(f.name)).filter(() => r() < 0.3);
-        const side = [...cut, ...schedulers];
-        if (side.length === 0) continue;
-        const oneWay = r() < 0.3;
-        faults.push({
-          kind,
-          at,
-          duration: Math.round(between(2, 60)),
-          // One way: the master's messages to the side are lost, theirs still arrive (or, drawn
-          // the other way round, the side hears the master but cannot answer).
-          sides: oneWay && r() < 0.5 ? [side, [MASTER_ADDRESS]] : [[MASTER_ADDRESS], side],
-          ...(oneWay ? { oneWay } : {}),
-        });
-        break;
-      }
-      case 'master-crash': {
-        if (masterUpAt > at) continue;
-        const restartAfter = Math.round(between(1, 60));
-        faults.push({ kind, at, restartAfter });
-        masterUpAt = at + restartAfter + 1;
-        break;
-      }
-      case 'clock-skew': {
-        const process = processes[whole(0, processes.length - 1)] as string;
-        const jump = Math.round(between(-60, 60) * 10) / 10;
-        const rate = Math.round(between(0.95, 1.05) * 1000) / 1000;
-        faults.push({ kind, at, process, jump, rate });
-        break;
-      }
-      case 'framework-crash': {
-        const framework = frameworks[whole(0, frameworks.length - 1)];
-        if (framework === undefined || (frameworkUpAt.get(framework.name) ?? 0) > at) continue;
-        const failoverAfter = Math.round(between(1, 30));
-        faults.push({ kind, at, framework: framework.name, failoverAfter });
-        frameworkUpAt.set(framework.name, at + failoverAfter + 1);
-        break;
-      }
-    }
+    const fault = FAULT_DRAWS[pick()](swarm, at);
+    if (fault !== undefined) faults.push(fault);
   }
   return faults;
+}
+
+/** When a drawn fault is over: its process back, its partition healed. */
+function healsAt(f: FaultInput): number {
+  switch (f.kind) {
+    case 'agent-crash':
+    case 'master-crash':
+      return f.at + (f.restartAfter ?? 0);
+    case 'network-partition':
+      return f.at + f.duration;
+    case 'framework-crash':
+      return f.at + (f.failoverAfter ?? 0);
+    case 'agent-restart':
+    case 'clock-skew':
+      return f.at;
+    default:
+      return assertNever(f, 'fault kind');
+  }
 }
 
 /** Runs one seed: the safety phase checked at every event, then the convergence checks. */

@@ -13,7 +13,6 @@
  * agent reattaches to it ({@link SimCommandRunner.recover}) as if it had run on, unseen, while
  * the agent was down: as a real command executor of a checkpointing framework does.
  */
-
 import type {
   CommandExit,
   CommandHandle,
@@ -25,6 +24,7 @@ import type {
 } from '../../agent/command-runner.js';
 import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
 import type { Env, TimerId } from '../../core/process.js';
+import { type TimerKind, TimerMap } from '../../core/timer-table.js';
 import type { Wire } from '../../core/wire.js';
 import { parseSimCommand } from './sim-command.js';
 
@@ -36,6 +36,9 @@ export interface SimCommandRunnerOptions {
 
 /** The timer tag of a simulated command's end. */
 export const SIM_COMMAND_TIMER_TAG = 'sim-command-exit';
+
+/** The kinds of timer the runner sets on the agent's env: only a command's end. */
+export const SIM_COMMAND_TIMERS = [SIM_COMMAND_TIMER_TAG] as const;
 
 interface Run {
   readonly handle: CommandHandle;
@@ -49,7 +52,7 @@ interface Run {
 export class SimCommandRunner implements CommandRunner {
   readonly #sigtermExitDelayMs: number;
   readonly #runs = new Map<number, Run>();
-  readonly #byTimer = new Map<TimerId, Run>();
+  readonly #byTimer = new TimerMap<TimerKind<typeof SIM_COMMAND_TIMERS>, Run>(SIM_COMMAND_TIMERS);
   #nextId = 1;
 
   constructor(options: SimCommandRunnerOptions = {}) {
@@ -91,10 +94,7 @@ export class SimCommandRunner implements CommandRunner {
   kill(env: Env<Wire>, handle: CommandHandle, gracePeriodMs: number): void {
     const run = this.#runs.get(handle.id);
     if (run === undefined || run.killing) return;
-    if (run.timer !== undefined) {
-      env.cancelTimer(run.timer);
-      this.#byTimer.delete(run.timer);
-    }
+    this.#byTimer.cancel(env, run.timer);
     this.#killAt(env, run, env.now(), gracePeriodMs);
   }
 
@@ -109,10 +109,9 @@ export class SimCommandRunner implements CommandRunner {
     this.#end(env, run, Math.max(0, atMs + afterMs - env.now()), termination);
   }
 
-  onTimer(_env: Env<Wire>, id: TimerId, _tag: string): TimerReport<CommandExit> {
-    const run = this.#byTimer.get(id);
+  onTimer(_env: Env<Wire>, _tag: string, id: TimerId): TimerReport<CommandExit> {
+    const run = this.#byTimer.take(id)?.value;
     if (run === undefined) return NOT_MINE;
-    this.#byTimer.delete(id);
     this.#runs.delete(run.handle.id);
     return {
       kind: 'report',
@@ -127,8 +126,7 @@ export class SimCommandRunner implements CommandRunner {
 
   #end(env: Env<Wire>, run: Run, delayMs: number, termination: CommandTermination): void {
     run.termination = termination;
-    run.timer = env.setTimer(delayMs, SIM_COMMAND_TIMER_TAG);
-    this.#byTimer.set(run.timer, run);
+    run.timer = this.#byTimer.set(env, delayMs, SIM_COMMAND_TIMER_TAG, run);
   }
 }
 
