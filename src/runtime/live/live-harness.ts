@@ -253,6 +253,9 @@ export class LiveHarness implements ClusterHarness {
     if (entry === undefined) throw new Error(`live: crashing ${address} is not replayed yet`);
     if (entry.status !== 'running') throw new Error(`process ${address} is not running: ${entry.status}`);
     entry.status = 'crashed';
+    // At once, as a dying process: no more callbacks or timers, the subscription stream drops
+    // (the master sees the connection close), and nothing is said (no TEARDOWN).
+    entry.live.driver.abort();
     this.#closing.push(entry.live.close());
   }
 
