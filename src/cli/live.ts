@@ -15,6 +15,7 @@ import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
 import {
+  parseAdvertisePort,
   parseCountFlag,
   parseMasterUrl,
   parsePort,
@@ -258,6 +259,10 @@ export function registerLive(program: Command, output: Output): void {
     .option('--host <host>', 'address to listen on (the master reaches the agent there)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '5051')
     .option(
+      '--advertise-port <port>',
+      'the port the master reaches this agent at, when one is forwarded to it (Mesos --advertise_port); part of the agent’s address, so a restart must give the same',
+    )
+    .option(
       '--resources <text>',
       'resources offered, Mesos text syntax',
       'cpus:4;mem:4096;ports:[31000-32000]',
@@ -296,6 +301,7 @@ export function registerLive(program: Command, output: Output): void {
       master: string;
       host: string;
       port: string;
+      advertisePort?: string;
       resources: string;
       workDir: string;
       maxConnectionsPerClient: string;
@@ -341,6 +347,9 @@ export function registerLive(program: Command, output: Output): void {
           masterUrl,
           host: flags.host,
           port,
+          ...(flags.advertisePort === undefined
+            ? {}
+            : { advertisePort: parseAdvertisePort(flags.advertisePort) }),
           resources,
           workDir: flags.workDir,
           maxConnectionsPerClient: parseCountFlag(
@@ -355,7 +364,9 @@ export function registerLive(program: Command, output: Output): void {
           log: (line) => output.err(`agent: ${line}\n`),
         }),
       );
-      output.err(`agora agent: ${started.address} (master ${masterUrl}, work dir ${flags.workDir})\n`);
+      output.err(
+        `agora agent: ${started.address} (listening on port ${started.port}, master ${masterUrl}, work dir ${flags.workDir})\n`,
+      );
       const signal = await untilSignal();
       output.err(`agora agent: ${signal}, stopping\n`);
       await started.close();

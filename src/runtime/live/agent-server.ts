@@ -49,6 +49,12 @@ export interface AgentServerOptions {
   readonly host?: string;
   /** 0 picks a free port; default 5051. */
   readonly port?: number;
+  /**
+   * The port the master reaches this agent at, when it is not the one it listens on (Mesos
+   * `--advertise_port`): a port forwarded to it, such as `agora live`'s fault proxy
+   * (fault-proxy.ts). It is part of the agent's address, so a restart must advertise the same.
+   */
+  readonly advertisePort?: number;
   readonly seed?: number;
   readonly agent?: Omit<
     AgentOptions,
@@ -130,7 +136,8 @@ export class AgentServer {
         ? {}
         : { maxConnectionsPerClient: options.maxConnectionsPerClient }),
     });
-    const address = agentAddress(host, port);
+    const advertisedPort = options.advertisePort ?? port;
+    const address = agentAddress(host, advertisedPort);
     let recovery: PreparedRecovery;
     try {
       recovery = prepareAgentRecovery(workDir, address, options.strict ?? true);
@@ -184,7 +191,13 @@ export class AgentServer {
             LIBPROCESS_SSL_ENABLED: 'true',
             ...(caFile === undefined ? {} : { LIBPROCESS_SSL_CA_FILE: caFile }),
           },
-      { tokens, workDir },
+      {
+        tokens,
+        workDir,
+        ...(advertisedPort === port
+          ? {}
+          : { agentEndpoint: `${host.includes(':') ? `[${host}]` : host}:${port}` }),
+      },
     );
     const agent = new Agent({
       ...options.agent,
@@ -194,7 +207,7 @@ export class AgentServer {
       commandRunner: runner,
       executorLauncher: launcher,
       hostname: host,
-      port,
+      port: advertisedPort,
     });
     const watchdog = AgentWatchdog.start(workDir, {
       gracePeriodMs: agent.options.executorShutdownGracePeriodMs,
