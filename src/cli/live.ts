@@ -6,6 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { DEFAULT_POLICY, findPolicy, POLICIES } from '../allocator/policies.js';
+import type { SorterPolicy } from '../allocator/sorter.js';
+import type { Attribute } from '../core/messages/resources-json.js';
 import { cleanupAgentWorkDir, RecoveryError } from '../runtime/live/agent-recovery.js';
 import { AgentServer } from '../runtime/live/agent-server.js';
 import { runLiveScenario } from '../runtime/live/live-scenario-run.js';
@@ -13,6 +16,7 @@ import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
 import { clearLongTimeout, setLongTimeout } from '../runtime/live/long-timer.js';
 import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
+import { parseAttributes } from '../scenario/attributes.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
 import {
   parseAdvertisePort,
@@ -65,6 +69,9 @@ interface MasterFlags {
   readonly maxEventQueue: string;
   readonly weights?: string;
   readonly quota?: readonly string[];
+  readonly policy: string;
+  readonly seed?: string;
+  readonly filterGpuResources: boolean;
 }
 
 /** The TLS flags every live server and client shares (Mesos's LIBPROCESS_SSL_* as flags). */
@@ -135,6 +142,12 @@ export function registerLive(program: Command, output: Output): void {
       'missed pings before an agent is unreachable (Mesos --max_agent_ping_timeouts)',
       '5',
     )
+    .option('--policy <name>', `the allocation policy: ${[...POLICIES.keys()].join(', ')}`, DEFAULT_POLICY)
+    .option('--seed <n>', 'seed of the master’s random choices (default: the clock)')
+    .option(
+      '--no-filter-gpu-resources',
+      'offer agents with GPUs to every framework, not only to those with the GPU_RESOURCES capability (Mesos --filter_gpu_resources=false)',
+    )
     .option(
       '--agent-reregister-timeout <seconds>',
       'how long a disconnected agent, or one the registry lists after a restart, has to reregister before it is ' +
@@ -196,6 +209,8 @@ export function registerLive(program: Command, output: Output): void {
         : { offerTimeoutMs: parseSecondsFlag('--offer-timeout', flags.offerTimeout, 86_400) * 1000 }),
       ...(flags.weights === undefined ? {} : { weights: parseWeightsFlag(flags.weights) }),
       quotas: parseQuotaFlags(flags.quota ?? []),
+      policy: masterPolicy(parsePolicy(flags.policy)),
+      filterGpuResources: flags.filterGpuResources,
     };
     const maxRequestBytes = parseByteSizeFlag('--max-request-size', flags.maxRequestSize, 1024, 1024 ** 3);
     const maxRequestMemoryBytes = parseByteSizeFlag(
@@ -233,6 +248,7 @@ export function registerLive(program: Command, output: Output): void {
         host: flags.host,
         port,
         master: masterOptions,
+        ...(flags.seed === undefined ? {} : { seed: parseSeed(flags.seed) }),
         limits,
         security,
         ...tls,
@@ -293,6 +309,10 @@ export function registerLive(program: Command, output: Output): void {
       '256',
     )
     .option(
+      '--attributes <text>',
+      'attributes offered with the agent’s resources, e.g. rack:r1;zone:a (Mesos --attributes)',
+    )
+    .option(
       '--credential <file>',
       'this agent’s principal and secret, sent to the master as HTTP Basic: {"principal":..,"secret":..} or one "principal secret" line (Mesos --credential)',
     );
@@ -309,6 +329,7 @@ export function registerLive(program: Command, output: Output): void {
       recoveryTimeout: string;
       strict: boolean;
       credential?: string;
+      attributes?: string;
       tlsKey?: string;
       tlsCert?: string;
       tlsCa?: string;
@@ -359,6 +380,9 @@ export function registerLive(program: Command, output: Output): void {
           ),
           strict: flags.strict,
           recoveryTimeoutMs,
+          ...(flags.attributes === undefined
+            ? {}
+            : { agent: { attributes: parseAttributesFlag(flags.attributes) } }),
           ...(credential === undefined ? {} : { credential: credential.value }),
           ...tls,
           log: (line) => output.err(`agent: ${line}\n`),
@@ -480,6 +504,20 @@ function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; wa
     },
     warnings,
   };
+}
+
+/** The allocation policy of `name` (already checked by parsePolicy). */
+function masterPolicy(name: string): SorterPolicy {
+  const policy = findPolicy(name);
+  if (typeof policy === 'string') throw new UsageError(`--policy: ${policy}`);
+  return policy;
+}
+
+/** `--attributes`: Mesos attribute text. */
+function parseAttributesFlag(text: string): Attribute[] {
+  const parsed = parseAttributes(text);
+  if (!parsed.ok) throw new UsageError(`--attributes: ${parsed.error}`);
+  return parsed.value;
 }
 
 /** Starts a server, turning "address in use" and the like into a one-line usage error. */

@@ -250,6 +250,22 @@ export class AgentServer {
   }
 
   /**
+   * Crashes the agent as a SIGKILL of its process would, within this process: no last words (no
+   * UNREGISTER, no SHUTDOWN to executors), connections cut, its tasks left to its watchdog
+   * (agent-watchdog.ts: the tasks of checkpointing frameworks wait for a restarted agent on the
+   * same work dir, the others are stopped), its checkpoint left on disk.
+   */
+  async crash(): Promise<void> {
+    this.node.crashAll();
+    this.#parts.executors.closeAll();
+    this.#parts.watchdog.agentGone();
+    this.#parts.runner.stop();
+    this.#parts.messenger.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /**
    * Stops the agent. `killTasks` (default true) kills its running commands, as an agent shut
    * down for good does; false simulates a crash: the tasks are left to the agent's watchdog
    * (agent-watchdog.ts) and to the next agent on the work dir, as after a SIGKILL.
