@@ -24,6 +24,7 @@ import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
 import { clusterPlan } from '../runtime/plan/cluster-plan.js';
 import { parseAttributes } from '../scenario/attributes.js';
+import type { FaultSpec } from '../scenario/schema.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
 import {
   parseAdvertisePort,
@@ -316,6 +317,11 @@ export function registerLive(program: Command, output: Output): void {
       '256',
     )
     .option(
+      '--time-scale <x>',
+      'divide the agent’s own timings (registration backoff, status update retries, executor timeouts and grace periods) by x, as agora live --processes does for a replay at that time scale',
+      '1',
+    )
+    .option(
       '--attributes <text>',
       'attributes offered with the agent’s resources, e.g. rack:r1;zone:a (Mesos --attributes)',
     )
@@ -337,6 +343,7 @@ export function registerLive(program: Command, output: Output): void {
       strict: boolean;
       credential?: string;
       attributes?: string;
+      timeScale: string;
       tlsKey?: string;
       tlsCert?: string;
       tlsCa?: string;
@@ -387,6 +394,7 @@ export function registerLive(program: Command, output: Output): void {
           ),
           strict: flags.strict,
           recoveryTimeoutMs,
+          timeScale: parseAgentTimeScale(flags.timeScale),
           ...(flags.attributes === undefined
             ? {}
             : { agent: { attributes: parseAttributesFlag(flags.attributes) } }),
@@ -520,6 +528,15 @@ function masterPolicy(name: string): SorterPolicy {
   return policy;
 }
 
+/** `agora agent --time-scale`: a number above 0, at most 1,000,000 (as `agora live`'s). */
+function parseAgentTimeScale(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !(n > 0 && n <= 1_000_000)) {
+    throw new UsageError(`--time-scale: expected a number above 0 and at most 1000000, got "${text}"`);
+  }
+  return n;
+}
+
 /** `--attributes`: Mesos attribute text. */
 function parseAttributesFlag(text: string): Attribute[] {
   const parsed = parseAttributes(text);
@@ -560,6 +577,7 @@ interface LiveFlags {
   readonly principal?: string;
   readonly secretFile?: string;
   readonly strict?: true;
+  readonly processes?: true;
 }
 
 /** Registers `live`. */
@@ -572,12 +590,16 @@ export function registerLiveReplay(program: Command, output: Output): void {
         'its own HTTP port), its frameworks over the v1 scheduler API, tasks as real sleep ' +
         'processes, in real time divided by --time-scale. Prints the same summary as agora sim ' +
         '(events is 0: there is no event queue) and, with --out, writes the same report. The run ' +
-        'is built from the same plan as agora sim (weights, quotas, checkpointing, supervisor restarts, ' +
-        'scheduler crashes and failovers); faults it cannot replay live yet (agent and master crashes, ' +
-        'partitions, clock skew) are skipped at their time and listed on stderr. It measures its own lag ' +
+        'is built from the same plan as agora sim (weights, quotas, checkpointing, supervisor restarts). ' +
+        'Faults are replayed on the real processes: agent and master crashes (SIGKILL with --processes; ' +
+        'restarts on the same work dir and registry; a reboot empties the agent’s work dir), scheduler ' +
+        'crashes and failovers with the framework id, partitions and one-way partitions, and the network ' +
+        'latency, through a fault proxy on every agent–master and scheduler–master link. Clock skew is ' +
+        'replayed by agora sim only: it is skipped at its time and listed on stderr, as are the network’s ' +
+        'loss, duplication and reordering. It measures its own lag ' +
         '(how late its timers fire against the scaled clock) and warns when the lag passes 10% of the ' +
         'scenario’s smallest timing; --time-scale values that would put that timing under 20 ms of real ' +
-        'time are refused. The simulated network settings are not replayed.',
+        'time are refused.',
     )
     .argument('<scenario>', 'a scenario JSON file (schema: scenarios/README.md)')
     .option('--time-scale <x>', 'scenario seconds per real second', '1')
@@ -593,6 +615,10 @@ export function registerLiveReplay(program: Command, output: Output): void {
       'run with authentication on: the master requires this principal of every agent and framework',
     )
     .option('--secret-file <file>', 'the principal’s secret: the file’s content, less one final newline')
+    .option(
+      '--processes',
+      'run the master and each agent as its own OS process (agora master, agora agent), so a crash is a SIGKILL',
+    )
     .option(
       '--strict',
       'exit 1 (after printing the summary) when the measured lag passed 10% of the scenario’s smallest timing',
@@ -633,6 +659,16 @@ export function registerLiveReplay(program: Command, output: Output): void {
             `${untilMs / 1000} s at ×${timeScale} ≈ ${(untilMs / 1000 / timeScale).toFixed(1)} s of real time\n`,
         );
       }
+      if (!quiet) {
+        output.err(`${describeReplay(scenario.name, plan.faults, flags.processes === true)}\n`);
+      }
+      // Not silent, even with --quiet: settings the run cannot honour change what it means.
+      const net = scenario.network;
+      if (net.loss > 0 || net.duplication > 0 || net.reorder) {
+        output.err(
+          `agora live: warning: the network's loss, duplication and reordering are replayed by agora sim only (TCP turns loss into delay and neither duplicates nor reorders)\n`,
+        );
+      }
       const progress = new Progress(output, `live ${scenario.name}`, quiet);
       const result = await runLiveScenario(scenario, {
         timeScale,
@@ -642,6 +678,7 @@ export function registerLiveReplay(program: Command, output: Output): void {
         untilMs,
         series: flags.out !== undefined,
         ...(credential.value === undefined ? {} : { credential: credential.value }),
+        ...(flags.processes === true ? { processes: true } : {}),
         onProgress: (done, total) => progress.update(done, total),
         log: (line) => {
           if (!quiet) output.err(`live: ${line}\n`);
@@ -673,6 +710,18 @@ export function registerLiveReplay(program: Command, output: Output): void {
       }
       if (lag.exceeded && flags.strict === true) throw new CommandExit(1);
     });
+}
+
+/** One line: how the cluster runs and which faults are replayed, and how. */
+function describeReplay(name: string, faults: readonly FaultSpec[], processes: boolean): string {
+  const counts = new Map<string, number>();
+  for (const f of faults) counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
+  const kinds = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');
+  return (
+    `live ${name}: master and agents ${processes ? 'as separate processes (crash = SIGKILL)' : 'in this process (crash = connections cut, no last words)'}; ` +
+    `every agent–master and scheduler–master link through a fault proxy (partitions hold it, latency ÷ time scale); ` +
+    `faults: ${kinds === '' ? 'none' : kinds}${counts.has('clock-skew') ? ' (clock skew: agora sim only, skipped)' : ''}`
+  );
 }
 
 /** One line: how late the run was, in scenario ms, against its smallest timing. */

@@ -19,7 +19,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { Agent } from '../../agent/agent.js';
-import type { AgentOptions } from '../../agent/options.js';
+import { type AgentOptions, resolveAgentOptions } from '../../agent/options.js';
 import type { Resources } from '../../core/resources.js';
 import { metaDir, type PreparedRecovery, prepareAgentRecovery } from './agent-recovery.js';
 import { AGENT_TOKEN_HEADER, masterOnlyGuard, newAgentToken } from './agent-token.js';
@@ -67,6 +67,13 @@ export interface AgentServerOptions {
   readonly tls?: ServerTls;
   /** The CAs trusted for the master's certificate, instead of the system's. */
   readonly clientTls?: ClientTls;
+  /**
+   * Scenario seconds per real second, for `agora live`: the agent's own timings (registration
+   * backoff, master ping timeout, status update retries, executor registration timeout and
+   * grace periods; Mesos's defaults, src/agent/options.ts) are divided by it, as every other
+   * timing of a replay is. Default 1; `agent` options given explicitly win.
+   */
+  readonly timeScale?: number;
   /** Connections one client address may hold at once (default 256; executors count as their host). */
   readonly maxConnectionsPerClient?: number;
   /**
@@ -200,6 +207,7 @@ export class AgentServer {
       },
     );
     const agent = new Agent({
+      ...scaledTimings(options.resources, options.timeScale ?? 1),
       ...options.agent,
       resources: options.resources,
       masterAddress: MASTER,
@@ -286,4 +294,20 @@ export class AgentServer {
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/** The agent's default timings divided by `timeScale` (none when it is 1). */
+function scaledTimings(resources: Resources, timeScale: number): Partial<AgentOptions> {
+  if (timeScale === 1) return {};
+  const d = resolveAgentOptions({ resources });
+  return {
+    registrationBackoffFactorMs: d.registrationBackoffFactorMs / timeScale,
+    registrationBackoffMaxMs: d.registrationBackoffMaxMs / timeScale,
+    masterPingTimeoutMs: d.masterPingTimeoutMs / timeScale,
+    statusUpdateRetryMinMs: d.statusUpdateRetryMinMs / timeScale,
+    statusUpdateRetryMaxMs: d.statusUpdateRetryMaxMs / timeScale,
+    executorRegistrationTimeoutMs: d.executorRegistrationTimeoutMs / timeScale,
+    executorShutdownGracePeriodMs: d.executorShutdownGracePeriodMs / timeScale,
+    commandKillGracePeriodMs: d.commandKillGracePeriodMs / timeScale,
+  };
 }

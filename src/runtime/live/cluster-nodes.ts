@@ -89,6 +89,8 @@ export interface AgentSettings {
   readonly workDir: string;
   /** Mesos `--recovery_timeout`, real ms. */
   readonly recoveryTimeoutMs: number;
+  /** Divides the agent's own timings (AgentServerOptions.timeScale). */
+  readonly timeScale: number;
 }
 
 /** A running master. */
@@ -121,8 +123,16 @@ export interface LiveAgentNode {
 export interface NodeLauncher {
   /** `in-process` or `processes`, for the run's output. */
   readonly kind: 'in-process' | 'processes';
-  /** Starts a master on `workDir` (its registry; recovered if there). */
-  startMaster(settings: MasterSettings, workDir: string, context: NodeContext): Promise<LiveMasterNode>;
+  /**
+   * Starts a master on `workDir` (its registry; recovered if there), listening on `port` (0: any
+   * free one; a restart asks for the one it had).
+   */
+  startMaster(
+    settings: MasterSettings,
+    workDir: string,
+    context: NodeContext,
+    port?: number,
+  ): Promise<LiveMasterNode>;
   /** Starts an agent (recovering from its work dir's checkpoint if there is one). */
   startAgent(settings: AgentSettings, context: NodeContext): Promise<LiveAgentNode>;
 }
@@ -136,12 +146,12 @@ export function wipeAgentDisk(workDir: string): void {
 /** Masters and agents in this process (see the module comment). */
 export const IN_PROCESS_NODES: NodeLauncher = {
   kind: 'in-process',
-  async startMaster(settings, workDir, context) {
+  async startMaster(settings, workDir, context, port = 0) {
     const policy = findPolicy(settings.policy);
     if (typeof policy === 'string') throw new Error(policy);
     const credential = context.credential;
     const server = await MasterServer.start({
-      port: 0,
+      port,
       workDir,
       seed: context.seed,
       log: context.log,
@@ -186,6 +196,7 @@ export const IN_PROCESS_NODES: NodeLauncher = {
       seed: context.seed,
       log: (line) => context.log(`${settings.id}: ${line}`),
       recoveryTimeoutMs: settings.recoveryTimeoutMs,
+      timeScale: settings.timeScale,
       ...(settings.attributes.length === 0 ? {} : { agent: { attributes: settings.attributes } }),
       ...(credential === undefined ? {} : { credential }),
     });
@@ -207,9 +218,9 @@ export function childProcessNodes(options: { readonly startTimeoutMs?: number } 
     });
   return {
     kind: 'processes',
-    async startMaster(settings, workDir, context) {
+    async startMaster(settings, workDir, context, port = 0) {
       mkdirSync(workDir, { recursive: true });
-      const args = ['master', '--host', '127.0.0.1', '--port', '0', '--work-dir', workDir];
+      const args = ['master', '--host', '127.0.0.1', '--port', String(port), '--work-dir', workDir];
       args.push('--policy', settings.policy, '--seed', String(context.seed));
       args.push('--allocation-interval', seconds(settings.allocationIntervalMs));
       args.push('--agent-ping-timeout', seconds(settings.agentPingTimeoutMs));
@@ -232,8 +243,7 @@ export function childProcessNodes(options: { readonly startTimeoutMs?: number } 
       }
       const started = await start(args, MASTER_READY, 'master', context.log);
       const url = started.match[1] as string;
-      const port = Number(new URL(url).port);
-      return childMaster(started, url, port);
+      return childMaster(started, url, Number(new URL(url).port));
     },
     async startAgent(settings, context) {
       mkdirSync(settings.workDir, { recursive: true });
@@ -241,6 +251,7 @@ export function childProcessNodes(options: { readonly startTimeoutMs?: number } 
       args.push('--advertise-port', String(settings.advertisePort));
       args.push('--resources', formatResources(settings.resources), '--work-dir', settings.workDir);
       args.push('--recovery-timeout', seconds(settings.recoveryTimeoutMs));
+      args.push('--time-scale', String(settings.timeScale));
       if (settings.attributes.length > 0)
         args.push('--attributes', settings.attributes.map(attributeText).join(';'));
       if (context.credential !== undefined) {

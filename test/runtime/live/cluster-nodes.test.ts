@@ -57,6 +57,7 @@ test('an agent process killed and restarted on its work dir keeps its id and its
     attributes: [],
     workDir: join(dir, 'agent-0'),
     recoveryTimeoutMs: 60_000,
+    timeScale: 1,
   };
   let agent = await nodes.startAgent(settings, context);
   links.agentMoved('agent-0', agent.port);
@@ -122,6 +123,7 @@ test('a master process killed and restarted on its registry: the agent comes bac
       attributes: [],
       workDir: join(dir, 'agent-0'),
       recoveryTimeoutMs: 60_000,
+      timeScale: 1,
     },
     context,
   );

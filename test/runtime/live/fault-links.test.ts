@@ -51,6 +51,7 @@ async function cluster() {
       attributes: [],
       workDir: join(dir, 'agent-0'),
       recoveryTimeoutMs: 60_000,
+      timeScale: 1,
     },
     context,
   );
