@@ -24,6 +24,7 @@ import type { Attribute } from '../../core/messages/resources-json.js';
 import { formatResources } from '../../core/resource-text.js';
 import type { Resources } from '../../core/resources.js';
 import { attributeText } from '../../scenario/attributes.js';
+import type { MasterCounters } from '../plan/harness.js';
 import { cleanupAgentWorkDir } from './agent-recovery.js';
 import { AgentServer } from './agent-server.js';
 import {
@@ -37,16 +38,7 @@ import {
 import type { Credential } from './credentials.js';
 import { MasterServer } from './master-server.js';
 
-/** The master's counters a run reports. */
-export interface NodeMasterCounters {
-  readonly allocationRuns: number;
-  readonly offersMade: number;
-  readonly offersAccepted: number;
-  readonly offersDeclined: number;
-  readonly offersRescinded: number;
-}
-
-const ZERO_COUNTERS: NodeMasterCounters = {
+const ZERO_COUNTERS: MasterCounters = {
   allocationRuns: 0,
   offersMade: 0,
   offersAccepted: 0,
@@ -100,7 +92,7 @@ export interface LiveMasterNode {
   /** Agents registered and active now. */
   activatedAgents(): Promise<number>;
   /** Its counters, as last read (see {@link refreshCounters}). */
-  counters(): NodeMasterCounters;
+  counters(): MasterCounters;
   /** Reads its counters now (in this process they are always current). */
   refreshCounters(): Promise<void>;
   /** Kills it: no last words, its registry stays on disk. */

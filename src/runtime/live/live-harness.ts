@@ -49,6 +49,7 @@ import type { MesosSchedulerDriver } from '../../driver/scheduler-driver.js';
 import { type FaultSpec, MASTER_ADDRESS } from '../../scenario/schema.js';
 import type { AgentPlan, MasterPlan } from '../plan/cluster-plan.js';
 import type { ClusterHarness, HarnessProcessStatus, HarnessStream, MasterCounters } from '../plan/harness.js';
+import { masterCountersOf } from '../plan/master-counters.js';
 // TODO(roots): deriveStream moves to src/core; import it from there after the merge.
 import { deriveStream } from '../sim/random-streams.js';
 import { cleanupAgentWorkDir } from './agent-recovery.js';
@@ -496,14 +497,7 @@ export class LiveHarness implements ClusterHarness {
   }
 
   masterCounters(): MasterCounters {
-    const counters = this.#masterStatus === 'running' ? this.#master?.counters() : undefined;
-    return {
-      allocationRuns: counters?.allocationRuns ?? 0,
-      offersMade: counters?.offersMade ?? 0,
-      offersAccepted: counters?.offersAccepted ?? 0,
-      offersDeclined: counters?.offersDeclined ?? 0,
-      offersRescinded: counters?.offersRescinded ?? 0,
-    };
+    return masterCountersOf(this.#masterStatus === 'running' ? this.#master : undefined);
   }
 
   trace(event: TraceEvent): void {

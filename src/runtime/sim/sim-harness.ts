@@ -24,6 +24,7 @@ import type {
   HarnessStream,
   MasterCounters,
 } from '../plan/harness.js';
+import { masterCountersOf } from '../plan/master-counters.js';
 import type { SimWorld } from './world.js';
 
 /** The trace source of harness actions. */
@@ -168,14 +169,7 @@ export class SimHarness implements ClusterHarness {
   }
 
   masterCounters(): MasterCounters {
-    const counters = (this.sim.instance(MASTER_ADDRESS) as Master | undefined)?.counters();
-    return {
-      allocationRuns: counters?.allocationRuns ?? 0,
-      offersMade: counters?.offersMade ?? 0,
-      offersAccepted: counters?.offersAccepted ?? 0,
-      offersDeclined: counters?.offersDeclined ?? 0,
-      offersRescinded: counters?.offersRescinded ?? 0,
-    };
+    return masterCountersOf(this.sim.instance(MASTER_ADDRESS) as Master | undefined);
   }
 
   trace(event: TraceEvent): void {
