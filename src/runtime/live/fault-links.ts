@@ -75,14 +75,15 @@ export class FaultLinks {
 
   /**
    * The links of agent `id` (made on first call): the master URL it is given and the port it
-   * advertises. Until {@link agentMoved}, the master's connections to it go nowhere useful.
+   * advertises. Until {@link agentMoved}, the master's connections to it wait.
    */
   async agent(id: string): Promise<{ readonly masterUrl: string; readonly advertisePort: number }> {
     let links = this.#agents.get(id);
     if (links === undefined) {
       const toMaster = await this.#proxy(this.#master, `${id}->${MASTER}`);
-      // Its target is set when the agent listens (agentMoved).
-      const fromMaster = await this.#proxy({ host: this.#host, port: 1 }, `${MASTER}->${id}`);
+      // Its target is set when the agent listens (agentMoved); until then the master's
+      // connections wait (an agent registers as it starts, before its start is reported).
+      const fromMaster = await this.#proxy(undefined, `${MASTER}->${id}`);
       links = { toMaster, fromMaster };
       this.#agents.set(id, links);
       this.#apply();
@@ -143,7 +144,7 @@ export class FaultLinks {
     this.#schedulers.clear();
   }
 
-  async #proxy(target: ProxyTarget, link: string): Promise<FaultProxy> {
+  async #proxy(target: ProxyTarget | undefined, link: string): Promise<FaultProxy> {
     const proxy = await FaultProxy.start(target, { host: this.#host });
     const latency = this.#latency;
     if (latency !== undefined && latency.maxMs > 0) {

@@ -23,7 +23,8 @@
  *   address, so a master that checks that an agent's messages come from its `--host`
  *   (source-address.ts) sees the agent's address, not the proxy's.
  * - **Retarget**: a target restarted on another port (a master after a crash) is reached by the
- *   new connections; the proxy's own port, which the peers know, stays.
+ *   new connections; the proxy's own port, which the peers know, stays. A proxy may start with
+ *   no target yet (an agent's, made before the agent listens): connections wait for one.
  */
 import { createServer, isIPv4, type Server, type Socket, connect as tcpConnect } from 'node:net';
 
@@ -211,8 +212,8 @@ class Connection {
   }
 
   #maybeOpen(): void {
-    if (this.#upstream !== undefined || this.#proxy.isBlocked('forward')) return;
     const target = this.#proxy.target;
+    if (this.#upstream !== undefined || target === undefined || this.#proxy.isBlocked('forward')) return;
     const remote = this.#client.remoteAddress;
     // From the client's own loopback address, so the target sees who really connected.
     const localAddress =
@@ -245,23 +246,26 @@ export class FaultProxy {
   readonly #server: Server;
   readonly #connections = new Set<Connection>();
   readonly #blocked = { forward: false, backward: false };
-  #target: ProxyTarget;
+  #target: ProxyTarget | undefined;
   #latency: ProxyLatency | undefined;
   /** The port the proxy listens on (what peers are told). */
   readonly port: number;
   readonly host: string;
   readonly counters: ProxyCounters = { accepted: 0, forwardBytes: 0, backwardBytes: 0 };
 
-  private constructor(server: Server, host: string, port: number, target: ProxyTarget) {
+  private constructor(server: Server, host: string, port: number, target: ProxyTarget | undefined) {
     this.#server = server;
     this.host = host;
     this.port = port;
     this.#target = target;
   }
 
-  /** Starts a proxy on `host` (default 127.0.0.1), port `port` (default: any free one), to `target`. */
+  /**
+   * Starts a proxy on `host` (default 127.0.0.1), port `port` (default: any free one), to
+   * `target` (undefined: connections wait for {@link retarget}).
+   */
   static async start(
-    target: ProxyTarget,
+    target: ProxyTarget | undefined,
     options: { host?: string; port?: number } = {},
   ): Promise<FaultProxy> {
     const host = options.host ?? '127.0.0.1';
@@ -288,8 +292,8 @@ export class FaultProxy {
     return `${this.host}:${this.port}`;
   }
 
-  /** The target new connections go to. */
-  get target(): ProxyTarget {
+  /** The target new connections go to, if there is one yet. */
+  get target(): ProxyTarget | undefined {
     return this.#target;
   }
 
@@ -298,9 +302,13 @@ export class FaultProxy {
     return this.#connections.size;
   }
 
-  /** New connections go to `target` (a restarted peer on another port); open ones stay. */
+  /**
+   * New connections go to `target` (a restarted peer on another port); open ones stay, and those
+   * waiting for a target go there now.
+   */
   retarget(target: ProxyTarget): void {
     this.#target = target;
+    for (const c of this.#connections) c.update();
   }
 
   /** Holds (true) or lets through (false) each direction; undefined leaves it as it is. */

@@ -216,3 +216,20 @@ test('retarget: new connections go to the new target, through the same proxy por
     await second.close();
   }
 });
+
+test('a proxy with no target yet holds its connections until it gets one', async (t) => {
+  const target = await startTarget();
+  const proxy = await FaultProxy.start(undefined);
+  try {
+    const c = client(proxy.port);
+    c.socket.write('early');
+    await eventually(() => proxy.connectionCount === 1, 5_000, 'the proxy to accept');
+    t.false(c.closed(), 'held, not refused');
+    proxy.retarget({ host: '127.0.0.1', port: target.port });
+    await eventually(() => target.received[0] === 'early', 5_000, 'the held bytes at the new target');
+    c.socket.destroy();
+  } finally {
+    await proxy.close();
+    await target.close();
+  }
+});
