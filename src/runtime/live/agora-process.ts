@@ -79,25 +79,22 @@ export function startAgoraProcess(
 
 /** SIGKILLs `child` (a crash) and resolves once it is gone. */
 export function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      resolve();
-      return;
-    }
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+  return signalAndWait(child, 'SIGKILL');
 }
 
 /** SIGTERMs `child` (an orderly stop) and resolves once it is gone. */
 export function stopGently(child: ChildProcess): Promise<void> {
+  return signalAndWait(child, 'SIGTERM');
+}
+
+function signalAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) {
       resolve();
       return;
     }
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 

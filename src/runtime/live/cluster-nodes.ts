@@ -24,6 +24,7 @@ import type { Attribute } from '../../core/messages/resources-json.js';
 import { formatResources } from '../../core/resource-text.js';
 import type { Resources } from '../../core/resources.js';
 import { attributeText } from '../../scenario/attributes.js';
+import type { MasterPlan } from '../plan/cluster-plan.js';
 import type { MasterCounters } from '../plan/harness.js';
 import { cleanupAgentWorkDir } from './agent-recovery.js';
 import { AgentServer } from './agent-server.js';
@@ -46,18 +47,12 @@ const ZERO_COUNTERS: MasterCounters = {
   offersRescinded: 0,
 };
 
-/** The master's settings, in real time (already divided by the time scale). */
-export interface MasterSettings {
-  /** A key of `POLICIES` (src/allocator/policies.ts). */
-  readonly policy: string;
-  readonly allocationIntervalMs: number;
-  readonly weights: Readonly<Record<string, number>>;
-  readonly quotas: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  readonly agentPingTimeoutMs: number;
-  readonly maxAgentPingTimeouts: number;
+/**
+ * The master's settings: its plan with every timing in real time (already divided by the time
+ * scale), and Mesos's `--agent_reregister_timeout`, which the plan leaves at its default.
+ */
+export interface MasterSettings extends MasterPlan {
   readonly agentReregisterTimeoutMs: number;
-  readonly filterGpuResources: boolean;
-  readonly offerTimeoutMs: number | undefined;
 }
 
 /** What every node of a cluster shares. */

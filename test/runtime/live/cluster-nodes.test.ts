@@ -9,56 +9,27 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { resources } from '../../../src/core/resource-text.js';
-import type { MasterState } from '../../../src/master/state.js';
-import {
-  type AgentSettings,
-  childProcessNodes,
-  type MasterSettings,
-  wipeAgentDisk,
-} from '../../../src/runtime/live/cluster-nodes.js';
+import { childProcessNodes, wipeAgentDisk } from '../../../src/runtime/live/cluster-nodes.js';
 import { FaultLinks } from '../../../src/runtime/live/fault-links.js';
 import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js';
 import { patient } from '../../patience.js';
+import { fastMaster, linkedAgent, masterState } from './fault-nodes.js';
 import { eventually } from './harness.js';
 import { Prober } from './prober.js';
 
-const SETTINGS: MasterSettings = {
-  policy: 'drf',
-  allocationIntervalMs: 100,
-  weights: {},
-  quotas: {},
-  agentPingTimeoutMs: 500,
-  maxAgentPingTimeouts: 4,
-  agentReregisterTimeoutMs: 60_000,
-  filterGpuResources: true,
-  offerTimeoutMs: undefined,
-};
+const SETTINGS = fastMaster(500, 4);
 
 const lines: string[] = [];
 const context = { seed: 1, log: (line: string) => lines.push(line) };
 const nodes = childProcessNodes({ startTimeoutMs: patient(15_000) });
 
-async function state(port: number): Promise<MasterState> {
-  const res = await fetch(`http://127.0.0.1:${port}/master/state`);
-  return (await res.json()) as MasterState;
-}
+const state = masterState;
 
 test('an agent process killed and restarted on its work dir keeps its id and its checkpointed task; after a reboot it is a new agent and the task is lost', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'agora-nodes-'));
   const master = await nodes.startMaster(SETTINGS, join(dir, 'master'), context);
   const links = new FaultLinks({ host: '127.0.0.1', port: master.port });
-  const { masterUrl, advertisePort } = await links.agent('agent-0');
-  const settings: AgentSettings = {
-    id: 'agent-0',
-    masterUrl,
-    advertisePort,
-    resources: resources('cpus:2;mem:512'),
-    attributes: [],
-    workDir: join(dir, 'agent-0'),
-    recoveryTimeoutMs: 60_000,
-    timeScale: 1,
-  };
+  const settings = await linkedAgent(links, dir);
   let agent = await nodes.startAgent(settings, context);
   links.agentMoved('agent-0', agent.port);
   const prober = new Prober([{ id: 'survivor', command: 'sleep 60' }]);
@@ -113,20 +84,7 @@ test('a master process killed and restarted on its registry: the agent comes bac
   const dir = mkdtempSync(join(tmpdir(), 'agora-nodes-'));
   let master = await nodes.startMaster(SETTINGS, join(dir, 'master'), context);
   const links = new FaultLinks({ host: '127.0.0.1', port: master.port });
-  const { masterUrl, advertisePort } = await links.agent('agent-0');
-  const agent = await nodes.startAgent(
-    {
-      id: 'agent-0',
-      masterUrl,
-      advertisePort,
-      resources: resources('cpus:2;mem:512'),
-      attributes: [],
-      workDir: join(dir, 'agent-0'),
-      recoveryTimeoutMs: 60_000,
-      timeScale: 1,
-    },
-    context,
-  );
+  const agent = await nodes.startAgent(await linkedAgent(links, dir), context);
   links.agentMoved('agent-0', agent.port);
   try {
     await eventually(async () => (await master.activatedAgents()) === 1, 20_000, 'the agent to register');

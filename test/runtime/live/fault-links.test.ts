@@ -9,52 +9,25 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { resources } from '../../../src/core/resource-text.js';
-import type { MasterState } from '../../../src/master/state.js';
-import { IN_PROCESS_NODES, type MasterSettings } from '../../../src/runtime/live/cluster-nodes.js';
+import { IN_PROCESS_NODES } from '../../../src/runtime/live/cluster-nodes.js';
 import { FaultLinks } from '../../../src/runtime/live/fault-links.js';
 import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js';
+import { fastMaster, linkedAgent, masterState } from './fault-nodes.js';
 import { eventually } from './harness.js';
 import { Prober } from './prober.js';
 
 /** Fast health checks: an agent cut off is unreachable after about 0.6 s. */
-const SETTINGS: MasterSettings = {
-  policy: 'drf',
-  allocationIntervalMs: 100,
-  weights: {},
-  quotas: {},
-  agentPingTimeoutMs: 300,
-  maxAgentPingTimeouts: 2,
-  agentReregisterTimeoutMs: 60_000,
-  filterGpuResources: true,
-  offerTimeoutMs: undefined,
-};
+const SETTINGS = fastMaster(300, 2);
 
 const context = { seed: 1, log: () => {} };
 
-async function state(port: number): Promise<MasterState> {
-  const res = await fetch(`http://127.0.0.1:${port}/master/state`);
-  return (await res.json()) as MasterState;
-}
+const state = masterState;
 
 async function cluster() {
   const dir = mkdtempSync(join(tmpdir(), 'agora-links-'));
   const master = await IN_PROCESS_NODES.startMaster(SETTINGS, join(dir, 'master'), context);
   const links = new FaultLinks({ host: '127.0.0.1', port: master.port });
-  const { masterUrl, advertisePort } = await links.agent('agent-0');
-  const agent = await IN_PROCESS_NODES.startAgent(
-    {
-      id: 'agent-0',
-      masterUrl,
-      advertisePort,
-      resources: resources('cpus:2;mem:512'),
-      attributes: [],
-      workDir: join(dir, 'agent-0'),
-      recoveryTimeoutMs: 60_000,
-      timeScale: 1,
-    },
-    context,
-  );
+  const agent = await IN_PROCESS_NODES.startAgent(await linkedAgent(links, dir), context);
   links.agentMoved('agent-0', agent.port);
   await eventually(async () => (await master.activatedAgents()) === 1, 15_000, 'the agent to register');
   return {
@@ -96,26 +69,31 @@ test('a master–agent partition: the agent is unreachable while it lasts, and a
 });
 
 test('a one-way master → scheduler partition: the scheduler’s TEARDOWN still reaches the master', async (t) => {
-  const c = await cluster();
+  // No agent, so no offers: the scheduler has no call in flight whose answer the cut would hold
+  // (its calls go one at a time, so a held answer would hold the TEARDOWN behind it).
+  const dir = mkdtempSync(join(tmpdir(), 'agora-links-'));
+  const master = await IN_PROCESS_NODES.startMaster(SETTINGS, join(dir, 'master'), context);
+  const links = new FaultLinks({ host: '127.0.0.1', port: master.port });
   const prober = new Prober([]);
-  const url = await c.links.scheduler('scheduler-A');
+  const url = await links.scheduler('scheduler-A');
   const { driver, close } = liveSchedulerDriver(prober, { user: 'tester', name: 'A' }, { masterUrl: url });
   try {
     driver.start();
     await eventually(() => prober.frameworkId !== undefined, 15_000, 'the framework to register');
-    c.links.partition('master', 'scheduler-A', true);
-    t.true(c.links.isCut('master', 'scheduler-A'));
-    t.false(c.links.isCut('scheduler-A', 'master'));
+    links.partition('master', 'scheduler-A', true);
+    t.true(links.isCut('master', 'scheduler-A'));
+    t.false(links.isCut('scheduler-A', 'master'));
     driver.stop();
     await eventually(
-      async () => (await state(c.master.port)).completed_frameworks.length === 1,
+      async () => (await state(master.port)).completed_frameworks.length === 1,
       15_000,
       'the TEARDOWN to remove the framework',
     );
-    t.is((await state(c.master.port)).frameworks.length, 0);
+    t.is((await state(master.port)).frameworks.length, 0);
   } finally {
-    c.links.heal('master', 'scheduler-A');
+    links.heal('master', 'scheduler-A');
     await close();
-    await c.close();
+    await master.close();
+    await links.close();
   }
 });

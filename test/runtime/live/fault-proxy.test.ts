@@ -51,6 +51,25 @@ async function startTarget(): Promise<Target> {
   };
 }
 
+/**
+ * Runs `body` with a target, a proxy to it and a second proxy to it that nothing blocks (for
+ * barriers), and closes them all.
+ */
+async function withProxies(
+  body: (target: Target, proxy: FaultProxy, open: FaultProxy) => Promise<void>,
+): Promise<void> {
+  const target = await startTarget();
+  const proxy = await FaultProxy.start({ host: '127.0.0.1', port: target.port });
+  const open = await FaultProxy.start({ host: '127.0.0.1', port: target.port });
+  try {
+    await body(target, proxy, open);
+  } finally {
+    await proxy.close();
+    await open.close();
+    await target.close();
+  }
+}
+
 /** A client connection through `port` that records what it receives. */
 function client(
   port: number,
@@ -70,9 +89,7 @@ function client(
 }
 
 test('forwards both ways, from the client’s own loopback address', async (t) => {
-  const target = await startTarget();
-  const proxy = await FaultProxy.start({ host: '127.0.0.1', port: target.port });
-  try {
+  await withProxies(async (target, proxy) => {
     const c = client(proxy.port, '127.0.0.7');
     c.socket.write('hello');
     await eventually(() => target.received[0] === 'hello', 5_000, 'the bytes at the target');
@@ -82,17 +99,11 @@ test('forwards both ways, from the client’s own loopback address', async (t) =
     t.is(proxy.counters.forwardBytes, 5);
     t.is(proxy.counters.backwardBytes, 5);
     c.socket.destroy();
-  } finally {
-    await proxy.close();
-    await target.close();
-  }
+  });
 });
 
 test('a blocked link stalls a new connection (accepted, not refused) and delivers it in order when healed', async (t) => {
-  const target = await startTarget();
-  const proxy = await FaultProxy.start({ host: '127.0.0.1', port: target.port });
-  const open = await FaultProxy.start({ host: '127.0.0.1', port: target.port });
-  try {
+  await withProxies(async (target, proxy, open) => {
     proxy.setBlocked({ forward: true, backward: true });
     const c = client(proxy.port);
     c.socket.write('one,');
@@ -107,18 +118,11 @@ test('a blocked link stalls a new connection (accepted, not refused) and deliver
     await eventually(() => target.received.includes('one,two'), 5_000, 'the held bytes after the heal');
     c.socket.destroy();
     barrier.socket.destroy();
-  } finally {
-    await proxy.close();
-    await open.close();
-    await target.close();
-  }
+  });
 });
 
 test('one way blocked: the other way flows; what was held arrives after the heal', async (t) => {
-  const target = await startTarget();
-  const proxy = await FaultProxy.start({ host: '127.0.0.1', port: target.port });
-  const open = await FaultProxy.start({ host: '127.0.0.1', port: target.port });
-  try {
+  await withProxies(async (target, proxy, open) => {
     const c = client(proxy.port);
     c.socket.write('a');
     await eventually(() => target.received[0] === 'a', 5_000, 'the connection to open');
@@ -143,17 +147,11 @@ test('one way blocked: the other way flows; what was held arrives after the heal
     await eventually(() => target.received[0] === 'abc', 5_000, 'the held bytes after the heal');
     c.socket.destroy();
     barrier.socket.destroy();
-  } finally {
-    await proxy.close();
-    await open.close();
-    await target.close();
-  }
+  });
 });
 
 test('a peer that closes behind a partition is seen closed only when the link heals', async (t) => {
-  const target = await startTarget();
-  const proxy = await FaultProxy.start({ host: '127.0.0.1', port: target.port });
-  try {
+  await withProxies(async (target, proxy) => {
     const c = client(proxy.port);
     c.socket.write('a');
     await eventually(() => target.received[0] === 'a', 5_000, 'the connection to open');
@@ -166,16 +164,11 @@ test('a peer that closes behind a partition is seen closed only when the link he
     proxy.setBlocked({ backward: false });
     await eventually(c.closed, 5_000, 'the close to reach the client');
     t.pass();
-  } finally {
-    await proxy.close();
-    await target.close();
-  }
+  });
 });
 
 test('latency: every chunk waits at least the minimum, and chunks keep their order', async (t) => {
-  const target = await startTarget();
-  const proxy = await FaultProxy.start({ host: '127.0.0.1', port: target.port });
-  try {
+  await withProxies(async (target, proxy) => {
     let n = 0;
     // Alternating draws: later chunks must not overtake a slower one before them.
     proxy.setLatency({ minMs: 40, maxMs: 120, random: () => (n++ % 2 === 0 ? 1 : 0) });
@@ -189,10 +182,7 @@ test('latency: every chunk waits at least the minimum, and chunks keep their ord
     await eventually(() => target.received[0] === '12345', 5_000, 'every chunk, in order');
     t.is(target.received[0], '12345');
     c.socket.destroy();
-  } finally {
-    await proxy.close();
-    await target.close();
-  }
+  });
 });
 
 test('retarget: new connections go to the new target, through the same proxy port', async (t) => {
