@@ -14,6 +14,14 @@ export function parsePort(text: string): number {
   return n;
 }
 
+/** `--advertise-port`: 1 to 65535 (a port the master can reach, so not 0). */
+export function parseAdvertisePort(text: string): number {
+  const n = /^\d+$/u.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1 && n <= 65_535))
+    throw new UsageError(`--advertise-port: expected a whole number from 1 to 65535, got "${text}"`);
+  return n;
+}
+
 /** `--master HOST:PORT` (or an `http://` or `https://` URL) → the master's base URL. */
 export function parseMasterUrl(text: string): string {
   const url = /^[a-z][a-z0-9+.-]*:\/\//iu.test(text) ? text : `http://${text}`;

@@ -6,6 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
+import { DEFAULT_POLICY, findPolicy, POLICIES } from '../allocator/policies.js';
+import type { SorterPolicy } from '../allocator/sorter.js';
+import type { Attribute } from '../core/messages/resources-json.js';
 import { cleanupAgentWorkDir, RecoveryError } from '../runtime/live/agent-recovery.js';
 import { AgentServer } from '../runtime/live/agent-server.js';
 import {
@@ -20,8 +23,11 @@ import { clearLongTimeout, setLongTimeout } from '../runtime/live/long-timer.js'
 import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
 import { clusterPlan } from '../runtime/plan/cluster-plan.js';
+import { parseAttributes } from '../scenario/attributes.js';
+import type { FaultSpec } from '../scenario/schema.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
 import {
+  parseAdvertisePort,
   parseCountFlag,
   parseMasterUrl,
   parsePort,
@@ -71,6 +77,9 @@ interface MasterFlags {
   readonly maxEventQueue: string;
   readonly weights?: string;
   readonly quota?: readonly string[];
+  readonly policy: string;
+  readonly seed?: string;
+  readonly filterGpuResources: boolean;
 }
 
 /** The TLS flags every live server and client shares (Mesos's LIBPROCESS_SSL_* as flags). */
@@ -141,6 +150,12 @@ export function registerLive(program: Command, output: Output): void {
       'missed pings before an agent is unreachable (Mesos --max_agent_ping_timeouts)',
       '5',
     )
+    .option('--policy <name>', `the allocation policy: ${[...POLICIES.keys()].join(', ')}`, DEFAULT_POLICY)
+    .option('--seed <n>', 'seed of the master’s random choices (default: the clock)')
+    .option(
+      '--no-filter-gpu-resources',
+      'offer agents with GPUs to every framework, not only to those with the GPU_RESOURCES capability (Mesos --filter_gpu_resources=false)',
+    )
     .option(
       '--agent-reregister-timeout <seconds>',
       'how long a disconnected agent, or one the registry lists after a restart, has to reregister before it is ' +
@@ -202,6 +217,8 @@ export function registerLive(program: Command, output: Output): void {
         : { offerTimeoutMs: parseSecondsFlag('--offer-timeout', flags.offerTimeout, 86_400) * 1000 }),
       ...(flags.weights === undefined ? {} : { weights: parseWeightsFlag(flags.weights) }),
       quotas: parseQuotaFlags(flags.quota ?? []),
+      policy: masterPolicy(parsePolicy(flags.policy)),
+      filterGpuResources: flags.filterGpuResources,
     };
     const maxRequestBytes = parseByteSizeFlag('--max-request-size', flags.maxRequestSize, 1024, 1024 ** 3);
     const maxRequestMemoryBytes = parseByteSizeFlag(
@@ -239,6 +256,7 @@ export function registerLive(program: Command, output: Output): void {
         host: flags.host,
         port,
         master: masterOptions,
+        ...(flags.seed === undefined ? {} : { seed: parseSeed(flags.seed) }),
         limits,
         security,
         ...tls,
@@ -264,6 +282,10 @@ export function registerLive(program: Command, output: Output): void {
     .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050 or https://master:5050')
     .option('--host <host>', 'address to listen on (the master reaches the agent there)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '5051')
+    .option(
+      '--advertise-port <port>',
+      'the port the master reaches this agent at, when one is forwarded to it (Mesos --advertise_port); part of the agent’s address, so a restart must give the same',
+    )
     .option(
       '--resources <text>',
       'resources offered, Mesos text syntax',
@@ -295,6 +317,15 @@ export function registerLive(program: Command, output: Output): void {
       '256',
     )
     .option(
+      '--time-scale <x>',
+      'divide the agent’s own timings (registration backoff, status update retries, executor timeouts and grace periods) by x, as agora live --processes does for a replay at that time scale',
+      '1',
+    )
+    .option(
+      '--attributes <text>',
+      'attributes offered with the agent’s resources, e.g. rack:r1;zone:a (Mesos --attributes)',
+    )
+    .option(
       '--credential <file>',
       'this agent’s principal and secret, sent to the master as HTTP Basic: {"principal":..,"secret":..} or one "principal secret" line (Mesos --credential)',
     );
@@ -303,6 +334,7 @@ export function registerLive(program: Command, output: Output): void {
       master: string;
       host: string;
       port: string;
+      advertisePort?: string;
       resources: string;
       workDir: string;
       maxConnectionsPerClient: string;
@@ -310,6 +342,8 @@ export function registerLive(program: Command, output: Output): void {
       recoveryTimeout: string;
       strict: boolean;
       credential?: string;
+      attributes?: string;
+      timeScale: string;
       tlsKey?: string;
       tlsCert?: string;
       tlsCa?: string;
@@ -348,6 +382,9 @@ export function registerLive(program: Command, output: Output): void {
           masterUrl,
           host: flags.host,
           port,
+          ...(flags.advertisePort === undefined
+            ? {}
+            : { advertisePort: parseAdvertisePort(flags.advertisePort) }),
           resources,
           workDir: flags.workDir,
           maxConnectionsPerClient: parseCountFlag(
@@ -357,12 +394,18 @@ export function registerLive(program: Command, output: Output): void {
           ),
           strict: flags.strict,
           recoveryTimeoutMs,
+          timeScale: parseAgentTimeScale(flags.timeScale),
+          ...(flags.attributes === undefined
+            ? {}
+            : { agent: { attributes: parseAttributesFlag(flags.attributes) } }),
           ...(credential === undefined ? {} : { credential: credential.value }),
           ...tls,
           log: (line) => output.err(`agent: ${line}\n`),
         }),
       );
-      output.err(`agora agent: ${started.address} (master ${masterUrl}, work dir ${flags.workDir})\n`);
+      output.err(
+        `agora agent: ${started.address} (listening on port ${started.port}, master ${masterUrl}, work dir ${flags.workDir})\n`,
+      );
       const signal = await untilSignal();
       output.err(`agora agent: ${signal}, stopping\n`);
       await started.close();
@@ -478,6 +521,29 @@ function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; wa
   };
 }
 
+/** The allocation policy of `name` (already checked by parsePolicy). */
+function masterPolicy(name: string): SorterPolicy {
+  const policy = findPolicy(name);
+  if (typeof policy === 'string') throw new UsageError(`--policy: ${policy}`);
+  return policy;
+}
+
+/** `agora agent --time-scale`: a number above 0, at most 1,000,000 (as `agora live`'s). */
+function parseAgentTimeScale(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !(n > 0 && n <= 1_000_000)) {
+    throw new UsageError(`--time-scale: expected a number above 0 and at most 1000000, got "${text}"`);
+  }
+  return n;
+}
+
+/** `--attributes`: Mesos attribute text. */
+function parseAttributesFlag(text: string): Attribute[] {
+  const parsed = parseAttributes(text);
+  if (!parsed.ok) throw new UsageError(`--attributes: ${parsed.error}`);
+  return parsed.value;
+}
+
 /** Starts a server, turning "address in use" and the like into a one-line usage error. */
 async function startOrExplain<T>(start: () => Promise<T>): Promise<T> {
   try {
@@ -511,6 +577,7 @@ interface LiveFlags {
   readonly principal?: string;
   readonly secretFile?: string;
   readonly strict?: true;
+  readonly processes?: true;
 }
 
 /** Registers `live`. */
@@ -523,12 +590,16 @@ export function registerLiveReplay(program: Command, output: Output): void {
         'its own HTTP port), its frameworks over the v1 scheduler API, tasks as real sleep ' +
         'processes, in real time divided by --time-scale. Prints the same summary as agora sim ' +
         '(events is 0: there is no event queue) and, with --out, writes the same report. The run ' +
-        'is built from the same plan as agora sim (weights, quotas, checkpointing, supervisor restarts, ' +
-        'scheduler crashes and failovers); faults it cannot replay live yet (agent and master crashes, ' +
-        'partitions, clock skew) are skipped at their time and listed on stderr. It measures its own lag ' +
+        'is built from the same plan as agora sim (weights, quotas, checkpointing, supervisor restarts). ' +
+        'Faults are replayed on the real processes: agent and master crashes (SIGKILL with --processes; ' +
+        'restarts on the same work dir and registry; a reboot empties the agent’s work dir), scheduler ' +
+        'crashes and failovers with the framework id, partitions and one-way partitions, and the network ' +
+        'latency, through a fault proxy on every agent–master and scheduler–master link. Clock skew is ' +
+        'replayed by agora sim only: it is skipped at its time and listed on stderr, as are the network’s ' +
+        'loss, duplication and reordering. It measures its own lag ' +
         '(how late its timers fire against the scaled clock) and warns when the lag passes 10% of the ' +
         'scenario’s smallest timing; --time-scale values that would put that timing under 20 ms of real ' +
-        'time are refused. The simulated network settings are not replayed.',
+        'time are refused.',
     )
     .argument('<scenario>', 'a scenario JSON file (schema: scenarios/README.md)')
     .option('--time-scale <x>', 'scenario seconds per real second', '1')
@@ -544,6 +615,10 @@ export function registerLiveReplay(program: Command, output: Output): void {
       'run with authentication on: the master requires this principal of every agent and framework',
     )
     .option('--secret-file <file>', 'the principal’s secret: the file’s content, less one final newline')
+    .option(
+      '--processes',
+      'run the master and each agent as its own OS process (agora master, agora agent), so a crash is a SIGKILL',
+    )
     .option(
       '--strict',
       'exit 1 (after printing the summary) when the measured lag passed 10% of the scenario’s smallest timing',
@@ -584,6 +659,16 @@ export function registerLiveReplay(program: Command, output: Output): void {
             `${untilMs / 1000} s at ×${timeScale} ≈ ${(untilMs / 1000 / timeScale).toFixed(1)} s of real time\n`,
         );
       }
+      if (!quiet) {
+        output.err(`${describeReplay(scenario.name, plan.faults, flags.processes === true)}\n`);
+      }
+      // Not silent, even with --quiet: settings the run cannot honour change what it means.
+      const net = scenario.network;
+      if (net.loss > 0 || net.duplication > 0 || net.reorder) {
+        output.err(
+          `agora live: warning: the network's loss, duplication and reordering are replayed by agora sim only (TCP turns loss into delay and neither duplicates nor reorders)\n`,
+        );
+      }
       const progress = new Progress(output, `live ${scenario.name}`, quiet);
       const result = await runLiveScenario(scenario, {
         timeScale,
@@ -593,6 +678,7 @@ export function registerLiveReplay(program: Command, output: Output): void {
         untilMs,
         series: flags.out !== undefined,
         ...(credential.value === undefined ? {} : { credential: credential.value }),
+        ...(flags.processes === true ? { processes: true } : {}),
         onProgress: (done, total) => progress.update(done, total),
         log: (line) => {
           if (!quiet) output.err(`live: ${line}\n`);
@@ -624,6 +710,18 @@ export function registerLiveReplay(program: Command, output: Output): void {
       }
       if (lag.exceeded && flags.strict === true) throw new CommandExit(1);
     });
+}
+
+/** One line: how the cluster runs and which faults are replayed, and how. */
+function describeReplay(name: string, faults: readonly FaultSpec[], processes: boolean): string {
+  const counts = new Map<string, number>();
+  for (const f of faults) counts.set(f.kind, (counts.get(f.kind) ?? 0) + 1);
+  const kinds = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');
+  return (
+    `live ${name}: master and agents ${processes ? 'as separate processes (crash = SIGKILL)' : 'in this process (crash = connections cut, no last words)'}; ` +
+    `every agent–master and scheduler–master link through a fault proxy (partitions hold it, latency ÷ time scale); ` +
+    `faults: ${kinds === '' ? 'none' : kinds}${counts.has('clock-skew') ? ' (clock skew: agora sim only, skipped)' : ''}`
+  );
 }
 
 /** One line: how late the run was, in scenario ms, against its smallest timing. */

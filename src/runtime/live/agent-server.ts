@@ -19,7 +19,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { Agent } from '../../agent/agent.js';
-import type { AgentOptions } from '../../agent/options.js';
+import { type AgentOptions, resolveAgentOptions } from '../../agent/options.js';
 import type { Resources } from '../../core/resources.js';
 import { metaDir, type PreparedRecovery, prepareAgentRecovery } from './agent-recovery.js';
 import { AGENT_TOKEN_HEADER, masterOnlyGuard, newAgentToken } from './agent-token.js';
@@ -49,6 +49,12 @@ export interface AgentServerOptions {
   readonly host?: string;
   /** 0 picks a free port; default 5051. */
   readonly port?: number;
+  /**
+   * The port the master reaches this agent at, when it is not the one it listens on (Mesos
+   * `--advertise_port`): a port forwarded to it, such as `agora live`'s fault proxy
+   * (fault-proxy.ts). It is part of the agent's address, so a restart must advertise the same.
+   */
+  readonly advertisePort?: number;
   readonly seed?: number;
   readonly agent?: Omit<
     AgentOptions,
@@ -61,6 +67,13 @@ export interface AgentServerOptions {
   readonly tls?: ServerTls;
   /** The CAs trusted for the master's certificate, instead of the system's. */
   readonly clientTls?: ClientTls;
+  /**
+   * Scenario seconds per real second, for `agora live`: the agent's own timings (registration
+   * backoff, master ping timeout, status update retries, executor registration timeout and
+   * grace periods; Mesos's defaults, src/agent/options.ts) are divided by it, as every other
+   * timing of a replay is. Default 1; `agent` options given explicitly win.
+   */
+  readonly timeScale?: number;
   /** Connections one client address may hold at once (default 256; executors count as their host). */
   readonly maxConnectionsPerClient?: number;
   /**
@@ -130,7 +143,8 @@ export class AgentServer {
         ? {}
         : { maxConnectionsPerClient: options.maxConnectionsPerClient }),
     });
-    const address = agentAddress(host, port);
+    const advertisedPort = options.advertisePort ?? port;
+    const address = agentAddress(host, advertisedPort);
     let recovery: PreparedRecovery;
     try {
       recovery = prepareAgentRecovery(workDir, address, options.strict ?? true);
@@ -184,9 +198,16 @@ export class AgentServer {
             LIBPROCESS_SSL_ENABLED: 'true',
             ...(caFile === undefined ? {} : { LIBPROCESS_SSL_CA_FILE: caFile }),
           },
-      { tokens, workDir },
+      {
+        tokens,
+        workDir,
+        ...(advertisedPort === port
+          ? {}
+          : { agentEndpoint: `${host.includes(':') ? `[${host}]` : host}:${port}` }),
+      },
     );
     const agent = new Agent({
+      ...scaledTimings(options.resources, runner, options.timeScale ?? 1),
       ...options.agent,
       resources: options.resources,
       masterAddress: MASTER,
@@ -194,7 +215,7 @@ export class AgentServer {
       commandRunner: runner,
       executorLauncher: launcher,
       hostname: host,
-      port,
+      port: advertisedPort,
     });
     const watchdog = AgentWatchdog.start(workDir, {
       gracePeriodMs: agent.options.executorShutdownGracePeriodMs,
@@ -237,6 +258,22 @@ export class AgentServer {
   }
 
   /**
+   * Crashes the agent as a SIGKILL of its process would, within this process: no last words (no
+   * UNREGISTER, no SHUTDOWN to executors), connections cut, its tasks left to its watchdog
+   * (agent-watchdog.ts: the tasks of checkpointing frameworks wait for a restarted agent on the
+   * same work dir, the others are stopped), its checkpoint left on disk.
+   */
+  async crash(): Promise<void> {
+    this.node.crashAll();
+    this.#parts.executors.closeAll();
+    this.#parts.watchdog.agentGone();
+    this.#parts.runner.stop();
+    this.#parts.messenger.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /**
    * Stops the agent. `killTasks` (default true) kills its running commands, as an agent shut
    * down for good does; false simulates a crash: the tasks are left to the agent's watchdog
    * (agent-watchdog.ts) and to the next agent on the work dir, as after a SIGKILL.
@@ -257,4 +294,24 @@ export class AgentServer {
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/** The agent's default timings divided by `timeScale` (none when it is 1). */
+function scaledTimings(
+  resources: Resources,
+  commandRunner: AgentOptions['commandRunner'],
+  timeScale: number,
+): Partial<AgentOptions> {
+  if (timeScale === 1) return {};
+  const d = resolveAgentOptions({ resources, commandRunner });
+  return {
+    registrationBackoffFactorMs: d.registrationBackoffFactorMs / timeScale,
+    registrationBackoffMaxMs: d.registrationBackoffMaxMs / timeScale,
+    masterPingTimeoutMs: d.masterPingTimeoutMs / timeScale,
+    statusUpdateRetryMinMs: d.statusUpdateRetryMinMs / timeScale,
+    statusUpdateRetryMaxMs: d.statusUpdateRetryMaxMs / timeScale,
+    executorRegistrationTimeoutMs: d.executorRegistrationTimeoutMs / timeScale,
+    executorShutdownGracePeriodMs: d.executorShutdownGracePeriodMs / timeScale,
+    commandKillGracePeriodMs: d.commandKillGracePeriodMs / timeScale,
+  };
 }

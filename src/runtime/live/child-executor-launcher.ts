@@ -40,6 +40,7 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
   readonly #extraEnvironment: Readonly<Record<string, string>>;
   readonly #tokens: ExecutorTokens | undefined;
   readonly #workDir: string | undefined;
+  readonly #agentEndpoint: string | undefined;
   #nextId = 1;
 
   /**
@@ -47,14 +48,21 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
    * @param options.tokens signs each executor's `MESOS_EXECUTOR_AUTHENTICATION_TOKEN`
    * @param options.workDir the agent's absolute work dir: executors are marked with it, so that
    *   the watchdog of a dead agent and a restarted agent find them (task-processes.ts)
+   * @param options.agentEndpoint `host:port` where the agent listens, when its address names
+   *   another port (an advertised one, forwarded to it): executors on its machine call it there
    */
   constructor(
     extraEnvironment: Readonly<Record<string, string>> = {},
-    options: { readonly tokens?: ExecutorTokens; readonly workDir?: string } = {},
+    options: {
+      readonly tokens?: ExecutorTokens;
+      readonly workDir?: string;
+      readonly agentEndpoint?: string;
+    } = {},
   ) {
     this.#extraEnvironment = extraEnvironment;
     this.#tokens = options.tokens;
     this.#workDir = options.workDir;
+    this.#agentEndpoint = options.agentEndpoint;
   }
 
   /** Whether the container the claims name runs now, for that framework's executor. */
@@ -76,7 +84,7 @@ export class ChildExecutorLauncher implements ExecutorLauncher {
       ...this.#extraEnvironment,
       ...launch.environment,
       // Mesos's form: host:port, not Agora's process address.
-      MESOS_AGENT_ENDPOINT: launch.agentAddress.replace(/^agent@/u, ''),
+      MESOS_AGENT_ENDPOINT: this.#agentEndpoint ?? launch.agentAddress.replace(/^agent@/u, ''),
       // Executors are never recovered: a restarted agent kills what is left of them.
       ...(this.#workDir === undefined
         ? {}

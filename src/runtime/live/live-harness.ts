@@ -17,15 +17,31 @@
  * scheduled) order from one queue with one timer, so equal times keep FIFO order as in the
  * simulator, and each one's lateness goes to the {@link LagMeter}.
  *
- * Not replayed yet (said by {@link LiveHarness.cannotReplay}, so the run loop skips such faults
- * out loud): agent and master crashes and restarts (the master and agents share this process),
- * network partitions (they need a fault proxy on each link), clock skew (one machine, one
- * clock). Scheduler crashes and failovers are replayed: a crashed driver's connections close
- * without a TEARDOWN, and a new driver subscribes with the framework's id.
+ * Faults are replayed on the real processes and sockets:
+ *
+ * - **Nodes** (cluster-nodes.ts): the master and the agents run in this process, or with
+ *   `processes` each as its own OS process (`agora master`, `agora agent`). An agent or master
+ *   crash is a SIGKILL of its process (in this process: its connections cut and its processes
+ *   dropped with no last words); a restart starts it again on the same work dir, so a master
+ *   recovers its registry and an agent its checkpoint (Mesos `--recover=reconnect`). Wiping an
+ *   agent's disk (a reboot) kills the tasks its agent left and empties its work dir: it
+ *   registers anew, under a new id.
+ * - **Links** (fault-links.ts, fault-proxy.ts): every agent–master and scheduler–master link goes
+ *   through a fault proxy, which holds a partitioned direction (connections stall; held bytes
+ *   flow on when it heals) and adds the scenario's latency divided by the time scale. Agents
+ *   advertise their proxy's port, so the master's connections to them go through it too.
+ * - **Schedulers**: a crashed driver's connections close without a TEARDOWN, and a new driver
+ *   subscribes with the framework's id; the log says which id each registration got.
+ *
+ * Not replayed: clock skew (one machine, one clock; said by {@link LiveHarness.cannotReplay},
+ * so the run loop skips it out loud), and the network's loss, duplication and reordering (TCP
+ * turns loss into delay and neither duplicates nor reorders).
  */
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { findPolicy } from '../../allocator/policies.js';
 import type { FrameworkInfo } from '../../core/messages/framework-info.js';
+import type { FrameworkID } from '../../core/messages/ids.js';
 import type { TraceEvent } from '../../core/process.js';
 import { deriveStream } from '../../core/random-streams.js';
 import type { Resources } from '../../core/resources.js';
@@ -35,18 +51,38 @@ import { type FaultSpec, MASTER_ADDRESS } from '../../scenario/schema.js';
 import type { AgentPlan, MasterPlan } from '../plan/cluster-plan.js';
 import type { ClusterHarness, HarnessProcessStatus, HarnessStream, MasterCounters } from '../plan/harness.js';
 import { masterCountersOf } from '../plan/master-counters.js';
-import { AgentServer } from './agent-server.js';
+import { cleanupAgentWorkDir } from './agent-recovery.js';
+import {
+  childProcessNodes,
+  IN_PROCESS_NODES,
+  type LiveAgentNode,
+  type LiveMasterNode,
+  type MasterSettings,
+  type NodeContext,
+  type NodeLauncher,
+  wipeAgentDisk,
+} from './cluster-nodes.js';
 import type { Credential } from './credentials.js';
+import { FaultLinks } from './fault-links.js';
 import { LagMeter } from './live-lag.js';
 import { liveSchedulerDriver } from './live-scheduler.js';
 import { clearLongTimeout, type LongTimeout, setLongTimeout } from './long-timer.js';
-import { MasterServer } from './master-server.js';
 
 /** How long agents may take to register before {@link LiveHarness.ready} gives up (real ms). */
 const REGISTRATION_TIMEOUT_MS = 30_000;
 
 /** Real ms between checks of a {@link LiveHarness.runUntil} condition. */
 const POLL_MS = 5;
+
+/**
+ * Mesos's `--agent_reregister_timeout` (10 min, the master's default, src/master/options.ts) and
+ * `--recovery_timeout` (15 min), in scenario ms: divided by the time scale like every timing.
+ */
+const AGENT_REREGISTER_TIMEOUT_MS = 600_000;
+const AGENT_RECOVERY_TIMEOUT_MS = 900_000;
+
+/** Every node listens on loopback. */
+const HOST = '127.0.0.1';
 
 /** How to build a live harness. */
 export interface LiveHarnessOptions {
@@ -61,6 +97,15 @@ export interface LiveHarnessOptions {
   readonly log?: (line: string) => void;
   /** Run with authentication on: the master requires it of every agent and framework, which present it. */
   readonly credential?: Credential;
+  /** Run the master and each agent as its own OS process (`agora live --processes`). */
+  readonly processes?: boolean;
+  /** The scenario's one-way latency in scenario ms; every link adds it, divided by the time scale. */
+  readonly latency?: { readonly minMs: number; readonly maxMs: number };
+  /**
+   * The scheduler addresses that get a link (a fault proxy) of their own, so that partitions and
+   * latency reach them; a scheduler not listed talks to the master directly.
+   */
+  readonly schedulers?: readonly string[];
 }
 
 /** A scheduled action. */
@@ -73,8 +118,12 @@ interface Action {
 interface AgentEntry {
   readonly plan: AgentPlan;
   readonly resources: () => Resources;
+  readonly workDir: string;
   status: HarnessProcessStatus;
-  server: AgentServer | undefined;
+  /** Its running node; undefined while it is down. */
+  node: LiveAgentNode | undefined;
+  /** Whether it was ever started (a down agent may have left tasks behind). */
+  started: boolean;
 }
 
 interface FrameworkEntry {
@@ -97,10 +146,24 @@ export class LiveHarness implements ClusterHarness {
   readonly #agents = new Map<string, AgentEntry>();
   readonly #frameworks = new Map<string, FrameworkEntry>();
   readonly #closing: Promise<void>[] = [];
-  #master: MasterServer | undefined;
+  readonly #launcher: NodeLauncher;
+  readonly #context: NodeContext;
+  #master: LiveMasterNode | undefined;
+  #masterPlan: MasterPlan | undefined;
+  /** The master's port, kept across restarts (a scheduler without a link of its own uses it). */
+  #masterPort: number | undefined;
   #masterStatus: HarnessProcessStatus | undefined;
-  /** Spawns run one after another, in the order asked. */
-  #chain: Promise<void> = Promise.resolve();
+  /** The links, once the master first listens. */
+  #links: FaultLinks | undefined;
+  #linksReady: Promise<FaultLinks>;
+  #linksResolve: (links: FaultLinks) => void = () => {};
+  /** The master URL each linked scheduler is given. */
+  readonly #schedulerUrls = new Map<string, string>();
+  /**
+   * Starts, crashes and restarts of each process run one after another, in the order asked
+   * (a restart after the crash it follows); different processes' do not wait for each other.
+   */
+  readonly #chains = new Map<string, Promise<void>>();
   #failure: unknown;
   #startedAt: number | undefined;
   readonly #queue: Action[] = [];
@@ -116,6 +179,20 @@ export class LiveHarness implements ClusterHarness {
     this.timeScale = options.timeScale;
     this.#log = options.log ?? (() => {});
     this.lag = new LagMeter(options.timeScale);
+    this.#launcher = options.processes === true ? childProcessNodes() : IN_PROCESS_NODES;
+    this.#context = {
+      seed: options.seed,
+      log: this.#log,
+      ...(options.credential === undefined ? {} : { credential: options.credential }),
+    };
+    this.#linksReady = new Promise((resolve) => {
+      this.#linksResolve = resolve;
+    });
+  }
+
+  /** `in-process` or `processes`: how the master and the agents run. */
+  get nodes(): NodeLauncher['kind'] {
+    return this.#launcher.kind;
   }
 
   now(): number {
@@ -161,41 +238,76 @@ export class LiveHarness implements ClusterHarness {
   spawnMaster(plan: MasterPlan): void {
     const policy = findPolicy(plan.policy);
     if (typeof policy === 'string') throw new Error(policy);
-    const scale = this.timeScale;
-    const credential = this.#options.credential;
+    this.#masterPlan = plan;
     this.#masterStatus = 'running';
-    this.#then(async () => {
-      this.#master = await MasterServer.start({
-        port: 0,
-        seed: this.#options.seed,
-        log: this.#log,
-        // Every agent and framework of the replay connects from loopback: one client address.
-        limits: { maxConnectionsPerClient: 1_000_000 },
-        ...(credential === undefined
-          ? {}
-          : {
-              security: { credentials: [credential], authenticateFrameworks: true, authenticateAgents: true },
-            }),
-        master: {
-          policy,
-          allocationIntervalMs: plan.allocationIntervalMs / scale,
-          weights: plan.weights,
-          quotas: plan.quotas,
-          agentPingTimeoutMs: plan.agentPingTimeoutMs / scale,
-          maxAgentPingTimeouts: plan.maxAgentPingTimeouts,
-          filterGpuResources: plan.filterGpuResources,
-          ...(plan.offerTimeoutMs === undefined ? {} : { offerTimeoutMs: plan.offerTimeoutMs / scale }),
-        },
-      });
-    });
+    this.#then(MASTER_ADDRESS, () => this.#startMaster(plan));
+  }
+
+  /** Starts the master (again) on its work dir and port, and points the links at it. */
+  async #startMaster(plan: MasterPlan): Promise<void> {
+    const master = await this.#launcher.startMaster(
+      this.#masterSettings(plan),
+      join(this.#options.workDir, MASTER_ADDRESS),
+      this.#context,
+      this.#masterPort ?? 0,
+    );
+    this.#master = master;
+    this.#masterPort = master.port;
+    if (this.#links !== undefined) {
+      this.#links.masterMoved({ host: HOST, port: master.port });
+      return;
+    }
+    const latency = this.#options.latency;
+    const links = new FaultLinks(
+      { host: HOST, port: master.port },
+      latency === undefined
+        ? undefined
+        : {
+            minMs: latency.minMs / this.timeScale,
+            maxMs: latency.maxMs / this.timeScale,
+            random: (link) => this.stream(`network/${link}`),
+          },
+    );
+    for (const address of this.#options.schedulers ?? []) {
+      this.#schedulerUrls.set(address, await links.scheduler(address));
+    }
+    this.#links = links;
+    this.#linksResolve(links);
+  }
+
+  /** The master's settings in real time. */
+  #masterSettings(plan: MasterPlan): MasterSettings {
+    const scale = this.timeScale;
+    return {
+      policy: plan.policy,
+      allocationIntervalMs: plan.allocationIntervalMs / scale,
+      weights: plan.weights,
+      quotas: plan.quotas,
+      agentPingTimeoutMs: plan.agentPingTimeoutMs / scale,
+      maxAgentPingTimeouts: plan.maxAgentPingTimeouts,
+      agentReregisterTimeoutMs: AGENT_REREGISTER_TIMEOUT_MS / scale,
+      filterGpuResources: plan.filterGpuResources,
+      offerTimeoutMs: plan.offerTimeoutMs === undefined ? undefined : plan.offerTimeoutMs / scale,
+    };
   }
 
   addAgent(plan: AgentPlan, resources: () => Resources): void {
-    this.#agents.set(plan.id, { plan, resources, status: 'registered', server: undefined });
+    this.#agents.set(plan.id, {
+      plan,
+      resources,
+      workDir: join(this.#options.workDir, plan.id),
+      status: 'registered',
+      node: undefined,
+      started: false,
+    });
   }
 
   spawnFramework(address: string, scheduler: Scheduler, info: FrameworkInfo): MesosSchedulerDriver {
-    const entry: FrameworkEntry = { scheduler, status: 'running', live: this.#driver(scheduler, info) };
+    const entry: FrameworkEntry = {
+      scheduler,
+      status: 'running',
+      live: this.#driver(address, scheduler, info),
+    };
     this.#frameworks.set(address, entry);
     entry.live.driver.start();
     return entry.live.driver;
@@ -205,7 +317,8 @@ export class LiveHarness implements ClusterHarness {
     const entry = this.#frameworks.get(address);
     if (entry === undefined) throw new Error(`assertion failed: no scheduler at ${address}`);
     if (entry.status === 'running') throw new Error(`process ${address} cannot restart: it is running`);
-    entry.live = this.#driver(entry.scheduler, info);
+    this.#log(`${address} fails over with framework id ${info.id?.value ?? '(none: it never registered)'}`);
+    entry.live = this.#driver(address, entry.scheduler, info);
     entry.status = 'running';
     entry.live.driver.start();
     return entry.live.driver;
@@ -221,72 +334,172 @@ export class LiveHarness implements ClusterHarness {
     if (agent === undefined) throw new Error(`live: cannot start ${address}: only agents are started so`);
     if (agent.status !== 'registered') throw new Error(`process ${address} is already ${agent.status}`);
     agent.status = 'running';
-    const credential = this.#options.credential;
-    this.#then(async () => {
-      const master = this.#master;
-      if (master === undefined) throw new Error('live: an agent cannot start before the master');
-      agent.server = await AgentServer.start({
-        masterUrl: master.url,
+    this.#then(address, () => this.#startAgent(agent));
+  }
+
+  /** Starts an agent (again) on its work dir, behind its links. */
+  async #startAgent(agent: AgentEntry): Promise<void> {
+    const links = await this.#linksReady;
+    const { masterUrl, advertisePort } = await links.agent(agent.plan.id);
+    agent.started = true;
+    agent.node = await this.#launcher.startAgent(
+      {
+        id: agent.plan.id,
+        masterUrl,
+        advertisePort,
         resources: agent.resources(),
-        workDir: join(this.#options.workDir, agent.plan.id),
-        port: 0,
-        seed: this.#options.seed,
-        log: this.#log,
-        ...(agent.plan.attributes.length === 0 ? {} : { agent: { attributes: agent.plan.attributes } }),
-        ...(credential === undefined ? {} : { credential }),
+        attributes: agent.plan.attributes,
+        workDir: agent.workDir,
+        recoveryTimeoutMs: AGENT_RECOVERY_TIMEOUT_MS / this.timeScale,
+        timeScale: this.timeScale,
+      },
+      this.#context,
+    );
+    links.agentMoved(agent.plan.id, agent.node.port);
+  }
+
+  /** Starts again a crashed or stopped master or agent, on its work dir (schedulers fail over instead). */
+  restart(address: string): void {
+    if (address === MASTER_ADDRESS) {
+      const plan = this.#masterPlan;
+      if (plan === undefined) throw new Error('live: the master was never spawned');
+      this.#mustBeDown(address, this.#masterStatus);
+      this.#masterStatus = 'running';
+      this.#log(`master restarts on its registry (${this.#launcher.kind})`);
+      this.#then(MASTER_ADDRESS, () => this.#startMaster(plan));
+      return;
+    }
+    const agent = this.#agents.get(address);
+    if (agent === undefined) throw new Error(`live: cannot restart ${address}: schedulers fail over instead`);
+    this.#mustBeDown(address, agent.status);
+    agent.status = 'running';
+    this.#log(`${address} restarts on its work dir (${this.#launcher.kind})`);
+    this.#then(address, () => this.#startAgent(agent));
+  }
+
+  /** Stops the master or an agent in order (an agent kills its tasks and unregisters). */
+  stop(address: string): void {
+    if (address === MASTER_ADDRESS) {
+      this.#mustBeRunning(address, this.#masterStatus);
+      this.#masterStatus = 'stopped';
+      this.#then(MASTER_ADDRESS, async () => {
+        const master = this.#master;
+        this.#master = undefined;
+        await master?.close();
       });
+      return;
+    }
+    const agent = this.#agents.get(address);
+    if (agent === undefined)
+      throw new Error(`live: cannot stop ${address}: schedulers are stopped by their drivers`);
+    this.#mustBeRunning(address, agent.status);
+    agent.status = 'stopped';
+    this.#then(address, async () => {
+      const node = agent.node;
+      agent.node = undefined;
+      await node?.close();
     });
   }
 
-  restart(address: string): void {
-    throw new Error(`live: restarting ${address} is not replayed yet`);
-  }
-
-  stop(address: string): void {
-    throw new Error(`live: stopping ${address} is not replayed yet`);
-  }
-
-  /** Crashes a scheduler: its connections close with no TEARDOWN, as when its process dies. */
+  /**
+   * Kills a process: the master or an agent with SIGKILL (`processes`) or cut in this process
+   * with no last words; a scheduler's connections close with no TEARDOWN, as when its process
+   * dies. Disks stay.
+   */
   crash(address: string): void {
+    const how = this.#launcher.kind === 'processes' ? 'SIGKILL' : 'cut, in this process';
+    if (address === MASTER_ADDRESS) {
+      this.#mustBeRunning(address, this.#masterStatus);
+      this.#masterStatus = 'crashed';
+      this.#log(`master crashes (${how})`);
+      this.#then(MASTER_ADDRESS, async () => {
+        const master = this.#master;
+        this.#master = undefined;
+        await master?.crash();
+      });
+      return;
+    }
+    const agent = this.#agents.get(address);
+    if (agent !== undefined) {
+      this.#mustBeRunning(address, agent.status);
+      agent.status = 'crashed';
+      this.#log(`${address} crashes (${how})`);
+      this.#then(address, async () => {
+        const node = agent.node;
+        agent.node = undefined;
+        await node?.crash();
+      });
+      return;
+    }
     const entry = this.#frameworks.get(address);
-    if (entry === undefined) throw new Error(`live: crashing ${address} is not replayed yet`);
-    if (entry.status !== 'running') throw new Error(`process ${address} is not running: ${entry.status}`);
+    if (entry === undefined) throw new Error(`live: no process ${address} to crash`);
+    this.#mustBeRunning(address, entry.status);
     entry.status = 'crashed';
+    this.#log(`${address} crashes (its driver's connections close, no TEARDOWN)`);
     // At once, as a dying process: no more callbacks or timers, the subscription stream drops
     // (the master sees the connection close), and nothing is said (no TEARDOWN).
     entry.live.driver.abort();
     this.#closing.push(entry.live.close());
   }
 
+  /**
+   * Empties a process's disk: an agent's machine rebooted (the tasks its agent left die, its work
+   * dir goes), or a master's registry lost.
+   */
   wipeDisk(address: string): void {
-    throw new Error(`live: wiping ${address}'s disk is not replayed yet`);
+    if (address === MASTER_ADDRESS) {
+      const dir = join(this.#options.workDir, MASTER_ADDRESS);
+      this.#then(MASTER_ADDRESS, async () => rmSync(dir, { recursive: true, force: true }));
+      return;
+    }
+    const agent = this.#agents.get(address);
+    if (agent === undefined) throw new Error(`live: ${address} has no disk to wipe`);
+    this.#log(`${address}'s machine reboots: its tasks die, its work dir is emptied`);
+    this.#then(address, async () => wipeAgentDisk(agent.workDir));
   }
 
-  partition(a: string, b: string): void {
-    throw new Error(`live: partitioning ${a} from ${b} is not replayed yet`);
+  /** Cuts what `a` sends to `b` (and `b` to `a` unless `oneWay`) on the links between them. */
+  partition(a: string, b: string, oneWay: boolean): void {
+    this.#log(`partition: ${a} ${oneWay ? '→' : '↔'} ${b} cut`);
+    this.#linksNow().partition(a, b, oneWay);
   }
 
   heal(a: string, b: string): void {
-    throw new Error(`live: healing ${a} and ${b} is not replayed yet`);
+    this.#log(`partition: ${a} ↔ ${b} healed`);
+    this.#linksNow().heal(a, b);
+  }
+
+  /** The links, which exist once the master first listened (before the clock starts). */
+  #linksNow(): FaultLinks {
+    const links = this.#links;
+    if (links === undefined) throw new Error('assertion failed: a partition before the master listened');
+    return links;
+  }
+
+  #mustBeRunning(address: string, status: HarnessProcessStatus | undefined): void {
+    if (status !== 'running') throw new Error(`process ${address} is not running: ${status}`);
+  }
+
+  #mustBeDown(address: string, status: HarnessProcessStatus | undefined): void {
+    if (status !== 'crashed' && status !== 'stopped')
+      throw new Error(`process ${address} cannot restart: it is ${status}`);
   }
 
   cannotReplay(kind: FaultSpec['kind']): string | undefined {
     switch (kind) {
+      case 'clock-skew':
+        return 'not replayed live: one machine has one clock (the simulator skews clocks)';
       case 'agent-crash':
       case 'agent-restart':
       case 'master-crash':
-        return 'not replayed live yet: the master and the agents run in this process, not as processes to kill';
       case 'network-partition':
-        return 'not replayed live yet: partitions need a fault proxy on each link';
-      case 'clock-skew':
-        return 'not replayed live: one machine has one clock (the simulator skews clocks)';
       case 'framework-crash':
         return undefined;
     }
   }
 
   masterCounters(): MasterCounters {
-    return masterCountersOf(this.#masterStatus === 'running' ? this.#master?.master : undefined);
+    return masterCountersOf(this.#masterStatus === 'running' ? this.#master : undefined);
   }
 
   trace(event: TraceEvent): void {
@@ -295,15 +508,23 @@ export class LiveHarness implements ClusterHarness {
     this.#log(`harness at ${(atMs / 1000).toFixed(3)} s: ${JSON.stringify(event)}`);
   }
 
-  /** Resolves when the master is up and every agent started so far has registered. */
+  /**
+   * Before the clock starts: resolves when the master is up and every agent started so far has
+   * registered. Once it runs, only reports a failure: a crash or a partition may hold agents
+   * away for as long as the scenario says.
+   */
   async ready(): Promise<void> {
-    await this.#chain;
+    if (this.#startedAt !== undefined) {
+      this.#check();
+      return;
+    }
+    await Promise.all(this.#chains.values());
     this.#check();
     const master = this.#master;
     if (master !== undefined) {
-      const expected = [...this.#agents.values()].filter((a) => a.server !== undefined).length;
-      const ok = await pollUntil(
-        () => master.master.state().activated_slaves >= expected,
+      const expected = [...this.#agents.values()].filter((a) => a.node !== undefined).length;
+      const ok = await pollUntilAsync(
+        async () => (await master.activatedAgents()) >= expected,
         REGISTRATION_TIMEOUT_MS,
       );
       if (!ok) {
@@ -337,6 +558,9 @@ export class LiveHarness implements ClusterHarness {
     await this.ready();
     this.#startClock();
     await new Promise<void>((resolve) => this.at(timeMs, resolve));
+    // A master in another process is read over HTTP: its counters as of now, for the series
+    // and the summary.
+    if (this.#masterStatus === 'running') await this.#master?.refreshCounters();
     this.#check();
   }
 
@@ -345,12 +569,17 @@ export class LiveHarness implements ClusterHarness {
     if (this.#timer !== undefined) clearLongTimeout(this.#timer);
     this.#timer = undefined;
     this.#queue.length = 0;
-    await this.#chain.catch(() => {});
+    await Promise.all(this.#chains.values());
     const frameworks = [...this.#frameworks.values()].filter((f) => f.status === 'running');
     for (const f of frameworks) f.live.driver.stop();
     await Promise.all([...frameworks.map((f) => f.live.close()), ...this.#closing]);
-    await Promise.all([...this.#agents.values()].map((a) => a.server?.close()));
+    await Promise.all([...this.#agents.values()].map((a) => a.node?.close()));
+    // An agent that is down may have left tasks waiting for it (a crash with reconnect): they
+    // go with the run, not after its recovery timeout.
+    for (const a of this.#agents.values())
+      if (a.started && a.node === undefined) cleanupAgentWorkDir(resolve(a.workDir));
     await this.#master?.close();
+    await this.#links?.close();
   }
 
   /** The first failure of a spawn or an action, rethrown. */
@@ -358,19 +587,29 @@ export class LiveHarness implements ClusterHarness {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
-  #then(step: () => Promise<void>): void {
-    this.#chain = this.#chain.then(step).catch((e: unknown) => {
-      this.#failure ??= e;
-    });
+  /** Runs `step` after what was asked of `address` before it; a failure is kept for {@link #check}. */
+  #then(address: string, step: () => Promise<void>): void {
+    const before = this.#chains.get(address) ?? Promise.resolve();
+    this.#chains.set(
+      address,
+      before.then(step).catch((e: unknown) => {
+        this.#failure ??= e;
+      }),
+    );
   }
 
-  #driver(scheduler: Scheduler, info: FrameworkInfo): ReturnType<typeof liveSchedulerDriver> {
-    const master = this.#master;
-    if (master === undefined)
+  #driver(
+    address: string,
+    scheduler: Scheduler,
+    info: FrameworkInfo,
+  ): ReturnType<typeof liveSchedulerDriver> {
+    const port = this.#masterPort;
+    if (port === undefined)
       throw new Error('live: a framework cannot start before the master is up (await ready())');
     const credential = this.#options.credential;
+    const masterUrl = this.#schedulerUrls.get(address) ?? `http://${HOST}:${port}`;
     return liveSchedulerDriver(
-      scheduler,
+      announcing(scheduler, (id) => this.#log(`${address} registered as framework ${id.value}`)),
       {
         ...info,
         ...(info.failover_timeout === undefined
@@ -379,7 +618,7 @@ export class LiveHarness implements ClusterHarness {
         ...(credential === undefined ? {} : { principal: credential.principal }),
       },
       {
-        masterUrl: master.url,
+        masterUrl,
         seed: this.#options.seed,
         log: this.#log,
         ...(credential === undefined ? {} : { credential }),
@@ -415,6 +654,35 @@ export class LiveHarness implements ClusterHarness {
     }
     this.#arm();
   }
+}
+
+/** {@link pollUntil} for a check that must ask over HTTP, every 20 ms. */
+async function pollUntilAsync(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+/**
+ * `scheduler`, also telling `registered` who it registered as: the run's log shows that a
+ * framework that failed over kept its id.
+ */
+function announcing(scheduler: Scheduler, registered: (id: FrameworkID) => void): Scheduler {
+  return new Proxy(scheduler, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property === 'registered' && typeof value === 'function') {
+        return (...args: Parameters<Scheduler['registered']>) => {
+          registered(args[1]);
+          return value.apply(target, args);
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Waits, polling every {@link POLL_MS} real ms, until `check()` holds (true) or `timeoutMs` passes (false). */

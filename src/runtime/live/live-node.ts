@@ -84,6 +84,17 @@ export class LiveNode {
     for (const address of [...this.#hosted.keys()]) this.stop(address);
   }
 
+  /**
+   * Drops every process as a crash does: no onStop (no last words: an agent does not unregister,
+   * a driver does not tear down), timers cancelled, messages still queued for them lost.
+   */
+  crashAll(): void {
+    for (const hosted of this.#hosted.values()) {
+      for (const handle of hosted.timers.values()) clearLongTimeout(handle);
+    }
+    this.#hosted.clear();
+  }
+
   /** Queues `msg` from `from` for the local process `to` (the transport calls this too). */
   deliver(from: Address, to: Address, msg: Wire): void {
     this.#inbox.push({ from, to, msg });

@@ -20,9 +20,11 @@
  * Built once, with the simulator: the scenario becomes a {@link ClusterPlan} (quotas, weights,
  * checkpointing frameworks and all), which the one run loop (plan/run-loop.ts) puts on a
  * {@link LiveHarness}: submissions, reconcile ticks, supervisor restarts, faults and the summary
- * are the simulator's own code. Faults the live harness cannot replay yet (agent and master
- * crashes, partitions, clock skew) are skipped at their time with the reason, and listed in the
- * result. The network settings (latency, loss) are the simulator's: loopback has its own.
+ * are the simulator's own code. Faults are replayed on the real processes and links (see
+ * live-harness.ts: crashes by SIGKILL with `processes`, partitions and the scenario's latency
+ * through a fault proxy on every link); clock skew, which the live harness cannot replay, is
+ * skipped at its time with the reason and listed in the result, as are the network's loss,
+ * duplication and reordering, which TCP does not do.
  *
  * The run measures its own lag (live-lag.ts): how late its actions and a probe timer fire against
  * the scaled clock, against the plan's smallest timing.
@@ -54,6 +56,8 @@ export interface LiveRunOptions {
   readonly log?: (line: string) => void;
   /** Run with authentication on, every agent and framework presenting this credential. */
   readonly credential?: Credential;
+  /** Run the master and each agent as its own OS process (`agora master`, `agora agent`). */
+  readonly processes?: boolean;
 }
 
 /** What a live replay gives. */
@@ -80,6 +84,9 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
     untilMs: plan.untilMs,
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.credential === undefined ? {} : { credential: options.credential }),
+    ...(options.processes === true ? { processes: true } : {}),
+    latency: { minMs: scenario.network.latencyMinMs, maxMs: scenario.network.latencyMaxMs },
+    schedulers: plan.frameworks.map((f) => f.address),
   });
   const run = new PlanRun(plan, harness, { series: options.series === true });
   const progress = setInterval(() => options.onProgress?.(harness.now(), plan.untilMs), 250);

@@ -1,9 +1,11 @@
 /** The master's counters as a run summary reports them, from either world's master. */
-import type { Master } from '../../master/master.js';
 import type { MasterCounters } from './harness.js';
 
-/** `master`'s counters a summary reports; all 0 while it is down (undefined). */
-export function masterCountersOf(master: Master | undefined): MasterCounters {
+/**
+ * `master`'s counters a summary reports; all 0 while it is down (undefined). The master
+ * or a live master node in another process (live/cluster-nodes.ts) gives them.
+ */
+export function masterCountersOf(master: { counters(): MasterCounters } | undefined): MasterCounters {
   const counters = master?.counters();
   return {
     allocationRuns: counters?.allocationRuns ?? 0,

@@ -1,16 +1,18 @@
 /** Real `agora master` and `agora agent` processes for the live tests, on loopback. */
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import {
+  AGENT_READY,
+  type AgoraProcess,
+  MASTER_READY,
+  startAgoraProcess,
+} from '../../../src/runtime/live/agora-process.js';
 import { patient } from '../../patience.js';
 
+export { killHard } from '../../../src/runtime/live/agora-process.js';
+
 /** A started `agora` process and the line that said it was up. */
-export interface Started {
-  readonly child: ChildProcess;
-  /** What it printed on stderr so far. */
-  readonly stderr: () => string;
-  readonly match: RegExpExecArray;
-}
+export type Started = AgoraProcess;
 
 /**
  * Runs `agora <args>` and waits until stderr matches `ready` (giving up after `timeoutMs`
@@ -23,29 +25,8 @@ export function startAgora(
 ): Promise<Started> {
   // AGORA_PROF_DIR=dir profiles every agora process started here (the benches use this too).
   const profile = process.env.AGORA_PROF_DIR;
-  const node = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
-  const child = spawn(process.execPath, [...node, 'bin/agora.js', ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`agora ${args.join(' ')} did not start in ${timeoutMs} ms:\n${err}`));
-    }, timeoutMs);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      const match = ready.exec(err);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolve({ child, stderr: () => err, match });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`agora ${args.join(' ')} exited with ${code}:\n${err}`));
-    });
-  });
+  const nodeArgs = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+  return startAgoraProcess(args, ready, { timeoutMs, nodeArgs });
 }
 
 /** Starts a master; resolves with its URL. */
@@ -53,10 +34,7 @@ export async function startMaster(
   port: number,
   extra: readonly string[] = [],
 ): Promise<Started & { url: string }> {
-  const started = await startAgora(
-    ['master', '--port', String(port), ...extra],
-    /listening on (https?:\/\/\S+)/u,
-  );
+  const started = await startAgora(['master', '--port', String(port), ...extra], MASTER_READY);
   return { ...started, url: started.match[1] as string };
 }
 
@@ -80,7 +58,7 @@ export function startAgent(
       '--work-dir',
       workDir,
     ],
-    /agora agent: (agent@\S+)/u,
+    AGENT_READY,
   );
 }
 
@@ -96,14 +74,5 @@ export function freePort(): Promise<number> {
           : reject(new Error('no port')),
       );
     });
-  });
-}
-
-/** SIGKILLs `child` and waits for it to be gone. */
-export function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
   });
 }
