@@ -8,11 +8,18 @@ import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { cleanupAgentWorkDir, RecoveryError } from '../runtime/live/agent-recovery.js';
 import { AgentServer } from '../runtime/live/agent-server.js';
+import {
+  type LagReport,
+  MIN_REAL_TIMING_MS,
+  maxTimeScale,
+  smallestTimingMs,
+} from '../runtime/live/live-lag.js';
 import { runLiveScenario } from '../runtime/live/live-scenario-run.js';
 import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
 import { clearLongTimeout, setLongTimeout } from '../runtime/live/long-timer.js';
 import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
+import { clusterPlan } from '../runtime/plan/cluster-plan.js';
 import { ExecuteScheduler } from './execute-scheduler.js';
 import {
   parseCountFlag,
@@ -503,6 +510,7 @@ interface LiveFlags {
   readonly quiet?: true;
   readonly principal?: string;
   readonly secretFile?: string;
+  readonly strict?: true;
 }
 
 /** Registers `live`. */
@@ -514,8 +522,13 @@ export function registerLiveReplay(program: Command, output: Output): void {
       'Replay a scenario on a live cluster on loopback: a master and the scenario’s agents (each on ' +
         'its own HTTP port), its frameworks over the v1 scheduler API, tasks as real sleep ' +
         'processes, in real time divided by --time-scale. Prints the same summary as agora sim ' +
-        '(events is 0: there is no event queue) and, with --out, writes the same report. Faults ' +
-        'and network settings are not replayed live.',
+        '(events is 0: there is no event queue) and, with --out, writes the same report. The run ' +
+        'is built from the same plan as agora sim (weights, quotas, checkpointing, supervisor restarts, ' +
+        'scheduler crashes and failovers); faults it cannot replay live yet (agent and master crashes, ' +
+        'partitions, clock skew) are skipped at their time and listed on stderr. It measures its own lag ' +
+        '(how late its timers fire against the scaled clock) and warns when the lag passes 10% of the ' +
+        'scenario’s smallest timing; --time-scale values that would put that timing under 20 ms of real ' +
+        'time are refused. The simulated network settings are not replayed.',
     )
     .argument('<scenario>', 'a scenario JSON file (schema: scenarios/README.md)')
     .option('--time-scale <x>', 'scenario seconds per real second', '1')
@@ -531,6 +544,10 @@ export function registerLiveReplay(program: Command, output: Output): void {
       'run with authentication on: the master requires this principal of every agent and framework',
     )
     .option('--secret-file <file>', 'the principal’s secret: the file’s content, less one final newline')
+    .option(
+      '--strict',
+      'exit 1 (after printing the summary) when the measured lag passed 10% of the scenario’s smallest timing',
+    )
     .action(async (path: string, flags: LiveFlags) => {
       const scenario = readScenarioFile(path);
       // Trace tasks and cluster events are replayed by the simulator only (agora sim).
@@ -548,6 +565,17 @@ export function registerLiveReplay(program: Command, output: Output): void {
       }
       if (flags.out !== undefined) checkReportDir(flags.out);
       const untilMs = flags.until === undefined ? scenario.untilMs : parseUntilMs(flags.until);
+      const plan = clusterPlan(scenario, { untilMs });
+      const maxScale = maxTimeScale(plan);
+      if (timeScale > maxScale) {
+        const smallest = smallestTimingMs(plan);
+        throw new UsageError(
+          `--time-scale: ${flags.timeScale} would run ${smallest.what} of ${path} (${smallest.ms / 1000} s) in ` +
+            `${(smallest.ms / timeScale).toFixed(2)} ms of real time; timers and HTTP round trips on this machine ` +
+            `cannot keep timings under ${MIN_REAL_TIMING_MS} ms within 10%. The largest time scale for this ` +
+            `scenario is ${formatScale(maxScale)}.`,
+        );
+      }
       const quiet = flags.quiet === true;
       for (const w of credential.warnings) output.err(`agora live: warning: ${w}\n`);
       if (!quiet) {
@@ -571,9 +599,18 @@ export function registerLiveReplay(program: Command, output: Output): void {
         },
       });
       progress.done();
-      if (result.faultsSkipped > 0 && !quiet) {
+      // Not silent, even with --quiet: a fault that did not happen changes what the run means.
+      for (const f of result.skipped) {
         output.err(
-          `live ${scenario.name}: ${result.faultsSkipped} fault(s) in the scenario were not replayed\n`,
+          `agora live: warning: ${f.fault} of ${f.target} at ${(f.atMs / 1000).toFixed(1)} s skipped: ${f.why}\n`,
+        );
+      }
+      const lag = result.lag;
+      if (!quiet || lag.exceeded) output.err(`${formatLag(lag)}\n`);
+      if (lag.exceeded) {
+        output.err(
+          `agora live: warning: the lag passed 10% of ${lag.smallestTiming}: timings of this run are not the ` +
+            `scenario's; try a smaller --time-scale${flags.strict === true ? ' (--strict: exit 1)' : ''}\n`,
         );
       }
       output.out(
@@ -585,7 +622,24 @@ export function registerLiveReplay(program: Command, output: Output): void {
         const index = await writeRunReport(flags.out, result.summary, result.series);
         if (!quiet) output.err(`report: ${index}\n`);
       }
+      if (lag.exceeded && flags.strict === true) throw new CommandExit(1);
     });
+}
+
+/** One line: how late the run was, in scenario ms, against its smallest timing. */
+function formatLag(lag: LagReport): string {
+  const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
+  return (
+    `lag (scenario time): actions p50 ${ms(lag.actions.p50Ms)}, p99 ${ms(lag.actions.p99Ms)}, ` +
+    `max ${ms(lag.actions.maxMs)} (${lag.actions.count}); probe p50 ${ms(lag.probe.p50Ms)}, ` +
+    `p99 ${ms(lag.probe.p99Ms)}, max ${ms(lag.probe.maxMs)} (${lag.probe.count}); ` +
+    `p99 = ${(lag.fraction * 100).toFixed(1)}% of ${lag.smallestTiming} (${lag.smallestTimingMs / 1000} s)`
+  );
+}
+
+/** A time scale for a message: whole when it is, else two decimals. */
+function formatScale(scale: number): string {
+  return Number.isInteger(scale) ? String(scale) : scale.toFixed(2);
 }
 
 /** 1 → "1 agent", 3 → "3 agents". */

@@ -82,11 +82,27 @@ export class PlanRun {
     );
   }
 
-  /** Spawns the cluster and schedules everything the plan holds (in the order of the module comment). */
+  /**
+   * Spawns the cluster and schedules everything the plan holds (in the order of the module
+   * comment): {@link startCluster} then {@link startFrameworks}.
+   */
   start(): void {
+    this.startCluster();
+    this.startFrameworks();
+  }
+
+  /** Spawns the master and the agents, and schedules late starts and cluster changes. */
+  startCluster(): void {
     this.harness.spawnMaster(this.plan.master);
     // Hostnames, attributes, late starts and cluster events (adds, removals, resizes).
     startAgents(this);
+  }
+
+  /**
+   * Spawns the frameworks with their submissions and reconcile ticks, and schedules the faults.
+   * Live, call it once the harness is ready (the master up, the agents registered).
+   */
+  startFrameworks(): void {
     for (const plan of this.plan.frameworks) this.#spawnFramework(plan);
     scheduleFaults(this);
   }
