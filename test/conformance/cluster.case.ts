@@ -155,11 +155,17 @@ async function runningTask(t: ExecutionContext, h: ClusterHarness, info: Partial
 }
 
 /** Asks for implicit reconciliation and waits for `taskId`'s answer; returns its state. */
-async function reconciled(h: ClusterHarness, probe: ProbeScheduler, taskId: string): Promise<string | undefined> {
+async function reconciled(
+  h: ClusterHarness,
+  probe: ProbeScheduler,
+  taskId: string,
+): Promise<string | undefined> {
   const before = probe.updates.length;
   probe.driver?.reconcileTasks([]);
   const answer = () =>
-    probe.updates.slice(before).find((u) => u.task_id.value === taskId && u.reason === 'REASON_RECONCILIATION');
+    probe.updates
+      .slice(before)
+      .find((u) => u.task_id.value === taskId && u.reason === 'REASON_RECONCILIATION');
   await h.runUntil(() => answer() !== undefined, WITHIN_MS);
   return answer()?.state;
 }
@@ -168,7 +174,11 @@ const BODIES: Record<CaseName, Body> = {
   async launch(t, h) {
     const { probe } = await runningTask(t, h);
     const running = probe.updates.find((u) => u.state === 'TASK_RUNNING');
-    t.is(running?.agent_id?.value, probe.launches[0]?.agentId, 'RUNNING comes from the agent the task went to');
+    t.is(
+      running?.agent_id?.value,
+      probe.launches[0]?.agentId,
+      'RUNNING comes from the agent the task went to',
+    );
     t.deepEqual(probe.errors, []);
   },
 
@@ -195,7 +205,11 @@ const BODIES: Record<CaseName, Body> = {
 
   async reconcile(t, h) {
     const { probe } = await runningTask(t, h);
-    t.is(await reconciled(h, probe, 't1'), 'TASK_RUNNING', 'implicit reconciliation reports the running task');
+    t.is(
+      await reconciled(h, probe, 't1'),
+      'TASK_RUNNING',
+      'implicit reconciliation reports the running task',
+    );
     // Explicit reconciliation of a task the master never heard of: TASK_LOST for a framework
     // that is not partition-aware (mesos.md §5.4, Mesos's reconciliation document).
     const before = probe.updates.length;
@@ -252,7 +266,10 @@ const BODIES: Record<CaseName, Body> = {
     h.crash('agent-0');
     await h.runTo(h.now() + 200);
     h.restart('agent-0');
-    t.true(await h.runUntil(() => isTerminalState(probe.latest('t1') ?? 'TASK_RUNNING'), WITHIN_MS), 't1 ends');
+    t.true(
+      await h.runUntil(() => isTerminalState(probe.latest('t1') ?? 'TASK_RUNNING'), WITHIN_MS),
+      't1 ends',
+    );
     t.is(probe.latest('t1'), 'TASK_LOST');
     probe.launch(task('t2', sleep(h, 1000)));
     await reaches(t, h, probe, 't2', 'TASK_RUNNING');
@@ -299,7 +316,10 @@ const BODIES: Record<CaseName, Body> = {
     await h.runTo(h.now() + PING_TIMEOUT_MS);
     h.heal('master', 'agent-0');
     await h.runTo(h.now() + 2 * PING_TIMEOUT_MS * MAX_PING_TIMEOUTS);
-    t.false(probe.states('t1').some(isTerminalState), `a short partition: [${probe.states('t1').join(', ')}]`);
+    t.false(
+      probe.states('t1').some(isTerminalState),
+      `a short partition: [${probe.states('t1').join(', ')}]`,
+    );
     h.partition('master', 'agent-0', false);
     await reaches(t, h, probe, 't1', 'TASK_LOST');
     h.heal('master', 'agent-0');
