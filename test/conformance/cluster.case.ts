@@ -40,7 +40,8 @@ export type CaseName = (typeof CASES)[number];
 
 /** A world the suite runs in. */
 export interface HarnessWorld {
-  readonly name: 'sim' | 'live';
+  /** How test titles name the world (`sim`, `live`, `live --processes`). */
+  readonly name: string;
   /** A fresh harness (no processes yet) for one case. */
   make(): Promise<ClusterHarness>;
   /** Cases this world does not run, each with the reason (printed in the test title). */

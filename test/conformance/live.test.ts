@@ -10,19 +10,10 @@ import test from 'ava';
 import { LiveHarness } from '../../src/runtime/live/live-harness.js';
 import { clusterConformance } from './cluster.case.js';
 
-const NO_CRASHES = 'the live harness does not crash or restart the master and agents yet (cannotReplay)';
-const NO_PARTITIONS = 'the live harness has no fault links for partitions yet (cannotReplay)';
-
 clusterConformance(test, {
   name: 'live',
   async make() {
     const workDir = mkdtempSync(join(tmpdir(), 'agora-conformance-'));
     return new LiveHarness({ timeScale: 1, workDir, seed: 1 });
-  },
-  skips: {
-    checkpoint: NO_CRASHES,
-    'agent crash and restart': NO_CRASHES,
-    'master crash and restart': NO_CRASHES,
-    partition: NO_PARTITIONS,
   },
 });
