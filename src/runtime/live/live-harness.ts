@@ -437,6 +437,9 @@ export class LiveHarness implements ClusterHarness {
     this.#mustBeRunning(address, entry.status);
     entry.status = 'crashed';
     this.#log(`${address} crashes (its driver's connections close, no TEARDOWN)`);
+    // At once, as a dying process: no more callbacks or timers, the subscription stream drops
+    // (the master sees the connection close), and nothing is said (no TEARDOWN).
+    entry.live.driver.abort();
     this.#closing.push(entry.live.close());
   }
 

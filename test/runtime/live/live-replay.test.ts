@@ -152,12 +152,13 @@ test.serial('drf-paper agrees live and simulated (whole run: its tasks never end
 });
 
 // Known to fail today, and why: mixed starts 345 tasks at time 0 on 100 agents, and every agent
-// of `agora live` shares this process's event loop, which child_process.spawn() blocks for
-// 7.5 ms a task on this machine (the fork of a 150 MB process): 3.3 s of real time at the start,
-// 33 s of scenario time at ×10, so tasks start and end seconds later than in the simulator and
-// the counts at any cut differ (e.g. analytics 190 finished live, 195 simulated, at 470 s).
-// Agents as their own processes (`agora live --processes`, issue 14 item 4) remove the shared
-// loop; when they land this test passes and `failing` must go.
+// of `agora live` shares this process's event loop, which child_process.spawn() blocks until the
+// child has exec'd (libuv waits on a close-on-exec pipe): 7.5 ms a task on this loaded machine,
+// whatever the parent's size (7.45 ms at 51 MB, 7.68 ms at 207 MB). That is 3.3 s of real time
+// at the start, 33 s of scenario time at ×10, so tasks start and end seconds later than in the
+// simulator and the counts at any cut differ (e.g. analytics 190 finished live, 195 simulated,
+// at 470 s). Agents as their own processes (`agora live --processes`, issue 14 item 4) take the
+// spawns off the master's and schedulers' loop; when this passes, `failing` must go.
 test.serial.failing(
   'mixed agrees live and simulated (cut at a quiet instant; its agent crash is past the cut)',
   async (t) => {
