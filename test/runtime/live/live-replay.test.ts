@@ -3,19 +3,24 @@
  * same plan in the simulator and on a live loopback cluster, compared:
  * - task counts by outcome (submitted, launched, finished, failed, lost, killed, error, running,
  *   pending), per framework: equal;
- * - mean wait per framework, makespan (the last task end), utilisation per resource: within 10%
- *   of the simulator's figure, or within the live run's own measured lag (p99, scenario time),
- *   whichever is larger: a run cannot resolve time more finely than its timers fire.
+ * - mean wait per framework, makespan (the last task end): within 10% of the simulator's figure,
+ *   or within what a live run cannot resolve, whichever is larger: one allocation interval plus
+ *   the run's own measured lag (p99, scenario time). Launches happen on the master's allocation
+ *   grid; the simulator's grid starts with the scenario clock, a live master's started when the
+ *   master did, before its agents registered, so its phase against the scenario clock is
+ *   anywhere in one interval (drf-paper at ×20, strict 10%: A waited 5.36–5.49 s live against
+ *   6.31 s simulated, B 3.49–3.60 s against 4.00 s, in 4 of 6 runs). The strict 10% figure of
+ *   each comparison is printed, held or not;
+ * - utilisation per resource: within 10%.
  *
  * Counts can only be equal where they do not depend on timing at the cut, so each scenario is
  * cut where the simulator shows nothing starting or ending close by: drf-paper runs whole (its
  * tasks never end), contended runs until every task has ended, and mixed is cut at a quiet
  * instant found in the simulator (no launch or end within ±QUIET_MS).
  *
- * Faults the live harness cannot replay yet are taken out of both worlds' scenario (not of
- * live's alone), and the test says which in its output: today mixed's agent-crash at 900 s
- * (the master and agents run in one process; live crashes come with the fault proxy work).
- * Scheduler crashes and failovers are replayed live, and compared (the last case).
+ * Faults the live harness cannot replay (clock skew) are taken out of both worlds' scenario (not
+ * of live's alone), and the test says which in its output. Agent and master crashes,
+ * partitions and scheduler crashes and failovers are replayed live; the last case compares one.
  *
  * mixed is marked failing, with the measurement that shows why (see its case).
  */
@@ -88,9 +93,17 @@ function quietCut(scenario: Scenario, fromMs: number, toMs: number): number {
   throw new Error(`no quiet instant between ${fromMs} and ${toMs} ms`);
 }
 
-/** Within the tolerance: 10% of `sim`, or the live run's lag, whichever is larger. */
-function close(live: number, sim: number, lagS: number): boolean {
-  return Math.abs(live - sim) <= Math.max(TOLERANCE * Math.abs(sim), lagS) + 1e-9;
+/** Within the tolerance: 10% of `sim`, or `floorS` (what the live run cannot resolve), whichever is larger. */
+function close(live: number, sim: number, floorS: number): boolean {
+  return Math.abs(live - sim) <= Math.max(TOLERANCE * Math.abs(sim), floorS) + 1e-9;
+}
+
+/** Logs whether `live` is within a strict 10% of `sim`, whatever the test's floor. */
+function logStrict(t: ExecutionContext, what: string, live: number, sim: number): void {
+  const within = close(live, sim, 0);
+  t.log(
+    `${what}: live ${live.toFixed(3)} s, sim ${sim.toFixed(3)} s (${within ? 'within' : 'outside'} a strict 10%)`,
+  );
 }
 
 function makespanS(summary: RunSummary): number | null {
@@ -122,6 +135,7 @@ async function compare(
     untilMs,
   });
   const lagS = Math.max(live.lag.actions.p99Ms, live.lag.probe.p99Ms) / 1000;
+  const floorS = scenario.allocator.allocationIntervalMs / 1000 + lagS;
   t.log(
     `${scenario.name}: ${untilMs / 1000} s at ×${options.timeScale}; live lag p99 ${lagS.toFixed(3)} s ` +
       `(${(live.lag.fraction * 100).toFixed(1)}% of ${live.lag.smallestTiming})`,
@@ -131,14 +145,16 @@ async function compare(
   for (const [name, f] of Object.entries(sim.frameworks)) {
     const l = live.summary.frameworks[name];
     if (l === undefined) throw new Error(`no framework ${name} live`);
+    logStrict(t, `${name} mean wait`, l.meanWaitSeconds, f.meanWaitSeconds);
     t.true(
-      close(l.meanWaitSeconds, f.meanWaitSeconds, lagS),
+      close(l.meanWaitSeconds, f.meanWaitSeconds, floorS),
       `${name}: mean wait live ${l.meanWaitSeconds} s, sim ${f.meanWaitSeconds} s`,
     );
   }
   const [ms, ml] = [makespanS(sim), makespanS(live.summary)];
+  if (ms !== null && ml !== null) logStrict(t, 'makespan', ml, ms);
   t.true(
-    ms === null ? ml === null : ml !== null && close(ml, ms, lagS),
+    ms === null ? ml === null : ml !== null && close(ml, ms, floorS),
     `makespan live ${ml} s, sim ${ms} s`,
   );
   for (const [resource, u] of Object.entries(sim.utilization)) {
@@ -151,14 +167,16 @@ test.serial('drf-paper agrees live and simulated (whole run: its tasks never end
   await compare(t, 'scenarios/drf-paper.json', { timeScale: 20 });
 });
 
-// Known to fail today, and why: mixed starts 345 tasks at time 0 on 100 agents, and every agent
-// of `agora live` shares this process's event loop, which child_process.spawn() blocks until the
-// child has exec'd (libuv waits on a close-on-exec pipe): 7.5 ms a task on this loaded machine,
-// whatever the parent's size (7.45 ms at 51 MB, 7.68 ms at 207 MB). That is 3.3 s of real time
-// at the start, 33 s of scenario time at ×10, so tasks start and end seconds later than in the
-// simulator and the counts at any cut differ (e.g. analytics 190 finished live, 195 simulated,
-// at 470 s). Agents as their own processes (`agora live --processes`, issue 14 item 4) take the
-// spawns off the master's and schedulers' loop; when this passes, `failing` must go.
+// Known to fail today, and why (measured on the merged code, 2026-12-04): the task counts at the
+// cut are equal now, and so are makespan and utilisation, but etl's mean wait is 2.5–3.2 s live
+// against 0.40 s simulated at ×10 (1.1 s at ×2; web 4.0 s against 0.10 s at ×2, --until 30).
+// mixed starts 345 tasks at time 0 on 100 agents: the live frameworks' SUBSCRIBEs, the master's
+// allocation ticks and the agents' task spawns (one event loop in one process; about 1–7.5 ms a
+// spawn by the machine's load) interleave in real time, so which framework the first cycles
+// offer the cluster to differs from the simulator's, and etl's first jobs wait for resources
+// declined by others to come back. Starting each driver with the scenario clock (as the first
+// action of time 0, so the submissions due at 0 precede its SUBSCRIBED, as in the simulator)
+// halved the gap (etl 6.4 s before). When this passes, `failing` must go.
 test.serial.failing(
   'mixed agrees live and simulated (cut at a quiet instant; its agent crash is past the cut)',
   async (t) => {
