@@ -10,6 +10,7 @@ import type { TaskInfo } from '../../src/core/messages/task-info.js';
 import type { TaskState } from '../../src/core/messages/task-state.js';
 import type { TaskStatus } from '../../src/core/messages/task-status.js';
 import type { Scheduler, SchedulerDriver } from '../../src/driver/index.js';
+import { milli, offered } from '../driver/sleepers.js';
 
 /** A task a case wants run. */
 export interface TaskRequest {
@@ -34,16 +35,6 @@ let launchSeq = 0;
 export interface ProbeOptions {
   /** At most this many tasks per offer (default: as many as fit). */
   readonly tasksPerOffer?: number;
-}
-
-/** Milli-units, so offer arithmetic stays exact. */
-const milli = (x: number) => Math.round(x * 1000);
-
-function offered(offer: Offer, name: string): number {
-  let total = 0;
-  for (const r of offer.resources ?? [])
-    if (r.name === name && r.scalar !== undefined) total += milli(r.scalar.value);
-  return total;
 }
 
 /** Launches queued tasks on offers and records its callbacks. */

@@ -21,10 +21,10 @@ export interface SleepersOptions {
 }
 
 /** Milli-units, so that offer arithmetic stays exact. */
-const milli = (x: number) => Math.round(x * 1000);
+export const milli = (x: number) => Math.round(x * 1000);
 
 /** The scalar `name` of an offer, in milli-units. */
-function offered(offer: Offer, name: string): number {
+export function offered(offer: Offer, name: string): number {
   let total = 0;
   for (const r of offer.resources ?? [])
     if (r.name === name && r.scalar !== undefined) total += milli(r.scalar.value);
