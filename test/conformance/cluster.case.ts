@@ -327,33 +327,55 @@ const BODIES: Record<CaseName, Body> = {
   },
 
   async 'DRF example order'(t, h) {
-    // The DRF paper's example (Ghodsi et al. 2011, §4): 9 cpus and 18 GB; A's tasks need
-    // <1 cpu, 4 GB>, B's <3 cpus, 1 GB>. Offered one task at a time to whoever has the smaller
-    // dominant share, A ends with 3 tasks and B with 2 (both at a dominant share of 2/3).
-    await cluster(h, 1, 'cpus:9;mem:18432');
-    const a = new ProbeScheduler('a', { tasksPerOffer: 1 });
-    const b = new ProbeScheduler('b', { tasksPerOffer: 1 });
-    h.spawnFramework('scheduler-a', a, { user: 'agora', name: 'a', role: 'a', failover_timeout: 60 });
-    h.spawnFramework('scheduler-b', b, { user: 'agora', name: 'b', role: 'b', failover_timeout: 60 });
-    a.launch(...Array.from({ length: 10 }, (_, i) => task(`a${i}`, sleep(h, 1000), 1, 4096)));
-    b.launch(...Array.from({ length: 10 }, (_, i) => task(`b${i}`, sleep(h, 1000), 3, 1024)));
-    t.true(
-      await h.runUntil(() => a.countIn('TASK_RUNNING') === 3 && b.countIn('TASK_RUNNING') === 2, WITHIN_MS),
-      `A runs 3 and B 2 (A ${a.countIn('TASK_RUNNING')}, B ${b.countIn('TASK_RUNNING')})`,
-    );
-    await h.runTo(h.now() + 1000);
-    t.is(a.launches.length, 3);
-    t.is(b.launches.length, 2);
-    // Every launch went to the framework with the smaller dominant share then (ties either way).
-    const order = [...a.launches, ...b.launches]
-      .sort((x, y) => x.seq - y.seq)
-      .map((l) => ({ who: l.taskId[0] as 'a' | 'b' }));
-    const share = { a: 0, b: 0 };
-    const step = { a: 4096 / 18432, b: 3 / 9 };
-    for (const { who } of order) {
-      const other = who === 'a' ? 'b' : 'a';
-      t.true(share[who] <= share[other] + 1e-9, `order ${order.map((o) => o.who).join('')}`);
-      share[who] += step[who];
-    }
+    const run = await drfExample(h, 'drf');
+    t.true(run.settled, `A runs 3 and B 2 (A ${run.a}, B ${run.b})`);
+    t.is(run.a, 3);
+    t.is(run.b, 2);
+    t.true(run.inDrfOrder, `every launch to the smaller dominant share: order ${run.order}`);
   },
 };
+
+/** What the DRF paper's example came to. */
+export interface DrfExampleRun {
+  /** Whether A came to run 3 tasks and B 2. */
+  readonly settled: boolean;
+  /** Tasks launched by A and by B. */
+  readonly a: number;
+  readonly b: number;
+  /** The launches in order, by framework (`abab…`). */
+  readonly order: string;
+  /** Whether every launch went to the framework with the smaller dominant share then (ties either way). */
+  readonly inDrfOrder: boolean;
+}
+
+/**
+ * The DRF paper's example (Ghodsi et al. 2011, §4) under `policy`: 9 cpus and 18 GB; A's tasks
+ * need <1 cpu, 4 GB>, B's <3 cpus, 1 GB>, one task per offer. Under DRF each offer goes to whoever
+ * has the smaller dominant share, so A ends with 3 tasks and B with 2 (both at 2/3). Exported
+ * so that a test can show the check catches a policy that is not DRF.
+ */
+export async function drfExample(h: ClusterHarness, policy: string): Promise<DrfExampleRun> {
+  await cluster(h, 1, 'cpus:9;mem:18432', { policy });
+  const a = new ProbeScheduler('a', { tasksPerOffer: 1 });
+  const b = new ProbeScheduler('b', { tasksPerOffer: 1 });
+  h.spawnFramework('scheduler-a', a, { user: 'agora', name: 'a', role: 'a', failover_timeout: 60 });
+  h.spawnFramework('scheduler-b', b, { user: 'agora', name: 'b', role: 'b', failover_timeout: 60 });
+  a.launch(...Array.from({ length: 10 }, (_, i) => task(`a${i}`, sleep(h, 1000), 1, 4096)));
+  b.launch(...Array.from({ length: 10 }, (_, i) => task(`b${i}`, sleep(h, 1000), 3, 1024)));
+  const settled = await h.runUntil(
+    () => a.countIn('TASK_RUNNING') === 3 && b.countIn('TASK_RUNNING') === 2,
+    WITHIN_MS,
+  );
+  await h.runTo(h.now() + 1000);
+  const order = [...a.launches, ...b.launches]
+    .sort((x, y) => x.seq - y.seq)
+    .map((l) => l.taskId[0] as 'a' | 'b');
+  const share = { a: 0, b: 0 };
+  const step = { a: 4096 / 18432, b: 3 / 9 };
+  let inDrfOrder = true;
+  for (const who of order) {
+    if (share[who] > share[who === 'a' ? 'b' : 'a'] + 1e-9) inDrfOrder = false;
+    share[who] += step[who];
+  }
+  return { settled, a: a.launches.length, b: b.launches.length, order: order.join(''), inDrfOrder };
+}
