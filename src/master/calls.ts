@@ -50,6 +50,8 @@ function callingFramework(
       return undefined;
     case 'foreign':
       break;
+    default:
+      assertNever(admission);
   }
   traceDropped(ctx, from, call, 'call is not from the registered framework');
   return undefined;

@@ -3,6 +3,7 @@
  * time order to catch schedules that cannot mean what they say: crashing an agent that is
  * already down, restarting one that is up, crashing a framework that has not failed over yet.
  */
+import { assertNever } from '../core/assert-never.js';
 import { type Context, secondsText } from './context.js';
 import {
   field,
@@ -150,6 +151,8 @@ function readFault(ctx: Context, path: string, value: unknown, targets: FaultTar
       if (failoverAfterMs === undefined) return undefined;
       return { kind, atMs, framework, failoverAfterMs };
     }
+    default:
+      return assertNever(kind, 'fault kind');
   }
 }
 

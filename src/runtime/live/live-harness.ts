@@ -37,9 +37,11 @@
  * so the run loop skips it out loud), and the network's loss, duplication and reordering (TCP
  * turns loss into delay and neither duplicates nor reorders).
  */
+
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findPolicy } from '../../allocator/policies.js';
+import { assertNever } from '../../core/assert-never.js';
 import type { FrameworkInfo } from '../../core/messages/framework-info.js';
 import type { FrameworkID } from '../../core/messages/ids.js';
 import type { TraceEvent } from '../../core/process.js';
@@ -501,6 +503,8 @@ export class LiveHarness implements ClusterHarness {
       case 'network-partition':
       case 'framework-crash':
         return undefined;
+      default:
+        return assertNever(kind);
     }
   }
 

@@ -7,6 +7,7 @@
  *
  * Capacity for utilisation follows: an agent counts from its start to its removal.
  */
+import { assertNever } from '../../core/assert-never.js';
 import type { Resources } from '../../core/resources.js';
 import type { ClusterEventSpec } from '../../scenario/schema.js';
 import type { PlanRun } from './run-loop.js';
@@ -49,6 +50,8 @@ function apply(run: PlanRun, event: ClusterEventSpec, current: Map<string, Resou
       if (running) start(run, event.agentId, current);
       return;
     }
+    default:
+      assertNever(event);
   }
 }
 

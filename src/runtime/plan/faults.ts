@@ -6,6 +6,7 @@
  * and master crashes and partitions) is skipped the same way, with the harness's reason, so no
  * run drops a fault silently.
  */
+import { assertNever } from '../../core/assert-never.js';
 import {
   type AgentRecovery,
   type FaultSpec,
@@ -56,6 +57,8 @@ function touched(fault: FaultSpec): readonly string[] | undefined {
       return fault.process === MASTER_ADDRESS ? undefined : [fault.process];
     case 'framework-crash':
       return [schedulerAddress(fault.framework)];
+    default:
+      return assertNever(fault);
   }
 }
 
@@ -72,6 +75,8 @@ function target(fault: FaultSpec): string {
       return fault.process;
     case 'framework-crash':
       return fault.framework;
+    default:
+      return assertNever(fault);
   }
 }
 
@@ -104,6 +109,8 @@ function applyFault(run: PlanRun, fault: FaultSpec): void {
     case 'framework-crash':
       crashFramework(run, fault.framework, fault.failoverAfterMs);
       return;
+    default:
+      assertNever(fault);
   }
 }
 

@@ -19,6 +19,7 @@
  * Messages are handed over by reference, as they would be in-process in libprocess; a process
  * must treat messages it sent or received as immutable (live mode serialises them anyway).
  */
+import { assertNever } from '../../core/assert-never.js';
 import {
   type Address,
   type DurableStore,
@@ -437,6 +438,8 @@ export class SimWorld<M> {
       case EventKind.action:
         (event.action as WorldAction<M>)(this);
         break;
+      default:
+        assertNever(event.kind, 'event kind');
     }
     // Released only after the handler ran: it may schedule events, which must not reuse this record
     // while its fields are still being read.
