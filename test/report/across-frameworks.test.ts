@@ -90,6 +90,7 @@ test('eleven frameworks: the five with the largest mean share are drawn, every o
     'fw-3 beats fw-6 (same share) by coming first, and is listed in scenario order',
   );
   const series: RunSeriesData = {
+    agents: {},
     binSeconds: 1,
     untilSeconds: 2,
     cyclesPerBin: 1,

@@ -136,6 +136,7 @@ function worstCaseSeries(): RunSeriesData {
     };
   }
   return {
+    agents: {},
     binSeconds: 240,
     untilSeconds: 86_400,
     cyclesPerBin: 240,
