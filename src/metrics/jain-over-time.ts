@@ -1,0 +1,32 @@
+/**
+ * Jain's index bin by bin, among the frameworks that wanted more in the bin (tasks pending at
+ * some point in it), of their time-averaged dominant shares over their weights: the same
+ * population as the summary's contended index (contended-fairness.ts), drawn over time so a
+ * reader sees *when* a policy is unfair, not only how much on average.
+ */
+import { jainIndex } from './jain.js';
+import { round6 } from './round.js';
+
+/** One framework's binned series and weight. */
+export interface WeightedShareSeries {
+  readonly dominantShare: readonly number[];
+  readonly pending: readonly number[];
+  readonly weight: number;
+}
+
+/**
+ * Per bin: Jain's index of `dominantShare / weight` over the frameworks with `pending > 0` in
+ * the bin, or null when fewer than two had tasks pending (no contention, nothing to judge).
+ */
+export function jainPerBin(frameworks: readonly WeightedShareSeries[]): (number | null)[] {
+  const bins = Math.max(0, ...frameworks.map((f) => f.dominantShare.length));
+  const out: (number | null)[] = [];
+  for (let k = 0; k < bins; k++) {
+    const wanting: number[] = [];
+    for (const f of frameworks) {
+      if ((f.pending[k] ?? 0) > 0) wanting.push((f.dominantShare[k] ?? 0) / f.weight);
+    }
+    out.push(wanting.length >= 2 ? round6(jainIndex(wanting)) : null);
+  }
+  return out;
+}
