@@ -318,7 +318,13 @@ export function registerSim(program: Command, output: Output): void {
         ...(reportFrameworks === undefined ? {} : { frameworks: reportFrameworks }),
         scenario,
         origin: {
-          command: commandLine(['agora', 'sim', ...inputs, ...flagArgs(raw as Record<string, unknown>)]),
+          // Without --out: the report is that folder, and it reads the same wherever it is written.
+          command: commandLine([
+            'agora',
+            'sim',
+            ...inputs,
+            ...flagArgs({ ...(raw as Record<string, unknown>), out: undefined }),
+          ]),
           version: AGORA_VERSION,
           scenarioFile: flags.traceFormat === undefined ? path : inputs.join(' '),
         },

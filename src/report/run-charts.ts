@@ -163,7 +163,7 @@ export function runCharts(
     const svg = renderer.heatmap({
       title,
       xLabel: timeLabel,
-      yLabel: grouped ? `agents, busiest first (${heatmap.agentsPerRow} per row)` : 'agent',
+      yLabel: grouped ? `agents, busiest first (${heatmap.agentsPerRow} per row)` : 'agent (one row each)',
       xDomain,
       rows: heatmap.rows.map((label, r) => ({ label, values: heatmap.values[r] ?? [] })),
       colorLabel: 'dominant use',

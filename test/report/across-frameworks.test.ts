@@ -129,7 +129,11 @@ test('up to ten frameworks every one is drawn, in its scenario colour, and serie
     names.map((_, i) => seriesColor(i)),
   );
   const series = { frameworks: {} } as unknown as RunSeriesData;
-  t.is(reportSeries(series, charted), series);
+  t.deepEqual(
+    reportSeries({ ...series, agents: { 'agent-0': { cpus: [1] } } }, charted),
+    series,
+    'the whole series but the raw per-agent use (the report holds its heatmap instead)',
+  );
   const named = chartedFrameworks(names, summaryOf({ a: 0.1, b: 0.5, c: 0.2 }), ['c', 'a']);
   t.deepEqual(named.names, ['a', 'c'], 'named frameworks, in scenario order');
   t.false(named.all);

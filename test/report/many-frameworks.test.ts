@@ -20,7 +20,9 @@ import { assertChart, listFiles } from './report-checks.js';
 const CHART_BYTES = 200_000;
 const SERIES_BYTES = 1_000_000;
 const CHARTS = [
+  'agent-utilization.svg',
   'dominant-share.svg',
+  'jain-index.svg',
   'offers.svg',
   'pending-tasks.svg',
   'running-tasks.svg',
