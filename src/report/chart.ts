@@ -101,7 +101,7 @@ export interface HeatmapSpec extends ChartFrame {
 }
 
 /** A box per group (policy), with its points and the mean ± 95% confidence interval. */
-export interface BoxPlotSpec extends Omit<ChartFrame, 'xLabel'> {
+export interface BoxPlotSpec extends ChartFrame {
   readonly groups: readonly {
     readonly label: string;
     readonly color: string;
@@ -356,18 +356,30 @@ export class ChartRenderer {
       .padding(0.3);
     const all = spec.groups.flatMap((g) => g.values);
     const stats = spec.groups.map((g) => ({ group: g, box: boxStats(g.values) }));
-    const hi = Math.max(0, ...all, ...stats.map((s) => s.box?.ciHigh ?? 0));
+    // Zoomed to the values (not from 0): the boxes are there to be told apart.
     const y = d3
       .scaleLinear()
-      .domain([0, hi > 0 ? hi : 1])
+      .domain(
+        paddedExtent([
+          ...all,
+          ...stats.flatMap((s) => (s.box === undefined ? [] : [s.box.ciLow, s.box.ciHigh])),
+        ]),
+      )
       .range([INNER_H, 0])
       .nice(6);
-    drawAxes(d3, plot, null, y, { ...spec, xLabel: '' });
+    drawAxes(d3, plot, null, y, spec);
     plot
       .append('g')
       .attr('class', 'axis x-axis')
       .attr('transform', `translate(0,${INNER_H})`)
-      .call(d3.axisBottom(x));
+      .call(d3.axisBottom(x))
+      .append('text')
+      .attr('class', 'axis-label')
+      .attr('x', INNER_W / 2)
+      .attr('y', 38)
+      .attr('fill', AXIS_COLOR)
+      .attr('text-anchor', 'middle')
+      .text(spec.xLabel);
     const w = x.bandwidth();
     for (const { group, box } of stats) {
       const left = x(group.label) ?? 0;

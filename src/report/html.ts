@@ -71,6 +71,9 @@ const STYLE = `
   table.provenance { max-width: 1200px; }
   footer { margin-top: 32px; color: #666; font-size: 12px; }
   .muted { color: #666; }
+  .gain { color: #1a7f37; font-weight: bold; }
+  .loss { color: #c0392b; font-weight: bold; }
+  th { white-space: normal; vertical-align: bottom; }
 `;
 
 /** A colour swatch before a name, for tables that follow the charts' colours. */

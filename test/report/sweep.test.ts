@@ -32,7 +32,9 @@ test('sweep runs every policy × seed on worker threads; each run equals agora s
   t.is(a.out, b.out);
   const files = listFiles(parallel);
   t.deepEqual(files, [
-    'charts/fairness-vs-utilization.svg',
+    'charts/paired-fairness.svg',
+    'charts/paired-wait.svg',
+    'charts/wait-box.svg',
     'charts/wait-cdf.svg',
     'index.html',
     'runs/drf-seed-5.json',
@@ -60,7 +62,7 @@ test('sweep runs every policy × seed on worker threads; each run equals agora s
     'a sweep run is the sim run',
   );
   assertReferencesExist(t, join(parallel, 'index.html'));
-  for (const chart of ['wait-cdf.svg', 'fairness-vs-utilization.svg']) {
+  for (const chart of ['wait-cdf.svg', 'wait-box.svg', 'paired-wait.svg', 'paired-fairness.svg']) {
     assertChart(t, chart, readFileSync(join(parallel, 'charts', chart), 'utf8'));
   }
   const sweep = JSON.parse(readFileSync(join(parallel, 'sweep.json'), 'utf8'));
@@ -108,9 +110,10 @@ testProp(
   },
 );
 
-test('spread: mean, sample sd, range', (t) => {
-  t.deepEqual(spread([2, 4, 4, 4, 5, 5, 7, 9]), { mean: 5, sd: 2.13809, min: 2, max: 9 });
-  t.deepEqual(spread([3]), { mean: 3, sd: 0, min: 3, max: 3 });
+test('spread: mean, sample sd, range, and the 95% confidence interval of the mean', (t) => {
+  // sd 2.13809; Student's t for 7 degrees of freedom 2.365; 2.365 · 2.138090 / √8 = 1.787772.
+  t.deepEqual(spread([2, 4, 4, 4, 5, 5, 7, 9]), { mean: 5, sd: 2.13809, min: 2, max: 9, ci95: 1.787772 });
+  t.deepEqual(spread([3]), { mean: 3, sd: 0, min: 3, max: 3, ci95: 0 });
 });
 
 const framework = (
