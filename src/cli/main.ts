@@ -7,6 +7,7 @@ import { registerChaos } from './chaos.js';
 import { registerFairShare } from './fair-share.js';
 import { registerImport } from './import.js';
 import { registerLive, registerLiveReplay } from './live.js';
+import { registerReport } from './report-export.js';
 import { registerSim } from './sim.js';
 import { registerSweep } from './sweep.js';
 import { CommandExit, UsageError } from './usage-error.js';
@@ -46,6 +47,7 @@ export function buildProgram(output: Output): Command {
   registerSim(program, output);
   registerImport(program, output);
   registerSweep(program, output);
+  registerReport(program, output);
   registerChaos(program, output);
   registerLive(program, output);
   registerLiveReplay(program, output);
