@@ -6,7 +6,7 @@ import { parsePolicies, parseSeeds } from '../../src/cli/run-flags.js';
 import { UsageError } from '../../src/cli/usage-error.js';
 import type { RunSummary } from '../../src/metrics/run-summary.js';
 import { seedsText } from '../../src/report/sweep-report.js';
-import { spread, sweepRunRow } from '../../src/report/sweep-stats.js';
+import { type SweepSummary, spread, sweepRunRow } from '../../src/report/sweep-stats.js';
 import { pooledCdfPoints } from '../../src/report/wait-cdf.js';
 import { runCli, tempDir } from '../cli/helpers.js';
 import { assertChart, assertReferencesExist, listFiles } from './report-checks.js';
@@ -205,4 +205,45 @@ test('a pooled CDF weighs samples by the tasks they stand for', (t) => {
     [3, 1],
   ]);
   t.deepEqual(pooledCdfPoints([{ count: 0, seconds: [] }]), []);
+});
+
+test('the sweep report compares: per framework gains and losses, boxes per policy, seeds paired', async (t) => {
+  const dir = tempDir('sweep');
+  const r = await runCli(
+    'sweep',
+    'scenarios/contended.json',
+    '--policies',
+    'drf,random',
+    '--seeds',
+    '1-3',
+    '--until',
+    '300',
+    '--quiet',
+    '--out',
+    dir,
+  );
+  t.is(r.code, 0, r.err);
+  const sweep = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SweepSummary;
+  t.deepEqual(
+    sweep.byFramework.map((f) => `${f.framework}/${f.policy}`),
+    ['cpu-heavy', 'mem-heavy', 'priority', 'adhoc'].flatMap((f) => [`${f}/drf`, `${f}/random`]),
+  );
+  for (const f of sweep.byFramework) {
+    const waits = [1, 2, 3].map((seed) => {
+      const run = JSON.parse(readFileSync(join(dir, `runs/${f.policy}-seed-${seed}.json`), 'utf8'));
+      return run.frameworks[f.framework].meanWaitSeconds as number;
+    });
+    t.deepEqual(f.meanWaitSeconds, spread(waits), `${f.framework} under ${f.policy}: over its three runs`);
+  }
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  t.regex(html, /Who gains and who loses/u);
+  t.regex(html, /class="(gain|loss)">[+−][0-9.]+ \([+−][0-9.]+%\) (gains|loses)</u);
+  const box = readFileSync(join(dir, 'charts/wait-box.svg'), 'utf8');
+  t.is((box.match(/<g class="box"/gu) ?? []).length, 2, 'a box per policy');
+  t.is((box.match(/class="point"/gu) ?? []).length, 6, 'a dot per run');
+  t.is((box.match(/class="mean"/gu) ?? []).length, 2, 'a mean with its interval per policy');
+  const paired = readFileSync(join(dir, 'charts/paired-wait.svg'), 'utf8');
+  t.is((paired.match(/class="point"/gu) ?? []).length, 3, 'a point per seed: random against drf');
+  t.regex(paired, /class="diagonal"/u);
+  t.regex(paired, />random vs drf<\/text>/u);
 });
