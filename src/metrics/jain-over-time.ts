@@ -30,3 +30,23 @@ export function jainPerBin(frameworks: readonly WeightedShareSeries[]): (number 
   }
   return out;
 }
+
+/**
+ * Per framework, per bin: its weighted fair share among the frameworks that wanted more in the
+ * bin (its weight over the sum of their weights), or null when it wanted no more. Weighted DRF
+ * guarantees each framework that wants more at least this share of its dominant resource
+ * (sharing incentive, Ghodsi et al. 2011 §4.1); it may hold more when the others' demands are
+ * on other resources.
+ */
+export function fairSharePerBin(frameworks: readonly WeightedShareSeries[]): (number | null)[][] {
+  const bins = Math.max(0, ...frameworks.map((f) => f.pending.length));
+  const out = frameworks.map((): (number | null)[] => []);
+  for (let k = 0; k < bins; k++) {
+    let weights = 0;
+    for (const f of frameworks) if ((f.pending[k] ?? 0) > 0) weights += f.weight;
+    frameworks.forEach((f, i) => {
+      out[i]?.push((f.pending[k] ?? 0) > 0 ? round6(f.weight / weights) : null);
+    });
+  }
+  return out;
+}

@@ -28,6 +28,8 @@ export interface LineSeries {
   readonly color: string;
   readonly points: readonly (readonly [number, number])[];
   readonly dashed?: boolean;
+  /** A thin dotted line (a reference that changes over time, such as a fair share). */
+  readonly dotted?: boolean;
 }
 
 /**
@@ -222,8 +224,8 @@ export class ChartRenderer {
         .attr('d', d)
         .attr('fill', 'none')
         .attr('stroke', s.color)
-        .attr('stroke-width', 1.6)
-        .attr('stroke-dasharray', s.dashed === true ? '5 3' : null);
+        .attr('stroke-width', s.dotted === true ? 1.3 : 1.6)
+        .attr('stroke-dasharray', s.dotted === true ? '2 3' : s.dashed === true ? '5 3' : null);
     }
     if (xs.length === 0) noData(plot);
     const markers = drawMarkers(plot, x, spec.markers ?? [], INNER_H);
@@ -624,14 +626,14 @@ function drawLegend(svg: Svg, entries: readonly LegendEntry[]): number {
 function drawMarkers(plot: Group, x: Scale, markers: readonly ChartMarker[], height: number): LegendEntry[] {
   const kinds = new Map<string, string>();
   const g = plot.append('g').attr('class', 'markers');
-  let lastX = Number.NEGATIVE_INFINITY;
-  let level = 0;
-  for (const m of markers) {
+  const shown = markers.filter((m) => x(m.x) >= 0 && x(m.x) <= INNER_W);
+  shown.forEach((m, i) => {
     const px = round1(x(m.x));
-    if (px < 0 || px > INNER_W) continue;
     kinds.set(m.kind, m.color);
-    level = px - lastX < 12 ? (level + 1) % 4 : 0;
-    lastX = px;
+    // A label runs down its line on the right; when the next marker is close, on the left, so
+    // two close labels sit apart rather than on top of each other.
+    const next = shown[i + 1];
+    const left = next !== undefined && x(next.x) - px < 12;
     g.append('line')
       .attr('class', 'marker')
       .attr('data-x', m.x)
@@ -644,11 +646,11 @@ function drawMarkers(plot: Group, x: Scale, markers: readonly ChartMarker[], hei
       .attr('stroke-dasharray', '2 3');
     g.append('text')
       .attr('class', 'marker-label')
-      .attr('transform', `translate(${round1(px + 3)},${4 + level * 2}) rotate(90)`)
+      .attr('transform', `translate(${round1(left ? px - 10 : px + 3)},4) rotate(90)`)
       .attr('font-size', 9)
       .attr('fill', m.color)
       .text(m.label);
-  }
+  });
   return [...kinds].map(([label, color]) => ({ label, color, dotted: true }));
 }
 

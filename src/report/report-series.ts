@@ -46,6 +46,11 @@ export interface ReportSeries extends Omit<RunSeriesData, 'frameworks' | 'agents
   readonly acrossFrameworks?: AcrossFrameworks;
   /** Jain's index per bin among frameworks with tasks pending (null: fewer than two); jain-over-time.ts. */
   readonly jainIndex?: readonly (number | null)[];
+  /**
+   * Per framework drawn as a line: its weighted fair share per bin among the frameworks with
+   * tasks pending (null: it had none pending); jain-over-time.ts.
+   */
+  readonly fairShare?: Readonly<Record<string, readonly (number | null)[]>>;
   /** Per-agent utilisation (agent-heatmap.ts); present when the report knows the scenario. */
   readonly agentHeatmap?: AgentHeatmap;
 }

@@ -143,7 +143,7 @@ export function runCharts(
               {
                 x: makespan / unit.seconds,
                 label: 'makespan',
-                kind: 'makespan (last task ended)',
+                kind: 'makespan',
                 color: MAKESPAN_COLOR,
               },
             ]),
@@ -188,17 +188,24 @@ export function runCharts(
   }
 
   const share = 'Dominant share per framework, against its fair share';
-  const weights = Object.values(summary.frameworks).reduce((a, f) => a + f.weight, 0);
-  const fairShares = charted.names.map((name) => ({
-    y: (summary.frameworks[name]?.weight ?? 0) / weights,
-    label: `${name} fair share`,
-    color: colors.get(name) as string,
-  }));
+  const fairShares: LineSeries[] = charted.names.flatMap((name) => {
+    const fair = series.fairShare?.[name];
+    return fair === undefined
+      ? []
+      : [
+          {
+            label: `${name} fair share`,
+            color: colors.get(name) as string,
+            dotted: true,
+            points: overTime(fair.map((v) => (v === null ? Number.NaN : v))),
+          },
+        ];
+  });
   add(
     {
       file: 'dominant-share.svg',
       title: share,
-      caption: `Each framework's largest share of any resource, over the cluster's configured total (DRF's measure), ${binText}. The dotted line in its colour is its weighted fair share, its weight over the sum of all weights: what weighted DRF gives each when every framework wants more than that.${spreadText}${across === undefined ? '' : ' The y axis runs to the largest share.'}${markerText}`,
+      caption: `Each framework's largest share of any resource, over the cluster's configured total (DRF's measure), ${binText}. ${across === undefined ? "The dotted line in its colour is its weighted fair share while it has tasks pending: its weight over the sum of the weights of the frameworks with tasks pending, the share of its dominant resource weighted DRF guarantees it (it can hold more when the others' demands are on other resources)." : ''}${spreadText}${across === undefined ? '' : ' The y axis runs to the largest share.'}${markerText}`,
     },
     renderer.lineChart({
       title: share,
@@ -208,11 +215,13 @@ export function runCharts(
       xDomain,
       // One framework among many holds a small share: a 0-1 axis would flatten every line.
       ...(across === undefined ? { yDomain: [0, 1] as const } : {}),
-      ...perFramework(
-        (f) => f.dominantShare,
-        (a) => a.dominantShare,
+      ...withLines(
+        perFramework(
+          (f) => f.dominantShare,
+          (a) => a.dominantShare,
+        ),
+        fairShares,
       ),
-      references: fairShares,
       markers,
     }),
   );
@@ -400,6 +409,14 @@ export function runCharts(
     }),
   );
   return charts;
+}
+
+/** `drawn` with `extra` lines after its own. */
+function withLines(
+  drawn: { series: LineSeries[]; bands?: BandSeries[] },
+  extra: readonly LineSeries[],
+): { series: LineSeries[]; bands?: BandSeries[] } {
+  return { ...drawn, series: [...drawn.series, ...extra] };
 }
 
 /** At most this many bins of offers are drawn. */

@@ -4,7 +4,7 @@
  * them together.
  */
 import { contentionIsMeaningful, MEANINGFUL_CONTENTION } from '../metrics/contended-fairness.js';
-import { jainPerBin } from '../metrics/jain-over-time.js';
+import { fairSharePerBin, jainPerBin } from '../metrics/jain-over-time.js';
 import type { RunSeriesData } from '../metrics/run-series.js';
 import type { FrameworkSummary, RunSummary } from '../metrics/run-summary.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -44,15 +44,20 @@ export function runReportFiles(
 ): ReportFiles {
   const charted = chartedFrameworks(Object.keys(series.frameworks), summary, options.frameworks);
   const scenario = options.scenario;
+  const weighted = Object.entries(series.frameworks).map(([name, f]) => ({
+    name,
+    dominantShare: f.dominantShare,
+    pending: f.pending,
+    weight: summary.frameworks[name]?.weight ?? 1,
+  }));
+  const fair = fairSharePerBin(weighted);
   const drawn: ReportSeries = {
     ...reportSeries(series, charted),
-    jainIndex: jainPerBin(
-      Object.entries(series.frameworks).map(([name, f]) => ({
-        dominantShare: f.dominantShare,
-        pending: f.pending,
-        weight: summary.frameworks[name]?.weight ?? 1,
-      })),
-    ),
+    jainIndex: jainPerBin(weighted),
+    // With many frameworks each fair share is a sliver under the bands: drawn only for a few.
+    ...(charted.all
+      ? { fairShare: Object.fromEntries(weighted.map((f, i) => [f.name, fair[i] ?? []])) }
+      : {}),
     ...(scenario === undefined ? {} : { agentHeatmap: agentHeatmap(series, scenario) }),
   };
   const intervalSeconds =

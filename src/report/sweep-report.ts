@@ -234,8 +234,8 @@ function sweepPage(
       const s = p.utilization[r];
       return s === undefined ? '—' : spreadCell(s, pct);
     }),
-    spreadCell(p.jainIndex, fixed(4)),
-    p.contendedJainIndex === null ? '—' : spreadCell(p.contendedJainIndex, fixed(4)),
+    spreadCell(p.jainIndex, fixed(3)),
+    p.contendedJainIndex === null ? '—' : spreadCell(p.contendedJainIndex, fixed(3)),
     spreadCell(p.meanWaitSeconds, fixed(2)),
     p.makespanSeconds === null ? '—' : spreadCell(p.makespanSeconds, fixed(1)),
     String(p.runsWithWorkLeft),
@@ -255,8 +255,8 @@ function sweepPage(
     `${swatch(colors.get(r.policy) as string)}${escapeHtml(r.policy)}`,
     String(r.seed),
     ...resources.map((name) => pct(r.utilization[name] ?? 0)),
-    r.jainIndex.toFixed(4),
-    r.contendedJainIndex === null ? '—' : r.contendedJainIndex.toFixed(4),
+    r.jainIndex.toFixed(3),
+    r.contendedJainIndex === null ? '—' : r.contendedJainIndex.toFixed(3),
     r.meanWaitSeconds.toFixed(2),
     r.makespanSeconds === null ? '—' : r.makespanSeconds.toFixed(1),
     String(r.unfinishedTasks),

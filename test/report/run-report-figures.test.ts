@@ -137,15 +137,19 @@ test('a large cluster is ranked and grouped into at most 64 rows', async (t) => 
   }
 });
 
-test('fair shares are reference lines; Jain over time and offers stacked are drawn from the series', async (t) => {
+test('fair shares over time are dotted lines; Jain over time and offers stacked are drawn from the series', async (t) => {
   const { read, series } = await report(FAULTY);
   const share = read('charts/dominant-share.svg');
-  // Weights 1 and 3: fair shares 0.25 and 0.75 on a 0–1 axis 286 px high (top at 0).
-  const references = [...share.matchAll(/class="reference"[^>]*y1="([^"]+)"/gu)].map((m) => Number(m[1]));
-  t.deepEqual(
-    references,
-    [286 * 0.75, 286 * 0.25].map((y) => Math.round(y * 10) / 10),
-  );
+  // Weights 1 and 3: while both have tasks pending, fair shares 0.25 and 0.75.
+  t.is(series.fairShare?.light?.[0], 0.25);
+  t.is(series.fairShare?.heavy?.[0], 0.75);
+  const pendingHeavy = series.frameworks.heavy?.pending ?? [];
+  const pendingLight = series.frameworks.light?.pending ?? [];
+  for (const [k, v] of (series.fairShare?.light ?? []).entries()) {
+    const expected = (pendingLight[k] ?? 0) > 0 ? ((pendingHeavy[k] ?? 0) > 0 ? 0.25 : 1) : null;
+    t.is(v, expected, `light's fair share in bin ${k}`);
+  }
+  t.regex(share, /class="series"[^>]*stroke-dasharray="2 3"/u, 'fair shares are dotted lines');
   t.regex(share, />light fair share<\/text>/u);
   t.regex(share, />heavy fair share<\/text>/u);
   const jain = series.jainIndex ?? [];
