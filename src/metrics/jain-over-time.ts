@@ -1,11 +1,19 @@
 /**
- * Jain's index bin by bin, among the frameworks that wanted more in the bin (tasks pending at
- * some point in it), of their time-averaged dominant shares over their weights: the same
- * population as the summary's contended index (contended-fairness.ts), drawn over time so a
- * reader sees *when* a policy is unfair, not only how much on average.
+ * Jain's index bin by bin, among the frameworks that wanted more in the bin, of their
+ * time-averaged dominant shares over their weights: the population of the summary's contended
+ * index (contended-fairness.ts), drawn over time so a reader sees *when* a policy is unfair, not
+ * only how much on average.
+ *
+ * A framework wants more in a bin when its queue held at least {@link WANTING_PENDING_MIN} tasks
+ * on average over the bin. A stream of small queries, each launched within a cycle of arriving,
+ * has a task pending for an instant in most bins; counting it would make the index and the fair
+ * shares flicker with every arrival while it is never kept waiting.
  */
 import { jainIndex } from './jain.js';
 import { round6 } from './round.js';
+
+/** A framework wants more in a bin when its queue averaged at least this many tasks over it. */
+export const WANTING_PENDING_MIN = 0.5;
 
 /** One framework's binned series and weight. */
 export interface WeightedShareSeries {
@@ -15,8 +23,8 @@ export interface WeightedShareSeries {
 }
 
 /**
- * Per bin: Jain's index of `dominantShare / weight` over the frameworks with `pending > 0` in
- * the bin, or null when fewer than two had tasks pending (no contention, nothing to judge).
+ * Per bin: Jain's index of `dominantShare / weight` over the frameworks that wanted more in the
+ * bin, or null when fewer than two did (no contention, nothing to judge).
  */
 export function jainPerBin(frameworks: readonly WeightedShareSeries[]): (number | null)[] {
   const bins = Math.max(0, ...frameworks.map((f) => f.dominantShare.length));
@@ -24,7 +32,7 @@ export function jainPerBin(frameworks: readonly WeightedShareSeries[]): (number 
   for (let k = 0; k < bins; k++) {
     const wanting: number[] = [];
     for (const f of frameworks) {
-      if ((f.pending[k] ?? 0) > 0) wanting.push((f.dominantShare[k] ?? 0) / f.weight);
+      if ((f.pending[k] ?? 0) >= WANTING_PENDING_MIN) wanting.push((f.dominantShare[k] ?? 0) / f.weight);
     }
     out.push(wanting.length >= 2 ? round6(jainIndex(wanting)) : null);
   }
@@ -43,9 +51,9 @@ export function fairSharePerBin(frameworks: readonly WeightedShareSeries[]): (nu
   const out = frameworks.map((): (number | null)[] => []);
   for (let k = 0; k < bins; k++) {
     let weights = 0;
-    for (const f of frameworks) if ((f.pending[k] ?? 0) > 0) weights += f.weight;
+    for (const f of frameworks) if ((f.pending[k] ?? 0) >= WANTING_PENDING_MIN) weights += f.weight;
     frameworks.forEach((f, i) => {
-      out[i]?.push((f.pending[k] ?? 0) > 0 ? round6(f.weight / weights) : null);
+      out[i]?.push((f.pending[k] ?? 0) >= WANTING_PENDING_MIN ? round6(f.weight / weights) : null);
     });
   }
   return out;

@@ -205,7 +205,7 @@ export function runCharts(
     {
       file: 'dominant-share.svg',
       title: share,
-      caption: `Each framework's largest share of any resource, over the cluster's configured total (DRF's measure), ${binText}. ${across === undefined ? "The dotted line in its colour is its weighted fair share while it has tasks pending: its weight over the sum of the weights of the frameworks with tasks pending, the share of its dominant resource weighted DRF guarantees it (it can hold more when the others' demands are on other resources)." : ''}${spreadText}${across === undefined ? '' : ' The y axis runs to the largest share.'}${markerText}`,
+      caption: `Each framework's largest share of any resource, over the cluster's configured total (DRF's measure), ${binText}. ${across === undefined ? "The dotted line in its colour is its weighted fair share while it has tasks waiting (a queue of at least half a task on average over the bin): its weight over the sum of the weights of the waiting frameworks, the share of its dominant resource weighted DRF guarantees it (it can hold more when the others' demands are on other resources)." : ''}${spreadText}${across === undefined ? '' : ' The y axis runs to the largest share.'}${markerText}`,
     },
     renderer.lineChart({
       title: share,
@@ -234,8 +234,8 @@ export function runCharts(
         file: 'jain-index.svg',
         title: jain,
         caption:
-          `Jain's fairness index of the weighted dominant shares (share over weight) of the frameworks that had tasks pending in the bin, ${binText}: 1 when they held equal weighted shares, 1/n when one held everything. ` +
-          'Gaps: fewer than two frameworks had tasks pending, so no one was kept waiting for another. ' +
+          `Jain's fairness index of the weighted dominant shares (share over weight) of the frameworks with tasks waiting in the bin (a queue of at least half a task on average: a query launched within a cycle of arriving is not kept waiting), ${binText}: 1 when they held equal weighted shares, 1/n when one held everything. ` +
+          'Gaps: fewer than two frameworks were waiting, so no one was kept waiting for another. ' +
           (contended !== null && context.contentionMeaningful
             ? `Dashed: its time-average over the ${formatSecondsShort(summary.fairness.contendedSeconds)} of contention, ${formatFraction(contended)}.`
             : contended === null
@@ -262,7 +262,7 @@ export function runCharts(
             ? [
                 {
                   y: contended,
-                  label: `mean under contention ${formatFraction(contended)}`,
+                  label: `mean ${formatFraction(contended)}`,
                   color: MEDIAN_COLOR,
                 },
               ]

@@ -13,9 +13,13 @@ test("Jain's index per bin: over the frameworks with tasks pending, of share ove
     // Weight 2 holding twice the share of a weight-1 framework is fair: index 1 in bin 0.
     { dominantShare: [0.4, 0.4, 0.5, 0.3], pending: [3, 3, 0, 1], weight: 2 },
     { dominantShare: [0.2, 0.6, 0.5, 0.1], pending: [1, 2, 4, 1], weight: 1 },
-    { dominantShare: [0.1, 0.1, 0.0, 0.0], pending: [0, 0, 2, 0], weight: 1 },
+    { dominantShare: [0.1, 0.1, 0.0, 0.0], pending: [0.2, 0, 2, 0], weight: 1 },
   ]);
-  t.is(perBin[0], 1, 'equal weighted shares (0.2, 0.2); the third has nothing pending and is left out');
+  t.is(
+    perBin[0],
+    1,
+    'equal weighted shares (0.2, 0.2); the third, with a queue of 0.2 tasks on average, is not waiting',
+  );
   // Bin 1: weighted shares 0.2 and 0.6: (0.8)² / (2 · 0.4) = 0.8.
   t.is(perBin[1], 0.8);
   // Bin 2: the first has nothing pending; 0.5 and 0 among the other two: 1/n = 0.5.

@@ -146,7 +146,7 @@ test('fair shares over time are dotted lines; Jain over time and offers stacked 
   const pendingHeavy = series.frameworks.heavy?.pending ?? [];
   const pendingLight = series.frameworks.light?.pending ?? [];
   for (const [k, v] of (series.fairShare?.light ?? []).entries()) {
-    const expected = (pendingLight[k] ?? 0) > 0 ? ((pendingHeavy[k] ?? 0) > 0 ? 0.25 : 1) : null;
+    const expected = (pendingLight[k] ?? 0) >= 0.5 ? ((pendingHeavy[k] ?? 0) >= 0.5 ? 0.25 : 1) : null;
     t.is(v, expected, `light's fair share in bin ${k}`);
   }
   t.regex(share, /class="series"[^>]*stroke-dasharray="2 3"/u, 'fair shares are dotted lines');
