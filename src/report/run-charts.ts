@@ -227,7 +227,7 @@ export function runCharts(
   );
 
   if (series.jainIndex !== undefined) {
-    const jain = "Jain's index over time, among frameworks with tasks pending";
+    const jain = "Jain's index over time, among the waiting frameworks";
     const contended = summary.fairness.contendedJainIndex;
     add(
       {
