@@ -275,13 +275,7 @@ export class ChartRenderer {
       .attr('class', 'axis x-axis')
       .attr('transform', `translate(0,${innerH})`)
       .call(d3.axisBottom(x).ticks(8))
-      .append('text')
-      .attr('class', 'axis-label')
-      .attr('x', INNER_W / 2)
-      .attr('y', 38)
-      .attr('fill', AXIS_COLOR)
-      .attr('text-anchor', 'middle')
-      .text(spec.xLabel);
+      .call((g) => axisLabel(g, spec.xLabel, INNER_W / 2, 38));
     // Row labels: every one when they fit, else about one per 14 px.
     const every = Math.max(1, Math.ceil(11 / rowPx));
     const labels = plot.append('g').attr('class', 'axis y-axis');
@@ -296,15 +290,7 @@ export class ChartRenderer {
         .attr('fill', AXIS_COLOR)
         .text(row.label);
     });
-    labels
-      .append('text')
-      .attr('class', 'axis-label')
-      .attr('transform', 'rotate(-90)')
-      .attr('x', -innerH / 2)
-      .attr('y', -56)
-      .attr('fill', AXIS_COLOR)
-      .attr('text-anchor', 'middle')
-      .text(spec.yLabel);
+    labels.call((g) => axisLabel(g, spec.yLabel, -innerH / 2, -56, true));
     const markers = drawMarkers(plot, x, spec.markers ?? [], innerH);
     const legend = drawLegend(svg, [
       ...(sawNull && spec.nullLabel !== undefined
@@ -375,13 +361,7 @@ export class ChartRenderer {
       .attr('class', 'axis x-axis')
       .attr('transform', `translate(0,${INNER_H})`)
       .call(d3.axisBottom(x))
-      .append('text')
-      .attr('class', 'axis-label')
-      .attr('x', INNER_W / 2)
-      .attr('y', 38)
-      .attr('fill', AXIS_COLOR)
-      .attr('text-anchor', 'middle')
-      .text(spec.xLabel);
+      .call((g) => axisLabel(g, spec.xLabel, INNER_W / 2, 38));
     const w = x.bandwidth();
     for (const { group, box } of stats) {
       const left = x(group.label) ?? 0;
@@ -536,15 +516,20 @@ function drawAxes(d3: typeof import('d3'), plot: Group, x: Scale | null, y: Scal
     .attr('stroke', GRID_COLOR);
   if (x !== null) drawXAxis(d3, plot, x, frame);
   const yAxis = plot.append('g').attr('class', 'axis y-axis').call(d3.axisLeft(y).ticks(6));
-  yAxis
+  yAxis.call((g) => axisLabel(g, frame.yLabel, -INNER_H / 2, -48, true));
+}
+
+/** An axis's label, centred along it; `vertical` for a y axis (its x is then along the axis). */
+function axisLabel(axis: Group, text: string, x: number, y: number, vertical = false): void {
+  axis
     .append('text')
     .attr('class', 'axis-label')
-    .attr('transform', 'rotate(-90)')
-    .attr('x', -INNER_H / 2)
-    .attr('y', -48)
+    .attr('transform', vertical ? 'rotate(-90)' : null)
+    .attr('x', x)
+    .attr('y', y)
     .attr('fill', AXIS_COLOR)
     .attr('text-anchor', 'middle')
-    .text(frame.yLabel);
+    .text(text);
 }
 
 function drawXAxis(d3: typeof import('d3'), plot: Group, x: Scale, frame: ChartFrame): void {
@@ -553,14 +538,7 @@ function drawXAxis(d3: typeof import('d3'), plot: Group, x: Scale, frame: ChartF
     .attr('class', 'axis x-axis')
     .attr('transform', `translate(0,${INNER_H})`)
     .call(d3.axisBottom(x).ticks(8));
-  xAxis
-    .append('text')
-    .attr('class', 'axis-label')
-    .attr('x', INNER_W / 2)
-    .attr('y', 38)
-    .attr('fill', AXIS_COLOR)
-    .attr('text-anchor', 'middle')
-    .text(frame.xLabel);
+  xAxis.call((g) => axisLabel(g, frame.xLabel, INNER_W / 2, 38));
 }
 
 /** A legend row: a line swatch, or a filled one for a band. */
