@@ -7,10 +7,12 @@ import { registerChaos } from './chaos.js';
 import { registerFairShare } from './fair-share.js';
 import { registerImport } from './import.js';
 import { registerLive, registerLiveReplay } from './live.js';
+import { registerReport } from './report-export.js';
 import { registerSim } from './sim.js';
 import { registerSweep } from './sweep.js';
 import { CommandExit, UsageError } from './usage-error.js';
 import { registerValidate } from './validate.js';
+import { AGORA_VERSION } from './version.js';
 
 /** Exit code for bad input (as Mesos's tools and most Unix commands use). */
 export const EXIT_USAGE = 2;
@@ -36,7 +38,7 @@ export function buildProgram(output: Output): Command {
       'Agora: design, test and run resource-sharing clusters in the Apache Mesos mould.\n' +
         'Commands compute allocations, replay scenarios and run live clusters.',
     )
-    .version('0.1.0')
+    .version(AGORA_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: output.out, writeErr: output.err })
     .exitOverride();
@@ -45,6 +47,7 @@ export function buildProgram(output: Output): Command {
   registerSim(program, output);
   registerImport(program, output);
   registerSweep(program, output);
+  registerReport(program, output);
   registerChaos(program, output);
   registerLive(program, output);
   registerLiveReplay(program, output);

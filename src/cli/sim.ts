@@ -16,6 +16,7 @@ import { MAX_FRAMEWORK_LINES, TOP_FRAMEWORK_LINES } from '../report/charted-fram
 import { FRAMEWORK_COLUMNS } from '../report/framework-columns.js';
 import { ScenarioRun } from '../runtime/sim/scenario-run.js';
 import { pumpTraceTasks } from '../runtime/sim/trace-run.js';
+import type { Scenario } from '../scenario/schema.js';
 import { TRACE_FORMATS } from '../scenario/traces/formats.js';
 import { scenarioWarnings } from '../scenario/warnings.js';
 import { addImportFlags, formatImportSummary, type ImportFlags, importTrace } from './import.js';
@@ -28,6 +29,7 @@ import { alignRows } from './table.js';
 import { TraceFile } from './trace-file.js';
 import { readTraceTaskFile, traceTaskFilePath } from './trace-task-file.js';
 import { UsageError } from './usage-error.js';
+import { AGORA_VERSION, commandLine } from './version.js';
 
 /** The flags of `agora sim`. */
 export interface SimFlags {
@@ -53,6 +55,8 @@ export interface SimResult {
   readonly series: RunSeriesData | undefined;
   /** The frameworks `--report-frameworks` named, checked against the scenario. */
   readonly reportFrameworks?: readonly string[];
+  /** The scenario that was run (the report marks its faults and describes its cluster). */
+  readonly scenario: Scenario;
 }
 
 /** How many slices a run is cut into, so progress can be reported between them. */
@@ -115,6 +119,7 @@ export async function simulate(path: string, flags: SimFlags, output: Output): P
     }
     return {
       summary,
+      scenario,
       series: run.seriesData(),
       ...(reportFrameworks === undefined ? {} : { reportFrameworks }),
     };
@@ -253,6 +258,15 @@ async function scenarioOf(
   return out;
 }
 
+/** Parsed flags back as arguments (`--out dir`, `--quiet`), in the order commander keeps them. */
+export function flagArgs(flags: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(flags).flatMap(([key, value]) => {
+    const flag = `--${key.replace(/[A-Z]/gu, (c) => `-${c.toLowerCase()}`)}`;
+    if (value === undefined || value === false) return [];
+    return value === true ? [flag] : [flag, String(value)];
+  });
+}
+
 /** Registers `sim` on the program. */
 export function registerSim(program: Command, output: Output): void {
   const command = program
@@ -296,16 +310,25 @@ export function registerSim(program: Command, output: Output): void {
   command.action(async (inputs: string[], raw: unknown) => {
     const flags = raw as SimFlags & ImportFlags;
     const path = await scenarioOf(inputs, flags, output);
-    const { summary, series, reportFrameworks } = await simulate(path, flags, output);
+    const { summary, series, reportFrameworks, scenario } = await simulate(path, flags, output);
     output.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
     if (flags.out !== undefined && series !== undefined) {
       const startedAt = performance.now();
-      const index = await writeRunReport(
-        flags.out,
-        summary,
-        series,
-        reportFrameworks === undefined ? {} : { frameworks: reportFrameworks },
-      );
+      const index = await writeRunReport(flags.out, summary, series, {
+        ...(reportFrameworks === undefined ? {} : { frameworks: reportFrameworks }),
+        scenario,
+        origin: {
+          // Without --out: the report is that folder, and it reads the same wherever it is written.
+          command: commandLine([
+            'agora',
+            'sim',
+            ...inputs,
+            ...flagArgs({ ...(raw as Record<string, unknown>), out: undefined }),
+          ]),
+          version: AGORA_VERSION,
+          scenarioFile: flags.traceFormat === undefined ? path : inputs.join(' '),
+        },
+      });
       if (flags.quiet !== true) {
         output.err(`report: ${index} (${((performance.now() - startedAt) / 1000).toFixed(2)} s)\n`);
       }

@@ -60,3 +60,26 @@ export class BinnedMean {
     this.#lastMs = toMs;
   }
 }
+
+/**
+ * The mean of binned values (bin k covers [k·binSeconds, (k+1)·binSeconds), the run ends at
+ * `untilSeconds`) over [0, `endSeconds`]: each bin weighted by how much of it lies before
+ * `endSeconds`. A bin cut by `endSeconds` counts at its own mean, so the figure is exact at bin
+ * edges and otherwise off by at most that one bin's variation.
+ */
+export function meanOfBinsUpTo(
+  values: readonly number[],
+  binSeconds: number,
+  untilSeconds: number,
+  endSeconds: number,
+): number {
+  const end = Math.min(endSeconds, untilSeconds);
+  let area = 0;
+  let span = 0;
+  values.forEach((v, k) => {
+    const width = Math.max(0, Math.min((k + 1) * binSeconds, end) - k * binSeconds);
+    area += v * width;
+    span += width;
+  });
+  return span > 0 ? area / span : 0;
+}

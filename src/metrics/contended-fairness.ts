@@ -54,3 +54,24 @@ export class ContendedFairness {
     this.#lastMs = atMs;
   }
 }
+
+/**
+ * When the contended index means something: contention that lasted at least this share of the
+ * run *and* this many allocation cycles. A few cycles of overlap (two jobs submitted in the
+ * same second) give an index of one or two allocation decisions, which says nothing about a
+ * policy; 5% of the run and 30 cycles (30 s at Mesos's default 1 s interval) is long enough for
+ * the allocator to have made many offers to each contender.
+ */
+export const MEANINGFUL_CONTENTION = { runShare: 0.05, allocationCycles: 30 } as const;
+
+/** Whether `contendedSeconds` of a `runSeconds` run is contention worth an index. */
+export function contentionIsMeaningful(
+  contendedSeconds: number,
+  runSeconds: number,
+  allocationIntervalSeconds: number,
+): boolean {
+  return (
+    contendedSeconds >= MEANINGFUL_CONTENTION.runShare * runSeconds &&
+    contendedSeconds >= MEANINGFUL_CONTENTION.allocationCycles * allocationIntervalSeconds
+  );
+}

@@ -123,8 +123,11 @@ export class RunRecorder {
     this.framework(framework).offersDeclined += count;
   }
 
-  /** A task was launched at `atMs`, `waitMs` after its submission, using `quantities`. */
-  taskLaunched(framework: string, atMs: number, waitMs: number, quantities: Quantities): void {
+  /**
+   * A task was launched at `atMs`, `waitMs` after its submission, using `quantities`, on the
+   * agent named `host` (its offers' hostname; given, the series keep per-agent utilisation).
+   */
+  taskLaunched(framework: string, atMs: number, waitMs: number, quantities: Quantities, host?: string): void {
     const f = this.framework(framework);
     f.launched++;
     f.waitSumMs += waitMs;
@@ -132,14 +135,22 @@ export class RunRecorder {
     this.#series?.waited(framework, waitMs);
     this.#series?.pendingChanged(framework, atMs, f.submitted - f.launched);
     this.#use(f, atMs, quantities, 1);
+    if (host !== undefined) this.#series?.agentUsed(host, atMs, quantities, 1);
   }
 
-  /** A launched task ended at `atMs`. */
-  taskEnded(framework: string, atMs: number, outcome: TaskOutcome, quantities: Quantities): void {
+  /** A launched task (on the agent named `host`, when given) ended at `atMs`. */
+  taskEnded(
+    framework: string,
+    atMs: number,
+    outcome: TaskOutcome,
+    quantities: Quantities,
+    host?: string,
+  ): void {
     const f = this.framework(framework);
     f[outcome]++;
     f.lastEndMs = atMs;
     this.#use(f, atMs, quantities, -1);
+    if (host !== undefined) this.#series?.agentUsed(host, atMs, quantities, -1);
   }
 
   /** The master refused or removed `framework`. */

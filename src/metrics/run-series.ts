@@ -66,6 +66,12 @@ export interface RunSeriesData {
     readonly accepted: readonly number[];
     readonly declined: readonly number[];
   };
+  /**
+   * Per agent (by hostname, as offers name it), per resource: what its running tasks use in
+   * each bin, time-averaged, in the resource's units (to a thousandth). Agents on which no task
+   * ever ran are absent. A report turns it into a utilisation heatmap (report/agent-heatmap.ts).
+   */
+  readonly agents: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>;
 }
 
 /** How a run's series are cut into bins. */
@@ -102,6 +108,8 @@ export class RunSeries {
   readonly #frameworks = new Map<string, FrameworkSeries>();
   readonly #used = new Map<string, BinnedMean>();
   readonly #capacity = new Map<string, BinnedMean>();
+  /** Hostname → resource → what its tasks use; created when an agent first runs a task. */
+  readonly #agents = new Map<string, Map<string, BinnedMean>>();
   readonly #offers = { made: [] as number[], accepted: [] as number[], declined: [] as number[] };
   #last: OfferCounters = { offersMade: 0, offersAccepted: 0, offersDeclined: 0 };
 
@@ -167,6 +175,20 @@ export class RunSeries {
     RunSeries.#apply(this.#used, atMs, quantities, sign);
   }
 
+  /**
+   * A task's resources came into use (sign 1) or left it (−1) at `atMs` on the agent `host`.
+   * Costs one array of bins per resource of each agent that ever runs a task.
+   */
+  agentUsed(host: string, atMs: number, quantities: Quantities, sign: 1 | -1): void {
+    let agent = this.#agents.get(host);
+    if (agent === undefined) {
+      agent = new Map();
+      for (const name of this.#capacity.keys()) agent.set(name, new BinnedMean(this.binMs, this.binCount));
+      this.#agents.set(host, agent);
+    }
+    RunSeries.#apply(agent, atMs, quantities, sign);
+  }
+
   /** Capacity joined (sign 1) or left (−1) at `atMs`. */
   capacity(atMs: number, quantities: Quantities, sign: 1 | -1): void {
     RunSeries.#apply(this.#capacity, atMs, quantities, sign);
@@ -191,6 +213,12 @@ export class RunSeries {
         waits: waitSample(f.waits.subarray(0, f.waitCount)),
       };
     }
+    const agents: Record<string, Record<string, number[]>> = {};
+    for (const [host, used] of this.#agents) {
+      const row: Record<string, number[]> = {};
+      for (const [name, mean] of used) row[name] = Array.from(mean.means(untilMs), (m) => round3(m / 1000));
+      agents[host] = row;
+    }
     return {
       binSeconds: this.binMs / 1000,
       untilSeconds: untilMs / 1000,
@@ -202,6 +230,7 @@ export class RunSeries {
         accepted: [...this.#offers.accepted],
         declined: [...this.#offers.declined],
       },
+      agents,
     };
   }
 

@@ -20,6 +20,8 @@ export interface PageFigure {
   readonly src: string;
   readonly title: string;
   readonly caption: string;
+  /** The SVG's height in px, when not 380 (width is always 760). */
+  readonly height?: number;
 }
 
 /** A table: a header row and body rows of already-escaped HTML cells. */
@@ -29,6 +31,8 @@ export interface PageTable {
   readonly rows: readonly (readonly string[])[];
   /** Columns to right-align (numbers). */
   readonly numeric: readonly boolean[];
+  /** A CSS class for the table (`provenance`: a key–value block, no header row). */
+  readonly className?: string;
 }
 
 /** What a report page holds, top to bottom. */
@@ -47,7 +51,7 @@ export interface PageContent {
 }
 
 const STYLE = `
-  body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #222; margin: 24px auto; max-width: 1200px; padding: 0 16px; }
+  body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #222; margin: 24px auto; max-width: 1560px; padding: 0 20px; }
   h1 { font-size: 22px; margin-bottom: 4px; }
   h2 { font-size: 17px; margin-top: 28px; }
   .table-wrap { overflow-x: auto; }
@@ -57,11 +61,19 @@ const STYLE = `
   th { background: #f4f4f4; text-align: left; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 2px; }
-  figure { margin: 20px 0; }
-  figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
-  figcaption { color: #555; max-width: 760px; }
+  .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(620px, 1fr)); gap: 8px 28px; }
+  figure { margin: 12px 0; }
+  figure img { width: 100%; height: auto; border: 1px solid #eee; }
+  figcaption { color: #555; font-size: 13px; }
+  table.provenance td { white-space: normal; vertical-align: top; }
+  table.provenance td:first-child { white-space: nowrap; }
+  table.provenance thead { display: none; }
+  table.provenance { max-width: 1200px; }
   footer { margin-top: 32px; color: #666; font-size: 12px; }
   .muted { color: #666; }
+  .gain { color: #1a7f37; font-weight: bold; }
+  .loss { color: #c0392b; font-weight: bold; }
+  th { white-space: normal; vertical-align: bottom; }
 `;
 
 /** A colour swatch before a name, for tables that follow the charts' colours. */
@@ -75,7 +87,7 @@ export function renderPage(content: PageContent): string {
   const figures = content.figures
     .map(
       (f) =>
-        `<figure>\n<img src="${escapeHtml(f.src)}" width="760" height="380" alt="${escapeHtml(f.title)}">\n` +
+        `<figure>\n<img src="${escapeHtml(f.src)}" width="760" height="${f.height ?? 380}" alt="${escapeHtml(f.title)}">\n` +
         `<figcaption>${escapeHtml(f.caption)}</figcaption>\n</figure>`,
     )
     .join('\n');
@@ -93,7 +105,9 @@ ${content.intro.map((p) => `<p class="muted">${p}</p>`).join('\n')}
 ${tables}
 ${content.facts.length === 0 ? '' : `<ul>\n${content.facts.map((f) => `<li>${f}</li>`).join('\n')}\n</ul>`}
 <h2>Charts</h2>
+<div class="figures">
 ${figures}
+</div>
 ${(content.appendix ?? []).map(renderTable).join('\n')}
 <footer>${content.footer}</footer>
 </body>
@@ -107,5 +121,5 @@ function renderTable(table: PageTable): string {
   const body = table.rows
     .map((row) => `<tr>${row.map((cell, i) => `<td${cls(i)}>${cell}</td>`).join('')}</tr>`)
     .join('\n');
-  return `<div class="table-wrap"><table>\n<caption>${escapeHtml(table.caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
+  return `<div class="table-wrap"><table${table.className === undefined ? '' : ` class="${escapeHtml(table.className)}"`}>\n<caption>${escapeHtml(table.caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }

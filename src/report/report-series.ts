@@ -8,6 +8,7 @@
 import { round3, round6 } from '../metrics/round.js';
 import type { FrameworkSeriesData, RunSeriesData, WaitSample } from '../metrics/run-series.js';
 import { cdfSpread, type Spread, spreadPerBin } from './across-frameworks.js';
+import type { AgentHeatmap } from './agent-heatmap.js';
 import type { ChartedFrameworks } from './charted-frameworks.js';
 import { pooledCdfPoints } from './wait-cdf.js';
 
@@ -34,16 +35,29 @@ export interface AcrossFrameworks {
   readonly waitCdf: WaitCdfAcross;
 }
 
-/** `series.json`. */
-export interface ReportSeries extends Omit<RunSeriesData, 'frameworks'> {
+/**
+ * `series.json`: the run's series but the raw per-agent use (thousands of agents × bins), which
+ * the report holds as the heatmap it draws instead.
+ */
+export interface ReportSeries extends Omit<RunSeriesData, 'frameworks' | 'agents'> {
   /** The frameworks drawn as lines, in scenario order. */
   readonly frameworks: Readonly<Record<string, FrameworkSeriesData>>;
   /** Present when not every framework is drawn as a line. */
   readonly acrossFrameworks?: AcrossFrameworks;
+  /** Jain's index per bin among frameworks with tasks pending (null: fewer than two); jain-over-time.ts. */
+  readonly jainIndex?: readonly (number | null)[];
+  /**
+   * Per framework drawn as a line: its weighted fair share per bin among the frameworks with
+   * tasks pending (null: it had none pending); jain-over-time.ts.
+   */
+  readonly fairShare?: Readonly<Record<string, readonly (number | null)[]>>;
+  /** Per-agent utilisation (agent-heatmap.ts); present when the report knows the scenario. */
+  readonly agentHeatmap?: AgentHeatmap;
 }
 
 /** The report's view of `series`, given which frameworks are drawn as lines. */
-export function reportSeries(series: RunSeriesData, charted: ChartedFrameworks): ReportSeries {
+export function reportSeries(whole: RunSeriesData, charted: ChartedFrameworks): ReportSeries {
+  const { agents: _agents, ...series } = whole;
   if (charted.all) return series;
   const every = Object.values(series.frameworks);
   const frameworks: Record<string, FrameworkSeriesData> = {};

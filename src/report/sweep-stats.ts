@@ -11,15 +11,30 @@
  *   pending or running at the end); a run with work left has none, and is counted instead, since
  *   the time its last task happened to end would flatter it.
  */
+import { meanConfidence } from '../metrics/confidence.js';
 import { round6 } from '../metrics/round.js';
 import type { FrameworkSummary, RunSummary } from '../metrics/run-summary.js';
 
-/** Mean, sample standard deviation (0 for one value), minimum and maximum. */
+/**
+ * Mean, sample standard deviation (0 for one value), minimum and maximum, and the half-width of
+ * the mean's 95% confidence interval (Student's t over the seeds; 0 for one value).
+ */
 export interface Spread {
   readonly mean: number;
   readonly sd: number;
   readonly min: number;
   readonly max: number;
+  readonly ci95: number;
+}
+
+/** One framework's figures under one policy, over the seeds. */
+export interface FrameworkPolicyStats {
+  readonly framework: string;
+  readonly policy: string;
+  /** Its tasks' mean wait in each run, over the runs. */
+  readonly meanWaitSeconds: Spread;
+  /** Its time-averaged dominant share in each run, over the runs. */
+  readonly meanDominantShare: Spread;
 }
 
 /** One run's figures. */
@@ -57,6 +72,8 @@ export interface SweepSummary {
   readonly policies: readonly string[];
   readonly seeds: readonly number[];
   readonly byPolicy: readonly PolicyStats[];
+  /** Per framework (scenario order) and policy (sweep order): who gains and who loses. */
+  readonly byFramework: readonly FrameworkPolicyStats[];
   readonly runs: readonly SweepRunRow[];
 }
 
@@ -96,6 +113,7 @@ export function spread(values: readonly number[]): Spread {
     sd: round6(Math.sqrt(variance)),
     min: round6(Math.min(...values)),
     max: round6(Math.max(...values)),
+    ci95: round6(meanConfidence(values).halfWidth),
   };
 }
 
@@ -132,12 +150,34 @@ export function sweepSummary(
       runsWithWorkLeft: mine.length - makespans.length,
     };
   });
+  const byFramework = Object.keys(first.frameworks).flatMap((framework) =>
+    policies.flatMap((policy): FrameworkPolicyStats[] => {
+      // In seed order, so the figures do not depend on the order the runs finished in.
+      const mine = summaries
+        .filter((r) => r.policy === policy)
+        .sort((a, b) => seeds.indexOf(a.seed) - seeds.indexOf(b.seed))
+        .flatMap((r) => {
+          const f = r.frameworks[framework];
+          return f === undefined ? [] : [f];
+        });
+      if (mine.length === 0) return [];
+      return [
+        {
+          framework,
+          policy,
+          meanWaitSeconds: spread(mine.map((f) => f.meanWaitSeconds)),
+          meanDominantShare: spread(mine.map((f) => f.meanDominantShare)),
+        },
+      ];
+    }),
+  );
   return {
     scenario: first.scenario,
     simulatedSeconds: first.simulatedSeconds,
     policies,
     seeds,
     byPolicy,
+    byFramework,
     runs: rows,
   };
 }

@@ -29,6 +29,8 @@ interface LiveTraceTask {
   readonly id: string;
   readonly spec: TraceTaskSpec;
   readonly agentId: AgentID;
+  /** Its agent's hostname (per-agent utilisation in the run's series). */
+  readonly host: string;
   readonly quantities: QueuedTraceTask['shape']['quantities'];
   readonly placed: Placed | undefined;
   /** Set when the framework killed it to end it as the trace says. */
@@ -96,7 +98,7 @@ export class FrameworkTraceTasks {
   ): void {
     if (this.#queue.size === 0 || tasks.length >= limit) return;
     this.#queue.fill(offer, remainder, constraints, limit - tasks.length, (task, resources) => {
-      tasks.push(this.#launch(task, offer.agent_id, resources, constraints));
+      tasks.push(this.#launch(task, offer.agent_id, offer.hostname, resources, constraints));
     });
   }
 
@@ -108,7 +110,7 @@ export class FrameworkTraceTasks {
     this.#live.delete(task.id);
     constraints.release(task.placed);
     const now = this.#o.clock();
-    this.#o.recorder.taskEnded(this.#o.framework, now, outcome, task.quantities);
+    this.#o.recorder.taskEnded(this.#o.framework, now, outcome, task.quantities, task.host);
     this.#o.sink?.ended(task.spec, now, asTraced(task, outcome), outcome);
     return true;
   }
@@ -116,6 +118,7 @@ export class FrameworkTraceTasks {
   #launch(
     task: QueuedTraceTask,
     agentId: AgentID,
+    host: string,
     resources: readonly ResourceJson[],
     constraints: ConstraintState,
   ): TaskInfo {
@@ -126,12 +129,13 @@ export class FrameworkTraceTasks {
       id,
       spec,
       agentId,
+      host,
       quantities: task.shape.quantities,
       placed: constraints.place(task.constraints, task.scope),
       killedAsTraced: false,
     };
     this.#live.set(id, live);
-    this.#o.recorder.taskLaunched(this.#o.framework, now, now - task.readyAtMs, task.shape.quantities);
+    this.#o.recorder.taskLaunched(this.#o.framework, now, now - task.readyAtMs, task.shape.quantities, host);
     this.#o.sink?.launched(spec, now - task.readyAtMs);
     const endsByKill = spec.outcome === 'killed' || spec.outcome === 'evicted' || spec.outcome === 'lost';
     if (endsByKill && Number.isFinite(spec.durationMs)) this.#killAt(live, now + spec.durationMs);

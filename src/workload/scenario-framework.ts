@@ -59,6 +59,8 @@ interface LiveTask {
   readonly id: string;
   readonly job: WorkloadJob;
   readonly agentId: AgentID;
+  /** Its agent's hostname (per-agent utilisation in the run's series). */
+  readonly host: string;
   /** Where it counts for the framework's placement constraints, if it has any. */
   readonly placed?: Placed | undefined;
 }
@@ -313,7 +315,13 @@ export class ScenarioFramework implements OfferBatchScheduler {
     if (outcome === undefined) return;
     this.#live.delete(task.id);
     this.#constraints.release(task.placed);
-    this.#options.recorder.taskEnded(this.name, this.#options.clock(), outcome, task.job.shape.quantities);
+    this.#options.recorder.taskEnded(
+      this.name,
+      this.#options.clock(),
+      outcome,
+      task.job.shape.quantities,
+      task.host,
+    );
   }
 
   /** An update for a task it is not tracking (see {@link statusUpdate}). */
@@ -393,7 +401,7 @@ export class ScenarioFramework implements OfferBatchScheduler {
       ) {
         const resources = remainder.take(batch.job.shape);
         this.#pending.take(batch);
-        tasks.push(this.#launch(batch, offer.agent_id, resources));
+        tasks.push(this.#launch(batch, offer.agent_id, offer.hostname, resources));
       }
       return tasks.length < limit;
     });
@@ -402,7 +410,12 @@ export class ScenarioFramework implements OfferBatchScheduler {
     return tasks;
   }
 
-  #launch(batch: PendingBatch<WorkloadJob>, agentId: AgentID, resources: readonly ResourceJson[]): TaskInfo {
+  #launch(
+    batch: PendingBatch<WorkloadJob>,
+    agentId: AgentID,
+    host: string,
+    resources: readonly ResourceJson[],
+  ): TaskInfo {
     const { job } = batch;
     const id = `${job.spec.name}.${this.#nextTask++}`;
     const now = this.#options.clock();
@@ -410,8 +423,14 @@ export class ScenarioFramework implements OfferBatchScheduler {
       this.#options.spec.constraints.length === 0
         ? undefined
         : this.#constraints.place(this.#options.spec.constraints, job.spec.name);
-    this.#live.set(id, { id, job, agentId, placed });
-    this.#options.recorder.taskLaunched(this.name, now, now - batch.submittedAtMs, job.shape.quantities);
+    this.#live.set(id, { id, job, agentId, host, placed });
+    this.#options.recorder.taskLaunched(
+      this.name,
+      now,
+      now - batch.submittedAtMs,
+      job.shape.quantities,
+      host,
+    );
     return {
       name: id,
       task_id: { value: id },

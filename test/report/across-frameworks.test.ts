@@ -90,6 +90,7 @@ test('eleven frameworks: the five with the largest mean share are drawn, every o
     'fw-3 beats fw-6 (same share) by coming first, and is listed in scenario order',
   );
   const series: RunSeriesData = {
+    agents: {},
     binSeconds: 1,
     untilSeconds: 2,
     cyclesPerBin: 1,
@@ -128,7 +129,11 @@ test('up to ten frameworks every one is drawn, in its scenario colour, and serie
     names.map((_, i) => seriesColor(i)),
   );
   const series = { frameworks: {} } as unknown as RunSeriesData;
-  t.is(reportSeries(series, charted), series);
+  t.deepEqual(
+    reportSeries({ ...series, agents: { 'agent-0': { cpus: [1] } } }, charted),
+    series,
+    'the whole series but the raw per-agent use (the report holds its heatmap instead)',
+  );
   const named = chartedFrameworks(names, summaryOf({ a: 0.1, b: 0.5, c: 0.2 }), ['c', 'a']);
   t.deepEqual(named.names, ['a', 'c'], 'named frameworks, in scenario order');
   t.false(named.all);

@@ -58,7 +58,7 @@ test('headless Chromium shows every chart of a report, drawn', async (t) => {
     const images = await page.$$eval('img', (imgs) =>
       imgs.map((img) => ({ src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0 })),
     );
-    t.is(images.length, 6, 'six charts');
+    t.is(images.length, 8, 'eight charts');
     for (const img of images) t.true(img.loaded, `${img.src} loaded (not a broken image)`);
 
     const whole = ink(await page.screenshot({ fullPage: true }), rgbOf(seriesColor(0)));

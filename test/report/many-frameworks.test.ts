@@ -20,7 +20,9 @@ import { assertChart, listFiles } from './report-checks.js';
 const CHART_BYTES = 200_000;
 const SERIES_BYTES = 1_000_000;
 const CHARTS = [
+  'agent-utilization.svg',
   'dominant-share.svg',
+  'jain-index.svg',
   'offers.svg',
   'pending-tasks.svg',
   'running-tasks.svg',
@@ -58,7 +60,9 @@ test('a 100-framework run: five frameworks as lines over bands of all 100, each 
     const svg = readFileSync(join(dir, 'charts', chart), 'utf8');
     assertChart(t, chart, svg);
     t.true(statSync(join(dir, 'charts', chart)).size < CHART_BYTES, `${chart} is under 200 KB`);
-    if (chart === 'offers.svg' || chart === 'utilization.svg') continue;
+    // Not per framework: resources, offers, agents, and one index over all frameworks.
+    if (['offers.svg', 'utilization.svg', 'agent-utilization.svg', 'jain-index.svg'].includes(chart))
+      continue;
     t.is(
       (svg.match(/class="series"/gu) ?? []).length,
       6,
@@ -136,6 +140,7 @@ function worstCaseSeries(): RunSeriesData {
     };
   }
   return {
+    agents: {},
     binSeconds: 240,
     untilSeconds: 86_400,
     cyclesPerBin: 240,

@@ -6,7 +6,9 @@ import { runCli, tempDir } from '../cli/helpers.js';
 import { assertChart, assertReferencesExist, listFiles } from './report-checks.js';
 
 const CHARTS = [
+  'agent-utilization.svg',
   'dominant-share.svg',
+  'jain-index.svg',
   'offers.svg',
   'pending-tasks.svg',
   'running-tasks.svg',
@@ -14,7 +16,7 @@ const CHARTS = [
   'wait-cdf.svg',
 ];
 
-test('sim --out writes summary.json (the --json summary), index.html and the six charts', async (t) => {
+test('sim --out writes summary.json (the --json summary), index.html and the eight charts', async (t) => {
   const dir = tempDir('report');
   const r = await runCli('sim', 'scenarios/mixed.json', '--until', '600', '--json', '--out', dir);
   t.is(r.code, 0, r.err);

@@ -6,7 +6,7 @@ import { parsePolicies, parseSeeds } from '../../src/cli/run-flags.js';
 import { UsageError } from '../../src/cli/usage-error.js';
 import type { RunSummary } from '../../src/metrics/run-summary.js';
 import { seedsText } from '../../src/report/sweep-report.js';
-import { spread, sweepRunRow } from '../../src/report/sweep-stats.js';
+import { type SweepSummary, spread, sweepRunRow } from '../../src/report/sweep-stats.js';
 import { pooledCdfPoints } from '../../src/report/wait-cdf.js';
 import { runCli, tempDir } from '../cli/helpers.js';
 import { assertChart, assertReferencesExist, listFiles } from './report-checks.js';
@@ -32,7 +32,9 @@ test('sweep runs every policy × seed on worker threads; each run equals agora s
   t.is(a.out, b.out);
   const files = listFiles(parallel);
   t.deepEqual(files, [
-    'charts/fairness-vs-utilization.svg',
+    'charts/paired-fairness.svg',
+    'charts/paired-wait.svg',
+    'charts/wait-box.svg',
     'charts/wait-cdf.svg',
     'index.html',
     'runs/drf-seed-5.json',
@@ -60,7 +62,7 @@ test('sweep runs every policy × seed on worker threads; each run equals agora s
     'a sweep run is the sim run',
   );
   assertReferencesExist(t, join(parallel, 'index.html'));
-  for (const chart of ['wait-cdf.svg', 'fairness-vs-utilization.svg']) {
+  for (const chart of ['wait-cdf.svg', 'wait-box.svg', 'paired-wait.svg', 'paired-fairness.svg']) {
     assertChart(t, chart, readFileSync(join(parallel, 'charts', chart), 'utf8'));
   }
   const sweep = JSON.parse(readFileSync(join(parallel, 'sweep.json'), 'utf8'));
@@ -108,9 +110,10 @@ testProp(
   },
 );
 
-test('spread: mean, sample sd, range', (t) => {
-  t.deepEqual(spread([2, 4, 4, 4, 5, 5, 7, 9]), { mean: 5, sd: 2.13809, min: 2, max: 9 });
-  t.deepEqual(spread([3]), { mean: 3, sd: 0, min: 3, max: 3 });
+test('spread: mean, sample sd, range, and the 95% confidence interval of the mean', (t) => {
+  // sd 2.13809; Student's t for 7 degrees of freedom 2.365; 2.365 · 2.138090 / √8 = 1.787772.
+  t.deepEqual(spread([2, 4, 4, 4, 5, 5, 7, 9]), { mean: 5, sd: 2.13809, min: 2, max: 9, ci95: 1.787772 });
+  t.deepEqual(spread([3]), { mean: 3, sd: 0, min: 3, max: 3, ci95: 0 });
 });
 
 const framework = (
@@ -202,4 +205,45 @@ test('a pooled CDF weighs samples by the tasks they stand for', (t) => {
     [3, 1],
   ]);
   t.deepEqual(pooledCdfPoints([{ count: 0, seconds: [] }]), []);
+});
+
+test('the sweep report compares: per framework gains and losses, boxes per policy, seeds paired', async (t) => {
+  const dir = tempDir('sweep');
+  const r = await runCli(
+    'sweep',
+    'scenarios/contended.json',
+    '--policies',
+    'drf,random',
+    '--seeds',
+    '1-3',
+    '--until',
+    '300',
+    '--quiet',
+    '--out',
+    dir,
+  );
+  t.is(r.code, 0, r.err);
+  const sweep = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SweepSummary;
+  t.deepEqual(
+    sweep.byFramework.map((f) => `${f.framework}/${f.policy}`),
+    ['cpu-heavy', 'mem-heavy', 'priority', 'adhoc'].flatMap((f) => [`${f}/drf`, `${f}/random`]),
+  );
+  for (const f of sweep.byFramework) {
+    const waits = [1, 2, 3].map((seed) => {
+      const run = JSON.parse(readFileSync(join(dir, `runs/${f.policy}-seed-${seed}.json`), 'utf8'));
+      return run.frameworks[f.framework].meanWaitSeconds as number;
+    });
+    t.deepEqual(f.meanWaitSeconds, spread(waits), `${f.framework} under ${f.policy}: over its three runs`);
+  }
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  t.regex(html, /Who gains and who loses/u);
+  t.regex(html, /class="(gain|loss)">[+−][0-9.]+ \([+−][0-9.]+%\) (gains|loses)</u);
+  const box = readFileSync(join(dir, 'charts/wait-box.svg'), 'utf8');
+  t.is((box.match(/<g class="box"/gu) ?? []).length, 2, 'a box per policy');
+  t.is((box.match(/class="point"/gu) ?? []).length, 6, 'a dot per run');
+  t.is((box.match(/class="mean"/gu) ?? []).length, 2, 'a mean with its interval per policy');
+  const paired = readFileSync(join(dir, 'charts/paired-wait.svg'), 'utf8');
+  t.is((paired.match(/class="point"/gu) ?? []).length, 3, 'a point per seed: random against drf');
+  t.regex(paired, /class="diagonal"/u);
+  t.regex(paired, />random vs drf<\/text>/u);
 });
