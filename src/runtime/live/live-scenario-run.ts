@@ -92,8 +92,8 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
   const progress = setInterval(() => options.onProgress?.(harness.now(), plan.untilMs), 250);
   try {
     run.startCluster();
-    // Frameworks start once every agent has registered, as in the simulator, where agents
-    // register within the first milliseconds.
+    // Frameworks start once every agent has registered (in the simulator agents register
+    // during the first second, after the frameworks subscribed: see live-harness.ts).
     await harness.ready();
     run.startFrameworks();
     await run.runTo(plan.untilMs);
