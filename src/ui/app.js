@@ -47,10 +47,11 @@ function scalarNames(state) {
   const names = new Set();
   for (const a of state.slaves)
     for (const [k, v] of Object.entries(a.resources)) if (typeof v === 'number') names.add(k);
-  const order = ['cpus', 'mem', 'disk', 'gpus'];
-  return [...names].sort(
-    (a, b) => ((order.indexOf(a) + 99) % 100) - ((order.indexOf(b) + 99) % 100) || a.localeCompare(b),
-  );
+  const rank = (n) => {
+    const i = ['cpus', 'mem', 'disk', 'gpus'].indexOf(n);
+    return i === -1 ? 99 : i;
+  };
+  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 function sumOver(items, key, names) {
@@ -359,13 +360,8 @@ function renderTasks(s) {
 }
 
 function renderFrame(frame) {
-  if (frame.state === null) {
-    $('status').textContent = 'the master is down at this time';
-    $('mode').classList.add('down');
-    return;
-  }
-  $('mode').classList.remove('down');
-  $('status').textContent = '';
+  $('down').hidden = frame.state !== null;
+  if (frame.state === null) return;
   const s = summarise(frame);
   renderOverview(s, frame);
   renderAgents(s);
@@ -390,12 +386,15 @@ function startLive() {
     const now = last.at_ms / 1000 + (Date.now() - receivedAt) / 1000;
     while (history.length > 1 && history[1].t < now - LIVE_WINDOW_SECONDS) history.shift();
     const xMin = Math.max(history[0]?.t ?? now, now - LIVE_WINDOW_SECONDS);
+    // At least a minute wide, so the first seconds do not stretch across the chart.
+    const xMax = Math.max(now, xMin + 60);
     const names = [...new Set(history.flatMap((p) => Object.keys(p.util)))];
     const frameworks = [...new Set(history.flatMap((p) => Object.keys(p.shares)))];
     const extend = (points) => (points.length === 0 ? points : [...points, [now, points.at(-1)[1]]]);
     const common = {
       xMin,
-      xMax: Math.max(now, xMin + 1),
+      xMax,
+      now,
       yMax: 1,
       formatX: (t) => view.formatTime(t),
       formatY: pct,

@@ -27,7 +27,7 @@ import {
   statSync,
 } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isAbsolute, join, sep } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { sendJson, sendText } from './http-util.js';
 
 /** The most one `/files/read` returns (Mesos's UI pages through a file in such reads). */
@@ -77,19 +77,29 @@ export function resolveSandboxPath(
       message: `No such file: ${requested} (expected /frameworks/<id>/executors/<id>/runs/latest/<file> or an absolute sandbox path)`,
     };
   }
+  // Refused before looking: whether a file exists outside the sandboxes is not the agent's to say.
+  const lexical = resolve(candidate);
+  if (!within(lexical, root) && !within(lexical, resolve(workDir, 'slaves'))) return outside(requested);
   let real: string;
   try {
     real = realpathSync(candidate);
   } catch {
     return { kind: 'refused', status: 404, message: `No such file: ${requested}` };
   }
-  if (real !== root && !real.startsWith(root + sep)) {
-    return { kind: 'refused', status: 403, message: `${requested} is outside the agent's sandboxes` };
-  }
+  if (!within(real, root)) return outside(requested);
   if (statSync(real).isDirectory()) {
     return { kind: 'refused', status: 400, message: `Cannot read a directory: ${requested}` };
   }
   return { kind: 'file', path: real };
+}
+
+/** Whether `path` is `root` or below it. */
+function within(path: string, root: string): boolean {
+  return path === root || path.startsWith(root + sep);
+}
+
+function outside(requested: string): SandboxPath {
+  return { kind: 'refused', status: 403, message: `${requested} is outside the agent's sandboxes` };
 }
 
 /** The run (container) folder in `runs` changed last, if any: Mesos's `latest` link. */
