@@ -35,8 +35,8 @@ test('the virtual path of the latest run resolves to the newest run folder', (t)
 
 test('paths outside the sandboxes are refused with 403, missing ones with 404', (t) => {
   const { dir, runs } = workDir();
-  const status = (path: string, agent: string | undefined = 'A1') => {
-    const r = resolveSandboxPath(dir, agent, path);
+  const status = (path: string, agent: { id: string | undefined } = { id: 'A1' }) => {
+    const r = resolveSandboxPath(dir, agent.id, path);
     return r.kind === 'file' ? 200 : r.status;
   };
   t.is(status('/frameworks/F1/executors/E1/runs/latest/../../../../../../../../meta/secret'), 403);
@@ -46,7 +46,11 @@ test('paths outside the sandboxes are refused with 403, missing ones with 404', 
   t.is(status(`${runs}/../../../../../../../meta/secret`), 403);
   t.is(status('/frameworks/F1/executors/E1/runs/latest/nothing'), 404);
   t.is(status('/frameworks/F9/executors/E1/runs/latest/stdout'), 404);
-  t.is(status('/frameworks/F1/executors/E1/runs/latest/stdout', undefined), 404, 'before registering');
+  t.is(
+    status('/frameworks/F1/executors/E1/runs/latest/stdout', { id: undefined }),
+    404,
+    'before registering',
+  );
   t.is(status('stdout'), 404, 'a relative path');
   t.is(status('/frameworks/F1/executors/E1/runs/latest'), 400, 'a directory');
 });
