@@ -97,7 +97,7 @@ function withTlsOptions<C extends Command<never[], Record<string, unknown>>>(com
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<NodeJS.Signals> {
+export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const on = (signal: NodeJS.Signals) => {
       process.off('SIGINT', on);

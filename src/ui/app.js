@@ -6,7 +6,7 @@ import { COLORS, drawLines } from './charts.js';
 /** How much history the live charts keep, in seconds. */
 const LIVE_WINDOW_SECONDS = 300;
 /** The tasks table shows at most this many rows (the count above it is the whole). */
-const MAX_TASK_ROWS = 200;
+const MAX_TASK_ROWS = 100;
 const TERMINAL = new Set([
   'TASK_FINISHED',
   'TASK_FAILED',
@@ -139,7 +139,7 @@ function renderOverview(s, frame) {
       String(c.allocationRuns),
       interval === undefined
         ? 'no cycle completed yet'
-        : `last cycle ${interval.toFixed(2)} s apart; ${c.currentCycle.offersMade} offers in the current one`,
+        : `the last two ${interval.toFixed(2)} s apart; ${c.currentCycle.offersMade} offers made by the latest`,
     ),
   );
   const m = frame.metrics;
@@ -451,7 +451,7 @@ async function getJson(url) {
 
 function startReplay(config) {
   view.live = false;
-  view.formatTime = (seconds) => `${seconds.toFixed(seconds < 100 ? 1 : 0)} s`;
+  view.formatTime = (seconds) => `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
   $('mode').textContent = `replay of ${config.scenario} (seed ${config.seed}, ${config.policy})`;
   $('replay').hidden = false;
   const slider = $('slider');
