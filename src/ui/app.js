@@ -36,10 +36,13 @@ function amount(name, v) {
   return Number.isInteger(v) ? String(v) : v.toFixed(2);
 }
 function resourcesText(r) {
-  return Object.entries(r ?? {})
-    .filter(([, v]) => typeof v === 'number')
-    .map(([k, v]) => `${k} ${amount(k, v)}`)
-    .join(', ');
+  return (
+    Object.entries(r ?? {})
+      .filter(([, v]) => typeof v === 'number')
+      .filter(([, v]) => v !== 0)
+      .map(([k, v]) => `${k} ${amount(k, v)}`)
+      .join(', ') || '—'
+  );
 }
 
 /** Scalar resource names of the cluster, cpus and mem first. */
