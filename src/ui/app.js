@@ -156,6 +156,11 @@ function renderOverview(s, frame) {
   $('overview').replaceChildren(...cards);
 }
 
+/** A right-aligned (numeric) column's header. */
+const num = (text) => ({ text, num: true });
+/** The share columns of the frameworks and roles tables. */
+const SHARE_HEADERS = [num('dominant share'), num('share / weight')];
+
 /** Fills `table` with a header row and `rows` ([{key, cells: [text | Node | {text, cls}]}]). */
 function renderTable(table, headers, rows, empty) {
   const head = node('tr');
@@ -229,18 +234,7 @@ function renderFrameworks(s) {
   }));
   renderTable(
     $('frameworks'),
-    [
-      'name',
-      'roles',
-      { text: 'weight', num: true },
-      'status',
-      { text: 'running', num: true },
-      'used',
-      'offered',
-      { text: 'dominant share', num: true },
-      { text: 'share / weight', num: true },
-      'id',
-    ],
+    ['name', 'roles', num('weight'), 'status', num('running'), 'used', 'offered', ...SHARE_HEADERS, 'id'],
     rows,
     'no frameworks registered',
   );
@@ -279,15 +273,7 @@ function renderRoles(s, frame) {
     });
   renderTable(
     $('roles'),
-    [
-      'role',
-      { text: 'weight', num: true },
-      { text: 'frameworks', num: true },
-      'used',
-      { text: 'dominant share', num: true },
-      { text: 'share / weight', num: true },
-      'quota (limits)',
-    ],
+    ['role', num('weight'), num('frameworks'), 'used', ...SHARE_HEADERS, 'quota (limits)'],
     rows,
     'no roles yet',
   );

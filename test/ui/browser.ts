@@ -1,21 +1,5 @@
-/** Headless Chromium for the web UI tests: launched with the flags a sandboxed CI needs. */
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { CHROMIUM } from '../needs.js';
-
-/** Starts Chromium (Debian's, see test/needs.ts); close it in the test's `finally`. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+/** What the web UI tests watch in headless Chromium (launched by test/needs.ts). */
+import type { Page } from 'playwright-core';
 
 /** Collects what a person would see go wrong on `page`: console errors and uncaught exceptions. */
 export function pageErrors(page: Page): string[] {

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { liveSchedulerDriver } from '../../src/runtime/live/live-scheduler.js';
 import { tempDir } from '../cli/helpers.js';
 import { Sleepers } from '../driver/sleepers.js';
-import { withChromium } from '../needs.js';
+import { launchChromium, withChromium } from '../needs.js';
 import { patient } from '../patience.js';
 import { eventually, liveCluster } from '../runtime/live/harness.js';
-import { launchChromium, pageErrors } from './browser.js';
+import { pageErrors } from './browser.js';
 
 const test = withChromium();
 

@@ -8,9 +8,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { tempDir } from '../cli/helpers.js';
-import { withChromium } from '../needs.js';
+import { launchChromium, withChromium } from '../needs.js';
 import { patient } from '../patience.js';
-import { launchChromium, pageErrors } from './browser.js';
+import { pageErrors } from './browser.js';
 
 const test = withChromium();
 
