@@ -361,6 +361,14 @@ function renderFrame(frame) {
   return s;
 }
 
+/** Draws the utilisation and share charts, each from `[[name, points]]`, over `common` axes. */
+function drawBothCharts(common, utilisation, shares) {
+  const lines = (named) =>
+    named.map(([name, points], i) => ({ name, color: COLORS[i % COLORS.length], points }));
+  drawLines($('chart-utilisation'), { ...common, lines: lines(utilisation) });
+  drawLines($('chart-shares'), { ...common, lines: lines(shares) });
+}
+
 // ---------------------------------------------------------------- live
 
 const view = { live: true, formatTime: (seconds) => new Date(seconds * 1000).toLocaleTimeString() };
@@ -388,22 +396,11 @@ function startLive() {
       formatX: (t) => view.formatTime(t),
       formatY: pct,
     };
-    drawLines($('chart-utilisation'), {
-      ...common,
-      lines: names.map((n, i) => ({
-        name: n,
-        color: COLORS[i % COLORS.length],
-        points: extend(history.filter((p) => n in p.util).map((p) => [p.t, p.util[n]])),
-      })),
-    });
-    drawLines($('chart-shares'), {
-      ...common,
-      lines: frameworks.map((n, i) => ({
-        name: n,
-        color: COLORS[i % COLORS.length],
-        points: extend(history.filter((p) => n in p.shares).map((p) => [p.t, p.shares[n]])),
-      })),
-    });
+    drawBothCharts(
+      common,
+      names.map((n) => [n, extend(history.filter((p) => n in p.util).map((p) => [p.t, p.util[n]]))]),
+      frameworks.map((n) => [n, extend(history.filter((p) => n in p.shares).map((p) => [p.t, p.shares[n]]))]),
+    );
   };
   const source = new EventSource('/events');
   source.addEventListener('open', () => {
@@ -498,22 +495,11 @@ function startReplay(config) {
       formatX: (t) => `${Math.round(t)} s`,
       formatY: pct,
     };
-    drawLines($('chart-utilisation'), {
-      ...common,
-      lines: Object.entries(series.utilization).map(([n, v], i) => ({
-        name: n,
-        color: COLORS[i % COLORS.length],
-        points: upTo(v),
-      })),
-    });
-    drawLines($('chart-shares'), {
-      ...common,
-      lines: Object.entries(series.frameworks).map(([n, f], i) => ({
-        name: n,
-        color: COLORS[i % COLORS.length],
-        points: upTo(f.dominantShare),
-      })),
-    });
+    drawBothCharts(
+      common,
+      Object.entries(series.utilization).map(([n, v]) => [n, upTo(v)]),
+      Object.entries(series.frameworks).map(([n, f]) => [n, upTo(f.dominantShare)]),
+    );
   };
   async function show(i) {
     wanted = i;
