@@ -12,7 +12,7 @@
  * | `/replay/frame?i=N`  | frame N (a {@link UiFrame})                                |
  * | `/replay/series`     | the run's series (utilisation, dominant shares, …)         |
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Master } from '../master/master.js';
 import type { RunSeriesData } from '../metrics/run-series.js';
 import { runMarkers } from '../report/fault-markers.js';
@@ -28,6 +28,7 @@ import {
 } from '../runtime/live/ui-endpoint.js';
 import type { ScenarioRun } from '../runtime/sim/scenario-run.js';
 import { MASTER_ADDRESS } from '../scenario/schema.js';
+import { UsageError } from './usage-error.js';
 
 /** A simulated run's frames, as JSON text (taken once; served many times). */
 export class ReplayRecording {
@@ -85,41 +86,79 @@ export interface ReplaySource {
   readonly series: RunSeriesData;
 }
 
-/** Serves the replay on `host:port` (0: any free port); resolves with its URL and the server. */
-export async function serveReplay(
-  source: ReplaySource,
-  host: string,
-  port: number,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const { run, recording, series } = source;
-  const config = {
-    mode: 'replay',
-    scenario: run.scenario.name,
-    seed: run.seed,
-    policy: run.policy,
-    untilSeconds: run.untilMs / 1000,
-    frames: recording.timesMs,
-    markers: runMarkers(run.scenario, run.untilMs / 1000),
-  };
-  const seriesText = JSON.stringify(series);
-  const { server } = await listenWithLimits(host, port);
-  server.on('request', (req, res) => {
+/** The replay's server, listening before the run so that a port in use is told at once. */
+export class ReplayServer {
+  readonly url: string;
+  readonly #server: Server;
+  #source: ServedSource | undefined;
+
+  private constructor(server: Server, url: string) {
+    this.#server = server;
+    this.url = url;
+    server.on('request', (req, res) => {
+      const source = this.#source;
+      if (source === undefined) {
+        sendText(res, 503, 'The run is still being simulated; reload in a moment', { 'Retry-After': '2' });
+        return;
+      }
+      this.#route(source, req, res);
+    });
+  }
+
+  /**
+   * Listens on `host:port` (0: any free port); a port in use or not allowed is a usage error
+   * naming `--serve`.
+   */
+  static async listen(host: string, port: number): Promise<ReplayServer> {
+    try {
+      const { server, port: actual } = await listenWithLimits(host, port);
+      return new ReplayServer(server, `http://${host.includes(':') ? `[${host}]` : host}:${actual}/`);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'EADDRINUSE')
+        throw new UsageError(`--serve: port ${port} is in use (${(e as Error).message})`);
+      if (code === 'EACCES') throw new UsageError(`--serve: not allowed to listen on port ${port}`);
+      throw e;
+    }
+  }
+
+  /** Starts serving `source` (until then, requests get 503). */
+  serve(source: ReplaySource): void {
+    this.#source = {
+      ...source,
+      config: {
+        mode: 'replay',
+        scenario: source.run.scenario.name,
+        seed: source.run.seed,
+        policy: source.run.policy,
+        untilSeconds: source.run.untilMs / 1000,
+        frames: source.recording.timesMs,
+        markers: runMarkers(source.run.scenario, source.run.untilMs / 1000),
+      },
+      seriesText: JSON.stringify(source.series),
+    };
+  }
+
+  #route(source: ServedSource, req: IncomingMessage, res: ServerResponse): void {
+    const { config, seriesText } = source;
     const url = new URL(req.url ?? '/', 'http://replay');
     switch (url.pathname) {
-      case '/ui/config.json':
-        return sendUiConfig(res, config);
+      case '/ui/config.json': {
+        sendUiConfig(res, config);
+        return;
+      }
       case '/replay/series':
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(seriesText);
         return;
       case '/replay/frame': {
         const i = Number(url.searchParams.get('i'));
-        const frame = Number.isInteger(i) ? recording.frame(i) : undefined;
+        const frame = Number.isInteger(i) ? source.recording.frame(i) : undefined;
         if (frame === undefined) {
           sendText(
             res,
             404,
-            `No frame ${url.searchParams.get('i')}: expected 0 to ${recording.timesMs.length - 1}`,
+            `No frame ${url.searchParams.get('i')}: expected 0 to ${source.recording.timesMs.length - 1}`,
           );
           return;
         }
@@ -127,19 +166,32 @@ export async function serveReplay(
         res.end(frame);
         return;
       }
-      case '/health':
-        return sendJson(res, {});
+      case '/health': {
+        sendJson(res, {});
+        return;
+      }
       default:
-        if (isUiAsset(url.pathname)) return serveUiAsset(req, res, url.pathname);
-        return sendText(res, 404, `No such endpoint: ${url.pathname}`);
+        if (isUiAsset(url.pathname)) {
+          serveUiAsset(req, res, url.pathname);
+          return;
+        }
+        {
+          sendText(res, 404, `No such endpoint: ${url.pathname}`);
+          return;
+        }
     }
-  });
-  const address = server.address();
-  const actual = typeof address === 'object' && address !== null ? address.port : port;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}/`,
-    close: () => closeServer(server),
-  };
+  }
+
+  /** Stops serving. */
+  close(): Promise<void> {
+    return closeServer(this.#server);
+  }
+}
+
+/** A source with what is served of it worked out once. */
+interface ServedSource extends ReplaySource {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly seriesText: string;
 }
 
 function closeServer(server: Server): Promise<void> {

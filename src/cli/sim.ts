@@ -26,7 +26,7 @@ import { formatCount, Progress } from './progress.js';
 import { checkReportDir, writeRunReport } from './report-dir.js';
 import { parsePolicy, parseSeed, parseUntilMs } from './run-flags.js';
 import { readScenarioFile } from './scenario-file.js';
-import { ReplayRecording, serveReplay } from './sim-serve.js';
+import { ReplayRecording, ReplayServer } from './sim-serve.js';
 import { alignRows } from './table.js';
 import { TraceFile } from './trace-file.js';
 import { readTraceTaskFile, traceTaskFilePath } from './trace-task-file.js';
@@ -346,6 +346,8 @@ export function registerSim(program: Command, output: Output): void {
     const flags = raw as SimFlags & ImportFlags;
     const path = await scenarioOf(inputs, flags, output);
     const serve = flags.serve === undefined ? undefined : parseServePort(flags.serve);
+    // Listening first: a port in use is told before the run, not after it.
+    const server = serve === undefined ? undefined : await ReplayServer.listen('127.0.0.1', serve);
     const recording = serve === undefined ? undefined : new ReplayRecording();
     let ran: ScenarioRun | undefined;
     const { summary, series, reportFrameworks, scenario } = await simulate(
@@ -381,8 +383,8 @@ export function registerSim(program: Command, output: Output): void {
         output.err(`report: ${index} (${((performance.now() - startedAt) / 1000).toFixed(2)} s)\n`);
       }
     }
-    if (serve !== undefined && recording !== undefined && ran !== undefined && series !== undefined) {
-      const server = await serveReplay({ run: ran, recording, series }, '127.0.0.1', serve);
+    if (server !== undefined && recording !== undefined && ran !== undefined && series !== undefined) {
+      server.serve({ run: ran, recording, series });
       output.err(
         `agora sim: serving the replay (${recording.timesMs.length} frames, ${(recording.bytes / 2 ** 20).toFixed(1)} MB) ` +
           `at ${server.url} — Ctrl-C stops\n`,
