@@ -31,8 +31,10 @@ const pct = (x) => `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
 const share = (x) => x.toFixed(3);
 function amount(name, v) {
   if (typeof v !== 'number') return String(v ?? '');
-  if (name === 'mem' || name === 'disk')
+  if (name === 'mem' || name === 'disk') {
+    if (v >= 10 * 1024) return `${Math.round(v / 1024)} GB`;
     return v >= 1024 ? `${(v / 1024).toFixed(1)} GB` : `${Math.round(v)} MB`;
+  }
   return Number.isInteger(v) ? String(v) : v.toFixed(2);
 }
 function resourcesText(r) {
