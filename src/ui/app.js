@@ -351,7 +351,10 @@ function renderTasks(s) {
 }
 
 function renderFrame(frame) {
+  document.body.dataset.frameAt = String(frame.at_ms);
+  // While the master is down, what the page showed before stays, greyed, under the badge.
   $('down').hidden = frame.state !== null;
+  document.querySelector('main').classList.toggle('stale', frame.state === null);
   if (frame.state === null) return;
   const s = summarise(frame);
   renderOverview(s, frame);
@@ -359,7 +362,6 @@ function renderFrame(frame) {
   renderFrameworks(s);
   renderRoles(s, frame);
   renderTasks(s);
-  document.body.dataset.frameAt = String(frame.at_ms);
   return s;
 }
 

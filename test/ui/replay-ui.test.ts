@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { tempDir } from '../cli/helpers.js';
+import { scenarioFile, tempDir } from '../cli/helpers.js';
 import { launchChromium, withChromium } from '../needs.js';
 import { patient } from '../patience.js';
 import { pageErrors } from './browser.js';
@@ -113,6 +113,46 @@ test('agora sim --serve plays a run: the slider, a fault, play and pause move th
     await page.waitForTimeout(400);
     t.is(await frameAt(page), paused, 'paused: the time stays');
     t.true(paused < 900_000, 'paused before the end');
+    t.deepEqual(errors, [], 'no console errors');
+  } finally {
+    await browser.close();
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) =>
+      server.child.exitCode === null ? server.child.once('exit', resolve) : resolve(null),
+    );
+  }
+});
+
+test('a replay shows when the master is down, and the tables again once it is back', async (t) => {
+  const scenario = scenarioFile({
+    name: 'master-down',
+    seed: 7,
+    until: 300,
+    agents: [{ count: 2, resources: 'cpus:4;mem:8192' }],
+    frameworks: [{ name: 'A', jobs: [{ at: 1, tasks: 4, resources: 'cpus:1;mem:1024', duration: 200 }] }],
+    faults: [{ kind: 'master-crash', at: 120, restartAfter: 30 }],
+  });
+  const server = await serveReplay([scenario]);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors = pageErrors(page);
+    await page.goto(server.url, { waitUntil: 'load' });
+    await shown(page, 0, 0, 'the first frame');
+    await page.locator('#faults button', { hasText: 'master crash' }).click();
+    await shown(page, 120_000, 149_999, 'a frame while the master is down');
+    t.true(await page.isVisible('#down'), 'the "master is down" badge shows');
+    t.regex((await page.getAttribute('main', 'class')) ?? '', /stale/u, 'the last tables are greyed');
+    const dir = tempDir('ui-replay-down');
+    await page.screenshot({ path: join(dir, 'replay-master-down.png') });
+    t.log(`screenshot while the master is down: ${join(dir, 'replay-master-down.png')}`);
+    await page.locator('#faults button', { hasText: 'master failover' }).click();
+    await shown(page, 150_000, 160_000, 'a frame after the failover');
+    t.false(await page.isVisible('#down'), 'the badge goes once the master is back');
+    // The framework reregisters with the new master a little later; by the end it has.
+    await page.locator('#slider').fill((await page.getAttribute('#slider', 'max')) ?? '0');
+    await shown(page, 300_000, 300_000, 'the last frame');
+    t.is(await page.textContent('#frameworks-count'), '1');
     t.deepEqual(errors, [], 'no console errors');
   } finally {
     await browser.close();
