@@ -6,20 +6,11 @@
 import test from 'ava';
 import { ReplayRecording, ReplayServer } from '../../src/cli/sim-serve.js';
 import { ScenarioRun } from '../../src/runtime/sim/scenario-run.js';
-import type { ScenarioFile } from '../../src/scenario/schema.js';
 import { validateScenario } from '../../src/scenario/validate.js';
+import { MASTER_DOWN } from '../ui/master-down.js';
 
 function masterCrashRun(): ScenarioRun {
-  const file: ScenarioFile = {
-    name: 'master-down',
-    seed: 7,
-    until: 300,
-    master: { agentPingTimeout: 2, maxAgentPingTimeouts: 3 },
-    agents: [{ count: 2, resources: 'cpus:4;mem:8192' }],
-    frameworks: [{ name: 'A', jobs: [{ at: 1, tasks: 4, resources: 'cpus:1;mem:1024', duration: 200 }] }],
-    faults: [{ kind: 'master-crash', at: 120, restartAfter: 30 }],
-  };
-  const v = validateScenario(file);
+  const v = validateScenario(MASTER_DOWN);
   if (!v.ok) throw new Error(JSON.stringify(v.error));
   return new ScenarioRun(v.value, { series: true });
 }
