@@ -6,9 +6,25 @@
  */
 import { existsSync } from 'node:fs';
 import test from 'ava';
+import { type Browser, chromium } from 'playwright-core';
 
 /** Chromium for the browser tests: Debian's package (`.ci/run` installs it), or AGORA_CHROMIUM. */
 export const CHROMIUM = process.env.AGORA_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Starts {@link CHROMIUM} headless, with the flags a sandboxed CI needs; close it in `finally`. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
 
 /** The command that makes {@link CHROMIUM} available on this machine. */
 export const INSTALL_CHROMIUM =

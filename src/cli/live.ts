@@ -97,7 +97,7 @@ function withTlsOptions<C extends Command<never[], Record<string, unknown>>>(com
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<NodeJS.Signals> {
+export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const on = (signal: NodeJS.Signals) => {
       process.off('SIGINT', on);
@@ -578,6 +578,7 @@ interface LiveFlags {
   readonly secretFile?: string;
   readonly strict?: true;
   readonly processes?: true;
+  readonly serve?: true;
 }
 
 /** Registers `live`. */
@@ -622,6 +623,10 @@ export function registerLiveReplay(program: Command, output: Output): void {
     .option(
       '--strict',
       'exit 1 (after printing the summary) when the measured lag passed 10% of the scenario’s smallest timing',
+    )
+    .option(
+      '--serve',
+      'print the URL of the master’s web UI (every live master serves it at /), for as long as the run lasts',
     )
     .action(async (path: string, flags: LiveFlags) => {
       const scenario = readScenarioFile(path);
@@ -679,6 +684,9 @@ export function registerLiveReplay(program: Command, output: Output): void {
         series: flags.out !== undefined,
         ...(credential.value === undefined ? {} : { credential: credential.value }),
         ...(flags.processes === true ? { processes: true } : {}),
+        ...(flags.serve === true
+          ? { onMasterUrl: (url: string) => output.err(`agora live: the master's web UI: ${url}\n`) }
+          : {}),
         onProgress: (done, total) => progress.update(done, total),
         log: (line) => {
           if (!quiet) output.err(`live: ${line}\n`);

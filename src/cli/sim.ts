@@ -20,11 +20,13 @@ import type { Scenario } from '../scenario/schema.js';
 import { TRACE_FORMATS } from '../scenario/traces/formats.js';
 import { scenarioWarnings } from '../scenario/warnings.js';
 import { addImportFlags, formatImportSummary, type ImportFlags, importTrace } from './import.js';
+import { untilSignal } from './live.js';
 import type { Output } from './main.js';
 import { formatCount, Progress } from './progress.js';
 import { checkReportDir, writeRunReport } from './report-dir.js';
 import { parsePolicy, parseSeed, parseUntilMs } from './run-flags.js';
 import { readScenarioFile } from './scenario-file.js';
+import { ReplayRecording, ReplayServer } from './sim-serve.js';
 import { alignRows } from './table.js';
 import { TraceFile } from './trace-file.js';
 import { readTraceTaskFile, traceTaskFilePath } from './trace-task-file.js';
@@ -47,6 +49,8 @@ export interface SimFlags {
   readonly reportFrameworks?: string;
   /** Replay trace files of this format directly (imported to a temporary scenario first). */
   readonly traceFormat?: string;
+  /** Serve the web UI over the run on this port (true: the default port), see sim-serve.ts. */
+  readonly serve?: string | true;
 }
 
 /** What {@link simulate} returns: the summary, and the series when a report was asked for. */
@@ -64,9 +68,15 @@ const SLICES = 200;
 
 /**
  * Runs the scenario at `path` with the flags; prints timings and progress to stderr. Series are
- * recorded when `flags.out` asks for a report.
+ * recorded when `flags.out` asks for a report or `flags.serve` for the web UI. `observe` sees the
+ * run at time 0 and after each slice (`--serve` records its frames there).
  */
-export async function simulate(path: string, flags: SimFlags, output: Output): Promise<SimResult> {
+export async function simulate(
+  path: string,
+  flags: SimFlags,
+  output: Output,
+  observe?: (run: ScenarioRun) => void,
+): Promise<SimResult> {
   if (flags.out !== undefined) checkReportDir(flags.out);
   const scenario = readScenarioFile(path);
   const reportFrameworks =
@@ -90,12 +100,19 @@ export async function simulate(path: string, flags: SimFlags, output: Output): P
       ...overrides,
       ...(trace === undefined ? {} : { trace: trace.sink }),
       traceDeliveries: flags.traceMessages === true,
-      series: flags.out !== undefined,
+      series: flags.out !== undefined || flags.serve !== undefined,
       messageLevel: flags.messageLevel === true,
     });
     const progress = new Progress(output, `sim ${scenario.name}`, flags.quiet === true);
-    const onSlice = (nowMs: number, events: number) =>
+    const onSlice = (nowMs: number, events: number) => {
+      observe?.(run);
       progress.update(nowMs, run.untilMs, events, () => runProgressText(run));
+    };
+    if (observe !== undefined) {
+      // The events of time 0 (the master and agents starting), so the first frame shows them.
+      run.advance(0);
+      observe(run);
+    }
     if (scenario.tasks?.kind === 'file' && run.trace !== undefined) {
       // Trace tasks are read from their file as the clock reaches them (trace-run.ts).
       const source = readTraceTaskFile(traceTaskFilePath(path, scenario.tasks.path), scenario);
@@ -153,6 +170,19 @@ export function parseReportFrameworks(text: string, withOut: boolean, names: rea
     );
   }
   return named;
+}
+
+/** `--serve` with no port. */
+export const DEFAULT_SERVE_PORT = 5050;
+
+/** `--serve [port]`: a port number, 0 for any free one. */
+function parseServePort(value: string | true): number {
+  if (value === true) return DEFAULT_SERVE_PORT;
+  const port = Number(value);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65_535) || value.trim() === '') {
+    throw new UsageError(`--serve: expected a port number from 0 to 65535, got "${value}"`);
+  }
+  return port;
 }
 
 /** Tasks done (ended) so far and the resident memory, for the progress line. */
@@ -303,6 +333,11 @@ export function registerSim(program: Command, output: Output): void {
         `most ${MAX_FRAMEWORK_LINES}, else the ${TOP_FRAMEWORK_LINES} with the largest time-averaged dominant share)`,
     )
     .option(
+      '--serve [port]',
+      `then serve the web UI over the run at http://127.0.0.1:<port>/ (default ${DEFAULT_SERVE_PORT}): play, pause, ` +
+        'speed, a time slider and the faults marked; runs until Ctrl-C',
+    )
+    .option(
       '--trace-format <format>',
       `replay trace files directly (${[...TRACE_FORMATS.keys()].join(', ')}), as agora import would import them`,
     );
@@ -310,7 +345,22 @@ export function registerSim(program: Command, output: Output): void {
   command.action(async (inputs: string[], raw: unknown) => {
     const flags = raw as SimFlags & ImportFlags;
     const path = await scenarioOf(inputs, flags, output);
-    const { summary, series, reportFrameworks, scenario } = await simulate(path, flags, output);
+    const serve = flags.serve === undefined ? undefined : parseServePort(flags.serve);
+    // Listening first: a port in use is told before the run, not after it.
+    const server = serve === undefined ? undefined : await ReplayServer.listen('127.0.0.1', serve);
+    const recording = serve === undefined ? undefined : new ReplayRecording();
+    let ran: ScenarioRun | undefined;
+    const { summary, series, reportFrameworks, scenario } = await simulate(
+      path,
+      flags,
+      output,
+      recording === undefined
+        ? undefined
+        : (run) => {
+            ran = run;
+            recording.take(run);
+          },
+    );
     output.out(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatRunSummary(summary));
     if (flags.out !== undefined && series !== undefined) {
       const startedAt = performance.now();
@@ -332,6 +382,16 @@ export function registerSim(program: Command, output: Output): void {
       if (flags.quiet !== true) {
         output.err(`report: ${index} (${((performance.now() - startedAt) / 1000).toFixed(2)} s)\n`);
       }
+    }
+    if (server !== undefined && recording !== undefined && ran !== undefined && series !== undefined) {
+      server.serve({ run: ran, recording, series });
+      output.err(
+        `agora sim: serving the replay (${recording.timesMs.length} frames, ${(recording.bytes / 2 ** 20).toFixed(1)} MB) ` +
+          `at ${server.url} — Ctrl-C stops\n`,
+      );
+      const signal = await untilSignal();
+      output.err(`agora sim: ${signal}, stopping\n`);
+      await server.close();
     }
   });
 }

@@ -130,6 +130,11 @@ export class Master implements Process<Wire> {
     return this.#context().registrar.document().quotas;
   }
 
+  /** The configured role weights (role → weight; roles not listed weigh 1), as the registry holds them. */
+  weights(): Readonly<Record<string, number>> {
+    return this.#context().registrar.document().weights;
+  }
+
   /** The address agent `id` is registered from, if it is registered (connected or not). */
   agentAddress(id: string): Address | undefined {
     return this.#context().agents.get(id)?.address;

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import test from 'ava';
 import { runCli, scenarioFile, tempDir } from './helpers.js';
@@ -73,6 +75,8 @@ test('bad flags exit 2 with one line naming the flag', async (t) => {
     [['--until', '0'], /^agora: --until: expected seconds, more than 0/u],
     [['--until', 'soon'], /^agora: --until: expected seconds/u],
     [['--policy', 'fifo'], /^agora: --policy: unknown policy "fifo" \(expected one of drf, asset, random\)/u],
+    [['--serve', 'web'], /^agora: --serve: expected a port number from 0 to 65535, got "web"/u],
+    [['--serve', '70000'], /^agora: --serve: expected a port number from 0 to 65535/u],
   ];
   for (const [flags, message] of cases) {
     const r = await runCli('sim', 'scenarios/drf-paper.json', ...flags);
@@ -115,4 +119,18 @@ test('sim --help explains the command', async (t) => {
   t.regex(r.out, /deterministic simulated world/u);
   for (const flag of ['--seed', '--policy', '--until', '--json', '--trace', '--quiet'])
     t.true(r.out.includes(flag), flag);
+});
+
+test('sim --serve on a port in use says so before the run, exit 2', async (t) => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (taken.address() as AddressInfo).port;
+    const r = await runCli('sim', 'scenarios/drf-paper.json', '--serve', String(port));
+    t.is(r.code, 2);
+    t.regex(r.err, new RegExp(`^agora: --serve: port ${port} is in use`, 'u'));
+    t.is(r.out, '', 'no summary: the run did not start');
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }
 });

@@ -18,6 +18,8 @@ export interface SleepersOptions {
   readonly sleepSeconds: number;
   readonly cpusPerTask: number;
   readonly memPerTask: number;
+  /** The tasks' shell command (default `sleep <sleepSeconds>`). */
+  readonly command?: string;
 }
 
 /** Milli-units, so that offer arithmetic stays exact. */
@@ -79,7 +81,7 @@ export class Sleepers implements Scheduler {
             { name: 'cpus', type: 'SCALAR', scalar: { value: cpusPerTask } },
             { name: 'mem', type: 'SCALAR', scalar: { value: memPerTask } },
           ],
-          command: { value: `sleep ${sleepSeconds}` },
+          command: { value: this.options.command ?? `sleep ${sleepSeconds}` },
         });
         this.states.set(id, 'TASK_STAGING');
         cpus -= milli(cpusPerTask);

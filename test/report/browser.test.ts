@@ -5,11 +5,10 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { seriesColor } from '../../src/report/palette.js';
 import { runCli, tempDir } from '../cli/helpers.js';
-import { CHROMIUM, withChromium } from '../needs.js';
+import { launchChromium, withChromium } from '../needs.js';
 
 const test = withChromium();
 
@@ -38,17 +37,7 @@ test('headless Chromium shows every chart of a report, drawn', async (t) => {
   const dir = tempDir('browser');
   const r = await runCli('sim', 'scenarios/mixed.json', '--until', '900', '--quiet', '--out', dir);
   t.is(r.code, 0, r.err);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const failed: string[] = [];

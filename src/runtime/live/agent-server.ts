@@ -7,7 +7,8 @@
  * master reaches it; its address is `agent@<host>:<port>`. Registration, re-registration after
  * the master restarts, health checks and status-update retries are the agent's own logic, the
  * same as in the simulator. `/state` is a read-only snapshot ({@link Agent.state}), `/health`
- * answers 200.
+ * answers 200, and `/files/read` and `/files/download` serve the sandboxes' files, as Mesos's
+ * agent does (sandbox-files.ts; the web UI links a task's stdout and stderr there).
  *
  * Crashes (Mesos `--recover=reconnect`): the agent checkpoints to `<work dir>/meta`; restarted
  * on the same work dir, host and port, it takes back the tasks of checkpointing frameworks and
@@ -33,6 +34,7 @@ import { basicAuthorization } from './http-basic.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
+import { FILES_DOWNLOAD_PATH, FILES_READ_PATH, serveSandboxFile } from './sandbox-files.js';
 import { sendingAddress } from './source-address.js';
 import { type ClientTls, isHttps, type ServerTls } from './tls.js';
 
@@ -243,6 +245,8 @@ export class AgentServer {
         sendJson(res, agent.state());
       } else if (path === '/health') {
         sendText(res, 200, '');
+      } else if (path === FILES_READ_PATH || path === FILES_DOWNLOAD_PATH) {
+        serveSandboxFile(req, res, workDir, agent.state().agentId);
       } else {
         sendText(res, 404, `No such endpoint: ${path}`);
       }

@@ -100,6 +100,8 @@ export interface LiveHarnessOptions {
   /** The scenario clock stops here (default: never). */
   readonly untilMs?: number;
   readonly log?: (line: string) => void;
+  /** Told the master's URL each time it starts (its web UI is at `/`: `agora live --serve`). */
+  readonly onMasterUrl?: (url: string) => void;
   /** Run with authentication on: the master requires it of every agent and framework, which present it. */
   readonly credential?: Credential;
   /** Run the master and each agent as its own OS process (`agora live --processes`). */
@@ -258,6 +260,7 @@ export class LiveHarness implements ClusterHarness {
     );
     this.#master = master;
     this.#masterPort = master.port;
+    this.#options.onMasterUrl?.(`http://${HOST}:${master.port}/`);
     if (this.#links !== undefined) {
       this.#links.masterMoved({ host: HOST, port: master.port });
       return;

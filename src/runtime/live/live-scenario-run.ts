@@ -58,6 +58,8 @@ export interface LiveRunOptions {
   readonly credential?: Credential;
   /** Run the master and each agent as its own OS process (`agora master`, `agora agent`). */
   readonly processes?: boolean;
+  /** Told the master's URL each time it starts (see LiveHarnessOptions). */
+  readonly onMasterUrl?: (url: string) => void;
 }
 
 /** What a live replay gives. */
@@ -85,6 +87,7 @@ export async function runLiveScenario(scenario: Scenario, options: LiveRunOption
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.credential === undefined ? {} : { credential: options.credential }),
     ...(options.processes === true ? { processes: true } : {}),
+    ...(options.onMasterUrl === undefined ? {} : { onMasterUrl: options.onMasterUrl }),
     latency: { minMs: scenario.network.latencyMinMs, maxMs: scenario.network.latencyMaxMs },
     schedulers: plan.frameworks.map((f) => f.address),
   });

@@ -8,7 +8,9 @@
  * | `/master/state`      | agents, frameworks and tasks in Mesos's field names             |
  * | `/metrics/snapshot`  | gauges and counters under Mesos's metric names                  |
  * | `/quota`             | quota limits by role (Mesos `QuotaStatus.configs`, read-only)   |
+ * | `/weights`           | role weights (Mesos `[{role, weight}]`, read-only)              |
  * | `/health`            | 200 while the master serves                                     |
+ * | `/`, `/events`       | the web UI, and its frames pushed as server-sent events (ui-endpoint.ts) |
  *
  * Limits (each an option, see {@link MasterLimits}): request bodies up to 16 MiB (413 beyond) and
  * 64 MiB of them held at once across requests (503 beyond, body-reader.ts), a request must
@@ -46,6 +48,15 @@ import {
 } from './node-messages.js';
 import { SchedulerEndpoint } from './scheduler-endpoint.js';
 import type { ClientTls, ServerTls } from './tls.js';
+import {
+  isUiAsset,
+  observed,
+  sendUiConfig,
+  serveUiAsset,
+  UiEventStream,
+  type UiFrame,
+  weightInfos,
+} from './ui-endpoint.js';
 
 /** The master's address inside its node. */
 export const LIVE_MASTER_ADDRESS = 'master';
@@ -128,6 +139,7 @@ export class MasterServer {
   readonly #counters: LiveCounters;
   readonly #agentChannel: MessageEndpointOptions;
   readonly #startedAt = Date.now();
+  readonly #ui = new UiEventStream(() => this.uiFrame());
 
   private constructor(
     server: Server,
@@ -266,7 +278,11 @@ export class MasterServer {
         sendText(res, 500, 'Internal error');
       });
     });
-    node.spawn(LIVE_MASTER_ADDRESS, master);
+    // The UI's stream hears of every change the master makes (ui-endpoint.ts).
+    node.spawn(
+      LIVE_MASTER_ADDRESS,
+      observed(master, () => live.#ui.changed()),
+    );
     return live;
   }
 
@@ -287,9 +303,16 @@ export class MasterServer {
         return sendJson(res, this.metrics());
       case '/quota':
         return sendJson(res, quotaStatus(this.master.quotas()));
+      case '/weights':
+        return sendJson(res, weightInfos(this.master.weights()));
       case '/health':
         return sendText(res, 200, '');
+      case '/events':
+        return this.#ui.handle(req, res);
+      case '/ui/config.json':
+        return sendUiConfig(res, { mode: 'live' });
       default:
+        if (path !== undefined && isUiAsset(path)) return serveUiAsset(req, res, path);
         return sendText(res, 404, `No such endpoint: ${path}`);
     }
   }
@@ -299,6 +322,17 @@ export class MasterServer {
     return {
       ...masterMetrics(this.master.state(), (Date.now() - this.#startedAt) / 1000, this.#counters),
       'master/http_request_body_bytes_held': this.#agentChannel.limits?.budget?.usedBytes ?? 0,
+    };
+  }
+
+  /** What the web UI shows now: the read-only endpoints' JSON (ui-endpoint.ts). */
+  uiFrame(): UiFrame {
+    return {
+      at_ms: Date.now(),
+      state: this.master.state(),
+      metrics: this.metrics(),
+      quota: quotaStatus(this.master.quotas()),
+      weights: weightInfos(this.master.weights()),
     };
   }
 
@@ -312,6 +346,7 @@ export class MasterServer {
   /** Stops serving: closes subscription streams and connections, stops the master. */
   async close(): Promise<void> {
     this.node.stopAll();
+    this.#ui.closeAll();
     this.#endpoint.closeAll();
     this.#messenger.close();
     this.#server.closeAllConnections();
