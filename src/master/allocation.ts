@@ -116,6 +116,7 @@ export function makeOffers(ctx: MasterContext, grants: readonly Grant[]): number
     const framework = ctx.frameworks.get(frameworkId) as FrameworkRecord;
     const view = new FrameworkOffers(ctx, framework, batches);
     ctx.sendEvent(framework, offersEvent(view));
+    framework.offersMade += view.size;
     made += view.size;
   }
   ctx.counters.offered(made);

@@ -153,6 +153,8 @@ export function recoverFramework(
     reregisteredAtMs: undefined,
     heartbeatTimer: undefined,
     failoverTimer: undefined,
+    offersMade: 0,
+    offersDeclined: 0,
   };
   ctx.frameworks.add(framework);
   ctx.registrar.apply({ kind: 'admit-framework', id: framework.id });

@@ -33,6 +33,10 @@ export interface FrameworkRecord {
   reregisteredAtMs: number | undefined;
   heartbeatTimer: TimerId | undefined;
   failoverTimer: TimerId | undefined;
+  /** Offers made to it by this master (Agora-specific; state's `offers_made`). */
+  offersMade: number;
+  /** Offers it declined at this master (Agora-specific; state's `offers_declined`). */
+  offersDeclined: number;
 }
 
 /** A removed framework, kept for state and to refuse its id. */

@@ -52,6 +52,7 @@ export function handleDecline(
     });
   }
   ctx.counters.declined(declined);
+  framework.offersDeclined += declined;
 }
 
 /** Declines the framework's outstanding offers in one range; returns how many. */

@@ -12,6 +12,7 @@ import type { TaskState } from '../core/messages/task-state.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
 import { formatRanges } from '../core/ranges.js';
 import { Resources } from '../core/resources.js';
+import { UNRESERVED_ROLE } from '../core/roles.js';
 import type { AgentRecord } from './agent-registry.js';
 import type { MasterContext } from './context.js';
 import type { MasterCountersSnapshot } from './counters.js';
@@ -73,6 +74,10 @@ export interface FrameworkSnapshot {
   readonly unreachable_tasks: readonly TaskSnapshot[];
   readonly completed_tasks: readonly TaskSnapshot[];
   readonly offers: readonly OfferSnapshot[];
+  /** Agora-specific (Mesos's state has no per-framework offer counts): offers made to it by this master. */
+  readonly offers_made: number;
+  /** Agora-specific: offers it declined at this master (offers that timed out or were rescinded are not counted). */
+  readonly offers_declined: number;
 }
 
 /** An agent in state (Mesos `model(Slave)` in /state's `slaves`). */
@@ -90,6 +95,8 @@ export interface AgentSnapshot {
   readonly resources: ResourcesModel;
   readonly used_resources: ResourcesModel;
   readonly offered_resources: ResourcesModel;
+  /** Mesos's `reserved_resources`: its resources reserved for each role (none: `{}`). */
+  readonly reserved_resources: Readonly<Record<string, ResourcesModel>>;
 }
 
 /** The whole snapshot (Mesos /master/state). */
@@ -172,7 +179,16 @@ function agentState(ctx: MasterContext, agent: AgentRecord): AgentSnapshot {
     resources: resourcesModel(agent.total),
     used_resources: resourcesModel(used),
     offered_resources: resourcesModel(offered),
+    reserved_resources: reservedByRole(agent.total),
   };
+}
+
+/** Mesos's `reserved_resources` of an agent: its total's reserved entries, by role. */
+function reservedByRole(total: Resources): Record<string, ResourcesModel> {
+  const out: Record<string, ResourcesModel> = {};
+  const roles = new Set(total.entries.map((e) => e.role).filter((role) => role !== UNRESERVED_ROLE));
+  for (const role of roles) out[role] = resourcesModel(total.filter((e) => e.role === role));
+  return out;
 }
 
 function frameworkState(ctx: MasterContext, framework: FrameworkRecord): FrameworkSnapshot {
@@ -197,6 +213,8 @@ function frameworkState(ctx: MasterContext, framework: FrameworkRecord): Framewo
     unreachable_tasks: ctx.tasks.unreachableOf(framework.id).map(taskState),
     completed_tasks: ctx.tasks.completedOf(framework.id).map(taskState),
     offers: offers.map(offerState),
+    offers_made: framework.offersMade,
+    offers_declined: framework.offersDeclined,
   };
 }
 
@@ -215,6 +233,8 @@ function completedFrameworkState(completed: CompletedFramework): FrameworkSnapsh
     unreachable_tasks: [],
     completed_tasks: completed.completedTasks.map(taskState),
     offers: [],
+    offers_made: f.offersMade,
+    offers_declined: f.offersDeclined,
   };
 }
 

@@ -103,6 +103,8 @@ function subscribeNew(
     reregisteredAtMs: undefined,
     heartbeatTimer: undefined,
     failoverTimer: undefined,
+    offersMade: 0,
+    offersDeclined: 0,
   };
   ctx.frameworks.add(framework);
   // Not waited for: a master that restarts before the write lands takes the framework back

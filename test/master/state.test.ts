@@ -77,3 +77,29 @@ test('counters: offers per cycle and task transitions', (t) => {
   t.like(k2.currentCycle, { cycle: 2, offersMade: 0, offersDeclined: 0 });
   t.deepEqual(k2.taskStateTransitions, { TASK_STAGING: 1 });
 });
+
+test('state: per-framework offers made and declined, and agents reserved_resources by role', (t) => {
+  const c = cluster({
+    agents: [{ resources: 'cpus:2;mem:1024;cpus(ads):2;mem(ads):512' }, { resources: 'cpus:4;mem:4096' }],
+    schedulers: ['a', 'b'],
+  });
+  const a = c.scheduler('a');
+  a.subscribe();
+  advance(c.world, 10);
+  const offers = take(a);
+  t.is(offers.length, 2);
+  a.decline(
+    offers.map((o) => o.id.value),
+    3600,
+  );
+  const b = c.scheduler('b');
+  b.subscribe();
+  advance(c.world, 10);
+  const s = c.master().state();
+  const fw = (id: string | undefined) => s.frameworks.find((f) => f.id === id);
+  t.like(fw(a.frameworkId), { offers_made: 2, offers_declined: 2 });
+  t.like(fw(b.frameworkId), { offers_made: 2, offers_declined: 0 });
+  const [reserved, plain] = [...s.slaves].sort((x, y) => x.pid.localeCompare(y.pid));
+  t.deepEqual(reserved?.reserved_resources, { ads: { cpus: 2, mem: 512 } });
+  t.deepEqual(plain?.reserved_resources, {});
+});
