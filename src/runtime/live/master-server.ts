@@ -33,6 +33,7 @@ import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
 import { AgentSessions } from './agent-sessions.js';
+import { AllocationRunTiming, timedAllocations } from './allocation-timing.js';
 import { BodyBudget, PROCESS_BODY_BUDGET } from './body-reader.js';
 import { storeFile } from './file-store.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
@@ -140,6 +141,8 @@ export class MasterServer {
   readonly #agentChannel: MessageEndpointOptions;
   readonly #startedAt = Date.now();
   readonly #ui = new UiEventStream(() => this.uiFrame());
+  /** How long the master's allocation runs take (allocation-timing.ts). */
+  readonly #allocationTiming = new AllocationRunTiming();
 
   private constructor(
     server: Server,
@@ -278,10 +281,11 @@ export class MasterServer {
         sendText(res, 500, 'Internal error');
       });
     });
-    // The UI's stream hears of every change the master makes (ui-endpoint.ts).
+    // The UI's stream hears of every change the master makes (ui-endpoint.ts); its allocation
+    // runs are timed from outside, as the master has no clock that measures work.
     node.spawn(
       LIVE_MASTER_ADDRESS,
-      observed(master, () => live.#ui.changed()),
+      observed(timedAllocations(master, live.#allocationTiming), () => live.#ui.changed()),
     );
     return live;
   }
@@ -321,6 +325,7 @@ export class MasterServer {
   metrics(): Record<string, number> {
     return {
       ...masterMetrics(this.master.state(), (Date.now() - this.#startedAt) / 1000, this.#counters),
+      ...this.#allocationTiming.metrics(),
       'master/http_request_body_bytes_held': this.#agentChannel.limits?.budget?.usedBytes ?? 0,
     };
   }

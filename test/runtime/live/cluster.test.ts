@@ -68,6 +68,9 @@ test('launch, finish, fail, kill and reconcile with real processes', async (t) =
     const metrics = await fetch(`${cluster.master.url}/metrics/snapshot`).then((r) => r.json());
     t.is(metrics['master/slaves_active'], 1);
     t.is(metrics['master/frameworks_connected'], 1);
+    // The live runtime times the master's allocation runs (allocation-timing.ts).
+    t.true(metrics['allocator/mesos/allocation_run_ms'] > 0, 'the last allocation run took some time');
+    t.true(metrics['allocator/mesos/allocation_run_ms/count'] >= metrics['allocator/mesos/allocation_runs']);
     t.is((await fetch(`${cluster.master.url}/health`)).status, 200);
   } finally {
     driver.stop();
