@@ -73,13 +73,24 @@ function summarise(frame) {
   const total = sumOver(state.slaves, 'resources', names);
   const used = sumOver(state.slaves, 'used_resources', names);
   const offered = sumOver(state.slaves, 'offered_resources', names);
+  // Mesos's `reserved_resources` is role → resources; the overview sums every role's.
+  const reserved = sumOver(
+    state.slaves.flatMap((a) => Object.values(a.reserved_resources ?? {})).map((r) => ({ r })),
+    'r',
+    names,
+  );
   const weights = new Map(frame.weights.map((w) => [w.role, w.weight]));
   const dominant = (r) =>
     Math.max(0, ...names.filter((n) => total[n] > 0).map((n) => (r[n] ?? 0) / total[n]));
+  const weightOf = (f) => Math.min(...f.roles.map((r) => weights.get(r) ?? 1));
+  // Fair share: a framework's weight over the sum of the weights of every registered framework
+  // (connected or not, busy or idle): the dominant share DRF would give it if all wanted more.
+  const weightSum = state.frameworks.reduce((sum, f) => sum + weightOf(f), 0);
   const frameworks = state.frameworks.map((f) => {
-    const weight = Math.min(...f.roles.map((r) => weights.get(r) ?? 1));
+    const weight = weightOf(f);
     const ds = dominant(f.used_resources);
-    return { f, weight, share: ds, weighted: ds / weight };
+    const fair = weight / weightSum;
+    return { f, weight, share: ds, weighted: ds / weight, fair, ofFair: ds / fair };
   });
   const tasks = [];
   const frameworkName = new Map();
@@ -89,7 +100,20 @@ function summarise(frame) {
   }
   const byState = {};
   for (const t of tasks) byState[t.state] = (byState[t.state] ?? 0) + 1;
-  return { state, names, total, used, offered, weights, frameworks, tasks, frameworkName, byState, dominant };
+  return {
+    state,
+    names,
+    total,
+    used,
+    offered,
+    reserved,
+    weights,
+    frameworks,
+    tasks,
+    frameworkName,
+    byState,
+    dominant,
+  };
 }
 
 // ---------------------------------------------------------------- rendering
@@ -131,7 +155,7 @@ function renderOverview(s, frame) {
         n,
         `${amount(n, s.used[n])} / ${amount(n, t)}`,
         t > 0
-          ? `used ${pct(s.used[n] / t)}, offered ${pct(s.offered[n] / t)}, idle ${pct(Math.max(0, t - s.used[n] - s.offered[n]) / t)}`
+          ? `used ${pct(s.used[n] / t)}, offered ${pct(s.offered[n] / t)}, idle ${pct(Math.max(0, t - s.used[n] - s.offered[n]) / t)}; reserved ${amount(n, s.reserved[n])}`
           : 'none',
       ),
     );
@@ -148,6 +172,18 @@ function renderOverview(s, frame) {
     ),
   );
   const m = frame.metrics;
+  // Measured by the live master around each run (allocation-timing.ts); a simulation has no
+  // wall-clock cost to show.
+  const runMs = m['allocator/mesos/allocation_run_ms'];
+  cards.push(
+    card(
+      'Allocation run time',
+      runMs === undefined ? '—' : `${runMs.toFixed(runMs < 10 ? 2 : 0)} ms`,
+      runMs === undefined
+        ? 'not measured (a simulation, or no run yet)'
+        : `the last run; mean ${m['allocator/mesos/allocation_run_ms/mean'].toFixed(2)} ms, max ${m['allocator/mesos/allocation_run_ms/max'].toFixed(2)} ms over ${m['allocator/mesos/allocation_run_ms/count']} runs`,
+    ),
+  );
   cards.push(
     card(
       'Offers',
@@ -219,7 +255,7 @@ function renderAgents(s) {
 }
 
 function renderFrameworks(s) {
-  const rows = s.frameworks.map(({ f, weight, share: ds, weighted }) => ({
+  const rows = s.frameworks.map(({ f, weight, share: ds, weighted, fair, ofFair }) => ({
     key: f.id,
     cells: [
       f.name,
@@ -231,12 +267,30 @@ function renderFrameworks(s) {
       resourcesText(f.offered_resources),
       share(ds),
       share(weighted),
+      share(fair),
+      share(ofFair),
+      f.offers_made ?? '—',
+      f.offers_declined ?? '—',
       f.id,
     ],
   }));
   renderTable(
     $('frameworks'),
-    ['name', 'roles', num('weight'), 'status', num('running'), 'used', 'offered', ...SHARE_HEADERS, 'id'],
+    [
+      'name',
+      'roles',
+      num('weight'),
+      'status',
+      num('running'),
+      'used',
+      'offered',
+      ...SHARE_HEADERS,
+      num('fair share'),
+      num('share / fair share'),
+      num('offers made'),
+      num('declined'),
+      'id',
+    ],
     rows,
     'no frameworks registered',
   );

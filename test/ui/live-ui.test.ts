@@ -3,9 +3,12 @@
  * loopback, a framework from test/driver/sleepers.ts with tasks that print to stdout and
  * stderr. The page must load without errors, count agents, frameworks and tasks right, link a
  * task's stdout from its agent, and show a task launched after it loaded within a second,
- * through the pushed stream (no request is made for it).
+ * through the pushed stream (no request is made for it). With both frameworks running, the
+ * overview's reserved resources and allocation run time, and each framework's offers made and
+ * declined and its share against its fair share, must be what the master says.
  */
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { liveSchedulerDriver } from '../../src/runtime/live/live-scheduler.js';
 import { tempDir } from '../cli/helpers.js';
 import { Sleepers } from '../driver/sleepers.js';
@@ -34,10 +37,36 @@ function printers(masterUrl: string, name: string, tasks: number, logs: string[]
   return { scheduler, close };
 }
 
+/** The overview card labelled `label`: its value and detail text. */
+function overviewCard(page: Page, label: string) {
+  return page.evaluate((l) => {
+    const c = Array.from(document.querySelectorAll('#overview .card')).find(
+      (x) => x.querySelector('.label')?.textContent === l,
+    );
+    return {
+      value: c?.querySelector('.value')?.textContent ?? '',
+      detail: c?.querySelector('.detail')?.textContent ?? '',
+    };
+  }, label);
+}
+
+/** The frameworks table's row for framework `id`, as header → cell text. */
+function frameworkRow(page: Page, id: string) {
+  return page.evaluate((key) => {
+    const headers = Array.from(document.querySelectorAll('#frameworks thead th')).map(
+      (h) => h.textContent ?? '',
+    );
+    const row = document.querySelector(`#frameworks tbody tr[data-key="${key}"]`);
+    const cells = Array.from(row?.querySelectorAll('td') ?? []).map((c) => c.textContent ?? '');
+    return Object.fromEntries(headers.map((h, i) => [h, cells[i] ?? '']));
+  }, id);
+}
+
 const running = (s: Sleepers) => [...s.states.values()].filter((x) => x === 'TASK_RUNNING').length;
 
 test('the master’s web UI shows the cluster, a task’s stdout, and pushed updates within a second', async (t) => {
-  const cluster = await liveCluster(2);
+  // Each agent also holds 1 cpu reserved for role "ads", which these '*' frameworks are never offered.
+  const cluster = await liveCluster(2, 'cpus:2;mem:512;cpus(ads):1');
   const first = printers(cluster.master.url, 'printers', 3, cluster.logs);
   const browser = await launchChromium();
   let second: ReturnType<typeof printers> | undefined;
@@ -119,6 +148,45 @@ test('the master’s web UI shows the cluster, a task’s stdout, and pushed upd
       },
     );
     t.is(await page.textContent('#frameworks-count'), '2');
+
+    // Reserved resources per resource (2 agents × cpus(ads):1; no memory reserved).
+    t.regex((await overviewCard(page, 'cpus')).detail, /reserved 2$/u);
+    t.regex((await overviewCard(page, 'mem')).detail, /reserved 0 MB$/u);
+    // The allocation run time, measured by the live master around each run.
+    const runTime = await overviewCard(page, 'Allocation run time');
+    const runMs = Number(/^([\d.]+) ms$/u.exec(runTime.value)?.[1]);
+    t.true(runMs > 0, `the last allocation run's time is a positive number (${runTime.value})`);
+    t.regex(runTime.detail, /over \d+ runs$/u);
+    // Offers made and declined per framework, as the master counts them; both frameworks have
+    // suppressed offers, so the counts hold still. The latecomer was offered both agents at once
+    // and needed one: it declined the other.
+    const state = cluster.master.master.state();
+    const late = state.frameworks.find((f) => f.name === 'latecomer');
+    t.true((late?.offers_declined ?? 0) >= 1, `the latecomer declined an offer (${late?.offers_declined})`);
+    for (const f of state.frameworks) {
+      let shown: Record<string, string> = {};
+      await eventually(
+        async () => {
+          shown = await frameworkRow(page, f.id);
+          return (
+            shown['offers made'] === String(f.offers_made) && shown.declined === String(f.offers_declined)
+          );
+        },
+        2_000,
+        () =>
+          `${f.name}: the row ${JSON.stringify(shown)}, the master ${f.offers_made} made, ${f.offers_declined} declined`,
+      );
+      // Two frameworks of weight 1: each one's fair share is 1/2, and its dominant share against
+      // that fair share is twice its dominant share.
+      const row = await frameworkRow(page, f.id);
+      t.is(row['fair share'], '0.500', f.name);
+      const ds = Number(row['dominant share']);
+      t.true(ds > 0, `${f.name} holds resources`);
+      t.true(
+        Math.abs(Number(row['share / fair share']) - ds / 0.5) <= 0.002,
+        `${f.name}: ${JSON.stringify(row)}`,
+      );
+    }
     await page.screenshot({ path: join(dir, 'live-master-after.png'), fullPage: true });
     t.log(`screenshot after the latecomer: ${join(dir, 'live-master-after.png')}`);
     t.deepEqual(errors, [], 'no console errors');
