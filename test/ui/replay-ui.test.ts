@@ -109,6 +109,27 @@ test('agora sim --serve plays a run: the slider, a fault, play and pause move th
       await shown(page, 900_000, 900_000, 'the last frame');
       t.regex((await page.textContent('#replay-time')) ?? '', /^900 s of 900 s$/u);
       t.is(await page.textContent('#frameworks-count'), '3', 'three frameworks');
+      // A simulation has no wall-clock allocation run time; the fair shares follow the roles'
+      // weights (research 3, etl 1, adhoc 1: 3/5, 1/5, 1/5), and every framework was offered.
+      t.regex((await page.textContent('#overview')) ?? '', /Allocation run time\s*—\s*not measured/u);
+      const fair = await page.evaluate(() => {
+        const headers = Array.from(document.querySelectorAll('#frameworks thead th')).map(
+          (h) => h.textContent,
+        );
+        return Array.from(document.querySelectorAll('#frameworks tbody tr')).map((r) => {
+          const cells = Array.from(r.querySelectorAll('td')).map((c) => c.textContent ?? '');
+          return [
+            cells[0],
+            cells[headers.indexOf('fair share')],
+            Number(cells[headers.indexOf('offers made')]) > 0,
+          ];
+        });
+      });
+      t.deepEqual(fair.sort(), [
+        ['adhoc', '0.200', true],
+        ['etl', '0.200', true],
+        ['research', '0.600', true],
+      ]);
       const tasksAtEnd = Number(await page.textContent('#tasks-count'));
       t.true(
         tasksAtEnd > tasksAtStart,
