@@ -68,6 +68,7 @@ import {
   wipeAgentDisk,
 } from './cluster-nodes.js';
 import type { Credential } from './credentials.js';
+import { eventually } from './eventually.js';
 import { FaultLinks } from './fault-links.js';
 import { LagMeter } from './live-lag.js';
 import { liveSchedulerDriver } from './live-scheduler.js';
@@ -539,15 +540,11 @@ export class LiveHarness implements ClusterHarness {
     const master = this.#master;
     if (master !== undefined) {
       const expected = [...this.#agents.values()].filter((a) => a.node !== undefined).length;
-      const ok = await pollUntilAsync(
+      await eventually(
         async () => (await master.activatedAgents()) >= expected,
         REGISTRATION_TIMEOUT_MS,
+        `all ${expected} agent(s) to register with the live master`,
       );
-      if (!ok) {
-        throw new Error(
-          `live: ${expected} agent(s) did not all register within ${REGISTRATION_TIMEOUT_MS / 1000} s`,
-        );
-      }
     }
   }
 
@@ -563,11 +560,16 @@ export class LiveHarness implements ClusterHarness {
     await this.ready();
     this.#startClock();
     const endMs = this.now() + withinMs;
-    const held = await pollUntil(() => {
-      this.#check();
-      return done() || this.now() >= endMs;
-    }, Number.POSITIVE_INFINITY);
-    return held && done();
+    await eventually(
+      () => {
+        this.#check();
+        return done() || this.now() >= endMs;
+      },
+      Number.POSITIVE_INFINITY,
+      'a condition or its deadline',
+      { pollMs: POLL_MS },
+    );
+    return done();
   }
 
   async runTo(timeMs: number): Promise<void> {
@@ -672,16 +674,6 @@ export class LiveHarness implements ClusterHarness {
   }
 }
 
-/** {@link pollUntil} for a check that must ask over HTTP, every 20 ms. */
-async function pollUntilAsync(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
-
 /**
  * `scheduler`, also telling `registered` who it registered as: the run's log shows that a
  * framework that failed over kept its id.
@@ -699,14 +691,4 @@ function announcing(scheduler: Scheduler, registered: (id: FrameworkID) => void)
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-}
-
-/** Waits, polling every {@link POLL_MS} real ms, until `check()` holds (true) or `timeoutMs` passes (false). */
-async function pollUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  return true;
 }
