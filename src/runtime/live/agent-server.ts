@@ -6,9 +6,11 @@
  * `--host`, which the master checks. It listens on one port, where the
  * master reaches it; its address is `agent@<host>:<port>`. Registration, re-registration after
  * the master restarts, health checks and status-update retries are the agent's own logic, the
- * same as in the simulator. `/state` is a read-only snapshot ({@link Agent.state}), `/health`
- * answers 200, and `/files/read` and `/files/download` serve the sandboxes' files, as Mesos's
- * agent does (sandbox-files.ts; the web UI links a task's stdout and stderr there).
+ * same as in the simulator. `/state`, `/flags`, `/monitor/statistics`, `/metrics/snapshot` and
+ * `/metrics` answer in Mesos's shapes (agent-endpoints.ts), `/health` answers 200, and
+ * `/files/browse`, `/files/read` and `/files/download` serve the sandboxes' files, as Mesos's
+ * agent does (sandbox-files.ts; the web UI links a task's stdout and stderr there). With
+ * `httpCredentials` they all but `/health` ask for HTTP Basic credentials.
  *
  * Crashes (Mesos `--recover=reconnect`): the agent checkpoints to `<work dir>/meta`; restarted
  * on the same work dir, host and port, it takes back the tasks of checkpointing frameworks and
@@ -22,20 +24,31 @@ import { resolve } from 'node:path';
 import { Agent } from '../../agent/agent.js';
 import { type AgentOptions, resolveAgentOptions } from '../../agent/options.js';
 import type { Resources } from '../../core/resources.js';
+import {
+  type AgentEndpointContext,
+  AgentEventCounts,
+  agentFlags,
+  agentMetrics,
+  agentStateJson,
+  monitorStatistics,
+} from './agent-endpoints.js';
 import { metaDir, type PreparedRecovery, prepareAgentRecovery } from './agent-recovery.js';
 import { AGENT_TOKEN_HEADER, masterOnlyGuard, newAgentToken } from './agent-token.js';
 import { AgentWatchdog } from './agent-watchdog.js';
 import { ChildCommandRunner } from './child-command-runner.js';
 import { ChildExecutorLauncher } from './child-executor-launcher.js';
 import type { Credential } from './credentials.js';
+import { CredentialStore } from './credentials.js';
 import { ExecutorEndpoint } from './executor-endpoint.js';
 import { ExecutorTokens } from './executor-tokens.js';
-import { basicAuthorization } from './http-basic.js';
+import { authenticate, basicAuthorization, type EndpointAuthentication } from './http-basic.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
-import { FILES_DOWNLOAD_PATH, FILES_READ_PATH, serveSandboxFile } from './sandbox-files.js';
+import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
+import { isFilesPath, serveSandboxFile } from './sandbox-files.js';
 import { sendingAddress } from './source-address.js';
+import { systemMetrics } from './system-metrics.js';
 import { type ClientTls, isHttps, type ServerTls } from './tls.js';
 
 /** The master's address inside an agent's node. */
@@ -88,7 +101,16 @@ export interface AgentServerOptions {
    * outlive a dead agent, waiting for a restarted one to reattach (agent-watchdog.ts).
    */
   readonly recoveryTimeoutMs?: number;
+  /**
+   * Mesos `--authenticate_http_readonly` with `--http_credentials`: the read-only endpoints
+   * (`/state`, `/flags`, `/files/*`, `/monitor/statistics`, `/metrics*`) ask for HTTP Basic
+   * credentials, checked against these; `/health` never does. Off by default, as in Mesos.
+   */
+  readonly httpCredentials?: readonly Credential[];
 }
+
+/** The realm of the agent's read-only endpoints' Basic authentication (Mesos's default). */
+export const AGENT_READONLY_REALM = 'mesos-agent-readonly';
 
 /** What an agent's node is made of besides the agent. */
 interface AgentParts {
@@ -160,9 +182,12 @@ export class AgentServer {
         `killed ${recovery.killed} process group(s) of an earlier agent that will not be recovered`,
       );
     }
+    const counts = new AgentEventCounts();
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
+      // Terminal tasks and executors are counted from the agent's trace (agent-endpoints.ts).
+      trace: (event) => counts.traced(event),
       // The checkpoint (Mesos's meta dir): the agent's id and its checkpointing frameworks' tasks.
       storeDirs: new Map([[address, metaDir(workDir)]]),
     });
@@ -230,23 +255,64 @@ export class AgentServer {
       executors,
       watchdog,
     });
+    const startedAtMs = Date.now();
+    const readonly: EndpointAuthentication | undefined =
+      options.httpCredentials === undefined
+        ? undefined
+        : {
+            mode: 'required',
+            realm: AGENT_READONLY_REALM,
+            credentials: new CredentialStore(options.httpCredentials),
+          };
+    const endpoints: AgentEndpointContext = {
+      agent,
+      pid: `slave(1)@${address.slice(address.indexOf('@') + 1)}`,
+      host,
+      port: advertisedPort,
+      workDir,
+      masterUrl,
+      startedAtMs,
+      counts,
+      flags: agentFlags({
+        agent,
+        masterUrl,
+        host,
+        port: advertisedPort,
+        workDir,
+        strict: options.strict ?? true,
+        recoveryTimeoutMs: options.recoveryTimeoutMs ?? 15 * 60_000,
+        authenticateHttpReadonly: readonly !== undefined,
+      }),
+    };
     server.on('request', (req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      // libprocess answers the agent process's endpoints under `/slave(1)` and at the top level.
+      const local = path.replace(/^\/slave\(1\)(?=\/)/u, '');
       let served: Promise<void> = Promise.resolve();
+      const guarded = local !== MESSAGE_PATH && local !== '/api/v1/executor' && local !== '/health';
+      if (guarded && readonly !== undefined && !authenticate(req, res, readonly).ok) return;
       if (path === MESSAGE_PATH) {
         served = handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res, {
           guard: masterOnlyGuard(MASTER, token),
         });
       } else if (path === '/api/v1/executor') {
         served = executors.handle(req, res);
-      } else if (path === '/state') {
-        // Read-only, like the master's /master/state: what the agent holds, and whether it knows
-        // its AgentID yet (the master may have admitted it before the agent heard so).
-        sendJson(res, agent.state());
-      } else if (path === '/health') {
+      } else if (local === '/state' || local === '/state.json') {
+        // Mesos's shape, with Agora's `phase` (whether it is registered with its master).
+        sendJson(res, agentStateJson(endpoints));
+      } else if (local === '/flags') {
+        sendJson(res, { flags: endpoints.flags });
+      } else if (local === '/monitor/statistics' || local === '/monitor/statistics.json') {
+        sendJson(res, monitorStatistics(endpoints, Date.now()));
+      } else if (path === '/metrics/snapshot') {
+        sendJson(res, { ...agentMetrics(endpoints, Date.now()), ...systemMetrics() });
+      } else if (path === '/metrics') {
+        const text = prometheusText({ ...agentMetrics(endpoints, Date.now()), ...systemMetrics() });
+        sendText(res, 200, text, { 'Content-Type': PROMETHEUS_CONTENT_TYPE });
+      } else if (local === '/health') {
         sendText(res, 200, '');
-      } else if (path === FILES_READ_PATH || path === FILES_DOWNLOAD_PATH) {
-        serveSandboxFile(req, res, workDir, agent.state().agentId);
+      } else if (isFilesPath(path)) {
+        serveSandboxFile(req, res, workDir, agent.agentId);
       } else {
         sendText(res, 404, `No such endpoint: ${path}`);
       }
