@@ -328,6 +328,10 @@ export function registerLive(program: Command, output: Output): void {
     .option(
       '--credential <file>',
       'this agent’s principal and secret, sent to the master as HTTP Basic: {"principal":..,"secret":..} or one "principal secret" line (Mesos --credential)',
+    )
+    .option(
+      '--http-credentials <file>',
+      'principals and secrets the read-only endpoints (/state, /flags, /files/*, /monitor/statistics, /metrics) then ask for as HTTP Basic, in --credentials’ format (Mesos --authenticate_http_readonly with --http_credentials)',
     );
   withTlsOptions(agent, true).action(
     async (flags: {
@@ -342,6 +346,7 @@ export function registerLive(program: Command, output: Output): void {
       recoveryTimeout: string;
       strict: boolean;
       credential?: string;
+      httpCredentials?: string;
       attributes?: string;
       timeScale: string;
       tlsKey?: string;
@@ -376,7 +381,10 @@ export function registerLive(program: Command, output: Output): void {
           `--tls-key, --tls-cert: a TLS agent needs a TLS master (--master https://…), not ${masterUrl}`,
         );
       }
-      for (const w of credential?.warnings ?? []) output.err(`agora agent: warning: ${w}\n`);
+      const httpCredentials =
+        flags.httpCredentials === undefined ? undefined : readCredentialsFlag(flags.httpCredentials);
+      for (const w of [...(credential?.warnings ?? []), ...(httpCredentials?.warnings ?? [])])
+        output.err(`agora agent: warning: ${w}\n`);
       const started = await startOrExplain(() =>
         AgentServer.start({
           masterUrl,
@@ -399,6 +407,7 @@ export function registerLive(program: Command, output: Output): void {
             ? {}
             : { agent: { attributes: parseAttributesFlag(flags.attributes) } }),
           ...(credential === undefined ? {} : { credential: credential.value }),
+          ...(httpCredentials === undefined ? {} : { httpCredentials: httpCredentials.value }),
           ...tls,
           log: (line) => output.err(`agent: ${line}\n`),
         }),
