@@ -29,6 +29,7 @@ import type {
   ResourcesModel,
   TaskSnapshot,
 } from '../../master/state.js';
+import { isTerminalOrUnreachable } from '../../master/task-lifecycle.js';
 import { sendJson, sendText } from './http-util.js';
 import { weightInfos } from './ui-endpoint.js';
 
@@ -350,18 +351,6 @@ function addInto(into: Record<string, number>, more: ResourcesModel): void {
   }
 }
 
-const TERMINAL = new Set([
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_LOST',
-  'TASK_ERROR',
-  'TASK_DROPPED',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-  'TASK_UNREACHABLE',
-]);
-
 /**
  * `/master/roles` (Mesos `ReadOnlyHandler::roles`): every known role (with a weight, a quota,
  * a framework or a reservation), its weight, quota (`guarantee` none, `limit`, `consumed`),
@@ -390,7 +379,8 @@ export function rolesJson(
       names.add(role);
       frameworks.set(role, [...(frameworks.get(role) ?? []), f.id]);
     }
-    for (const t of f.tasks) if (!TERMINAL.has(t.state)) addInto(get(allocated, t.role), t.resources);
+    for (const t of f.tasks)
+      if (!isTerminalOrUnreachable(t.state)) addInto(get(allocated, t.role), t.resources);
     for (const e of f.executors) addInto(get(allocated, e.role), e.resources);
     for (const o of f.offers) addInto(get(offered, o.allocation_info.role), o.resources);
   }

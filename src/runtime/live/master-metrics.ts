@@ -6,7 +6,9 @@
  * refusals ({@link LiveCounters}), which Mesos has no names for. `system/*` is added by the
  * server (system-metrics.ts).
  */
+import { isTerminalState, TASK_STATES } from '../../core/messages/task-state.js';
 import type { MasterState, ResourcesModel } from '../../master/state.js';
+import { isTerminalOrUnreachable } from '../../master/task-lifecycle.js';
 import { MasterEventCounts } from './master-message-counts.js';
 
 /**
@@ -62,16 +64,7 @@ const MASTER_RESOURCES = ['cpus', 'gpus', 'mem', 'disk'] as const;
 const GAUGED = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_UNREACHABLE'];
 
 /** The terminal states, whose metric counts the tasks that reached it since the master started. */
-const COUNTED = [
-  'TASK_FINISHED',
-  'TASK_FAILED',
-  'TASK_KILLED',
-  'TASK_LOST',
-  'TASK_ERROR',
-  'TASK_DROPPED',
-  'TASK_GONE',
-  'TASK_GONE_BY_OPERATOR',
-];
+const COUNTED = TASK_STATES.filter(isTerminalState);
 
 /** TASK_RUNNING → `master/tasks_running`, as Mesos names its task metrics. */
 function taskMetric(state: string): string {
@@ -178,7 +171,7 @@ export function roleDominantShares(
   };
   for (const f of state.frameworks) {
     for (const role of f.roles) add(role, {});
-    for (const t of f.tasks) if (!isTerminal(t.state)) add(t.role, t.resources);
+    for (const t of f.tasks) if (!isTerminalOrUnreachable(t.state)) add(t.role, t.resources);
     for (const e of f.executors) add(e.role, e.resources);
     for (const o of f.offers) add(o.allocation_info.role, o.resources);
   }
@@ -192,8 +185,4 @@ export function roleDominantShares(
     shares.set(role, share);
   }
   return shares;
-}
-
-function isTerminal(state: string): boolean {
-  return COUNTED.includes(state) || state === 'TASK_UNREACHABLE';
 }

@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { basicAuthorization } from '../../../src/runtime/live/http-basic.js';
-import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js';
-import { eventually, liveCluster } from './harness.js';
-import { Prober } from './prober.js';
+import { eventually } from './harness.js';
+import { probedCluster } from './probed-cluster.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON read from the endpoints, checked field by field
 type Json = Record<string, any>;
@@ -18,35 +17,21 @@ type Json = Record<string, any>;
 const READER = { principal: 'reader', secret: 'let-me-read' };
 const AUTH = { authorization: basicAuthorization(READER) };
 
-const setup = (async () => {
-  const cluster = await liveCluster(1, 'cpus:2;mem:512', { agent: { httpCredentials: [READER] } });
-  const prober = new Prober([
-    // Burns CPU so the statistics have something to measure, and prints a known text.
-    { id: 'busy', command: 'printf 0123456789abcdef > data; while :; do :; done' },
-    { id: 'ok', command: 'echo hello' },
-  ]);
-  const { driver, close } = liveSchedulerDriver(
-    prober,
-    { user: 'tester', name: 'prober' },
-    { masterUrl: cluster.master.url },
-  );
-  driver.start();
-  await eventually(
-    () => prober.state('busy') === 'TASK_RUNNING' && prober.state('ok') === 'TASK_FINISHED',
-    15_000,
-    'the tasks to run',
-  );
-  const agent = cluster.agents[0];
-  if (agent === undefined) throw new Error('no agent');
-  return { cluster, prober, driver, close, url: `http://127.0.0.1:${agent.port}`, agent };
-})();
+const setup = probedCluster(
+  'cpus:2;mem:512',
+  [
+    // Burns CPU so the statistics have something to measure, and writes a known text.
+    {
+      id: 'busy',
+      command: 'printf 0123456789abcdef > data; while :; do :; done',
+      settled: 'TASK_RUNNING',
+    },
+    { id: 'ok', command: 'echo hello', settled: 'TASK_FINISHED' },
+  ],
+  { agent: { httpCredentials: [READER] } },
+).then((probed) => ({ ...probed, url: `http://127.0.0.1:${probed.agent.port}` }));
 
-test.after.always(async () => {
-  const { cluster, driver, close } = await setup;
-  driver.stop();
-  await close();
-  await cluster.close();
-});
+test.after.always(async () => (await setup).stop());
 
 async function get(path: string): Promise<Json> {
   const { url } = await setup;

@@ -5,45 +5,23 @@
  * endpoints' documented examples and src/master/readonly_handler.cpp write them.
  */
 import test from 'ava';
-import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js';
-import { eventually, liveCluster } from './harness.js';
-import { Prober } from './prober.js';
+import { probedCluster } from './probed-cluster.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON read from the endpoints, checked field by field
 type Json = Record<string, any>;
 
-const setup = (async () => {
-  const cluster = await liveCluster(1, 'cpus:4;mem:1024;ports:[31000-32000]', {
-    master: { master: { allocationIntervalMs: 100, weights: { web: 2 }, quotas: { web: { cpus: 3 } } } },
-  });
-  const prober = new Prober([
-    { id: 'long', command: 'sleep 60' },
-    { id: 'ok', command: 'true' },
-    { id: 'bad', command: 'exit 3' },
-  ]);
-  const { driver, close } = liveSchedulerDriver(
-    prober,
-    { user: 'tester', name: 'prober', role: 'web', hostname: 'prober-host', webui_url: 'http://ui' },
-    { masterUrl: cluster.master.url },
-  );
-  driver.start();
-  await eventually(
-    () =>
-      prober.state('long') === 'TASK_RUNNING' &&
-      prober.state('ok') === 'TASK_FINISHED' &&
-      prober.state('bad') === 'TASK_FAILED',
-    15_000,
-    'three tasks to settle',
-  );
-  return { cluster, prober, driver, close };
-})();
+const setup = probedCluster(
+  'cpus:4;mem:1024;ports:[31000-32000]',
+  [
+    { id: 'long', command: 'sleep 60', settled: 'TASK_RUNNING' },
+    { id: 'ok', command: 'true', settled: 'TASK_FINISHED' },
+    { id: 'bad', command: 'exit 3', settled: 'TASK_FAILED' },
+  ],
+  { master: { master: { allocationIntervalMs: 100, weights: { web: 2 }, quotas: { web: { cpus: 3 } } } } },
+  { role: 'web', hostname: 'prober-host', webui_url: 'http://ui' },
+);
 
-test.after.always(async () => {
-  const { cluster, driver, close } = await setup;
-  driver.stop();
-  await close();
-  await cluster.close();
-});
+test.after.always(async () => (await setup).stop());
 
 async function get(path: string): Promise<Json> {
   const { cluster } = await setup;
