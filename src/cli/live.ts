@@ -66,6 +66,7 @@ interface MasterFlags {
   readonly credentials?: string;
   readonly authenticateFrameworks?: true;
   readonly authenticateAgents?: true;
+  readonly authenticateHttpReadonly?: true;
   readonly acls?: string;
   readonly tlsKey?: string;
   readonly tlsCert?: string;
@@ -177,6 +178,10 @@ export function registerLive(program: Command, output: Output): void {
     .option(
       '--authenticate-agents',
       'agents must send their --credential, else 401 (Mesos --authenticate_agents); without it, a credential an agent sends must still be valid',
+    )
+    .option(
+      '--authenticate-http-readonly',
+      'the read-only endpoints (/master/*, /state, /metrics, the web UI) ask for HTTP Basic credentials from --credentials (Mesos --authenticate_http_readonly)',
     )
     .option(
       '--acls <file>',
@@ -498,11 +503,18 @@ export function registerLive(program: Command, output: Output): void {
 
 /** The master's security flags, checked as Mesos checks them, and what to warn about. */
 function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; warnings: string[] } {
-  const authenticate = flags.authenticateFrameworks === true || flags.authenticateAgents === true;
+  const authenticate =
+    flags.authenticateFrameworks === true ||
+    flags.authenticateAgents === true ||
+    flags.authenticateHttpReadonly === true;
   if (authenticate && flags.credentials === undefined) {
     // Mesos: "Authentication requires a credentials file (see --credentials flag)".
     const which =
-      flags.authenticateFrameworks === true ? '--authenticate-frameworks' : '--authenticate-agents';
+      flags.authenticateFrameworks === true
+        ? '--authenticate-frameworks'
+        : flags.authenticateAgents === true
+          ? '--authenticate-agents'
+          : '--authenticate-http-readonly';
     throw new UsageError(`${which}: authentication requires a credentials file (--credentials)`);
   }
   const warnings: string[] = [];
@@ -524,6 +536,7 @@ function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; wa
       ...(credentials === undefined ? {} : { credentials: credentials.value }),
       ...(flags.authenticateFrameworks === true ? { authenticateFrameworks: true } : {}),
       ...(flags.authenticateAgents === true ? { authenticateAgents: true } : {}),
+      ...(flags.authenticateHttpReadonly === true ? { authenticateHttpReadonly: true } : {}),
       ...(acls === undefined ? {} : { acls: acls.value }),
     },
     warnings,

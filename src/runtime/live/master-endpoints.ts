@@ -115,6 +115,7 @@ export interface MasterFlagInputs {
   readonly sorter: string;
   readonly authenticateFrameworks: boolean;
   readonly authenticateAgents: boolean;
+  readonly authenticateHttpReadonly: boolean;
   readonly filterGpuResources: boolean | undefined;
 }
 
@@ -132,7 +133,7 @@ export function masterFlags(inputs: MasterFlagInputs): Record<string, string> {
     authenticate_agents: String(inputs.authenticateAgents),
     authenticate_frameworks: String(inputs.authenticateFrameworks),
     authenticate_http_frameworks: String(inputs.authenticateFrameworks),
-    authenticate_http_readonly: 'false',
+    authenticate_http_readonly: String(inputs.authenticateHttpReadonly),
     filter_gpu_resources: String(inputs.filterGpuResources ?? true),
     framework_sorter: inputs.sorter,
     hostname: inputs.host,

@@ -11,6 +11,9 @@
  * - `authenticateAgents`: every agent message needs valid credentials (`--authenticate_agents`).
  *   Off, an agent may send none, but credentials it does send must be valid: a Mesos agent given
  *   `--credential` always authenticates, and a refusal keeps it from registering.
+ * - `authenticateHttpReadonly`: the read-only endpoints (`/master/*`, `/state`, `/metrics*`,
+ *   `/quota`, `/weights`, the web UI) need valid credentials (`--authenticate_http_readonly`);
+ *   `/health`, `/master/health`, `/version` and `/master/redirect` never do, as in Mesos.
  * - `acls`: the `register_frameworks` rules (`--acls`), see authorization.ts.
  *
  * As in Mesos, turning authentication on without credentials is an error.
@@ -18,6 +21,10 @@
 import type { Acls } from './authorization.js';
 import { type Credential, CredentialStore } from './credentials.js';
 import { AGENT_REALM, type EndpointAuthentication, SCHEDULER_REALM } from './http-basic.js';
+
+/** The realm of the read-only endpoints' Basic authentication (Mesos's default). */
+export const READONLY_REALM = 'mesos-master-readonly';
+
 import type { LiveCounters } from './master-metrics.js';
 
 /** A master's security settings; all off by default. */
@@ -25,6 +32,7 @@ export interface MasterSecurity {
   readonly credentials?: readonly Credential[];
   readonly authenticateFrameworks?: boolean;
   readonly authenticateAgents?: boolean;
+  readonly authenticateHttpReadonly?: boolean;
   readonly acls?: Acls;
 }
 
@@ -32,6 +40,8 @@ export interface MasterSecurity {
 export interface MasterAuthentication {
   readonly schedulers: EndpointAuthentication;
   readonly agents: EndpointAuthentication;
+  /** The read-only endpoints (see the module comment). */
+  readonly readonly: EndpointAuthentication;
 }
 
 /** The endpoints' authentication for `security`; throws if it asks for authentication without credentials. */
@@ -41,7 +51,9 @@ export function masterAuthentication(security: MasterSecurity, counters: LiveCou
       ? undefined
       : new CredentialStore(security.credentials);
   if (
-    (security.authenticateFrameworks === true || security.authenticateAgents === true) &&
+    (security.authenticateFrameworks === true ||
+      security.authenticateAgents === true ||
+      security.authenticateHttpReadonly === true) &&
     store === undefined
   ) {
     // Mesos: "Authentication requires a credentials file (see --credentials flag)".
@@ -54,6 +66,12 @@ export function masterAuthentication(security: MasterSecurity, counters: LiveCou
     schedulers: {
       mode: security.authenticateFrameworks === true ? 'required' : 'ignored',
       realm: SCHEDULER_REALM,
+      credentials: store,
+      refused,
+    },
+    readonly: {
+      mode: security.authenticateHttpReadonly === true ? 'required' : 'ignored',
+      realm: READONLY_REALM,
       credentials: store,
       refused,
     },

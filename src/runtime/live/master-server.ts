@@ -24,8 +24,8 @@
  * schedulers and agents, `register_frameworks` and `register_agents` ACLs, and HTTPS with `tls`.
  * Each agent address is bound to the token, principal and host it registered with, and agents
  * speak only for themselves (agent-sessions.ts). The read-only
- * endpoints (`/master/*`, `/metrics/*`, `/quota`, `/health`) are not authenticated (Mesos
- * guards them only with `--authenticate_http_readonly`, which Agora's master does not have).
+ * endpoints (`/master/*`, `/metrics/*`, `/quota`, the web UI) ask for credentials only with
+ * `authenticateHttpReadonly` (Mesos's `--authenticate_http_readonly`).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -39,6 +39,7 @@ import { AgentSessions } from './agent-sessions.js';
 import { AllocationRunTiming, timedAllocations } from './allocation-timing.js';
 import { BodyBudget, PROCESS_BODY_BUDGET } from './body-reader.js';
 import { storeFile } from './file-store.js';
+import { authenticate, type EndpointAuthentication } from './http-basic.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
 import {
@@ -70,6 +71,23 @@ import {
   type UiFrame,
   weightInfos,
 } from './ui-endpoint.js';
+
+/**
+ * Whether `path` is a read-only endpoint that `--authenticate-http-readonly` guards: everything
+ * but the scheduler and agent channels (they authenticate on their own), the health checks,
+ * `/version` and `/master/redirect` (Mesos asks no credentials for those).
+ */
+function isReadonlyPath(path: string): boolean {
+  return ![
+    '/api/v1/scheduler',
+    MESSAGE_PATH,
+    '/health',
+    '/master/health',
+    '/version',
+    '/master/redirect',
+    '/redirect',
+  ].includes(path);
+}
 
 /** Who leads the masters, as {@link MasterServer.setLeadership} is told. */
 export type Leadership =
@@ -166,6 +184,8 @@ export class MasterServer {
   #leadership: Leadership = { leader: 'self' };
   /** What the classic endpoints read (master-endpoints.ts). */
   readonly #endpoints: MasterEndpointContext;
+  /** How the read-only endpoints authenticate (master-security.ts). */
+  readonly #readonly: EndpointAuthentication;
 
   private constructor(
     server: Server,
@@ -180,8 +200,10 @@ export class MasterServer {
       agentChannel: MessageEndpointOptions;
       events: MasterEventCounts;
       flags: Readonly<Record<string, string>>;
+      readonly: EndpointAuthentication;
     },
   ) {
+    this.#readonly = parts.readonly;
     this.#server = server;
     this.port = port;
     this.url = url;
@@ -327,6 +349,7 @@ export class MasterServer {
       messenger,
       counters,
       agentChannel: { authentication: authentication.agents, limits: requestLimits, guard: sessions.guard() },
+      readonly: authentication.readonly,
       events,
       flags: masterFlags({
         options: master.options,
@@ -336,6 +359,7 @@ export class MasterServer {
         sorter: policy?.name ?? 'drf',
         authenticateFrameworks: options.security?.authenticateFrameworks === true,
         authenticateAgents: options.security?.authenticateAgents === true,
+        authenticateHttpReadonly: options.security?.authenticateHttpReadonly === true,
         filterGpuResources,
       }),
     });
@@ -364,6 +388,7 @@ export class MasterServer {
     res: Parameters<SchedulerEndpoint['handle']>[1],
   ): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    if (isReadonlyPath(path ?? '/') && !authenticate(req, res, this.#readonly).ok) return;
     switch (path) {
       case '/api/v1/scheduler':
         return this.#endpoint.handle(req, res);

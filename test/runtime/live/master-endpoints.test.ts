@@ -5,6 +5,8 @@
  * endpoints' documented examples and src/master/readonly_handler.cpp write them.
  */
 import test from 'ava';
+import { basicAuthorization } from '../../../src/runtime/live/http-basic.js';
+import { liveCluster } from './harness.js';
 import { probedCluster } from './probed-cluster.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON read from the endpoints, checked field by field
@@ -306,4 +308,44 @@ test('/metrics/snapshot has Mesos names for resources, tasks, messages, registra
   ])
     t.is(typeof m[`system/${name}`], 'number', name);
   t.true(m['system/cpus_total'] >= 1);
+});
+
+test('with authenticateHttpReadonly the read-only endpoints ask for credentials; health, version and redirect do not', async (t) => {
+  const reader = { principal: 'reader', secret: 'let-me-read' };
+  const cluster = await liveCluster(1, 'cpus:1;mem:128', {
+    master: { security: { credentials: [reader], authenticateHttpReadonly: true } },
+  });
+  try {
+    const status = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${cluster.master.url}${path}`, { headers, redirect: 'manual' }).then((r) => r.status);
+    for (const path of [
+      '/master/state',
+      '/state.json',
+      '/master/tasks',
+      '/metrics/snapshot',
+      '/metrics',
+      '/quota',
+      '/',
+    ]) {
+      t.is(await status(path), 401, path);
+      t.is(
+        await status(path, { authorization: basicAuthorization(reader) }),
+        200,
+        `${path} with credentials`,
+      );
+    }
+    const res = await fetch(`${cluster.master.url}/master/state`);
+    t.is(res.headers.get('www-authenticate'), 'Basic realm="mesos-master-readonly"');
+    t.is(await status('/master/health'), 200);
+    t.is(await status('/health'), 200);
+    t.is(await status('/version'), 200);
+    t.is(await status('/master/redirect'), 307);
+    t.is(cluster.master.master.state().activated_slaves, 1, 'the agent channel is not the read-only guard’s');
+    const flags = await fetch(`${cluster.master.url}/master/flags`, {
+      headers: { authorization: basicAuthorization(reader) },
+    }).then((r) => r.json());
+    t.is(flags.flags.authenticate_http_readonly, 'true');
+  } finally {
+    await cluster.close();
+  }
 });
