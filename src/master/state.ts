@@ -2,7 +2,7 @@
  * A read-only snapshot of the master, shaped like Mesos's /master/state (src/master/readonly_handler.cpp
  * `state`, `SlaveWriter`, `FullFrameworkWriter`; src/common/http.cpp `json(Task)`,
  * `json(TaskStatus)`, `json(Resources)`): snake_case names, times in seconds, resources as
- * `{cpus: 2, gpus: 0, mem: 1024, disk: 0, ports: "[31000-32000]"}`. What only the process
+ * `{cpus: 2, mem: 1024, ports: "[31000-32000]"}`. What only the process
  * hosting the master knows (its version, flags, when it was elected, who leads) is added by
  * the live layer (src/runtime/live/master-endpoints.ts). It is built on demand and shares
  * nothing with the master's live records, so callers may keep or serialise it.
@@ -79,7 +79,10 @@ export interface FrameworkSnapshot {
   readonly id: string;
   readonly name: string;
   readonly user: string;
-  /** Mesos leaves it out for HTTP frameworks, which every framework of Agora's is. */
+  /**
+   * The address of its connection (Agora's; the endpoints leave it out, as Mesos does for HTTP
+   * frameworks, which every framework of Agora's is).
+   */
   readonly pid?: string;
   readonly hostname: string;
   readonly webui_url: string;
@@ -309,9 +312,9 @@ function completedFrameworkState(completed: CompletedFramework): FrameworkSnapsh
     connected: false,
     recovered: false,
     ...times(f.registeredAtMs, f.reregisteredAtMs, completed.unregisteredAtMs),
-    resources: resourcesModel(Resources.EMPTY),
-    used_resources: resourcesModel(Resources.EMPTY),
-    offered_resources: resourcesModel(Resources.EMPTY),
+    resources: {},
+    used_resources: {},
+    offered_resources: {},
     executors: [],
     tasks: [],
     unreachable_tasks: [],
@@ -328,6 +331,7 @@ function frameworkInfoState(f: FrameworkRecord) {
     id: f.id,
     name: info.name,
     user: info.user,
+    ...(f.address === undefined ? {} : { pid: f.address }),
     hostname: info.hostname ?? '',
     webui_url: info.webui_url ?? '',
     ...(info.labels === undefined ? {} : { labels: info.labels }),
@@ -421,11 +425,12 @@ function sumOffers(offers: readonly OfferRecord[]): Resources {
 }
 
 /**
- * Mesos `json(Resources)`: scalars by name (all roles summed; cpus, gpus, mem and disk always
- * there, 0 when absent), ranges and sets as text.
+ * Mesos `json(Resources)`: scalars by name (all roles summed), ranges and sets as text. Mesos
+ * also writes `cpus`, `gpus`, `mem` and `disk` at 0 when absent; the endpoints add those
+ * (src/runtime/live/master-endpoints.ts `withMesosScalars`), the snapshot leaves them out.
  */
 export function resourcesModel(r: Resources): ResourcesModel {
-  const out: Record<string, number | string> = { cpus: 0, gpus: 0, mem: 0, disk: 0 };
+  const out: Record<string, number | string> = {};
   const ranges = new Map<string, Resources>();
   for (const e of r.entries) {
     if (e.value.kind === 'scalar') out[e.name] = fromMilli(r.scalarMilli(e.name));

@@ -51,7 +51,7 @@ function resourcesText(r) {
 function scalarNames(state) {
   const names = new Set();
   for (const a of state.slaves)
-    for (const [k, v] of Object.entries(a.resources)) if (typeof v === 'number' && v > 0) names.add(k);
+    for (const [k, v] of Object.entries(a.resources)) if (typeof v === 'number') names.add(k);
   const rank = (n) => {
     const i = ['cpus', 'mem', 'disk', 'gpus'].indexOf(n);
     return i === -1 ? 99 : i;

@@ -24,8 +24,8 @@ import type { TaskInfo } from '../../core/messages/task-info.js';
 import { formatResources } from '../../core/resource-text.js';
 import { Resources } from '../../core/resources.js';
 import { UNRESERVED_ROLE } from '../../core/roles.js';
-import { attributesModel, type ResourcesModel, resourcesModel } from '../../master/state.js';
-import { buildInfo, MESOS_COMPATIBLE_VERSION, mesosDuration } from './master-endpoints.js';
+import { attributesModel, type ResourcesModel, resourcesModel as snapshotModel } from '../../master/state.js';
+import { buildInfo, MESOS_COMPATIBLE_VERSION, mesosDuration, withMesosScalars } from './master-endpoints.js';
 import { markedProcesses } from './task-processes.js';
 
 /** What the agent's endpoints read besides the agent. */
@@ -83,6 +83,11 @@ export class AgentEventCounts {
     for (const state of COUNTED) out[`slave/${taskName(state)}`] = this.#tasks.get(state) ?? 0;
     return out;
   }
+}
+
+/** Resources as Mesos's `json(Resources)` writes them (cpus, gpus, mem, disk always). */
+function resourcesModel(r: Resources): ResourcesModel {
+  return withMesosScalars(snapshotModel(r));
 }
 
 /** TASK_RUNNING → `tasks_running`. */

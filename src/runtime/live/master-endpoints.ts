@@ -152,6 +152,58 @@ export function masterFlags(inputs: MasterFlagInputs): Record<string, string> {
   return flags;
 }
 
+/** Mesos's `json(Resources)` writes these scalars always, at 0 when absent. */
+const ALWAYS_WRITTEN = ['cpus', 'gpus', 'mem', 'disk'] as const;
+
+/** `model` with cpus, gpus, mem and disk at 0 where absent, as Mesos writes resources. */
+export function withMesosScalars(model: ResourcesModel): ResourcesModel {
+  const out: Record<string, number | string> = {};
+  for (const name of ALWAYS_WRITTEN) out[name] = 0;
+  return Object.assign(out, model);
+}
+
+function taskWithScalars(t: TaskSnapshot): TaskSnapshot {
+  return { ...t, resources: withMesosScalars(t.resources) };
+}
+
+/** A framework as Mesos writes it: resources with their scalars, no pid (an HTTP framework). */
+function frameworkWithScalars({ pid: _pid, ...f }: FrameworkSnapshot): FrameworkSnapshot {
+  return {
+    ...f,
+    resources: withMesosScalars(f.resources),
+    used_resources: withMesosScalars(f.used_resources),
+    offered_resources: withMesosScalars(f.offered_resources),
+    executors: f.executors.map((e) => ({ ...e, resources: withMesosScalars(e.resources) })),
+    tasks: f.tasks.map(taskWithScalars),
+    unreachable_tasks: f.unreachable_tasks.map(taskWithScalars),
+    completed_tasks: f.completed_tasks.map(taskWithScalars),
+    offers: f.offers.map((o) => ({ ...o, resources: withMesosScalars(o.resources) })),
+  };
+}
+
+/**
+ * The master's snapshot with every resources object as Mesos writes it (cpus, gpus, mem and
+ * disk always there); the snapshot itself leaves absent scalars out, as the simulator's checks
+ * and the web UI read it.
+ */
+export function withMesosResources(state: MasterState): MasterState {
+  return {
+    ...state,
+    slaves: state.slaves.map((a) => ({
+      ...a,
+      resources: withMesosScalars(a.resources),
+      used_resources: withMesosScalars(a.used_resources),
+      offered_resources: withMesosScalars(a.offered_resources),
+      unreserved_resources: withMesosScalars(a.unreserved_resources),
+      reserved_resources: Object.fromEntries(
+        Object.entries(a.reserved_resources).map(([role, r]) => [role, withMesosScalars(r)]),
+      ),
+    })),
+    frameworks: state.frameworks.map(frameworkWithScalars),
+    completed_frameworks: state.completed_frameworks.map(frameworkWithScalars),
+  };
+}
+
 /** `/master/state` (Mesos `ReadOnlyHandler::state`): the snapshot with what only the host knows. */
 export function stateJson(ctx: MasterEndpointContext): Record<string, unknown> {
   const { info, counters, ...state } = ctx.state();

@@ -47,6 +47,7 @@ import {
   masterFlags,
   quotaStatus,
   serveMasterEndpoint,
+  withMesosResources,
 } from './master-endpoints.js';
 import { countedMessages, MasterEventCounts } from './master-message-counts.js';
 import { LiveCounters, masterMetrics } from './master-metrics.js';
@@ -215,7 +216,7 @@ export class MasterServer {
     this.#agentChannel = parts.agentChannel;
     this.#events = parts.events;
     this.#endpoints = {
-      state: () => master.state(),
+      state: () => withMesosResources(master.state()),
       flags: parts.flags,
       leader: () => {
         const leader = this.#leadership.leader;
