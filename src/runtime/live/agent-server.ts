@@ -42,8 +42,9 @@ import { CredentialStore } from './credentials.js';
 import { ExecutorEndpoint } from './executor-endpoint.js';
 import { ExecutorTokens } from './executor-tokens.js';
 import { authenticate, basicAuthorization, type EndpointAuthentication } from './http-basic.js';
-import { listenWithLimits, sendJson, sendText } from './http-util.js';
+import { listenWithLimits, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
+import { sendJsonp } from './master-endpoints.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
 import { isFilesPath, serveSandboxFile } from './sandbox-files.js';
@@ -299,13 +300,13 @@ export class AgentServer {
         served = executors.handle(req, res);
       } else if (local === '/state' || local === '/state.json') {
         // Mesos's shape, with Agora's `phase` (whether it is registered with its master).
-        sendJson(res, agentStateJson(endpoints));
+        sendJsonp(res, requestUrl(req), agentStateJson(endpoints));
       } else if (local === '/flags') {
-        sendJson(res, { flags: endpoints.flags });
+        sendJsonp(res, requestUrl(req), { flags: endpoints.flags });
       } else if (local === '/monitor/statistics' || local === '/monitor/statistics.json') {
-        sendJson(res, monitorStatistics(endpoints, Date.now()));
+        sendJsonp(res, requestUrl(req), monitorStatistics(endpoints, Date.now()));
       } else if (path === '/metrics/snapshot') {
-        sendJson(res, { ...agentMetrics(endpoints, Date.now()), ...systemMetrics() });
+        sendJsonp(res, requestUrl(req), { ...agentMetrics(endpoints, Date.now()), ...systemMetrics() });
       } else if (path === '/metrics') {
         const text = prometheusText({ ...agentMetrics(endpoints, Date.now()), ...systemMetrics() });
         sendText(res, 200, text, { 'Content-Type': PROMETHEUS_CONTENT_TYPE });
@@ -364,6 +365,11 @@ export class AgentServer {
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/** A request's URL, for its query. */
+function requestUrl(req: { readonly url?: string | undefined }): URL {
+  return new URL(req.url ?? '/', 'http://agent');
 }
 
 /** The agent's default timings divided by `timeScale` (none when it is 1). */

@@ -476,6 +476,28 @@ export function quotaStatus(quotas: Readonly<Record<string, Readonly<Record<stri
   };
 }
 
+/** A JSONP callback name: an identifier path, nothing a page could be made to run. */
+const JSONP_CALLBACK = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/u;
+
+/**
+ * Answers `value` as JSON, or with `?jsonp=callback` as `callback(…);` in `text/javascript`, as
+ * Mesos's `OK(json, jsonp)` (its web UI reads agents' state so). A callback that is not a plain
+ * identifier path is 400 (Mesos writes whatever it is given).
+ */
+export function sendJsonp(res: ServerResponse, url: URL, value: unknown): void {
+  const callback = url.searchParams.get('jsonp');
+  if (callback === null) {
+    sendJson(res, value);
+    return;
+  }
+  if (!JSONP_CALLBACK.test(callback)) {
+    sendText(res, 400, `Expecting 'jsonp' to be a JavaScript identifier, got '${callback}'`);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'text/javascript', 'X-Content-Type-Options': 'nosniff' });
+  res.end(`${callback}(${JSON.stringify(value)});`);
+}
+
 /**
  * Answers `path` if it is one of the endpoints above; returns whether it did. GETs only (405
  * otherwise, as Mesos's read-only endpoints).
@@ -504,31 +526,32 @@ function endpointFor(path: string): Handler | undefined {
     case '/master/state.json':
     case '/state':
     case '/state.json':
-      return (_req, res, _url, ctx) => sendJson(res, stateJson(ctx));
+      return (_req, res, url, ctx) => sendJsonp(res, url, stateJson(ctx));
     case '/master/state-summary':
-      return (_req, res, _url, ctx) => sendJson(res, stateSummaryJson(ctx.state()));
+      return (_req, res, url, ctx) => sendJsonp(res, url, stateSummaryJson(ctx.state()));
     case '/master/frameworks':
       return (_req, res, url, ctx) =>
-        sendJson(res, frameworksJson(ctx.state(), url.searchParams.get('framework_id')));
+        sendJsonp(res, url, frameworksJson(ctx.state(), url.searchParams.get('framework_id')));
     case '/master/slaves':
       return (_req, res, url, ctx) =>
-        sendJson(res, slavesJson(ctx.state(), url.searchParams.get('slave_id')));
+        sendJsonp(res, url, slavesJson(ctx.state(), url.searchParams.get('slave_id')));
     case '/master/tasks':
     case '/master/tasks.json':
-      return (_req, res, url, ctx) => sendJson(res, tasksJson(ctx.state(), url));
+      return (_req, res, url, ctx) => sendJsonp(res, url, tasksJson(ctx.state(), url));
     case '/master/roles':
     case '/master/roles.json':
-      return (_req, res, _url, ctx) => sendJson(res, rolesJson(ctx.state(), ctx.weights(), ctx.quotas()));
+      return (_req, res, url, ctx) =>
+        sendJsonp(res, url, rolesJson(ctx.state(), ctx.weights(), ctx.quotas()));
     case '/master/flags':
-      return (_req, res, _url, ctx) => sendJson(res, { flags: ctx.flags });
+      return (_req, res, url, ctx) => sendJsonp(res, url, { flags: ctx.flags });
     case '/master/health':
       return (_req, res) => sendText(res, 200, '');
     case '/master/quota':
-      return (_req, res, _url, ctx) => sendJson(res, quotaStatus(ctx.quotas()));
+      return (_req, res, url, ctx) => sendJsonp(res, url, quotaStatus(ctx.quotas()));
     case '/master/weights':
-      return (_req, res, _url, ctx) => sendJson(res, weightInfos(ctx.weights()));
+      return (_req, res, url, ctx) => sendJsonp(res, url, weightInfos(ctx.weights()));
     case '/version':
-      return (_req, res, _url, ctx) => sendJson(res, versionJson(ctx.agoraVersion));
+      return (_req, res, url, ctx) => sendJsonp(res, url, versionJson(ctx.agoraVersion));
     case '/master/redirect':
     case '/redirect':
       return (_req, res, _url, ctx) => redirect(res, ctx.leader());

@@ -80,6 +80,15 @@ test('/state and /slave(1)/state (+ .json) in Mesos shape: resources, frameworks
   t.deepEqual(busy?.completed_tasks, []);
 });
 
+test('/slave(1)/state?jsonp=… is JSONP, as the Mesos web UI reads an agent', async (t) => {
+  const { url, agent } = await setup;
+  const res = await fetch(`${url}/slave(1)/state?jsonp=JSON_CALLBACK`, { headers: AUTH });
+  t.is(res.headers.get('content-type'), 'text/javascript');
+  const body = await res.text();
+  const state = JSON.parse(body.replace(/^JSON_CALLBACK\(/u, '').replace(/\);$/u, '')) as Json;
+  t.is(state.id, agent.agent.agentId);
+});
+
 test('/flags answers the flags as Mesos prints them, at the top level and under /slave(1)', async (t) => {
   const { agent } = await setup;
   for (const path of ['/flags', '/slave(1)/flags']) {

@@ -255,6 +255,17 @@ test('/master/flags, /master/health, /master/quota, /master/weights and /version
   t.is((await fetch(`${cluster.master.url}/master/state`, { method: 'POST' })).status, 405);
 });
 
+test('?jsonp=callback wraps the JSON as Mesos does; a callback that is not an identifier is 400', async (t) => {
+  const { cluster } = await setup;
+  const res = await fetch(`${cluster.master.url}/master/flags?jsonp=angular.callbacks._0`);
+  t.is(res.headers.get('content-type'), 'text/javascript');
+  const body = await res.text();
+  t.true(body.startsWith('angular.callbacks._0({"flags":{'));
+  t.true(body.endsWith('});'));
+  const bad = await fetch(`${cluster.master.url}/master/state?jsonp=${encodeURIComponent('alert(1)//')}`);
+  t.is(bad.status, 400);
+});
+
 test('/metrics/snapshot has Mesos names for resources, tasks, messages, registrations and the allocator', async (t) => {
   const m = await get('/metrics/snapshot');
   t.like(m, {
