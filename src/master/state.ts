@@ -120,7 +120,7 @@ export interface FrameworkSnapshot {
 /** An agent in state (Mesos `SlaveWriter` in /state's `slaves`). */
 export interface AgentSnapshot {
   readonly id: string;
-  /** As Mesos writes an agent's pid: `slave(1)@host:port`. */
+  /** Its address (`agent@host:port` live); the endpoints write Mesos's `slave(1)@host:port`. */
   readonly pid: string;
   readonly hostname: string;
   readonly port: number;
@@ -234,7 +234,7 @@ function agentState(ctx: MasterContext, agent: AgentRecord): AgentSnapshot {
   const { used, offered } = agentUsage(ctx, agent);
   return {
     id: agent.id,
-    pid: agentPid(agent.address),
+    pid: agent.address,
     hostname: agent.info.hostname,
     port: agent.info.port ?? portOf(agent.address),
     registered_time: agent.registeredAtMs / 1000,

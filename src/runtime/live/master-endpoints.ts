@@ -22,12 +22,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { userInfo } from 'node:os';
 import type { ResolvedMasterOptions } from '../../master/options.js';
-import type {
-  FrameworkSnapshot,
-  MasterInfoSnapshot,
-  MasterState,
-  ResourcesModel,
-  TaskSnapshot,
+import {
+  agentPid,
+  type FrameworkSnapshot,
+  type MasterInfoSnapshot,
+  type MasterState,
+  type ResourcesModel,
+  type TaskSnapshot,
 } from '../../master/state.js';
 import { isTerminalOrUnreachable } from '../../master/task-lifecycle.js';
 import { sendJson, sendText } from './http-util.js';
@@ -182,15 +183,16 @@ function frameworkWithScalars({ pid: _pid, ...f }: FrameworkSnapshot): Framework
 }
 
 /**
- * The master's snapshot with every resources object as Mesos writes it (cpus, gpus, mem and
- * disk always there); the snapshot itself leaves absent scalars out, as the simulator's checks
- * and the web UI read it.
+ * The master's snapshot as Mesos writes it: every resources object with cpus, gpus, mem and disk,
+ * agents' pids as `slave(1)@host:port`, no framework pids; the snapshot itself keeps Agora's
+ * forms, which the simulator's checks, the web UI and the master's tests read.
  */
 export function withMesosResources(state: MasterState): MasterState {
   return {
     ...state,
     slaves: state.slaves.map((a) => ({
       ...a,
+      pid: agentPid(a.pid),
       resources: withMesosScalars(a.resources),
       used_resources: withMesosScalars(a.used_resources),
       offered_resources: withMesosScalars(a.offered_resources),
