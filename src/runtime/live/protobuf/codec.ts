@@ -104,9 +104,12 @@ export function protobufToJson(name: ProtobufMessage, bytes: Uint8Array): Result
 }
 
 /**
- * Encodes Mesos's JSON for message `name` as protobuf bytes. Fails, naming the field, when the
- * JSON misses a required field or has a value of the wrong kind; fields the schema does not
- * have are not written (as stout ignores unknown JSON fields).
+ * Encodes Mesos's JSON for message `name` as protobuf bytes. It is meant for JSON Agora wrote
+ * (its encoders' output, checked against the schemas by round-trip properties), so it stays
+ * lean rather than validating: it fails, naming the field, on a missing required message or a
+ * value of the wrong kind (a string for a message), but writes a missing required scalar as its
+ * default and leaves out an enum name or a field the schema does not have (as stout ignores
+ * unknown JSON fields).
  */
 export function jsonToProtobuf(name: ProtobufMessage, json: unknown): Result<Uint8Array, string> {
   const type = protobufType(name);

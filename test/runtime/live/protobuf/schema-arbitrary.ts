@@ -98,12 +98,16 @@ function buildMessage(type: protobuf.Type, depth: number): Arbitrary<Json> {
 
 /**
  * A message of a v1 `Call`/`Response`/`Event` type whose `type` is `name` and whose body is the
- * field named after it in lower case (`GET_STATE` → `get_state`), when the message has one.
+ * field named after it in lower case (`GET_STATE` → `get_state`), when the message has one; with
+ * the message's other required fields (an executor call's ids) and maybe its scalar ones.
  */
 export function typedMessageOf(type: protobuf.Type, name: string, depth = 3): Arbitrary<Json> {
   const body = type.fields[name.toLowerCase()];
-  if (body === undefined) return fc.constant({ type: name });
+  const base = messageOf(type, 0);
+  if (body === undefined) return base.map((json) => ({ ...json, type: name }));
   const nested = body.resolvedType;
   if (!(nested instanceof protobuf.Type)) throw new Error(`${type.fullName}.${body.name} is not a message`);
-  return messageOf(nested, depth).map((value) => ({ type: name, [body.name]: value }));
+  return fc
+    .tuple(base, messageOf(nested, depth))
+    .map(([json, value]) => ({ ...json, type: name, [body.name]: value }));
 }
