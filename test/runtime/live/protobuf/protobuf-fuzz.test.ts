@@ -23,45 +23,85 @@ import { typedMessageOf } from './schema-arbitrary.js';
 
 const PROTOBUF = 'application/x-protobuf';
 
-function callsOf(name: 'mesos.v1.scheduler.Call' | 'mesos.v1.executor.Call') {
+/**
+ * Protobuf bodies for `name`: well-formed calls of every type but SUBSCRIBE (whose answer is a
+ * stream that stays open; the end-to-end tests cover it) and TEARDOWN (which would end the
+ * fuzzed framework), with contents drawn from the schema, and random bytes.
+ */
+function bodiesOf(name: 'mesos.v1.scheduler.Call' | 'mesos.v1.executor.Call', overrides: object) {
   const type = protobufType(name);
   const types = type.fields.type?.resolvedType;
   if (!(types instanceof protobuf.Enum)) throw new Error(`${name} has no type enum`);
-  return fc
-    .constantFrom(...Object.keys(types.values))
+  const calls = fc
+    .constantFrom(...Object.keys(types.values).filter((t) => t !== 'SUBSCRIBE' && t !== 'TEARDOWN'))
     .chain((t) => typedMessageOf(type, t, 2))
     .map((json) => {
-      const bytes = jsonToProtobuf(name, json);
+      const bytes = jsonToProtobuf(name, { ...json, ...overrides });
       if (!bytes.ok) throw new Error(bytes.error);
       return Buffer.from(bytes.value);
     });
+  return fc.oneof(
+    calls,
+    fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+  );
+}
+
+/**
+ * POSTs 300 bodies of `name` (with `overrides` on the calls, say a subscribed framework's id) and
+ * `headers` to `url`; fails on any 5xx; returns how many of each status came.
+ */
+async function fuzz(
+  url: string,
+  name: 'mesos.v1.scheduler.Call' | 'mesos.v1.executor.Call',
+  overrides: object = {},
+  headers: Record<string, string> = {},
+) {
+  const seen = new Map<number, number>();
+  await fc.assert(
+    fc.asyncProperty(bodiesOf(name, overrides), async (body) => {
+      const answer = await send(url, {
+        headers: { 'Content-Type': PROTOBUF, Accept: PROTOBUF, ...headers },
+        body,
+      });
+      seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
+      return answer.status >= 200 && answer.status < 500;
+    }),
+    { numRuns: 300 },
+  );
+  return [...seen].map(([status, n]) => `${status}=${n}`).join(' ');
 }
 
 test('random and arbitrary protobuf bodies get a 4xx or 2xx, and the master still serves a framework', async (t) => {
   const cluster = await liveCluster(1);
-  const seen = new Map<number, number>();
   try {
+    // Calls of a subscribed framework on its stream, so that they reach the master.
+    const framework = await subscribe(cluster.master.url, { user: 'tester', name: 'fuzzed' });
+    await framework.waitFor(1);
+    const id = (framework.events[0] as { subscribed: { framework_id: { value: string } } }).subscribed
+      .framework_id;
+    const stream = String(framework.headers['mesos-stream-id']);
     const url = `${cluster.master.url}/api/v1/scheduler`;
-    const calls = callsOf('mesos.v1.scheduler.Call');
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          calls,
-          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
-        ),
-        async (body) => {
-          const answer = await send(url, { headers: { 'Content-Type': PROTOBUF, Accept: PROTOBUF }, body });
-          seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
-          if (answer.status === 200) {
-            // A SUBSCRIBE that passed validation: its stream was opened (and is closed by `send`).
-            return true;
-          }
-          return answer.status >= 200 && answer.status < 500;
-        },
-      ),
-      { numRuns: 300 },
+    const statuses = await fuzz(
+      url,
+      'mesos.v1.scheduler.Call',
+      { framework_id: id },
+      { 'Mesos-Stream-Id': stream },
     );
-    t.log(`statuses seen: ${[...seen].map(([s, n]) => `${s}=${n}`).join(' ')}`);
+    t.log(`statuses seen: ${statuses}`);
+    // Most drawn calls fail validation (400); a valid one on the same stream is still taken.
+    const revive = jsonToProtobuf('mesos.v1.scheduler.Call', { type: 'REVIVE', framework_id: id });
+    if (!revive.ok) return t.fail(revive.error);
+    const answer = await send(url, {
+      headers: { 'Content-Type': PROTOBUF, 'Mesos-Stream-Id': stream },
+      body: Buffer.from(revive.value),
+    });
+    t.is(answer.status, 202, answer.text);
+    t.deepEqual(
+      cluster.logs.filter((l) => /failed/u.test(l)),
+      [],
+      'no handler failed on a call',
+    );
+    framework.close();
     const sub = await subscribe(cluster.master.url, { user: 'tester', name: 'after-fuzz' });
     await sub.waitFor(1);
     t.is((sub.events[0] as { type: string }).type, 'SUBSCRIBED');
@@ -85,28 +125,8 @@ test('an executor endpoint takes protobuf calls as the JSON ones, and streams pr
   const server = createServer((req, res) => void endpoint.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/executor`;
-  const seen = new Map<number, number>();
   try {
-    const calls = callsOf('mesos.v1.executor.Call').filter((b) => {
-      // Not SUBSCRIBE here: its answer is a stream that stays open.
-      const json = protobufToJson('mesos.v1.executor.Call', b);
-      return !(json.ok && (json.value as { type?: string }).type === 'SUBSCRIBE');
-    });
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          calls,
-          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
-        ),
-        async (body) => {
-          const answer = await send(url, { headers: { 'Content-Type': PROTOBUF }, body });
-          seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
-          return answer.status >= 200 && answer.status < 500;
-        },
-      ),
-      { numRuns: 300 },
-    );
-    t.log(`statuses seen: ${[...seen].map(([s, n]) => `${s}=${n}`).join(' ')}`);
+    t.log(`statuses seen: ${await fuzz(url, 'mesos.v1.executor.Call')}`);
 
     // A protobuf SUBSCRIBE opens a protobuf stream; the agent gets the same call as from JSON.
     const ids = { framework_id: { value: 'f1' }, executor_id: { value: 'e1' } };
