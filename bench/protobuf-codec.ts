@@ -1,8 +1,9 @@
 /**
- * The protobuf codec on the scheduler API's hot paths, beside JSON: writing an OFFERS event of
- * `offers` offers (four resources, attributes and a url each) as one stream record, and reading an
- * ACCEPT call launching `tasks` tasks, each through Agora's JSON encoder/decoder and then either
- * JSON text or protobuf bytes (src/runtime/live/protobuf/codec.ts). Also the one-off cost of
+ * The protobuf codec on the scheduler API's hot paths, beside JSON: the codec step alone on an
+ * OFFERS event of `offers` offers (four resources, attributes and a url each), then whole paths:
+ * writing that event as one stream record, and reading an ACCEPT call launching `tasks` tasks,
+ * each through Agora's JSON encoder/decoder and then either JSON text or protobuf bytes
+ * (src/runtime/live/protobuf/codec.ts). Also the one-off cost of
  * loading the schemas. Prints per-run figures and medians: operations per second, and CPU time
  * per operation beside wall time.
  *
@@ -102,7 +103,25 @@ function measure(op: () => unknown): { perSecond: number; cpuUs: number } {
   return { perSecond: (ops / wallMs) * 1000, cpuUs: (used.user + used.system) / ops };
 }
 
+const offersJson = encodeEvent(offersEvent);
+const offersBytes = encodeAs('protobuf', offersJson, 'mesos.v1.scheduler.Event');
+const offersText = JSON.stringify(offersJson);
 const cases: [string, () => unknown][] = [
+  // The codec step alone, on Agora's JSON value for the event (what both paths share comes first).
+  [
+    `OFFERS of ${offerCount}: JSON value → JSON text`,
+    () => encodeAs('json', offersJson, 'mesos.v1.scheduler.Event'),
+  ],
+  [
+    `OFFERS of ${offerCount}: JSON value → protobuf`,
+    () => encodeAs('protobuf', offersJson, 'mesos.v1.scheduler.Event'),
+  ],
+  [`OFFERS of ${offerCount}: JSON text → JSON value`, () => JSON.parse(offersText)],
+  [
+    `OFFERS of ${offerCount}: protobuf → JSON value`,
+    () => protobufToJson('mesos.v1.scheduler.Event', offersBytes),
+  ],
+  // Whole paths: Agora's encoder or decoder plus the codec.
   [
     `OFFERS of ${offerCount} → JSON record`,
     () => encodeRecord(encodeAs('json', encodeEvent(offersEvent), 'mesos.v1.scheduler.Event')),
