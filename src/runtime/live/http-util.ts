@@ -68,14 +68,12 @@ export function sendJson(res: ServerResponse, value: unknown): void {
 
 /**
  * Checks a JSON POST as Mesos's endpoints do: 405 for another method, 400 without a content
- * type, 415 for one that is not JSON (Agora speaks JSON only, not protobuf). Returns whether
- * the request may go on (if not, it has been answered).
+ * type, 415 for one that is not JSON (for endpoints that take JSON only, such as Agora's own
+ * message channel; Mesos's v1 APIs take protobuf too, see {@link readV1Message}). Returns
+ * whether the request may go on (if not, it has been answered).
  */
 export function acceptJsonPost(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'POST') {
-    sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
-    return false;
-  }
+  if (!acceptPost(req, res)) return false;
   const type = req.headers['content-type'];
   if (type === undefined) {
     sendText(res, 400, "Expecting 'Content-Type' to be present");
@@ -90,6 +88,13 @@ export function acceptJsonPost(req: IncomingMessage, res: ServerResponse): boole
     return false;
   }
   return true;
+}
+
+/** Whether the request is a POST; if not, it is answered 405 as Mesos does. */
+function acceptPost(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'POST') return true;
+  sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
+  return false;
 }
 
 /** `application/json; charset=utf-8` → `application/json`. */
@@ -222,10 +227,7 @@ async function readMessage<T>(
   if (protobuf === undefined) {
     if (!acceptJsonPost(req, res)) return undefined;
   } else {
-    if (req.method !== 'POST') {
-      sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
-      return undefined;
-    }
+    if (!acceptPost(req, res)) return undefined;
     const format = bodyFormat(req.headers['content-type']);
     if (!format.ok) {
       sendText(res, format.error.status, format.error.message);
