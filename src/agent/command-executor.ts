@@ -29,6 +29,7 @@ import {
   waitStatus,
 } from './command-runner.js';
 import type { AgentContext } from './context.js';
+import { groupCommandExited } from './default-executor.js';
 import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
 import { executorEnvironment } from './sandbox.js';
 import { sendUpdate, type UpdateSpec } from './status-updates.js';
@@ -121,6 +122,7 @@ export function killCommand(
 
 /** The command runner reports that a command ended. */
 export function commandExited(ctx: AgentContext, exit: CommandExit): void {
+  if (groupCommandExited(ctx, exit)) return;
   const executor = ctx.book.takeCommand(exit.handle);
   const fw = executor === undefined ? undefined : ctx.book.frameworks.get(executor.frameworkId);
   if (executor === undefined || fw === undefined) {
