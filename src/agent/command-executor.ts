@@ -32,7 +32,7 @@ import type { AgentContext } from './context.js';
 import { groupCommandExited } from './default-executor.js';
 import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
 import { executorEnvironment } from './sandbox.js';
-import { sendUpdate, type UpdateSpec } from './status-updates.js';
+import { containerStatusOf, sendUpdate, type UpdateSpec } from './status-updates.js';
 
 /** Launches a command task (its TaskInfo has `command`). */
 export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: TaskInfo): void {
@@ -155,6 +155,7 @@ function update(
     source: 'SOURCE_EXECUTOR',
     executorId: executor.executorId,
     message,
+    containerStatus: containerStatusOf(ctx, executor),
   };
   sendUpdate(ctx, spec);
 }

@@ -27,7 +27,7 @@ import { type CommandExit, type CommandLaunch, describeTermination, succeeded } 
 import type { AgentContext } from './context.js';
 import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
 import { executorEnvironment } from './sandbox.js';
-import { sendUpdate } from './status-updates.js';
+import { containerStatusOf, sendUpdate } from './status-updates.js';
 
 /**
  * Runs a task group on the default executor `info`, starting the executor if it is not running
@@ -257,5 +257,6 @@ function update(
     source: 'SOURCE_EXECUTOR',
     executorId: executor.executorId,
     message,
+    containerStatus: containerStatusOf(ctx, executor),
   });
 }
