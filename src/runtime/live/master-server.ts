@@ -251,6 +251,7 @@ export class MasterServer {
         maxEventQueueBytes: limits.maxEventQueueBytes,
         counters,
         log,
+        updateFrameworkProblem: (call) => master.updateFrameworkProblem(call),
       },
     );
     const sessions = new AgentSessions(master, {
