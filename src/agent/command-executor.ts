@@ -49,22 +49,7 @@ export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: 
   if (ctx.tracing)
     ctx.trace('task-launched', { framework: fw.id, task: task.task_id.value, executor: 'command' });
   update(ctx, fw, executor, 'TASK_STARTING');
-  const launch: CommandLaunch = {
-    frameworkId: fw.id,
-    taskId: task.task_id.value,
-    command: task.command ?? {},
-    environment: executorEnvironment({
-      frameworkId: fw.id,
-      executorId: executor.id,
-      sandbox,
-      agentAddress: ctx.env.self,
-      checkpoint: fw.info.checkpoint === true,
-      shutdownGracePeriodMs: shutdownGraceMs(ctx, executor),
-      command: task.command,
-    }),
-    sandbox,
-    user: task.command?.user ?? fw.info.user,
-  };
+  const launch = commandLaunch(ctx, fw, executor, task);
   const started = ctx.runner.start(ctx.env, launch);
   if (!started.ok) {
     update(ctx, fw, executor, 'TASK_FAILED', started.message);
@@ -73,6 +58,35 @@ export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: 
   }
   ctx.book.setCommand(executor, started.handle, launch, ctx.now());
   update(ctx, fw, executor, 'TASK_RUNNING');
+}
+
+/**
+ * What the runner starts for a task's command, run by `executor` (the command executor of the
+ * task, or the default executor of its group): the command in the executor's sandbox, with the
+ * MESOS_* environment, as the command's or else the framework's user.
+ */
+export function commandLaunch(
+  ctx: AgentContext,
+  fw: FrameworkRecord,
+  executor: ExecutorRecord,
+  task: TaskInfo,
+): CommandLaunch {
+  return {
+    frameworkId: fw.id,
+    taskId: task.task_id.value,
+    command: task.command ?? {},
+    environment: executorEnvironment({
+      frameworkId: fw.id,
+      executorId: executor.id,
+      sandbox: executor.sandbox,
+      agentAddress: ctx.env.self,
+      checkpoint: fw.info.checkpoint === true,
+      shutdownGracePeriodMs: shutdownGraceMs(ctx, executor),
+      command: task.command,
+    }),
+    sandbox: executor.sandbox,
+    user: task.command?.user ?? fw.info.user,
+  };
 }
 
 /**

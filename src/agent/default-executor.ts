@@ -23,10 +23,10 @@ import type { KillPolicy } from '../core/messages/common.js';
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
 import { isTerminalState, type TaskState } from '../core/messages/task-state.js';
 import type { CommandRun, ExecutorRecord, FrameworkRecord } from './book.js';
-import { type CommandExit, type CommandLaunch, describeTermination, succeeded } from './command-runner.js';
+import { commandLaunch } from './command-executor.js';
+import { type CommandExit, describeTermination, succeeded } from './command-runner.js';
 import type { AgentContext } from './context.js';
-import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
-import { executorEnvironment } from './sandbox.js';
+import { executorTerminated } from './executor-lifecycle.js';
 import { containerStatusOf, sendUpdate } from './status-updates.js';
 
 /**
@@ -76,7 +76,7 @@ export function launchTaskGroup(
     update(ctx, fw, executor, task, 'TASK_STARTING');
   }
   for (const task of tasks) {
-    const launch = taskLaunch(ctx, fw, executor, task);
+    const launch = commandLaunch(ctx, fw, executor, task);
     const result = ctx.runner.start(ctx.env, launch);
     if (result.ok) {
       ctx.book.setGroupCommand(
@@ -94,31 +94,6 @@ export function launchTaskGroup(
   if (started.length < tasks.length)
     killTasks(ctx, fw, executor, group, ctx.options.commandKillGracePeriodMs);
   exitIfIdle(ctx, fw, executor);
-}
-
-/** What the runner starts for one task of a group. */
-function taskLaunch(
-  ctx: AgentContext,
-  fw: FrameworkRecord,
-  executor: ExecutorRecord,
-  task: TaskInfo,
-): CommandLaunch {
-  return {
-    frameworkId: fw.id,
-    taskId: task.task_id.value,
-    command: task.command ?? {},
-    environment: executorEnvironment({
-      frameworkId: fw.id,
-      executorId: executor.id,
-      sandbox: executor.sandbox,
-      agentAddress: ctx.env.self,
-      checkpoint: fw.info.checkpoint === true,
-      shutdownGracePeriodMs: shutdownGraceMs(ctx, executor),
-      command: task.command,
-    }),
-    sandbox: executor.sandbox,
-    user: task.command?.user ?? fw.info.user,
-  };
 }
 
 /** KILL_TASK for a task of a default executor: its command gets the kill policy's grace. */

@@ -23,6 +23,7 @@ import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { FrameworkID } from '../core/messages/ids.js';
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
+import type { FrameworkRecord } from './book.js';
 import { killCommandTask, launchCommandTask } from './command-executor.js';
 import type { AgentContext } from './context.js';
 import { killGroupTask, launchTaskGroup } from './default-executor.js';
@@ -56,11 +57,7 @@ export function handleRunTask(ctx: AgentContext, msg: RunTask): void {
     traceRunTaskIgnored(ctx, msg, 'duplicate task');
     return;
   }
-  // The message's FrameworkInfo carries the id (checked above): it is recorded as it is.
-  const info = msg.framework;
-  const fw =
-    ctx.book.frameworks.get(frameworkId.value) ??
-    ctx.book.framework(hasId(info) ? info : { ...info, id: frameworkId });
+  const fw = frameworkOf(ctx, msg.framework, frameworkId);
   if (fw.terminating) {
     // Mesos sends nothing: a terminating framework cannot acknowledge.
     traceRunTaskIgnored(ctx, msg, 'framework terminating');
@@ -99,6 +96,17 @@ export function handleRunTask(ctx: AgentContext, msg: RunTask): void {
   }
 }
 
+/**
+ * The agent's record of the framework a RUN_TASK or RUN_TASK_GROUP is for, made from the
+ * message's FrameworkInfo (recorded as it is, with its id) if the agent has none yet.
+ */
+function frameworkOf(ctx: AgentContext, info: FrameworkInfo, frameworkId: FrameworkID): FrameworkRecord {
+  return (
+    ctx.book.frameworks.get(frameworkId.value) ??
+    ctx.book.framework(hasId(info) ? info : { ...info, id: frameworkId })
+  );
+}
+
 function hasId(info: FrameworkInfo): info is FrameworkInfo & { readonly id: FrameworkID } {
   return info.id !== undefined;
 }
@@ -135,10 +143,7 @@ export function handleRunTaskGroup(ctx: AgentContext, msg: RunTaskGroup): void {
     ignore(why ?? 'not registered');
     return;
   }
-  const info = msg.framework;
-  const fw =
-    ctx.book.frameworks.get(frameworkId.value) ??
-    ctx.book.framework(hasId(info) ? info : { ...info, id: frameworkId });
+  const fw = frameworkOf(ctx, msg.framework, frameworkId);
   if (fw.terminating) {
     ignore('framework terminating');
     removeFrameworkIfIdle(ctx, fw);
