@@ -26,9 +26,12 @@ class GroupScheduler implements Process<Wire> {
   #launched = false;
   #env: Env<Wire> | undefined;
   readonly commands: readonly string[];
+  /** A task to kill once it runs. */
+  readonly kill: string | undefined;
 
-  constructor(commands: readonly string[]) {
+  constructor(commands: readonly string[], kill?: string) {
     this.commands = commands;
+    this.kill = kill;
   }
 
   onStart(env: Env<Wire>): void {
@@ -76,6 +79,17 @@ class GroupScheduler implements Process<Wire> {
     if (event.type === 'UPDATE') {
       const status = event.update.status;
       this.statuses.push(status);
+      if (
+        status.task_id.value === this.kill &&
+        status.state === 'TASK_RUNNING' &&
+        status.agent_id !== undefined
+      ) {
+        this.#call({
+          type: 'KILL',
+          framework_id,
+          kill: { task_id: status.task_id, agent_id: status.agent_id },
+        });
+      }
       if (status.uuid !== undefined && status.agent_id !== undefined) {
         this.#call({
           type: 'ACKNOWLEDGE',
@@ -95,7 +109,7 @@ class GroupScheduler implements Process<Wire> {
   }
 }
 
-function run(commands: readonly string[], untilMs: number) {
+function run(commands: readonly string[], untilMs: number, kill?: string) {
   const world = newWorld(5);
   world.spawn('master', () => newMaster());
   world.spawn(
@@ -103,7 +117,7 @@ function run(commands: readonly string[], untilMs: number) {
     () =>
       new Agent({ resources: resources('cpus:4;mem:1024;disk:1024'), commandRunner: new SimCommandRunner() }),
   );
-  world.at(2000, (w) => w.spawn('scheduler-g', () => new GroupScheduler(commands)));
+  world.at(2000, (w) => w.spawn('scheduler-g', () => new GroupScheduler(commands, kill)));
   world.runUntil(untilMs);
   const master = world.instance('master') as Master;
   const scheduler = world.instance('scheduler-g') as GroupScheduler;
@@ -136,4 +150,12 @@ test('a failing task kills the rest of its group, and the executor is still free
   t.deepEqual(scheduler.statesOf('g1'), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLED']);
   t.is(scheduler.statuses.find((s) => s.state === 'TASK_FAILED')?.message, 'Command exited with status 3');
   t.is(formatResources(master.agentUsage()[0]?.used ?? resources('cpus:99')), '');
+});
+
+test('killing one task of a group kills the group; the executor exits and is freed', (t) => {
+  const { master, scheduler, agent } = run(['sleep 100', 'sleep 100'], 20_000, 'g0');
+  t.deepEqual(scheduler.statesOf('g0'), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLED']);
+  t.deepEqual(scheduler.statesOf('g1'), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLED']);
+  t.is(formatResources(master.agentUsage()[0]?.used ?? resources('cpus:99')), '');
+  t.deepEqual(agent.state().frameworks, []);
 });
