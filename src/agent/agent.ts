@@ -25,7 +25,8 @@
  * - no fetcher (`CommandInfo.uris` are not downloaded), no secrets, no health or other checks,
  *   no `max_completion_time`, no sandbox garbage collection, no oversubscription;
  * - no authentication with the master, no operator endpoints;
- * - task groups (RUN_TASK_GROUP) are refused with TASK_FAILED for now.
+ * - task groups (RUN_TASK_GROUP) run on the default executor (default-executor.ts); a group for a
+ *   custom executor is refused with TASK_FAILED.
  *
  * Crash semantics: with a durable store (`env.store`: the simulated world's disks) the agent
  * checkpoints its AgentID and its checkpointing frameworks' command tasks, commands and
@@ -171,6 +172,8 @@ export class Agent implements Process<Wire> {
       for (const e of fw.executors.values()) {
         if (e.command !== undefined)
           ctx.runner.kill(ctx.env, e.command.handle, ctx.options.executorShutdownGracePeriodMs);
+        for (const run of e.group?.values() ?? [])
+          ctx.runner.kill(ctx.env, run.handle, ctx.options.executorShutdownGracePeriodMs);
         ctx.sendExecutor(e, { type: 'SHUTDOWN' });
         if (e.launch !== undefined) ctx.launcher.kill(ctx.env, e.launch);
       }

@@ -26,9 +26,11 @@
  * endpoints (`/master/state`, `/metrics/snapshot`, `/quota`, `/health`) are not authenticated (Mesos
  * guards them only with `--authenticate_http_readonly`, which Agora does not have).
  */
+
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { type AllocatorSettings, createAllocator } from '../../allocator/create.js';
+import { ipv4Octets } from '../../core/messages/network.js';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
@@ -231,7 +233,12 @@ export class MasterServer {
     const master = new Master(allocator, {
       ...masterOptions,
       address: LIVE_MASTER_ADDRESS,
-      endpoint: { hostname: host, port },
+      // MasterInfo.ip/address.ip: the IPv4 address it listens on, when it listens on one.
+      endpoint: {
+        hostname: host,
+        port,
+        ...(ipv4Octets(host) === undefined || host === '0.0.0.0' ? {} : { ip: host }),
+      },
     });
     const endpoint = new SchedulerEndpoint(
       node,
@@ -244,6 +251,7 @@ export class MasterServer {
         maxEventQueueBytes: limits.maxEventQueueBytes,
         counters,
         log,
+        updateFrameworkProblem: (call) => master.updateFrameworkProblem(call),
       },
     );
     const sessions = new AgentSessions(master, {

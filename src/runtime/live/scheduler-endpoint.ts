@@ -6,7 +6,9 @@
  *   and a fresh `Mesos-Stream-Id` header; a SUBSCRIBE carrying that header is a `400`.
  * - Every other call goes on its own request with the header and is answered `202`, or `400`
  *   ("Framework cannot be found", missing or wrong stream id) or `403` ("Framework is not
- *   subscribed").
+ *   subscribed"); UPDATE_FRAMEWORK, which Mesos answers synchronously, is `200`, or `400` with
+ *   the master's reason ("FrameworkInfo update is not valid: …"), the framework staying
+ *   subscribed.
  * - Bodies are JSON or protobuf (`application/x-protobuf`), by `Content-Type`; a SUBSCRIBE's
  *   stream carries JSON records when its `Accept` allows JSON, else protobuf records (the
  *   RecordIO framing is the same, the records binary), as Mesos does (protobuf/content-types.ts).
@@ -83,6 +85,12 @@ export interface SchedulerEndpointOptions {
   readonly maxEventQueueBytes?: number | undefined;
   readonly counters?: LiveCounters;
   readonly log?: (line: string) => void;
+  /**
+   * Why the master would refuse an UPDATE_FRAMEWORK (Master.updateFrameworkProblem), answered
+   * 400 before the call is delivered. Default: none is refused here (the master then refuses
+   * with an ERROR event).
+   */
+  readonly updateFrameworkProblem?: (call: Extract<Call, { type: 'UPDATE_FRAMEWORK' }>) => string | undefined;
 }
 
 const NO_AUTHENTICATION: EndpointAuthentication = {
@@ -103,6 +111,7 @@ export class SchedulerEndpoint {
   readonly #maxEventQueueBytes: number;
   readonly #counters: LiveCounters;
   readonly #log: (line: string) => void;
+  readonly #updateFrameworkProblem: NonNullable<SchedulerEndpointOptions['updateFrameworkProblem']>;
 
   /** @param admit the master's admission of a call for a framework from an address (Master.callAdmission) */
   constructor(
@@ -120,6 +129,7 @@ export class SchedulerEndpoint {
     this.#maxEventQueueBytes = options.maxEventQueueBytes ?? MAX_UNSENT_EVENT_BYTES;
     this.#counters = options.counters ?? new LiveCounters();
     this.#log = options.log ?? (() => {});
+    this.#updateFrameworkProblem = options.updateFrameworkProblem ?? (() => undefined);
   }
 
   /** Whether `address` is a subscription stream. */
@@ -226,9 +236,16 @@ export class SchedulerEndpoint {
         `The stream ID '${streamHeader}' included in this request didn't match the stream ID currently associated with framework ID ${call.framework_id.value}`,
       );
     }
-    if (call.type === 'UPDATE_FRAMEWORK' && !this.#authorized(res, call.update_framework.framework_info))
-      return;
-    res.writeHead(202);
+    if (call.type === 'UPDATE_FRAMEWORK') {
+      if (!this.#authorized(res, call.update_framework.framework_info)) return;
+      // Mesos answers UPDATE_FRAMEWORK synchronously: 200 once taken, 400 with why not (the
+      // framework stays subscribed as it was).
+      const problem = this.#updateFrameworkProblem(call);
+      if (problem !== undefined) return sendText(res, 400, problem);
+      res.writeHead(200);
+    } else {
+      res.writeHead(202);
+    }
     res.end();
     this.#node.deliver(STREAM_PREFIX + streamHeader, this.#master, schedulerCall(call));
   }
