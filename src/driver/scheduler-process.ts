@@ -341,6 +341,21 @@ export class SchedulerProcess implements Process<Wire> {
     if (id !== undefined) this.#send(updateFrameworkCall(id, this.#info, [...this.#suppressed]));
   }
 
+  /**
+   * The master refused an UPDATE_FRAMEWORK (the live transport heard its 400 or 403): the
+   * scheduler's `frameworkUpdateRefused`, or, without it, `error` after an abort (v0's
+   * FrameworkErrorMessage). Deferred, as the transport calls this from outside any handler and
+   * callbacks never nest.
+   */
+  updateFrameworkRefused(message: string): void {
+    this.#link.deferred.add(() => {
+      if (!this.#lifecycle.running) return;
+      this.#trace('update-framework-refused', { message });
+      if (this.#scheduler.frameworkUpdateRefused === undefined) this.#error(message);
+      else this.#scheduler.frameworkUpdateRefused(this.#driver, message);
+    });
+  }
+
   // ---- events
 
   #receive(event: Event): void {
