@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import test from 'ava';
 import { AGENT_READY, AGORA_BIN, startAgoraProcess } from '../../src/runtime/live/agora-process.js';
 import { eventually } from '../runtime/live/harness.js';
-import { freePort, killHard, startAgent, startMaster } from '../runtime/live/processes.js';
+import {
+  FAST_HEALTH_CHECKS,
+  freePort,
+  killHard,
+  startAgent,
+  startMaster,
+} from '../runtime/live/processes.js';
 
 /** A log line: ISO time, padded level, component. */
 const LINE = (level: string, component: string, text: string) =>
@@ -36,14 +42,7 @@ function runAgora(args: readonly string[]): Promise<{ code: number | null; out: 
   });
 }
 
-const FAST_MASTER = [
-  '--allocation-interval',
-  '0.2',
-  '--agent-ping-timeout',
-  '0.3',
-  '--max-agent-ping-timeouts',
-  '2',
-];
+const FAST_MASTER = FAST_HEALTH_CHECKS;
 
 test('master and agent log registrations, subscriptions, launches, terminal states and agent loss; execute asking too much times out saying so', async (t) => {
   const master = await startMaster(0, FAST_MASTER);
