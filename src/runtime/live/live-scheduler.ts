@@ -48,7 +48,7 @@ export function liveSchedulerDriver(
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     },
     // Answers come back long after the driver below exists.
-    (_call, status, message) => driver.process.updateFrameworkRefused(`${message} (HTTP ${status})`),
+    (call, status, message) => driver.process.updateFrameworkRefused(`${message} (HTTP ${status})`, call),
   );
   node.useTransport(client);
   const driver = new MesosSchedulerDriver(scheduler, frameworkInfo, { ...options.driver, master: MASTER });

@@ -230,6 +230,9 @@ test('503s (no leader yet) are retried with the driver’s backoff until the mas
       "FrameworkInfo update is not valid: Updating 'FrameworkInfo.principal' is unsupported (HTTP 400)",
     );
     t.is(updates, 2);
+    // The driver holds what the master holds again: the accepted update, not the refused one.
+    t.is(driver.process.frameworkInfo.failover_timeout, 5);
+    t.is(driver.process.frameworkInfo.principal, undefined);
     // Still subscribed and running: the master keeps the framework, and so does the driver.
     t.is(driver.status, 'DRIVER_RUNNING');
     t.true(driver.process.connected);
