@@ -202,6 +202,13 @@ export class SchedulerClient {
         );
         return;
       }
+      // The calls' connection pool speaks one scheme; Mesos's masters all speak the same one.
+      if (new URL(leader.url).protocol !== new URL(this.#url).protocol) {
+        this.#report(
+          `SUBSCRIBE at ${url} redirected to ${leader.url}, another scheme than ${this.#url}'s; the driver retries with backoff`,
+        );
+        return;
+      }
       if (this.#redirects >= MAX_REDIRECTS) {
         this.#target = this.#url;
         this.#report(

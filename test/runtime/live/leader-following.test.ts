@@ -318,3 +318,41 @@ test('a master that goes away and comes back on the same port and work dir is su
     await master.close();
   }
 });
+
+test('a 307 loop or to another scheme is not followed forever: a warning, and the driver keeps trying', async (t) => {
+  let hits = 0;
+  let port = 0;
+  let otherScheme = false;
+  // A master that points at itself (a loop), then at itself over https.
+  const loop = await serve((req, res) => {
+    hits++;
+    req.resume();
+    const scheme = otherScheme ? 'https:' : '';
+    res.writeHead(307, { Location: `${scheme}//127.0.0.1:${port}/api/v1/scheduler` });
+    res.end();
+  });
+  port = loop.port;
+  const prober = new UpdatingProber([]);
+  const { driver, close, logs } = startDriver(prober, 'loop', loop.url, 13);
+  try {
+    driver.start();
+    await eventually(
+      () => logs.some((l) => l.includes('redirected 5 times in a row')),
+      20_000,
+      () => `the loop to be cut:\n${logs.join('\n')}`,
+    );
+    otherScheme = true;
+    await eventually(
+      () => logs.some((l) => l.includes('another scheme than')),
+      20_000,
+      () => `the scheme change to be refused:\n${logs.join('\n')}`,
+    );
+    t.is(driver.status, 'DRIVER_RUNNING');
+    t.false(prober.events.includes('registered'));
+    t.true(hits >= 7, `${hits} requests`);
+  } finally {
+    driver.stop();
+    await close();
+    await closeServer(loop.server);
+  }
+});
