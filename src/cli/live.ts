@@ -19,6 +19,7 @@ import {
 } from '../runtime/live/live-lag.js';
 import { runLiveScenario } from '../runtime/live/live-scenario-run.js';
 import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
+import { lineLogger } from '../runtime/live/logger.js';
 import { clearLongTimeout, setLongTimeout } from '../runtime/live/long-timer.js';
 import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
@@ -36,6 +37,7 @@ import {
   parseSecondsFlag,
   parseWeightsFlag,
 } from './live-flags.js';
+import { loggerFromFlags, MasterRetryReport, traceToLog, withLogOptions } from './live-logging.js';
 import {
   parseByteSizeFlag,
   readAclsFlag,
@@ -70,6 +72,8 @@ interface MasterFlags {
   readonly tlsKey?: string;
   readonly tlsCert?: string;
   readonly tlsCa?: string;
+  readonly logLevel?: string;
+  readonly quiet?: true;
   readonly maxConnections: string;
   readonly maxConnectionsPerClient: string;
   readonly maxRequestSize: string;
@@ -204,7 +208,8 @@ export function registerLive(program: Command, output: Output): void {
       'unread events a subscriber may leave queued before its stream is closed (it may resubscribe)',
       '64MB',
     );
-  withTlsOptions(master, true).action(async (flags: MasterFlags) => {
+  withLogOptions(withTlsOptions(master, true)).action(async (flags: MasterFlags) => {
+    const logger = loggerFromFlags('master', flags, output);
     const port = parsePort(flags.port);
     const masterOptions = {
       allocationIntervalMs: parseSecondsFlag('--allocation-interval', flags.allocationInterval, 3600) * 1000,
@@ -261,7 +266,8 @@ export function registerLive(program: Command, output: Output): void {
         security,
         ...tls,
         ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
-        log: (line) => output.err(`master: ${line}\n`),
+        log: (line) => logger.warning(line),
+        trace: traceToLog(logger),
       }),
     );
     output.err(`agora master: listening on ${started.url}\n`);
@@ -329,7 +335,7 @@ export function registerLive(program: Command, output: Output): void {
       '--credential <file>',
       'this agent’s principal and secret, sent to the master as HTTP Basic: {"principal":..,"secret":..} or one "principal secret" line (Mesos --credential)',
     );
-  withTlsOptions(agent, true).action(
+  withLogOptions(withTlsOptions(agent, true)).action(
     async (flags: {
       master: string;
       host: string;
@@ -347,7 +353,10 @@ export function registerLive(program: Command, output: Output): void {
       tlsKey?: string;
       tlsCert?: string;
       tlsCa?: string;
+      logLevel?: string;
+      quiet?: true;
     }) => {
+      const logger = loggerFromFlags('agent', flags, output);
       if (flags.recover !== 'reconnect' && flags.recover !== 'cleanup') {
         throw new UsageError(`--recover: expected reconnect or cleanup, got "${flags.recover}"`);
       }
@@ -377,6 +386,8 @@ export function registerLive(program: Command, output: Output): void {
         );
       }
       for (const w of credential?.warnings ?? []) output.err(`agora agent: warning: ${w}\n`);
+      const retries = new MasterRetryReport(logger, masterUrl);
+      const logTrace = traceToLog(logger);
       const started = await startOrExplain(() =>
         AgentServer.start({
           masterUrl,
@@ -400,7 +411,12 @@ export function registerLive(program: Command, output: Output): void {
             : { agent: { attributes: parseAttributesFlag(flags.attributes) } }),
           ...(credential === undefined ? {} : { credential: credential.value }),
           ...tls,
-          log: (line) => output.err(`agent: ${line}\n`),
+          log: (line) => logger.warning(line),
+          trace: (event) => {
+            retries.trace(event);
+            logTrace(event);
+          },
+          masterFailed: (why) => retries.failed(why),
         }),
       );
       output.err(
@@ -424,7 +440,11 @@ export function registerLive(program: Command, output: Output): void {
     .requiredOption('--command <cmd>', 'the shell command to run')
     .option('--resources <text>', 'resources for the task', 'cpus:0.1;mem:32')
     .option('--role <role>', 'the framework’s role (mesos-execute --role)', '*')
-    .option('--timeout <seconds>', 'give up after this long (default: wait forever)')
+    .option(
+      '--timeout <seconds>',
+      'give up after this long, saying what it was waiting for (the master, an offer that fits, the task), and exit 1',
+      '60',
+    )
     .option(
       '--principal <name>',
       'authenticate as this principal (HTTP Basic), also set as FrameworkInfo.principal',
@@ -437,7 +457,7 @@ export function registerLive(program: Command, output: Output): void {
       command: string;
       resources: string;
       role: string;
-      timeout?: string;
+      timeout: string;
       principal?: string;
       secretFile?: string;
       tlsCa?: string;
@@ -445,8 +465,8 @@ export function registerLive(program: Command, output: Output): void {
       const masterUrl = parseMasterUrl(flags.master);
       const resources = parseResourceFlag(flags.resources);
       if (flags.name.trim() === '') throw new UsageError('--name: expected a task name, got ""');
-      const timeoutS = flags.timeout === undefined ? undefined : Number(flags.timeout);
-      if (timeoutS !== undefined && !(timeoutS > 0)) {
+      const timeoutS = Number(flags.timeout);
+      if (!(timeoutS > 0 && Number.isFinite(timeoutS))) {
         throw new UsageError(`--timeout: expected seconds > 0, got "${flags.timeout}"`);
       }
       const role = flags.role.trim();
@@ -454,6 +474,9 @@ export function registerLive(program: Command, output: Output): void {
       const security = readClientSecurityFlags(flags);
       for (const w of security.warnings) output.err(`agora execute: warning: ${w}\n`);
       const principal = security.value.credential?.principal;
+      const logger = lineLogger({ component: 'execute', write: (line) => output.err(line) });
+      /** The driver's last complaint (a master it cannot reach), to say why it timed out. */
+      let lastProblem: string | undefined;
       const scheduler = new ExecuteScheduler({
         name: flags.name,
         command: flags.command,
@@ -468,17 +491,21 @@ export function registerLive(program: Command, output: Output): void {
           ...(role === '*' ? {} : { role }),
           ...(principal === undefined ? {} : { principal }),
         },
-        { masterUrl, log: (line) => output.err(`execute: ${line}\n`), ...security.value },
+        {
+          masterUrl,
+          log: (line) => {
+            lastProblem = line.replace(/; the driver retries with backoff$/u, '');
+            logger.warning(line);
+          },
+          ...security.value,
+        },
       );
-      const timer =
-        timeoutS === undefined
-          ? undefined
-          : setLongTimeout(() => {
-              scheduler.failure = `timed out after ${timeoutS} s`;
-              driver.abort();
-            }, timeoutS * 1000);
+      const timer = setLongTimeout(() => {
+        scheduler.failure = `timed out after ${timeoutS} s: ${scheduler.waitingFor(lastProblem, flags.resources)}`;
+        driver.abort();
+      }, timeoutS * 1000);
       await driver.run();
-      if (timer !== undefined) clearLongTimeout(timer);
+      clearLongTimeout(timer);
       await close();
       const ok = scheduler.final?.state === 'TASK_FINISHED';
       if (!ok && scheduler.failure !== undefined) output.err(`agora execute: ${scheduler.failure}\n`);

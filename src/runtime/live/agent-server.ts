@@ -32,7 +32,7 @@ import { ExecutorEndpoint } from './executor-endpoint.js';
 import { ExecutorTokens } from './executor-tokens.js';
 import { basicAuthorization } from './http-basic.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
-import { LiveNode } from './live-node.js';
+import { LiveNode, type LiveNodeOptions } from './live-node.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
 import { FILES_DOWNLOAD_PATH, FILES_READ_PATH, serveSandboxFile } from './sandbox-files.js';
 import { sendingAddress } from './source-address.js';
@@ -63,6 +63,10 @@ export interface AgentServerOptions {
     'resources' | 'masterAddress' | 'workDir' | 'commandRunner' | 'hostname' | 'port'
   >;
   readonly log?: (line: string) => void;
+  /** Where the agent's trace events go (the live root logs some: event-lines.ts). */
+  readonly trace?: LiveNodeOptions['trace'];
+  /** Told why each message to the master failed (unreachable, refused), to say why it retries. */
+  readonly masterFailed?: (why: string) => void;
   /** Presented to the master on every message (Mesos's agent `--credential`). */
   readonly credential?: Credential;
   /** Serve HTTPS; required exactly when the master's URL is `https:`. */
@@ -163,6 +167,7 @@ export class AgentServer {
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
+      ...(options.trace === undefined ? {} : { trace: options.trace }),
       // The checkpoint (Mesos's meta dir): the agent's id and its checkpointing frameworks' tasks.
       storeDirs: new Map([[address, metaDir(workDir)]]),
     });
@@ -175,6 +180,7 @@ export class AgentServer {
       ...(options.credential === undefined ? {} : { authorization: basicAuthorization(options.credential) }),
       ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
       ...(options.log === undefined ? {} : { log: options.log }),
+      ...(options.masterFailed === undefined ? {} : { failed: (_to, why) => options.masterFailed?.(why) }),
     });
     const tokens = new ExecutorTokens();
     const executors = new ExecutorEndpoint(node, () => address, {

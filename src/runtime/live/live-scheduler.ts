@@ -38,10 +38,18 @@ export function liveSchedulerDriver(
 ): { readonly driver: MesosSchedulerDriver; close(): Promise<void> } {
   const log = options.log ?? (() => {});
   const node = new LiveNode({ seed: options.seed ?? Date.now(), log });
-  const client = new SchedulerClient(node, options.masterUrl, MASTER, log, {
-    ...(options.credential === undefined ? {} : { credential: options.credential }),
-    ...(options.tls === undefined ? {} : { tls: options.tls }),
-  });
+  const client = new SchedulerClient(
+    node,
+    options.masterUrl,
+    MASTER,
+    log,
+    {
+      ...(options.credential === undefined ? {} : { credential: options.credential }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+    },
+    // Answers come back long after the driver below exists.
+    (call, status, message) => driver.process.updateFrameworkRefused(`${message} (HTTP ${status})`, call),
+  );
   node.useTransport(client);
   const driver = new MesosSchedulerDriver(scheduler, frameworkInfo, { ...options.driver, master: MASTER });
   node.spawn(`scheduler/${frameworkInfo.name}`, driver.process);

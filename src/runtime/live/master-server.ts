@@ -39,7 +39,7 @@ import { AllocationRunTiming, timedAllocations } from './allocation-timing.js';
 import { BodyBudget, PROCESS_BODY_BUDGET } from './body-reader.js';
 import { storeFile } from './file-store.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
-import { LiveNode } from './live-node.js';
+import { LiveNode, type LiveNodeOptions } from './live-node.js';
 import { LiveCounters, masterMetrics } from './master-metrics.js';
 import { type MasterSecurity, masterAuthentication } from './master-security.js';
 import {
@@ -102,6 +102,8 @@ export interface MasterServerOptions {
   readonly clientTls?: ClientTls;
   /** Where failures and dropped messages are reported. */
   readonly log?: (line: string) => void;
+  /** Where the master's trace events go (the live root logs some: event-lines.ts). */
+  readonly trace?: LiveNodeOptions['trace'];
 }
 
 /**
@@ -187,6 +189,7 @@ export class MasterServer {
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       log,
+      ...(options.trace === undefined ? {} : { trace: options.trace }),
       // The registry survives restarts in the work dir (write, fsync, rename: file-store.ts);
       // without one it lives in memory, as Mesos's --registry=in_memory.
       ...(workDir === undefined ? {} : { storeDirs: new Map([[LIVE_MASTER_ADDRESS, workDir]]) }),
