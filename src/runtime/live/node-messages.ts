@@ -170,9 +170,9 @@ export class NodeMessenger {
     const key = `${from} ${to}`;
     let channel = this.#channels.get(key);
     if (channel === undefined) {
-      const url = `${base}${MESSAGE_PATH}`;
       channel = new PeerChannel(
-        (text) => this.#post(url, from, to, text),
+        // Resolved at each post: a master found in ZooKeeper may have changed (zk/).
+        (text) => this.#post(`${this.#resolve(to) ?? base}${MESSAGE_PATH}`, from, to, text),
         (why) => {
           if (why.kind === 'refused') this.#refused(`${to} answered ${why.status}: ${why.text}`);
           else this.#broke(to, why.kind === 'failed' ? why.error : 'too many messages queued');

@@ -41,7 +41,8 @@ const SCHEDULER_PATH = '/api/v1/scheduler';
 /** The v1 scheduler API client of one scheduler process (see the module comment). */
 export class SchedulerClient {
   readonly #node: LiveNode;
-  readonly #url: string;
+  /** Undefined while no leading master is known (a `zk://` master URL, zk/scheduler-leader.ts). */
+  #url: string | undefined;
   readonly #master: Address;
   readonly #log: (line: string) => void;
   readonly #calls: HttpAgent;
@@ -61,17 +62,21 @@ export class SchedulerClient {
    */
   constructor(
     node: LiveNode,
-    masterUrl: string,
+    masterUrl: string | undefined,
     master: Address,
     log: (line: string) => void,
     security: ClientSecurity = {},
   ) {
     this.#node = node;
-    this.#url = `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
+    this.#url = masterUrl === undefined ? undefined : `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
     this.#master = master;
     this.#log = log;
     this.#tls = security.tls;
-    this.#calls = keepAliveAgent(this.#url, 1, security.tls);
+    this.#calls = keepAliveAgent(
+      this.#url ?? `${security.tls === undefined ? 'http' : 'https'}://x`,
+      1,
+      security.tls,
+    );
     this.#headers =
       security.credential === undefined ? {} : { Authorization: basicAuthorization(security.credential) };
   }
@@ -79,6 +84,17 @@ export class SchedulerClient {
   /** Whether `to` is the master this client speaks to. */
   handles(to: Address): boolean {
     return to === this.#master;
+  }
+
+  /**
+   * Speaks to `masterUrl` from now on (a new leader found in ZooKeeper): the subscription to the
+   * old one is closed, so the driver subscribes again, with its framework id.
+   */
+  retarget(masterUrl: string | undefined): void {
+    const url = masterUrl === undefined ? undefined : `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
+    if (url === this.#url) return;
+    this.#url = url;
+    this.#stream?.destroy();
   }
 
   /** Sends a process's message to the master. */
@@ -108,9 +124,15 @@ export class SchedulerClient {
 
   #subscribe(from: Address, call: Call): void {
     this.#stream?.destroy();
+    const url = this.#url;
+    if (url === undefined) {
+      // No leader known yet: as a connection that failed, so the driver tries again later.
+      setImmediate(() => this.#deliver(from, { channel: 'link', exited: this.#master }));
+      return;
+    }
     const body = JSON.stringify(encodeCall(call));
     const req: ClientRequest = openEventStream(
-      this.#url,
+      url,
       body,
       {
         opened: (headers) => {
@@ -139,7 +161,7 @@ export class SchedulerClient {
           // A stream this client closed itself is no news.
           if (this.#stream !== req || this.#closed || e.message === this.#lastFailure) return;
           this.#lastFailure = e.message;
-          this.#log(`cannot subscribe at ${this.#url}: ${e.message}`);
+          this.#log(`cannot subscribe at ${url}: ${e.message}`);
         },
         log: this.#log,
       },
@@ -150,12 +172,13 @@ export class SchedulerClient {
 
   #call(call: Call): void {
     const streamId = this.#streamId;
-    if (streamId === undefined) {
+    const url = this.#url;
+    if (streamId === undefined || url === undefined) {
       this.#log(`${call.type} dropped: not subscribed`);
       return;
     }
     const answered = postJson(
-      this.#url,
+      url,
       this.#calls,
       JSON.stringify(encodeCall(call)),
       { ...this.#headers, 'Mesos-Stream-Id': streamId },
