@@ -91,3 +91,74 @@ test.serial('SIGKILL of the leader: a new leader within the session timeout, the
     await cluster.close();
   }
 });
+
+/**
+ * A scheduler that subscribes straight to one master's URL (no ZooKeeper), never answers its
+ * offers, and records every event with the time it arrived: it sees whatever that master sends.
+ */
+async function witness(url: string) {
+  const events: { atMs: number; type: string }[] = [];
+  const res = await fetch(`${url}/api/v1/scheduler`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'agora', name: 'witness' } } }),
+  });
+  if (res.status !== 200 || res.body === null) throw new Error(`the witness could not subscribe: ${res.status}`);
+  const reader = res.body.getReader();
+  const done = (async () => {
+    try {
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) return;
+        const text = Buffer.from(chunk.value).toString();
+        for (const match of text.matchAll(/"type":"([A-Z_]+)"/gu)) events.push({ atMs: Date.now(), type: match[1] as string });
+      }
+    } catch {
+      // The master closed the stream (it was deposed).
+    }
+  })();
+  return { events, done, cancel: () => reader.cancel().catch(() => {}) };
+}
+
+test.serial('SIGSTOP of the leader past its session timeout, then SIGCONT: it sends not one offer or launch as leader', async (t) => {
+  // Offers time out after 1 s, so a master that still acted would rescind and offer at once.
+  const cluster = await HaCluster.start({ sessionTimeoutS: SESSION_TIMEOUT_S, masterArgs: ['--offer-timeout', '1'] });
+  let closeFramework: (() => Promise<void>) | undefined;
+  let seen: Awaited<ReturnType<typeof witness>> | undefined;
+  try {
+    const first = await cluster.waitLeader(patient(10_000));
+    const { probe, close, ids } = await frameworkWithTasks(cluster, 2);
+    closeFramework = close;
+    seen = await witness(cluster.masters[first]?.url as string);
+    const w = seen;
+    await eventually(() => w.events.some((e) => e.type === 'OFFERS'), patient(10_000), 'the witness to be offered');
+    cluster.signalMaster(first, 'SIGSTOP');
+    const second = await cluster.waitLeader(patient(SESSION_TIMEOUT_S * 1000 + 5000), first);
+    await eventually(() => probe.registrations + probe.reregistrations >= 2, patient(20_000), 'the framework to fail over');
+    const wokeAtMs = Date.now();
+    cluster.signalMaster(first, 'SIGCONT');
+    const old = cluster.masters[first];
+    await eventually(
+      () => old?.lines.some((l) => l.atMs >= wokeAtMs && l.line.includes('no longer the leader')) === true,
+      patient(10_000),
+      'the woken master to say it no longer leads',
+    );
+    await seen.done;
+    const after = seen.events.filter((e) => e.atMs >= wokeAtMs);
+    t.deepEqual(after.filter((e) => e.type === 'OFFERS' || e.type === 'RESCIND'), [], 'no offer or rescind from the deposed master');
+    // It sent nothing to the agents either: none had to refuse a deposed master's message.
+    for (const agent of cluster.agents) {
+      t.false(agent.lines.some((l) => l.line.includes('deposed master')), `${agent.name} heard from the deposed master`);
+    }
+    t.log(`woken master: ${old?.lines.filter((l) => l.atMs >= wokeAtMs).map((l) => l.line).join(' | ')}`);
+    // The cluster goes on under the new leader, and the woken master now redirects to it.
+    probe.launch({ id: 'after-wake', command: 'sleep 300', cpus: 0.5, mem: 32 });
+    await eventually(() => probe.latest('after-wake') === 'TASK_RUNNING', patient(20_000), 'a new task to run');
+    t.true(ids.every((id) => probe.latest(id) === 'TASK_RUNNING'));
+    t.is(await cluster.waitLeader(patient(5000)), second);
+  } finally {
+    seen?.cancel();
+    await closeFramework?.();
+    await cluster.close();
+  }
+});
