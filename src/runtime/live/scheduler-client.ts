@@ -41,6 +41,8 @@ const SCHEDULER_PATH = '/api/v1/scheduler';
 /** The v1 scheduler API client of one scheduler process (see the module comment). */
 export class SchedulerClient {
   readonly #node: LiveNode;
+  /** Whether the master URL follows a leader found in ZooKeeper (set by {@link retarget}). */
+  #followsLeader = false;
   /** Undefined while no leading master is known (a `zk://` master URL, zk/scheduler-leader.ts). */
   #url: string | undefined;
   readonly #master: Address;
@@ -92,6 +94,7 @@ export class SchedulerClient {
    */
   retarget(masterUrl: string | undefined): void {
     const url = masterUrl === undefined ? undefined : `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
+    this.#followsLeader = true;
     if (url === this.#url) return;
     this.#url = url;
     this.#stream?.destroy();
@@ -146,10 +149,17 @@ export class SchedulerClient {
           else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
         },
         refused: (status, text) =>
-          this.#deliver(
-            from,
-            schedulerEvent({ type: 'ERROR', error: { message: `SUBSCRIBE answered ${status}: ${text}` } }),
-          ),
+          // Following the leader in ZooKeeper, a master that no longer leads (307, or 503 with no
+          // leader known) is not an answer to give up on: the detector points elsewhere soon.
+          this.#followsLeader && (status === 307 || status === 503)
+            ? this.#deliver(from, { channel: 'link', exited: this.#master })
+            : this.#deliver(
+                from,
+                schedulerEvent({
+                  type: 'ERROR',
+                  error: { message: `SUBSCRIBE answered ${status}: ${text}` },
+                }),
+              ),
         closed: () => {
           if (this.#stream === req) {
             this.#stream = undefined;
