@@ -79,6 +79,9 @@ export class HaMaster {
     const port = options.port === 0 ? await freePort() : (options.port ?? 5050);
     const ha = new HaMaster(options, host, port);
     await ha.#follow();
+    ha.#log(
+      `following; contending for leadership through ZooKeeper at ${options.zk.servers}${options.zk.path} (session timeout ${(options.sessionTimeoutMs ?? DEFAULT_ZK_SESSION_TIMEOUT_MS) / 1000} s)`,
+    );
     ha.#detector.start();
     ha.#contender.start();
     return ha;
