@@ -4,9 +4,11 @@
  * and the registry znode's version-checked writes that fence a deposed leader.
  */
 import { spawnSync } from 'node:child_process';
+import type { IncomingMessage } from 'node:http';
 import test from 'ava';
 import { eventually } from '../../../../src/runtime/live/eventually.js';
 import type { FileStoreHost } from '../../../../src/runtime/live/file-store.js';
+import { epochGuard, MASTER_EPOCH_HEADER } from '../../../../src/runtime/live/zk/agent-epoch.js';
 import { LeaderContender } from '../../../../src/runtime/live/zk/leader-contender.js';
 import { type DetectedLeader, LeaderDetector } from '../../../../src/runtime/live/zk/leader-detector.js';
 import { contenderInfo, networkOrderIp } from '../../../../src/runtime/live/zk/master-info-json.js';
@@ -41,6 +43,24 @@ test('MasterInfo JSON as Mesos writes it: ip in network byte order', (t) => {
     version: '1.11.0',
     address: { hostname: '10.0.0.2', ip: '10.0.0.2', port: 5050 },
   });
+});
+
+test('an agent refuses a master of a lower epoch than it has seen, and one without an epoch', (t) => {
+  const guard = epochGuard({ beforeBody: () => undefined, check: () => undefined });
+  const from = (epoch?: string) =>
+    guard.beforeBody(
+      { headers: epoch === undefined ? {} : { [MASTER_EPOCH_HEADER]: epoch } } as IncomingMessage,
+      { from: 'master' } as Parameters<typeof guard.beforeBody>[1],
+    );
+  t.is(from('3'), undefined);
+  t.is(from('5'), undefined);
+  t.is(from('5'), undefined);
+  t.deepEqual(from('3'), {
+    status: 403,
+    message: 'This agent follows the leader of epoch 5; a master of epoch 3 was deposed',
+  });
+  t.is(from()?.status, 403);
+  t.is(from('7'), undefined);
 });
 
 test('without ZooKeeper installed the fixture fails with the command that installs it', (t) => {
