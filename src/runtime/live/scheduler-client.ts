@@ -41,6 +41,8 @@ const SCHEDULER_PATH = '/api/v1/scheduler';
 /** The v1 scheduler API client of one scheduler process (see the module comment). */
 export class SchedulerClient {
   readonly #node: LiveNode;
+  /** The last SUBSCRIBE, sent again at once to a new leader (see {@link retarget}). */
+  #lastSubscribe: { readonly from: Address; readonly call: Call } | undefined;
   /** Whether the master URL follows a leader found in ZooKeeper (set by {@link retarget}). */
   #followsLeader = false;
   /** Undefined while no leading master is known (a `zk://` master URL, zk/scheduler-leader.ts). */
@@ -98,6 +100,12 @@ export class SchedulerClient {
     if (url === this.#url) return;
     this.#url = url;
     this.#stream?.destroy();
+    // Between two attempts of the driver (its stream broke with the old leader), subscribe to the
+    // new one at once, as Mesos's scheduler library connects on `detected`, not after the backoff.
+    const last = this.#lastSubscribe;
+    if (this.#stream === undefined && url !== undefined && last !== undefined && !this.#closed) {
+      this.#subscribe(last.from, last.call);
+    }
   }
 
   /** Sends a process's message to the master. */
@@ -126,6 +134,7 @@ export class SchedulerClient {
   }
 
   #subscribe(from: Address, call: Call): void {
+    this.#lastSubscribe = { from, call };
     this.#stream?.destroy();
     const url = this.#url;
     if (url === undefined) {
