@@ -82,6 +82,9 @@ export class HaMaster {
     ha.#log(
       `following; contending for leadership through ZooKeeper at ${options.zk.servers}${options.zk.path} (session timeout ${(options.sessionTimeoutMs ?? DEFAULT_ZK_SESSION_TIMEOUT_MS) / 1000} s)`,
     );
+    if (options.workDir !== undefined) {
+      ha.#log(`the registry is kept in ZooKeeper (${options.zk.path}/registry), not in ${options.workDir}`);
+    }
     ha.#detector.start();
     ha.#contender.start();
     return ha;
