@@ -196,6 +196,15 @@ export class Agent implements Process<Wire> {
     return agentState(this.#context());
   }
 
+  /**
+   * A leading master was detected (Mesos `Slave::detected` from its ZooKeeper detector): the agent
+   * registers anew, or reregisters with its id and tasks once it has one. Only the live root's
+   * ZooKeeper detector calls it; a standalone master is re-detected by the ping timeout.
+   */
+  masterDetected(): void {
+    if (this.#ctx !== undefined) detectMaster(this.#ctx, 'detected');
+  }
+
   /** Its total and what its live tasks hold, but those `excluded` names (see {@link AgentUsage}). */
   usage(excluded?: (frameworkId: string, taskId: string) => boolean): AgentUsage {
     return agentUsage(this.#context().book, this.options.resources, excluded);

@@ -29,7 +29,7 @@ import { AGENT_CAPABILITIES, AGENT_VERSION, type AgentContext } from './context.
 import { droppedOrLost, sendUnheldUpdate } from './status-updates.js';
 
 /** Why the master is being (re-)detected. */
-export type DetectionCause = 'start' | 'ping-timeout' | 'ping-disconnected';
+export type DetectionCause = 'start' | 'ping-timeout' | 'ping-disconnected' | 'detected';
 
 /** Mesos `detected`: (re)starts registration after a random initial delay. */
 export function detectMaster(ctx: AgentContext, cause: DetectionCause): void {

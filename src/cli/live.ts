@@ -23,6 +23,9 @@ import { lineLogger } from '../runtime/live/logger.js';
 import { clearLongTimeout, setLongTimeout } from '../runtime/live/long-timer.js';
 import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
+import { agentLeader } from '../runtime/live/zk/agent-leader.js';
+import { HaMaster } from '../runtime/live/zk/ha-master.js';
+import { DEFAULT_ZK_SESSION_TIMEOUT_MS } from '../runtime/live/zk/zk-defaults.js';
 import { clusterPlan } from '../runtime/plan/cluster-plan.js';
 import { parseAttributes } from '../scenario/attributes.js';
 import type { FaultSpec } from '../scenario/schema.js';
@@ -30,7 +33,6 @@ import { ExecuteScheduler } from './execute-scheduler.js';
 import {
   parseAdvertisePort,
   parseCountFlag,
-  parseMasterUrl,
   parsePort,
   parseQuotaFlags,
   parseResourceFlag,
@@ -54,6 +56,7 @@ import { parsePolicy, parseSeed, parseUntilMs } from './run-flags.js';
 import { readScenarioFile } from './scenario-file.js';
 import { formatRunSummary } from './sim.js';
 import { CommandExit, UsageError } from './usage-error.js';
+import { parseMasterFlag, readZkMasterFlags, withZkMasterOptions } from './zk-flags.js';
 
 /** The flags of `agora master`. */
 interface MasterFlags {
@@ -84,6 +87,9 @@ interface MasterFlags {
   readonly policy: string;
   readonly seed?: string;
   readonly filterGpuResources: boolean;
+  readonly zk?: string;
+  readonly quorum?: string;
+  readonly zkSessionTimeout?: string;
 }
 
 /** The TLS flags every live server and client shares (Mesos's LIBPROCESS_SSL_* as flags). */
@@ -208,9 +214,10 @@ export function registerLive(program: Command, output: Output): void {
       'unread events a subscriber may leave queued before its stream is closed (it may resubscribe)',
       '64MB',
     );
-  withLogOptions(withTlsOptions(master, true)).action(async (flags: MasterFlags) => {
+  withLogOptions(withTlsOptions(withZkMasterOptions(master), true)).action(async (flags: MasterFlags) => {
     const logger = loggerFromFlags('master', flags, output);
     const port = parsePort(flags.port);
+    const zk = readZkMasterFlags(flags);
     const masterOptions = {
       allocationIntervalMs: parseSecondsFlag('--allocation-interval', flags.allocationInterval, 3600) * 1000,
       agentPingTimeoutMs: parseSecondsFlag('--agent-ping-timeout', flags.agentPingTimeout, 86_400) * 1000,
@@ -256,19 +263,22 @@ export function registerLive(program: Command, output: Output): void {
     const { security, warnings } = masterSecurityFlags(flags);
     const tls = readTlsFlags(flags);
     for (const w of warnings) output.err(`agora master: warning: ${w}\n`);
-    const started = await startOrExplain(() =>
-      MasterServer.start({
-        host: flags.host,
-        port,
-        master: masterOptions,
-        ...(flags.seed === undefined ? {} : { seed: parseSeed(flags.seed) }),
-        limits,
-        security,
-        ...tls,
-        ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
-        log: (line) => logger.warning(line),
-        trace: traceToLog(logger),
-      }),
+    const serverOptions = {
+      host: flags.host,
+      port,
+      master: masterOptions,
+      ...(flags.seed === undefined ? {} : { seed: parseSeed(flags.seed) }),
+      limits,
+      security,
+      ...tls,
+      ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
+      log: (line: string) => logger.warning(line),
+      trace: traceToLog(logger),
+    };
+    const started = await startOrExplain<{ url: string; close(): Promise<void> }>(() =>
+      zk === undefined
+        ? MasterServer.start(serverOptions)
+        : HaMaster.start({ ...serverOptions, zk: zk.zk, sessionTimeoutMs: zk.sessionTimeoutMs }),
     );
     output.err(`agora master: listening on ${started.url}\n`);
     const signal = await untilSignal();
@@ -285,7 +295,10 @@ export function registerLive(program: Command, output: Output): void {
         'until acknowledged. It does not enforce resource limits (no cgroups) or the task user. ' +
         'Runs until SIGINT or SIGTERM.',
     )
-    .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050 or https://master:5050')
+    .requiredOption(
+      '--master <host:port>',
+      'the master, e.g. 127.0.0.1:5050 or https://master:5050, or zk://host1:2181,host2:2181/mesos to follow the leader elected in ZooKeeper',
+    )
     .option('--host <host>', 'address to listen on (the master reaches the agent there)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '5051')
     .option(
@@ -370,17 +383,23 @@ export function registerLive(program: Command, output: Output): void {
         );
         return;
       }
-      const masterUrl = parseMasterUrl(flags.master);
+      const { url: masterUrl, zk } = parseMasterFlag(flags.master);
       const port = parsePort(flags.port);
       const resources = parseResourceFlag(flags.resources);
       const credential = flags.credential === undefined ? undefined : readCredentialFlag(flags.credential);
       const tls = readTlsFlags(flags);
-      if (masterUrl.startsWith('https:') && tls.tls === undefined) {
+      const leader =
+        zk === undefined
+          ? undefined
+          : agentLeader(zk, tls.tls === undefined ? 'http' : 'https', DEFAULT_ZK_SESSION_TIMEOUT_MS, (line) =>
+              output.err(`agent: ${line}\n`),
+            );
+      if (zk === undefined && masterUrl.startsWith('https:') && tls.tls === undefined) {
         throw new UsageError(
           `--master: ${masterUrl} uses TLS, and a TLS master reaches its agents over HTTPS: give the agent --tls-key and --tls-cert too`,
         );
       }
-      if (!masterUrl.startsWith('https:') && tls.tls !== undefined) {
+      if (zk === undefined && !masterUrl.startsWith('https:') && tls.tls !== undefined) {
         throw new UsageError(
           `--tls-key, --tls-cert: a TLS agent needs a TLS master (--master https://…), not ${masterUrl}`,
         );
@@ -411,6 +430,7 @@ export function registerLive(program: Command, output: Output): void {
             : { agent: { attributes: parseAttributesFlag(flags.attributes) } }),
           ...(credential === undefined ? {} : { credential: credential.value }),
           ...tls,
+          ...(leader === undefined ? {} : { leader: leader.hooks }),
           log: (line) => logger.warning(line),
           trace: (event) => {
             retries.trace(event);
@@ -419,11 +439,13 @@ export function registerLive(program: Command, output: Output): void {
           masterFailed: (why) => retries.failed(why),
         }),
       );
+      leader?.attach(started.agent);
       output.err(
         `agora agent: ${started.address} (listening on port ${started.port}, master ${masterUrl}, work dir ${flags.workDir})\n`,
       );
       const signal = await untilSignal();
       output.err(`agora agent: ${signal}, stopping\n`);
+      leader?.close();
       await started.close();
     },
   );
@@ -435,7 +457,10 @@ export function registerLive(program: Command, output: Output): void {
       'Run one command task through the master, like mesos-execute: prints each state change and ' +
         'exits 0 when the task finishes, 1 when it ends otherwise.',
     )
-    .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050 or https://master:5050')
+    .requiredOption(
+      '--master <host:port>',
+      'the master, e.g. 127.0.0.1:5050 or https://master:5050, or zk://host1:2181,host2:2181/mesos to follow the leader elected in ZooKeeper',
+    )
     .requiredOption('--name <name>', 'the task’s name and id')
     .requiredOption('--command <cmd>', 'the shell command to run')
     .option('--resources <text>', 'resources for the task', 'cpus:0.1;mem:32')
@@ -462,7 +487,7 @@ export function registerLive(program: Command, output: Output): void {
       secretFile?: string;
       tlsCa?: string;
     }) => {
-      const masterUrl = parseMasterUrl(flags.master);
+      const masterUrl = parseMasterFlag(flags.master).url;
       const resources = parseResourceFlag(flags.resources);
       if (flags.name.trim() === '') throw new UsageError('--name: expected a task name, got ""');
       const timeoutS = Number(flags.timeout);

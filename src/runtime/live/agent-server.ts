@@ -33,6 +33,7 @@ import { ExecutorTokens } from './executor-tokens.js';
 import { basicAuthorization } from './http-basic.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode, type LiveNodeOptions } from './live-node.js';
+import type { MessageGuard } from './message-guard.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
 import { FILES_DOWNLOAD_PATH, FILES_READ_PATH, serveSandboxFile } from './sandbox-files.js';
 import { sendingAddress } from './source-address.js';
@@ -73,6 +74,14 @@ export interface AgentServerOptions {
   readonly tls?: ServerTls;
   /** The CAs trusted for the master's certificate, instead of the system's. */
   readonly clientTls?: ClientTls;
+  /**
+   * Set when the master is found in ZooKeeper (zk/agent-leader.ts): the leader's URL now
+   * (undefined while none is known; `masterUrl` is then the zk:// URL), and the epoch fence.
+   */
+  readonly leader?: {
+    readonly url: () => string | undefined;
+    readonly guard: (inner: MessageGuard) => MessageGuard;
+  };
   /**
    * Scenario seconds per real second, for `agora live`: the agent's own timings (registration
    * backoff, master ping timeout, status update retries, executor registration timeout and
@@ -174,14 +183,21 @@ export class AgentServer {
     // Proves the master's messages to this agent, and this agent to the master (agent-token.ts).
     const token = newAgentToken();
     const localAddress = sendingAddress(host);
-    const messenger = new NodeMessenger(node, (to) => (to === MASTER ? masterUrl : undefined), {
-      headers: () => ({ [AGENT_TOKEN_HEADER]: token }),
-      ...(localAddress === undefined ? {} : { localAddress }),
-      ...(options.credential === undefined ? {} : { authorization: basicAuthorization(options.credential) }),
-      ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
-      ...(options.log === undefined ? {} : { log: options.log }),
-      ...(options.masterFailed === undefined ? {} : { failed: (_to, why) => options.masterFailed?.(why) }),
-    });
+    const leader = options.leader;
+    const messenger = new NodeMessenger(
+      node,
+      (to) => (to !== MASTER ? undefined : leader === undefined ? masterUrl : leader.url()),
+      {
+        headers: () => ({ [AGENT_TOKEN_HEADER]: token }),
+        ...(localAddress === undefined ? {} : { localAddress }),
+        ...(options.credential === undefined
+          ? {}
+          : { authorization: basicAuthorization(options.credential) }),
+        ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
+        ...(options.log === undefined ? {} : { log: options.log }),
+        ...(options.masterFailed === undefined ? {} : { failed: (_to, why) => options.masterFailed?.(why) }),
+      },
+    );
     const tokens = new ExecutorTokens();
     const executors = new ExecutorEndpoint(node, () => address, {
       tokens,
@@ -241,7 +257,7 @@ export class AgentServer {
       let served: Promise<void> = Promise.resolve();
       if (path === MESSAGE_PATH) {
         served = handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res, {
-          guard: masterOnlyGuard(MASTER, token),
+          guard: leader?.guard(masterOnlyGuard(MASTER, token)) ?? masterOnlyGuard(MASTER, token),
         });
       } else if (path === '/api/v1/executor') {
         served = executors.handle(req, res);

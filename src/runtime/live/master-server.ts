@@ -28,16 +28,17 @@
  */
 
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type AllocatorSettings, createAllocator } from '../../allocator/create.js';
 import { ipv4Octets } from '../../core/messages/network.js';
+import type { DurableStore } from '../../core/process.js';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
 import { AgentSessions } from './agent-sessions.js';
 import { AllocationRunTiming, timedAllocations } from './allocation-timing.js';
 import { BodyBudget, PROCESS_BODY_BUDGET } from './body-reader.js';
-import { storeFile } from './file-store.js';
+import { type FileStoreHost, storeFile } from './file-store.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode, type LiveNodeOptions } from './live-node.js';
 import { LiveCounters, masterMetrics } from './master-metrics.js';
@@ -104,6 +105,22 @@ export interface MasterServerOptions {
   readonly log?: (line: string) => void;
   /** Where the master's trace events go (the live root logs some: event-lines.ts). */
   readonly trace?: LiveNodeOptions['trace'];
+  /** Set when the master leads through ZooKeeper (zk/ha-master.ts). */
+  readonly ha?: MasterHaHooks;
+}
+
+/** How a master elected through ZooKeeper is fenced and found (zk/ha-master.ts). */
+export interface MasterHaHooks {
+  /** Whether it may still act as leader; checked before each message it sends (else dropped). */
+  readonly leading: () => boolean;
+  /** Headers on every message to agents (its epoch, which agents check). */
+  readonly agentHeaders: () => Readonly<Record<string, string>>;
+  /** Its registry store (in ZooKeeper), instead of the work dir's file. */
+  readonly registryStore: (host: FileStoreHost) => DurableStore;
+  /** Answers the request itself (a redirect, a 503 once deposed) and says so, before any route. */
+  readonly serve: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+  /** Fields added to `/master/state` (`leader`, `leader_info`). */
+  readonly stateFields: () => Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -147,6 +164,7 @@ export class MasterServer {
   readonly #ui = new UiEventStream(() => this.uiFrame());
   /** How long the master's allocation runs take (allocation-timing.ts). */
   readonly #allocationTiming = new AllocationRunTiming();
+  readonly #ha: MasterHaHooks | undefined;
 
   private constructor(
     server: Server,
@@ -154,6 +172,7 @@ export class MasterServer {
     port: number,
     node: LiveNode,
     master: Master,
+    ha: MasterHaHooks | undefined,
     parts: {
       endpoint: SchedulerEndpoint;
       messenger: NodeMessenger;
@@ -166,6 +185,7 @@ export class MasterServer {
     this.url = url;
     this.node = node;
     this.master = master;
+    this.#ha = ha;
     this.#endpoint = parts.endpoint;
     this.#messenger = parts.messenger;
     this.#counters = parts.counters;
@@ -192,7 +212,12 @@ export class MasterServer {
       ...(options.trace === undefined ? {} : { trace: options.trace }),
       // The registry survives restarts in the work dir (write, fsync, rename: file-store.ts);
       // without one it lives in memory, as Mesos's --registry=in_memory.
-      ...(workDir === undefined ? {} : { storeDirs: new Map([[LIVE_MASTER_ADDRESS, workDir]]) }),
+      ...(workDir === undefined || options.ha !== undefined
+        ? {}
+        : { storeDirs: new Map([[LIVE_MASTER_ADDRESS, workDir]]) }),
+      ...(options.ha === undefined
+        ? {}
+        : { stores: new Map([[LIVE_MASTER_ADDRESS, options.ha.registryStore]]) }),
     });
     const limits = options.limits ?? {};
     // Listen first, so the master can tell schedulers (MasterInfo) the port it really got.
@@ -266,19 +291,21 @@ export class MasterServer {
     });
     const messenger = new NodeMessenger(node, (to) => agentUrl(to, scheme), {
       ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
-      headers: (to) => sessions.headersFor(to),
+      headers: (to) => ({ ...sessions.headersFor(to), ...options.ha?.agentHeaders() }),
       log,
     });
     node.useTransport({
       handles: (to) => endpoint.handles(to) || messenger.handles(to),
       send: (from, to, msg) => {
+        // A deposed leader sends nothing: no offer, no launch (zk/leader-contender.ts).
+        if (options.ha !== undefined && !options.ha.leading()) return;
         if (endpoint.handles(to)) {
           if (msg.channel === 'scheduler-event') endpoint.send(to, msg.event);
         } else messenger.send(from, to, msg);
       },
     });
     const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const live = new MasterServer(server, url, port, node, master, {
+    const live = new MasterServer(server, url, port, node, master, options.ha, {
       endpoint,
       messenger,
       counters,
@@ -306,6 +333,7 @@ export class MasterServer {
     res: Parameters<SchedulerEndpoint['handle']>[1],
   ): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    if (this.#ha?.serve(req, res, path ?? '/')) return;
     switch (path) {
       case '/api/v1/scheduler':
         return this.#endpoint.handle(req, res);
@@ -313,7 +341,7 @@ export class MasterServer {
         return handleNodeMessage(this.node, () => LIVE_MASTER_ADDRESS, req, res, this.#agentChannel);
       case '/master/state':
       case '/state':
-        return sendJson(res, this.master.state());
+        return sendJson(res, { ...this.master.state(), ...this.#ha?.stateFields() });
       case '/metrics/snapshot':
         return sendJson(res, this.metrics());
       case '/quota':

@@ -172,9 +172,9 @@ export class NodeMessenger {
     const key = `${from} ${to}`;
     let channel = this.#channels.get(key);
     if (channel === undefined) {
-      const url = `${base}${MESSAGE_PATH}`;
       channel = new PeerChannel(
-        (text) => this.#post(url, from, to, text),
+        // Resolved at each post: a master found in ZooKeeper may have changed (zk/).
+        (text) => this.#post(`${this.#resolve(to) ?? base}${MESSAGE_PATH}`, from, to, text),
         (why) => {
           const text =
             why.kind === 'refused'

@@ -59,13 +59,19 @@ const SCHEDULER_PATH = '/api/v1/scheduler';
 /** The v1 scheduler API client of one scheduler process (see the module comment). */
 export class SchedulerClient {
   readonly #node: LiveNode;
-  /** The scheduler endpoint of the master given (where the search for the leader starts). */
-  readonly #url: string;
+  /**
+   * The scheduler endpoint of the master given, or of the leader found in ZooKeeper (where the
+   * search for the leader starts); undefined while no leading master is known (a `zk://` master
+   * URL, zk/scheduler-leader.ts).
+   */
+  #url: string | undefined;
   /** The scheduler endpoint of the master subscribed to, or being subscribed to. */
-  #target: string;
+  #target: string | undefined;
   /** 307s followed since the last SUBSCRIBE the driver sent. */
   #redirects = 0;
   readonly #refusedCall: RefusedCall;
+  /** The last SUBSCRIBE, sent again at once to a new leader (see {@link retarget}). */
+  #lastSubscribe: { readonly from: Address; readonly call: Call } | undefined;
   readonly #master: Address;
   readonly #log: (line: string) => void;
   readonly #calls: HttpAgent;
@@ -85,20 +91,24 @@ export class SchedulerClient {
    */
   constructor(
     node: LiveNode,
-    masterUrl: string,
+    masterUrl: string | undefined,
     master: Address,
     log: (line: string) => void,
     security: ClientSecurity = {},
     refused: RefusedCall = () => {},
   ) {
     this.#node = node;
-    this.#url = `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
+    this.#url = masterUrl === undefined ? undefined : `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
     this.#target = this.#url;
     this.#refusedCall = refused;
     this.#master = master;
     this.#log = log;
     this.#tls = security.tls;
-    this.#calls = keepAliveAgent(this.#url, 1, security.tls);
+    this.#calls = keepAliveAgent(
+      this.#url ?? `${security.tls === undefined ? 'http' : 'https'}://x`,
+      1,
+      security.tls,
+    );
     this.#headers =
       security.credential === undefined ? {} : { Authorization: basicAuthorization(security.credential) };
   }
@@ -106,6 +116,24 @@ export class SchedulerClient {
   /** Whether `to` is the master this client speaks to. */
   handles(to: Address): boolean {
     return to === this.#master;
+  }
+
+  /**
+   * Speaks to `masterUrl` from now on (a new leader found in ZooKeeper): the subscription to the
+   * old one is closed, so the driver subscribes again, with its framework id.
+   */
+  retarget(masterUrl: string | undefined): void {
+    const url = masterUrl === undefined ? undefined : `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
+    if (url === this.#url) return;
+    this.#url = url;
+    this.#target = url;
+    this.#stream?.destroy();
+    // Between two attempts of the driver (its stream broke with the old leader), subscribe to the
+    // new one at once, as Mesos's scheduler library connects on `detected`, not after the backoff.
+    const last = this.#lastSubscribe;
+    if (this.#stream === undefined && url !== undefined && last !== undefined && !this.#closed) {
+      this.#subscribe(last.from, last.call);
+    }
   }
 
   /** Sends a process's message to the master. */
@@ -136,12 +164,18 @@ export class SchedulerClient {
   /** A SUBSCRIBE from the driver: to the master last subscribed to (or followed to). */
   #subscribe(from: Address, call: Call): void {
     this.#redirects = 0;
+    this.#lastSubscribe = { from, call };
     this.#open(from, call);
   }
 
   #open(from: Address, call: Call): void {
     this.#stream?.destroy();
     const url = this.#target;
+    if (url === undefined) {
+      // No leader known yet: as a connection that failed, so the driver tries again later.
+      setImmediate(() => this.#deliver(from, { channel: 'link', exited: this.#master }));
+      return;
+    }
     const body = JSON.stringify(encodeCall(call));
     const req: ClientRequest = openEventStream(
       url,
@@ -203,9 +237,9 @@ export class SchedulerClient {
         return;
       }
       // The calls' connection pool speaks one scheme; Mesos's masters all speak the same one.
-      if (new URL(leader.url).protocol !== new URL(this.#url).protocol) {
+      if (new URL(leader.url).protocol !== new URL(url).protocol) {
         this.#report(
-          `SUBSCRIBE at ${url} redirected to ${leader.url}, another scheme than ${this.#url}'s; the driver retries with backoff`,
+          `SUBSCRIBE at ${url} redirected to ${leader.url}, another scheme than ${url}'s; the driver retries with backoff`,
         );
         return;
       }
@@ -243,11 +277,11 @@ export class SchedulerClient {
 
   #call(call: Call): void {
     const streamId = this.#streamId;
-    if (streamId === undefined) {
+    const url = this.#target;
+    if (streamId === undefined || url === undefined) {
       this.#log(`${call.type} dropped: not subscribed`);
       return;
     }
-    const url = this.#target;
     const answered = postJson(
       url,
       this.#calls,
