@@ -246,6 +246,42 @@ test('503s (no leader yet) are retried with the driver’s backoff until the mas
   }
 });
 
+test('against the real master: an UPDATE_FRAMEWORK it refuses reaches the scheduler with its 400 text, and the driver stays subscribed', async (t) => {
+  const cluster = await liveCluster(0);
+  const prober = new UpdatingProber([]);
+  const { driver, close, logs } = startDriver(prober, 'real-400', cluster.master.url, 12);
+  try {
+    driver.start();
+    await eventually(() => prober.events.includes('registered'), 30_000, 'the driver to subscribe');
+    // Mesos refuses a change of principal in UPDATE_FRAMEWORK (master.cpp validateFrameworkInfo).
+    driver.updateFramework({ user: 'tester', name: 'real-400', principal: 'someone-else' });
+    await eventually(() => prober.refusals.length === 1, 10_000, 'the refusal to reach the scheduler');
+    t.regex(prober.refusals[0] ?? '', /^FrameworkInfo update is not valid: .*principal.* \(HTTP 400\)$/u);
+    // A good update after it is taken: 200, applied by the master.
+    driver.updateFramework({ user: 'tester', name: 'real-400', failover_timeout: 7 });
+    await eventually(
+      () => cluster.master.master.state().frameworks?.[0]?.failover_timeout === 7,
+      10_000,
+      'the accepted update to reach the master',
+    );
+    t.is(prober.refusals.length, 1);
+    t.is(driver.status, 'DRIVER_RUNNING');
+    t.true(driver.process.connected);
+    t.false(
+      prober.events.some((e) => e.startsWith('error')),
+      prober.events.join(', '),
+    );
+    t.false(
+      logs.some((l) => l.includes('UPDATE_FRAMEWORK')),
+      logs.join('\n'),
+    );
+  } finally {
+    driver.stop();
+    await close();
+    await cluster.close();
+  }
+});
+
 test('without frameworkUpdateRefused, a refused UPDATE_FRAMEWORK comes as error after an abort (v0’s FrameworkErrorMessage)', async (t) => {
   const cluster = await liveCluster(0);
   const gate = await serve((req, res) => {
