@@ -25,7 +25,8 @@
  * - no fetcher (`CommandInfo.uris` are not downloaded), no secrets, no health or other checks,
  *   no `max_completion_time`, no sandbox garbage collection, no oversubscription;
  * - no authentication with the master, no operator endpoints;
- * - task groups (RUN_TASK_GROUP) are refused with TASK_FAILED for now.
+ * - task groups (RUN_TASK_GROUP) run on the default executor (default-executor.ts); a group for a
+ *   custom executor is refused with TASK_FAILED.
  *
  * Crash semantics: with a durable store (`env.store`: the simulated world's disks) the agent
  * checkpoints its AgentID and its checkpointing frameworks' command tasks, commands and
@@ -172,6 +173,8 @@ export class Agent implements Process<Wire> {
       for (const e of fw.executors.values()) {
         if (e.command !== undefined)
           ctx.runner.kill(ctx.env, e.command.handle, ctx.options.executorShutdownGracePeriodMs);
+        for (const run of e.group?.values() ?? [])
+          ctx.runner.kill(ctx.env, run.handle, ctx.options.executorShutdownGracePeriodMs);
         ctx.sendExecutor(e, { type: 'SHUTDOWN' });
         if (e.launch !== undefined) ctx.launcher.kill(ctx.env, e.launch);
       }
@@ -201,6 +204,15 @@ export class Agent implements Process<Wire> {
    */
   frameworks(): readonly FrameworkRecord[] {
     return [...this.#context().book.frameworks.values()];
+  }
+
+  /**
+   * A leading master was detected (Mesos `Slave::detected` from its ZooKeeper detector): the agent
+   * registers anew, or reregisters with its id and tasks once it has one. Only the live root's
+   * ZooKeeper detector calls it; a standalone master is re-detected by the ping timeout.
+   */
+  masterDetected(): void {
+    if (this.#ctx !== undefined) detectMaster(this.#ctx, 'detected');
   }
 
   /** Its total and what its live tasks hold, but those `excluded` names (see {@link AgentUsage}). */

@@ -53,12 +53,15 @@ export interface PendingTermination {
   readonly message: string;
 }
 
-/** An executor on this agent: a custom one, or the command executor of one command task. */
+/**
+ * An executor on this agent: a custom one, the command executor of one command task, or the
+ * default executor of task groups (default-executor.ts), which runs each task's command itself.
+ */
 export interface ExecutorRecord {
   readonly id: string;
   readonly executorId: ExecutorID;
   readonly frameworkId: string;
-  readonly kind: 'command' | 'custom';
+  readonly kind: ExecutorKind;
   readonly info: ExecutorInfo;
   readonly containerId: string;
   readonly sandbox: string;
@@ -72,10 +75,23 @@ export interface ExecutorRecord {
   launch: ExecutorHandle | undefined;
   /** Command executors: the running command. */
   command: CommandRun | undefined;
+  /** Default executors: each running task's command, by task id (made on first use). */
+  group: Map<string, CommandRun> | undefined;
   registrationTimer: TimerId | undefined;
   shutdownTimer: TimerId | undefined;
   termination: PendingTermination | undefined;
 }
+
+/** A task of a task group, run by a default executor (default-executor.ts). */
+export interface GroupTask {
+  readonly executor: ExecutorRecord;
+  readonly taskId: string;
+  /** The ids of every task of its group (a failing task kills the others). */
+  readonly group: readonly string[];
+}
+
+/** Which executor runs an executor record's tasks. */
+export type ExecutorKind = 'command' | 'custom' | 'default';
 
 /** A framework with work on this agent. */
 export interface FrameworkRecord {
@@ -109,6 +125,8 @@ export class AgentBook {
   readonly #byAddress = new Map<Address, ExecutorRecord>();
   /** Running commands by handle id. */
   readonly #byCommand = new Map<number, ExecutorRecord>();
+  /** Default executors' running task commands by handle id. */
+  readonly #byGroupCommand = new Map<number, GroupTask>();
   /** Launched custom executors by handle id. */
   readonly #byLaunch = new Map<number, ExecutorRecord>();
 
@@ -144,6 +162,7 @@ export class AgentBook {
       address: undefined,
       launch: undefined,
       command: undefined,
+      group: undefined,
       registrationTimer: undefined,
       shutdownTimer: undefined,
       termination: undefined,
@@ -252,6 +271,7 @@ export class AgentBook {
     for (const taskId of executor.terminated.keys()) this.#releaseTask(fw.id, taskId);
     this.unsubscribe(executor);
     if (executor.command !== undefined) this.#byCommand.delete(executor.command.handle.id);
+    for (const run of executor.group?.values() ?? []) this.#byGroupCommand.delete(run.handle.id);
     if (executor.launch !== undefined) this.#byLaunch.delete(executor.launch.id);
     fw.executors.delete(executor.id);
   }
@@ -303,6 +323,23 @@ export class AgentBook {
     const executor = this.#byCommand.get(handle.id);
     this.#byCommand.delete(handle.id);
     return executor;
+  }
+
+  /** Records the running command of a task of a default executor's task group. */
+  setGroupCommand(task: GroupTask, handle: CommandHandle, launch: CommandLaunch, startedAtMs: number): void {
+    task.executor.group ??= new Map();
+    task.executor.group.set(task.taskId, { handle, launch, startedAtMs, kill: undefined });
+    this.#byGroupCommand.set(handle.id, task);
+  }
+
+  /** The group task whose command has this handle, with that command, forgetting it. */
+  takeGroupCommand(handle: CommandHandle): (GroupTask & { readonly run: CommandRun }) | undefined {
+    const held = this.#byGroupCommand.get(handle.id);
+    const run = held?.executor.group?.get(held.taskId);
+    if (held === undefined || run === undefined) return undefined;
+    this.#byGroupCommand.delete(handle.id);
+    held.executor.group?.delete(held.taskId);
+    return { ...held, run };
   }
 
   /** Records a custom executor's launch handle. */

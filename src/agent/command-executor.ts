@@ -29,9 +29,10 @@ import {
   waitStatus,
 } from './command-runner.js';
 import type { AgentContext } from './context.js';
+import { groupCommandExited } from './default-executor.js';
 import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
 import { executorEnvironment } from './sandbox.js';
-import { sendUpdate, type UpdateSpec } from './status-updates.js';
+import { containerStatusOf, sendUpdate, type UpdateSpec } from './status-updates.js';
 
 /** Launches a command task (its TaskInfo has `command`). */
 export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: TaskInfo): void {
@@ -48,22 +49,7 @@ export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: 
   if (ctx.tracing)
     ctx.trace('task-launched', { framework: fw.id, task: task.task_id.value, executor: 'command' });
   update(ctx, fw, executor, 'TASK_STARTING');
-  const launch: CommandLaunch = {
-    frameworkId: fw.id,
-    taskId: task.task_id.value,
-    command: task.command ?? {},
-    environment: executorEnvironment({
-      frameworkId: fw.id,
-      executorId: executor.id,
-      sandbox,
-      agentAddress: ctx.env.self,
-      checkpoint: fw.info.checkpoint === true,
-      shutdownGracePeriodMs: shutdownGraceMs(ctx, executor),
-      command: task.command,
-    }),
-    sandbox,
-    user: task.command?.user ?? fw.info.user,
-  };
+  const launch = commandLaunch(ctx, fw, executor, task);
   const started = ctx.runner.start(ctx.env, launch);
   if (!started.ok) {
     update(ctx, fw, executor, 'TASK_FAILED', started.message);
@@ -72,6 +58,35 @@ export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: 
   }
   ctx.book.setCommand(executor, started.handle, launch, ctx.now());
   update(ctx, fw, executor, 'TASK_RUNNING');
+}
+
+/**
+ * What the runner starts for a task's command, run by `executor` (the command executor of the
+ * task, or the default executor of its group): the command in the executor's sandbox, with the
+ * MESOS_* environment, as the command's or else the framework's user.
+ */
+export function commandLaunch(
+  ctx: AgentContext,
+  fw: FrameworkRecord,
+  executor: ExecutorRecord,
+  task: TaskInfo,
+): CommandLaunch {
+  return {
+    frameworkId: fw.id,
+    taskId: task.task_id.value,
+    command: task.command ?? {},
+    environment: executorEnvironment({
+      frameworkId: fw.id,
+      executorId: executor.id,
+      sandbox: executor.sandbox,
+      agentAddress: ctx.env.self,
+      checkpoint: fw.info.checkpoint === true,
+      shutdownGracePeriodMs: shutdownGraceMs(ctx, executor),
+      command: task.command,
+    }),
+    sandbox: executor.sandbox,
+    user: task.command?.user ?? fw.info.user,
+  };
 }
 
 /**
@@ -121,6 +136,7 @@ export function killCommand(
 
 /** The command runner reports that a command ended. */
 export function commandExited(ctx: AgentContext, exit: CommandExit): void {
+  if (groupCommandExited(ctx, exit)) return;
   const executor = ctx.book.takeCommand(exit.handle);
   const fw = executor === undefined ? undefined : ctx.book.frameworks.get(executor.frameworkId);
   if (executor === undefined || fw === undefined) {
@@ -153,6 +169,7 @@ function update(
     source: 'SOURCE_EXECUTOR',
     executorId: executor.executorId,
     message,
+    containerStatus: containerStatusOf(ctx, executor),
   };
   sendUpdate(ctx, spec);
 }

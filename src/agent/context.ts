@@ -4,6 +4,7 @@
  * master and its status-update manager. The handlers are plain functions over this context, each
  * in the file of the concept it implements; `agent.ts` only dispatches to them.
  */
+
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import type { AgentCapability, AgentInfo } from '../core/messages/cluster-info.js';
 import type { ExecutorEvent } from '../core/messages/executor.js';
@@ -11,6 +12,7 @@ import type { AgentID } from '../core/messages/ids.js';
 import { resourcesToJson } from '../core/messages/resources-json.js';
 import type { Env, TimerId } from '../core/process.js';
 import { randomUuidText } from '../core/uuid.js';
+import { AGORA_PROCESS_VERSION } from '../core/version.js';
 import { agentMessage, executorEvent, type Wire } from '../core/wire.js';
 import { AgentBook, type ExecutorRecord } from './book.js';
 import type { Checkpointer } from './checkpoint.js';
@@ -44,7 +46,7 @@ export interface MasterLink {
 export const AGENT_CAPABILITIES: readonly AgentCapability[] = ['MULTI_ROLE', 'HIERARCHICAL_ROLE'];
 
 /** The version string sent at registration. */
-export const AGENT_VERSION = 'agora-0.1.0';
+export const AGENT_VERSION = AGORA_PROCESS_VERSION;
 
 /** One agent incarnation's state and helpers. */
 export class AgentContext {
@@ -142,6 +144,7 @@ export class AgentContext {
       resources: resourcesToJson(o.resources),
       ...(o.attributes.length === 0 ? {} : { attributes: o.attributes }),
       ...(this.link.agentId === undefined ? {} : { id: this.link.agentId }),
+      ...(o.domain === undefined ? {} : { domain: o.domain }),
     };
   }
 }

@@ -8,7 +8,8 @@
  * - an executor that terminates fails its tasks that are not terminal yet (TASK_FAILED with
  *   REASON_EXECUTOR_TERMINATED, or the reason of a pending termination such as the registration
  *   timeout), unless its framework is being shut down; a custom executor's end is reported to
- *   the master (EXITED_EXECUTOR), a command executor's is not (the master does not know them);
+ *   the master (EXITED_EXECUTOR), and so is a default executor's (it frees the executor's
+ *   resources there), a command executor's is not (the master does not know them);
  * - shutting a framework down shuts all its executors down; no status updates are sent for it
  *   any more (nobody would acknowledge them);
  * - an executor is removed once it has terminated and every task of it is complete (or its
@@ -18,6 +19,7 @@
 import type { ExecutorRecord, FrameworkRecord } from './book.js';
 import { killCommand } from './command-executor.js';
 import type { AgentContext } from './context.js';
+import { shutdownDefaultExecutor } from './default-executor.js';
 import { nextExecutorPhase } from './executor-phase.js';
 import { sendUpdate } from './status-updates.js';
 
@@ -65,7 +67,7 @@ export function executorTerminated(
     }
   }
   const agentId = ctx.link.agentId;
-  if (executor.kind === 'custom' && agentId !== undefined) {
+  if (executor.kind !== 'command' && agentId !== undefined) {
     ctx.sendMaster({
       type: 'EXITED_EXECUTOR',
       agent_id: agentId,
@@ -117,6 +119,10 @@ export function shutdownExecutor(ctx: AgentContext, fw: FrameworkRecord, executo
   ctx.trace('executor-shutdown', { framework: fw.id, executor: executor.id, graceMs });
   if (executor.kind === 'command') {
     killCommand(ctx, fw, executor, graceMs);
+    return;
+  }
+  if (executor.kind === 'default') {
+    shutdownDefaultExecutor(ctx, fw, executor, graceMs);
     return;
   }
   // An executor that has not subscribed yet misses this; it is destroyed after the grace period.

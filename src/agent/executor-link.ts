@@ -41,7 +41,13 @@ import {
 } from './executor-lifecycle.js';
 import { nextExecutorPhase } from './executor-phase.js';
 import { durationText, executorEnvironment } from './sandbox.js';
-import { droppedOrLost, sendUnheldUpdate, sendUpdate, statusUpdate } from './status-updates.js';
+import {
+  containerStatusOf,
+  droppedOrLost,
+  sendUnheldUpdate,
+  sendUpdate,
+  statusUpdate,
+} from './status-updates.js';
 
 /** Runs a task on its custom executor, launching the executor if it is new. */
 export function runCustomTask(
@@ -306,6 +312,7 @@ function executorUpdate(
         executor_id: executor.executorId,
         timestamp,
         uuid,
+        container_status: containerStatusOf(ctx, executor, status.container_status),
       },
       timestamp,
       uuid,

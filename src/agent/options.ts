@@ -5,6 +5,7 @@
  * 1 min for an executor to subscribe, 5 s of grace to shut an executor down, 3 s of grace when
  * the command executor kills its task.
  */
+import type { DomainInfo } from '../core/messages/network.js';
 import type { Attribute } from '../core/messages/resources-json.js';
 import type { Address } from '../core/process.js';
 import type { Resources } from '../core/resources.js';
@@ -47,6 +48,8 @@ export interface AgentOptions {
   readonly port?: number;
   /** `AgentInfo.attributes` (Mesos `--attributes`). */
   readonly attributes?: readonly Attribute[];
+  /** `AgentInfo.domain` (Mesos `--domain`), which offers of its resources carry (default none). */
+  readonly domain?: DomainInfo;
   /** Mesos `--registration_backoff_factor` (1000 ms). */
   readonly registrationBackoffFactorMs?: number;
   /** Mesos `REGISTER_RETRY_INTERVAL_MAX` (60000 ms). */
@@ -97,6 +100,7 @@ export interface ResolvedAgentOptions {
   readonly hostname: string | undefined;
   readonly port: number;
   readonly attributes: readonly Attribute[];
+  readonly domain: DomainInfo | undefined;
   readonly registrationBackoffFactorMs: number;
   readonly registrationBackoffMaxMs: number;
   readonly masterPingTimeoutMs: number;
@@ -131,6 +135,7 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     hostname: options.hostname,
     port: options.port ?? AGENT_PORT,
     attributes: options.attributes ?? [],
+    domain: options.domain,
     registrationBackoffFactorMs: options.registrationBackoffFactorMs ?? 1000,
     registrationBackoffMaxMs: options.registrationBackoffMaxMs ?? 60_000,
     masterPingTimeoutMs: options.masterPingTimeoutMs ?? 75_000,

@@ -29,7 +29,7 @@ import { AGENT_CAPABILITIES, AGENT_VERSION, type AgentContext } from './context.
 import { droppedOrLost, sendUnheldUpdate } from './status-updates.js';
 
 /** Why the master is being (re-)detected. */
-export type DetectionCause = 'start' | 'ping-timeout' | 'ping-disconnected';
+export type DetectionCause = 'start' | 'ping-timeout' | 'ping-disconnected' | 'detected';
 
 /** Mesos `detected`: (re)starts registration after a random initial delay. */
 export function detectMaster(ctx: AgentContext, cause: DetectionCause): void {
@@ -81,12 +81,12 @@ function reregistration(ctx: AgentContext): AgentMessage {
     for (const e of fw.executors.values()) {
       // Command executors are not reported, and their tasks carry no executor id: the master
       // knows command tasks by the absence of one (Mesos does the same).
-      const executorId = e.kind === 'custom' ? e.executorId : undefined;
+      const executorId = e.kind === 'command' ? undefined : e.executorId;
       for (const t of e.queued.values())
         tasks.push(taskOf(ctx, fw, { info: t, state: 'TASK_STAGING' }, executorId));
       for (const t of e.launched.values()) tasks.push(taskOf(ctx, fw, t, executorId));
       for (const t of e.terminated.values()) tasks.push(taskOf(ctx, fw, t, executorId));
-      if (e.kind === 'custom' && e.phase !== 'terminated') executors.push(e.info);
+      if (e.kind !== 'command' && e.phase !== 'terminated') executors.push(e.info);
     }
   }
   return {

@@ -1,6 +1,6 @@
 /** A JSON-safe snapshot of an agent, for tests and reports (a small part of Mesos's /state). */
 import type { TaskState } from '../core/messages/task-state.js';
-import type { ExecutorPhase } from './book.js';
+import type { ExecutorKind, ExecutorPhase } from './book.js';
 import type { AgentContext } from './context.js';
 
 /** One task the agent holds. */
@@ -14,7 +14,7 @@ export interface AgentTaskState {
 /** One executor. */
 export interface AgentExecutorState {
   readonly id: string;
-  readonly kind: 'command' | 'custom';
+  readonly kind: ExecutorKind;
   readonly phase: ExecutorPhase;
   readonly tasks: readonly AgentTaskState[];
 }

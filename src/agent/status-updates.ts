@@ -19,12 +19,14 @@
  *
  * Every update the agent or its command executor makes gets a fresh uuid from the env's random
  * stream, and `status.uuid` equal to it; an executor's update keeps the uuid the executor chose
- * (it must, to be acknowledged back to that executor).
+ * (it must, to be acknowledged back to that executor). Updates from executors carry their
+ * container's status.
  */
 import type { AgentMessage, StatusUpdate } from '../core/messages/agent-protocol.js';
 import { randomUuidBase64 } from '../core/messages/base64.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { AgentID, ExecutorID, FrameworkID, TaskID } from '../core/messages/ids.js';
+import type { ContainerStatus } from '../core/messages/network.js';
 import type { TaskState, TaskStatusReason, TaskStatusSource } from '../core/messages/task-state.js';
 import type { TaskStatus } from '../core/messages/task-status.js';
 import type { ExecutorRecord } from './book.js';
@@ -40,6 +42,39 @@ export interface UpdateSpec {
   readonly message?: string | undefined;
   readonly reason?: TaskStatusReason;
   readonly executorId?: ExecutorID;
+  /** The executor's container, on the updates an executor sends (see {@link containerStatusOf}). */
+  readonly containerStatus?: ContainerStatus;
+}
+
+/** Each executor's ContainerStatus, made once. */
+const CONTAINER_STATUSES = new WeakMap<ExecutorRecord, ContainerStatus>();
+
+/**
+ * The `container_status` Mesos's agent adds to an update its executor sends while the container
+ * lives (src/slave/slave.cpp `_statusUpdate`): the container's id and, as the container has no
+ * network of its own, the agent's address — its hostname in the simulated world, its listening
+ * address in the live one. `executor_pid` is not reported. `fromExecutor` is what the executor
+ * itself put there (a custom executor may name a nested container); its fields win.
+ */
+export function containerStatusOf(
+  ctx: AgentContext,
+  executor: ExecutorRecord,
+  fromExecutor?: ContainerStatus,
+): ContainerStatus {
+  let status = CONTAINER_STATUSES.get(executor);
+  if (status === undefined) {
+    status = {
+      container_id: { value: executor.containerId },
+      network_infos: [{ ip_addresses: [{ ip_address: ctx.options.hostname ?? ctx.env.self }] }],
+    };
+    CONTAINER_STATUSES.set(executor, status);
+  }
+  if (fromExecutor === undefined) return status;
+  return {
+    ...status,
+    ...fromExecutor,
+    ...((fromExecutor.network_infos?.length ?? 0) > 0 ? {} : { network_infos: status.network_infos }),
+  };
 }
 
 /** An update with a fresh uuid, stamped now, from this agent (undefined before registration). */
@@ -53,8 +88,9 @@ export function makeUpdate(ctx: AgentContext, spec: UpdateSpec): StatusUpdate | 
   // message or not) as whole literals, any other field by field. The fields keep Mesos's order,
   // which a serialised update shows.
   const executorId = spec.executorId;
+  const containerStatus = spec.containerStatus;
   const status: TaskStatus =
-    executorId !== undefined && spec.reason === undefined
+    executorId !== undefined && spec.reason === undefined && containerStatus !== undefined
       ? spec.message === undefined
         ? {
             task_id: spec.taskId,
@@ -64,6 +100,7 @@ export function makeUpdate(ctx: AgentContext, spec: UpdateSpec): StatusUpdate | 
             executor_id: executorId,
             timestamp,
             uuid,
+            container_status: containerStatus,
           }
         : {
             task_id: spec.taskId,
@@ -74,6 +111,7 @@ export function makeUpdate(ctx: AgentContext, spec: UpdateSpec): StatusUpdate | 
             executor_id: executorId,
             timestamp,
             uuid,
+            container_status: containerStatus,
           }
       : statusFieldByField(spec, agentId, timestamp, uuid);
   return executorId === undefined
@@ -91,6 +129,7 @@ function statusFieldByField(spec: UpdateSpec, agentId: AgentID, timestamp: numbe
   if (spec.executorId !== undefined) status.executor_id = spec.executorId;
   status.timestamp = timestamp;
   status.uuid = uuid;
+  if (spec.containerStatus !== undefined) status.container_status = spec.containerStatus;
   return status;
 }
 

@@ -8,7 +8,10 @@
  *   whose id names a running executor, or a task for an executor id that is a command task's,
  *   is answered TASK_LOST (TASK_DROPPED) — Mesos would mix them up. A RUN_TASK for a task the agent already holds is
  *   a duplicate (the simulated network may duplicate messages) and is ignored.
- * - RUN_TASK_GROUP: not supported yet; every task of the group is answered TASK_FAILED.
+ * - RUN_TASK_GROUP: a group for the DEFAULT executor runs on the agent's default executor
+ *   (default-executor.ts); a group for a CUSTOM executor is not supported: every task of it is
+ *   answered TASK_FAILED, and an executor the master counted as new is reported exited so that
+ *   the master frees its resources.
  * - KILL_TASK: ignored for unknown or terminating frameworks; a task with no executor is
  *   answered TASK_LOST (TASK_DROPPED if partition-aware), "Cannot find executor"; otherwise the
  *   task's executor kills it.
@@ -20,8 +23,10 @@ import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { FrameworkID } from '../core/messages/ids.js';
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
+import type { FrameworkRecord } from './book.js';
 import { killCommandTask, launchCommandTask } from './command-executor.js';
 import type { AgentContext } from './context.js';
+import { killGroupTask, launchTaskGroup } from './default-executor.js';
 import { removeFrameworkIfIdle, shutdownExecutor, shutdownFramework } from './executor-lifecycle.js';
 import { killCustomTask, runCustomTask } from './executor-link.js';
 import { stopRegistration } from './registration.js';
@@ -52,11 +57,7 @@ export function handleRunTask(ctx: AgentContext, msg: RunTask): void {
     traceRunTaskIgnored(ctx, msg, 'duplicate task');
     return;
   }
-  // The message's FrameworkInfo carries the id (checked above): it is recorded as it is.
-  const info = msg.framework;
-  const fw =
-    ctx.book.frameworks.get(frameworkId.value) ??
-    ctx.book.framework(hasId(info) ? info : { ...info, id: frameworkId });
+  const fw = frameworkOf(ctx, msg.framework, frameworkId);
   if (fw.terminating) {
     // Mesos sends nothing: a terminating framework cannot acknowledge.
     traceRunTaskIgnored(ctx, msg, 'framework terminating');
@@ -95,6 +96,17 @@ export function handleRunTask(ctx: AgentContext, msg: RunTask): void {
   }
 }
 
+/**
+ * The agent's record of the framework a RUN_TASK or RUN_TASK_GROUP is for, made from the
+ * message's FrameworkInfo (recorded as it is, with its id) if the agent has none yet.
+ */
+function frameworkOf(ctx: AgentContext, info: FrameworkInfo, frameworkId: FrameworkID): FrameworkRecord {
+  return (
+    ctx.book.frameworks.get(frameworkId.value) ??
+    ctx.book.framework(hasId(info) ? info : { ...info, id: frameworkId })
+  );
+}
+
 function hasId(info: FrameworkInfo): info is FrameworkInfo & { readonly id: FrameworkID } {
   return info.id !== undefined;
 }
@@ -104,22 +116,70 @@ function traceRunTaskIgnored(ctx: AgentContext, msg: RunTask, why: string): void
   ctx.trace('run-task-ignored', { framework: msg.framework.id?.value, task: msg.task.task_id.value, why });
 }
 
-/** RUN_TASK_GROUP: not supported yet (neither the default executor nor LAUNCH_GROUP). */
+/** RUN_TASK_GROUP (Mesos `runTaskGroup`, then `run` with the group). */
 export function handleRunTaskGroup(ctx: AgentContext, msg: RunTaskGroup): void {
   const frameworkId: FrameworkID | undefined = msg.framework.id;
-  if (frameworkId === undefined) return;
-  for (const task of msg.task_group.tasks ?? []) {
-    ctx.trace('task-refused', { framework: frameworkId.value, task: task.task_id.value, why: 'task groups' });
+  const tasks = msg.task_group.tasks ?? [];
+  const agentId = ctx.link.agentId?.value;
+  const foreign = tasks.find((t) => t.agent_id.value !== agentId);
+  const why =
+    frameworkId === undefined
+      ? 'no framework id'
+      : agentId === undefined || foreign !== undefined
+        ? `meant for agent ${foreign?.agent_id.value}`
+        : ctx.link.phase === 'terminating'
+          ? 'agent terminating'
+          : tasks.some((t) => ctx.book.executorOfTask(frameworkId.value, t.task_id.value) !== undefined)
+            ? 'duplicate task'
+            : undefined;
+  const ignore = (why: string): void => {
+    ctx.trace('run-task-group-ignored', {
+      framework: frameworkId?.value,
+      tasks: tasks.map((t) => t.task_id.value),
+      why,
+    });
+  };
+  if (why !== undefined || frameworkId === undefined || agentId === undefined) {
+    ignore(why ?? 'not registered');
+    return;
+  }
+  const fw = frameworkOf(ctx, msg.framework, frameworkId);
+  if (fw.terminating) {
+    ignore('framework terminating');
+    removeFrameworkIfIdle(ctx, fw);
+    return;
+  }
+  if (msg.executor.type !== 'CUSTOM') {
+    launchTaskGroup(ctx, fw, msg.executor, tasks);
+    return;
+  }
+  for (const task of tasks) {
+    ctx.trace('task-refused', {
+      framework: frameworkId.value,
+      task: task.task_id.value,
+      why: 'custom executor group',
+    });
     sendUnheldUpdate(ctx, {
       frameworkId,
       taskId: task.task_id,
       state: 'TASK_FAILED',
       source: 'SOURCE_AGENT',
       reason: 'REASON_TASK_GROUP_INVALID',
-      message: "Agora's agent does not run task groups yet",
+      message: "Agora's agent runs task groups only on the default executor",
       executorId: msg.executor.executor_id,
     });
   }
+  // The master counted a new executor's resources as used: tell it the executor is gone.
+  if (msg.launch_executor === true && !fw.executors.has(msg.executor.executor_id.value)) {
+    ctx.sendMaster({
+      type: 'EXITED_EXECUTOR',
+      agent_id: ctx.link.agentId ?? { value: agentId },
+      framework_id: frameworkId,
+      executor_id: msg.executor.executor_id,
+      status: -1,
+    });
+  }
+  removeFrameworkIfIdle(ctx, fw);
 }
 
 /** KILL_TASK (Mesos `killTask`). */
@@ -152,6 +212,10 @@ export function handleKillTask(ctx: AgentContext, msg: KillTask): void {
       reason: 'REASON_EXECUTOR_TERMINATED',
       message: 'Cannot find executor',
     });
+    return;
+  }
+  if (executor.kind === 'default') {
+    killGroupTask(ctx, fw, executor, taskId, msg.kill_policy);
     return;
   }
   if (executor.kind === 'command') {

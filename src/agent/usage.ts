@@ -39,7 +39,7 @@ export function agentUsage(
   for (const fw of book.frameworks.values()) {
     for (const e of fw.executors.values()) {
       if (e.phase === 'terminated') continue;
-      if (e.kind === 'custom') add(e.info.resources);
+      if (e.kind !== 'command') add(e.info.resources);
       for (const t of e.queued.values()) if (!excluded(fw.id, t.task_id.value)) add(t.resources);
       if (e.command?.kill !== undefined) continue;
       for (const t of e.launched.values())

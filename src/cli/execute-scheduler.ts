@@ -30,12 +30,33 @@ export class ExecuteScheduler implements Scheduler {
   final: TaskStatus | undefined;
   /** Why the framework gave up, if it did (master error, agent lost). */
   failure: string | undefined;
+  #subscribed = false;
+  #offers = 0;
+  readonly #agents = new Set<string>();
+  #lastState: string | undefined;
 
   constructor(options: ExecuteOptions) {
     this.#options = options;
   }
 
+  /**
+   * What it is still waiting for, to say why it gave up at `--timeout`: the master (with the
+   * connection's last error, if any), an offer that fits, or the task's end.
+   */
+  waitingFor(connectionProblem: string | undefined, wanted: string): string {
+    if (!this.#subscribed) {
+      return `never subscribed with the master${connectionProblem === undefined ? '' : ` (${connectionProblem})`}`;
+    }
+    if (!this.#launched) {
+      return this.#offers === 0
+        ? `subscribed, but the master made no offer: no agent has resources free (is any agent registered?)`
+        : `no offer had the resources asked for (${wanted}): ${this.#offers} offer(s) from ${this.#agents.size} agent(s) declined`;
+    }
+    return `task '${this.#options.name}' was submitted and is ${this.#lastState ?? 'not started yet'}`;
+  }
+
   registered(_driver: SchedulerDriver, frameworkId: FrameworkID, _masterInfo: MasterInfo | undefined): void {
+    this.#subscribed = true;
     this.#options.print(`Subscribed with ID ${frameworkId.value}`);
   }
 
@@ -49,6 +70,8 @@ export class ExecuteScheduler implements Scheduler {
 
   resourceOffers(driver: SchedulerDriver, offers: readonly Offer[]): void {
     for (const offer of offers) {
+      this.#offers++;
+      this.#agents.add(offer.agent_id.value);
       if (!this.#launched && fits(offer, this.#options.resources)) {
         this.#launched = true;
         driver.launchTasks(
@@ -75,6 +98,7 @@ export class ExecuteScheduler implements Scheduler {
 
   statusUpdate(driver: SchedulerDriver, status: TaskStatus): void {
     if (status.task_id.value !== this.#options.name) return;
+    this.#lastState = status.state;
     const message = status.message === undefined ? '' : `: ${status.message}`;
     this.#options.print(`Received status update ${status.state} for task '${this.#options.name}'${message}`);
     if (isTerminalState(status.state)) {

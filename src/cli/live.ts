@@ -19,9 +19,13 @@ import {
 } from '../runtime/live/live-lag.js';
 import { runLiveScenario } from '../runtime/live/live-scenario-run.js';
 import { liveSchedulerDriver } from '../runtime/live/live-scheduler.js';
+import { lineLogger } from '../runtime/live/logger.js';
 import { clearLongTimeout, setLongTimeout } from '../runtime/live/long-timer.js';
 import type { MasterSecurity } from '../runtime/live/master-security.js';
 import { MasterServer, RegistryError } from '../runtime/live/master-server.js';
+import { agentLeader } from '../runtime/live/zk/agent-leader.js';
+import { HaMaster } from '../runtime/live/zk/ha-master.js';
+import { DEFAULT_ZK_SESSION_TIMEOUT_MS } from '../runtime/live/zk/zk-defaults.js';
 import { clusterPlan } from '../runtime/plan/cluster-plan.js';
 import { parseAttributes } from '../scenario/attributes.js';
 import type { FaultSpec } from '../scenario/schema.js';
@@ -29,13 +33,13 @@ import { ExecuteScheduler } from './execute-scheduler.js';
 import {
   parseAdvertisePort,
   parseCountFlag,
-  parseMasterUrl,
   parsePort,
   parseQuotaFlags,
   parseResourceFlag,
   parseSecondsFlag,
   parseWeightsFlag,
 } from './live-flags.js';
+import { loggerFromFlags, MasterRetryReport, traceToLog, withLogOptions } from './live-logging.js';
 import {
   parseByteSizeFlag,
   readAclsFlag,
@@ -52,6 +56,7 @@ import { parsePolicy, parseSeed, parseUntilMs } from './run-flags.js';
 import { readScenarioFile } from './scenario-file.js';
 import { formatRunSummary } from './sim.js';
 import { CommandExit, UsageError } from './usage-error.js';
+import { parseMasterFlag, readZkMasterFlags, withZkMasterOptions } from './zk-flags.js';
 
 /** The flags of `agora master`. */
 interface MasterFlags {
@@ -71,6 +76,8 @@ interface MasterFlags {
   readonly tlsKey?: string;
   readonly tlsCert?: string;
   readonly tlsCa?: string;
+  readonly logLevel?: string;
+  readonly quiet?: true;
   readonly maxConnections: string;
   readonly maxConnectionsPerClient: string;
   readonly maxRequestSize: string;
@@ -81,6 +88,9 @@ interface MasterFlags {
   readonly policy: string;
   readonly seed?: string;
   readonly filterGpuResources: boolean;
+  readonly zk?: string;
+  readonly quorum?: string;
+  readonly zkSessionTimeout?: string;
 }
 
 /** The TLS flags every live server and client shares (Mesos's LIBPROCESS_SSL_* as flags). */
@@ -209,8 +219,10 @@ export function registerLive(program: Command, output: Output): void {
       'unread events a subscriber may leave queued before its stream is closed (it may resubscribe)',
       '64MB',
     );
-  withTlsOptions(master, true).action(async (flags: MasterFlags) => {
+  withLogOptions(withTlsOptions(withZkMasterOptions(master), true)).action(async (flags: MasterFlags) => {
+    const logger = loggerFromFlags('master', flags, output);
     const port = parsePort(flags.port);
+    const zk = readZkMasterFlags(flags);
     const masterOptions = {
       allocationIntervalMs: parseSecondsFlag('--allocation-interval', flags.allocationInterval, 3600) * 1000,
       agentPingTimeoutMs: parseSecondsFlag('--agent-ping-timeout', flags.agentPingTimeout, 86_400) * 1000,
@@ -256,18 +268,22 @@ export function registerLive(program: Command, output: Output): void {
     const { security, warnings } = masterSecurityFlags(flags);
     const tls = readTlsFlags(flags);
     for (const w of warnings) output.err(`agora master: warning: ${w}\n`);
-    const started = await startOrExplain(() =>
-      MasterServer.start({
-        host: flags.host,
-        port,
-        master: masterOptions,
-        ...(flags.seed === undefined ? {} : { seed: parseSeed(flags.seed) }),
-        limits,
-        security,
-        ...tls,
-        ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
-        log: (line) => output.err(`master: ${line}\n`),
-      }),
+    const serverOptions = {
+      host: flags.host,
+      port,
+      master: masterOptions,
+      ...(flags.seed === undefined ? {} : { seed: parseSeed(flags.seed) }),
+      limits,
+      security,
+      ...tls,
+      ...(flags.workDir === undefined ? {} : { workDir: flags.workDir }),
+      log: (line: string) => logger.warning(line),
+      trace: traceToLog(logger),
+    };
+    const started = await startOrExplain<{ url: string; close(): Promise<void> }>(() =>
+      zk === undefined
+        ? MasterServer.start(serverOptions)
+        : HaMaster.start({ ...serverOptions, zk: zk.zk, sessionTimeoutMs: zk.sessionTimeoutMs }),
     );
     output.err(`agora master: listening on ${started.url}\n`);
     const signal = await untilSignal();
@@ -284,7 +300,10 @@ export function registerLive(program: Command, output: Output): void {
         'until acknowledged. It does not enforce resource limits (no cgroups) or the task user. ' +
         'Runs until SIGINT or SIGTERM.',
     )
-    .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050 or https://master:5050')
+    .requiredOption(
+      '--master <host:port>',
+      'the master, e.g. 127.0.0.1:5050 or https://master:5050, or zk://host1:2181,host2:2181/mesos to follow the leader elected in ZooKeeper',
+    )
     .option('--host <host>', 'address to listen on (the master reaches the agent there)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '5051')
     .option(
@@ -338,7 +357,7 @@ export function registerLive(program: Command, output: Output): void {
       '--http-credentials <file>',
       'principals and secrets the read-only endpoints (/state, /flags, /files/*, /monitor/statistics, /metrics) then ask for as HTTP Basic, in --credentials’ format (Mesos --authenticate_http_readonly with --http_credentials)',
     );
-  withTlsOptions(agent, true).action(
+  withLogOptions(withTlsOptions(agent, true)).action(
     async (flags: {
       master: string;
       host: string;
@@ -357,7 +376,10 @@ export function registerLive(program: Command, output: Output): void {
       tlsKey?: string;
       tlsCert?: string;
       tlsCa?: string;
+      logLevel?: string;
+      quiet?: true;
     }) => {
+      const logger = loggerFromFlags('agent', flags, output);
       if (flags.recover !== 'reconnect' && flags.recover !== 'cleanup') {
         throw new UsageError(`--recover: expected reconnect or cleanup, got "${flags.recover}"`);
       }
@@ -371,17 +393,23 @@ export function registerLive(program: Command, output: Output): void {
         );
         return;
       }
-      const masterUrl = parseMasterUrl(flags.master);
+      const { url: masterUrl, zk } = parseMasterFlag(flags.master);
       const port = parsePort(flags.port);
       const resources = parseResourceFlag(flags.resources);
       const credential = flags.credential === undefined ? undefined : readCredentialFlag(flags.credential);
       const tls = readTlsFlags(flags);
-      if (masterUrl.startsWith('https:') && tls.tls === undefined) {
+      const leader =
+        zk === undefined
+          ? undefined
+          : agentLeader(zk, tls.tls === undefined ? 'http' : 'https', DEFAULT_ZK_SESSION_TIMEOUT_MS, (line) =>
+              output.err(`agent: ${line}\n`),
+            );
+      if (zk === undefined && masterUrl.startsWith('https:') && tls.tls === undefined) {
         throw new UsageError(
           `--master: ${masterUrl} uses TLS, and a TLS master reaches its agents over HTTPS: give the agent --tls-key and --tls-cert too`,
         );
       }
-      if (!masterUrl.startsWith('https:') && tls.tls !== undefined) {
+      if (zk === undefined && !masterUrl.startsWith('https:') && tls.tls !== undefined) {
         throw new UsageError(
           `--tls-key, --tls-cert: a TLS agent needs a TLS master (--master https://…), not ${masterUrl}`,
         );
@@ -390,6 +418,8 @@ export function registerLive(program: Command, output: Output): void {
         flags.httpCredentials === undefined ? undefined : readCredentialsFlag(flags.httpCredentials);
       for (const w of [...(credential?.warnings ?? []), ...(httpCredentials?.warnings ?? [])])
         output.err(`agora agent: warning: ${w}\n`);
+      const retries = new MasterRetryReport(logger, masterUrl);
+      const logTrace = traceToLog(logger);
       const started = await startOrExplain(() =>
         AgentServer.start({
           masterUrl,
@@ -414,14 +444,22 @@ export function registerLive(program: Command, output: Output): void {
           ...(credential === undefined ? {} : { credential: credential.value }),
           ...(httpCredentials === undefined ? {} : { httpCredentials: httpCredentials.value }),
           ...tls,
-          log: (line) => output.err(`agent: ${line}\n`),
+          ...(leader === undefined ? {} : { leader: leader.hooks }),
+          log: (line) => logger.warning(line),
+          trace: (event) => {
+            retries.trace(event);
+            logTrace(event);
+          },
+          masterFailed: (why) => retries.failed(why),
         }),
       );
+      leader?.attach(started.agent);
       output.err(
         `agora agent: ${started.address} (listening on port ${started.port}, master ${masterUrl}, work dir ${flags.workDir})\n`,
       );
       const signal = await untilSignal();
       output.err(`agora agent: ${signal}, stopping\n`);
+      leader?.close();
       await started.close();
     },
   );
@@ -433,12 +471,19 @@ export function registerLive(program: Command, output: Output): void {
       'Run one command task through the master, like mesos-execute: prints each state change and ' +
         'exits 0 when the task finishes, 1 when it ends otherwise.',
     )
-    .requiredOption('--master <host:port>', 'the master, e.g. 127.0.0.1:5050 or https://master:5050')
+    .requiredOption(
+      '--master <host:port>',
+      'the master, e.g. 127.0.0.1:5050 or https://master:5050, or zk://host1:2181,host2:2181/mesos to follow the leader elected in ZooKeeper',
+    )
     .requiredOption('--name <name>', 'the task’s name and id')
     .requiredOption('--command <cmd>', 'the shell command to run')
     .option('--resources <text>', 'resources for the task', 'cpus:0.1;mem:32')
     .option('--role <role>', 'the framework’s role (mesos-execute --role)', '*')
-    .option('--timeout <seconds>', 'give up after this long (default: wait forever)')
+    .option(
+      '--timeout <seconds>',
+      'give up after this long, saying what it was waiting for (the master, an offer that fits, the task), and exit 1',
+      '60',
+    )
     .option(
       '--principal <name>',
       'authenticate as this principal (HTTP Basic), also set as FrameworkInfo.principal',
@@ -451,16 +496,16 @@ export function registerLive(program: Command, output: Output): void {
       command: string;
       resources: string;
       role: string;
-      timeout?: string;
+      timeout: string;
       principal?: string;
       secretFile?: string;
       tlsCa?: string;
     }) => {
-      const masterUrl = parseMasterUrl(flags.master);
+      const masterUrl = parseMasterFlag(flags.master).url;
       const resources = parseResourceFlag(flags.resources);
       if (flags.name.trim() === '') throw new UsageError('--name: expected a task name, got ""');
-      const timeoutS = flags.timeout === undefined ? undefined : Number(flags.timeout);
-      if (timeoutS !== undefined && !(timeoutS > 0)) {
+      const timeoutS = Number(flags.timeout);
+      if (!(timeoutS > 0 && Number.isFinite(timeoutS))) {
         throw new UsageError(`--timeout: expected seconds > 0, got "${flags.timeout}"`);
       }
       const role = flags.role.trim();
@@ -468,6 +513,9 @@ export function registerLive(program: Command, output: Output): void {
       const security = readClientSecurityFlags(flags);
       for (const w of security.warnings) output.err(`agora execute: warning: ${w}\n`);
       const principal = security.value.credential?.principal;
+      const logger = lineLogger({ component: 'execute', write: (line) => output.err(line) });
+      /** The driver's last complaint (a master it cannot reach), to say why it timed out. */
+      let lastProblem: string | undefined;
       const scheduler = new ExecuteScheduler({
         name: flags.name,
         command: flags.command,
@@ -482,17 +530,21 @@ export function registerLive(program: Command, output: Output): void {
           ...(role === '*' ? {} : { role }),
           ...(principal === undefined ? {} : { principal }),
         },
-        { masterUrl, log: (line) => output.err(`execute: ${line}\n`), ...security.value },
+        {
+          masterUrl,
+          log: (line) => {
+            lastProblem = line.replace(/; the driver retries with backoff$/u, '');
+            logger.warning(line);
+          },
+          ...security.value,
+        },
       );
-      const timer =
-        timeoutS === undefined
-          ? undefined
-          : setLongTimeout(() => {
-              scheduler.failure = `timed out after ${timeoutS} s`;
-              driver.abort();
-            }, timeoutS * 1000);
+      const timer = setLongTimeout(() => {
+        scheduler.failure = `timed out after ${timeoutS} s: ${scheduler.waitingFor(lastProblem, flags.resources)}`;
+        driver.abort();
+      }, timeoutS * 1000);
       await driver.run();
-      if (timer !== undefined) clearLongTimeout(timer);
+      clearLongTimeout(timer);
       await close();
       const ok = scheduler.final?.state === 'TASK_FINISHED';
       if (!ok && scheduler.failure !== undefined) output.err(`agora execute: ${scheduler.failure}\n`);

@@ -122,6 +122,10 @@ export class SchedulerProcess implements Process<Wire> {
   /** `registered` was called once. */
   #registered = false;
   #watchdogTimer: TimerId | undefined;
+  /** The last UPDATE_FRAMEWORK sent and what it replaced, to take it back if it is refused. */
+  #lastUpdate:
+    | { readonly call: Call; readonly before: { info: FrameworkInfo; suppressed: Set<string> } }
+    | undefined;
   #watchdogMs = 0;
 
   constructor(parts: SchedulerProcessParts) {
@@ -156,6 +160,11 @@ export class SchedulerProcess implements Process<Wire> {
   /** The framework id, once assigned (or the one the framework was started with). */
   get frameworkId(): FrameworkID | undefined {
     return this.#info.id;
+  }
+
+  /** The FrameworkInfo sent at the next subscription. */
+  get frameworkInfo(): FrameworkInfo {
+    return this.#info;
   }
 
   /** The roles whose offers are suppressed, as sent at the next subscription. */
@@ -334,11 +343,38 @@ export class SchedulerProcess implements Process<Wire> {
 
   /** UPDATE_FRAMEWORK now, or the new info and roles at the next subscription. */
   updateFramework(info: FrameworkInfo, suppressedRoles: readonly string[] | undefined): void {
+    const before = { info: this.#info, suppressed: this.#suppressed };
     const current = this.#info.id;
     this.#info = current === undefined ? info : { ...info, id: current };
     if (suppressedRoles !== undefined) this.#suppressed = new Set(suppressedRoles);
     const id = this.#subscribedId('UPDATE_FRAMEWORK');
-    if (id !== undefined) this.#send(updateFrameworkCall(id, this.#info, [...this.#suppressed]));
+    if (id === undefined) return;
+    const call = updateFrameworkCall(id, this.#info, [...this.#suppressed]);
+    this.#lastUpdate = { call, before };
+    this.#send(call);
+  }
+
+  /**
+   * The master refused an UPDATE_FRAMEWORK (the live transport heard its 400 or 403): the
+   * scheduler's `frameworkUpdateRefused`, or, without it, `error` after an abort (v0's
+   * FrameworkErrorMessage). If `call` is the last update sent, the FrameworkInfo and suppressed
+   * roles go back to what the master still holds, so a later resubscription does not carry the
+   * refused ones (Mesos's v0 driver keeps them, and its next SUBSCRIBE is refused). Deferred, as
+   * the transport calls this from outside any handler and callbacks never nest.
+   */
+  updateFrameworkRefused(message: string, call?: Call): void {
+    const last = this.#lastUpdate;
+    if (last !== undefined && last.call === call) {
+      this.#lastUpdate = undefined;
+      this.#info = last.before.info;
+      this.#suppressed = last.before.suppressed;
+    }
+    this.#link.deferred.add(() => {
+      if (!this.#lifecycle.running) return;
+      this.#trace('update-framework-refused', { message });
+      if (this.#scheduler.frameworkUpdateRefused === undefined) this.#error(message);
+      else this.#scheduler.frameworkUpdateRefused(this.#driver, message);
+    });
   }
 
   // ---- events

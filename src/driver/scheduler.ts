@@ -27,7 +27,8 @@ import type { DriverStatus } from './status.js';
  * The framework's callbacks. They run one at a time, and only while the driver is RUNNING
  * (except `error`, which comes right after the driver aborted). Every callback is required, as
  * in Mesos's pure virtual class: a misspelt callback is then a type error instead of one that
- * silently never runs.
+ * silently never runs. The one exception is {@link Scheduler.frameworkUpdateRefused}, which the
+ * v0 class lacks (see there).
  */
 export interface Scheduler {
   /** First successful subscription; the master assigned `frameworkId` (or accepted the one given). */
@@ -60,6 +61,14 @@ export interface Scheduler {
   ): void;
   /** An unrecoverable error; the driver is already ABORTED when this runs. */
   error(driver: SchedulerDriver, message: string): void;
+  /**
+   * The master refused an UPDATE_FRAMEWORK (over HTTP: answered 400 or 403, with the master's
+   * message). The framework stays subscribed with the FrameworkInfo the master had, and the
+   * driver stays RUNNING: in the v1 API the refusal is the call's answer, not an event. A
+   * scheduler without this callback hears it as v0's driver does (Mesos sends a v0 framework a
+   * FrameworkErrorMessage): `error`, after the driver aborted.
+   */
+  frameworkUpdateRefused?(driver: SchedulerDriver, message: string): void;
 }
 
 /**
@@ -147,7 +156,9 @@ export interface SchedulerDriver {
   reconcileTasks(tasks: readonly ReconcileTask[]): DriverStatus;
   /**
    * UPDATE_FRAMEWORK: new FrameworkInfo (the driver fills in the id) and, if given, suppressed
-   * roles. While disconnected they are kept for the next subscription. Refusals come as `error`.
+   * roles. While disconnected they are kept for the next subscription. Refusals come as
+   * {@link Scheduler.frameworkUpdateRefused} (live, over HTTP), or as `error` (a scheduler without
+   * that callback; the simulated master's ERROR event).
    */
   updateFramework(frameworkInfo: FrameworkInfo, suppressedRoles?: readonly string[]): DriverStatus;
 }

@@ -9,8 +9,12 @@
  * offers for a framework that is gone, disconnected or inactive, or on an agent that is gone or
  * inactive, go straight back to the allocator without a filter.
  */
+
 import type { Grant } from '../allocator/grant.js';
+import type { AgentInfo } from '../core/messages/cluster-info.js';
+import type { Url } from '../core/messages/common.js';
 import type { AgentID, OfferID } from '../core/messages/ids.js';
+import { ipv4Octets } from '../core/messages/network.js';
 import type { Offer } from '../core/messages/offer.js';
 import type { OfferBatchView, OfferIdRange } from '../core/messages/offer-batch.js';
 import { type Attribute, resourcesToJson } from '../core/messages/resources-json.js';
@@ -231,10 +235,11 @@ class FrameworkOffers implements OfferBatchView {
 }
 
 /**
- * The Offer message: one agent, one role, `allocation_info` on the offer and its resources.
- * Mesos strips `allocation_info` for frameworks without MULTI_ROLE (MESOS-8237); Agora always
- * sends it, so every scheduler can tell an offer's role. Not set: `url`, `domain`,
- * `unavailability` (no maintenance).
+ * The Offer message as Mesos's `Master::offer` fills it: id, framework and agent ids, the
+ * agent's hostname, `url` (the agent's HTTP address), resources, attributes, the framework's
+ * executors on the agent, `allocation_info`, and `domain` when the agent has one. Mesos strips
+ * `allocation_info` for frameworks without MULTI_ROLE (MESOS-8237); Agora always sends it, so
+ * every scheduler can tell an offer's role. Not set: `unavailability` (no maintenance).
  */
 function offerJson(
   id: OfferID,
@@ -249,9 +254,39 @@ function offerJson(
     framework_id: framework.frameworkId,
     agent_id: agent.agentId,
     hostname: agent.info.hostname,
+    url: agentUrl(agent.info),
     resources: resourcesToJson(resources, { allocationRole: role }),
     ...(agent.info.attributes === undefined ? {} : { attributes: agent.info.attributes }),
     ...(executorIds.length === 0 ? {} : { executor_ids: executorIds }),
     allocation_info: { role },
+    ...(agent.info.domain === undefined ? {} : { domain: agent.info.domain }),
   };
 }
+
+/** Each AgentInfo's URL, made once (an agent's info is replaced, not changed, when it changes). */
+const AGENT_URLS = new WeakMap<AgentInfo, Url>();
+
+/**
+ * The agent's URL in an offer, as Mesos builds it from the agent's pid: `http`, the agent's
+ * hostname, IP and port, and the path of its libprocess actor, `/slave(1)`. The IP is the
+ * hostname when that is an IPv4 address (a live agent's listening address); an agent known
+ * by name only (the simulated world's) has none.
+ */
+function agentUrl(info: AgentInfo): Url {
+  let url = AGENT_URLS.get(info);
+  if (url === undefined) {
+    const port = info.port ?? AGENT_PORT;
+    const hostname = info.hostname;
+    const address =
+      ipv4Octets(hostname) === undefined ? { hostname, port } : { hostname, ip: hostname, port };
+    url = { scheme: 'http', address, path: AGENT_URL_PATH };
+    AGENT_URLS.set(info, url);
+  }
+  return url;
+}
+
+/** Mesos's agent port, where an AgentInfo gives none. */
+const AGENT_PORT = 5051;
+
+/** The path of Mesos's agent actor (`slave(1)`), under which its endpoints are served. */
+const AGENT_URL_PATH = '/slave(1)';

@@ -108,7 +108,9 @@ function dispatch(
       handleUpdateFramework(ctx, framework, call);
       return;
     case 'REQUEST':
-      // The hierarchical allocator only logs resource requests (mesos.md §1.2).
+      // Mesos forwards it to the allocator, whose hierarchical implementation only logs it
+      // (mesos.md §1.2); the HTTP endpoint answers it 202 like any other call.
+      ctx.counters.resourceRequests++;
       ctx.trace('request', { framework: framework.id });
       return;
     case 'ACCEPT_INVERSE_OFFERS':

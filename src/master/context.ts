@@ -4,12 +4,15 @@
  * to frameworks and agents. The handlers are plain functions over this context, each in the file
  * of the concept it implements; `master.ts` only dispatches to them.
  */
+
 import type { Allocator } from '../allocator/allocator.js';
 import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import type { MasterInfo } from '../core/messages/cluster-info.js';
+import { packedIpv4 } from '../core/messages/network.js';
 import type { Event } from '../core/messages/scheduler-event.js';
 import type { Address, Env } from '../core/process.js';
 import { randomUuidText } from '../core/uuid.js';
+import { AGORA_PROCESS_VERSION } from '../core/version.js';
 import { agentMessage, schedulerEvent, type Wire } from '../core/wire.js';
 import { type AgentRecord, AgentRegistry } from './agent-registry.js';
 import { MasterCounters } from './counters.js';
@@ -100,14 +103,7 @@ export class MasterContext {
     for (const [id, atMs] of Object.entries(recovered.unreachable)) this.agents.unreachable.set(id, atMs);
     for (const id of recovered.gone) this.agents.removed.set(id, true);
     this.startedAtMs = env.now();
-    const endpoint = options.endpoint;
-    this.masterInfo = {
-      id: this.ids.masterId,
-      ip: 0,
-      port: endpoint?.port ?? MASTER_PORT,
-      pid: endpoint === undefined ? `master@${env.self}` : `master@${endpoint.hostname}:${endpoint.port}`,
-      hostname: endpoint?.hostname ?? env.self,
-    };
+    this.masterInfo = masterInfo(this.ids.masterId, env.self, options);
   }
 
   now(): number {
@@ -147,6 +143,30 @@ export class MasterContext {
   sendAgent(agent: AgentRecord, message: AgentMessage): void {
     this.env.send(agent.address, agentMessage(message));
   }
+}
+
+/**
+ * MasterInfo as Mesos's `createMasterInfo` fills it: `ip` packed as Mesos packs it and `port`
+ * (both deprecated, both required), `pid`, `hostname`, `version`, `address` (hostname, ip,
+ * port) and `domain` when the master has one. The simulated master has no IP: `ip` is 0 and
+ * `address` names it by its process address. Capabilities are left out: Agora implements none
+ * of Mesos's master capabilities (agent updates, draining, quota v2).
+ */
+function masterInfo(id: string, self: Address, options: ResolvedMasterOptions): MasterInfo {
+  const endpoint = options.endpoint;
+  const hostname = endpoint?.hostname ?? self;
+  const port = endpoint?.port ?? MASTER_PORT;
+  const ip = endpoint?.ip;
+  return {
+    id,
+    ip: packedIpv4(ip),
+    port,
+    pid: endpoint === undefined ? `master@${self}` : `master@${ip ?? endpoint.hostname}:${endpoint.port}`,
+    hostname,
+    version: AGORA_PROCESS_VERSION,
+    address: ip === undefined ? { hostname, port } : { hostname, ip, port },
+    ...(options.domain === undefined ? {} : { domain: options.domain }),
+  };
 }
 
 /** Quota limits as the allocator takes them: scalar name → milli-units. */

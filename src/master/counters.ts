@@ -59,6 +59,12 @@ export class MasterCounters {
   offersAccepted = 0;
   offersRescinded = 0;
   tasksLaunched = 0;
+  /**
+   * REQUEST calls received (Mesos `master/messages_resource_request`); the allocator ignores
+   * them, as Mesos's hierarchical allocator does. Not in {@link snapshot}, which the simulator's
+   * summaries print.
+   */
+  resourceRequests = 0;
   readonly #transitions = new Map<TaskState, number>();
   #current: MutableCycle = emptyCycle(0, 0);
   #last: CycleCounters | undefined;

@@ -14,6 +14,7 @@
  */
 import type { Allocator } from '../allocator/allocator.js';
 import { assertNever } from '../core/assert-never.js';
+import type { Call } from '../core/messages/scheduler-call.js';
 import type { Address, Env, Process, TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import { handleAgentMessage } from './agent-messages.js';
@@ -27,6 +28,7 @@ import { disconnectFramework } from './framework-lifecycle.js';
 import { type MasterOptions, type ResolvedMasterOptions, resolveMasterOptions } from './options.js';
 import { startRecovery } from './recovery.js';
 import { type AgentUsage, agentUsage, countersSnapshot, type MasterState, masterState } from './state.js';
+import { updateFrameworkProblem } from './subscribe.js';
 
 /**
  * The master process. It drives the allocator it is handed: the composition root chooses and
@@ -118,6 +120,21 @@ export class Master implements Process<Wire> {
    */
   callAdmission(id: string, from: Address | undefined): CallAdmission {
     return admitCall(this.#context(), id, from);
+  }
+
+  /**
+   * Why the master would refuse this UPDATE_FRAMEWORK (Mesos's 400 body), or undefined if it
+   * takes it (or its framework is not registered, which admission answers): the live endpoint
+   * answers it synchronously, as Mesos does, before delivering the call.
+   */
+  updateFrameworkProblem(call: Extract<Call, { type: 'UPDATE_FRAMEWORK' }>): string | undefined {
+    const framework = this.#context().frameworks.get(call.framework_id.value);
+    return framework === undefined ? undefined : updateFrameworkProblem(framework, call);
+  }
+
+  /** REQUEST calls received (Mesos `master/messages_resource_request`). */
+  resourceRequests(): number {
+    return this.#context().counters.resourceRequests;
   }
 
   /** The roles framework `id` is subscribed to, or undefined if it is not registered. */

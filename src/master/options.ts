@@ -3,6 +3,7 @@
  * heartbeats every 15 s, agents pinged every 15 s and removed after 5 missed pongs, 10 min for a
  * disconnected agent to reregister, and no offer timeout.
  */
+import type { DomainInfo } from '../core/messages/network.js';
 import type { Address } from '../core/process.js';
 import { quotaNameProblem } from '../core/quota-names.js';
 
@@ -50,9 +51,12 @@ export interface MasterOptions {
   readonly address?: Address;
   /**
    * Where the master serves, as `MasterInfo` tells schedulers and /master/state shows
-   * (`hostname`, `port`); default the address and Mesos's port 5050 (the simulator has no hosts).
+   * (`hostname`, `port`, and `ip`, the IPv4 address it listens on, when it has one); default
+   * the address and Mesos's port 5050 (the simulator has no hosts).
    */
-  readonly endpoint?: { readonly hostname: string; readonly port: number };
+  readonly endpoint?: { readonly hostname: string; readonly port: number; readonly ip?: string };
+  /** Mesos `--domain`: the master's fault domain, in `MasterInfo.domain` (default none). */
+  readonly domain?: DomainInfo;
   /** Mesos `--allocation_interval` (default 1000 ms). */
   readonly allocationIntervalMs?: number;
   /** Mesos `--offer_timeout`: rescind offers not used within it (default: never). */
@@ -83,7 +87,8 @@ export interface MasterOptions {
 /** Options with every default applied. */
 export interface ResolvedMasterOptions {
   readonly address: Address;
-  readonly endpoint: { readonly hostname: string; readonly port: number } | undefined;
+  readonly endpoint: MasterOptions['endpoint'];
+  readonly domain: DomainInfo | undefined;
   readonly allocationIntervalMs: number;
   readonly offerTimeoutMs: number | undefined;
   readonly heartbeatIntervalMs: number;
@@ -117,6 +122,7 @@ export function resolveMasterOptions(options: MasterOptions = {}): ResolvedMaste
   const resolved: ResolvedMasterOptions = {
     address: options.address ?? DEFAULT_MASTER_ADDRESS,
     endpoint: options.endpoint,
+    domain: options.domain,
     allocationIntervalMs: options.allocationIntervalMs ?? 1000,
     offerTimeoutMs: options.offerTimeoutMs,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,

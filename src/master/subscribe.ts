@@ -175,9 +175,29 @@ function sendSubscribed(ctx: MasterContext, framework: FrameworkRecord): void {
 }
 
 /**
+ * Why Mesos's master would refuse this UPDATE_FRAMEWORK of `framework` (its 400 body, src/master/
+ * master.cpp `updateFramework`), or undefined if it takes it. The live endpoint asks first and
+ * answers 400 with it, so a refused update leaves the framework subscribed as it was.
+ */
+export function updateFrameworkProblem(
+  framework: FrameworkRecord,
+  call: UpdateFrameworkCall,
+): string | undefined {
+  const info = { ...call.update_framework.framework_info, id: framework.frameworkId };
+  const invalid = frameworkInfoProblem(info);
+  if (invalid !== undefined) return `Supplied FrameworkInfo is not valid: ${invalid}`;
+  const change = updateProblem(framework.info, info);
+  if (change !== undefined) return `FrameworkInfo update is not valid: ${change}`;
+  const suppressed = suppressedRolesProblem(rolesOf(info), call.update_framework.suppressed_roles ?? []);
+  if (suppressed !== undefined) return `'UpdateFramework' call is not valid: ${suppressed}`;
+  return undefined;
+}
+
+/**
  * UPDATE_FRAMEWORK: new FrameworkInfo and suppressed roles without resubscribing. Offers of
- * roles the framework left are rescinded (Mesos `updateFramework`); a refusal is an ERROR event
- * (HTTP answers it with 400 instead).
+ * roles the framework left are rescinded (Mesos `updateFramework`). A refusal reaches a
+ * framework without an HTTP answer (the simulated world's, Mesos's v0 schedulers) as an ERROR
+ * event with the message HTTP would answer 400 with, as Mesos sends it a FrameworkErrorMessage.
  */
 export function handleUpdateFramework(
   ctx: MasterContext,
@@ -187,10 +207,7 @@ export function handleUpdateFramework(
   const info = { ...call.update_framework.framework_info, id: framework.frameworkId };
   const roles = rolesOf(info);
   const suppressed = call.update_framework.suppressed_roles ?? [];
-  const problem =
-    frameworkInfoProblem(info) ??
-    updateProblem(framework.info, info) ??
-    suppressedRolesProblem(roles, suppressed);
+  const problem = updateFrameworkProblem(framework, call);
   if (problem !== undefined) {
     ctx.sendEvent(framework, errorEvent(problem));
     ctx.trace('update-framework-refused', { framework: framework.id, message: problem });

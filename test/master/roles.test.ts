@@ -94,7 +94,7 @@ test('UPDATE_FRAMEWORK: new roles take effect, offers of dropped roles are resci
   advance(c.world, 10);
   t.deepEqual(
     a.ofType('ERROR').map((e) => e.error.message),
-    ["Updating 'FrameworkInfo.user' is unsupported"],
+    ["FrameworkInfo update is not valid: Updating 'FrameworkInfo.user' is unsupported"],
   );
 });
 

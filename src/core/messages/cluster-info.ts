@@ -3,14 +3,16 @@ import { type Capability, capabilitiesOf } from './capabilities.js';
 import { type Address, address } from './common.js';
 import { arrayOf, type Decoder, int32, opt, req, str, struct, uint32 } from './decode-helpers.js';
 import { type AgentID, agentId } from './ids.js';
+import { type DomainInfo, domainInfo } from './network.js';
 import { type Attribute, attribute, type ResourceJson, resourceJsonList } from './resources-json.js';
 
 /** Master capabilities (`MasterInfo.Capability.Type`, without UNKNOWN). */
 export const MASTER_CAPABILITIES = ['AGENT_UPDATE', 'AGENT_DRAINING', 'QUOTA_V2'] as const;
 
 /**
- * Describes a master, as sent in SUBSCRIBED. `ip` (a packed IPv4 address in network order) and
- * `port` are required by the proto although deprecated in favour of `address`.
+ * Describes a master, as sent in SUBSCRIBED. `ip` (a packed IPv4 address in network order, see
+ * network.ts `packedIpv4`) and `port` are required by the proto although deprecated in favour of
+ * `address`; `domain` is set when the master was given one.
  */
 export interface MasterInfo {
   readonly id: string;
@@ -20,6 +22,7 @@ export interface MasterInfo {
   readonly hostname?: string;
   readonly version?: string;
   readonly address?: Address;
+  readonly domain?: DomainInfo;
   readonly capabilities?: readonly Capability<(typeof MASTER_CAPABILITIES)[number]>[];
 }
 
@@ -32,6 +35,7 @@ export const masterInfo: Decoder<MasterInfo> = struct({
   hostname: opt(str),
   version: opt(str),
   address: opt(address),
+  domain: opt(domainInfo),
   capabilities: opt(capabilitiesOf(MASTER_CAPABILITIES, 'master capability')),
 });
 
@@ -58,7 +62,7 @@ export const agentCapabilities: Decoder<readonly Capability<AgentCapability>[]> 
 
 /**
  * Describes an agent. `id` is set once the master has registered it; `port` defaults to 5051;
- * `resources` are the agent's configured totals. Not modelled: `domain`.
+ * `resources` are the agent's configured totals; `domain` is set when the agent was given one.
  */
 export interface AgentInfo {
   readonly hostname: string;
@@ -66,6 +70,7 @@ export interface AgentInfo {
   readonly resources?: readonly ResourceJson[];
   readonly attributes?: readonly Attribute[];
   readonly id?: AgentID;
+  readonly domain?: DomainInfo;
 }
 
 /** Decodes an {@link AgentInfo}. */
@@ -75,4 +80,5 @@ export const agentInfo: Decoder<AgentInfo> = struct({
   resources: opt(resourceJsonList),
   attributes: opt(arrayOf(attribute)),
   id: opt(agentId),
+  domain: opt(domainInfo),
 });

@@ -16,6 +16,7 @@ import {
   offerId,
   operationId,
 } from './ids.js';
+import { type DomainInfo, domainInfo } from './network.js';
 import {
   type AllocationInfo,
   type Attribute,
@@ -34,8 +35,8 @@ import {
 
 /**
  * Resources on one agent offered to one of the framework's roles (`allocation_info.role`, which
- * every resource's `allocation_info` repeats). The master also sets `url` to reach the agent.
- * Not modelled: `domain`.
+ * every resource's `allocation_info` repeats). The master also sets `url` to reach the agent,
+ * and `domain` when the agent has one.
  */
 export interface Offer {
   readonly id: OfferID;
@@ -49,6 +50,7 @@ export interface Offer {
   readonly executor_ids?: readonly ExecutorID[];
   readonly unavailability?: Unavailability;
   readonly allocation_info?: AllocationInfo;
+  readonly domain?: DomainInfo;
 }
 
 /** Decodes an {@link Offer}. */
@@ -63,6 +65,7 @@ export const offer: Decoder<Offer> = struct({
   executor_ids: opt(arrayOf(executorId)),
   unavailability: opt(unavailability),
   allocation_info: opt(struct({ role: opt(str) })),
+  domain: opt(domainInfo),
 });
 
 /** A request to give back resources, for maintenance (`InverseOffer`). */

@@ -3,6 +3,7 @@ import { bytes } from './base64.js';
 import { type Labels, labels, type TimeInfo, timeInfo } from './common.js';
 import { bool, type Decoder, double, enumOf, opt, optEnum, req, str, struct } from './decode-helpers.js';
 import { type AgentID, agentId, type ExecutorID, executorId, type TaskID, taskId } from './ids.js';
+import { type ContainerStatus, containerStatus } from './network.js';
 import { type ResourceJson, resourceJsonList } from './resources-json.js';
 import {
   TASK_STATES,
@@ -22,8 +23,8 @@ export interface TaskResourceLimitation {
  * The status of a task at some point. Updates that carry a `uuid` (base64 of a 16-byte UUID) are
  * retried by the agent until the scheduler acknowledges them; master-generated ones
  * (reconciliation, agent removal) carry none and must not be acknowledged. `timestamp` is in
- * seconds since the epoch. Not modelled (ignored when received): `check_status`,
- * `container_status`.
+ * seconds since the epoch. The agent adds `container_status` to the updates executors send.
+ * Not modelled (ignored when received): `check_status`.
  */
 export interface TaskStatus {
   readonly task_id: TaskID;
@@ -40,6 +41,7 @@ export interface TaskStatus {
   readonly labels?: Labels;
   readonly unreachable_time?: TimeInfo;
   readonly limitation?: TaskResourceLimitation;
+  readonly container_status?: ContainerStatus;
 }
 
 /** Decodes a {@link TaskState}. */
@@ -61,4 +63,5 @@ export const taskStatus: Decoder<TaskStatus> = struct({
   labels: opt(labels),
   unreachable_time: opt(timeInfo),
   limitation: opt(struct({ resources: opt(resourceJsonList) })),
+  container_status: opt(containerStatus),
 });

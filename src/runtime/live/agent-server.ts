@@ -43,8 +43,9 @@ import { ExecutorEndpoint } from './executor-endpoint.js';
 import { ExecutorTokens } from './executor-tokens.js';
 import { authenticate, basicAuthorization, type EndpointAuthentication } from './http-basic.js';
 import { listenWithLimits, sendText } from './http-util.js';
-import { LiveNode } from './live-node.js';
+import { LiveNode, type LiveNodeOptions } from './live-node.js';
 import { sendJsonp } from './master-endpoints.js';
+import type { MessageGuard } from './message-guard.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
 import { isFilesPath, serveSandboxFile } from './sandbox-files.js';
@@ -77,12 +78,24 @@ export interface AgentServerOptions {
     'resources' | 'masterAddress' | 'workDir' | 'commandRunner' | 'hostname' | 'port'
   >;
   readonly log?: (line: string) => void;
+  /** Where the agent's trace events go (the live root logs some: event-lines.ts). */
+  readonly trace?: LiveNodeOptions['trace'];
+  /** Told why each message to the master failed (unreachable, refused), to say why it retries. */
+  readonly masterFailed?: (why: string) => void;
   /** Presented to the master on every message (Mesos's agent `--credential`). */
   readonly credential?: Credential;
   /** Serve HTTPS; required exactly when the master's URL is `https:`. */
   readonly tls?: ServerTls;
   /** The CAs trusted for the master's certificate, instead of the system's. */
   readonly clientTls?: ClientTls;
+  /**
+   * Set when the master is found in ZooKeeper (zk/agent-leader.ts): the leader's URL now
+   * (undefined while none is known; `masterUrl` is then the zk:// URL), and the epoch fence.
+   */
+  readonly leader?: {
+    readonly url: () => string | undefined;
+    readonly guard: (inner: MessageGuard) => MessageGuard;
+  };
   /**
    * Scenario seconds per real second, for `agora live`: the agent's own timings (registration
    * backoff, master ping timeout, status update retries, executor registration timeout and
@@ -187,21 +200,33 @@ export class AgentServer {
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
-      // Terminal tasks and executors are counted from the agent's trace (agent-endpoints.ts).
-      trace: (event) => counts.traced(event),
+      // Terminal tasks and executors are counted from the agent's trace (agent-endpoints.ts),
+      // which also goes wherever the caller sends it (its log).
+      trace: (event) => {
+        counts.traced(event);
+        options.trace?.(event);
+      },
       // The checkpoint (Mesos's meta dir): the agent's id and its checkpointing frameworks' tasks.
       storeDirs: new Map([[address, metaDir(workDir)]]),
     });
     // Proves the master's messages to this agent, and this agent to the master (agent-token.ts).
     const token = newAgentToken();
     const localAddress = sendingAddress(host);
-    const messenger = new NodeMessenger(node, (to) => (to === MASTER ? masterUrl : undefined), {
-      headers: () => ({ [AGENT_TOKEN_HEADER]: token }),
-      ...(localAddress === undefined ? {} : { localAddress }),
-      ...(options.credential === undefined ? {} : { authorization: basicAuthorization(options.credential) }),
-      ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
-      ...(options.log === undefined ? {} : { log: options.log }),
-    });
+    const leader = options.leader;
+    const messenger = new NodeMessenger(
+      node,
+      (to) => (to !== MASTER ? undefined : leader === undefined ? masterUrl : leader.url()),
+      {
+        headers: () => ({ [AGENT_TOKEN_HEADER]: token }),
+        ...(localAddress === undefined ? {} : { localAddress }),
+        ...(options.credential === undefined
+          ? {}
+          : { authorization: basicAuthorization(options.credential) }),
+        ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
+        ...(options.log === undefined ? {} : { log: options.log }),
+        ...(options.masterFailed === undefined ? {} : { failed: (_to, why) => options.masterFailed?.(why) }),
+      },
+    );
     const tokens = new ExecutorTokens();
     const executors = new ExecutorEndpoint(node, () => address, {
       tokens,
@@ -294,7 +319,7 @@ export class AgentServer {
       if (guarded && readonly !== undefined && !authenticate(req, res, readonly).ok) return;
       if (path === MESSAGE_PATH) {
         served = handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res, {
-          guard: masterOnlyGuard(MASTER, token),
+          guard: leader?.guard(masterOnlyGuard(MASTER, token)) ?? masterOnlyGuard(MASTER, token),
         });
       } else if (path === '/api/v1/executor') {
         served = executors.handle(req, res);

@@ -70,11 +70,15 @@ export type BodyRead =
   | { readonly ok: true; readonly text: string }
   | { readonly ok: false; readonly status: 400 | 413 | 503; readonly message: string };
 
-/** Reads `req`'s body as UTF-8 text: at most `maxBytes` (413), within `budget` (503). */
+/**
+ * Reads `req`'s body as text: at most `maxBytes` (413), within `budget` (503). `latin1` keeps
+ * a binary body (protobuf) byte for byte, one character a byte, still in V8's heap.
+ */
 export function readBodyWithin(
   req: IncomingMessage,
   maxBytes: number,
   budget: BodyBudget = PROCESS_BODY_BUDGET,
+  encoding: 'utf8' | 'latin1' = 'utf8',
 ): Promise<BodyRead> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
@@ -86,7 +90,7 @@ export function readBodyWithin(
       });
       return;
     }
-    const decoder = new StringDecoder('utf8');
+    const decoder = new StringDecoder(encoding);
     const parts: string[] = [];
     let size = 0;
     let reserved = 0;

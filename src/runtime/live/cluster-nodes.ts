@@ -214,6 +214,8 @@ export function childProcessNodes(options: { readonly startTimeoutMs?: number } 
       args.push('--max-agent-ping-timeouts', String(settings.maxAgentPingTimeouts));
       args.push('--agent-reregister-timeout', seconds(settings.agentReregisterTimeoutMs));
       args.push('--max-connections-per-client', '1000000');
+      // A replay's thousands of launches and ends are its report's business, not its log's.
+      args.push('--log-level', 'warning');
       if (!settings.filterGpuResources) args.push('--no-filter-gpu-resources');
       if (settings.offerTimeoutMs !== undefined)
         args.push('--offer-timeout', seconds(settings.offerTimeoutMs));
@@ -238,7 +240,7 @@ export function childProcessNodes(options: { readonly startTimeoutMs?: number } 
       args.push('--advertise-port', String(settings.advertisePort));
       args.push('--resources', formatResources(settings.resources), '--work-dir', settings.workDir);
       args.push('--recovery-timeout', seconds(settings.recoveryTimeoutMs));
-      args.push('--time-scale', String(settings.timeScale));
+      args.push('--time-scale', String(settings.timeScale), '--log-level', 'warning');
       if (settings.attributes.length > 0)
         args.push('--attributes', settings.attributes.map(attributeText).join(';'));
       if (context.credential !== undefined) {

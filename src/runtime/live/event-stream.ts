@@ -18,8 +18,11 @@ export interface EventStreamHandlers {
   opened(headers: IncomingHttpHeaders): void;
   /** One record, parsed as JSON. */
   record(json: unknown): void;
-  /** The server answered something other than 200 (with the start of its body). */
-  refused(status: number, body: string): void;
+  /**
+   * The server answered something other than 200 (with the start of its body, and its headers:
+   * a 307's `Location` says where the leading master is).
+   */
+  refused(status: number, body: string, headers: IncomingHttpHeaders): void;
   /** The stream ended, broke, or could not be opened. Not called after `refused`. */
   closed(): void;
   /** The request failed before or while streaming (refused connection, TLS error, reset). */
@@ -62,7 +65,7 @@ export function openEventStream(
   req.on('response', (res) => {
     if (res.statusCode !== 200) {
       ended = true;
-      readText(res).then((text) => on.refused(res.statusCode ?? 0, text));
+      readText(res).then((text) => on.refused(res.statusCode ?? 0, text, res.headers));
       return;
     }
     on.opened(res.headers);

@@ -4,7 +4,9 @@
  * never-ending chunked stream of RecordIO-framed JSON events; its UPDATE and MESSAGE calls go on
  * other requests and are answered `202`. The executor API carries no stream id: calls name their
  * framework and executor, and a call from an executor that has no open stream is a `403`
- * ("Executor is not subscribed"). Bad requests get 400, 405, 413 and 415 as on the master.
+ * ("Executor is not subscribed"). Bad requests get 400, 405, 413 and 415 as on the master. Calls
+ * are JSON or protobuf, and a SUBSCRIBE's stream is JSON or protobuf records by its `Accept`
+ * (406 when it allows neither), as on the master's scheduler endpoint.
  *
  * Authentication: with {@link ExecutorAuthentication} (a live agent always has it), every call
  * needs the `Authorization: Bearer` token the agent gave the executor at launch: 401 without a
@@ -28,8 +30,9 @@ import {
   type ExecutorClaims,
   type ExecutorTokens,
 } from './executor-tokens.js';
-import { readJsonMessage, sendText } from './http-util.js';
+import { readV1Message, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
+import { answerFormat, type BodyFormat, encodeAs, mediaTypeFor } from './protobuf/content-types.js';
 import { MAX_UNSENT_EVENT_BYTES } from './scheduler-endpoint.js';
 
 const STREAM_PREFIX = 'executor/';
@@ -46,7 +49,8 @@ export class ExecutorEndpoint {
   readonly #node: LiveNode;
   readonly #agent: () => Address;
   readonly #authentication: ExecutorAuthentication | undefined;
-  readonly #streams = new Map<string, ServerResponse>();
+  /** Each stream, and whether it carries JSON or protobuf records. */
+  readonly #streams = new Map<string, { readonly res: ServerResponse; readonly format: BodyFormat }>();
   /** `<framework id>/<executor id>` → its stream's address. */
   readonly #executors = new Map<string, Address>();
 
@@ -67,16 +71,23 @@ export class ExecutorEndpoint {
 
   /** Writes an event the agent sent to executor stream `to`. */
   send(to: Address, event: ExecutorEvent): void {
-    const res = this.#streams.get(to);
-    if (res === undefined || res.writableEnded || res.destroyed) return;
-    res.write(encodeRecord(JSON.stringify(encodeExecutorEvent(event))));
+    const stream = this.#streams.get(to);
+    if (stream === undefined || stream.res.writableEnded || stream.res.destroyed) return;
+    const res = stream.res;
+    try {
+      res.write(encodeRecord(encodeAs(stream.format, encodeExecutorEvent(event), 'mesos.v1.executor.Event')));
+    } catch {
+      // An event that does not fit Mesos's schema is Agora's bug: close rather than lose it.
+      res.destroy();
+      return;
+    }
     // end() would wait behind the unread bytes forever: drop them with the socket.
     if (res.writableLength > MAX_UNSENT_EVENT_BYTES) res.destroy();
   }
 
   /** Closes every stream. */
   closeAll(): void {
-    for (const res of this.#streams.values()) res.end();
+    for (const stream of this.#streams.values()) stream.res.end();
   }
 
   /** Serves one request to `/api/v1/executor`. */
@@ -86,7 +97,13 @@ export class ExecutorEndpoint {
     if (typeof claims === 'string') {
       return sendText(res, 401, claims, { 'WWW-Authenticate': `Bearer realm="${EXECUTOR_REALM}"` });
     }
-    const call = await readJsonMessage(req, res, decodeExecutorCall, 'executor::Call');
+    const call = await readV1Message(
+      req,
+      res,
+      decodeExecutorCall,
+      'executor::Call',
+      'mesos.v1.executor.Call',
+    );
     if (call === undefined) return;
     if (auth !== undefined && claims !== undefined) {
       const problem = claimsProblem(claims, call.framework_id.value, call.executor_id.value, auth.running);
@@ -94,10 +111,12 @@ export class ExecutorEndpoint {
     }
     const key = `${call.framework_id.value}/${call.executor_id.value}`;
     if (call.type === 'SUBSCRIBE') {
+      const format = answerFormat(req.headers.accept);
+      if (!format.ok) return sendText(res, format.error.status, format.error.message);
       const address = STREAM_PREFIX + randomUUID();
-      this.#streams.set(address, res);
+      this.#streams.set(address, { res, format: format.value });
       this.#executors.set(key, address);
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+      res.writeHead(200, { 'Content-Type': mediaTypeFor(format.value), 'Cache-Control': 'no-cache' });
       res.flushHeaders();
       res.on('close', () => {
         this.#streams.delete(address);

@@ -6,8 +6,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Decoded } from '../../core/messages/decode-helpers.js';
+import { err, ok, type Result } from '../../core/result.js';
 import { type BodyBudget, readBodyWithin } from './body-reader.js';
 import { limitConnectionsPerClient, MAX_CONNECTIONS_PER_CLIENT } from './client-connections.js';
+import type { ProtobufMessage } from './protobuf/codec.js';
+import { bodyFormat, decodeBody } from './protobuf/content-types.js';
 import { SERVER_KEEP_ALIVE_MS } from './tls.js';
 
 /** The largest request body a live endpoint reads by default (16 MiB, far above any real call). */
@@ -65,14 +68,12 @@ export function sendJson(res: ServerResponse, value: unknown): void {
 
 /**
  * Checks a JSON POST as Mesos's endpoints do: 405 for another method, 400 without a content
- * type, 415 for one that is not JSON (Agora speaks JSON only, not protobuf). Returns whether
- * the request may go on (if not, it has been answered).
+ * type, 415 for one that is not JSON (for endpoints that take JSON only, such as Agora's own
+ * message channel; Mesos's v1 APIs take protobuf too, see {@link readV1Message}). Returns
+ * whether the request may go on (if not, it has been answered).
  */
 export function acceptJsonPost(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'POST') {
-    sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
-    return false;
-  }
+  if (!acceptPost(req, res)) return false;
   const type = req.headers['content-type'];
   if (type === undefined) {
     sendText(res, 400, "Expecting 'Content-Type' to be present");
@@ -89,6 +90,13 @@ export function acceptJsonPost(req: IncomingMessage, res: ServerResponse): boole
   return true;
 }
 
+/** Whether the request is a POST; if not, it is answered 405 as Mesos does. */
+function acceptPost(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'POST') return true;
+  sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
+  return false;
+}
+
 /** `application/json; charset=utf-8` → `application/json`. */
 export function mediaType(header: string): string {
   return (header.split(';')[0] ?? '').trim().toLowerCase();
@@ -101,6 +109,14 @@ export function acceptsJson(header: string | undefined): boolean {
     .split(',')
     .map(mediaType)
     .some((t) => t === 'application/json' || t === '*/*' || t === 'application/*');
+}
+
+/** A JSON body's value, or the 400 Mesos gives for text that is not JSON. */
+function parseJsonBody(text: string): Result<unknown, { status: 400; message: string }> {
+  const json = parseJson(text);
+  return json.ok
+    ? ok(json.value)
+    : err({ status: 400, message: `Failed to parse body into JSON: ${json.message}` });
 }
 
 /** Parses JSON text, or says why it is not JSON. */
@@ -173,24 +189,70 @@ export async function listenWithLimits(
  * Reads a JSON POST and decodes it with `decode`, answering 405, 400, 413 or 415 itself when it
  * cannot (`what` names the message in the 400, e.g. `scheduler::Call`); undefined then.
  */
-export async function readJsonMessage<T>(
+export function readJsonMessage<T>(
   req: IncomingMessage,
   res: ServerResponse,
   decode: (json: unknown) => Decoded<T>,
   what: string,
   limits: RequestLimits = {},
 ): Promise<T | undefined> {
-  if (!acceptJsonPost(req, res)) return undefined;
-  const body = await readBody(req, limits.maxBodyBytes, limits.budget);
+  return readMessage(req, res, decode, what, limits);
+}
+
+/**
+ * {@link readJsonMessage} for an endpoint of Mesos's v1 APIs, which takes protobuf bodies of
+ * `message` as well as JSON (protobuf/content-types.ts): a protobuf body is decoded to Mesos's
+ * JSON mapping and then to a message by the same `decode`.
+ */
+export function readV1Message<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  decode: (json: unknown) => Decoded<T>,
+  what: string,
+  message: ProtobufMessage,
+  limits: RequestLimits = {},
+): Promise<T | undefined> {
+  return readMessage(req, res, decode, what, limits, message);
+}
+
+async function readMessage<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  decode: (json: unknown) => Decoded<T>,
+  what: string,
+  limits: RequestLimits,
+  protobuf?: ProtobufMessage,
+): Promise<T | undefined> {
+  let binary = false;
+  if (protobuf === undefined) {
+    if (!acceptJsonPost(req, res)) return undefined;
+  } else {
+    if (!acceptPost(req, res)) return undefined;
+    const format = bodyFormat(req.headers['content-type']);
+    if (!format.ok) {
+      sendText(res, format.error.status, format.error.message);
+      return undefined;
+    }
+    binary = format.value === 'protobuf';
+  }
+  const body = await readBodyWithin(
+    req,
+    limits.maxBodyBytes ?? MAX_BODY_BYTES,
+    limits.budget,
+    binary ? 'latin1' : 'utf8',
+  );
   if (!body.ok) {
     if (body.status === 413) limits.tooLarge?.();
     if (body.status === 503) limits.overBudget?.();
     sendText(res, body.status, body.message, body.status === 503 ? { 'Retry-After': '1' } : {});
     return undefined;
   }
-  const json = parseJson(body.text);
+  const json =
+    protobuf === undefined
+      ? parseJsonBody(body.text)
+      : decodeBody(req.headers['content-type'], body.text, protobuf);
   if (!json.ok) {
-    sendText(res, 400, `Failed to parse body into JSON: ${json.message}`);
+    sendText(res, json.error.status, json.error.message);
     return undefined;
   }
   const decoded = decode(json.value);

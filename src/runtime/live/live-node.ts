@@ -15,7 +15,7 @@
 import type { Address, DurableStore, Env, Process, TimerId, TraceEvent } from '../../core/process.js';
 import { deriveStream } from '../../core/random-streams.js';
 import type { Wire } from '../../core/wire.js';
-import { fileStore } from './file-store.js';
+import { type FileStoreHost, fileStore } from './file-store.js';
 import { clearLongTimeout, type LongTimeout, setLongTimeout } from './long-timer.js';
 
 /** Carries messages to processes on other nodes. */
@@ -36,6 +36,8 @@ export interface LiveNodeOptions {
   readonly log?: (line: string) => void;
   /** A directory per process that gets a durable store (`env.store`; see file-store.ts). */
   readonly storeDirs?: ReadonlyMap<Address, string>;
+  /** A store kept elsewhere than in a directory (the registry in ZooKeeper, zk/), by process. */
+  readonly stores?: ReadonlyMap<Address, (host: FileStoreHost) => DurableStore>;
 }
 
 interface Hosted {
@@ -171,8 +173,9 @@ export class LiveNode {
   /** The process's durable store, if it has a directory; acknowledgements come as timers do. */
   #store(self: Address): { store?: DurableStore } {
     const dir = this.#options.storeDirs?.get(self);
-    if (dir === undefined) return {};
-    const store = fileStore(dir, {
+    const elsewhere = this.#options.stores?.get(self);
+    if (dir === undefined && elsewhere === undefined) return {};
+    const host: FileStoreHost = {
       nextId: () => this.#nextTimer++,
       acknowledge: (id, tag) => {
         const h = this.#hosted.get(self);
@@ -180,8 +183,8 @@ export class LiveNode {
       },
       failed: (key, e) =>
         this.#options.log?.(`${self}: writing ${key} failed, so it is not durable: ${(e as Error).message}`),
-    });
-    return { store };
+    };
+    return { store: elsewhere !== undefined ? elsewhere(host) : fileStore(dir as string, host) };
   }
 
   #run(address: Address, what: string, handler: () => void): void {

@@ -14,12 +14,14 @@ import type { Credential } from './credentials.js';
 import { LiveNode } from './live-node.js';
 import { SchedulerClient } from './scheduler-client.js';
 import type { ClientTls } from './tls.js';
+import { followSchedulerLeader } from './zk/scheduler-leader.js';
+import { isZkUrl } from './zk/zk-url.js';
 
 const MASTER = 'master';
 
 /** How to connect a live framework. */
 export interface LiveSchedulerOptions {
-  /** The master, e.g. `http://127.0.0.1:5050` (an Agora or an Apache Mesos master). */
+  /** The master, e.g. `http://127.0.0.1:5050` (an Agora or an Apache Mesos master), or `zk://…/path`. */
   readonly masterUrl: string;
   readonly driver?: Omit<SchedulerDriverOptions, 'master'>;
   readonly seed?: number;
@@ -38,17 +40,30 @@ export function liveSchedulerDriver(
 ): { readonly driver: MesosSchedulerDriver; close(): Promise<void> } {
   const log = options.log ?? (() => {});
   const node = new LiveNode({ seed: options.seed ?? Date.now(), log });
-  const client = new SchedulerClient(node, options.masterUrl, MASTER, log, {
-    ...(options.credential === undefined ? {} : { credential: options.credential }),
-    ...(options.tls === undefined ? {} : { tls: options.tls }),
-  });
+  const zk = isZkUrl(options.masterUrl);
+  const client = new SchedulerClient(
+    node,
+    zk ? undefined : options.masterUrl,
+    MASTER,
+    log,
+    {
+      ...(options.credential === undefined ? {} : { credential: options.credential }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+    },
+    // Answers come back long after the driver below exists.
+    (call, status, message) => driver.process.updateFrameworkRefused(`${message} (HTTP ${status})`, call),
+  );
   node.useTransport(client);
+  const unfollow = zk
+    ? followSchedulerLeader(options.masterUrl, client, log, { https: options.tls !== undefined })
+    : undefined;
   const driver = new MesosSchedulerDriver(scheduler, frameworkInfo, { ...options.driver, master: MASTER });
   node.spawn(`scheduler/${frameworkInfo.name}`, driver.process);
   return {
     driver,
     /** Lets a final call (TEARDOWN after stop()) reach the master, then stops the process. */
     close: async () => {
+      unfollow?.();
       await client.close();
       node.stopAll();
     },

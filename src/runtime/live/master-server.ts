@@ -27,10 +27,13 @@
  * endpoints (`/master/*`, `/metrics/*`, `/quota`, the web UI) ask for credentials only with
  * `authenticateHttpReadonly` (Mesos's `--authenticate_http_readonly`).
  */
+
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type AllocatorSettings, createAllocator } from '../../allocator/create.js';
 import { AGORA_VERSION } from '../../cli/version.js';
+import { ipv4Octets } from '../../core/messages/network.js';
+import type { DurableStore } from '../../core/process.js';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
@@ -38,10 +41,10 @@ import type { MasterInfoSnapshot } from '../../master/state.js';
 import { AgentSessions } from './agent-sessions.js';
 import { AllocationRunTiming, timedAllocations } from './allocation-timing.js';
 import { BodyBudget, PROCESS_BODY_BUDGET } from './body-reader.js';
-import { storeFile } from './file-store.js';
+import { type FileStoreHost, storeFile } from './file-store.js';
 import { authenticate, type EndpointAuthentication } from './http-basic.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
-import { LiveNode } from './live-node.js';
+import { LiveNode, type LiveNodeOptions } from './live-node.js';
 import {
   type MasterEndpointContext,
   masterFlags,
@@ -136,6 +139,24 @@ export interface MasterServerOptions {
   readonly clientTls?: ClientTls;
   /** Where failures and dropped messages are reported. */
   readonly log?: (line: string) => void;
+  /** Where the master's trace events go (the live root logs some: event-lines.ts). */
+  readonly trace?: LiveNodeOptions['trace'];
+  /** Set when the master leads through ZooKeeper (zk/ha-master.ts). */
+  readonly ha?: MasterHaHooks;
+}
+
+/** How a master elected through ZooKeeper is fenced and found (zk/ha-master.ts). */
+export interface MasterHaHooks {
+  /** Whether it may still act as leader; checked before each message it sends (else dropped). */
+  readonly leading: () => boolean;
+  /** Headers on every message to agents (its epoch, which agents check). */
+  readonly agentHeaders: () => Readonly<Record<string, string>>;
+  /** Its registry store (in ZooKeeper), instead of the work dir's file. */
+  readonly registryStore: (host: FileStoreHost) => DurableStore;
+  /** Answers the request itself (a redirect, a 503 once deposed) and says so, before any route. */
+  readonly serve: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+  /** Fields added to `/master/state` (`leader`, `leader_info`). */
+  readonly stateFields: () => Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -187,6 +208,7 @@ export class MasterServer {
   readonly #endpoints: MasterEndpointContext;
   /** How the read-only endpoints authenticate (master-security.ts). */
   readonly #readonly: EndpointAuthentication;
+  readonly #ha: MasterHaHooks | undefined;
 
   private constructor(
     server: Server,
@@ -194,6 +216,7 @@ export class MasterServer {
     port: number,
     node: LiveNode,
     master: Master,
+    ha: MasterHaHooks | undefined,
     parts: {
       endpoint: SchedulerEndpoint;
       messenger: NodeMessenger;
@@ -210,6 +233,7 @@ export class MasterServer {
     this.url = url;
     this.node = node;
     this.master = master;
+    this.#ha = ha;
     this.#endpoint = parts.endpoint;
     this.#messenger = parts.messenger;
     this.#counters = parts.counters;
@@ -219,6 +243,8 @@ export class MasterServer {
       state: () => withMesosResources(master.state()),
       flags: parts.flags,
       leader: () => {
+        // Elected through ZooKeeper, the leader is whom the detector names (zk/ha-master.ts).
+        if (ha !== undefined) return ha.stateFields().leader_info as MasterInfoSnapshot | undefined;
         const leader = this.#leadership.leader;
         return leader === 'self' ? master.state().info : leader;
       },
@@ -261,11 +287,20 @@ export class MasterServer {
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       log,
-      // Registrations and removals are counted from the master's trace (master-message-counts.ts).
-      trace: (event) => events.traced(event.kind),
+      // Registrations and removals are counted from the master's trace (master-message-counts.ts),
+      // which also goes wherever the caller sends it (its log).
+      trace: (event) => {
+        events.traced(event.kind);
+        options.trace?.(event);
+      },
       // The registry survives restarts in the work dir (write, fsync, rename: file-store.ts);
       // without one it lives in memory, as Mesos's --registry=in_memory.
-      ...(workDir === undefined ? {} : { storeDirs: new Map([[LIVE_MASTER_ADDRESS, workDir]]) }),
+      ...(workDir === undefined || options.ha !== undefined
+        ? {}
+        : { storeDirs: new Map([[LIVE_MASTER_ADDRESS, workDir]]) }),
+      ...(options.ha === undefined
+        ? {}
+        : { stores: new Map([[LIVE_MASTER_ADDRESS, options.ha.registryStore]]) }),
     });
     const limits = options.limits ?? {};
     // Listen first, so the master can tell schedulers (MasterInfo) the port it really got.
@@ -309,7 +344,12 @@ export class MasterServer {
     const master = new Master(allocator, {
       ...masterOptions,
       address: LIVE_MASTER_ADDRESS,
-      endpoint: { hostname: host, port },
+      // MasterInfo.ip/address.ip: the IPv4 address it listens on, when it listens on one.
+      endpoint: {
+        hostname: host,
+        port,
+        ...(ipv4Octets(host) === undefined || host === '0.0.0.0' ? {} : { ip: host }),
+      },
     });
     const endpoint = new SchedulerEndpoint(
       node,
@@ -322,6 +362,7 @@ export class MasterServer {
         maxEventQueueBytes: limits.maxEventQueueBytes,
         counters,
         log,
+        updateFrameworkProblem: (call) => master.updateFrameworkProblem(call),
       },
     );
     const sessions = new AgentSessions(master, {
@@ -333,19 +374,21 @@ export class MasterServer {
     });
     const messenger = new NodeMessenger(node, (to) => agentUrl(to, scheme), {
       ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
-      headers: (to) => sessions.headersFor(to),
+      headers: (to) => ({ ...sessions.headersFor(to), ...options.ha?.agentHeaders() }),
       log,
     });
     node.useTransport({
       handles: (to) => endpoint.handles(to) || messenger.handles(to),
       send: (from, to, msg) => {
+        // A deposed leader sends nothing: no offer, no launch (zk/leader-contender.ts).
+        if (options.ha !== undefined && !options.ha.leading()) return;
         if (endpoint.handles(to)) {
           if (msg.channel === 'scheduler-event') endpoint.send(to, msg.event);
         } else messenger.send(from, to, msg);
       },
     });
     const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    const live = new MasterServer(server, url, port, node, master, {
+    const live = new MasterServer(server, url, port, node, master, options.ha, {
       endpoint,
       messenger,
       counters,
@@ -389,6 +432,7 @@ export class MasterServer {
     res: Parameters<SchedulerEndpoint['handle']>[1],
   ): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    if (this.#ha?.serve(req, res, path ?? '/')) return;
     if (isReadonlyPath(path ?? '/') && !authenticate(req, res, this.#readonly).ok) return;
     switch (path) {
       case '/api/v1/scheduler':

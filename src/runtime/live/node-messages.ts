@@ -128,6 +128,8 @@ export interface MessengerOptions {
   readonly tls?: ClientTls;
   /** Where refusals by the peer are reported. */
   readonly log?: (line: string) => void;
+  /** Told of every broken link: to whom, and why (the error, or the peer's answer). */
+  readonly failed?: (to: Address, why: string) => void;
   /** Connections open at once to one peer node (default 8). */
   readonly maxSockets?: number;
 }
@@ -170,12 +172,19 @@ export class NodeMessenger {
     const key = `${from} ${to}`;
     let channel = this.#channels.get(key);
     if (channel === undefined) {
-      const url = `${base}${MESSAGE_PATH}`;
       channel = new PeerChannel(
-        (text) => this.#post(url, from, to, text),
+        // Resolved at each post: a master found in ZooKeeper may have changed (zk/).
+        (text) => this.#post(`${this.#resolve(to) ?? base}${MESSAGE_PATH}`, from, to, text),
         (why) => {
-          if (why.kind === 'refused') this.#refused(`${to} answered ${why.status}: ${why.text}`);
-          else this.#broke(to, why.kind === 'failed' ? why.error : 'too many messages queued');
+          const text =
+            why.kind === 'refused'
+              ? `answered ${why.status}: ${why.text}`
+              : why.kind === 'failed'
+                ? why.error
+                : 'too many messages queued';
+          this.#options.failed?.(to, text);
+          if (why.kind === 'refused') this.#refused(`${to} ${text}`);
+          else this.#broke(to, text);
           this.#node.deliver(to, from, { channel: 'link', exited: to });
         },
         () => this.#channels.delete(key),

@@ -6,16 +6,27 @@
  * - SUBSCRIBE opens a streaming POST; its RecordIO-framed JSON events are delivered to the
  *   process from `master`. When the stream ends, breaks or cannot be opened, the process hears
  *   that the master's connection closed (`link`), and the driver re-subscribes with backoff as it
- *   does in the simulator. A SUBSCRIBE refused with an HTTP error becomes an ERROR event with
- *   the master's answer, as the scheduler should then give up.
+ *   does in the simulator.
+ * - Following the leader (docs/scheduler-http-api.md "Master Detection"): a SUBSCRIBE answered
+ *   307 is sent again at once to the `Location` (leader-location.ts), up to
+ *   {@link MAX_REDIRECTS} hops; the master whose stream opens is the one every later call goes
+ *   to. A SUBSCRIBE answered 503 (no leader elected yet, the master still recovering) or 404
+ *   (routes not up yet) is, as in Mesos's v1 library (src/scheduler/scheduler.cpp), a warning
+ *   and no error: the driver's backoff sends the next SUBSCRIBE, random in a doubling bound drawn
+ *   from the driver's seeded stream. When the master followed to cannot be reached any more,
+ *   the next SUBSCRIBE goes to the configured master again, which points at the new leader.
+ *   Any other refusal of SUBSCRIBE (400, 401, 403) becomes an ERROR event with the master's
+ *   answer, as the scheduler should then give up.
  * - Every other call is a POST carrying `Mesos-Stream-Id`, sent one at a time in order over one
  *   kept-alive connection: the master may take calls on several connections, but then nothing
- *   keeps an ACCEPT ahead of the ACKNOWLEDGE sent after it. A call answered with anything but 202
+ *   keeps an ACCEPT ahead of the ACKNOWLEDGE sent after it. 202 (and 200, which Mesos answers
+ *   UPDATE_FRAMEWORK with) is success. UPDATE_FRAMEWORK refused (400, 403) is handed to
+ *   `refused` (the driver tells the scheduler; the framework stays subscribed). Any other answer
  *   is reported on the log (Mesos's scheduler library drops them the same way, with a warning).
  * - With a credential, every request carries it as HTTP Basic `Authorization`, as Mesos's v1
  *   scheduler library does; an `https:` master is spoken to over TLS.
  */
-import type { ClientRequest, Agent as HttpAgent } from 'node:http';
+import type { ClientRequest, Agent as HttpAgent, IncomingHttpHeaders } from 'node:http';
 import { type Call, encodeCall } from '../../core/messages/scheduler-call.js';
 import { decodeEvent } from '../../core/messages/scheduler-event.js';
 import type { Address } from '../../core/process.js';
@@ -23,6 +34,7 @@ import { schedulerEvent, type Wire } from '../../core/wire.js';
 import type { Credential } from './credentials.js';
 import { openEventStream, postJson } from './event-stream.js';
 import { basicAuthorization } from './http-basic.js';
+import { resolveLeaderLocation } from './leader-location.js';
 import type { LiveNode } from './live-node.js';
 import { type ClientTls, keepAliveAgent } from './tls.js';
 
@@ -34,6 +46,12 @@ export interface ClientSecurity {
   readonly tls?: ClientTls;
 }
 
+/** A call the master refused that the scheduler must hear of (UPDATE_FRAMEWORK's 400 or 403). */
+export type RefusedCall = (call: Call, status: number, message: string) => void;
+
+/** How many 307s in a row one SUBSCRIBE follows before waiting for the next attempt. */
+export const MAX_REDIRECTS = 5;
+
 /** How long a call may take to be answered. */
 const CALL_TIMEOUT_MS = 30_000;
 const SCHEDULER_PATH = '/api/v1/scheduler';
@@ -41,7 +59,19 @@ const SCHEDULER_PATH = '/api/v1/scheduler';
 /** The v1 scheduler API client of one scheduler process (see the module comment). */
 export class SchedulerClient {
   readonly #node: LiveNode;
-  readonly #url: string;
+  /**
+   * The scheduler endpoint of the master given, or of the leader found in ZooKeeper (where the
+   * search for the leader starts); undefined while no leading master is known (a `zk://` master
+   * URL, zk/scheduler-leader.ts).
+   */
+  #url: string | undefined;
+  /** The scheduler endpoint of the master subscribed to, or being subscribed to. */
+  #target: string | undefined;
+  /** 307s followed since the last SUBSCRIBE the driver sent. */
+  #redirects = 0;
+  readonly #refusedCall: RefusedCall;
+  /** The last SUBSCRIBE, sent again at once to a new leader (see {@link retarget}). */
+  #lastSubscribe: { readonly from: Address; readonly call: Call } | undefined;
   readonly #master: Address;
   readonly #log: (line: string) => void;
   readonly #calls: HttpAgent;
@@ -61,17 +91,24 @@ export class SchedulerClient {
    */
   constructor(
     node: LiveNode,
-    masterUrl: string,
+    masterUrl: string | undefined,
     master: Address,
     log: (line: string) => void,
     security: ClientSecurity = {},
+    refused: RefusedCall = () => {},
   ) {
     this.#node = node;
-    this.#url = `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
+    this.#url = masterUrl === undefined ? undefined : `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
+    this.#target = this.#url;
+    this.#refusedCall = refused;
     this.#master = master;
     this.#log = log;
     this.#tls = security.tls;
-    this.#calls = keepAliveAgent(this.#url, 1, security.tls);
+    this.#calls = keepAliveAgent(
+      this.#url ?? `${security.tls === undefined ? 'http' : 'https'}://x`,
+      1,
+      security.tls,
+    );
     this.#headers =
       security.credential === undefined ? {} : { Authorization: basicAuthorization(security.credential) };
   }
@@ -79,6 +116,24 @@ export class SchedulerClient {
   /** Whether `to` is the master this client speaks to. */
   handles(to: Address): boolean {
     return to === this.#master;
+  }
+
+  /**
+   * Speaks to `masterUrl` from now on (a new leader found in ZooKeeper): the subscription to the
+   * old one is closed, so the driver subscribes again, with its framework id.
+   */
+  retarget(masterUrl: string | undefined): void {
+    const url = masterUrl === undefined ? undefined : `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
+    if (url === this.#url) return;
+    this.#url = url;
+    this.#target = url;
+    this.#stream?.destroy();
+    // Between two attempts of the driver (its stream broke with the old leader), subscribe to the
+    // new one at once, as Mesos's scheduler library connects on `detected`, not after the backoff.
+    const last = this.#lastSubscribe;
+    if (this.#stream === undefined && url !== undefined && last !== undefined && !this.#closed) {
+      this.#subscribe(last.from, last.call);
+    }
   }
 
   /** Sends a process's message to the master. */
@@ -106,11 +161,24 @@ export class SchedulerClient {
     if (!this.#closed) this.#node.deliver(this.#master, from, msg);
   }
 
+  /** A SUBSCRIBE from the driver: to the master last subscribed to (or followed to). */
   #subscribe(from: Address, call: Call): void {
+    this.#redirects = 0;
+    this.#lastSubscribe = { from, call };
+    this.#open(from, call);
+  }
+
+  #open(from: Address, call: Call): void {
     this.#stream?.destroy();
+    const url = this.#target;
+    if (url === undefined) {
+      // No leader known yet: as a connection that failed, so the driver tries again later.
+      setImmediate(() => this.#deliver(from, { channel: 'link', exited: this.#master }));
+      return;
+    }
     const body = JSON.stringify(encodeCall(call));
     const req: ClientRequest = openEventStream(
-      this.#url,
+      url,
       body,
       {
         opened: (headers) => {
@@ -123,11 +191,10 @@ export class SchedulerClient {
           if (event.ok) this.#deliver(from, schedulerEvent(event.value));
           else this.#log(`an event does not decode: ${event.error.path}: ${event.error.message}`);
         },
-        refused: (status, text) =>
-          this.#deliver(
-            from,
-            schedulerEvent({ type: 'ERROR', error: { message: `SUBSCRIBE answered ${status}: ${text}` } }),
-          ),
+        refused: (status, text, headers) => {
+          if (this.#stream === req) this.#stream = undefined;
+          this.#subscribeRefused(from, call, url, status, text, headers);
+        },
         closed: () => {
           if (this.#stream === req) {
             this.#stream = undefined;
@@ -137,9 +204,11 @@ export class SchedulerClient {
         },
         failed: (e) => {
           // A stream this client closed itself is no news.
-          if (this.#stream !== req || this.#closed || e.message === this.#lastFailure) return;
-          this.#lastFailure = e.message;
-          this.#log(`cannot subscribe at ${this.#url}: ${e.message}`);
+          if (this.#stream !== req || this.#closed) return;
+          // The master followed to is gone: the next attempt asks the master given, which
+          // knows the new leader (or is it).
+          if (url !== this.#url) this.#target = this.#url;
+          this.#report(`cannot subscribe at ${url}: ${e.message}; the driver retries with backoff`);
         },
         log: this.#log,
       },
@@ -148,22 +217,86 @@ export class SchedulerClient {
     this.#stream = req;
   }
 
+  /** SUBSCRIBE answered with something other than a stream (see the module comment). */
+  #subscribeRefused(
+    from: Address,
+    call: Call,
+    url: string,
+    status: number,
+    text: string,
+    headers: IncomingHttpHeaders,
+  ): void {
+    if (this.#closed) return;
+    if (status === 307) {
+      const location = headers.location;
+      const leader = resolveLeaderLocation(Array.isArray(location) ? location[0] : location, url);
+      if (!leader.ok) {
+        this.#report(
+          `SUBSCRIBE at ${url} answered 307, but ${leader.error}; the driver retries with backoff`,
+        );
+        return;
+      }
+      // The calls' connection pool speaks one scheme; Mesos's masters all speak the same one.
+      if (new URL(leader.url).protocol !== new URL(url).protocol) {
+        this.#report(
+          `SUBSCRIBE at ${url} redirected to ${leader.url}, another scheme than ${url}'s; the driver retries with backoff`,
+        );
+        return;
+      }
+      if (this.#redirects >= MAX_REDIRECTS) {
+        this.#target = this.#url;
+        this.#report(
+          `SUBSCRIBE redirected ${MAX_REDIRECTS} times in a row (last to ${leader.url}); the driver retries with backoff`,
+        );
+        return;
+      }
+      this.#redirects++;
+      this.#target = leader.url;
+      this.#log(`SUBSCRIBE at ${url} redirected to the leading master at ${leader.url}`);
+      this.#open(from, call);
+      return;
+    }
+    if (status === 503 || status === 404) {
+      this.#report(
+        `SUBSCRIBE at ${url} answered ${status} (${text.trim() || 'no reason given'}); the driver retries with backoff`,
+      );
+      return;
+    }
+    this.#deliver(
+      from,
+      schedulerEvent({ type: 'ERROR', error: { message: `SUBSCRIBE answered ${status}: ${text}` } }),
+    );
+  }
+
+  /** Logs a failure to subscribe, once while it stays the same (a master down for minutes). */
+  #report(line: string): void {
+    if (line === this.#lastFailure) return;
+    this.#lastFailure = line;
+    this.#log(line);
+  }
+
   #call(call: Call): void {
     const streamId = this.#streamId;
-    if (streamId === undefined) {
+    const url = this.#target;
+    if (streamId === undefined || url === undefined) {
       this.#log(`${call.type} dropped: not subscribed`);
       return;
     }
     const answered = postJson(
-      this.#url,
+      url,
       this.#calls,
       JSON.stringify(encodeCall(call)),
       { ...this.#headers, 'Mesos-Stream-Id': streamId },
       CALL_TIMEOUT_MS,
       this.#tls,
     ).then(({ status, text }) => {
-      if (status !== 202)
-        this.#log(`${call.type} ${status === 0 ? 'failed' : `answered ${status}`}: ${text}`);
+      // 202 for every call; Mesos answers UPDATE_FRAMEWORK 200 once it is done.
+      if (status === 202 || (status === 200 && call.type === 'UPDATE_FRAMEWORK')) return;
+      if (call.type === 'UPDATE_FRAMEWORK' && (status === 400 || status === 403)) {
+        if (!this.#closed) this.#refusedCall(call, status, text.trim());
+        return;
+      }
+      this.#log(`${call.type} to ${url} ${status === 0 ? 'failed' : `answered ${status}`}: ${text}`);
     });
     this.#inFlight.add(answered);
     void answered.then(() => this.#inFlight.delete(answered));

@@ -6,9 +6,14 @@
  *   and a fresh `Mesos-Stream-Id` header; a SUBSCRIBE carrying that header is a `400`.
  * - Every other call goes on its own request with the header and is answered `202`, or `400`
  *   ("Framework cannot be found", missing or wrong stream id) or `403` ("Framework is not
- *   subscribed").
- * - `405`, `400` (no content type, bad JSON, invalid call), `415` (not JSON), `406` (SUBSCRIBE
- *   whose Accept allows no JSON), `413` (body over the limit).
+ *   subscribed"); UPDATE_FRAMEWORK, which Mesos answers synchronously, is `200`, or `400` with
+ *   the master's reason ("FrameworkInfo update is not valid: …"), the framework staying
+ *   subscribed.
+ * - Bodies are JSON or protobuf (`application/x-protobuf`), by `Content-Type`; a SUBSCRIBE's
+ *   stream carries JSON records when its `Accept` allows JSON, else protobuf records (the
+ *   RecordIO framing is the same, the records binary), as Mesos does (protobuf/content-types.ts).
+ * - `405`, `400` (no content type, bad JSON or protobuf, invalid call), `415` (neither JSON nor
+ *   protobuf), `406` (SUBSCRIBE whose Accept allows neither), `413` (body over the limit).
  *
  * Security (docs/authentication.md, docs/authorization.md):
  * - With framework authentication on, every request needs HTTP Basic credentials, checked from
@@ -46,9 +51,10 @@ import type { CallAdmission } from '../../master/call-admission.js';
 import { rolesOf } from '../../master/framework-registry.js';
 import { type Acls, ALLOW_ALL, forbiddenRole } from './authorization.js';
 import { authenticate, type EndpointAuthentication, SCHEDULER_REALM } from './http-basic.js';
-import { acceptsJson, type RequestLimits, readJsonMessage, sendText } from './http-util.js';
+import { type RequestLimits, readV1Message, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
 import { LiveCounters } from './master-metrics.js';
+import { answerFormat, type BodyFormat, encodeAs, mediaTypeFor } from './protobuf/content-types.js';
 
 /** The address prefix of subscription streams. */
 const STREAM_PREFIX = 'scheduler/';
@@ -64,6 +70,8 @@ interface Subscription {
   readonly res: ServerResponse;
   /** The framework's principal (`FrameworkInfo.principal`, or the authenticated one). */
   readonly principal: string | undefined;
+  /** How its events are written: JSON or protobuf records, as its SUBSCRIBE's `Accept` asked. */
+  readonly format: BodyFormat;
 }
 
 /** The security and limits of a scheduler endpoint; every field has an open default. */
@@ -77,6 +85,12 @@ export interface SchedulerEndpointOptions {
   readonly maxEventQueueBytes?: number | undefined;
   readonly counters?: LiveCounters;
   readonly log?: (line: string) => void;
+  /**
+   * Why the master would refuse an UPDATE_FRAMEWORK (Master.updateFrameworkProblem), answered
+   * 400 before the call is delivered. Default: none is refused here (the master then refuses
+   * with an ERROR event).
+   */
+  readonly updateFrameworkProblem?: (call: Extract<Call, { type: 'UPDATE_FRAMEWORK' }>) => string | undefined;
 }
 
 const NO_AUTHENTICATION: EndpointAuthentication = {
@@ -97,6 +111,7 @@ export class SchedulerEndpoint {
   readonly #maxEventQueueBytes: number;
   readonly #counters: LiveCounters;
   readonly #log: (line: string) => void;
+  readonly #updateFrameworkProblem: NonNullable<SchedulerEndpointOptions['updateFrameworkProblem']>;
 
   /** @param admit the master's admission of a call for a framework from an address (Master.callAdmission) */
   constructor(
@@ -114,6 +129,7 @@ export class SchedulerEndpoint {
     this.#maxEventQueueBytes = options.maxEventQueueBytes ?? MAX_UNSENT_EVENT_BYTES;
     this.#counters = options.counters ?? new LiveCounters();
     this.#log = options.log ?? (() => {});
+    this.#updateFrameworkProblem = options.updateFrameworkProblem ?? (() => undefined);
   }
 
   /** Whether `address` is a subscription stream. */
@@ -126,7 +142,17 @@ export class SchedulerEndpoint {
     const sub = this.#streams.get(to.slice(STREAM_PREFIX.length));
     // The connection closed (the master has been told) or is closing after an ERROR.
     if (sub === undefined || sub.res.writableEnded || sub.res.destroyed) return;
-    sub.res.write(encodeRecord(JSON.stringify(encodeEvent(event))));
+    let record: Uint8Array;
+    try {
+      record = encodeRecord(encodeAs(sub.format, encodeEvent(event), 'mesos.v1.scheduler.Event'));
+    } catch (e) {
+      // An event that does not fit Mesos's schema is Agora's bug; a stream that silently lost an
+      // event would mislead the framework, so it is closed (the framework may resubscribe).
+      this.#log(`closing event stream ${sub.streamId}: ${e instanceof Error ? e.message : String(e)}`);
+      sub.res.destroy();
+      return;
+    }
+    sub.res.write(record);
     if (event.type === 'ERROR') {
       endStream(sub.res);
     } else if (sub.res.writableLength > this.#maxEventQueueBytes) {
@@ -149,7 +175,14 @@ export class SchedulerEndpoint {
     const authenticated = authenticate(req, res, this.#authentication);
     if (!authenticated.ok) return;
     const principal = authenticated.principal;
-    const call = await readJsonMessage(req, res, decodeCall, 'scheduler::Call', this.#limits);
+    const call = await readV1Message(
+      req,
+      res,
+      decodeCall,
+      'scheduler::Call',
+      'mesos.v1.scheduler.Call',
+      this.#limits,
+    );
     if (call === undefined) return;
     const streamHeader = req.headers['mesos-stream-id'];
     if (call.type === 'SUBSCRIBE') {
@@ -164,12 +197,10 @@ export class SchedulerEndpoint {
       if (streamHeader !== undefined) {
         return sendText(res, 400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       }
-      if (!acceptsJson(req.headers.accept)) {
-        return sendText(
-          res,
-          406,
-          `Expecting 'Accept' to allow application/json, received '${req.headers.accept}'`,
-        );
+      // JSON when the client allows it, else protobuf (what mesos-go and Mesos's Java library ask).
+      const format = answerFormat(req.headers.accept);
+      if (!format.ok) {
+        return sendText(res, 406, `${format.error.message}, received '${req.headers.accept}'`);
       }
       // Mesos: an authenticated framework that names no principal is given the authenticated one.
       const info: FrameworkInfo =
@@ -177,7 +208,11 @@ export class SchedulerEndpoint {
           ? { ...call.subscribe.framework_info, principal }
           : call.subscribe.framework_info;
       if (!this.#authorized(res, info)) return;
-      return this.#subscribe(res, { ...call, subscribe: { ...call.subscribe, framework_info: info } });
+      return this.#subscribe(
+        res,
+        { ...call, subscribe: { ...call.subscribe, framework_info: info } },
+        format.value,
+      );
     }
     // The master's own admission decision (call-admission.ts), answered in Mesos's HTTP order.
     const from = typeof streamHeader === 'string' ? STREAM_PREFIX + streamHeader : undefined;
@@ -201,9 +236,16 @@ export class SchedulerEndpoint {
         `The stream ID '${streamHeader}' included in this request didn't match the stream ID currently associated with framework ID ${call.framework_id.value}`,
       );
     }
-    if (call.type === 'UPDATE_FRAMEWORK' && !this.#authorized(res, call.update_framework.framework_info))
-      return;
-    res.writeHead(202);
+    if (call.type === 'UPDATE_FRAMEWORK') {
+      if (!this.#authorized(res, call.update_framework.framework_info)) return;
+      // Mesos answers UPDATE_FRAMEWORK synchronously: 200 once taken, 400 with why not (the
+      // framework stays subscribed as it was).
+      const problem = this.#updateFrameworkProblem(call);
+      if (problem !== undefined) return sendText(res, 400, problem);
+      res.writeHead(200);
+    } else {
+      res.writeHead(202);
+    }
     res.end();
     this.#node.deliver(STREAM_PREFIX + streamHeader, this.#master, schedulerCall(call));
   }
@@ -223,13 +265,14 @@ export class SchedulerEndpoint {
     return false;
   }
 
-  #subscribe(res: ServerResponse, call: Extract<Call, { type: 'SUBSCRIBE' }>): void {
+  #subscribe(res: ServerResponse, call: Extract<Call, { type: 'SUBSCRIBE' }>, format: BodyFormat): void {
     const streamId = randomUUID();
     const address = STREAM_PREFIX + streamId;
-    const sub: Subscription = { streamId, res, principal: call.subscribe.framework_info.principal };
+    const sub: Subscription = { streamId, res, principal: call.subscribe.framework_info.principal, format };
     this.#streams.set(streamId, sub);
+    // Mesos labels the stream with the records' type (application/json or application/x-protobuf).
     res.writeHead(200, {
-      'Content-Type': 'application/json',
+      'Content-Type': mediaTypeFor(format),
       'Mesos-Stream-Id': streamId,
       'Cache-Control': 'no-cache',
     });

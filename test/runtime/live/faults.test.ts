@@ -10,17 +10,10 @@ import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js
 import { runCli } from '../../cli/helpers.js';
 import { eventually } from './harness.js';
 import { Prober } from './prober.js';
-import { freePort, killHard, startAgent, startMaster } from './processes.js';
+import { FAST_HEALTH_CHECKS, freePort, killHard, startAgent, startMaster } from './processes.js';
 
 /** Fast health checks so an agent's loss is noticed within a second or two. */
-const FAST = [
-  '--agent-ping-timeout',
-  '0.3',
-  '--max-agent-ping-timeouts',
-  '2',
-  '--allocation-interval',
-  '0.1',
-];
+const FAST = FAST_HEALTH_CHECKS;
 
 test('an agent killed with SIGKILL: its task is lost and the framework hears slaveLost', async (t) => {
   const master = await startMaster(0, FAST);

@@ -11,6 +11,16 @@ import { patient } from '../../patience.js';
 
 export { killHard } from '../../../src/runtime/live/agora-process.js';
 
+/** Master flags for fast health checks, so an agent's loss is noticed within a second or two. */
+export const FAST_HEALTH_CHECKS: readonly string[] = [
+  '--agent-ping-timeout',
+  '0.3',
+  '--max-agent-ping-timeouts',
+  '2',
+  '--allocation-interval',
+  '0.1',
+];
+
 /** A started `agora` process and the line that said it was up. */
 export type Started = AgoraProcess;
 

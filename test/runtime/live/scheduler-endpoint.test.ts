@@ -62,10 +62,16 @@ test('bad requests get the status codes Mesos gives, with a message', async (t) 
       ['GET', send(url, { method: 'GET' }), 405, /Expecting 'POST'/u],
       ['no content type', send(url, { body: '{}' }), 400, /Content-Type/u],
       [
-        'protobuf',
+        'broken protobuf',
         send(url, { headers: { 'Content-Type': 'application/x-protobuf' }, body: 'x' }),
+        400,
+        /^Failed to parse body into Call protobuf: /u,
+      ],
+      [
+        'text',
+        send(url, { headers: { 'Content-Type': 'text/plain' }, body: 'x' }),
         415,
-        /application\/json/u,
+        /^Expecting 'Content-Type' of application\/json or application\/x-protobuf/u,
       ],
       ['not JSON', call(master.url, '{"type":'), 400, /^Failed to parse body into JSON/u],
       [
@@ -97,7 +103,7 @@ test('bad requests get the status codes Mesos gives, with a message', async (t) 
           body: JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: INFO } }),
         }),
         406,
-        /Accept/u,
+        /^Expecting 'Accept' to allow 'application\/x-protobuf' or 'application\/json'/u,
       ],
       [
         'unknown framework',
