@@ -135,6 +135,8 @@ export class Agent implements Process<Wire> {
       case 'scheduler-call':
       case 'scheduler-event':
       case 'executor-event':
+      case 'operator-call':
+      case 'operator-answer':
         ctx.trace('message-ignored', { from, channel: msg.channel });
         return;
       default:

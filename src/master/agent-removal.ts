@@ -109,6 +109,34 @@ export function removeAgent(ctx: MasterContext, agent: AgentRecord, why: string)
   ctx.trace('agent-removed', { agent: agent.id, why });
 }
 
+/**
+ * An operator marked the agent gone (MARK_AGENT_GONE, already in the registry): Mesos's
+ * `markGone` shuts it down and removes it with no unreachable time, so the tasks of
+ * PARTITION_AWARE frameworks become TASK_GONE_BY_OPERATOR and the others' TASK_LOST.
+ */
+export function removeGoneAgent(ctx: MasterContext, agent: AgentRecord): void {
+  const message = 'Agent has been marked gone';
+  ctx.sendAgent(agent, { type: 'SHUTDOWN_AGENT', message });
+  ctx.allocator.removeAgent(agent.id);
+  for (const [frameworkId, tasks] of ctx.tasks.onAgentByFramework(agent.id)) {
+    const framework = ctx.frameworks.get(frameworkId);
+    const aware = framework !== undefined && isPartitionAware(framework);
+    for (const task of tasks) {
+      endTask(
+        ctx,
+        task,
+        aware
+          ? { state: 'TASK_GONE_BY_OPERATOR', reason: 'REASON_AGENT_REMOVED_BY_OPERATOR', message }
+          : { state: 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', message },
+        { notify: true },
+      );
+    }
+  }
+  ctx.agents.removed.set(agent.id, true);
+  dropAgent(ctx, agent, 'agent marked gone');
+  ctx.trace('agent-removed', { agent: agent.id, why: message });
+}
+
 /** The common end of a removal: executors, offers, timers, registry, FAILURE to frameworks. */
 function dropAgent(ctx: MasterContext, agent: AgentRecord, why: string): void {
   removeExecutors(ctx, agent);
