@@ -29,6 +29,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { type AllocatorSettings, createAllocator } from '../../allocator/create.js';
+import { AGORA_VERSION } from '../../cli/version.js';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
@@ -38,7 +39,9 @@ import { BodyBudget, PROCESS_BODY_BUDGET } from './body-reader.js';
 import { storeFile } from './file-store.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode } from './live-node.js';
+import { masterFlags } from './master-flags.js';
 import { LiveCounters, masterMetrics } from './master-metrics.js';
+import { MasterOperatorApi } from './master-operator-api.js';
 import { type MasterSecurity, masterAuthentication } from './master-security.js';
 import {
   agentUrl,
@@ -100,6 +103,8 @@ export interface MasterServerOptions {
   readonly clientTls?: ClientTls;
   /** Where failures and dropped messages are reported. */
   readonly log?: (line: string) => void;
+  /** The operator API's SUBSCRIBE heartbeat interval (default 15 s, as Mesos). */
+  readonly operatorHeartbeatMs?: number;
 }
 
 /**
@@ -136,6 +141,7 @@ export class MasterServer {
   readonly port: number;
   readonly #server: Server;
   readonly #endpoint: SchedulerEndpoint;
+  readonly #operator: MasterOperatorApi;
   readonly #messenger: NodeMessenger;
   readonly #counters: LiveCounters;
   readonly #agentChannel: MessageEndpointOptions;
@@ -152,6 +158,7 @@ export class MasterServer {
     master: Master,
     parts: {
       endpoint: SchedulerEndpoint;
+      operator: MasterOperatorApi;
       messenger: NodeMessenger;
       counters: LiveCounters;
       agentChannel: MessageEndpointOptions;
@@ -163,6 +170,7 @@ export class MasterServer {
     this.node = node;
     this.master = master;
     this.#endpoint = parts.endpoint;
+    this.#operator = parts.operator;
     this.#messenger = parts.messenger;
     this.#counters = parts.counters;
     this.#agentChannel = parts.agentChannel;
@@ -258,10 +266,40 @@ export class MasterServer {
       headers: (to) => sessions.headersFor(to),
       log,
     });
+    const startedAtMs = Date.now();
+    const operator: MasterOperatorApi = new MasterOperatorApi(node, LIVE_MASTER_ADDRESS, master, {
+      flags: () =>
+        masterFlags({
+          options: master.options,
+          host,
+          port,
+          workDir,
+          policy: policy?.name,
+          authenticateFrameworks: options.security?.authenticateFrameworks === true,
+          authenticateAgents: options.security?.authenticateAgents === true,
+          authenticateHttpReadwrite: options.security?.authenticateHttpReadwrite === true,
+          acls: options.security?.acls !== undefined,
+          tls: options.tls !== undefined,
+        }),
+      metrics: (): Record<string, number> => live.metrics(),
+      quotaStatus: () => quotaStatus(master.quotas()),
+      version: AGORA_VERSION,
+      startedAtMs,
+      authentication: authentication.operators,
+      acls: options.security?.acls,
+      limits: requestLimits,
+      ...(options.operatorHeartbeatMs === undefined
+        ? {}
+        : { heartbeatIntervalMs: options.operatorHeartbeatMs }),
+      unauthorized: () => {
+        counters.authorizationFailures++;
+      },
+    });
     node.useTransport({
-      handles: (to) => endpoint.handles(to) || messenger.handles(to),
+      handles: (to) => endpoint.handles(to) || operator.handles(to) || messenger.handles(to),
       send: (from, to, msg) => {
-        if (endpoint.handles(to)) {
+        if (operator.handles(to)) operator.send(to, msg);
+        else if (endpoint.handles(to)) {
           if (msg.channel === 'scheduler-event') endpoint.send(to, msg.event);
         } else messenger.send(from, to, msg);
       },
@@ -269,6 +307,7 @@ export class MasterServer {
     const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const live = new MasterServer(server, url, port, node, master, {
       endpoint,
+      operator,
       messenger,
       counters,
       agentChannel: { authentication: authentication.agents, limits: requestLimits, guard: sessions.guard() },
@@ -285,7 +324,10 @@ export class MasterServer {
     // runs are timed from outside, as the master has no clock that measures work.
     node.spawn(
       LIVE_MASTER_ADDRESS,
-      observed(timedAllocations(master, live.#allocationTiming), () => live.#ui.changed()),
+      observed(timedAllocations(master, live.#allocationTiming), () => {
+        live.#ui.changed();
+        live.#operator.changed();
+      }),
     );
     return live;
   }
@@ -298,6 +340,8 @@ export class MasterServer {
     switch (path) {
       case '/api/v1/scheduler':
         return this.#endpoint.handle(req, res);
+      case '/api/v1':
+        return this.#operator.handle(req, res);
       case MESSAGE_PATH:
         return handleNodeMessage(this.node, () => LIVE_MASTER_ADDRESS, req, res, this.#agentChannel);
       case '/master/state':
@@ -353,6 +397,7 @@ export class MasterServer {
     this.node.stopAll();
     this.#ui.closeAll();
     this.#endpoint.closeAll();
+    this.#operator.closeAll();
     this.#messenger.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
