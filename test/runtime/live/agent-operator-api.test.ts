@@ -102,12 +102,12 @@ test('the agent answers its calls in operator-http-api.md’s shapes, and serves
     // Outside the sandboxes: refused; missing: not found.
     const etc = await operator(url, { type: 'LIST_FILES', list_files: { path: '/etc' } });
     t.is(etc.status, 403);
-    const escape = await operator(url, {
+    const climbing = await operator(url, {
       type: 'READ_FILE',
       read_file: { path: `${sandbox}/../../../../../../../../../../../etc/passwd`, offset: 0 },
     });
-    t.true(escape.status === 403 || escape.status === 404, `${escape.status} ${escape.text}`);
-    t.false(escape.text.includes('root:'), 'no byte of /etc/passwd');
+    t.true(climbing.status === 403 || climbing.status === 404, `${climbing.status} ${climbing.text}`);
+    t.false(climbing.text.includes('root:'), 'no byte of /etc/passwd');
     const missing = await operator(url, {
       type: 'READ_FILE',
       read_file: { path: `${sandbox}/nope`, offset: 0 },
