@@ -8,7 +8,8 @@
  * the master restarts, health checks and status-update retries are the agent's own logic, the
  * same as in the simulator. `/state` is a read-only snapshot ({@link Agent.state}), `/health`
  * answers 200, and `/files/read` and `/files/download` serve the sandboxes' files, as Mesos's
- * agent does (sandbox-files.ts; the web UI links a task's stdout and stderr there).
+ * agent does (sandbox-files.ts; the web UI links a task's stdout and stderr there). `/api/v1` is
+ * the Mesos v1 operator API (agent-operator-api.ts).
  *
  * Crashes (Mesos `--recover=reconnect`): the agent checkpoints to `<work dir>/meta`; restarted
  * on the same work dir, host and port, it takes back the tasks of checkpointing frameworks and

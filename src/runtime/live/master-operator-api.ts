@@ -38,6 +38,7 @@ import {
   type OperatorEncoding,
 } from './operator-codec.js';
 import { StateDiff } from './operator-events.js';
+import { MAX_UNSENT_EVENT_BYTES } from './scheduler-endpoint.js';
 
 /** Mesos's heartbeat interval for operator subscribers (DEFAULT_HEARTBEAT_INTERVAL, 15 s). */
 export const OPERATOR_HEARTBEAT_MS = 15_000;
@@ -63,6 +64,10 @@ export interface MasterOperatorOptions {
   readonly acls?: Acls | undefined;
   readonly limits?: RequestLimits;
   readonly heartbeatIntervalMs?: number;
+  /** Unread event bytes a subscriber may leave queued (default 64 MiB); then its stream is closed. */
+  readonly maxEventQueueBytes?: number | undefined;
+  /** Where closed streams are reported. */
+  readonly log?: (line: string) => void;
   /** Called on each ACL refusal (for the metrics). */
   readonly unauthorized?: () => void;
 }
@@ -292,6 +297,15 @@ export class MasterOperatorApi {
   #write(sub: Subscriber, event: unknown): void {
     if (sub.res.writableEnded || sub.res.destroyed) return;
     sub.res.write(encodeRecord(encodeOperatorMessage(event, sub.encoding).body));
+    const limit = this.#options.maxEventQueueBytes ?? MAX_UNSENT_EVENT_BYTES;
+    if (sub.res.writableLength > limit) {
+      // A subscriber that does not read must not hold the master's memory: drop it, as the
+      // scheduler endpoint drops a framework's stream; it may subscribe again.
+      this.#options.log?.(
+        `closing an operator SUBSCRIBE stream: ${sub.res.writableLength} bytes of events unread, over the limit of ${limit}`,
+      );
+      sub.res.destroy();
+    }
   }
 }
 

@@ -4,6 +4,7 @@
  * | path                 | what                                                            |
  * |----------------------|-----------------------------------------------------------------|
  * | `/api/v1/scheduler`  | the Mesos v1 scheduler API (see scheduler-endpoint.ts)          |
+ * | `/api/v1`            | the Mesos v1 operator API (see master-operator-api.ts)          |
  * | `/agora/v1/message`  | agent registration and messaging (see node-messages.ts)         |
  * | `/master/state`      | agents, frameworks and tasks in Mesos's field names             |
  * | `/metrics/snapshot`  | gauges and counters under Mesos's metric names                  |
