@@ -5,7 +5,7 @@
 import type { ResolvedAgentOptions } from '../../agent/options.js';
 import { formatResources } from '../../core/resource-text.js';
 import { mesosDuration } from './master-flags.js';
-import type { Flag } from './master-operator-api.js';
+import type { Flag } from './operator-http.js';
 
 /** What the flags are read from. */
 export interface AgentFlagSources {

@@ -13,16 +13,17 @@ import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, statS
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Agent } from '../../agent/agent.js';
-import { type RequestLimits, readBody, sendText } from './http-util.js';
-import type { Flag } from './master-operator-api.js';
+import { type RequestLimits, sendText } from './http-util.js';
 import { type AgentCall, decodeAgentCall } from './operator-calls-decode.js';
+import type { OperatorEncoding } from './operator-codec.js';
 import {
-  answerEncoding,
-  decodeOperatorBody,
-  encodeOperatorMessage,
-  NOT_ACCEPTABLE,
-  type OperatorEncoding,
-} from './operator-codec.js';
+  type CommonSources,
+  type Flag,
+  isCommonCall,
+  readOperatorCall,
+  sendCommonResponse,
+  sendOperatorResponse,
+} from './operator-http.js';
 import { MAX_READ_BYTES, resolveSandboxPath } from './sandbox-files.js';
 
 /** What the endpoint reads from the live agent beyond the agent itself. */
@@ -39,45 +40,26 @@ export class AgentOperatorApi {
   readonly #agent: Agent;
   readonly #options: AgentOperatorOptions;
 
+  readonly #common: CommonSources;
+
   constructor(agent: Agent, options: AgentOperatorOptions) {
     this.#agent = agent;
     this.#options = options;
+    this.#common = { flags: options.flags, version: options.version, metrics: () => this.#metrics() };
   }
 
   /** Serves one `/api/v1` request. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') {
-      return sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
-    }
-    const limits = this.#options.limits ?? {};
-    const body = await readBody(req, limits.maxBodyBytes, limits.budget);
-    if (!body.ok) return sendText(res, body.status, body.message);
-    const decoded = decodeOperatorBody(req.headers['content-type'], body.text);
-    if (!decoded.ok) return sendText(res, decoded.status, decoded.message);
-    const call = decodeAgentCall(decoded.value);
-    if (!call.ok) return sendText(res, 400, call.message);
-    const encoding = answerEncoding(req.headers.accept);
-    if (encoding === undefined) return sendText(res, 406, NOT_ACCEPTABLE);
-    return this.#dispatch(res, call.call, encoding);
+    const read = await readOperatorCall(req, res, decodeAgentCall, this.#options.limits);
+    if (read === undefined) return;
+    return this.#dispatch(res, read.call, read.encoding);
   }
 
   async #dispatch(res: ServerResponse, call: AgentCall, encoding: OperatorEncoding): Promise<void> {
-    const answer = (type: string, field: string, value: unknown) => {
-      const { contentType, body } = encodeOperatorMessage({ type, [field]: value }, encoding);
-      res.writeHead(200, { 'Content-Type': contentType });
-      res.end(body);
-    };
+    const answer = (type: string, field: string, value: unknown) =>
+      sendOperatorResponse(res, encoding, type, field, value);
+    if (isCommonCall(call)) return sendCommonResponse(res, encoding, call.type, this.#common);
     switch (call.type) {
-      case 'GET_HEALTH':
-        return answer(call.type, 'get_health', { healthy: true });
-      case 'GET_FLAGS':
-        return answer(call.type, 'get_flags', { flags: this.#options.flags() });
-      case 'GET_VERSION':
-        return answer(call.type, 'get_version', { version_info: { version: this.#options.version } });
-      case 'GET_METRICS':
-        return answer(call.type, 'get_metrics', {
-          metrics: Object.entries(this.#metrics()).map(([name, value]) => ({ name, value })),
-        });
       case 'GET_STATE':
         return answer(call.type, 'get_state', this.#agent.operatorState());
       case 'GET_CONTAINERS':
@@ -92,8 +74,7 @@ export class AgentOperatorApi {
         return answer(call.type, 'get_agent', { agent_info: this.#agent.info() });
       case 'LIST_FILES': {
         const listed = this.#list(call.path);
-        if (typeof listed === 'object' && 'status' in listed)
-          return sendText(res, listed.status, listed.message);
+        if (!Array.isArray(listed)) return sendText(res, listed.status, listed.message);
         return answer(call.type, 'list_files', { file_infos: listed });
       }
       case 'READ_FILE': {

@@ -5,7 +5,7 @@
  * flags Agora has are listed; each says what this master really runs with.
  */
 import type { ResolvedMasterOptions } from '../../master/options.js';
-import type { Flag } from './master-operator-api.js';
+import type { Flag } from './operator-http.js';
 
 /** What the flags are read from: the master's resolved options and the server's settings. */
 export interface MasterFlagSources {

@@ -27,17 +27,18 @@ import type { Master } from '../../master/master.js';
 import type { V1State } from '../../master/operator-state.js';
 import { type Acls, ALLOW_ALL, mayMarkAgentGone, mayUpdateQuota, mayUpdateWeight } from './authorization.js';
 import { authenticate, type EndpointAuthentication } from './http-basic.js';
-import { type RequestLimits, readBody, sendText } from './http-util.js';
+import { type RequestLimits, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
 import { decodeMasterCall, type MasterCall } from './operator-calls-decode.js';
-import {
-  answerEncoding,
-  decodeOperatorBody,
-  encodeOperatorMessage,
-  NOT_ACCEPTABLE,
-  type OperatorEncoding,
-} from './operator-codec.js';
+import { encodeOperatorMessage, type OperatorEncoding } from './operator-codec.js';
 import { StateDiff } from './operator-events.js';
+import {
+  type CommonSources,
+  isCommonCall,
+  readOperatorCall,
+  sendCommonResponse,
+  sendOperatorResponse,
+} from './operator-http.js';
 import { MAX_UNSENT_EVENT_BYTES } from './scheduler-endpoint.js';
 
 /** Mesos's heartbeat interval for operator subscribers (DEFAULT_HEARTBEAT_INTERVAL, 15 s). */
@@ -45,19 +46,10 @@ export const OPERATOR_HEARTBEAT_MS = 15_000;
 
 const CALLER_PREFIX = 'operator/';
 
-/** A flag as GET_FLAGS lists it (Mesos `Flag`). */
-export interface Flag {
-  readonly name: string;
-  readonly value: string;
-}
-
 /** What the endpoint reads from the live master beyond the master itself. */
-export interface MasterOperatorOptions {
-  readonly flags: () => readonly Flag[];
-  readonly metrics: () => Readonly<Record<string, number>>;
+export interface MasterOperatorOptions extends CommonSources {
   /** Mesos's `QuotaStatus` (GET_QUOTA's `status`, the same as `/quota`). */
   readonly quotaStatus: () => unknown;
-  readonly version: string;
   /** When the master started and was elected (ms since the epoch). */
   readonly startedAtMs: number;
   readonly authentication?: EndpointAuthentication | undefined;
@@ -133,28 +125,14 @@ export class MasterOperatorApi {
 
   /** Serves one `/api/v1` request. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') {
-      return sendText(res, 405, `Expecting 'POST', received '${req.method ?? ''}'`, { Allow: 'POST' });
-    }
     const authenticated =
       this.#options.authentication === undefined
         ? { ok: true as const, principal: undefined }
         : authenticate(req, res, this.#options.authentication);
     if (!authenticated.ok) return;
-    const limits = this.#options.limits ?? {};
-    const body = await readBody(req, limits.maxBodyBytes, limits.budget);
-    if (!body.ok) {
-      if (body.status === 413) limits.tooLarge?.();
-      if (body.status === 503) limits.overBudget?.();
-      return sendText(res, body.status, body.message);
-    }
-    const decoded = decodeOperatorBody(req.headers['content-type'], body.text);
-    if (!decoded.ok) return sendText(res, decoded.status, decoded.message);
-    const call = decodeMasterCall(decoded.value);
-    if (!call.ok) return sendText(res, 400, call.message);
-    const encoding = answerEncoding(req.headers.accept);
-    if (encoding === undefined) return sendText(res, 406, NOT_ACCEPTABLE);
-    return this.#dispatch(res, call.call, encoding, authenticated.principal);
+    const read = await readOperatorCall(req, res, decodeMasterCall, this.#options.limits);
+    if (read === undefined) return;
+    return this.#dispatch(res, read.call, read.encoding, authenticated.principal);
   }
 
   async #dispatch(
@@ -164,18 +142,9 @@ export class MasterOperatorApi {
     principal: string | undefined,
   ): Promise<void> {
     const answer = (type: string, field: string, value: unknown) =>
-      this.#answer(res, encoding, { type, [field]: value });
+      sendOperatorResponse(res, encoding, type, field, value);
+    if (isCommonCall(call)) return sendCommonResponse(res, encoding, call.type, this.#options);
     switch (call.type) {
-      case 'GET_HEALTH':
-        return answer(call.type, 'get_health', { healthy: true });
-      case 'GET_FLAGS':
-        return answer(call.type, 'get_flags', { flags: this.#options.flags() });
-      case 'GET_VERSION':
-        return answer(call.type, 'get_version', { version_info: { version: this.#options.version } });
-      case 'GET_METRICS':
-        return answer(call.type, 'get_metrics', {
-          metrics: Object.entries(this.#options.metrics()).map(([name, value]) => ({ name, value })),
-        });
       case 'GET_LOGGING_LEVEL':
         // glog's verbosity; Agora has no verbose levels, so it is always Mesos's default, 0.
         return answer(call.type, 'get_logging_level', { level: 0 });
@@ -219,12 +188,6 @@ export class MasterOperatorApi {
         // UNRESERVE_RESOURCES are here until the master's reservation function is wired in.
         return sendText(res, 501, `${call.name} is not implemented by Agora's master`);
     }
-  }
-
-  #answer(res: ServerResponse, encoding: OperatorEncoding, response: unknown): void {
-    const { contentType, body } = encodeOperatorMessage(response, encoding);
-    res.writeHead(200, { 'Content-Type': contentType });
-    res.end(body);
   }
 
   async #change(res: ServerResponse, change: OperatorChange, principal: string | undefined): Promise<void> {
