@@ -25,7 +25,7 @@ import type {
   WeightInfo,
 } from '../core/messages/operator-call.js';
 import type { Address } from '../core/process.js';
-import { removeGoneAgent } from './agent-removal.js';
+import { endUnreachableTasksOfGoneAgent, removeGoneAgent } from './agent-removal.js';
 import type { MasterContext } from './context.js';
 
 /** Handles one operator change from `from`, answering it on the `operator-answer` channel. */
@@ -121,6 +121,7 @@ function markAgentGone(ctx: MasterContext, agentId: AgentID, answer: (a: Operato
     else if (unreachable) {
       ctx.agents.unreachable.delete(id);
       ctx.agents.removed.set(id, true);
+      endUnreachableTasksOfGoneAgent(ctx, id);
     }
     ctx.trace('agent-marked-gone', { agent: id });
     answer(OK);

@@ -11,7 +11,7 @@ import type { OperatorAnswer, OperatorChange } from '../../src/core/messages/ope
 import type { Address, Env, Process } from '../../src/core/process.js';
 import type { Wire } from '../../src/core/wire.js';
 import { Master } from '../../src/master/master.js';
-import { advance, FakeAgent, MASTER, newWorld } from './harness.js';
+import { advance, cluster, commandTask, FakeAgent, MASTER, newWorld, take } from './harness.js';
 
 /** An operator that sends changes to the master and records its answers. */
 class Operator implements Process<Wire> {
@@ -117,4 +117,30 @@ test('MARK_AGENT_GONE: 404 for an unknown agent; a known one is shut down, remov
   c.operator().call({ type: 'MARK_AGENT_GONE', agentId: { value: agentId } });
   advance(c.world, 10);
   t.is(c.operator().answers[2]?.status, 200);
+});
+
+test('MARK_AGENT_GONE of an unreachable agent: its unreachable tasks become TASK_GONE_BY_OPERATOR and completed', (t) => {
+  const c = cluster({ agents: [{ pong: false }], schedulers: ['a'] });
+  c.world.spawn('operator', () => new Operator());
+  const a = c.scheduler('a');
+  a.subscribe({ capabilities: [{ type: 'PARTITION_AWARE' }] });
+  advance(c.world, 10);
+  const offer = take(a)[0];
+  if (offer === undefined) throw new Error('no offer');
+  const agentId = offer.agent_id.value;
+  a.launch([offer.id.value], [commandTask('t1', agentId, 'cpus:1;mem:512')], 3600);
+  advance(c.world, 10);
+  // The agent does not answer pings: the master marks it unreachable (5 × 15 s).
+  advance(c.world, 120_000);
+  t.is(a.statusesOf('t1').at(-1)?.state, 'TASK_UNREACHABLE');
+  t.is(c.master().state().unreachable_slaves, 1);
+  (c.world.instance('operator') as Operator).call({ type: 'MARK_AGENT_GONE', agentId: { value: agentId } });
+  advance(c.world, 10);
+  t.is((c.world.instance('operator') as Operator).answers[0]?.status, 200);
+  const last = a.statusesOf('t1').at(-1);
+  t.like(last, { state: 'TASK_GONE_BY_OPERATOR', reason: 'REASON_AGENT_REMOVED_BY_OPERATOR' });
+  const framework = c.master().state().frameworks[0];
+  t.deepEqual(framework?.unreachable_tasks, []);
+  t.is(framework?.completed_tasks.find((x) => x.id === 't1')?.state, 'TASK_GONE_BY_OPERATOR');
+  t.is(c.master().state().unreachable_slaves, 0);
 });
