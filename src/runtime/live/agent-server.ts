@@ -8,7 +8,8 @@
  * the master restarts, health checks and status-update retries are the agent's own logic, the
  * same as in the simulator. `/state` is a read-only snapshot ({@link Agent.state}), `/health`
  * answers 200, and `/files/read` and `/files/download` serve the sandboxes' files, as Mesos's
- * agent does (sandbox-files.ts; the web UI links a task's stdout and stderr there).
+ * agent does (sandbox-files.ts; the web UI links a task's stdout and stderr there). `/api/v1` is
+ * the Mesos v1 operator API (agent-operator-api.ts).
  *
  * Crashes (Mesos `--recover=reconnect`): the agent checkpoints to `<work dir>/meta`; restarted
  * on the same work dir, host and port, it takes back the tasks of checkpointing frameworks and
@@ -21,7 +22,10 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { Agent } from '../../agent/agent.js';
 import { type AgentOptions, resolveAgentOptions } from '../../agent/options.js';
+import { AGORA_VERSION } from '../../cli/version.js';
 import type { Resources } from '../../core/resources.js';
+import { agentFlags } from './agent-flags.js';
+import { AgentOperatorApi } from './agent-operator-api.js';
 import { metaDir, type PreparedRecovery, prepareAgentRecovery } from './agent-recovery.js';
 import { AGENT_TOKEN_HEADER, masterOnlyGuard, newAgentToken } from './agent-token.js';
 import { AgentWatchdog } from './agent-watchdog.js';
@@ -252,6 +256,12 @@ export class AgentServer {
       executors,
       watchdog,
     });
+    const operator = new AgentOperatorApi(agent, {
+      workDir,
+      version: AGORA_VERSION,
+      startedAtMs: Date.now(),
+      flags: () => agentFlags({ options: agent.options, masterUrl, host, port: advertisedPort }),
+    });
     server.on('request', (req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       let served: Promise<void> = Promise.resolve();
@@ -261,6 +271,8 @@ export class AgentServer {
         });
       } else if (path === '/api/v1/executor') {
         served = executors.handle(req, res);
+      } else if (path === '/api/v1') {
+        served = operator.handle(req, res);
       } else if (path === '/state') {
         // Read-only, like the master's /master/state: what the agent holds, and whether it knows
         // its AgentID yet (the master may have admitted it before the agent heard so).

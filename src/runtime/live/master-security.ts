@@ -11,13 +11,20 @@
  * - `authenticateAgents`: every agent message needs valid credentials (`--authenticate_agents`).
  *   Off, an agent may send none, but credentials it does send must be valid: a Mesos agent given
  *   `--credential` always authenticates, and a refusal keeps it from registering.
- * - `acls`: the `register_frameworks` rules (`--acls`), see authorization.ts.
+ * - `authenticateHttpReadwrite`: every operator API call (`/api/v1`) needs valid HTTP Basic
+ *   credentials (Mesos's `--authenticate_http_readwrite`, which guards `/api/v1`).
+ * - `acls`: the `register_frameworks`, `register_agents` and operator rules (`--acls`), see
+ *   authorization.ts.
  *
  * As in Mesos, turning authentication on without credentials is an error.
  */
 import type { Acls } from './authorization.js';
 import { type Credential, CredentialStore } from './credentials.js';
 import { AGENT_REALM, type EndpointAuthentication, SCHEDULER_REALM } from './http-basic.js';
+
+/** The realm of the operator API (Mesos's master read-write endpoints' realm). */
+export const OPERATOR_REALM = 'mesos-master-readwrite';
+
 import type { LiveCounters } from './master-metrics.js';
 
 /** A master's security settings; all off by default. */
@@ -25,6 +32,7 @@ export interface MasterSecurity {
   readonly credentials?: readonly Credential[];
   readonly authenticateFrameworks?: boolean;
   readonly authenticateAgents?: boolean;
+  readonly authenticateHttpReadwrite?: boolean;
   readonly acls?: Acls;
 }
 
@@ -32,6 +40,7 @@ export interface MasterSecurity {
 export interface MasterAuthentication {
   readonly schedulers: EndpointAuthentication;
   readonly agents: EndpointAuthentication;
+  readonly operators: EndpointAuthentication;
 }
 
 /** The endpoints' authentication for `security`; throws if it asks for authentication without credentials. */
@@ -41,7 +50,9 @@ export function masterAuthentication(security: MasterSecurity, counters: LiveCou
       ? undefined
       : new CredentialStore(security.credentials);
   if (
-    (security.authenticateFrameworks === true || security.authenticateAgents === true) &&
+    (security.authenticateFrameworks === true ||
+      security.authenticateAgents === true ||
+      security.authenticateHttpReadwrite === true) &&
     store === undefined
   ) {
     // Mesos: "Authentication requires a credentials file (see --credentials flag)".
@@ -61,6 +72,12 @@ export function masterAuthentication(security: MasterSecurity, counters: LiveCou
       mode:
         security.authenticateAgents === true ? 'required' : store === undefined ? 'ignored' : 'if-presented',
       realm: AGENT_REALM,
+      credentials: store,
+      refused,
+    },
+    operators: {
+      mode: security.authenticateHttpReadwrite === true ? 'required' : 'ignored',
+      realm: OPERATOR_REALM,
       credentials: store,
       refused,
     },

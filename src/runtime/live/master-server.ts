@@ -4,6 +4,7 @@
  * | path                 | what                                                            |
  * |----------------------|-----------------------------------------------------------------|
  * | `/api/v1/scheduler`  | the Mesos v1 scheduler API (see scheduler-endpoint.ts)          |
+ * | `/api/v1`            | the Mesos v1 operator API (see master-operator-api.ts)          |
  * | `/agora/v1/message`  | agent registration and messaging (see node-messages.ts)         |
  * | `/master/state`      | agents, frameworks and tasks in Mesos's field names             |
  * | `/metrics/snapshot`  | gauges and counters under Mesos's metric names                  |
@@ -30,6 +31,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type AllocatorSettings, createAllocator } from '../../allocator/create.js';
+import { AGORA_VERSION } from '../../cli/version.js';
 import { ipv4Octets } from '../../core/messages/network.js';
 import type { DurableStore } from '../../core/process.js';
 import { Master } from '../../master/master.js';
@@ -41,7 +43,9 @@ import { BodyBudget, PROCESS_BODY_BUDGET } from './body-reader.js';
 import { type FileStoreHost, storeFile } from './file-store.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode, type LiveNodeOptions } from './live-node.js';
+import { masterFlags } from './master-flags.js';
 import { LiveCounters, masterMetrics } from './master-metrics.js';
+import { MasterOperatorApi } from './master-operator-api.js';
 import { type MasterSecurity, masterAuthentication } from './master-security.js';
 import {
   agentUrl,
@@ -107,6 +111,8 @@ export interface MasterServerOptions {
   readonly trace?: LiveNodeOptions['trace'];
   /** Set when the master leads through ZooKeeper (zk/ha-master.ts). */
   readonly ha?: MasterHaHooks;
+  /** The operator API's SUBSCRIBE heartbeat interval (default 15 s, as Mesos). */
+  readonly operatorHeartbeatMs?: number;
 }
 
 /** How a master elected through ZooKeeper is fenced and found (zk/ha-master.ts). */
@@ -157,6 +163,7 @@ export class MasterServer {
   readonly port: number;
   readonly #server: Server;
   readonly #endpoint: SchedulerEndpoint;
+  readonly #operator: MasterOperatorApi;
   readonly #messenger: NodeMessenger;
   readonly #counters: LiveCounters;
   readonly #agentChannel: MessageEndpointOptions;
@@ -175,6 +182,7 @@ export class MasterServer {
     ha: MasterHaHooks | undefined,
     parts: {
       endpoint: SchedulerEndpoint;
+      operator: MasterOperatorApi;
       messenger: NodeMessenger;
       counters: LiveCounters;
       agentChannel: MessageEndpointOptions;
@@ -187,6 +195,7 @@ export class MasterServer {
     this.master = master;
     this.#ha = ha;
     this.#endpoint = parts.endpoint;
+    this.#operator = parts.operator;
     this.#messenger = parts.messenger;
     this.#counters = parts.counters;
     this.#agentChannel = parts.agentChannel;
@@ -294,12 +303,42 @@ export class MasterServer {
       headers: (to) => ({ ...sessions.headersFor(to), ...options.ha?.agentHeaders() }),
       log,
     });
+    const startedAtMs = Date.now();
+    const operator: MasterOperatorApi = new MasterOperatorApi(node, LIVE_MASTER_ADDRESS, master, {
+      flags: () =>
+        masterFlags({
+          options: master.options,
+          host,
+          port,
+          workDir,
+          policy: policy?.name,
+          authenticateFrameworks: options.security?.authenticateFrameworks === true,
+          authenticateAgents: options.security?.authenticateAgents === true,
+          authenticateHttpReadwrite: options.security?.authenticateHttpReadwrite === true,
+          acls: options.security?.acls !== undefined,
+          tls: options.tls !== undefined,
+        }),
+      metrics: (): Record<string, number> => live.metrics(),
+      quotaStatus: () => quotaStatus(master.quotas()),
+      version: AGORA_VERSION,
+      startedAtMs,
+      authentication: authentication.operators,
+      acls: options.security?.acls,
+      limits: requestLimits,
+      ...(options.operatorHeartbeatMs === undefined
+        ? {}
+        : { heartbeatIntervalMs: options.operatorHeartbeatMs }),
+      unauthorized: () => {
+        counters.authorizationFailures++;
+      },
+    });
     node.useTransport({
-      handles: (to) => endpoint.handles(to) || messenger.handles(to),
+      handles: (to) => endpoint.handles(to) || operator.handles(to) || messenger.handles(to),
       send: (from, to, msg) => {
         // A deposed leader sends nothing: no offer, no launch (zk/leader-contender.ts).
         if (options.ha !== undefined && !options.ha.leading()) return;
-        if (endpoint.handles(to)) {
+        if (operator.handles(to)) operator.send(to, msg);
+        else if (endpoint.handles(to)) {
           if (msg.channel === 'scheduler-event') endpoint.send(to, msg.event);
         } else messenger.send(from, to, msg);
       },
@@ -307,6 +346,7 @@ export class MasterServer {
     const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const live = new MasterServer(server, url, port, node, master, options.ha, {
       endpoint,
+      operator,
       messenger,
       counters,
       agentChannel: { authentication: authentication.agents, limits: requestLimits, guard: sessions.guard() },
@@ -323,7 +363,10 @@ export class MasterServer {
     // runs are timed from outside, as the master has no clock that measures work.
     node.spawn(
       LIVE_MASTER_ADDRESS,
-      observed(timedAllocations(master, live.#allocationTiming), () => live.#ui.changed()),
+      observed(timedAllocations(master, live.#allocationTiming), () => {
+        live.#ui.changed();
+        live.#operator.changed();
+      }),
     );
     return live;
   }
@@ -337,6 +380,8 @@ export class MasterServer {
     switch (path) {
       case '/api/v1/scheduler':
         return this.#endpoint.handle(req, res);
+      case '/api/v1':
+        return this.#operator.handle(req, res);
       case MESSAGE_PATH:
         return handleNodeMessage(this.node, () => LIVE_MASTER_ADDRESS, req, res, this.#agentChannel);
       case '/master/state':
@@ -392,6 +437,7 @@ export class MasterServer {
     this.node.stopAll();
     this.#ui.closeAll();
     this.#endpoint.closeAll();
+    this.#operator.closeAll();
     this.#messenger.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));

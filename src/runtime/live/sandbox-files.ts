@@ -46,12 +46,14 @@ const VIRTUAL = /^\/frameworks\/([^/]+)\/executors\/([^/]+)\/runs\/latest(?:\/(.
 
 /**
  * Resolves `requested` against the sandboxes of the agent `agentId` (undefined until it has
- * registered) under `workDir`; see the module comment.
+ * registered) under `workDir`; see the module comment. A directory is refused (400) unless
+ * `directories` is set (the operator API's LIST_FILES lists one).
  */
 export function resolveSandboxPath(
   workDir: string,
   agentId: string | undefined,
   requested: string,
+  directories = false,
 ): SandboxPath {
   let root: string;
   try {
@@ -87,7 +89,7 @@ export function resolveSandboxPath(
     return { kind: 'refused', status: 404, message: `No such file: ${requested}` };
   }
   if (!within(real, root)) return outside(requested);
-  if (statSync(real).isDirectory()) {
+  if (!directories && statSync(real).isDirectory()) {
     return { kind: 'refused', status: 400, message: `Cannot read a directory: ${requested}` };
   }
   return { kind: 'file', path: real };
