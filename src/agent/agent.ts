@@ -38,7 +38,9 @@
  * reconnected; their calls are refused. An orderly stop shuts executors down and tells the
  * master (UNREGISTER_AGENT), as Mesos's `shutdown`.
  */
+
 import { assertNever } from '../core/assert-never.js';
+import type { AgentInfo } from '../core/messages/cluster-info.js';
 import { type Address, type Env, HEALTH_WAKE_TAG, type Process, type TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import type { FrameworkRecord } from './book.js';
@@ -49,6 +51,12 @@ import { AgentContext } from './context.js';
 import { type ExecutorLauncher, NoExecutorLauncher } from './executor-launcher.js';
 import { executorLinkExited, handleExecutorCall, launcherExited } from './executor-link.js';
 import { handleMasterMessage } from './master-messages.js';
+import {
+  type AgentV1Container,
+  type AgentV1State,
+  agentContainers,
+  agentOperatorState,
+} from './operator-state.js';
 import { type AgentOptions, type ResolvedAgentOptions, resolveAgentOptions } from './options.js';
 import { recoverCheckpoint } from './recovery.js';
 import { detectMaster, reviewPingDeadline, stopRegistration } from './registration.js';
@@ -137,6 +145,8 @@ export class Agent implements Process<Wire> {
       case 'scheduler-call':
       case 'scheduler-event':
       case 'executor-event':
+      case 'operator-call':
+      case 'operator-answer':
         ctx.trace('message-ignored', { from, channel: msg.channel });
         return;
       default:
@@ -213,6 +223,21 @@ export class Agent implements Process<Wire> {
    */
   masterDetected(): void {
     if (this.#ctx !== undefined) detectMaster(this.#ctx, 'detected');
+  }
+
+  /** The state in the operator API v1's shapes (operator-state.ts). */
+  operatorState(): AgentV1State {
+    return agentOperatorState(this.#context());
+  }
+
+  /** Its containers as the operator API's GET_CONTAINERS lists them. */
+  containers(): AgentV1Container[] {
+    return agentContainers(this.#context());
+  }
+
+  /** Its AgentInfo (GET_AGENT). */
+  info(): AgentInfo {
+    return this.#context().agentInfo();
   }
 
   /** Its total and what its live tasks hold, but those `excluded` names (see {@link AgentUsage}). */

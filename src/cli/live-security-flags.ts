@@ -48,7 +48,7 @@ export function readCredentialFlag(path: string): WithWarnings<Credential> {
   return { value: parsed.value, warnings: permissionWarnings('--credential', path) };
 }
 
-/** `--acls FILE`: the `register_frameworks` and `register_agents` rules; other Mesos actions are reported as ignored. */
+/** `--acls FILE`: the rules Agora enforces (authorization.ts); other Mesos actions are reported as ignored. */
 export function readAclsFlag(path: string): WithWarnings<Acls> {
   const parsed = parseAcls(asUsage(() => readConfigFile('--acls', path)));
   if (!parsed.ok) throw new UsageError(`--acls: ${path}: ${parsed.error}`);
@@ -59,7 +59,7 @@ export function readAclsFlag(path: string): WithWarnings<Acls> {
       ignored.length === 0
         ? []
         : [
-            `--acls: ignoring ${ignored.join(', ')} (Agora enforces register_frameworks and register_agents only)`,
+            `--acls: ignoring ${ignored.join(', ')} (Agora enforces register_frameworks, register_agents, update_weights, update_quotas and mark_agents_gone only)`,
           ],
   };
 }

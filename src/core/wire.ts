@@ -11,12 +11,15 @@
  * | `executor-call`  | HTTP POST /api/v1/executor on the agent (Mesos v1 executor API)       |
  * | `executor-event` | a RecordIO record on the executor's subscription stream               |
  * | `link`           | a connection closing: the subscription stream or socket broke         |
+ * | `operator-call`  | HTTP POST /api/v1 on the master (Mesos v1 operator API), a change     |
+ * | `operator-answer`| the HTTP response to that POST                                        |
  *
  * `link` is how a process learns that a peer went away (libprocess's `exited`, an HTTP stream
  * closing): the runtime delivers `{ channel: 'link', exited }` to the processes linked to it.
  */
 import type { AgentMessage } from './messages/agent-protocol.js';
 import type { ExecutorCall, ExecutorEvent } from './messages/executor.js';
+import type { OperatorAnswer, OperatorChange } from './messages/operator-call.js';
 import type { Call } from './messages/scheduler-call.js';
 import type { Event } from './messages/scheduler-event.js';
 import type { Address } from './process.js';
@@ -28,7 +31,9 @@ export type Wire =
   | { readonly channel: 'agent'; readonly message: AgentMessage }
   | { readonly channel: 'executor-call'; readonly call: ExecutorCall }
   | { readonly channel: 'executor-event'; readonly event: ExecutorEvent }
-  | { readonly channel: 'link'; readonly exited: Address };
+  | { readonly channel: 'link'; readonly exited: Address }
+  | { readonly channel: 'operator-call'; readonly id: string; readonly call: OperatorChange }
+  | { readonly channel: 'operator-answer'; readonly id: string; readonly answer: OperatorAnswer };
 
 /** Wraps a scheduler call. */
 export const schedulerCall = (call: Call): Wire => ({ channel: 'scheduler-call', call });

@@ -81,6 +81,15 @@ export function handleReregister(ctx: MasterContext, from: Address, msg: Reregis
     ctx.trace('agent-refused', { from, why: 'reregistration without an agent id' });
     return;
   }
+  if (ctx.agentsMarkedGone.has(id)) {
+    // Mesos shuts down an agent marked gone that comes back (master.cpp `reregisterSlave`).
+    ctx.env.send(from, {
+      channel: 'agent',
+      message: { type: 'SHUTDOWN_AGENT', message: 'Agent has been marked gone' },
+    });
+    ctx.trace('agent-refused', { from, agent: id, why: 'marked gone' });
+    return;
+  }
   const known = ctx.agents.get(id);
   if (known?.markingUnreachable === true) {
     // Mesos ignores it too; the agent retries, and is readmitted once it is marked.

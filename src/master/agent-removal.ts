@@ -13,11 +13,11 @@
  */
 import type { AgentRecord } from './agent-registry.js';
 import type { MasterContext } from './context.js';
-import { failureEvent } from './events.js';
+import { failureEvent, masterStatus } from './events.js';
 import { removeExecutors } from './executors.js';
 import { type FrameworkRecord, isPartitionAware } from './framework-registry.js';
 import { rescindOffer } from './offer-lifecycle.js';
-import { endTask } from './task-lifecycle.js';
+import { endTask, forwardStatus, updateTask } from './task-lifecycle.js';
 
 /** The agent's connection broke. */
 export function disconnectAgent(ctx: MasterContext, agent: AgentRecord): void {
@@ -107,6 +107,52 @@ export function removeAgent(ctx: MasterContext, agent: AgentRecord, why: string)
   ctx.registrar.apply({ kind: 'remove-agent', id: agent.id });
   dropAgent(ctx, agent, 'agent removed');
   ctx.trace('agent-removed', { agent: agent.id, why });
+}
+
+/**
+ * An operator marked the agent gone (MARK_AGENT_GONE, already in the registry): Mesos's
+ * `markGone` shuts it down and removes it with no unreachable time, so the tasks of
+ * PARTITION_AWARE frameworks become TASK_GONE_BY_OPERATOR and the others' TASK_LOST.
+ */
+export function removeGoneAgent(ctx: MasterContext, agent: AgentRecord): void {
+  ctx.sendAgent(agent, { type: 'SHUTDOWN_AGENT', message: GONE });
+  ctx.allocator.removeAgent(agent.id);
+  for (const [frameworkId, tasks] of ctx.tasks.onAgentByFramework(agent.id)) {
+    const spec = goneStatus(ctx.frameworks.get(frameworkId));
+    for (const task of tasks) endTask(ctx, task, spec, { notify: true });
+  }
+  ctx.agents.removed.set(agent.id, true);
+  dropAgent(ctx, agent, 'agent marked gone');
+  ctx.trace('agent-removed', { agent: agent.id, why: GONE });
+}
+
+/**
+ * An unreachable agent was marked gone: its unreachable tasks end as in {@link removeGoneAgent}
+ * and become completed (Mesos `markGone` for an agent in `slaves.unreachable`).
+ */
+export function endUnreachableTasksOfGoneAgent(ctx: MasterContext, agentId: string): void {
+  for (const task of ctx.tasks.takeUnreachableOnAgent(agentId)) {
+    const framework = ctx.frameworks.get(task.frameworkId);
+    const status = masterStatus({
+      ...goneStatus(framework),
+      taskId: task.taskId,
+      nowMs: ctx.now(),
+      agentId: task.agentId,
+      executorId: task.executorId,
+    });
+    updateTask(ctx, task, status);
+    ctx.tasks.addCompleted(task);
+    if (framework !== undefined) forwardStatus(ctx, framework, status, task);
+  }
+}
+
+const GONE = 'Agent has been marked gone';
+
+/** TASK_GONE_BY_OPERATOR for PARTITION_AWARE frameworks, TASK_LOST for the others (`__removeSlave`). */
+function goneStatus(framework: FrameworkRecord | undefined) {
+  return framework !== undefined && isPartitionAware(framework)
+    ? ({ state: 'TASK_GONE_BY_OPERATOR', reason: 'REASON_AGENT_REMOVED_BY_OPERATOR', message: GONE } as const)
+    : ({ state: 'TASK_LOST', reason: 'REASON_AGENT_REMOVED', message: GONE } as const);
 }
 
 /** The common end of a removal: executors, offers, timers, registry, FAILURE to frameworks. */

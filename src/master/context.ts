@@ -57,6 +57,9 @@ export class MasterContext {
    * answer until they do, or until they are marked unreachable.
    */
   readonly recoveredAgents = new Map<string, string>();
+  /** Agents an operator marked gone (MARK_AGENT_GONE; Mesos `slaves.gone`), and those being marked. */
+  readonly agentsMarkedGone = new Set<string>();
+  readonly agentsMarkingGone = new Set<string>();
   /** Addresses whose REGISTER_AGENT is being admitted in the registry. */
   readonly admitting = new Set<Address>();
   /** Frameworks taken back from a SUBSCRIBE with an id neither this master nor its registry knew. */

@@ -14,6 +14,7 @@
  */
 import type { Allocator } from '../allocator/allocator.js';
 import { assertNever } from '../core/assert-never.js';
+import type { MasterInfo } from '../core/messages/cluster-info.js';
 import type { Call } from '../core/messages/scheduler-call.js';
 import type { Address, Env, Process, TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
@@ -25,6 +26,8 @@ import { handleCall } from './calls.js';
 import { MasterContext } from './context.js';
 import type { MasterCountersSnapshot } from './counters.js';
 import { disconnectFramework } from './framework-lifecycle.js';
+import { handleOperatorCall } from './operator-calls.js';
+import { operatorRoles, operatorState, type V1Role, type V1State } from './operator-state.js';
 import { type MasterOptions, type ResolvedMasterOptions, resolveMasterOptions } from './options.js';
 import { startRecovery } from './recovery.js';
 import { type AgentUsage, agentUsage, countersSnapshot, type MasterState, masterState } from './state.js';
@@ -68,9 +71,13 @@ export class Master implements Process<Wire> {
       case 'link':
         this.#exited(ctx, msg.exited);
         return;
+      case 'operator-call':
+        handleOperatorCall(ctx, from, msg.id, msg.call);
+        return;
       case 'scheduler-event':
       case 'executor-call':
       case 'executor-event':
+      case 'operator-answer':
         ctx.trace('message-ignored', { from, channel: msg.channel });
         return;
       default:
@@ -80,6 +87,21 @@ export class Master implements Process<Wire> {
 
   onTimer(_env: Env<Wire>, _tag: string, id: TimerId): void {
     this.#context().timers.fire(id);
+  }
+
+  /** The state in the operator API v1's shapes (operator-state.ts). */
+  operatorState(): V1State {
+    return operatorState(this.#context());
+  }
+
+  /** The roles as the operator API's GET_ROLES lists them. */
+  operatorRoles(): V1Role[] {
+    return operatorRoles(this.#context());
+  }
+
+  /** The master's MasterInfo (what SUBSCRIBED and GET_MASTER carry). */
+  get info(): MasterInfo {
+    return this.#context().masterInfo;
   }
 
   /** The master's id (a UUID chosen at start). */

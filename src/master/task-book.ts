@@ -138,6 +138,22 @@ export class TaskBook {
     }
   }
 
+  /** Removes and returns the tasks made unreachable with `agentId` (an operator marked it gone). */
+  takeUnreachableOnAgent(agentId: string): TaskRecord[] {
+    const taken: TaskRecord[] = [];
+    for (const [fw, ids] of this.#unreachableByAgent.get(agentId) ?? []) {
+      const byId = this.#unreachable.get(fw);
+      for (const id of ids) {
+        const task = byId?.get(id);
+        if (task === undefined) continue;
+        taken.push(task);
+        byId?.delete(id);
+      }
+    }
+    this.#unreachableByAgent.delete(agentId);
+    return taken;
+  }
+
   /** Forgets an agent's unreachable-task index (the agent was forgotten). */
   forgetAgent(agentId: string): void {
     this.#unreachableByAgent.delete(agentId);

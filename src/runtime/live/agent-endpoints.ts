@@ -21,11 +21,10 @@ import { AGENT_CAPABILITIES } from '../../agent/context.js';
 import { AGORA_VERSION } from '../../cli/version.js';
 import { resourcesFromList, resourcesToJson } from '../../core/messages/resources-json.js';
 import type { TaskInfo } from '../../core/messages/task-info.js';
-import { formatResources } from '../../core/resource-text.js';
 import { Resources } from '../../core/resources.js';
 import { UNRESERVED_ROLE } from '../../core/roles.js';
 import { attributesModel, type ResourcesModel, resourcesModel as snapshotModel } from '../../master/state.js';
-import { buildInfo, MESOS_COMPATIBLE_VERSION, mesosDuration, withMesosScalars } from './master-endpoints.js';
+import { buildInfo, MESOS_COMPATIBLE_VERSION, withMesosScalars } from './master-endpoints.js';
 import { markedProcesses } from './task-processes.js';
 
 /** What the agent's endpoints read besides the agent. */
@@ -239,35 +238,6 @@ export function agentStateJson(ctx: AgentEndpointContext): Record<string, unknow
     completed_frameworks: [],
     // Agora-specific: where the agent is with its master.
     phase: agent.phase,
-  };
-}
-
-/** What Mesos's agent flags Agora's agent has, as Mesos prints them. */
-export function agentFlags(inputs: {
-  readonly agent: Agent;
-  readonly masterUrl: string;
-  readonly host: string;
-  readonly port: number;
-  readonly workDir: string;
-  readonly strict: boolean;
-  readonly recoveryTimeoutMs: number;
-  readonly authenticateHttpReadonly: boolean;
-}): Record<string, string> {
-  const o = inputs.agent.options;
-  return {
-    authenticate_http_readonly: String(inputs.authenticateHttpReadonly),
-    executor_registration_timeout: mesosDuration(o.executorRegistrationTimeoutMs),
-    executor_shutdown_grace_period: mesosDuration(o.executorShutdownGracePeriodMs),
-    hostname: o.hostname ?? inputs.host,
-    ip: inputs.host,
-    master: inputs.masterUrl,
-    port: String(inputs.port),
-    recover: o.recover,
-    recovery_timeout: mesosDuration(inputs.recoveryTimeoutMs),
-    registration_backoff_factor: mesosDuration(o.registrationBackoffFactorMs),
-    resources: formatResources(o.resources),
-    strict: String(inputs.strict),
-    work_dir: inputs.workDir,
   };
 }
 

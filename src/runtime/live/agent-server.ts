@@ -11,6 +11,7 @@
  * `/files/browse`, `/files/read` and `/files/download` serve the sandboxes' files, as Mesos's
  * agent does (sandbox-files.ts; the web UI links a task's stdout and stderr there). With
  * `httpCredentials` they all but `/health` ask for HTTP Basic credentials.
+ * `/api/v1` is the Mesos v1 operator API (agent-operator-api.ts).
  *
  * Crashes (Mesos `--recover=reconnect`): the agent checkpoints to `<work dir>/meta`; restarted
  * on the same work dir, host and port, it takes back the tasks of checkpointing frameworks and
@@ -23,15 +24,17 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { Agent } from '../../agent/agent.js';
 import { type AgentOptions, resolveAgentOptions } from '../../agent/options.js';
+import { AGORA_VERSION } from '../../cli/version.js';
 import type { Resources } from '../../core/resources.js';
 import {
   type AgentEndpointContext,
   AgentEventCounts,
-  agentFlags,
   agentMetrics,
   agentStateJson,
   monitorStatistics,
 } from './agent-endpoints.js';
+import { agentFlags } from './agent-flags.js';
+import { AgentOperatorApi } from './agent-operator-api.js';
 import { metaDir, type PreparedRecovery, prepareAgentRecovery } from './agent-recovery.js';
 import { AGENT_TOKEN_HEADER, masterOnlyGuard, newAgentToken } from './agent-token.js';
 import { AgentWatchdog } from './agent-watchdog.js';
@@ -45,6 +48,7 @@ import { authenticate, basicAuthorization, type EndpointAuthentication } from '.
 import { listenWithLimits, sendText } from './http-util.js';
 import { LiveNode, type LiveNodeOptions } from './live-node.js';
 import { sendJsonp } from './master-endpoints.js';
+import { mesosDuration } from './master-flags.js';
 import type { MessageGuard } from './message-guard.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
@@ -299,23 +303,33 @@ export class AgentServer {
       masterUrl,
       startedAtMs,
       counts,
-      flags: agentFlags({
-        agent,
-        masterUrl,
-        host,
-        port: advertisedPort,
-        workDir,
-        strict: options.strict ?? true,
-        recoveryTimeoutMs: options.recoveryTimeoutMs ?? 15 * 60_000,
-        authenticateHttpReadonly: readonly !== undefined,
-      }),
+      // Mesos's /flags: the flags GET_FLAGS lists (agent-flags.ts) and the ones only this
+      // server knows, as name → value.
+      flags: {
+        ...Object.fromEntries(
+          agentFlags({ options: agent.options, masterUrl, host, port: advertisedPort }).map((flag) => [
+            flag.name,
+            flag.value,
+          ]),
+        ),
+        strict: String(options.strict ?? true),
+        recovery_timeout: mesosDuration(options.recoveryTimeoutMs ?? 15 * 60_000),
+        authenticate_http_readonly: String(readonly !== undefined),
+      },
     };
+    const operator = new AgentOperatorApi(agent, {
+      workDir,
+      version: AGORA_VERSION,
+      startedAtMs,
+      flags: () => agentFlags({ options: agent.options, masterUrl, host, port: advertisedPort }),
+    });
     server.on('request', (req, res) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       // libprocess answers the agent process's endpoints under `/slave(1)` and at the top level.
       const local = path.replace(/^\/slave\(1\)(?=\/)/u, '');
       let served: Promise<void> = Promise.resolve();
-      const guarded = local !== MESSAGE_PATH && local !== '/api/v1/executor' && local !== '/health';
+      // The executor and operator APIs and the master's channel authenticate on their own.
+      const guarded = ![MESSAGE_PATH, '/api/v1/executor', '/api/v1', '/health'].includes(local);
       if (guarded && readonly !== undefined && !authenticate(req, res, readonly).ok) return;
       if (path === MESSAGE_PATH) {
         served = handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res, {
@@ -323,6 +337,8 @@ export class AgentServer {
         });
       } else if (path === '/api/v1/executor') {
         served = executors.handle(req, res);
+      } else if (path === '/api/v1') {
+        served = operator.handle(req, res);
       } else if (local === '/state' || local === '/state.json') {
         // Mesos's shape, with Agora's `phase` (whether it is registered with its master).
         sendJsonp(res, requestUrl(req), agentStateJson(endpoints));

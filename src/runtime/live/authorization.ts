@@ -28,6 +28,11 @@
  *       { "principals": { "values": ["agent-1"] }, "agents": { "values": ["10.0.0.11"] } },
  *       { "principals": { "type": "ANY" },        "agents": { "type": "NONE" } } ]
  *
+ * The operator API's changes are authorised by Mesos's `update_weights` and `update_quotas`
+ * rules (`principals`, `roles`: the roles whose weight or quota may be changed) and
+ * `mark_agents_gone` (`principals`, `agents`; Mesos takes only `ANY` or `NONE` for `agents`,
+ * Agora also takes agent ids as values).
+ *
  * Other Mesos actions (`run_tasks`, `teardown_frameworks`, …) are not enforced by Agora; the
  * parser reports them as ignored so the master can say so when it starts.
  */
@@ -63,6 +68,18 @@ export interface RegisterAgentsRule {
   readonly agents: AclEntity;
 }
 
+/** One `update_weights` or `update_quotas` rule. */
+export interface OperatorRolesRule {
+  readonly principals: AclEntity;
+  readonly roles: AclEntity;
+}
+
+/** One `mark_agents_gone` rule: `agents` values are agent ids. */
+export interface MarkAgentsGoneRule {
+  readonly principals: AclEntity;
+  readonly agents: AclEntity;
+}
+
 /** The ACLs Agora enforces. */
 export interface Acls {
   /** Whether a request no rule matches is allowed (Mesos's default: true). */
@@ -70,13 +87,24 @@ export interface Acls {
   readonly registerFrameworks: readonly RegisterFrameworksRule[];
   /** Absent in ACLs built before agents were authorized: none. */
   readonly registerAgents?: readonly RegisterAgentsRule[];
+  /** The operator API's rules; absent: none (`permissive` decides). */
+  readonly updateWeights?: readonly OperatorRolesRule[];
+  readonly updateQuotas?: readonly OperatorRolesRule[];
+  readonly markAgentsGone?: readonly MarkAgentsGoneRule[];
 }
 
 /** ACLs that allow everything: what a master without `--acls` uses. */
 export const ALLOW_ALL: Acls = { permissive: true, registerFrameworks: [], registerAgents: [] };
 
 /** The keys of an ACL file that Agora enforces. */
-const ENFORCED = ['permissive', 'register_frameworks', 'register_agents'];
+const ENFORCED = [
+  'permissive',
+  'register_frameworks',
+  'register_agents',
+  'update_weights',
+  'update_quotas',
+  'mark_agents_gone',
+];
 
 const entity: Decoder<AclEntity> = (json, path) => {
   const r = struct({ type: opt(enumOf(['SOME', 'ANY', 'NONE'], 'entity type')), values: opt(arrayOf(str)) })(
@@ -95,6 +123,9 @@ const aclFile = struct({
   permissive: opt(bool),
   register_frameworks: opt(arrayOf(rule)),
   register_agents: opt(arrayOf(agentRule)),
+  update_weights: opt(arrayOf(rule)),
+  update_quotas: opt(arrayOf(rule)),
+  mark_agents_gone: opt(arrayOf(agentRule)),
 });
 
 /** What parsing an ACL file gives: the ACLs and the Mesos actions in it Agora does not enforce. */
@@ -119,6 +150,9 @@ export function parseAcls(text: string): Result<ParsedAcls, string> {
       permissive: r.value.permissive ?? true,
       registerFrameworks: r.value.register_frameworks ?? [],
       registerAgents: r.value.register_agents ?? [],
+      updateWeights: r.value.update_weights ?? [],
+      updateQuotas: r.value.update_quotas ?? [],
+      markAgentsGone: r.value.mark_agents_gone ?? [],
     },
     ignored,
   });
@@ -182,4 +216,34 @@ export function forbiddenRole(
   roles: readonly string[],
 ): string | undefined {
   return roles.find((role) => !mayRegister(acls, principal, role));
+}
+
+/** Whether `principal` (undefined: none) may change `role`'s weight (Mesos `update_weights`). */
+export function mayUpdateWeight(acls: Acls, principal: string | undefined, role: string): boolean {
+  return decide(
+    acls,
+    (acls.updateWeights ?? []).map((r) => ({ principals: r.principals, object: r.roles })),
+    principal,
+    role,
+  );
+}
+
+/** Whether `principal` (undefined: none) may change `role`'s quota (Mesos `update_quotas`). */
+export function mayUpdateQuota(acls: Acls, principal: string | undefined, role: string): boolean {
+  return decide(
+    acls,
+    (acls.updateQuotas ?? []).map((r) => ({ principals: r.principals, object: r.roles })),
+    principal,
+    role,
+  );
+}
+
+/** Whether `principal` (undefined: none) may mark agent `agentId` gone (Mesos `mark_agents_gone`). */
+export function mayMarkAgentGone(acls: Acls, principal: string | undefined, agentId: string): boolean {
+  return decide(
+    acls,
+    (acls.markAgentsGone ?? []).map((r) => ({ principals: r.principals, object: r.agents })),
+    principal,
+    agentId,
+  );
 }

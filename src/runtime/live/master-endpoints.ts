@@ -21,7 +21,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { userInfo } from 'node:os';
-import type { ResolvedMasterOptions } from '../../master/options.js';
 import {
   agentPid,
   type FrameworkSnapshot,
@@ -50,7 +49,7 @@ const DEFAULT_WEIGHT = 1;
 export interface MasterEndpointContext {
   /** The master's snapshot now (state.ts). */
   state(): MasterState;
-  /** The flags as Mesos prints them (see {@link masterFlags}). */
+  /** The flags as Mesos prints them (master-flags.ts). */
   readonly flags: Readonly<Record<string, string>>;
   /** The leading master, or undefined while none is known (Mesos: 503 from /redirect). */
   leader(): MasterInfoSnapshot | undefined;
@@ -91,66 +90,6 @@ export function buildInfo(): BuildInfo {
 /** `/version` (Mesos `version()`: version and build fields). */
 export function versionJson(agoraVersion: string): Record<string, unknown> {
   return { version: MESOS_COMPATIBLE_VERSION, ...buildInfo(), agora_version: agoraVersion };
-}
-
-/** A duration as Mesos's `stringify(Duration)` prints it: the largest unit that divides it. */
-export function mesosDuration(ms: number): string {
-  const units: readonly (readonly [string, number])[] = [
-    ['weeks', 7 * 24 * 3_600_000],
-    ['days', 24 * 3_600_000],
-    ['hrs', 3_600_000],
-    ['mins', 60_000],
-    ['secs', 1000],
-    ['ms', 1],
-  ];
-  for (const [unit, size] of units) if (ms !== 0 && ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
-}
-
-/** What the live master was started with that Mesos has a flag for. */
-export interface MasterFlagInputs {
-  readonly options: ResolvedMasterOptions;
-  readonly host: string;
-  readonly port: number;
-  readonly workDir: string | undefined;
-  readonly sorter: string;
-  readonly authenticateFrameworks: boolean;
-  readonly authenticateAgents: boolean;
-  readonly authenticateHttpReadonly: boolean;
-  readonly filterGpuResources: boolean | undefined;
-}
-
-/**
- * The master's flags under Mesos's names (docs/configuration/master.md), values as Mesos prints
- * them (`stringify`: durations as `15secs`, booleans as `true`), for the flags Agora has.
- */
-export function masterFlags(inputs: MasterFlagInputs): Record<string, string> {
-  const o = inputs.options;
-  const flags: Record<string, string> = {
-    agent_ping_timeout: mesosDuration(o.agentPingTimeoutMs),
-    agent_reregister_timeout: mesosDuration(o.agentReregisterTimeoutMs),
-    allocation_interval: mesosDuration(o.allocationIntervalMs),
-    allocator: 'hierarchical',
-    authenticate_agents: String(inputs.authenticateAgents),
-    authenticate_frameworks: String(inputs.authenticateFrameworks),
-    authenticate_http_frameworks: String(inputs.authenticateFrameworks),
-    authenticate_http_readonly: String(inputs.authenticateHttpReadonly),
-    filter_gpu_resources: String(inputs.filterGpuResources ?? true),
-    framework_sorter: inputs.sorter,
-    hostname: inputs.host,
-    ip: inputs.host,
-    max_agent_ping_timeouts: String(o.maxAgentPingTimeouts),
-    max_completed_frameworks: String(o.limits.maxCompletedFrameworks),
-    max_completed_tasks_per_framework: String(o.limits.maxCompletedTasksPerFramework),
-    max_unreachable_tasks_per_framework: String(o.limits.maxUnreachableTasksPerFramework),
-    port: String(inputs.port),
-    registry: inputs.workDir === undefined ? 'in_memory' : 'replicated_log',
-    role_sorter: inputs.sorter,
-  };
-  if (o.offerTimeoutMs !== undefined) flags.offer_timeout = mesosDuration(o.offerTimeoutMs);
-  if (inputs.workDir !== undefined) flags.work_dir = inputs.workDir;
-  if (o.weights.size > 0) flags.weights = [...o.weights].map(([role, w]) => `${role}=${w}`).join(',');
-  return flags;
 }
 
 /** Mesos's `json(Resources)` writes these scalars always, at 0 when absent. */

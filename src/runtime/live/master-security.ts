@@ -14,7 +14,10 @@
  * - `authenticateHttpReadonly`: the read-only endpoints (`/master/*`, `/state`, `/metrics*`,
  *   `/quota`, `/weights`, the web UI) need valid credentials (`--authenticate_http_readonly`);
  *   `/health`, `/master/health`, `/version` and `/master/redirect` never do, as in Mesos.
- * - `acls`: the `register_frameworks` rules (`--acls`), see authorization.ts.
+ * - `authenticateHttpReadwrite`: every operator API call (`/api/v1`) needs valid HTTP Basic
+ *   credentials (Mesos's `--authenticate_http_readwrite`, which guards `/api/v1`).
+ * - `acls`: the `register_frameworks`, `register_agents` and operator rules (`--acls`), see
+ *   authorization.ts.
  *
  * As in Mesos, turning authentication on without credentials is an error.
  */
@@ -25,6 +28,9 @@ import { AGENT_REALM, type EndpointAuthentication, SCHEDULER_REALM } from './htt
 /** The realm of the read-only endpoints' Basic authentication (Mesos's default). */
 export const READONLY_REALM = 'mesos-master-readonly';
 
+/** The realm of the operator API (Mesos's master read-write endpoints' realm). */
+export const OPERATOR_REALM = 'mesos-master-readwrite';
+
 import type { LiveCounters } from './master-metrics.js';
 
 /** A master's security settings; all off by default. */
@@ -33,6 +39,7 @@ export interface MasterSecurity {
   readonly authenticateFrameworks?: boolean;
   readonly authenticateAgents?: boolean;
   readonly authenticateHttpReadonly?: boolean;
+  readonly authenticateHttpReadwrite?: boolean;
   readonly acls?: Acls;
 }
 
@@ -42,6 +49,7 @@ export interface MasterAuthentication {
   readonly agents: EndpointAuthentication;
   /** The read-only endpoints (see the module comment). */
   readonly readonly: EndpointAuthentication;
+  readonly operators: EndpointAuthentication;
 }
 
 /** The endpoints' authentication for `security`; throws if it asks for authentication without credentials. */
@@ -53,7 +61,8 @@ export function masterAuthentication(security: MasterSecurity, counters: LiveCou
   if (
     (security.authenticateFrameworks === true ||
       security.authenticateAgents === true ||
-      security.authenticateHttpReadonly === true) &&
+      security.authenticateHttpReadonly === true ||
+      security.authenticateHttpReadwrite === true) &&
     store === undefined
   ) {
     // Mesos: "Authentication requires a credentials file (see --credentials flag)".
@@ -79,6 +88,12 @@ export function masterAuthentication(security: MasterSecurity, counters: LiveCou
       mode:
         security.authenticateAgents === true ? 'required' : store === undefined ? 'ignored' : 'if-presented',
       realm: AGENT_REALM,
+      credentials: store,
+      refused,
+    },
+    operators: {
+      mode: security.authenticateHttpReadwrite === true ? 'required' : 'ignored',
+      realm: OPERATOR_REALM,
       credentials: store,
       refused,
     },

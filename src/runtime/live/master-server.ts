@@ -4,6 +4,7 @@
  * | path                 | what                                                            |
  * |----------------------|-----------------------------------------------------------------|
  * | `/api/v1/scheduler`  | the Mesos v1 scheduler API (see scheduler-endpoint.ts)          |
+ * | `/api/v1`            | the Mesos v1 operator API (see master-operator-api.ts)          |
  * | `/agora/v1/message`  | agent registration and messaging (see node-messages.ts)         |
  * | `/master/state`, `/state` (+ `.json`), `/master/state-summary`, `/master/frameworks`, `/master/slaves`, `/master/tasks`, `/master/roles`, `/master/flags`, `/master/health`, `/master/quota`, `/master/weights`, `/version`, `/master/redirect` | Mesos's classic endpoints in its shapes (master-endpoints.ts) |
  * | `/metrics/snapshot`  | gauges and counters under Mesos's metric names (master-metrics.ts) |
@@ -47,13 +48,14 @@ import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode, type LiveNodeOptions } from './live-node.js';
 import {
   type MasterEndpointContext,
-  masterFlags,
   quotaStatus,
   serveMasterEndpoint,
   withMesosResources,
 } from './master-endpoints.js';
+import { masterFlags } from './master-flags.js';
 import { countedMessages, MasterEventCounts } from './master-message-counts.js';
 import { LiveCounters, masterMetrics } from './master-metrics.js';
+import { MasterOperatorApi } from './master-operator-api.js';
 import { type MasterSecurity, masterAuthentication } from './master-security.js';
 import {
   agentUrl,
@@ -78,12 +80,14 @@ import {
 
 /**
  * Whether `path` is a read-only endpoint that `--authenticate-http-readonly` guards: everything
- * but the scheduler and agent channels (they authenticate on their own), the health checks,
+ * but the scheduler, operator and agent channels (they authenticate on their own), the health checks,
  * `/version` and `/master/redirect` (Mesos asks no credentials for those).
  */
 function isReadonlyPath(path: string): boolean {
   return ![
     '/api/v1/scheduler',
+    // The operator API authenticates on its own (--authenticate-http-readwrite).
+    '/api/v1',
     MESSAGE_PATH,
     '/health',
     '/master/health',
@@ -143,6 +147,8 @@ export interface MasterServerOptions {
   readonly trace?: LiveNodeOptions['trace'];
   /** Set when the master leads through ZooKeeper (zk/ha-master.ts). */
   readonly ha?: MasterHaHooks;
+  /** The operator API's SUBSCRIBE heartbeat interval (default 15 s, as Mesos). */
+  readonly operatorHeartbeatMs?: number;
 }
 
 /** How a master elected through ZooKeeper is fenced and found (zk/ha-master.ts). */
@@ -193,6 +199,7 @@ export class MasterServer {
   readonly port: number;
   readonly #server: Server;
   readonly #endpoint: SchedulerEndpoint;
+  readonly #operator: MasterOperatorApi;
   readonly #messenger: NodeMessenger;
   readonly #counters: LiveCounters;
   readonly #agentChannel: MessageEndpointOptions;
@@ -219,6 +226,7 @@ export class MasterServer {
     ha: MasterHaHooks | undefined,
     parts: {
       endpoint: SchedulerEndpoint;
+      operator: MasterOperatorApi;
       messenger: NodeMessenger;
       counters: LiveCounters;
       agentChannel: MessageEndpointOptions;
@@ -235,6 +243,7 @@ export class MasterServer {
     this.master = master;
     this.#ha = ha;
     this.#endpoint = parts.endpoint;
+    this.#operator = parts.operator;
     this.#messenger = parts.messenger;
     this.#counters = parts.counters;
     this.#agentChannel = parts.agentChannel;
@@ -377,12 +386,42 @@ export class MasterServer {
       headers: (to) => ({ ...sessions.headersFor(to), ...options.ha?.agentHeaders() }),
       log,
     });
+    const startedAtMs = Date.now();
+    const operator: MasterOperatorApi = new MasterOperatorApi(node, LIVE_MASTER_ADDRESS, master, {
+      flags: () =>
+        masterFlags({
+          options: master.options,
+          host,
+          port,
+          workDir,
+          policy: policy?.name,
+          authenticateFrameworks: options.security?.authenticateFrameworks === true,
+          authenticateAgents: options.security?.authenticateAgents === true,
+          authenticateHttpReadwrite: options.security?.authenticateHttpReadwrite === true,
+          acls: options.security?.acls !== undefined,
+          tls: options.tls !== undefined,
+        }),
+      metrics: (): Record<string, number> => live.metrics(),
+      quotaStatus: () => quotaStatus(master.quotas()),
+      version: AGORA_VERSION,
+      startedAtMs,
+      authentication: authentication.operators,
+      acls: options.security?.acls,
+      limits: requestLimits,
+      ...(options.operatorHeartbeatMs === undefined
+        ? {}
+        : { heartbeatIntervalMs: options.operatorHeartbeatMs }),
+      unauthorized: () => {
+        counters.authorizationFailures++;
+      },
+    });
     node.useTransport({
-      handles: (to) => endpoint.handles(to) || messenger.handles(to),
+      handles: (to) => endpoint.handles(to) || operator.handles(to) || messenger.handles(to),
       send: (from, to, msg) => {
         // A deposed leader sends nothing: no offer, no launch (zk/leader-contender.ts).
         if (options.ha !== undefined && !options.ha.leading()) return;
-        if (endpoint.handles(to)) {
+        if (operator.handles(to)) operator.send(to, msg);
+        else if (endpoint.handles(to)) {
           if (msg.channel === 'scheduler-event') endpoint.send(to, msg.event);
         } else messenger.send(from, to, msg);
       },
@@ -390,22 +429,30 @@ export class MasterServer {
     const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const live = new MasterServer(server, url, port, node, master, options.ha, {
       endpoint,
+      operator,
       messenger,
       counters,
       agentChannel: { authentication: authentication.agents, limits: requestLimits, guard: sessions.guard() },
       readonly: authentication.readonly,
       events,
-      flags: masterFlags({
-        options: master.options,
-        host,
-        port,
-        workDir,
-        sorter: policy?.name ?? 'drf',
-        authenticateFrameworks: options.security?.authenticateFrameworks === true,
-        authenticateAgents: options.security?.authenticateAgents === true,
-        authenticateHttpReadonly: options.security?.authenticateHttpReadonly === true,
-        filterGpuResources,
-      }),
+      // Mesos's /master/flags: the flags GET_FLAGS lists (master-flags.ts), as name → value.
+      flags: {
+        ...Object.fromEntries(
+          masterFlags({
+            options: master.options,
+            host,
+            port,
+            workDir,
+            policy: policy?.name,
+            authenticateFrameworks: options.security?.authenticateFrameworks === true,
+            authenticateAgents: options.security?.authenticateAgents === true,
+            authenticateHttpReadwrite: options.security?.authenticateHttpReadwrite === true,
+            acls: options.security?.acls !== undefined,
+            tls: options.tls !== undefined,
+          }).map((flag) => [flag.name, flag.value]),
+        ),
+        authenticate_http_readonly: String(options.security?.authenticateHttpReadonly === true),
+      },
     });
     server.on('request', (req, res) => {
       live.#route(req, res).catch((e: unknown) => {
@@ -420,7 +467,10 @@ export class MasterServer {
     node.spawn(
       LIVE_MASTER_ADDRESS,
       countedMessages(
-        observed(timedAllocations(master, live.#allocationTiming), () => live.#ui.changed()),
+        observed(timedAllocations(master, live.#allocationTiming), () => {
+          live.#ui.changed();
+          live.#operator.changed();
+        }),
         events,
       ),
     );
@@ -437,6 +487,8 @@ export class MasterServer {
     switch (path) {
       case '/api/v1/scheduler':
         return this.#endpoint.handle(req, res);
+      case '/api/v1':
+        return this.#operator.handle(req, res);
       case MESSAGE_PATH:
         return handleNodeMessage(this.node, () => LIVE_MASTER_ADDRESS, req, res, this.#agentChannel);
       case '/metrics/snapshot':
@@ -499,6 +551,7 @@ export class MasterServer {
     this.node.stopAll();
     this.#ui.closeAll();
     this.#endpoint.closeAll();
+    this.#operator.closeAll();
     this.#messenger.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));

@@ -61,12 +61,14 @@ const VIRTUAL = /^\/frameworks\/([^/]+)\/executors\/([^/]+)\/runs\/latest(?:\/(.
 
 /**
  * Resolves `requested` against the sandboxes of the agent `agentId` (undefined until it has
- * registered) under `workDir`; see the module comment.
+ * registered) under `workDir`; see the module comment. A directory is refused (400) unless
+ * `directories` is set (`/files/browse` and the operator API's LIST_FILES list one).
  */
 export function resolveSandboxPath(
   workDir: string,
   agentId: string | undefined,
   requested: string,
+  directories = false,
 ): SandboxPath {
   let root: string;
   try {
@@ -102,6 +104,9 @@ export function resolveSandboxPath(
     return { kind: 'refused', status: 404, message: `No such file: ${requested}` };
   }
   if (!within(real, root)) return outside(requested);
+  if (!directories && statSync(real).isDirectory()) {
+    return { kind: 'refused', status: 400, message: `Cannot read a directory: ${requested}` };
+  }
   return { kind: statSync(real).isDirectory() ? 'directory' : 'file', path: real };
 }
 
@@ -147,10 +152,12 @@ export function serveSandboxFile(
     return;
   }
   // Mesos strips a trailing slash from the path it is asked for.
+  // Directories are let through here: browse lists one, read and download refuse it below.
   const found = resolveSandboxPath(
     workDir,
     agentId,
     requested.length > 1 ? requested.replace(/\/+$/u, '') : requested,
+    true,
   );
   if (found.kind === 'refused') {
     sendText(res, found.status, found.message);

@@ -53,5 +53,5 @@ test('paths outside the sandboxes are refused with 403, missing ones with 404', 
     'before registering',
   );
   t.is(status('stdout'), 404, 'a relative path');
-  t.is(status('/frameworks/F1/executors/E1/runs/latest'), 'directory');
+  t.is(status('/frameworks/F1/executors/E1/runs/latest'), 400, 'a directory, unless asked for');
 });
