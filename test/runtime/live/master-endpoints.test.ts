@@ -124,6 +124,10 @@ test('/master/state has Mesos top-level fields, agents, frameworks with executor
     ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED'],
   );
   t.true(ok.statuses.every((s: Json) => typeof s.timestamp === 'number' && s.timestamp > 0));
+  // The agent's container status rides on the updates, and the master keeps it in `statuses`.
+  const running = ok.statuses.find((s: Json) => s.state === 'TASK_RUNNING');
+  t.is(typeof running.container_status?.container_id?.value, 'string');
+  t.is(running.container_status?.network_infos?.[0]?.ip_addresses?.[0]?.ip_address, '127.0.0.1');
   t.like(ok.resources, { cpus: 0.1, mem: 16, gpus: 0, disk: 0 });
 });
 
