@@ -387,20 +387,21 @@ export class MasterServer {
       log,
     });
     const startedAtMs = Date.now();
+    const flags = () =>
+      masterFlags({
+        options: master.options,
+        host,
+        port,
+        workDir,
+        policy: policy?.name,
+        authenticateFrameworks: options.security?.authenticateFrameworks === true,
+        authenticateAgents: options.security?.authenticateAgents === true,
+        authenticateHttpReadwrite: options.security?.authenticateHttpReadwrite === true,
+        acls: options.security?.acls !== undefined,
+        tls: options.tls !== undefined,
+      });
     const operator: MasterOperatorApi = new MasterOperatorApi(node, LIVE_MASTER_ADDRESS, master, {
-      flags: () =>
-        masterFlags({
-          options: master.options,
-          host,
-          port,
-          workDir,
-          policy: policy?.name,
-          authenticateFrameworks: options.security?.authenticateFrameworks === true,
-          authenticateAgents: options.security?.authenticateAgents === true,
-          authenticateHttpReadwrite: options.security?.authenticateHttpReadwrite === true,
-          acls: options.security?.acls !== undefined,
-          tls: options.tls !== undefined,
-        }),
+      flags,
       metrics: (): Record<string, number> => live.metrics(),
       quotaStatus: () => quotaStatus(master.quotas()),
       version: AGORA_VERSION,
@@ -437,20 +438,7 @@ export class MasterServer {
       events,
       // Mesos's /master/flags: the flags GET_FLAGS lists (master-flags.ts), as name → value.
       flags: {
-        ...Object.fromEntries(
-          masterFlags({
-            options: master.options,
-            host,
-            port,
-            workDir,
-            policy: policy?.name,
-            authenticateFrameworks: options.security?.authenticateFrameworks === true,
-            authenticateAgents: options.security?.authenticateAgents === true,
-            authenticateHttpReadwrite: options.security?.authenticateHttpReadwrite === true,
-            acls: options.security?.acls !== undefined,
-            tls: options.tls !== undefined,
-          }).map((flag) => [flag.name, flag.value]),
-        ),
+        ...Object.fromEntries(flags().map((flag) => [flag.name, flag.value])),
         authenticate_http_readonly: String(options.security?.authenticateHttpReadonly === true),
       },
     });
