@@ -15,6 +15,7 @@ import { errorEvent, FRAMEWORK_DISCONNECTED } from './events.js';
 import { removeFramework } from './framework-lifecycle.js';
 import type { FrameworkRecord } from './framework-registry.js';
 import { handleDecline, handleRevive, handleSuppress } from './offer-calls.js';
+import { handleAcknowledgeOperationStatus } from './operation-statuses.js';
 import { reconcile } from './reconcile.js';
 import { handleSubscribe, handleUpdateFramework } from './subscribe.js';
 import { handleAcknowledge, handleKill, handleMessage, handleShutdown } from './task-calls.js';
@@ -111,9 +112,11 @@ function dispatch(
       // The hierarchical allocator only logs resource requests (mesos.md §1.2).
       ctx.trace('request', { framework: framework.id });
       return;
+    case 'ACKNOWLEDGE_OPERATION_STATUS':
+      handleAcknowledgeOperationStatus(ctx, framework, call.acknowledge_operation_status);
+      return;
     case 'ACCEPT_INVERSE_OFFERS':
     case 'DECLINE_INVERSE_OFFERS':
-    case 'ACKNOWLEDGE_OPERATION_STATUS':
     case 'RECONCILE_OPERATIONS':
       ctx.trace('call-dropped', { framework: framework.id, type: call.type, why: 'not supported by Agora' });
       return;
