@@ -14,6 +14,7 @@
  */
 import type { Allocator } from '../allocator/allocator.js';
 import { assertNever } from '../core/assert-never.js';
+import type { ResourceJson } from '../core/messages/resources-json.js';
 import type { Address, Env, Process, TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import { handleAgentMessage } from './agent-messages.js';
@@ -26,6 +27,7 @@ import type { MasterCountersSnapshot } from './counters.js';
 import { disconnectFramework } from './framework-lifecycle.js';
 import { type MasterOptions, type ResolvedMasterOptions, resolveMasterOptions } from './options.js';
 import { startRecovery } from './recovery.js';
+import { operatorReservation } from './reservations.js';
 import { type AgentUsage, agentUsage, countersSnapshot, type MasterState, masterState } from './state.js';
 
 /**
@@ -153,6 +155,19 @@ export class Master implements Process<Wire> {
   /** The offer and task counters. */
   counters(): MasterCountersSnapshot {
     return countersSnapshot(this.#context());
+  }
+
+  /**
+   * The operator API's RESERVE_RESOURCES / UNRESERVE_RESOURCES on this master
+   * (reservations.ts {@link operatorReservation}); run it inside the master's world.
+   */
+  reserveResources(
+    kind: 'RESERVE' | 'UNRESERVE',
+    agentId: string,
+    resources: readonly ResourceJson[],
+    done: (problem: string | undefined, status?: 400 | 409) => void,
+  ): void {
+    operatorReservation(this.#context(), kind, agentId, resources, done);
   }
 
   /** A peer's connection closed: a framework's subscription or an agent's socket. */
