@@ -1,0 +1,126 @@
+/**
+ * RESERVE and CREATE through the real HTTP scheduler API on loopback, against a live master and
+ * agent: UPDATE_OPERATION_STATUS on the event stream, ACKNOWLEDGE_OPERATION_STATUS answered 202,
+ * the agent's checkpoint on disk holding the volume, and the volume offered back with its DiskInfo.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'ava';
+import { eventually, liveCluster } from './harness.js';
+import { call, subscribe } from './http-client.js';
+
+interface JsonOffer {
+  id: { value: string };
+  agent_id: { value: string };
+  resources: {
+    name: string;
+    scalar?: { value: number };
+    role?: string;
+    reservations?: unknown[];
+    disk?: { persistence?: { id: string } };
+  }[];
+}
+
+const DISK = {
+  name: 'disk',
+  type: 'SCALAR',
+  scalar: { value: 40 },
+  reservations: [{ type: 'DYNAMIC', role: 'eng', principal: 'ops' }],
+};
+const VOLUME = {
+  ...DISK,
+  disk: { persistence: { id: 'db', principal: 'ops' }, volume: { container_path: 'data', mode: 'RW' } },
+};
+
+test('RESERVE and CREATE over HTTP: statuses on the stream, acknowledged, checkpointed by the agent, offered back', async (t) => {
+  const cluster = await liveCluster(1, 'cpus:1;mem:256;disk:100');
+  try {
+    const sub = await subscribe(cluster.master.url, {
+      user: 'tester',
+      name: 'reserver',
+      role: 'eng',
+      principal: 'ops',
+    });
+    t.is(sub.status, 200);
+    const stream = { 'Mesos-Stream-Id': String(sub.headers['mesos-stream-id']) };
+    const ofType = (type: string) => sub.events.filter((e) => e.type === type);
+    await eventually(() => ofType('OFFERS').length > 0, 10_000, 'an offer');
+    const frameworkId = (ofType('SUBSCRIBED')[0] as { subscribed: { framework_id: { value: string } } })
+      .subscribed.framework_id;
+    const offer = (ofType('OFFERS')[0] as { offers: { offers: JsonOffer[] } }).offers.offers[0] as JsonOffer;
+    const accepted = await call(
+      cluster.master.url,
+      {
+        type: 'ACCEPT',
+        framework_id: frameworkId,
+        accept: {
+          offer_ids: [offer.id],
+          operations: [
+            { type: 'RESERVE', id: { value: 'reserve-1' }, reserve: { resources: [DISK] } },
+            { type: 'CREATE', id: { value: 'create-1' }, create: { volumes: [VOLUME] } },
+          ],
+          filters: { refuse_seconds: 0 },
+        },
+      },
+      stream,
+    );
+    t.is(accepted.status, 202, accepted.text);
+    await eventually(() => ofType('UPDATE_OPERATION_STATUS').length === 2, 10_000, 'two operation statuses');
+    const statuses = ofType('UPDATE_OPERATION_STATUS').map(
+      (e) =>
+        (
+          e as {
+            update_operation_status: {
+              status: { operation_id: { value: string }; state: string; uuid: { value: string } };
+            };
+          }
+        ).update_operation_status.status,
+    );
+    t.deepEqual(
+      statuses.map((s) => [s.operation_id.value, s.state]),
+      [
+        ['reserve-1', 'OPERATION_FINISHED'],
+        ['create-1', 'OPERATION_FINISHED'],
+      ],
+    );
+    for (const s of statuses) {
+      const ack = await call(
+        cluster.master.url,
+        {
+          type: 'ACKNOWLEDGE_OPERATION_STATUS',
+          framework_id: frameworkId,
+          acknowledge_operation_status: {
+            agent_id: offer.agent_id,
+            uuid: s.uuid.value,
+            operation_id: s.operation_id,
+          },
+        },
+        stream,
+      );
+      t.is(ack.status, 202, ack.text);
+    }
+    // The agent's checkpoint on disk holds the volume.
+    const checkpoint = join(cluster.workDir, 'agent-0', 'meta', 'agent.json');
+    await eventually(
+      () => existsSync(checkpoint) && readFileSync(checkpoint, 'utf8').includes('"persistence":{"id":"db"'),
+      10_000,
+      'the agent to checkpoint the volume',
+    );
+    t.deepEqual(cluster.master.master.state().slaves[0]?.reserved_resources, { eng: { disk: 40 } });
+    // Offered back to the role, with its DiskInfo.
+    await eventually(
+      () =>
+        ofType('OFFERS').some((e) =>
+          (e as { offers: { offers: JsonOffer[] } }).offers.offers.some((o) =>
+            o.resources.some((r) => r.disk?.persistence?.id === 'db'),
+          ),
+        ),
+      10_000,
+      'an offer of the volume',
+    );
+    sub.close();
+  } finally {
+    await cluster.close();
+    rmSync(cluster.workDir, { recursive: true, force: true });
+  }
+});
