@@ -32,6 +32,7 @@ import type { AgentContext } from './context.js';
 import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
 import { executorEnvironment } from './sandbox.js';
 import { sendUpdate, type UpdateSpec } from './status-updates.js';
+import { taskVolumes } from './volumes.js';
 
 /** Launches a command task (its TaskInfo has `command`). */
 export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: TaskInfo): void {
@@ -48,6 +49,12 @@ export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: 
   if (ctx.tracing)
     ctx.trace('task-launched', { framework: fw.id, task: task.task_id.value, executor: 'command' });
   update(ctx, fw, executor, 'TASK_STARTING');
+  const volumes = taskVolumes(ctx.options.workDir, task.resources ?? []);
+  if (typeof volumes === 'string') {
+    update(ctx, fw, executor, 'TASK_FAILED', volumes);
+    executorTerminated(ctx, fw, executor, -1);
+    return;
+  }
   const launch: CommandLaunch = {
     frameworkId: fw.id,
     taskId: task.task_id.value,
@@ -63,6 +70,7 @@ export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: 
     }),
     sandbox,
     user: task.command?.user ?? fw.info.user,
+    ...(volumes.length === 0 ? {} : { volumes }),
   };
   const started = ctx.runner.start(ctx.env, launch);
   if (!started.ok) {

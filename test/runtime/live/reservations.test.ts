@@ -32,7 +32,7 @@ const VOLUME = {
   disk: { persistence: { id: 'db', principal: 'ops' }, volume: { container_path: 'data', mode: 'RW' } },
 };
 
-test('RESERVE and CREATE over HTTP: statuses on the stream, acknowledged, checkpointed by the agent, offered back', async (t) => {
+test('RESERVE and CREATE over HTTP: statuses on the stream, acknowledged, checkpointed by the agent, offered back, used by a task', async (t) => {
   const cluster = await liveCluster(1, 'cpus:1;mem:256;disk:100');
   try {
     const sub = await subscribe(cluster.master.url, {
@@ -107,17 +107,82 @@ test('RESERVE and CREATE over HTTP: statuses on the stream, acknowledged, checkp
       'the agent to checkpoint the volume',
     );
     t.deepEqual(cluster.master.master.state().slaves[0]?.reserved_resources, { eng: { disk: 40 } });
-    // Offered back to the role, with its DiskInfo.
-    await eventually(
-      () =>
-        ofType('OFFERS').some((e) =>
-          (e as { offers: { offers: JsonOffer[] } }).offers.offers.some((o) =>
-            o.resources.some((r) => r.disk?.persistence?.id === 'db'),
-          ),
-        ),
-      10_000,
-      'an offer of the volume',
+    // Offered back to the role, with its DiskInfo; a task writes into it, and the data lands in
+    // the agent's volume directory, outside the task's sandbox.
+    const withVolume = () =>
+      ofType('OFFERS')
+        .flatMap((e) => (e as { offers: { offers: JsonOffer[] } }).offers.offers)
+        .find((o) => o.resources.some((r) => r.disk?.persistence?.id === 'db'));
+    await eventually(() => withVolume() !== undefined, 10_000, 'an offer of the volume');
+    const again = withVolume() as JsonOffer;
+    const launched = await call(
+      cluster.master.url,
+      {
+        type: 'ACCEPT',
+        framework_id: frameworkId,
+        accept: {
+          offer_ids: [again.id],
+          operations: [
+            {
+              type: 'LAUNCH',
+              launch: {
+                task_infos: [
+                  {
+                    name: 'writer',
+                    task_id: { value: 'writer' },
+                    agent_id: again.agent_id,
+                    resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } }, VOLUME],
+                    command: { value: 'echo kept > data/hello' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      stream,
     );
+    t.is(launched.status, 202, launched.text);
+    // The statuses received, a resent one (same uuid, not acknowledged in time) counted once.
+    const states = () => [
+      ...new Map(
+        ofType('UPDATE').map((e) => {
+          const status = (e as { update: { status: { state: string; uuid?: string } } }).update.status;
+          return [status.uuid ?? status.state, status] as const;
+        }),
+      ).values(),
+    ];
+    // Each update is acknowledged, as a scheduler must before the agent sends the next one.
+    const acked = new Set<string>();
+    const acknowledge = async () => {
+      for (const e of ofType('UPDATE')) {
+        const status = (e as { update: { status: { uuid?: string; task_id: unknown; agent_id: unknown } } })
+          .update.status;
+        if (status.uuid === undefined || acked.has(status.uuid)) continue;
+        acked.add(status.uuid);
+        const body = { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid };
+        await call(
+          cluster.master.url,
+          { type: 'ACKNOWLEDGE', framework_id: frameworkId, acknowledge: body },
+          stream,
+        );
+      }
+    };
+    await eventually(
+      async () => {
+        await acknowledge();
+        return states().some((s) => s.state === 'TASK_FINISHED' || s.state === 'TASK_FAILED');
+      },
+      20_000,
+      () => `the writer to end: ${JSON.stringify(states())} ${cluster.logs.slice(-5).join(' | ')}`,
+    );
+    t.deepEqual(
+      states().map((s) => s.state),
+      ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED'],
+      JSON.stringify(states()),
+    );
+    const kept = join(cluster.workDir, 'agent-0', 'volumes', 'roles', 'eng', 'db', 'hello');
+    t.is(readFileSync(kept, 'utf8'), 'kept\n');
     sub.close();
   } finally {
     await cluster.close();
