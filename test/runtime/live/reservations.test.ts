@@ -48,22 +48,20 @@ test('RESERVE and CREATE over HTTP: statuses on the stream, acknowledged, checkp
     const frameworkId = (ofType('SUBSCRIBED')[0] as { subscribed: { framework_id: { value: string } } })
       .subscribed.framework_id;
     const offer = (ofType('OFFERS')[0] as { offers: { offers: JsonOffer[] } }).offers.offers[0] as JsonOffer;
-    const accepted = await call(
-      cluster.master.url,
-      {
-        type: 'ACCEPT',
-        framework_id: frameworkId,
-        accept: {
-          offer_ids: [offer.id],
-          operations: [
-            { type: 'RESERVE', id: { value: 'reserve-1' }, reserve: { resources: [DISK] } },
-            { type: 'CREATE', id: { value: 'create-1' }, create: { volumes: [VOLUME] } },
-          ],
-          filters: { refuse_seconds: 0 },
+    const accept = (offerId: unknown, operations: unknown[]) =>
+      call(
+        cluster.master.url,
+        {
+          type: 'ACCEPT',
+          framework_id: frameworkId,
+          accept: { offer_ids: [offerId], operations, filters: { refuse_seconds: 0 } },
         },
-      },
-      stream,
-    );
+        stream,
+      );
+    const accepted = await accept(offer.id, [
+      { type: 'RESERVE', id: { value: 'reserve-1' }, reserve: { resources: [DISK] } },
+      { type: 'CREATE', id: { value: 'create-1' }, create: { volumes: [VOLUME] } },
+    ]);
     t.is(accepted.status, 202, accepted.text);
     await eventually(() => ofType('UPDATE_OPERATION_STATUS').length === 2, 10_000, 'two operation statuses');
     const statuses = ofType('UPDATE_OPERATION_STATUS').map(
@@ -115,33 +113,22 @@ test('RESERVE and CREATE over HTTP: statuses on the stream, acknowledged, checkp
         .find((o) => o.resources.some((r) => r.disk?.persistence?.id === 'db'));
     await eventually(() => withVolume() !== undefined, 10_000, 'an offer of the volume');
     const again = withVolume() as JsonOffer;
-    const launched = await call(
-      cluster.master.url,
+    const launched = await accept(again.id, [
       {
-        type: 'ACCEPT',
-        framework_id: frameworkId,
-        accept: {
-          offer_ids: [again.id],
-          operations: [
+        type: 'LAUNCH',
+        launch: {
+          task_infos: [
             {
-              type: 'LAUNCH',
-              launch: {
-                task_infos: [
-                  {
-                    name: 'writer',
-                    task_id: { value: 'writer' },
-                    agent_id: again.agent_id,
-                    resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } }, VOLUME],
-                    command: { value: 'echo kept > data/hello' },
-                  },
-                ],
-              },
+              name: 'writer',
+              task_id: { value: 'writer' },
+              agent_id: again.agent_id,
+              resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.1 } }, VOLUME],
+              command: { value: 'echo kept > data/hello' },
             },
           ],
         },
       },
-      stream,
-    );
+    ]);
     t.is(launched.status, 202, launched.text);
     // The statuses received, a resent one (same uuid, not acknowledged in time) counted once.
     const states = () => [
