@@ -409,3 +409,40 @@ test('the operator reserves unallocated resources: offers holding them are resci
   t.deepEqual(answers, [[undefined, undefined]]);
   t.deepEqual(c.master().state().slaves[0]?.reserved_resources, {});
 });
+
+test('RECONCILE_OPERATIONS: unacknowledged statuses again (no uuid); unknown operations by what is known of their agent', (t) => {
+  const { c, a, offer } = withOffer();
+  accept(a, offer, [{ type: 'RESERVE', id: { value: 'r1' }, reserve: { resources: [reserved('cpus', 1)] } }]);
+  advance(c.world, 10);
+  const reconcile = (operations: { operation_id: { value: string }; agent_id?: { value: string } }[]) => {
+    const before = operationStatuses(a).length;
+    a.call({ type: 'RECONCILE_OPERATIONS', framework_id: a.fid, reconcile_operations: { operations } });
+    advance(c.world, 10);
+    return operationStatuses(a)
+      .slice(before)
+      .map((s) => [s.operation_id?.value, s.state, s.uuid === undefined]);
+  };
+  t.deepEqual(reconcile([]), [['r1', 'OPERATION_FINISHED', true]], 'implicit: the unacknowledged one');
+  t.deepEqual(
+    reconcile([
+      { operation_id: { value: 'r1' } },
+      { operation_id: { value: 'x' }, agent_id: offer.agent_id },
+      { operation_id: { value: 'y' }, agent_id: { value: 'no-such-agent' } },
+      { operation_id: { value: 'z' } },
+    ]),
+    [
+      ['r1', 'OPERATION_FINISHED', true],
+      ['x', 'OPERATION_DROPPED', true],
+      ['y', 'OPERATION_UNKNOWN', true],
+      ['z', 'OPERATION_UNKNOWN', true],
+    ],
+  );
+  const uuid = operationStatuses(a)[0]?.uuid?.value as string;
+  a.call({
+    type: 'ACKNOWLEDGE_OPERATION_STATUS',
+    framework_id: a.fid,
+    acknowledge_operation_status: { agent_id: offer.agent_id, uuid, operation_id: { value: 'r1' } },
+  });
+  advance(c.world, 10);
+  t.deepEqual(reconcile([]), [], 'acknowledged: forgotten');
+});
