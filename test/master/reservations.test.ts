@@ -361,7 +361,7 @@ test('a persistence id must be unique per role on the agent', (t) => {
     [
       [
         'OPERATION_ERROR',
-        "Persistence ID 'db' is not unique; on agent " + `${offer.agent_id.value} at agent-0 (agent-0)`,
+        `Persistence ID 'db' is not unique; on agent ${offer.agent_id.value} at agent-0 (agent-0)`,
       ],
     ],
   );
