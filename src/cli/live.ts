@@ -71,6 +71,7 @@ interface MasterFlags {
   readonly credentials?: string;
   readonly authenticateFrameworks?: true;
   readonly authenticateAgents?: true;
+  readonly authenticateHttpReadonly?: true;
   readonly acls?: string;
   readonly tlsKey?: string;
   readonly tlsCert?: string;
@@ -187,6 +188,10 @@ export function registerLive(program: Command, output: Output): void {
     .option(
       '--authenticate-agents',
       'agents must send their --credential, else 401 (Mesos --authenticate_agents); without it, a credential an agent sends must still be valid',
+    )
+    .option(
+      '--authenticate-http-readonly',
+      'the read-only endpoints (/master/*, /state, /metrics, the web UI) ask for HTTP Basic credentials from --credentials (Mesos --authenticate_http_readonly)',
     )
     .option(
       '--acls <file>',
@@ -347,6 +352,10 @@ export function registerLive(program: Command, output: Output): void {
     .option(
       '--credential <file>',
       'this agent’s principal and secret, sent to the master as HTTP Basic: {"principal":..,"secret":..} or one "principal secret" line (Mesos --credential)',
+    )
+    .option(
+      '--http-credentials <file>',
+      'principals and secrets the read-only endpoints (/state, /flags, /files/*, /monitor/statistics, /metrics) then ask for as HTTP Basic, in --credentials’ format (Mesos --authenticate_http_readonly with --http_credentials)',
     );
   withLogOptions(withTlsOptions(agent, true)).action(
     async (flags: {
@@ -361,6 +370,7 @@ export function registerLive(program: Command, output: Output): void {
       recoveryTimeout: string;
       strict: boolean;
       credential?: string;
+      httpCredentials?: string;
       attributes?: string;
       timeScale: string;
       tlsKey?: string;
@@ -404,7 +414,10 @@ export function registerLive(program: Command, output: Output): void {
           `--tls-key, --tls-cert: a TLS agent needs a TLS master (--master https://…), not ${masterUrl}`,
         );
       }
-      for (const w of credential?.warnings ?? []) output.err(`agora agent: warning: ${w}\n`);
+      const httpCredentials =
+        flags.httpCredentials === undefined ? undefined : readCredentialsFlag(flags.httpCredentials);
+      for (const w of [...(credential?.warnings ?? []), ...(httpCredentials?.warnings ?? [])])
+        output.err(`agora agent: warning: ${w}\n`);
       const retries = new MasterRetryReport(logger, masterUrl);
       const logTrace = traceToLog(logger);
       const started = await startOrExplain(() =>
@@ -429,6 +442,7 @@ export function registerLive(program: Command, output: Output): void {
             ? {}
             : { agent: { attributes: parseAttributesFlag(flags.attributes) } }),
           ...(credential === undefined ? {} : { credential: credential.value }),
+          ...(httpCredentials === undefined ? {} : { httpCredentials: httpCredentials.value }),
           ...tls,
           ...(leader === undefined ? {} : { leader: leader.hooks }),
           log: (line) => logger.warning(line),
@@ -541,11 +555,18 @@ export function registerLive(program: Command, output: Output): void {
 
 /** The master's security flags, checked as Mesos checks them, and what to warn about. */
 function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; warnings: string[] } {
-  const authenticate = flags.authenticateFrameworks === true || flags.authenticateAgents === true;
+  const authenticate =
+    flags.authenticateFrameworks === true ||
+    flags.authenticateAgents === true ||
+    flags.authenticateHttpReadonly === true;
   if (authenticate && flags.credentials === undefined) {
     // Mesos: "Authentication requires a credentials file (see --credentials flag)".
     const which =
-      flags.authenticateFrameworks === true ? '--authenticate-frameworks' : '--authenticate-agents';
+      flags.authenticateFrameworks === true
+        ? '--authenticate-frameworks'
+        : flags.authenticateAgents === true
+          ? '--authenticate-agents'
+          : '--authenticate-http-readonly';
     throw new UsageError(`${which}: authentication requires a credentials file (--credentials)`);
   }
   const warnings: string[] = [];
@@ -567,6 +588,7 @@ function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; wa
       ...(credentials === undefined ? {} : { credentials: credentials.value }),
       ...(flags.authenticateFrameworks === true ? { authenticateFrameworks: true } : {}),
       ...(flags.authenticateAgents === true ? { authenticateAgents: true } : {}),
+      ...(flags.authenticateHttpReadonly === true ? { authenticateHttpReadonly: true } : {}),
       ...(acls === undefined ? {} : { acls: acls.value }),
     },
     warnings,
