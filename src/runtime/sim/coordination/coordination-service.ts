@@ -307,6 +307,20 @@ export class CoordinationService {
     return ok(undefined);
   }
 
+  /**
+   * `path`'s children, sorted, as the service holds them, with no session and no watch: the
+   * simulated world's own look (its detectors and checks), not a client request.
+   */
+  peekChildren(path: string): string[] {
+    return [...(this.#nodes.get(path)?.children ?? [])].sort();
+  }
+
+  /** `path`'s data and version, with no session and no watch (see {@link peekChildren}). */
+  peekData(path: string): NodeData | undefined {
+    const node = this.#nodes.get(path);
+    return node === undefined ? undefined : { data: node.data, version: node.version };
+  }
+
   /** The session owning the ephemeral node at `path`, if it is one (for checks). */
   ownerOf(path: string): SessionId | undefined {
     return this.#nodes.get(path)?.owner;
