@@ -7,6 +7,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { type ChaosResult, FAULT_KINDS, runChaos } from '../runtime/sim/chaos.js';
 import type { ScenarioFile } from '../scenario/schema.js';
+import { runHaCampaign } from './ha-chaos.js';
 import type { Output } from './main.js';
 import { formatCount, Progress } from './progress.js';
 import { parseSeeds } from './run-flags.js';
@@ -23,6 +24,7 @@ interface ChaosFlags {
   readonly reorder?: true;
   readonly json?: true;
   readonly quiet?: true;
+  readonly masters?: string;
 }
 
 /** The command that replays one seed exactly. */
@@ -34,6 +36,7 @@ export function replayCommand(seed: number, flags: ChaosFlags): string {
     ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
     ...(flags.messageLoss ? [] : ['--no-message-loss']),
     ...(flags.reorder === true ? ['--reorder'] : []),
+    ...(flags.masters === undefined ? [] : [`--masters ${flags.masters}`]),
   ].join(' ');
 }
 
@@ -112,6 +115,12 @@ export function registerChaos(program: Command, output: Output): void {
     .option('--scenario <file>', 'take the cluster and frameworks from this scenario (faults stay random)')
     .option('--no-message-loss', 'do not lose messages (a lost message breaks its connection, as over TCP)')
     .option('--reorder', 'also reorder messages within a link, which TCP never does (see the README)')
+    .option(
+      '--masters <n>',
+      'run n masters (2-7) contending through a simulated ZooKeeper; draws leader crashes, ' +
+        'master-ZooKeeper partitions, session expiries and ZooKeeper crashes, and checks that no ' +
+        'deposed leader acts and nothing acknowledged is lost across a leader change',
+    )
     .option('--json', 'print one JSON object per seed')
     .option('--quiet', 'no progress on stderr')
     .action((flags: ChaosFlags) => {
@@ -127,6 +136,28 @@ export function registerChaos(program: Command, output: Output): void {
         const text = readScenarioText(flags.scenario);
         parseScenarioText(text, flags.scenario); // refuses a bad file with every problem
         base = JSON.parse(text) as ScenarioFile;
+      }
+      if (flags.masters !== undefined) {
+        const masters = Number(flags.masters);
+        if (!(Number.isInteger(masters) && masters >= 2 && masters <= 7)) {
+          throw new UsageError(
+            `--masters: expected a whole number of masters from 2 to 7, got "${flags.masters}"`,
+          );
+        }
+        if (base !== undefined || flags.reorder === true) {
+          throw new UsageError('--masters: not combined with --scenario or --reorder yet');
+        }
+        runHaCampaign(
+          output,
+          seeds,
+          minutes,
+          masters,
+          flags.messageLoss,
+          flags.json === true,
+          flags.quiet === true,
+          (seed) => replayCommand(seed, flags),
+        );
+        return;
       }
       const progress = new Progress(output, 'chaos', flags.quiet === true);
       let failed = 0;

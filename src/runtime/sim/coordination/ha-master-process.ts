@@ -97,6 +97,14 @@ export class HaMasterProcess implements Process<Wire> {
     return this.#epoch;
   }
 
+  /**
+   * The service told this master its session expired (ZooKeeper's SESSION_EXPIRED, reaching a
+   * connected client): it stops leading at once.
+   */
+  sessionExpired(): void {
+    if (this.#env !== undefined) this.#lost('the session expired');
+  }
+
   /** Whether it leads now: elected and the lease not run out (see the module comment). */
   leading(): boolean {
     if (this.#epoch === undefined) return false;

@@ -8,10 +8,11 @@ import type { Agent } from '../../../agent/agent.js';
 import type { Address } from '../../../core/process.js';
 import type { Wire } from '../../../core/wire.js';
 import type { Master } from '../../../master/master.js';
+import type { LeaderView } from '../invariants.js';
 import type { SimWorld } from '../world.js';
 import { type HaMasterEvents, type HaMasterFaults, HaMasterProcess } from './ha-master-process.js';
 import type { LeaderRouting } from './leader-routing.js';
-import { SimCoordination, ZOOKEEPER_ADDRESS } from './sim-coordination.js';
+import { REGISTRY_PATH, SimCoordination, ZOOKEEPER_ADDRESS } from './sim-coordination.js';
 
 /** Mesos's default `--zk_session_timeout` is 10 s. */
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
@@ -89,6 +90,35 @@ export class HaMasters {
   /** A framework follows the leader. */
   addScheduler(address: Address): void {
     this.#schedulers.add(address);
+  }
+
+  /**
+   * A fault: the service expires `address`'s session and tells it so over its connection (only
+   * while it can reach the service: one cut off learns at its lease's end, as live). False if
+   * there was no live session or no connection.
+   */
+  expireSession(address: Address): boolean {
+    if (this.#world.status(address) !== 'running') return false;
+    if (!this.#world.network.canReach(ZOOKEEPER_ADDRESS, address)) return false;
+    if (!this.coordination.expireSessionOf(address)) return false;
+    (this.#world.instance(address) as HaMasterProcess).sessionExpired();
+    return true;
+  }
+
+  /** What the leader invariants read (invariants.ts {@link LeaderView}). */
+  view(): LeaderView {
+    return {
+      isMaster: (address) => this.#routing.isMaster(address),
+      groupLeader: () => {
+        const first = this.coordination.members()[0];
+        return first === undefined ? undefined : { address: first.address, epoch: first.sequence };
+      },
+      epochOf: (address) =>
+        this.#world.status(address) === 'running'
+          ? (this.#world.instance(address) as HaMasterProcess).epoch
+          : undefined,
+      registryText: () => this.coordination.service.peekData(REGISTRY_PATH)?.data,
+    };
   }
 
   /** The master the clients are routed to now, if it is running and acts as leader. */
