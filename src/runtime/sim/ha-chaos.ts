@@ -32,9 +32,10 @@ import { describeDisagreements, disagreements, persisting } from './convergence.
 import type { HaMasterFaults } from './coordination/ha-master-process.js';
 import { DEFAULT_SESSION_TIMEOUT_MS, type HaMasters, haMasterAddress } from './coordination/ha-masters.js';
 import { ZOOKEEPER_ADDRESS } from './coordination/sim-coordination.js';
-import { InvariantChecker, LeaderChecker, type Violation } from './invariants.js';
+import { InvariantChecker, LeaderChecker, type LeaderView, type Violation } from './invariants.js';
 import { ProcessError } from './process-error.js';
 import { ScenarioRun } from './scenario-run.js';
+import type { TraceOption } from './trace.js';
 import type { WorldObserver } from './world.js';
 
 /** The fault kinds of the masters' swarm, in its order (changing it changes every seed). */
@@ -64,6 +65,8 @@ export interface HaChaosOptions {
   readonly messageLoss?: boolean;
   /** A bug planted in every master (the invariant's test). */
   readonly plant?: HaMasterFaults;
+  /** Where the run's trace goes (default off), to study a seed. */
+  readonly trace?: TraceOption;
 }
 
 /** What one run did and found. */
@@ -222,30 +225,40 @@ export function runHaChaos(seed: number, safetyMinutes: number, options: HaChaos
   if (!validated.ok)
     throw new Error(`chaos seed ${seed} made an invalid scenario: ${JSON.stringify(validated.error)}`);
   const scenario = validated.value;
-  let leaderChecker: LeaderChecker | undefined;
-  const agentChecks = new InvariantChecker();
-  const observer: WorldObserver<Wire> = both(agentChecks, {
-    sent: (from, to, msg, now) => leaderChecker?.sent(from, to, msg, now),
+  // The masters exist only once the run does, and the first is elected as it starts: the
+  // checker reads them through this view, filled in below.
+  let ha: HaMasters | undefined;
+  const view = (): LeaderView => (ha as HaMasters).view();
+  const leaderChecker = new LeaderChecker({
+    isMaster: (a) => view().isMaster(a),
+    groupLeader: () => view().groupLeader(),
+    epochOf: (a) => view().epochOf(a),
+    registryText: () => view().registryText(),
   });
+  const agentChecks = new InvariantChecker();
+  const observer = both(agentChecks, leaderChecker);
   const run = new ScenarioRun(scenario, {
+    ...(options.trace === undefined ? {} : { trace: options.trace }),
     observer,
     lossBreaksConnections: true,
     ha: {
       masters: options.masters,
       sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
-      events: { elected: (address, epoch, now) => leaderChecker?.elected(address, epoch, now) },
+      events: { elected: (address, epoch, now) => leaderChecker.elected(address, epoch, now) },
+      built: (masters) => {
+        ha = masters;
+      },
       ...(options.plant === undefined ? {} : { faults: options.plant }),
     },
   });
-  const ha = run.ha as HaMasters;
-  leaderChecker = new LeaderChecker(ha.view());
   agentChecks.attach(run.world);
-  for (const fault of haFaults) inject(run, ha, fault);
+  const masters = run.ha as HaMasters;
+  for (const fault of haFaults) inject(run, masters, fault);
   const safetyEndMs = safetyS * 1000;
   run.world.at(Math.min(safetyEndMs, run.untilMs), (world) =>
     world.network.configure({ lossProbability: 0, duplicateProbability: 0 }),
   );
-  const violation = (): Violation | undefined => leaderChecker?.violation ?? agentChecks.violation;
+  const violation = (): Violation | undefined => leaderChecker.violation ?? agentChecks.violation;
   const agents = scenario.agents.map((a) => a.id);
   const frameworks = new Map([...run.frameworks].map(([name, slot]) => [name, slot.framework]));
   const firstLookMs = run.untilMs - 60_000;
@@ -256,10 +269,10 @@ export function runHaChaos(seed: number, safetyMinutes: number, options: HaChaos
     for (let t = step; t < firstLookMs && violation() === undefined; t += step) run.advance(t);
     if (violation() === undefined) {
       run.advance(firstLookMs);
-      const earlier = disagreements(run.world, agents, frameworks, ha.leader()?.master);
+      const earlier = disagreements(run.world, agents, frameworks, masters.leader()?.master);
       for (let t = firstLookMs + step; t < run.untilMs + step && violation() === undefined; t += step)
         run.advance(t);
-      const leader = ha.leader();
+      const leader = masters.leader();
       problems = [
         ...(leader === undefined ? ['no master leads at the end, with every fault healed'] : []),
         ...describeDisagreements(

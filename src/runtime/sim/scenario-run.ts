@@ -123,6 +123,7 @@ export class ScenarioRun {
       ...(options.observer === undefined ? {} : { observer: options.observer }),
     });
     this.ha = routing === undefined ? undefined : new HaMasters(this.world, routing, haAddresses);
+    if (this.ha !== undefined) haOptions?.built?.(this.ha);
     const harness = new SimHarness(this.world, {
       messageLevel: this.messageLevel,
       ...(this.ha === undefined || haOptions === undefined

@@ -72,6 +72,8 @@ export class HaMasterProcess implements Process<Wire> {
   /** The inner master's pending timers (a later term must not fire an earlier term's). */
   readonly #innerTimers = new Set<TimerId>();
   #registryVersion = 0;
+  /** A request found no connection since the last answered one (see {@link #ping}). */
+  #disconnected = false;
 
   constructor(
     coordination: SimCoordination<Wire>,
@@ -191,10 +193,20 @@ export class HaMasterProcess implements Process<Wire> {
       return;
     }
     const pinged = this.#coordination.request(this.#address(), (s, now) => s.ping(session, now));
-    if (pinged.ok) this.#answered();
-    else if (pinged.error === 'session-expired') this.#lost('the session expired');
-    // connection-loss: the lease runs out on its own; leading() notices.
-    else if (this.#epoch !== undefined) this.leading();
+    if (pinged.ok) {
+      this.#answered();
+      // Reconnected: a ZooKeeper client sets its watches again on a new connection, and the
+      // server fires those whose nodes changed meanwhile; re-reading the group does the same.
+      if (this.#disconnected) {
+        this.#disconnected = false;
+        this.#checkGroup();
+      }
+    } else if (pinged.error === 'session-expired') this.#lost('the session expired');
+    else {
+      // connection-loss: the lease runs out on its own; leading() notices.
+      this.#disconnected = true;
+      if (this.#epoch !== undefined) this.leading();
+    }
   }
 
   /** Reads the group (re-arming the watch) and takes leadership if its node is the lowest. */
@@ -206,6 +218,7 @@ export class HaMasterProcess implements Process<Wire> {
     );
     if (!children.ok) {
       if (children.error === 'session-expired') this.#lost('the session expired');
+      else this.#disconnected = true;
       return;
     }
     this.#answered();

@@ -27,6 +27,8 @@ export interface HaOptions {
   readonly faults?: HaMasterFaults;
   /** Listens to elections and depositions. */
   readonly events?: HaMasterEvents;
+  /** Called once the masters exist, before any is started (a checker that reads them). */
+  readonly built?: (masters: HaMasters) => void;
 }
 
 /** The address of the i-th master (1-based). */

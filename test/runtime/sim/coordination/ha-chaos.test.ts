@@ -21,14 +21,16 @@ test('the masters’ faults are a function of the seed, and seeds draw every kin
 
 test('three correct masters keep the leader invariants through leader crashes, partitions, expiries and service crashes', (t) => {
   let changes = 0;
-  for (const seed of [1, 3, 4, 6, 7]) {
+  // 46 and 151 are regressions: a master cut off from the service when the leader's node went
+  // missed the watch, and never looked at the group again once reconnected (no leader at all).
+  for (const seed of [1, 3, 4, 6, 7, 46, 151]) {
     const r = runHaChaos(seed, 5, { masters: 3 });
     t.is(r.violation, undefined, `seed ${seed}: ${JSON.stringify(r.violation)}`);
     t.deepEqual(r.problems, [], `seed ${seed}`);
     t.true(r.leaderChecks > 1000, `seed ${seed} checked ${r.leaderChecks} master sends`);
     changes += r.leaderChanges;
   }
-  t.true(changes >= 5, `${changes} leader changes in five seeds`);
+  t.true(changes >= 10, `${changes} leader changes in seven seeds`);
 });
 
 test('planted bug: a master that ignores losing its session is caught acting as a deposed leader', (t) => {
