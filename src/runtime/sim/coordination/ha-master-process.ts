@@ -47,6 +47,8 @@ const PING_TAG = 'ha-ping';
 export interface HaMasterFaults {
   /** The master keeps acting after it lost its session (no fence, no deposition). */
   readonly ignoreDeposition?: boolean;
+  /** The master takes a registry write as done even when the service did not apply it. */
+  readonly acknowledgeUnwritten?: boolean;
 }
 
 /** Tells the run what a master did (the chaos invariant and figures listen). */
@@ -270,6 +272,10 @@ export class HaMasterProcess implements Process<Wire> {
         // The acknowledgement, as a timer of this term: it fires once the service has applied
         // the write. A refused write is never acknowledged (a timer that cannot fire).
         const id = env.setTimer(0, tag);
+        if (!wrote.ok && this.#faults.acknowledgeUnwritten === true) {
+          timers.add(id);
+          return id;
+        }
         if (wrote.ok) {
           this.#registryVersion = wrote.value;
           this.#answered();

@@ -48,6 +48,17 @@ test('planted bug: a master that ignores losing its session is caught acting as 
   t.deepEqual(same.violation, caught[0]?.violation, 'the finding replays from the seed');
 });
 
+test('planted bug: a master that takes an unapplied registry write as done loses an acknowledged agent', (t) => {
+  // Seed 144 cuts the leader off while an agent registers: the write fails, the buggy master
+  // tells the agent it is admitted anyway, and the next leader's registry does not have it.
+  const r = runHaChaos(144, 5, { masters: 3, plant: { acknowledgeUnwritten: true } });
+  t.is(r.violation?.invariant, 'acknowledged-lost', JSON.stringify(r.violation));
+  t.regex(r.violation?.detail ?? '', /recovered a registry without acknowledged agents \[[\w-]+\]/u);
+  const correct = runHaChaos(144, 5, { masters: 3 });
+  t.is(correct.violation, undefined, 'correct masters pass the same seed');
+  t.deepEqual(correct.problems, []);
+});
+
 /** A hand-driven view: one group, one registry. */
 function view(state: {
   leader?: { address: string; epoch: number };
