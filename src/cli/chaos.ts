@@ -94,6 +94,45 @@ export class CampaignTotals {
   }
 }
 
+/** What a checked seed's result has in common, whatever the run. */
+export interface SeedOutcome {
+  readonly seed: number;
+  readonly violation:
+    | { readonly invariant: string; readonly atMs: number; readonly detail: string }
+    | undefined;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Prints one seed's line (or JSON object), as every chaos campaign does: ok with what it did,
+ * or FAILED with why and the command that replays it. Returns whether the seed passed.
+ */
+export function printSeed(
+  output: Output,
+  progress: Progress,
+  json: boolean,
+  r: SeedOutcome,
+  described: string,
+  replay: string,
+): boolean {
+  const ok = r.violation === undefined && r.problems.length === 0;
+  if (json) {
+    output.out(`${JSON.stringify({ ...r, ok, replay })}\n`);
+    return ok;
+  }
+  if (ok) {
+    output.out(`seed ${r.seed}: ok (${described})\n`);
+    return ok;
+  }
+  progress.done();
+  const why =
+    r.violation !== undefined
+      ? `${r.violation.invariant} at ${(r.violation.atMs / 1000).toFixed(3)} s: ${r.violation.detail}`
+      : r.problems.join('; ');
+  output.out(`seed ${r.seed}: FAILED ${why}\n  (${described})\n  replay: ${replay}\n`);
+  return ok;
+}
+
 /** Registers `chaos`. */
 export function registerChaos(program: Command, output: Output): void {
   program
@@ -170,24 +209,8 @@ export function registerChaos(program: Command, output: Output): void {
         });
         totals.add(r);
         progress.updateItems(i + 1, seeds.length, 'seeds', totals.events);
-        const ok = r.violation === undefined && r.problems.length === 0;
-        if (!ok) failed++;
-        if (flags.json === true) {
-          output.out(`${JSON.stringify({ ...r, ok, replay: replayCommand(seed, flags) })}\n`);
-          return;
-        }
-        if (ok) {
-          output.out(`seed ${seed}: ok (${describe(r)})\n`);
-          return;
-        }
-        progress.done();
-        const why =
-          r.violation !== undefined
-            ? `${r.violation.invariant} at ${(r.violation.atMs / 1000).toFixed(3)} s: ${r.violation.detail}`
-            : r.problems.join('; ');
-        output.out(
-          `seed ${seed}: FAILED ${why}\n  (${describe(r)})\n  replay: ${replayCommand(seed, flags)}\n`,
-        );
+        if (!printSeed(output, progress, flags.json === true, r, describe(r), replayCommand(seed, flags)))
+          failed++;
       });
       progress.done();
       output.out(`${seeds.length - failed} of ${seeds.length} seeds passed: ${totals.describe()}\n`);

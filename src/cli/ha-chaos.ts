@@ -3,6 +3,7 @@
  * src/runtime/sim/ha-chaos.ts), its per-seed lines and its totals.
  */
 import { HA_FAULT_KINDS, type HaChaosResult, runHaChaos } from '../runtime/sim/ha-chaos.js';
+import { printSeed } from './chaos.js';
 import type { Output } from './main.js';
 import { formatCount, Progress } from './progress.js';
 import { CommandExit } from './usage-error.js';
@@ -44,22 +45,7 @@ export function runHaCampaign(
     seconds += r.simulatedSeconds;
     for (const [k, n] of Object.entries(r.haFaultKinds)) kinds.set(k, (kinds.get(k) ?? 0) + n);
     progress.updateItems(i + 1, seeds.length, 'seeds', events);
-    const ok = r.violation === undefined && r.problems.length === 0;
-    if (!ok) failed++;
-    if (json) {
-      output.out(`${JSON.stringify({ ...r, ok, replay: replay(seed) })}\n`);
-      return;
-    }
-    if (ok) {
-      output.out(`seed ${seed}: ok (${describe(r)})\n`);
-      return;
-    }
-    progress.done();
-    const why =
-      r.violation !== undefined
-        ? `${r.violation.invariant} at ${(r.violation.atMs / 1000).toFixed(3)} s: ${r.violation.detail}`
-        : r.problems.join('; ');
-    output.out(`seed ${seed}: FAILED ${why}\n  (${describe(r)})\n  replay: ${replay(seed)}\n`);
+    if (!printSeed(output, progress, json, r, describe(r), replay(seed))) failed++;
   });
   progress.done();
   const drawn = [...kinds].map(([k, n]) => `${n} ${k}`).join(', ');
