@@ -39,7 +39,13 @@ import type { TraceOption } from './trace.js';
 import type { WorldObserver } from './world.js';
 
 /** The fault kinds of the masters' swarm, in its order (changing it changes every seed). */
-export const HA_FAULT_KINDS = ['leader-crash', 'master-zk-partition', 'session-expiry', 'zk-crash'] as const;
+export const HA_FAULT_KINDS = [
+  'leader-crash',
+  'master-zk-partition',
+  'session-expiry',
+  'zk-crash',
+  'master-clock-skew',
+] as const;
 
 /** One of {@link HA_FAULT_KINDS}. */
 export type HaFaultKind = (typeof HA_FAULT_KINDS)[number];
@@ -53,6 +59,9 @@ export interface HaFault {
   readonly duration: number;
   /** Which master (1-based), or 0 for the leader at that moment. */
   readonly master: number;
+  /** For a clock skew: the jump (s) and the rate, drawn as chaos.ts draws them. */
+  readonly jump?: number;
+  readonly rate?: number;
 }
 
 /** Knobs of a chaos run with several masters. */
@@ -115,7 +124,10 @@ export function drawHaFaults(seed: number, safetyS: number, masters: number): Ha
     }
     const duration = kind === 'leader-crash' ? Math.round(between(1, 60)) : Math.round(between(1, 30));
     const master = kind === 'leader-crash' || r() < 0.5 ? 0 : whole(1, masters);
-    return { kind, at, duration, master };
+    if (kind !== 'master-clock-skew') return { kind, at, duration, master };
+    const jump = Math.round(between(-60, 60) * 10) / 10;
+    const rate = Math.round(between(0.95, 1.05) * 1000) / 1000;
+    return { kind, at, duration, master, jump, rate };
   });
 }
 
@@ -157,6 +169,16 @@ function inject(run: ScenarioRun, ha: HaMasters, fault: HaFault): void {
         const master = target();
         const expired = master !== undefined && ha.expireSession(master);
         trace(expired ? { master } : { master: master ?? null, skipped: 'no session it could be told of' });
+        return;
+      }
+      case 'master-clock-skew': {
+        const master = target();
+        if (master === undefined) {
+          trace({ skipped: 'no leader' });
+          return;
+        }
+        trace({ master, jump: fault.jump, rate: fault.rate });
+        world.skewClock(master, (fault.jump ?? 0) * 1000, fault.rate ?? 1);
         return;
       }
       case 'zk-crash': {

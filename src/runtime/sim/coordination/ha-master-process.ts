@@ -7,9 +7,10 @@
  *   node holding its address, and watches the group; it leads while its node is the lowest, and
  *   that sequence is its **epoch**;
  * - leadership is a **lease**: every request the service answers proves leadership until
- *   (its time + 0.6 × the session timeout), renewed by a ping three times per timeout, and
- *   {@link HaMasterProcess.leading} reads the process's clock on every call, so a master cut off
- *   from the service stops before the service expires its session and another can be elected;
+ *   0.6 × the session timeout from its answer, renewed by a ping three times per timeout; the
+ *   lease is a timer (a monotonic measure, see {@link HaMasterProcess.leading}), so a master
+ *   cut off from the service stops before the service expires its session and another can be
+ *   elected;
  * - elected, it reads the registry from the versioned node `/mesos/registry` and starts a fresh
  *   {@link Master} on it (Mesos's elected master recovers from the registry; nothing of an earlier
  *   term carries over); each registry write is a `setData` with the version last written,
@@ -42,6 +43,8 @@ export const LEASE_SHARE = 0.6;
 const PINGS_PER_TIMEOUT = 3;
 /** The wrapper's own timer tag. */
 const PING_TAG = 'ha-ping';
+/** The timer that ends the lease. */
+const LEASE_TAG = 'ha-lease';
 
 /** Bugs a test may plant. */
 export interface HaMasterFaults {
@@ -68,7 +71,8 @@ export class HaMasterProcess implements Process<Wire> {
   #session: SessionId | undefined;
   #node: string | undefined;
   #epoch: number | undefined;
-  #leaseUntilMs = 0;
+  /** Pending while the lease holds (see {@link leading}). */
+  #leaseTimer: TimerId | undefined;
   #inner: Master | undefined;
   #innerEnv: Env<Wire> | undefined;
   /** The inner master's pending timers (a later term must not fire an earlier term's). */
@@ -109,16 +113,18 @@ export class HaMasterProcess implements Process<Wire> {
     if (this.#env !== undefined) this.#lost('the session expired');
   }
 
-  /** Whether it leads now: elected and the lease not run out (see the module comment). */
+  /**
+   * Whether it leads now: elected and the lease not run out (see the module comment). The lease
+   * is a timer, not a clock reading: a timer measures elapsed time as a monotonic clock does,
+   * so a wall clock stepped back (chaos's master-clock-skew: up to a minute) cannot stretch the
+   * lease past the session timeout. A first version compared the process's clock with a
+   * deadline, and a leader whose clock jumped back 60 s while cut off from the service went on
+   * sending for a minute after another was elected (deposed-leader-acted; see the test).
+   * A drift of the timer's pace (at most 5% here) stays well inside the 0.6 share.
+   */
   leading(): boolean {
     if (this.#epoch === undefined) return false;
-    if (this.#faults.ignoreDeposition === true) return true;
-    const env = this.#env as Env<Wire>;
-    if (env.now() < this.#leaseUntilMs) return true;
-    this.#depose(
-      `no word from the coordination service for ${Math.round(env.now() - this.#leaseUntilMs + this.#leaseMs())} ms`,
-    );
-    return false;
+    return this.#faults.ignoreDeposition === true || this.#leaseTimer !== undefined;
   }
 
   onStart(env: Env<Wire>): void {
@@ -142,6 +148,14 @@ export class HaMasterProcess implements Process<Wire> {
       this.#checkGroup();
       return;
     }
+    if (tag === LEASE_TAG) {
+      if (id !== this.#leaseTimer) return;
+      this.#leaseTimer = undefined;
+      if (this.#faults.ignoreDeposition !== true) {
+        this.#depose(`no word from the coordination service for ${this.#leaseMs()} ms (its lease)`);
+      }
+      return;
+    }
     if (!this.#innerTimers.delete(id) || this.#inner === undefined) return;
     if (this.leading()) this.#inner.onTimer(this.#innerEnv as Env<Wire>, tag, id);
   }
@@ -162,9 +176,15 @@ export class HaMasterProcess implements Process<Wire> {
     return this.#sessionTimeoutMs * LEASE_SHARE;
   }
 
-  /** A request answered: leadership is proved until now + the lease. */
+  /** A request answered: leadership is proved for the lease from now. */
   #answered(): void {
-    if (this.#epoch !== undefined) this.#leaseUntilMs = (this.#env as Env<Wire>).now() + this.#leaseMs();
+    if (this.#epoch !== undefined) this.#renewLease();
+  }
+
+  #renewLease(): void {
+    const env = this.#env as Env<Wire>;
+    if (this.#leaseTimer !== undefined) env.cancelTimer(this.#leaseTimer);
+    this.#leaseTimer = env.setTimer(this.#leaseMs(), LEASE_TAG);
   }
 
   #contend(): void {
@@ -205,9 +225,8 @@ export class HaMasterProcess implements Process<Wire> {
       }
     } else if (pinged.error === 'session-expired') this.#lost('the session expired');
     else {
-      // connection-loss: the lease runs out on its own; leading() notices.
+      // connection-loss: the lease runs out on its own (its timer deposes the master).
       this.#disconnected = true;
-      if (this.#epoch !== undefined) this.leading();
     }
   }
 
@@ -246,7 +265,7 @@ export class HaMasterProcess implements Process<Wire> {
       return;
     }
     this.#epoch = epoch;
-    this.#leaseUntilMs = env.now() + this.#leaseMs();
+    this.#renewLease();
     this.#registryVersion = read.value.version;
     const text = read.value.data === '' ? undefined : read.value.data;
     env.trace({ kind: 'ha.elected', epoch, registryVersion: read.value.version });
@@ -322,6 +341,8 @@ export class HaMasterProcess implements Process<Wire> {
     env.trace({ kind: 'ha.deposed', epoch, reason });
     this.#events.deposed?.(this.#address(), epoch, reason, env.now());
     this.#epoch = undefined;
+    if (this.#leaseTimer !== undefined) env.cancelTimer(this.#leaseTimer);
+    this.#leaseTimer = undefined;
     this.#dropInner();
     // A new session: the old one may still hold the node (its expiry will remove it).
     const session = this.#session;

@@ -21,8 +21,6 @@ test('the masters’ faults are a function of the seed, and seeds draw every kin
 
 test('three correct masters keep the leader invariants through leader crashes, partitions, expiries and service crashes', (t) => {
   let changes = 0;
-  // 46 and 151 are regressions: a master cut off from the service when the leader's node went
-  // missed the watch, and never looked at the group again once reconnected (no leader at all).
   for (const seed of [1, 3, 4, 6, 7, 46, 151]) {
     const r = runHaChaos(seed, 5, { masters: 3 });
     t.is(r.violation, undefined, `seed ${seed}: ${JSON.stringify(r.violation)}`);
@@ -34,7 +32,7 @@ test('three correct masters keep the leader invariants through leader crashes, p
 });
 
 test('planted bug: a master that ignores losing its session is caught acting as a deposed leader', (t) => {
-  const caught = [1, 3, 4, 5, 6, 7].map((seed) =>
+  const caught = [1, 3, 4, 5, 8, 9].map((seed) =>
     runHaChaos(seed, 5, { masters: 3, plant: { ignoreDeposition: true } }),
   );
   for (const r of caught) {
@@ -49,12 +47,13 @@ test('planted bug: a master that ignores losing its session is caught acting as 
 });
 
 test('planted bug: a master that takes an unapplied registry write as done loses an acknowledged agent', (t) => {
-  // Seed 144 cuts the leader off while an agent registers: the write fails, the buggy master
-  // tells the agent it is admitted anyway, and the next leader's registry does not have it.
-  const r = runHaChaos(144, 5, { masters: 3, plant: { acknowledgeUnwritten: true } });
+  // In seed 92 a registry write admitting an agent fails while the leader still holds its
+  // lease; the buggy master tells the agent it is admitted anyway, and the next leader's
+  // registry does not have it.
+  const r = runHaChaos(92, 5, { masters: 3, plant: { acknowledgeUnwritten: true } });
   t.is(r.violation?.invariant, 'acknowledged-lost', JSON.stringify(r.violation));
   t.regex(r.violation?.detail ?? '', /recovered a registry without acknowledged agents \[[\w-]+\]/u);
-  const correct = runHaChaos(144, 5, { masters: 3 });
+  const correct = runHaChaos(92, 5, { masters: 3 });
   t.is(correct.violation, undefined, 'correct masters pass the same seed');
   t.deepEqual(correct.problems, []);
 });
