@@ -29,7 +29,7 @@ test('agora chaos --masters 3 prints the masters’ faults, leader changes and a
   t.regex(r.out, /^seed 3: ok \(3 masters, .*leader changes/mu);
   t.regex(
     r.out,
-    /2 of 2 seeds passed: .*masters' faults drawn: \d+ leader-crash, \d+ master-zk-partition, \d+ session-expiry, \d+ zk-crash; \d+ leader changes/u,
+    /2 of 2 seeds passed: .*masters' faults drawn: \d+ leader-crash, \d+ master-zk-partition, \d+ session-expiry, \d+ zk-crash, \d+ master-clock-skew; \d+ leader changes/u,
   );
   const json = await runCli('chaos', '--seeds', '3', '--masters', '3', '--json', '--quiet');
   const line = JSON.parse(json.out.split('\n')[0] ?? '') as {
