@@ -7,6 +7,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { type ChaosResult, FAULT_KINDS, runChaos } from '../runtime/sim/chaos.js';
 import type { ScenarioFile } from '../scenario/schema.js';
+import { runHaCampaign } from './ha-chaos.js';
 import type { Output } from './main.js';
 import { formatCount, Progress } from './progress.js';
 import { parseSeeds } from './run-flags.js';
@@ -23,6 +24,7 @@ interface ChaosFlags {
   readonly reorder?: true;
   readonly json?: true;
   readonly quiet?: true;
+  readonly masters?: string;
 }
 
 /** The command that replays one seed exactly. */
@@ -34,6 +36,7 @@ export function replayCommand(seed: number, flags: ChaosFlags): string {
     ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
     ...(flags.messageLoss ? [] : ['--no-message-loss']),
     ...(flags.reorder === true ? ['--reorder'] : []),
+    ...(flags.masters === undefined ? [] : [`--masters ${flags.masters}`]),
   ].join(' ');
 }
 
@@ -91,6 +94,45 @@ export class CampaignTotals {
   }
 }
 
+/** What a checked seed's result has in common, whatever the run. */
+export interface SeedOutcome {
+  readonly seed: number;
+  readonly violation:
+    | { readonly invariant: string; readonly atMs: number; readonly detail: string }
+    | undefined;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Prints one seed's line (or JSON object), as every chaos campaign does: ok with what it did,
+ * or FAILED with why and the command that replays it. Returns whether the seed passed.
+ */
+export function printSeed(
+  output: Output,
+  progress: Progress,
+  json: boolean,
+  r: SeedOutcome,
+  described: string,
+  replay: string,
+): boolean {
+  const ok = r.violation === undefined && r.problems.length === 0;
+  if (json) {
+    output.out(`${JSON.stringify({ ...r, ok, replay })}\n`);
+    return ok;
+  }
+  if (ok) {
+    output.out(`seed ${r.seed}: ok (${described})\n`);
+    return ok;
+  }
+  progress.done();
+  const why =
+    r.violation !== undefined
+      ? `${r.violation.invariant} at ${(r.violation.atMs / 1000).toFixed(3)} s: ${r.violation.detail}`
+      : r.problems.join('; ');
+  output.out(`seed ${r.seed}: FAILED ${why}\n  (${described})\n  replay: ${replay}\n`);
+  return ok;
+}
+
 /** Registers `chaos`. */
 export function registerChaos(program: Command, output: Output): void {
   program
@@ -112,6 +154,12 @@ export function registerChaos(program: Command, output: Output): void {
     .option('--scenario <file>', 'take the cluster and frameworks from this scenario (faults stay random)')
     .option('--no-message-loss', 'do not lose messages (a lost message breaks its connection, as over TCP)')
     .option('--reorder', 'also reorder messages within a link, which TCP never does (see the README)')
+    .option(
+      '--masters <n>',
+      'run n masters (2-7) contending through a simulated ZooKeeper; draws leader crashes, ' +
+        'master-ZooKeeper partitions, session expiries and ZooKeeper crashes, and checks that no ' +
+        'deposed leader acts and nothing acknowledged is lost across a leader change',
+    )
     .option('--json', 'print one JSON object per seed')
     .option('--quiet', 'no progress on stderr')
     .action((flags: ChaosFlags) => {
@@ -128,6 +176,28 @@ export function registerChaos(program: Command, output: Output): void {
         parseScenarioText(text, flags.scenario); // refuses a bad file with every problem
         base = JSON.parse(text) as ScenarioFile;
       }
+      if (flags.masters !== undefined) {
+        const masters = Number(flags.masters);
+        if (!(Number.isInteger(masters) && masters >= 2 && masters <= 7)) {
+          throw new UsageError(
+            `--masters: expected a whole number of masters from 2 to 7, got "${flags.masters}"`,
+          );
+        }
+        if (base !== undefined || flags.reorder === true) {
+          throw new UsageError('--masters: not combined with --scenario or --reorder yet');
+        }
+        runHaCampaign(
+          output,
+          seeds,
+          minutes,
+          masters,
+          flags.messageLoss,
+          flags.json === true,
+          flags.quiet === true,
+          (seed) => replayCommand(seed, flags),
+        );
+        return;
+      }
       const progress = new Progress(output, 'chaos', flags.quiet === true);
       let failed = 0;
       const totals = new CampaignTotals();
@@ -139,24 +209,8 @@ export function registerChaos(program: Command, output: Output): void {
         });
         totals.add(r);
         progress.updateItems(i + 1, seeds.length, 'seeds', totals.events);
-        const ok = r.violation === undefined && r.problems.length === 0;
-        if (!ok) failed++;
-        if (flags.json === true) {
-          output.out(`${JSON.stringify({ ...r, ok, replay: replayCommand(seed, flags) })}\n`);
-          return;
-        }
-        if (ok) {
-          output.out(`seed ${seed}: ok (${describe(r)})\n`);
-          return;
-        }
-        progress.done();
-        const why =
-          r.violation !== undefined
-            ? `${r.violation.invariant} at ${(r.violation.atMs / 1000).toFixed(3)} s: ${r.violation.detail}`
-            : r.problems.join('; ');
-        output.out(
-          `seed ${seed}: FAILED ${why}\n  (${describe(r)})\n  replay: ${replayCommand(seed, flags)}\n`,
-        );
+        if (!printSeed(output, progress, flags.json === true, r, describe(r), replayCommand(seed, flags)))
+          failed++;
       });
       progress.done();
       output.out(`${seeds.length - failed} of ${seeds.length} seeds passed: ${totals.describe()}\n`);

@@ -16,7 +16,7 @@ import { MAX_FRAMEWORK_LINES, TOP_FRAMEWORK_LINES } from '../report/charted-fram
 import { FRAMEWORK_COLUMNS } from '../report/framework-columns.js';
 import { ScenarioRun } from '../runtime/sim/scenario-run.js';
 import { pumpTraceTasks } from '../runtime/sim/trace-run.js';
-import type { Scenario } from '../scenario/schema.js';
+import { MASTER_ADDRESS, type Scenario } from '../scenario/schema.js';
 import { TRACE_FORMATS } from '../scenario/traces/formats.js';
 import { scenarioWarnings } from '../scenario/warnings.js';
 import { addImportFlags, formatImportSummary, type ImportFlags, importTrace } from './import.js';
@@ -51,6 +51,8 @@ export interface SimFlags {
   readonly traceFormat?: string;
   /** Serve the web UI over the run on this port (true: the default port), see sim-serve.ts. */
   readonly serve?: string | true;
+  /** Run this many masters contending through a simulated ZooKeeper (issue 16). */
+  readonly masters?: string;
 }
 
 /** What {@link simulate} returns: the summary, and the series when a report was asked for. */
@@ -93,6 +95,7 @@ export async function simulate(
     ...(flags.policy === undefined ? {} : { policy: parsePolicy(flags.policy) }),
     ...(flags.until === undefined ? {} : { untilMs: parseUntilMs(flags.until) }),
   };
+  const masters = flags.masters === undefined ? undefined : parseMasters(flags.masters, scenario);
   const trace = flags.trace === undefined ? undefined : new TraceFile(flags.trace);
   try {
     const startedAt = performance.now();
@@ -102,6 +105,7 @@ export async function simulate(
       traceDeliveries: flags.traceMessages === true,
       series: flags.out !== undefined || flags.serve !== undefined,
       messageLevel: flags.messageLevel === true,
+      ...(masters === undefined ? {} : { ha: { masters } }),
     });
     const progress = new Progress(output, `sim ${scenario.name}`, flags.quiet === true);
     const onSlice = (nowMs: number, events: number) => {
@@ -297,6 +301,27 @@ export function flagArgs(flags: Readonly<Record<string, unknown>>): string[] {
   });
 }
 
+/** `--masters`: a whole number from 2 to 7, for a scenario none of whose faults names the master. */
+function parseMasters(text: string, scenario: Scenario): number {
+  const masters = Number(text);
+  if (!(Number.isInteger(masters) && masters >= 2 && masters <= 7)) {
+    throw new UsageError(`--masters: expected a whole number of masters from 2 to 7, got "${text}"`);
+  }
+  const naming = scenario.faults.find(
+    (f) =>
+      f.kind === 'master-crash' ||
+      (f.kind === 'clock-skew' && f.process === MASTER_ADDRESS) ||
+      (f.kind === 'network-partition' && f.sides.some((side) => side.includes(MASTER_ADDRESS))),
+  );
+  if (naming !== undefined) {
+    throw new UsageError(
+      `--masters: the scenario's ${naming.kind} fault at ${naming.atMs / 1000} s names the master, which has no one ` +
+        'address with several masters (agora chaos --masters draws faults of the masters instead)',
+    );
+  }
+  return masters;
+}
+
 /** Registers `sim` on the program. */
 export function registerSim(program: Command, output: Output): void {
   const command = program
@@ -336,6 +361,11 @@ export function registerSim(program: Command, output: Output): void {
       '--serve [port]',
       `then serve the web UI over the run at http://127.0.0.1:<port>/ (default ${DEFAULT_SERVE_PORT}): play, pause, ` +
         'speed, a time slider and the faults marked; runs until Ctrl-C',
+    )
+    .option(
+      '--masters <n>',
+      'run n masters (2-7) contending through a simulated ZooKeeper (ephemeral sequential json.info_<seq> ' +
+        'nodes, the lowest leads; agents and frameworks follow the leader); scenario faults may not name the master',
     )
     .option(
       '--trace-format <format>',

@@ -59,8 +59,9 @@ export function disagreements(
   world: SimWorld<Wire>,
   agents: readonly Address[],
   frameworks: ReadonlyMap<string, ScenarioFramework>,
+  /** The master whose view counts (default: the one at the master's address; with several, the leader). */
+  master: Master | undefined = world.instance(MASTER_ADDRESS) as Master | undefined,
 ): Disagreement[] {
-  const master = world.instance(MASTER_ADDRESS) as Master | undefined;
   if (master === undefined) return [];
   const state = master.state();
   const found: Disagreement[] = [];

@@ -34,12 +34,16 @@
  *   none of that resource);
  * - **drf-order** (DRF policy only): see drf-order.ts.
  *
+ * With several masters (issue 16), {@link LeaderChecker} adds deposed-leader-acted,
+ * two-leaders-one-epoch and acknowledged-lost.
+ *
  * The first violation is kept (with its simulated time); later ones are consequences.
  */
 
 import type { Agent } from '../../agent/agent.js';
 import { CHECKPOINT_KEY, checkpointedUpdateUuids, parseCheckpoint } from '../../agent/checkpoint.js';
 import type { OfferDecision } from '../../allocator/allocator.js';
+import { assertNever } from '../../core/assert-never.js';
 import { isTerminalState, type TaskState } from '../../core/messages/task-state.js';
 import type { Address } from '../../core/process.js';
 import type { Wire } from '../../core/wire.js';
@@ -402,5 +406,149 @@ export class InvariantChecker implements WorldObserver<Wire> {
 
   #fail(invariant: string, atMs: number, detail: string): void {
     this.#violation ??= { invariant, atMs, detail };
+  }
+}
+
+/** What {@link LeaderChecker} reads of a run with several masters (coordination/ha-masters.ts). */
+export interface LeaderView {
+  /** Whether `address` is one of the masters. */
+  isMaster(address: Address): boolean;
+  /** The master whose node is the lowest in the coordination service's group now, and its epoch. */
+  groupLeader(): { readonly address: Address; readonly epoch: number } | undefined;
+  /** The epoch the master at `address` believes it leads with, if it believes it leads. */
+  epochOf(address: Address): number | undefined;
+  /** The registry document in the coordination service now. */
+  registryText(): string | undefined;
+}
+
+/**
+ * The invariants of highly available masters (issue 16), checked at every send of a run with
+ * several masters:
+ *
+ * - **deposed-leader-acted**: every message a master sends (offers, rescinds, launches, kills,
+ *   registrations: a follower sends nothing) is sent while its own node is the lowest in the
+ *   coordination service's group, with that node's sequence as its epoch. Once its node is gone
+ *   (session expired or closed) another master may be elected, so a send after that is a
+ *   deposed leader acting.
+ * - **two-leaders-one-epoch**: no two masters ever send as leader with the same epoch.
+ * - **acknowledged-lost**: what a leader acknowledged is in the registry every later leader
+ *   recovers: each agent told AGENT_REGISTERED/AGENT_REREGISTERED is admitted, unreachable or
+ *   gone in it, and each framework told SUBSCRIBED is admitted or removed in it (a leader
+ *   acknowledges only after the registry write is applied). Launches and acknowledged status
+ *   updates live on the agents, not in the registry: the agent-side checks of
+ *   {@link InvariantChecker} (acknowledged-resent, task-runs-once, one-terminal-state) and the
+ *   convergence checks at the end cover them across leader changes.
+ */
+export class LeaderChecker implements WorldObserver<Wire> {
+  readonly #view: LeaderView;
+  readonly #epochSenders = new Map<number, Address>();
+  readonly #agents = new Set<string>();
+  readonly #frameworks = new Set<string>();
+  #violation: Violation | undefined;
+  /** Master sends checked. */
+  checks = 0;
+  /** Elections seen (the first included). */
+  elections = 0;
+  /** Registries checked at elections. */
+  recoveriesChecked = 0;
+
+  constructor(view: LeaderView) {
+    this.#view = view;
+  }
+
+  /** The first violation, if any. */
+  get violation(): Violation | undefined {
+    return this.#violation;
+  }
+
+  sent(from: Address, to: Address, msg: Wire, nowMs: number): void {
+    if (this.#violation !== undefined || !this.#view.isMaster(from)) return;
+    this.checks++;
+    const what = describeSend(msg, to);
+    const epoch = this.#view.epochOf(from);
+    const leader = this.#view.groupLeader();
+    if (epoch === undefined || leader?.address !== from || leader.epoch !== epoch) {
+      const group =
+        leader === undefined
+          ? 'no master is in the group'
+          : `${leader.address} leads with epoch ${leader.epoch}`;
+      this.#fail(
+        'deposed-leader-acted',
+        nowMs,
+        `${from} (epoch ${epoch ?? 'none'}) sent ${what}, but ${group}`,
+      );
+      return;
+    }
+    const other = this.#epochSenders.get(epoch);
+    if (other !== undefined && other !== from) {
+      this.#fail(
+        'two-leaders-one-epoch',
+        nowMs,
+        `${other} and ${from} both sent as leader of epoch ${epoch}`,
+      );
+      return;
+    }
+    this.#epochSenders.set(epoch, from);
+    if (msg.channel === 'agent') {
+      const m = msg.message;
+      if (m.type === 'AGENT_REGISTERED' || m.type === 'AGENT_REREGISTERED')
+        this.#agents.add(m.agent_id.value);
+    } else if (msg.channel === 'scheduler-event' && msg.event.type === 'SUBSCRIBED') {
+      this.#frameworks.add(msg.event.subscribed.framework_id.value);
+    }
+  }
+
+  /** A master was elected with `epoch`: the registry it recovers must hold what was acknowledged. */
+  elected(address: Address, epoch: number, nowMs: number): void {
+    this.elections++;
+    if (this.#violation !== undefined) return;
+    this.recoveriesChecked++;
+    const text = this.#view.registryText();
+    const doc = text === undefined || text === '' ? undefined : parseRegistry(text);
+    if (typeof doc === 'string') {
+      this.#fail(
+        'acknowledged-lost',
+        nowMs,
+        `${address} (epoch ${epoch}) recovered an unreadable registry: ${doc}`,
+      );
+      return;
+    }
+    const known = new Set([
+      ...Object.keys(doc?.admitted ?? {}),
+      ...Object.keys(doc?.unreachable ?? {}),
+      ...(doc?.gone ?? []),
+    ]);
+    const lostAgents = [...this.#agents].filter((id) => !known.has(id));
+    const frameworks = new Set([...(doc?.frameworks ?? []), ...(doc?.removedFrameworks ?? [])]);
+    const lostFrameworks = [...this.#frameworks].filter((id) => !frameworks.has(id));
+    if (lostAgents.length > 0 || lostFrameworks.length > 0) {
+      this.#fail(
+        'acknowledged-lost',
+        nowMs,
+        `${address} (epoch ${epoch}) recovered a registry without acknowledged agents [${lostAgents.join(', ')}] ` +
+          `and frameworks [${lostFrameworks.join(', ')}]`,
+      );
+    }
+  }
+
+  #fail(invariant: string, atMs: number, detail: string): void {
+    this.#violation ??= { invariant, atMs, detail };
+  }
+}
+
+/** `OFFERS to scheduler-F0`, `RUN_TASK to agent-2`… for a violation's detail. */
+function describeSend(msg: Wire, to: Address): string {
+  switch (msg.channel) {
+    case 'agent':
+      return `${msg.message.type} to ${to}`;
+    case 'scheduler-event':
+      return `${msg.event.type} to ${to}`;
+    case 'scheduler-call':
+    case 'executor-call':
+    case 'executor-event':
+    case 'link':
+      return `a ${msg.channel} message to ${to}`;
+    default:
+      return assertNever(msg, 'wire channel');
   }
 }

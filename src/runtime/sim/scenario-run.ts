@@ -17,9 +17,11 @@ import type { Wire } from '../../core/wire.js';
 import type { RunRecorder } from '../../metrics/run-recorder.js';
 import type { RunSeries, RunSeriesData } from '../../metrics/run-series.js';
 import type { RunSummary } from '../../metrics/run-summary.js';
-import type { Scenario } from '../../scenario/schema.js';
+import { MASTER_ADDRESS, type Scenario } from '../../scenario/schema.js';
 import { clusterPlan } from '../plan/cluster-plan.js';
 import { type FrameworkSlot, PlanRun } from '../plan/run-loop.js';
+import { HaMasters, type HaOptions, haMasterAddress } from './coordination/ha-masters.js';
+import { LeaderRouting } from './coordination/leader-routing.js';
 import { SimHarness } from './sim-harness.js';
 import type { TraceOption } from './trace.js';
 import { TraceRun } from './trace-run.js';
@@ -51,6 +53,11 @@ export interface ScenarioRunOptions {
    * "Fast and message-level runs"); this mode exists to check that, byte for byte.
    */
   readonly messageLevel?: boolean;
+  /**
+   * Run several masters contending through a simulated coordination service (issue 16; see
+   * coordination/ha-masters.ts). Absent, or `masters` 1: the one master of every shipped run.
+   */
+  readonly ha?: HaOptions;
 }
 
 /** A scenario run in a simulated world; advance it with {@link advance}, read it with {@link summary}. */
@@ -70,6 +77,8 @@ export class ScenarioRun {
   readonly trace: TraceRun | undefined;
   /** The plan on the simulated harness (run-loop.ts). */
   readonly run: PlanRun;
+  /** The masters and their coordination service, when the run has several. */
+  readonly ha: HaMasters | undefined;
 
   constructor(scenario: Scenario, options: ScenarioRunOptions = {}) {
     const plan = clusterPlan(scenario, {
@@ -86,6 +95,9 @@ export class ScenarioRun {
     const policy = findPolicy(this.policy);
     if (typeof policy === 'string') throw new Error(policy);
     const { network } = scenario;
+    const haOptions = options.ha !== undefined && options.ha.masters > 1 ? options.ha : undefined;
+    const haAddresses = Array.from({ length: haOptions?.masters ?? 0 }, (_, i) => haMasterAddress(i + 1));
+    const routing = haOptions === undefined ? undefined : new LeaderRouting(MASTER_ADDRESS, haAddresses);
     this.world = new SimWorld<Wire>({
       seed: this.seed,
       network: {
@@ -104,12 +116,19 @@ export class ScenarioRun {
       disks: true,
       lossBreaksConnections: options.lossBreaksConnections === true,
       healthMessage: healthMessageKind,
-      // The fast representation: health checks on quiet links are not simulated as messages.
-      elideHealthChecks: options.messageLevel !== true,
+      // The fast representation: health checks on quiet links are not simulated as messages
+      // (with several masters the elision's link bookkeeping would follow the wrong address).
+      elideHealthChecks: options.messageLevel !== true && routing === undefined,
+      ...(routing === undefined ? {} : { router: routing }),
       ...(options.observer === undefined ? {} : { observer: options.observer }),
     });
+    this.ha = routing === undefined ? undefined : new HaMasters(this.world, routing, haAddresses);
+    if (this.ha !== undefined) haOptions?.built?.(this.ha);
     const harness = new SimHarness(this.world, {
       messageLevel: this.messageLevel,
+      ...(this.ha === undefined || haOptions === undefined
+        ? {}
+        : { ha: { masters: this.ha, options: haOptions } }),
       ...(options.allocationAudit === undefined ? {} : { allocationAudit: options.allocationAudit }),
     });
     const trace =

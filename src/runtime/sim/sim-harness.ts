@@ -25,6 +25,7 @@ import type {
   MasterCounters,
 } from '../plan/harness.js';
 import { masterCountersOf } from '../plan/master-counters.js';
+import type { HaMasters, HaOptions } from './coordination/ha-masters.js';
 import { SimCommandRunner } from './sim-command-runner.js';
 import type { SimWorld } from './world.js';
 
@@ -37,6 +38,8 @@ export interface SimHarnessOptions {
   readonly messageLevel?: boolean;
   /** Sees every offer decision of the master's allocator (a checking run). */
   readonly allocationAudit?: (decision: OfferDecision) => void;
+  /** Several masters contending through the simulated coordination service (absent: one master). */
+  readonly ha?: { readonly masters: HaMasters; readonly options: HaOptions };
 }
 
 /** A scheduler in the world and the driver now carrying it. */
@@ -84,31 +87,32 @@ export class SimHarness implements ClusterHarness {
     // The CLI checks the name first; reaching this with a bad one is a caller's bug.
     if (typeof policy === 'string') throw new Error(policy);
     const audit = this.#options.allocationAudit;
-    this.sim.spawn(
-      MASTER_ADDRESS,
-      // Called again at each master restart: a new allocator for each incarnation, built here
-      // and handed to the master as Mesos's main.cpp does.
-      () =>
-        new Master(
-          createAllocator({
-            policy,
-            allocationIntervalMs: plan.allocationIntervalMs,
-            filterGpuResources: plan.filterGpuResources,
-            ...(audit === undefined ? {} : { audit }),
-          }),
-          {
-            allocationIntervalMs: plan.allocationIntervalMs,
-            weights: plan.weights,
-            quotas: plan.quotas,
-            agentPingTimeoutMs: plan.agentPingTimeoutMs,
-            maxAgentPingTimeouts: plan.maxAgentPingTimeouts,
-            ...(plan.offerTimeoutMs === undefined ? {} : { offerTimeoutMs: plan.offerTimeoutMs }),
-          },
-        ),
-    );
+    // Called again at each master restart (and each HA term): a new allocator for each
+    // incarnation, built here and handed to the master as Mesos's main.cpp does.
+    const build = () =>
+      new Master(
+        createAllocator({
+          policy,
+          allocationIntervalMs: plan.allocationIntervalMs,
+          filterGpuResources: plan.filterGpuResources,
+          ...(audit === undefined ? {} : { audit }),
+        }),
+        {
+          allocationIntervalMs: plan.allocationIntervalMs,
+          weights: plan.weights,
+          quotas: plan.quotas,
+          agentPingTimeoutMs: plan.agentPingTimeoutMs,
+          maxAgentPingTimeouts: plan.maxAgentPingTimeouts,
+          ...(plan.offerTimeoutMs === undefined ? {} : { offerTimeoutMs: plan.offerTimeoutMs }),
+        },
+      );
+    const ha = this.#options.ha;
+    if (ha === undefined) this.sim.spawn(MASTER_ADDRESS, build);
+    else ha.masters.spawn(build, ha.options);
   }
 
   addAgent(plan: AgentPlan, resources: () => Resources): void {
+    this.#options.ha?.masters.addAgent(plan.id);
     this.sim.add(
       plan.id,
       () =>
@@ -123,6 +127,7 @@ export class SimHarness implements ClusterHarness {
   }
 
   spawnFramework(address: string, scheduler: Scheduler, info: FrameworkInfo): MesosSchedulerDriver {
+    this.#options.ha?.masters.addScheduler(address);
     const entry: SchedulerEntry = { scheduler, driver: this.#driver(scheduler, info) };
     this.#schedulers.set(address, entry);
     // The factory reads the entry: a failover's restart brings the new driver's process.
@@ -177,6 +182,8 @@ export class SimHarness implements ClusterHarness {
   }
 
   masterCounters(): MasterCounters {
+    const ha = this.#options.ha;
+    if (ha !== undefined) return masterCountersOf(ha.masters.leader()?.master);
     return masterCountersOf(this.sim.instance(MASTER_ADDRESS) as Master | undefined);
   }
 

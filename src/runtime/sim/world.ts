@@ -95,6 +95,20 @@ export interface SimWorldOptions<M = unknown> {
    * `healthMessage`, and faults scheduled with {@link SimWorld.atFault}). Off by default.
    */
   readonly elideHealthChecks?: boolean;
+  /**
+   * Routes messages by a name that is not a process (highly available masters: clients send to
+   * `master`, which reaches the leader *they* have detected; see coordination/leader-routing.ts).
+   * Absent: every address is a process.
+   */
+  readonly router?: AddressRouter;
+}
+
+/** Maps a logical address to a process and back (see {@link SimWorldOptions.router}). */
+export interface AddressRouter {
+  /** The process a message `from` sends to `to` goes to (`to` itself when not routed). */
+  resolve(from: Address, to: Address): Address;
+  /** The sender `to` sees for a message from process `from` (`from` itself when not routed). */
+  shown(from: Address, to: Address): Address;
 }
 
 /**
@@ -147,6 +161,7 @@ export class SimWorld<M> {
    * those that touch every process, and those that touch only some, by process.
    */
   readonly #faultTimes = new FaultCalendar();
+  readonly #router: AddressRouter | undefined;
   #now = 0;
   #eventCount = 0;
   #inLoop = false;
@@ -170,6 +185,7 @@ export class SimWorld<M> {
       healthSalt: Math.floor(this.streams.stream('network/health')() * 4294967296),
     });
     this.#healthMessage = options.healthMessage;
+    this.#router = options.router;
     this.#health =
       options.elideHealthChecks === true && options.healthMessage !== undefined
         ? new SimHealthElision({
@@ -397,6 +413,19 @@ export class SimWorld<M> {
     return this.#loop(() => true, count, undefined);
   }
 
+  /**
+   * Fires `tag` on the running process at `address` at `atMs` (>= now), as one of its own timers
+   * would (a notification from a simulated service, e.g. a coordination watch); returns the id,
+   * or undefined if the process is not running.
+   */
+  wake(address: Address, atMs: number, tag: string): TimerId | undefined {
+    const entry = this.#processes.get(address);
+    if (entry?.status !== 'running') return undefined;
+    if (!(atMs >= this.#now))
+      throw new RangeError(`cannot wake ${address} at ${atMs} ms: now is ${this.#now} ms`);
+    return this.#schedule(EventKind.timer, atMs, entry, address, undefined, tag);
+  }
+
   /** Records a harness event (a fault that was skipped, say) in the trace, from `source`. */
   traceHarness(source: string, event: TraceEvent): void {
     this.#trace.record(this.#now, source, event);
@@ -461,8 +490,9 @@ export class SimWorld<M> {
       this.#trace.record(this.#now, entry.address, { kind: 'sim.deliver', from: event.from, msg });
     }
     this.#observer?.delivered?.(event.from, entry.address, msg, this.#now);
+    const from = this.#router === undefined ? event.from : this.#router.shown(event.from, entry.address);
     try {
-      (entry.instance as Process<M>).onMessage(entry.env as Env<M>, event.from, msg);
+      (entry.instance as Process<M>).onMessage(entry.env as Env<M>, from, msg);
     } catch (e) {
       throw new ProcessError(entry.address, `onMessage from ${event.from}: ${preview(msg)}`, this.#now, e);
     }
@@ -487,7 +517,8 @@ export class SimWorld<M> {
   }
 
   /** `sender` is `from`'s entry when the caller has it (a process's own env). */
-  #send(from: Address, to: Address, msg: M, sender?: ProcessEntry<M>): void {
+  #send(from: Address, logicalTo: Address, msg: M, sender?: ProcessEntry<M>): void {
+    const to = this.#router === undefined ? logicalTo : this.#router.resolve(from, logicalTo);
     const entry = this.#processes.get(to);
     const health = this.#healthMessage?.(msg);
     // The network is asked even when the receiver is down, so its draws do not depend on which
