@@ -546,6 +546,8 @@ function describeSend(msg: Wire, to: Address): string {
     case 'scheduler-call':
     case 'executor-call':
     case 'executor-event':
+    case 'operator-call':
+    case 'operator-answer':
     case 'link':
       return `a ${msg.channel} message to ${to}`;
     default:
