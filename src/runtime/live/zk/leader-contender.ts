@@ -60,13 +60,15 @@ export class LeaderContender {
   }
 
   /**
-   * Whether this master leads now: elected, and its lease not run out by the wall clock. When
+   * Whether this master leads now: elected, and its lease not run out by the monotonic clock. When
    * the lease has run out, this is the moment the master learns it: it is deposed at once.
    */
   leading(): boolean {
     if (this.#epoch === undefined) return false;
-    if (Date.now() < this.#leaseUntilMs) return true;
-    this.#lose(`no word from ZooKeeper for ${Date.now() - (this.#leaseUntilMs - this.#leaseMs())} ms`);
+    // Measured on the monotonic clock: a wall clock stepped back must not stretch the lease
+    // (found by the simulator's chaos with clock skew: simha's notes).
+    if (performance.now() < this.#leaseUntilMs) return true;
+    this.#lose(`no word from ZooKeeper for ${performance.now() - (this.#leaseUntilMs - this.#leaseMs())} ms`);
     return false;
   }
 
@@ -128,7 +130,7 @@ export class LeaderContender {
 
   async #watch(session: ZkSession, generation: number, name: string): Promise<void> {
     if (generation !== this.#generation) return;
-    const sentAtMs = Date.now();
+    const sentAtMs = performance.now();
     const children = await session.children(this.#url.path, () => {
       this.#watch(session, generation, name).catch((e: unknown) => {
         if (generation === this.#generation) this.#lose(`watching the group failed: ${String(e)}`);
@@ -153,7 +155,7 @@ export class LeaderContender {
   #renew(session: ZkSession, generation: number, name: string): void {
     this.#renewal = setTimeout(
       () => {
-        const sentAtMs = Date.now();
+        const sentAtMs = performance.now();
         session.exists(`${this.#url.path}/${name}`).then(
           (exists) => {
             if (generation !== this.#generation || this.#epoch === undefined) return;
