@@ -188,11 +188,12 @@ test('bad calls are answered as Mesos answers them', async (t) => {
     const noType = await send(`${url}/api/v1`, { body: '{"type":"GET_HEALTH"}' });
     t.is(noType.status, 400);
     t.is(noType.text, "Expecting 'Content-Type' to be present");
-    const proto = await operator(url, '{"type":"GET_HEALTH"}', { 'Content-Type': 'application/x-protobuf' });
-    t.is(proto.status, 415);
-    const onlyProto = await operator(url, { type: 'GET_HEALTH' }, { Accept: 'application/x-protobuf' });
-    t.is(onlyProto.status, 406);
-    t.regex(onlyProto.text, /^Expecting 'Accept' to allow/u);
+    const plain = await operator(url, '{"type":"GET_HEALTH"}', { 'Content-Type': 'text/plain' });
+    t.is(plain.status, 415);
+    t.regex(plain.text, /^Expecting 'Content-Type' of application\/json or application\/x-protobuf/u);
+    const onlyHtml = await operator(url, { type: 'GET_HEALTH' }, { Accept: 'text/html' });
+    t.is(onlyHtml.status, 406);
+    t.regex(onlyHtml.text, /^Expecting 'Accept' to allow 'application\/x-protobuf' or 'application\/json'/u);
     const notJson = await operator(url, '{"type":');
     t.is(notJson.status, 400);
     t.regex(notJson.text, /^Failed to parse body into JSON/u);
