@@ -1,37 +1,18 @@
-/**
- * Every operator Response and Event Agora writes in a live run fits Mesos's schemas exactly
- * (master.proto, agent.proto, mesos.proto): JSON → protobuf → JSON is lossless, so no field Mesos
- * lacks and no value of the wrong kind (schema-check.ts). The run has something in every list:
- * a command task running, one finished, a custom executor, weights and a quota for the
- * framework's role, a second agent marked gone, the framework torn down at the end; the master's
- * SUBSCRIBE stream is read throughout. A planted wrong field and a wrongly typed value show the
- * check catches them.
- */
-import { request } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import type { MasterInfo } from '../../../../src/core/messages/cluster-info.js';
 import type { AgentID, ExecutorID, FrameworkID, OfferID } from '../../../../src/core/messages/ids.js';
 import type { Offer } from '../../../../src/core/messages/offer.js';
 import type { TaskStatus } from '../../../../src/core/messages/task-status.js';
-import { RecordIoDecoder } from '../../../../src/core/recordio.js';
 import { parseResources } from '../../../../src/core/resource-text.js';
 import type { Scheduler, SchedulerDriver } from '../../../../src/driver/scheduler.js';
 import { AgentServer } from '../../../../src/runtime/live/agent-server.js';
 import { liveSchedulerDriver } from '../../../../src/runtime/live/live-scheduler.js';
 import type { ProtobufMessage } from '../../../../src/runtime/live/protobuf/codec.js';
 import { eventually, liveCluster } from '../harness.js';
-import { send } from '../http-client.js';
+import { type Json, operator, subscribeOperator } from '../operator-client.js';
+import { ECHO_EXECUTOR, typescriptExecutor } from '../typescript-executor.js';
 import { schemaProblems } from './schema-check.js';
-
-const EXECUTOR = fileURLToPath(new URL('../fixtures/echo-executor.ts', import.meta.url));
-/** tsx by absolute URL: the executor runs in its sandbox, where `tsx` alone does not resolve. */
-const TSX = import.meta.resolve('tsx');
-
-/** Mesos JSON as the test reads it (each read is checked by an assertion). */
-// biome-ignore lint/suspicious/noExplicitAny: answers are walked by path and every value asserted
-type Json = any;
 
 /** Launches, on the first offer, a long command task, a short one and a custom executor's task. */
 class Workload implements Scheduler {
@@ -45,46 +26,27 @@ class Workload implements Scheduler {
   reregistered(): void {}
   disconnected(): void {}
   resourceOffers(driver: SchedulerDriver, offers: readonly Offer[]): void {
+    // All three tasks go on the first offer's agent; every other offer is declined.
+    const chosen = this.#launched ? undefined : offers[0];
     for (const offer of offers) {
-      if (this.#launched) {
-        driver.declineOffer(offer.id, { refuse_seconds: 3600 });
-        continue;
-      }
-      this.#launched = true;
-      this.agentId = offer.agent_id.value;
-      const scalar = (name: string, value: number) => ({ name, type: 'SCALAR' as const, scalar: { value } });
-      const resources = [scalar('cpus', 0.1), scalar('mem', 16)];
-      driver.launchTasks(
-        [offer.id],
-        [
-          {
-            name: 'long',
-            task_id: { value: 'long' },
-            agent_id: offer.agent_id,
-            resources,
-            command: { value: 'echo hello; sleep 60' },
-          },
-          {
-            name: 'ok',
-            task_id: { value: 'ok' },
-            agent_id: offer.agent_id,
-            resources,
-            command: { value: 'true' },
-          },
-          {
-            name: 'echo-task',
-            task_id: { value: 'echo-task' },
-            agent_id: offer.agent_id,
-            resources,
-            executor: {
-              executor_id: { value: 'echo' },
-              command: { value: `"${process.execPath}" --import "${TSX}" "${EXECUTOR}"` },
-              resources: [scalar('cpus', 0.1), scalar('mem', 64)],
-            },
-          },
-        ],
-      );
+      if (offer !== chosen) driver.declineOffer(offer.id, { refuse_seconds: 3600 });
     }
+    if (chosen === undefined) return;
+    this.#launched = true;
+    this.agentId = chosen.agent_id.value;
+    const resources = [
+      { name: 'cpus', type: 'SCALAR' as const, scalar: { value: 0.1 } },
+      { name: 'mem', type: 'SCALAR' as const, scalar: { value: 16 } },
+    ];
+    const task = (id: string) => ({ name: id, task_id: { value: id }, agent_id: chosen.agent_id, resources });
+    driver.launchTasks(
+      [chosen.id],
+      [
+        { ...task('long'), command: { value: 'echo hello; sleep 60' } },
+        { ...task('ok'), command: { value: 'true' } },
+        { ...task('echo-task'), executor: typescriptExecutor(ECHO_EXECUTOR) },
+      ],
+    );
   }
   offerRescinded(_d: SchedulerDriver, _o: OfferID): void {}
   statusUpdate(_d: SchedulerDriver, status: TaskStatus): void {
@@ -94,36 +56,6 @@ class Workload implements Scheduler {
   slaveLost(): void {}
   executorLost(): void {}
   error(): void {}
-}
-
-function operator(url: string, body: unknown): Promise<{ status: number; text: string }> {
-  return send(`${url}/api/v1`, {
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify(body),
-  });
-}
-
-/** The master's SUBSCRIBE stream in JSON, events collected as they come. */
-function subscribe(url: string): Promise<{ events: Json[]; close(): void }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/v1`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const events: Json[] = [];
-      const decoder = new RecordIoDecoder(1 << 26);
-      res.on('data', (chunk: Buffer) => {
-        const r = decoder.push(chunk);
-        if (r.ok)
-          for (const record of r.records) events.push(JSON.parse(Buffer.from(record).toString('utf8')));
-      });
-      res.on('error', () => {});
-      resolve({ events, close: () => req.destroy() });
-    });
-    req.end(JSON.stringify({ type: 'SUBSCRIBE' }));
-  });
 }
 
 const MASTER_READS: readonly Record<string, unknown>[] = [
@@ -186,7 +118,7 @@ async function readAll(
 test('every operator Response and Event Agora writes in a live run survives JSON → protobuf → JSON', async (t) => {
   const cluster = await liveCluster(1, 'cpus:2;mem:512', { master: { operatorHeartbeatMs: 300 } });
   const url = cluster.master.url;
-  const stream = await subscribe(url);
+  const stream = await subscribeOperator(url);
   // A second agent registers while the stream is open: AGENT_ADDED.
   const resources = parseResources('cpus:2;mem:512');
   if (!resources.ok) throw new Error('resources');
