@@ -1,3 +1,12 @@
+/**
+ * Every operator Response and Event Agora writes in a live run fits Mesos's schemas exactly
+ * (master.proto, agent.proto, mesos.proto): JSON → protobuf → JSON is lossless, so no field Mesos
+ * lacks and no value of the wrong kind (schema-check.ts). The run has something in every list:
+ * a command task running, one finished, a custom executor, weights and a quota for the
+ * framework's role, a second agent marked gone, the framework leaving (disconnected, then
+ * removed); the master's SUBSCRIBE stream is read throughout. A planted wrong field and a wrongly
+ * typed value show the check catches them.
+ */
 import { join } from 'node:path';
 import test from 'ava';
 import type { MasterInfo } from '../../../../src/core/messages/cluster-info.js';
@@ -206,12 +215,19 @@ test('every operator Response and Event Agora writes in a live run survives JSON
       mark_agent_gone: { agent_id: { value: idleAgent.agent.agentId } },
     });
     t.is(gone.status, 200, gone.text);
-    driver.stop();
+    // The scheduler goes away without tearing down (failover) and its connection closes:
+    // FRAMEWORK_UPDATED, disconnected; with no failover timeout the master then removes it:
+    // FRAMEWORK_REMOVED. (The live driver's stop(true) keeps the stream open until close().)
+    driver.stop(true);
+    await close();
     const types = () => stream.events.map((e) => e.type as string);
     await eventually(
-      () => ['AGENT_REMOVED', 'FRAMEWORK_REMOVED', 'HEARTBEAT'].every((type) => types().includes(type)),
+      () =>
+        ['AGENT_REMOVED', 'FRAMEWORK_UPDATED', 'FRAMEWORK_REMOVED', 'HEARTBEAT'].every((type) =>
+          types().includes(type),
+        ),
       10_000,
-      () => `AGENT_REMOVED, FRAMEWORK_REMOVED and HEARTBEAT among ${types().join(' ')}`,
+      () => `AGENT_REMOVED, FRAMEWORK_UPDATED, FRAMEWORK_REMOVED and HEARTBEAT among ${types().join(' ')}`,
     );
     written.push(...(await readAll(url, MASTER_READS, 'mesos.v1.master.Response', 'after teardown')));
     const seen = new Set(types());
