@@ -26,6 +26,7 @@
 import type { StatusUpdate } from '../core/messages/agent-protocol.js';
 import type { FrameworkInfo } from '../core/messages/framework-info.js';
 import type { FrameworkID } from '../core/messages/ids.js';
+import type { ResourceJson } from '../core/messages/resources-json.js';
 import type { ExecutorInfo, TaskInfo } from '../core/messages/task-info.js';
 import type { TaskState } from '../core/messages/task-state.js';
 import type { DurableStore, TimerId } from '../core/process.js';
@@ -79,6 +80,8 @@ export interface AgentCheckpoint {
   readonly version: 1;
   readonly agentId: string;
   readonly frameworks: readonly CheckpointedFramework[];
+  /** Dynamic reservations and persistent volumes (absent when there are none, and in older checkpoints). */
+  readonly resources?: readonly ResourceJson[];
 }
 
 /** Whether a framework's work on the agent is checkpointed. */
@@ -105,7 +108,10 @@ export function takeCheckpoint(ctx: AgentContext): AgentCheckpoint | undefined {
       .map((e) => checkpointExecutor(ctx, fw, e));
     frameworks.push({ info: { ...fw.info, id: fw.frameworkId }, executors });
   }
-  return { version: 1, agentId, frameworks };
+  const resources = ctx.checkpointedResources;
+  return resources.length === 0
+    ? { version: 1, agentId, frameworks }
+    : { version: 1, agentId, frameworks, resources };
 }
 
 function checkpointExecutor(ctx: AgentContext, fw: FrameworkRecord, e: ExecutorRecord): CheckpointedExecutor {
@@ -172,6 +178,11 @@ export function checkpointedUpdateUuids(checkpoint: AgentCheckpoint): Set<string
   return uuids;
 }
 
+/** Whether a checkpoint holds anything beyond the AgentID. */
+function hasWork(checkpoint: AgentCheckpoint): boolean {
+  return checkpoint.frameworks.length > 0 || (checkpoint.resources?.length ?? 0) > 0;
+}
+
 /** Writes the agent's checkpoint as it changes, one write at a time (see the module comment). */
 export class Checkpointer {
   readonly #ctx: AgentContext;
@@ -196,7 +207,7 @@ export class Checkpointer {
     this.#written = recovered === undefined ? undefined : JSON.stringify(recovered);
     this.#durable = recovered === undefined ? new Set() : checkpointedUpdateUuids(recovered);
     this.#writtenAgentId = recovered?.agentId;
-    this.#writtenWork = recovered !== undefined && recovered.frameworks.length > 0;
+    this.#writtenWork = recovered !== undefined && hasWork(recovered);
   }
 
   /** Whether an update may leave the agent: not checkpointed, or on disk. */
@@ -225,7 +236,7 @@ export class Checkpointer {
     if (text === this.#written) return;
     this.#written = text;
     this.#writtenAgentId = agentId;
-    this.#writtenWork = checkpoint.frameworks.length > 0;
+    this.#writtenWork = hasWork(checkpoint);
     const id = this.#ctx.timers.save(this.#store, CHECKPOINT_KEY, text, CHECKPOINT_WRITE_TAG, () =>
       this.#durableNow(),
     );
@@ -233,6 +244,7 @@ export class Checkpointer {
   }
 
   #hasCheckpointedWork(): boolean {
+    if (this.#ctx.checkpointedResources.length > 0) return true;
     for (const fw of this.#ctx.book.frameworks.values()) if (checkpoints(fw)) return true;
     return false;
   }

@@ -33,6 +33,7 @@ import { groupCommandExited } from './default-executor.js';
 import { executorTerminated, shutdownGraceMs } from './executor-lifecycle.js';
 import { executorEnvironment } from './sandbox.js';
 import { containerStatusOf, sendUpdate, type UpdateSpec } from './status-updates.js';
+import { taskVolumes } from './volumes.js';
 
 /** Launches a command task (its TaskInfo has `command`). */
 export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: TaskInfo): void {
@@ -49,7 +50,13 @@ export function launchCommandTask(ctx: AgentContext, fw: FrameworkRecord, task: 
   if (ctx.tracing)
     ctx.trace('task-launched', { framework: fw.id, task: task.task_id.value, executor: 'command' });
   update(ctx, fw, executor, 'TASK_STARTING');
-  const launch = commandLaunch(ctx, fw, executor, task);
+  const volumes = taskVolumes(ctx.options.workDir, task.resources ?? []);
+  if (typeof volumes === 'string') {
+    update(ctx, fw, executor, 'TASK_FAILED', volumes);
+    executorTerminated(ctx, fw, executor, -1);
+    return;
+  }
+  const launch = { ...commandLaunch(ctx, fw, executor, task), ...(volumes.length === 0 ? {} : { volumes }) };
   const started = ctx.runner.start(ctx.env, launch);
   if (!started.ok) {
     update(ctx, fw, executor, 'TASK_FAILED', started.message);

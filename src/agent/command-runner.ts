@@ -19,6 +19,7 @@ import type { CommandInfo } from '../core/messages/task-info.js';
 import type { Env, TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
 import type { TimerReport } from './timer-report.js';
+import type { VolumeMount } from './volumes.js';
 
 /** One command to run: a command task's `CommandInfo`, with what the agent prepared for it. */
 export interface CommandLaunch {
@@ -32,6 +33,8 @@ export interface CommandLaunch {
   readonly sandbox: string;
   /** Who runs it: `CommandInfo.user`, else `FrameworkInfo.user`. */
   readonly user: string;
+  /** Persistent volumes to show in the sandbox (volumes.ts); absent when the task uses none. */
+  readonly volumes?: readonly VolumeMount[];
 }
 
 /** Names a started command; opaque to the agent, unique per runner. */

@@ -9,7 +9,7 @@ import type { AgentMessage } from '../core/messages/agent-protocol.js';
 import type { AgentCapability, AgentInfo } from '../core/messages/cluster-info.js';
 import type { ExecutorEvent } from '../core/messages/executor.js';
 import type { AgentID } from '../core/messages/ids.js';
-import { resourcesToJson } from '../core/messages/resources-json.js';
+import { type ResourceJson, resourcesToJson } from '../core/messages/resources-json.js';
 import type { Env, TimerId } from '../core/process.js';
 import { randomUuidText } from '../core/uuid.js';
 import { AGORA_PROCESS_VERSION } from '../core/version.js';
@@ -61,6 +61,8 @@ export class AgentContext {
   updates: StatusUpdateManager;
   /** Writes the checkpoint; undefined without a durable store (nothing is checkpointed). */
   checkpointer: Checkpointer | undefined;
+  /** Dynamic reservations and persistent volumes the master asked it to keep (checkpointed-resources.ts). */
+  checkpointedResources: readonly ResourceJson[] = [];
   /**
    * Whether trace records are kept (`env.tracing` is not false): hot paths test it before
    * building a record's fields, which would otherwise be built only to be discarded.

@@ -6,6 +6,7 @@
 import { assertNever } from '../core/assert-never.js';
 import { type AgentMessage, sentByMaster } from '../core/messages/agent-protocol.js';
 import type { Address } from '../core/process.js';
+import { handleCheckpointResources } from './checkpointed-resources.js';
 import type { AgentContext } from './context.js';
 import { handleFrameworkMessage } from './executor-link.js';
 import { handlePing, handleRegistered, handleReregistered, reconcileTasks } from './registration.js';
@@ -69,6 +70,9 @@ export function handleMasterMessage(ctx: AgentContext, from: Address, message: A
       return;
     case 'SHUTDOWN_AGENT':
       handleShutdownAgent(ctx, message.message);
+      return;
+    case 'CHECKPOINT_RESOURCES':
+      handleCheckpointResources(ctx, message);
       return;
     default:
       assertNever(message, 'agent message type');

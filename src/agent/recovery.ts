@@ -22,6 +22,7 @@ import { executorTerminated } from './executor-lifecycle.js';
 /** Puts the checkpointed state back into a freshly started agent (before it registers). */
 export function recoverCheckpoint(ctx: AgentContext, checkpoint: AgentCheckpoint): void {
   ctx.link.agentId = { value: checkpoint.agentId };
+  ctx.checkpointedResources = checkpoint.resources ?? [];
   let tasks = 0;
   for (const saved of checkpoint.frameworks) {
     const fw = ctx.book.framework(saved.info);

@@ -21,6 +21,7 @@
  */
 import { assertNever } from '../core/assert-never.js';
 import type { AgentMessage, MasterAgentConnection, ReconcileTasks } from '../core/messages/agent-protocol.js';
+import type { ResourceJson } from '../core/messages/resources-json.js';
 import type { Task } from '../core/messages/task.js';
 import type { ExecutorInfo } from '../core/messages/task-info.js';
 import type { Address } from '../core/process.js';
@@ -66,9 +67,16 @@ function registration(ctx: AgentContext): AgentMessage {
   return {
     type: 'REGISTER_AGENT',
     agent: ctx.agentInfo(),
+    ...checkpointedResources(ctx),
     version: AGENT_VERSION,
     agent_capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
   };
+}
+
+/** The agent's reservations and volumes for its (re)registration (Mesos sends them in both). */
+function checkpointedResources(ctx: AgentContext): { checkpointed_resources?: readonly ResourceJson[] } {
+  const resources = ctx.checkpointedResources;
+  return resources.length === 0 ? {} : { checkpointed_resources: resources };
 }
 
 /** REREGISTER_AGENT with everything the agent holds (Mesos `doReliableRegistration`). */
@@ -92,6 +100,7 @@ function reregistration(ctx: AgentContext): AgentMessage {
   return {
     type: 'REREGISTER_AGENT',
     agent: ctx.agentInfo(),
+    ...checkpointedResources(ctx),
     ...(executors.length === 0 ? {} : { executor_infos: executors }),
     ...(tasks.length === 0 ? {} : { tasks }),
     ...(frameworks.length === 0 ? {} : { frameworks }),

@@ -172,6 +172,12 @@ export interface Allocator {
    * for RESERVE/UNRESERVE-style operations): `from` is replaced by `to` on the agent.
    */
   updateAllocation(frameworkId: string, agentId: string, role: string, from: Resources, to: Resources): void;
+  /**
+   * Transforms unallocated resources of an agent without changing their quantities (Mesos
+   * `updateAvailable`, for the operator API's RESERVE_RESOURCES and the like): `from`, which must
+   * be available, is replaced by `to`. Returns why not when `from` is not available.
+   */
+  updateAvailable(agentId: string, from: Resources, to: Resources): string | undefined;
   /** Hands resources back to the agent, installing a refusal filter when asked to. */
   recoverResources(recovery: Recovery): void;
   /**

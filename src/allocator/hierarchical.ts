@@ -24,6 +24,7 @@
  * path is a flat name here), capability checks other than GPU_RESOURCES (MULTI_ROLE, regions),
  * revocable and shared resources, maintenance inverse offers, offer constraints.
  */
+import { formatResources } from '../core/resource-text.js';
 import { Resources } from '../core/resources.js';
 import { assert, fail } from '../core/result.js';
 import { AgentTable } from './agent-table.js';
@@ -405,6 +406,22 @@ export class HierarchicalAllocator implements Allocator {
     );
     this.setHeld(member, slot, held.subtract(from).add(to));
     this.table.setTotal(slot, (this.table.total[slot] as Resources).subtract(from).add(to));
+  }
+
+  updateAvailable(agentId: string, from: Resources, to: Resources): string | undefined {
+    const slot = this.agentSlot(agentId);
+    this.materialize(slot);
+    const available = this.table.avail[slot] as Resources;
+    if (!available.contains(from)) {
+      return `${formatResources(available)} does not contain ${formatResources(from)}`;
+    }
+    assert(
+      sameQuantities(from.scalarQuantities(), to.scalarQuantities()),
+      'updateAvailable changes quantities',
+    );
+    this.table.setTotal(slot, (this.table.total[slot] as Resources).subtract(from).add(to));
+    this.table.setAvail(slot, available.subtract(from).add(to));
+    return undefined;
   }
 
   recoverResources(recovery: Recovery): void {

@@ -1,4 +1,5 @@
 import { coalesce, type Ranges, rangesContain, subtractRanges, unionRanges } from './ranges.js';
+import type { ResourceDetail } from './resource-detail.js';
 import { UNRESERVED_ROLE } from './roles.js';
 
 /** The value of one resource: a scalar in milli-units, a list of ranges, or a set of items. */
@@ -7,11 +8,22 @@ export type ResourceValue =
   | { readonly kind: 'ranges'; readonly ranges: Ranges }
   | { readonly kind: 'set'; readonly items: readonly string[] };
 
-/** One named resource, reserved for `role` (or unreserved when the role is `*`). */
+/**
+ * One named resource, reserved for `role` (or unreserved when the role is `*`). `detail` holds a
+ * dynamic reservation stack or a persistent volume (resource-detail.ts); absent otherwise.
+ */
 export interface Resource {
   readonly name: string;
   readonly role: string;
   readonly value: ResourceValue;
+  readonly detail?: ResourceDetail;
+}
+
+/** `r` with value `value`, its detail kept (no `detail` key when it has none). */
+function withValue(r: Resource, value: ResourceValue): Resource {
+  return r.detail === undefined
+    ? { name: r.name, role: r.role, value }
+    : { name: r.name, role: r.role, value, detail: r.detail };
 }
 
 /**
@@ -26,7 +38,8 @@ const KIND_RANK = { scalar: 0, ranges: 1, set: 2 } as const;
 
 function compareKeys(a: Resource, b: Resource): number {
   // Fast path: entries being compared usually have the same key.
-  if (a.name === b.name && a.role === b.role && a.value.kind === b.value.kind) return 0;
+  if (a.name === b.name && a.role === b.role && a.value.kind === b.value.kind && a.detail === b.detail)
+    return 0;
   const ra = NAME_RANK.get(a.name) ?? NAME_RANK.size;
   const rb = NAME_RANK.get(b.name) ?? NAME_RANK.size;
   if (ra !== rb) return ra - rb;
@@ -37,7 +50,22 @@ function compareKeys(a: Resource, b: Resource): number {
     if (b.role === UNRESERVED_ROLE) return 1;
     return a.role < b.role ? -1 : 1;
   }
-  return KIND_RANK[a.value.kind] - KIND_RANK[b.value.kind];
+  const kinds = KIND_RANK[a.value.kind] - KIND_RANK[b.value.kind];
+  if (kinds !== 0) return kinds;
+  // Entries without a detail (the common case) first, then by the details' canonical keys.
+  const ka = a.detail?.key ?? '';
+  const kb = b.detail?.key ?? '';
+  return ka === kb ? 0 : ka < kb ? -1 : 1;
+}
+
+/** Whether `a` holds `b` (same key): a persistent volume only as a whole (Mesos `subtractable`). */
+function entryContains(a: Resource, b: Resource): boolean {
+  if (a.detail?.volume !== undefined) return sameValue(a.value, b.value);
+  return valueContains(a.value, b.value);
+}
+
+function sameValue(a: ResourceValue, b: ResourceValue): boolean {
+  return valueContains(a, b) && valueContains(b, a);
 }
 
 function isEmptyValue(v: ResourceValue): boolean {
@@ -140,7 +168,7 @@ export class Resources {
       // Fix: an entry was kept as given, so a lone `ports:[3-4,1-2]` or `foo:{b,a,b}` stayed
       // non-canonical (and then was not `equals` to, nor formatted like, `ports:[1-4]`).
       const value = canonicalValue(e.value);
-      out = out.add(new Resources(isEmptyValue(value) ? [] : [{ name: e.name, role: e.role, value }]));
+      out = out.add(new Resources(isEmptyValue(value) ? [] : [withValue(e, value)]));
     }
     return out;
   }
@@ -182,7 +210,7 @@ export class Resources {
         j++;
       } else {
         const e = x as Resource;
-        out.push({ name: e.name, role: e.role, value: addValues(e.value, (y as Resource).value) });
+        out.push(withValue(e, addValues(e.value, (y as Resource).value)));
         i++;
         j++;
       }
@@ -201,7 +229,7 @@ export class Resources {
     for (const y of other.entries) {
       while (i < a.length && compareKeys(a[i] as Resource, y) < 0) i++;
       const x = a[i];
-      if (x === undefined || compareKeys(x, y) !== 0 || !valueContains(x.value, y.value)) return false;
+      if (x === undefined || compareKeys(x, y) !== 0 || !entryContains(x, y)) return false;
     }
     return true;
   }
@@ -225,10 +253,10 @@ export class Resources {
         out.push(x);
         continue;
       }
-      if (c !== 0 || !valueContains(x.value, (y as Resource).value)) throw notContained(other);
+      if (c !== 0 || !entryContains(x, y as Resource)) throw notContained(other);
       j++;
       const value = subtractValues(x.value, (y as Resource).value);
-      if (!isEmptyValue(value)) out.push({ name: x.name, role: x.role, value });
+      if (!isEmptyValue(value)) out.push(withValue(x, value));
     }
     if (j !== b.length) throw notContained(other);
     return out.length === 0 ? Resources.EMPTY : new Resources(out);
@@ -255,6 +283,7 @@ export class Resources {
         if (v.kind === 'scalar') k += v.milli;
         else if (v.kind === 'ranges') for (const [b, e] of v.ranges) k += `${b}-${e},`;
         else k += JSON.stringify(v.items);
+        if (r.detail !== undefined) k += r.detail.key;
         k += ';';
       }
       this.canonicalKey = k;

@@ -8,8 +8,10 @@
  * TASK_ERROR with REASON_TASK_INVALID), valid tasks are recorded as TASK_STAGING and sent to the
  * agent in RUN_TASK, and whatever is left is declined with the call's filter (5 s by default).
  *
- * Supported operations: LAUNCH and LAUNCH_GROUP. RESERVE, UNRESERVE, CREATE and DESTROY are
- * dropped (traced) because Agora's allocator does not model reservations changing at run time.
+ * Operations are applied in order, each to what the ones before left and converted, as Mesos
+ * applies them: LAUNCH and LAUNCH_GROUP here, RESERVE, UNRESERVE, CREATE and DESTROY in
+ * reservations.ts. Those wait for the registry to hold their result before the master acts on
+ * them, so the operations after one run once that write is durable (at once without a store).
  */
 
 import { assertNever } from '../core/assert-never.js';
@@ -25,6 +27,8 @@ import { launchGroup, launchTask } from './launch.js';
 import type { OfferRecord } from './offer-book.js';
 import { refuseSecondsOf } from './offer-calls.js';
 import { discardOffer, takeOffer } from './offer-lifecycle.js';
+import { sendOperationError } from './operation-statuses.js';
+import { applyOfferOperation, isReservationOperation, type ReservationOperation } from './reservations.js';
 import { sendUntrackedStatus } from './task-lifecycle.js';
 
 /** Handles ACCEPT from a connected framework. */
@@ -45,27 +49,66 @@ export function handleAccept(ctx: MasterContext, framework: FrameworkRecord, acc
       ctx.trace('offer-accepted', { offer: offer.id, framework: framework.id, agent: agent.id });
   }
   ctx.counters.accepted(offers.length);
-  for (const operation of operations) {
-    remaining = applyOperation(ctx, framework, agent, first.role, operation, remaining);
+  const run: AcceptRun = { framework, agent, role: first.role, operations, filters: accept.filters };
+  runOperations(ctx, run, 0, remaining);
+}
+
+/** What the operations of one ACCEPT share. */
+interface AcceptRun {
+  readonly framework: FrameworkRecord;
+  readonly agent: AgentRecord;
+  readonly role: string;
+  readonly operations: readonly OfferOperation[];
+  readonly filters: CallAccept['filters'];
+}
+
+/**
+ * Applies the operations from index `from` on, then declines what is left. A reservation
+ * operation continues the run once the registry holds its result; by then the framework may
+ * have been removed or the agent lost (their resources went back with them), and the rest is
+ * dropped, traced.
+ */
+function runOperations(ctx: MasterContext, run: AcceptRun, from: number, resources: Resources): void {
+  const { framework, agent, role, operations } = run;
+  if (from > 0 && (ctx.frameworks.get(framework.id) !== framework || ctx.agents.get(agent.id) !== agent)) {
+    for (const operation of operations.slice(from)) {
+      ctx.trace('operation-dropped', {
+        framework: framework.id,
+        type: operation.type,
+        why: 'framework or agent removed while an earlier operation was being recorded',
+      });
+    }
+    return;
+  }
+  let remaining = resources;
+  for (let i = from; i < operations.length; i++) {
+    const operation = operations[i] as OfferOperation;
+    if (isReservationOperation(operation)) {
+      applyOfferOperation(ctx, framework, agent, role, operation, remaining, (left) =>
+        runOperations(ctx, run, i + 1, left),
+      );
+      return;
+    }
+    remaining = applyLaunchOperation(ctx, framework, agent, role, operation, remaining);
   }
   if (!remaining.isEmpty()) {
     // Unused resources count as declined, with the call's filter (Mesos `_accept`).
     ctx.allocator.recoverResources({
       frameworkId: framework.id,
       agentId: agent.id,
-      role: first.role,
+      role,
       resources: remaining,
-      refuseSeconds: refuseSecondsOf(accept.filters),
+      refuseSeconds: refuseSecondsOf(run.filters),
     });
   }
 }
 
-function applyOperation(
+function applyLaunchOperation(
   ctx: MasterContext,
   framework: FrameworkRecord,
   agent: AgentRecord,
   role: string,
-  operation: OfferOperation,
+  operation: Exclude<OfferOperation, ReservationOperation>,
   remaining: Resources,
 ): Resources {
   switch (operation.type) {
@@ -78,16 +121,6 @@ function applyOperation(
     }
     case 'LAUNCH_GROUP':
       return launchGroup(ctx, framework, agent, role, operation, remaining);
-    case 'RESERVE':
-    case 'UNRESERVE':
-    case 'CREATE':
-    case 'DESTROY':
-      ctx.trace('operation-dropped', {
-        framework: framework.id,
-        type: operation.type,
-        why: 'operation not supported by Agora',
-      });
-      return remaining;
     default:
       return assertNever(operation, 'offer operation type');
   }
@@ -162,6 +195,7 @@ function rejectAccept(
     const tasks = launchedTasks(operation);
     if (tasks === undefined) {
       ctx.trace('operation-dropped', { framework: framework.id, type: operation.type, why: error });
+      sendOperationError(ctx, framework, operation.id, `Operation attempted with invalid offers: ${error}`);
       continue;
     }
     for (const task of tasks) {

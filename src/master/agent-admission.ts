@@ -14,6 +14,7 @@ import type { Resources } from '../core/resources.js';
 import { type AgentRecord, taskKey } from './agent-registry.js';
 import type { MasterContext } from './context.js';
 import { recoverFramework } from './framework-lifecycle.js';
+import { totalWithReservations } from './reservations.js';
 
 /** REGISTER_AGENT or REREGISTER_AGENT. */
 export type Registration = Extract<AgentMessage, { type: 'REGISTER_AGENT' | 'REREGISTER_AGENT' }>;
@@ -63,7 +64,17 @@ export function admissibleTotal(ctx: MasterContext, from: Address, msg: Registra
     ctx.trace('agent-refused', { from, why: `${total.error.path}: ${total.error.message}` });
     return undefined;
   }
-  return total.value;
+  const withReservations = totalWithReservations(
+    ctx,
+    total.value,
+    msg.agent.id?.value,
+    msg.checkpointed_resources,
+  );
+  if (typeof withReservations === 'string') {
+    ctx.trace('agent-refused', { from, why: withReservations });
+    return undefined;
+  }
+  return withReservations;
 }
 
 /** Kills the agent missed while partitioned, and shutdowns of frameworks removed meanwhile. */

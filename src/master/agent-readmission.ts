@@ -30,6 +30,7 @@ import { addExecutor } from './executors.js';
 import { recoverFramework } from './framework-lifecycle.js';
 import type { FrameworkRecord } from './framework-registry.js';
 import { startHealthChecks } from './health.js';
+import { syncAgentResources } from './reservations.js';
 import type { TaskRecord } from './task-book.js';
 import { forwardStatus, isTerminalOrUnreachable } from './task-lifecycle.js';
 
@@ -107,6 +108,7 @@ export function readmit(ctx: MasterContext, from: Address, agentId: AgentID, msg
   for (const e of executors) addExecutor(agent, e.framework.id, e.info, e.role, e.resources);
   ctx.allocator.addAgent(agent.id, total, usedOf(tasks, executors, agent.id));
   ctx.sendAgent(agent, { type: 'AGENT_REREGISTERED', agent_id: agentId, connection: connection(ctx) });
+  syncAgentResources(ctx, agent, msg.checkpointed_resources);
   startHealthChecks(ctx, agent);
   announceTasks(
     ctx,

@@ -31,6 +31,7 @@ import { removeAgent } from './agent-removal.js';
 import type { MasterContext } from './context.js';
 import { removeExecutor } from './executors.js';
 import { startHealthChecks } from './health.js';
+import { syncAgentResources } from './reservations.js';
 
 type Register = Extract<AgentMessage, { type: 'REGISTER_AGENT' }>;
 type Reregister = Extract<AgentMessage, { type: 'REREGISTER_AGENT' }>;
@@ -69,6 +70,7 @@ function admit(ctx: MasterContext, from: Address, agentId: AgentID, msg: Registe
   ctx.agents.add(agent);
   ctx.allocator.addAgent(agent.id, total);
   ctx.sendAgent(agent, { type: 'AGENT_REGISTERED', agent_id: agent.agentId, connection: connection(ctx) });
+  syncAgentResources(ctx, agent, msg.checkpointed_resources);
   startHealthChecks(ctx, agent);
   ctx.allocation.trigger([agent.id]);
   ctx.trace('agent-registered', { agent: agent.id, from, hostname: agent.info.hostname });
@@ -116,6 +118,7 @@ function reregisterKnown(ctx: MasterContext, from: Address, agent: AgentRecord, 
   agent.capabilities = msg.agent_capabilities ?? agent.capabilities;
   agent.version = msg.version ?? agent.version;
   reconcileKnownAgent(ctx, agent, msg.tasks ?? [], msg.executor_infos ?? []);
+  syncAgentResources(ctx, agent, msg.checkpointed_resources);
   if (!agent.connected) {
     ctx.timers.cancel(agent.reregisterTimer);
     agent.reregisterTimer = undefined;

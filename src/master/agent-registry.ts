@@ -38,8 +38,11 @@ export interface AgentRecord {
   /** Its AgentInfo, `id` included. */
   info: AgentInfo;
   address: Address;
-  /** Total resources, as registered. */
-  readonly total: Resources;
+  /**
+   * Total resources: as registered, with its checkpointed reservations and volumes applied,
+   * then converted by each RESERVE, UNRESERVE, CREATE and DESTROY (reservations.ts).
+   */
+  total: Resources;
   capabilities: readonly Capability<AgentCapability>[];
   version: string | undefined;
   connected: boolean;

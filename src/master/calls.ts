@@ -15,6 +15,7 @@ import { errorEvent, FRAMEWORK_DISCONNECTED } from './events.js';
 import { removeFramework } from './framework-lifecycle.js';
 import type { FrameworkRecord } from './framework-registry.js';
 import { handleDecline, handleRevive, handleSuppress } from './offer-calls.js';
+import { handleAcknowledgeOperationStatus, handleReconcileOperations } from './operation-statuses.js';
 import { reconcile } from './reconcile.js';
 import { handleSubscribe, handleUpdateFramework } from './subscribe.js';
 import { handleAcknowledge, handleKill, handleMessage, handleShutdown } from './task-calls.js';
@@ -113,10 +114,14 @@ function dispatch(
       ctx.counters.resourceRequests++;
       ctx.trace('request', { framework: framework.id });
       return;
+    case 'ACKNOWLEDGE_OPERATION_STATUS':
+      handleAcknowledgeOperationStatus(ctx, framework, call.acknowledge_operation_status);
+      return;
+    case 'RECONCILE_OPERATIONS':
+      handleReconcileOperations(ctx, framework, call.reconcile_operations);
+      return;
     case 'ACCEPT_INVERSE_OFFERS':
     case 'DECLINE_INVERSE_OFFERS':
-    case 'ACKNOWLEDGE_OPERATION_STATUS':
-    case 'RECONCILE_OPERATIONS':
       ctx.trace('call-dropped', { framework: framework.id, type: call.type, why: 'not supported by Agora' });
       return;
     default:

@@ -19,6 +19,7 @@ import { MasterCounters } from './counters.js';
 import { type FrameworkRecord, FrameworkRegistry } from './framework-registry.js';
 import { MasterIds } from './ids.js';
 import { OfferBook } from './offer-book.js';
+import { UnacknowledgedOperations } from './operation-statuses.js';
 import type { ResolvedMasterOptions } from './options.js';
 import { Registrar, recoverRegistry } from './registry.js';
 import { TaskBook } from './task-book.js';
@@ -48,6 +49,8 @@ export class MasterContext {
   /** Agents whose next ping is due at each time of the ping grid (see health.ts). */
   readonly pingsDue = new Map<number, AgentRecord[]>();
   readonly counters = new MasterCounters();
+  /** Operation statuses sent and not acknowledged yet (operation-statuses.ts). */
+  readonly unacknowledgedOperations = new UnacknowledgedOperations();
   readonly startedAtMs: number;
   readonly masterInfo: MasterInfo;
   readonly registrar: Registrar;

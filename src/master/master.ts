@@ -15,6 +15,7 @@
 import type { Allocator } from '../allocator/allocator.js';
 import { assertNever } from '../core/assert-never.js';
 import type { MasterInfo } from '../core/messages/cluster-info.js';
+import type { ResourceJson } from '../core/messages/resources-json.js';
 import type { Call } from '../core/messages/scheduler-call.js';
 import type { Address, Env, Process, TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
@@ -30,6 +31,7 @@ import { handleOperatorCall } from './operator-calls.js';
 import { operatorRoles, operatorState, type V1Role, type V1State } from './operator-state.js';
 import { type MasterOptions, type ResolvedMasterOptions, resolveMasterOptions } from './options.js';
 import { startRecovery } from './recovery.js';
+import { operatorReservation } from './reservations.js';
 import { type AgentUsage, agentUsage, countersSnapshot, type MasterState, masterState } from './state.js';
 import { updateFrameworkProblem } from './subscribe.js';
 
@@ -192,6 +194,19 @@ export class Master implements Process<Wire> {
   /** The offer and task counters. */
   counters(): MasterCountersSnapshot {
     return countersSnapshot(this.#context());
+  }
+
+  /**
+   * The operator API's RESERVE_RESOURCES / UNRESERVE_RESOURCES on this master
+   * (reservations.ts {@link operatorReservation}); run it inside the master's world.
+   */
+  reserveResources(
+    kind: 'RESERVE' | 'UNRESERVE',
+    agentId: string,
+    resources: readonly ResourceJson[],
+    done: (problem: string | undefined, status?: 400 | 409) => void,
+  ): void {
+    operatorReservation(this.#context(), kind, agentId, resources, done);
   }
 
   /** A peer's connection closed: a framework's subscription or an agent's socket. */

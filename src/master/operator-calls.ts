@@ -1,6 +1,7 @@
 /**
  * The operator calls that change the master (Mesos v1 operator API, docs/operator-http-api.md):
- * UPDATE_WEIGHTS, UPDATE_QUOTA and MARK_AGENT_GONE. As in Mesos's master
+ * UPDATE_WEIGHTS, UPDATE_QUOTA, MARK_AGENT_GONE, and RESERVE_RESOURCES/UNRESERVE_RESOURCES
+ * (reservations.ts). As in Mesos's master
  * (weights_handler.cpp, quota_handler.cpp, http.cpp `_markAgentGone`, master.cpp `markGone`),
  * each change is written to the registry first and takes effect, and is answered, only once that
  * write is durable: an operator told "done" never sees a restarted master deny it.
@@ -27,6 +28,7 @@ import type {
 import type { Address } from '../core/process.js';
 import { endUnreachableTasksOfGoneAgent, removeGoneAgent } from './agent-removal.js';
 import type { MasterContext } from './context.js';
+import { operatorReservation } from './reservations.js';
 
 /** Handles one operator change from `from`, answering it on the `operator-answer` channel. */
 export function handleOperatorCall(
@@ -45,6 +47,23 @@ export function handleOperatorCall(
       return;
     case 'MARK_AGENT_GONE':
       markAgentGone(ctx, call.agentId, answer);
+      return;
+    case 'RESERVE_RESOURCES':
+    case 'UNRESERVE_RESOURCES':
+      // reservations.ts: offers holding the resources are rescinded, the registry written, the
+      // agent told to checkpoint; Mesos answers 202 Accepted once that is done.
+      operatorReservation(
+        ctx,
+        call.type === 'RESERVE_RESOURCES' ? 'RESERVE' : 'UNRESERVE',
+        call.agentId.value,
+        call.resources,
+        (problem, status) =>
+          answer(
+            problem === undefined
+              ? { status: 202, message: '' }
+              : { status: status ?? 400, message: problem },
+          ),
+      );
       return;
     default:
       assertNever(call, 'operator call');

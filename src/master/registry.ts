@@ -4,7 +4,10 @@
  * agents, weights and quotas; Agora keeps the agents, the weights, the quota limits, and also the
  * framework ids it has admitted and removed, so that a framework torn down before a failover
  * still cannot come back after it (SchedulerReregisterAfterUnregistration holds across
- * restarts). Tasks and offers are not kept: agents report their tasks when they reregister.
+ * restarts), and each agent's dynamic reservations and persistent volumes (written before the
+ * master tells the agent or the framework about them; the agent keeps them too and reports
+ * them when it reregisters). Tasks and offers are not kept: agents report their tasks when they
+ * reregister.
  *
  * Writes go through {@link Registrar}: each operation changes the in-memory document at once and
  * is acknowledged once a write that includes it is durable. Operations that come while a write is
@@ -13,6 +16,7 @@
  * the acknowledgement, so a crash never leaves a peer told something the next master denies.
  */
 import { assertNever } from '../core/assert-never.js';
+import type { ResourceJson } from '../core/messages/resources-json.js';
 import type { DurableStore } from '../core/process.js';
 import { quotaNameProblem } from '../core/quota-names.js';
 import type { MasterTimers } from './timers.js';
@@ -40,6 +44,12 @@ export interface RegistryDocument {
    * written they win over the master's options. Absent in registries written before quota.
    */
   readonly quotas: Record<string, Record<string, number>>;
+  /**
+   * Each agent's dynamic reservations and persistent volumes (what Mesos's agents checkpoint),
+   * as Mesos JSON resources: agent id → list. Absent when there are none (so a registry without
+   * reservations reads as before), and in registries written before reservations.
+   */
+  readonly reservations?: Record<string, readonly ResourceJson[]>;
 }
 
 /** An empty registry. */
@@ -96,7 +106,21 @@ export function parseRegistry(text: string): RegistryDocument | string {
       if (problem !== undefined) return `quotas.${role}.${name}: ${problem}; correct or remove it`;
     }
   }
-  return { ...(doc as RegistryDocument), quotas: quotas as RegistryDocument['quotas'] };
+  const reservations = doc.reservations ?? {};
+  if (
+    typeof reservations !== 'object' ||
+    reservations === null ||
+    Array.isArray(reservations) ||
+    !Object.values(reservations).every(Array.isArray)
+  )
+    return 'reservations: expected an object of agent id → list of resources';
+  return {
+    ...(doc as RegistryDocument),
+    quotas: quotas as RegistryDocument['quotas'],
+    ...(Object.keys(reservations).length === 0
+      ? {}
+      : { reservations: reservations as NonNullable<RegistryDocument['reservations']> }),
+  };
 }
 
 /** Most removed frameworks and gone agents kept (Mesos bounds its registry the same way). */
@@ -111,6 +135,7 @@ interface Working {
   removedFrameworks: Set<string>;
   weights: Map<string, number>;
   quotas: Map<string, Readonly<Record<string, number>>>;
+  reservations: Map<string, readonly ResourceJson[]>;
 }
 
 /** One change to the registry. */
@@ -122,7 +147,13 @@ export type RegistryOperation =
   | { readonly kind: 'admit-framework'; readonly id: string }
   | { readonly kind: 'remove-framework'; readonly id: string }
   | { readonly kind: 'set-weights'; readonly weights: ReadonlyMap<string, number> }
-  | { readonly kind: 'set-quotas'; readonly quotas: ReadonlyMap<string, Readonly<Record<string, number>>> };
+  | { readonly kind: 'set-quotas'; readonly quotas: ReadonlyMap<string, Readonly<Record<string, number>>> }
+  | {
+      /** An agent's reservations and volumes now (kept even when empty: see agentResources). */
+      readonly kind: 'set-agent-resources';
+      readonly id: string;
+      readonly resources: readonly ResourceJson[];
+    };
 
 /** Applies operations to the registry and writes it (see the module comment). */
 export class Registrar {
@@ -150,6 +181,7 @@ export class Registrar {
       removedFrameworks: new Set(recovered.removedFrameworks),
       weights: new Map(Object.entries(recovered.weights)),
       quotas: new Map(Object.entries(recovered.quotas)),
+      reservations: new Map(Object.entries(recovered.reservations ?? {})),
     };
   }
 
@@ -166,6 +198,14 @@ export class Registrar {
   /** Whether framework `id` was removed (and so may not resubscribe). */
   frameworkRemoved(id: string): boolean {
     return this.#doc.removedFrameworks.has(id);
+  }
+
+  /**
+   * An agent's reservations and volumes as the registry holds them; undefined when it holds
+   * nothing for the agent (an empty list means the agent has none, as far as the registry knows).
+   */
+  agentResources(id: string): readonly ResourceJson[] | undefined {
+    return this.#doc.reservations.get(id);
   }
 
   /** Applies `op` now; `acknowledged` runs once it is durable. */
@@ -191,6 +231,7 @@ export class Registrar {
       removedFrameworks: [...d.removedFrameworks],
       weights: Object.fromEntries(d.weights),
       quotas: Object.fromEntries(d.quotas),
+      ...(d.reservations.size === 0 ? {} : { reservations: Object.fromEntries(d.reservations) }),
     };
   }
 
@@ -223,6 +264,7 @@ function change(doc: Working, op: RegistryOperation): void {
       doc.admitted.delete(op.id);
       doc.unreachable.delete(op.id);
       remember(doc.gone, op.id);
+      doc.reservations.delete(op.id);
       return;
     case 'admit-framework':
       doc.frameworks.add(op.id);
@@ -238,6 +280,9 @@ function change(doc: Working, op: RegistryOperation): void {
     case 'set-quotas':
       doc.quotas.clear();
       for (const [role, limits] of op.quotas) doc.quotas.set(role, { ...limits });
+      return;
+    case 'set-agent-resources':
+      doc.reservations.set(op.id, op.resources);
       return;
     default:
       assertNever(op, 'registry operation');

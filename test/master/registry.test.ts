@@ -100,3 +100,30 @@ test('a registry holding a quota on a resource nothing offers is refused, naming
   const good = { ...emptyRegistry(), quotas: { analytics: { cpus: 8, mem: 16_384 } } };
   t.deepEqual(parseRegistry(JSON.stringify(good)), good);
 });
+
+test("agents' reservations: kept per agent (an empty list too), forgotten when the agent is gone; older registries read", (t) => {
+  const registrar = new Registrar(undefined, timers(), emptyRegistry());
+  t.is(registrar.agentResources('S0'), undefined, 'nothing known');
+  const disk = {
+    name: 'disk',
+    type: 'SCALAR' as const,
+    scalar: { value: 5 },
+    reservations: [{ type: 'DYNAMIC' as const, role: 'eng' }],
+  };
+  registrar.apply({ kind: 'set-agent-resources', id: 'S0', resources: [disk] });
+  registrar.apply({ kind: 'set-agent-resources', id: 'S1', resources: [] });
+  t.deepEqual(registrar.agentResources('S0'), [disk]);
+  t.deepEqual(registrar.agentResources('S1'), [], 'known to have none');
+  const text = JSON.stringify(registrar.document());
+  t.deepEqual(parseRegistry(text), registrar.document());
+  registrar.apply({ kind: 'remove-agent', id: 'S0' });
+  t.is(registrar.agentResources('S0'), undefined);
+  // A registry written before reservations has no such field, and none is written while empty.
+  const { reservations: _none, ...old } = { ...emptyRegistry(), reservations: {} };
+  t.deepEqual(parseRegistry(JSON.stringify(old)), emptyRegistry());
+  t.false('reservations' in new Registrar(undefined, timers(), emptyRegistry()).document());
+  t.is(
+    parseRegistry(JSON.stringify({ ...emptyRegistry(), reservations: { S0: 'x' } })),
+    'reservations: expected an object of agent id → list of resources',
+  );
+});

@@ -213,7 +213,15 @@ export type AgentMessage =
       readonly executor_id: ExecutorID;
       readonly data: string;
     }
-  | { readonly type: 'SHUTDOWN_AGENT'; readonly message?: string };
+  | { readonly type: 'SHUTDOWN_AGENT'; readonly message?: string }
+  | {
+      /**
+       * Mesos `CheckpointResourcesMessage`: the agent's dynamic reservations and persistent
+       * volumes, all of them, to keep in its checkpoint and report when it (re)registers.
+       */
+      readonly type: 'CHECKPOINT_RESOURCES';
+      readonly resources?: readonly ResourceJson[];
+    };
 
 /** The type of an {@link AgentMessage}. */
 export type AgentMessageType = AgentMessage['type'];
@@ -244,6 +252,7 @@ const SENDERS = {
   FRAMEWORK_TO_EXECUTOR: 'master',
   EXECUTOR_TO_FRAMEWORK: 'agent',
   SHUTDOWN_AGENT: 'master',
+  CHECKPOINT_RESOURCES: 'master',
 } as const satisfies Readonly<Record<AgentMessageType, 'agent' | 'master'>>;
 
 type SentBy<S extends 'agent' | 'master'> = {
@@ -387,6 +396,10 @@ const agentMessageDecoder: Decoder<AgentMessage> = unionOf<AgentMessage>('agent 
     data: req(bytes),
   }),
   SHUTDOWN_AGENT: struct({ type: req(literal('SHUTDOWN_AGENT')), message: opt(str) }),
+  CHECKPOINT_RESOURCES: struct({
+    type: req(literal('CHECKPOINT_RESOURCES')),
+    resources: opt(resourceJsonList),
+  }),
 });
 
 /** Decodes a master–agent message from parsed JSON (or from a simulated network's payload). */

@@ -1,8 +1,8 @@
 /**
  * Feedback on offer operations that carry an `id` (include/mesos/v1/mesos.proto
  * `OperationStatus`, `OperationState`), delivered in UPDATE_OPERATION_STATUS events. Agora's
- * master does not generate these yet; they are decoded so that the driver understands a real
- * Mesos master.
+ * master sends them for RESERVE, UNRESERVE, CREATE and DESTROY (src/master/operation-statuses.ts);
+ * the driver decodes them from Agora's master or a real Mesos master alike.
  */
 import { bytes } from './base64.js';
 import { type Decoder, enumOf, opt, req, str, struct } from './decode-helpers.js';

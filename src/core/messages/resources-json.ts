@@ -12,12 +12,20 @@
  * checks (Mesos `Resources::validate`, plus our model's rules) happen in {@link resourcesFromJson}
  * and {@link resourcesFromList}, which the master runs when it validates an operation.
  *
- * Not modelled, and so ignored like unknown fields: `disk` (persistent volumes, mount/block
- * sources), `revocable`, `shared` and `provider_id`. Agora offers none of these.
+ * Dynamic reservations (`reservation`, `reservations`) and persistent volumes (`disk.persistence`
+ * with `disk.volume`) are modelled (core/resource-detail.ts). Not modelled, and so ignored like
+ * unknown fields: `disk.source` (mount/block disks), `revocable`, `shared` and `provider_id`.
+ * Agora offers none of these.
  */
 
 import { formatMilli, fromMilli, toMilli } from '../fixed-point.js';
 import { coalesce, type Range } from '../ranges.js';
+import {
+  type PersistentVolume,
+  type Reservation,
+  reservationsOf,
+  resourceDetail,
+} from '../resource-detail.js';
 import { RESOURCE_NAME_PATTERN } from '../resource-text.js';
 import { type Resource, Resources, type ResourceValue } from '../resources.js';
 import { err, ok, type Result } from '../result.js';
@@ -95,6 +103,21 @@ export interface ReservationInfo {
   readonly labels?: Labels;
 }
 
+/** Volume access modes (`Volume.Mode`). */
+export const VOLUME_MODES = ['RW', 'RO'] as const;
+
+/** A disk resource's extra information (`Resource.DiskInfo`): a persistent volume, here. */
+export interface DiskInfo {
+  readonly persistence?: { readonly id: string; readonly principal?: string };
+  readonly volume?: {
+    readonly container_path: string;
+    readonly mode?: (typeof VOLUME_MODES)[number];
+    readonly host_path?: string;
+  };
+  /** A mount or block disk (`DiskInfo.Source`); decoded so that its presence can be refused. */
+  readonly source?: { readonly type?: string };
+}
+
 /**
  * A resource as Mesos writes it (`Resource`). Reservations come in two formats: the old one sets
  * `role` (default `*`) and, for dynamic reservations, `reservation`; frameworks with the
@@ -111,6 +134,7 @@ export interface ResourceJson {
   readonly allocation_info?: AllocationInfo;
   readonly reservation?: ReservationInfo;
   readonly reservations?: readonly ReservationInfo[];
+  readonly disk?: DiskInfo;
 }
 
 /** A machine attribute (`Attribute`), e.g. `{"name":"os","type":"TEXT","text":{"value":"ubuntu"}}`. */
@@ -150,6 +174,19 @@ export const resourceJson: Decoder<ResourceJson> = struct({
   allocation_info: opt(struct({ role: opt(str) })),
   reservation: opt(reservationInfo),
   reservations: opt(arrayOf(reservationInfo)),
+  disk: opt(
+    struct({
+      persistence: opt(struct({ id: req(str), principal: opt(str) })),
+      volume: opt(
+        struct({
+          container_path: req(str),
+          mode: optEnum(VOLUME_MODES, 'volume mode'),
+          host_path: opt(str),
+        }),
+      ),
+      source: opt(struct({ type: opt(str) })),
+    }),
+  ),
 });
 
 /** Decodes a list of {@link ResourceJson} (structure only). */
@@ -182,9 +219,53 @@ export interface ResourcesToJsonOptions {
 export function resourcesToJson(r: Resources, options: ResourcesToJsonOptions = {}): ResourceJson[] {
   const allocation = options.allocationRole;
   return r.entries.map((e) => {
-    const json: ResourceJson = { name: e.name, ...valueToJson(e.value), role: e.role };
+    const json: ResourceJson = { name: e.name, ...valueToJson(e.value), role: e.role, ...detailToJson(e) };
     return allocation === undefined ? json : { ...json, allocation_info: { role: allocation } };
   });
+}
+
+/**
+ * The reservation and volume fields of a resource with a detail, in both of Mesos's formats:
+ * `reservation` (the pre-refinement format, beside `role`) and the `reservations` stack (for
+ * frameworks with RESERVATION_REFINEMENT), and `disk` for a volume. Nothing for the others.
+ */
+function detailToJson(e: Resource): Pick<ResourceJson, 'reservation' | 'reservations' | 'disk'> {
+  const detail = e.detail;
+  if (detail === undefined) return {};
+  const stack = detail.reservations.map(reservationToJson);
+  const top = detail.reservations.at(-1);
+  const volume = detail.volume;
+  return {
+    ...(top?.type === 'DYNAMIC'
+      ? {
+          reservation: {
+            ...(top.principal === undefined ? {} : { principal: top.principal }),
+            ...(top.labels === undefined ? {} : { labels: { labels: top.labels } }),
+          },
+        }
+      : {}),
+    ...(stack.length === 0 ? {} : { reservations: stack }),
+    ...(volume === undefined
+      ? {}
+      : {
+          disk: {
+            persistence: {
+              id: volume.id,
+              ...(volume.principal === undefined ? {} : { principal: volume.principal }),
+            },
+            volume: { container_path: volume.containerPath, mode: volume.mode },
+          },
+        }),
+  };
+}
+
+function reservationToJson(r: Reservation): ReservationInfo {
+  return {
+    type: r.type,
+    role: r.role,
+    ...(r.principal === undefined ? {} : { principal: r.principal }),
+    ...(r.labels === undefined ? {} : { labels: { labels: r.labels } }),
+  };
 }
 
 function valueToJson(v: ResourceValue): Pick<ResourceJson, 'type' | 'scalar' | 'ranges' | 'set'> {
@@ -283,7 +364,90 @@ export function resourceFromJson(r: ResourceJson, path: string): Decoded<Resourc
   if (!value.ok) return value;
   const role = resourceRole(r, path);
   if (!role.ok) return role;
-  return ok({ name: r.name, role: role.value, value: value.value });
+  const stack = reservationStack(r, role.value);
+  const volume = persistentVolume(r, path);
+  if (!volume.ok) return volume;
+  const detail = resourceDetail(stack, volume.value);
+  return ok(
+    detail === undefined
+      ? { name: r.name, role: role.value, value: value.value }
+      : { name: r.name, role: role.value, value: value.value, detail },
+  );
+}
+
+/**
+ * The reservation stack of a decoded resource whose current role is `role`: its `reservations`
+ * (a reservation without a type is taken as DYNAMIC, the only kind a framework makes), or in the
+ * pre-refinement format one reservation for `role`, DYNAMIC when `reservation` is set.
+ */
+function reservationStack(r: ResourceJson, role: string): readonly Reservation[] {
+  const stack = r.reservations ?? [];
+  if (stack.length > 0) return stack.map((info) => reservation(info, info.role as string));
+  if (r.reservation !== undefined && role !== UNRESERVED_ROLE) return [reservation(r.reservation, role)];
+  return reservationsOf(role, undefined);
+}
+
+function reservation(info: ReservationInfo, role: string): Reservation {
+  const labels = info.labels?.labels;
+  return {
+    type: info.type ?? 'DYNAMIC',
+    role,
+    ...(info.principal === undefined ? {} : { principal: info.principal }),
+    ...(labels === undefined || labels.length === 0 ? {} : { labels }),
+  };
+}
+
+/**
+ * The persistent volume of a decoded resource, if it has one. Mesos's `validateDiskInfo`
+ * messages: a volume needs `disk` resources reserved for a role, `volume` set without
+ * `host_path`; a volume without persistence and mount/block sources are not supported here.
+ */
+function persistentVolume(r: ResourceJson, path: string): Decoded<PersistentVolume | undefined> {
+  const disk = r.disk;
+  if (disk === undefined) return ok(undefined);
+  const at = fieldPath(path, 'disk');
+  if (r.name !== 'disk') return failure(at, 'DiskInfo may only be set on "disk" resources');
+  if (disk.source !== undefined) return failure(fieldPath(at, 'source'), 'disk sources are not supported');
+  const persistence = disk.persistence;
+  if (persistence === undefined) {
+    return failure(
+      at,
+      disk.volume === undefined ? 'DiskInfo is set but empty' : 'Non-persistent volume not supported',
+    );
+  }
+  if (r.reservations === undefined && (r.role ?? UNRESERVED_ROLE) === UNRESERVED_ROLE) {
+    return failure(at, 'Persistent volumes cannot be created from unreserved resources');
+  }
+  if (r.reservations !== undefined && r.reservations.length === 0) {
+    return failure(at, 'Persistent volumes cannot be created from unreserved resources');
+  }
+  if (disk.volume === undefined) return failure(at, "Expecting 'volume' to be set for persistent volume");
+  if (disk.volume.host_path !== undefined) {
+    return failure(at, "Expecting 'host_path' to be unset for persistent volume");
+  }
+  const idProblem = persistenceIdProblem(persistence.id);
+  if (idProblem !== undefined) {
+    return failure(
+      fieldPath(fieldPath(at, 'persistence'), 'id'),
+      `Invalid persistence ID for persistent volume: ${idProblem}`,
+    );
+  }
+  return ok({
+    id: persistence.id,
+    ...(persistence.principal === undefined ? {} : { principal: persistence.principal }),
+    containerPath: disk.volume.container_path,
+    mode: disk.volume.mode ?? 'RW',
+  });
+}
+
+/** Mesos `common::validation::validateID`, with its messages. */
+function persistenceIdProblem(id: string): string | undefined {
+  if (id.length === 0) return 'ID must not be empty';
+  if (id.length > 255) return 'ID must not be greater than 255 characters';
+  if (id === '.' || id === '..') return `'${id}' is disallowed`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Mesos forbids exactly these.
+  if (/[/\\\x00-\x1f\x7f]/u.test(id)) return `'${id}' contains invalid characters`;
+  return undefined;
 }
 
 function resourceValue(r: ResourceJson, path: string): Decoded<ResourceValue> {

@@ -31,7 +31,8 @@
  * The operator API's changes are authorised by Mesos's `update_weights` and `update_quotas`
  * rules (`principals`, `roles`: the roles whose weight or quota may be changed) and
  * `mark_agents_gone` (`principals`, `agents`; Mesos takes only `ANY` or `NONE` for `agents`,
- * Agora also takes agent ids as values).
+ * Agora also takes agent ids as values), `reserve_resources` (`principals`, `roles`) and
+ * `unreserve_resources` (`principals`, `reserver_principals`).
  *
  * Other Mesos actions (`run_tasks`, `teardown_frameworks`, …) are not enforced by Agora; the
  * parser reports them as ignored so the master can say so when it starts.
@@ -91,6 +92,16 @@ export interface Acls {
   readonly updateWeights?: readonly OperatorRolesRule[];
   readonly updateQuotas?: readonly OperatorRolesRule[];
   readonly markAgentsGone?: readonly MarkAgentsGoneRule[];
+  /** `reserve_resources`: the roles a principal may reserve for. */
+  readonly reserveResources?: readonly OperatorRolesRule[];
+  /** `unreserve_resources`: whose reservations (`reserver_principals`) a principal may undo. */
+  readonly unreserveResources?: readonly UnreserveResourcesRule[];
+}
+
+/** One `unreserve_resources` rule: `reserver_principals` values are the reservations' principals. */
+export interface UnreserveResourcesRule {
+  readonly principals: AclEntity;
+  readonly reserver_principals: AclEntity;
 }
 
 /** ACLs that allow everything: what a master without `--acls` uses. */
@@ -104,6 +115,8 @@ const ENFORCED = [
   'update_weights',
   'update_quotas',
   'mark_agents_gone',
+  'reserve_resources',
+  'unreserve_resources',
 ];
 
 const entity: Decoder<AclEntity> = (json, path) => {
@@ -126,6 +139,15 @@ const aclFile = struct({
   update_weights: opt(arrayOf(rule)),
   update_quotas: opt(arrayOf(rule)),
   mark_agents_gone: opt(arrayOf(agentRule)),
+  reserve_resources: opt(arrayOf(rule)),
+  unreserve_resources: opt(
+    arrayOf(
+      struct({
+        principals: req(entity),
+        reserver_principals: req(entity),
+      }) as Decoder<UnreserveResourcesRule>,
+    ),
+  ),
 });
 
 /** What parsing an ACL file gives: the ACLs and the Mesos actions in it Agora does not enforce. */
@@ -153,6 +175,8 @@ export function parseAcls(text: string): Result<ParsedAcls, string> {
       updateWeights: r.value.update_weights ?? [],
       updateQuotas: r.value.update_quotas ?? [],
       markAgentsGone: r.value.mark_agents_gone ?? [],
+      reserveResources: r.value.reserve_resources ?? [],
+      unreserveResources: r.value.unreserve_resources ?? [],
     },
     ignored,
   });
@@ -245,5 +269,32 @@ export function mayMarkAgentGone(acls: Acls, principal: string | undefined, agen
     (acls.markAgentsGone ?? []).map((r) => ({ principals: r.principals, object: r.agents })),
     principal,
     agentId,
+  );
+}
+
+/** Whether `principal` (undefined: none) may reserve resources for `role` (Mesos `reserve_resources`). */
+export function mayReserve(acls: Acls, principal: string | undefined, role: string): boolean {
+  return decide(
+    acls,
+    (acls.reserveResources ?? []).map((r) => ({ principals: r.principals, object: r.roles })),
+    principal,
+    role,
+  );
+}
+
+/**
+ * Whether `principal` (undefined: none) may undo a reservation made by `reserver` (Mesos
+ * `unreserve_resources`); a reservation without a principal matches only ANY.
+ */
+export function mayUnreserve(
+  acls: Acls,
+  principal: string | undefined,
+  reserver: string | undefined,
+): boolean {
+  return decide(
+    acls,
+    (acls.unreserveResources ?? []).map((r) => ({ principals: r.principals, object: r.reserver_principals })),
+    principal,
+    reserver ?? '',
   );
 }

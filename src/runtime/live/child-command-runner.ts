@@ -29,8 +29,8 @@
  * The exit reaches the agent through a 0 ms timer on its env, per the runner contract.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type {
   CommandExit,
   CommandHandle,
@@ -41,6 +41,7 @@ import type {
   CommandTermination,
 } from '../../agent/command-runner.js';
 import { NOT_MINE, type TimerReport } from '../../agent/timer-report.js';
+import type { VolumeMount } from '../../agent/volumes.js';
 import { assertNever } from '../../core/assert-never.js';
 import type { Env, TimerId } from '../../core/process.js';
 import { type TimerKind, TimerMap } from '../../core/timer-table.js';
@@ -128,6 +129,8 @@ export class ChildCommandRunner implements CommandRunner {
             [CONTAINER_MARKER]: launch.sandbox,
             ...(recoverable ? { [RECOVERABLE_MARKER]: '1' } : {}),
           };
+    const linked = linkVolumes(launch.sandbox, launch.volumes ?? []);
+    if (linked !== undefined) return { ok: false, message: linked };
     const started = spawnInSandbox(
       launch.command,
       launch.sandbox,
@@ -279,4 +282,22 @@ function readExitStatus(file: string): CommandTermination | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Shows a task its persistent volumes: each volume's directory on the agent (created when new)
+ * is linked into the sandbox at its container path, where Mesos bind-mounts it. Returns why not.
+ */
+function linkVolumes(sandbox: string, volumes: readonly VolumeMount[]): string | undefined {
+  for (const v of volumes) {
+    const target = join(sandbox, v.containerPath);
+    try {
+      mkdirSync(v.hostPath, { recursive: true });
+      mkdirSync(dirname(target), { recursive: true });
+      if (!existsSync(target)) symlinkSync(v.hostPath, target, 'dir');
+    } catch (e) {
+      return `cannot mount the persistent volume ${v.hostPath} at ${target}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  return undefined;
 }

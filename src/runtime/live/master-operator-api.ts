@@ -25,7 +25,15 @@ import { encodeRecord } from '../../core/recordio.js';
 import type { Wire } from '../../core/wire.js';
 import type { Master } from '../../master/master.js';
 import type { V1State } from '../../master/operator-state.js';
-import { type Acls, ALLOW_ALL, mayMarkAgentGone, mayUpdateQuota, mayUpdateWeight } from './authorization.js';
+import {
+  type Acls,
+  ALLOW_ALL,
+  mayMarkAgentGone,
+  mayReserve,
+  mayUnreserve,
+  mayUpdateQuota,
+  mayUpdateWeight,
+} from './authorization.js';
 import { authenticate, type EndpointAuthentication } from './http-basic.js';
 import { type RequestLimits, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
@@ -185,8 +193,7 @@ export class MasterOperatorApi {
       case 'CHANGE':
         return this.#change(res, call.change, principal);
       case 'UNSUPPORTED':
-        // What Mesos answers a call it does not implement (NotImplemented); RESERVE_RESOURCES and
-        // UNRESERVE_RESOURCES are here until the master's reservation function is wired in.
+        // What Mesos answers a call it does not implement (NotImplemented).
         return sendText(res, 501, `${call.name} is not implemented by Agora's master`);
     }
   }
@@ -229,6 +236,24 @@ export class MasterOperatorApi {
         return mayMarkAgentGone(acls, principal, change.agentId.value)
           ? undefined
           : `Not authorized to mark agents gone (mark_agents_gone) for ${who}`;
+      case 'RESERVE_RESOURCES': {
+        // The role reserved for is the last (most refined) reservation's (Mesos's reservation stack).
+        const role = change.resources
+          .map((r) => r.reservations?.at(-1)?.role ?? r.role)
+          .find((role) => role !== undefined && !mayReserve(acls, principal, role));
+        return role === undefined
+          ? undefined
+          : `Not authorized to reserve resources for role '${role}' (reserve_resources) for ${who}`;
+      }
+      case 'UNRESERVE_RESOURCES': {
+        const refused = change.resources.find(
+          (r) =>
+            !mayUnreserve(acls, principal, r.reservations?.at(-1)?.principal ?? r.reservation?.principal),
+        );
+        return refused === undefined
+          ? undefined
+          : `Not authorized to unreserve resources (unreserve_resources) for ${who}`;
+      }
     }
   }
 

@@ -8,8 +8,10 @@
  * Calls Mesos has but Agora does not serve decode as `unsupported`; the endpoint answers them
  * 501 Not Implemented, as Mesos answers a call its build does not implement.
  */
+import { formatDecodeError } from '../../core/messages/decode-helpers.js';
 import type { AgentID } from '../../core/messages/ids.js';
 import type { OperatorChange, QuotaConfig, WeightInfo } from '../../core/messages/operator-call.js';
+import { resourceJsonList } from '../../core/messages/resources-json.js';
 import { quotaNameProblem } from '../../core/quota-names.js';
 import { roleProblem } from '../../core/roles.js';
 
@@ -194,6 +196,24 @@ export function decodeMasterCall(json: unknown): DecodedCall<MasterCall> {
         return bad("Failed to validate master::Call: Expecting 'mark_agent_gone.agent_id' to be present");
       }
       return { ok: true, call: { type: 'CHANGE', change: { type, agentId } } };
+    }
+    case 'RESERVE_RESOURCES':
+    case 'UNRESERVE_RESOURCES': {
+      const field = type === 'RESERVE_RESOURCES' ? 'reserve_resources' : 'unreserve_resources';
+      const arg = argument(obj, field, 'master::Call');
+      if (typeof arg === 'string') return bad(arg);
+      const agentId = idOf(arg.agent_id);
+      if (agentId === undefined) {
+        return bad(`Failed to validate master::Call: Expecting '${field}.agent_id' to be present`);
+      }
+      const resources = resourceJsonList(arg.resources ?? [], `${field}.resources`);
+      if (!resources.ok) {
+        return bad(`Failed to convert JSON into Call protobuf: ${formatDecodeError(resources.error)}`);
+      }
+      if (resources.value.length === 0) {
+        return bad(`Failed to validate master::Call: Expecting '${field}.resources' to be non-empty`);
+      }
+      return { ok: true, call: { type: 'CHANGE', change: { type, agentId, resources: resources.value } } };
     }
     default:
       return { ok: true, call: { type: 'UNSUPPORTED', name: type } };

@@ -164,10 +164,24 @@ test('the role comes from the last of `reservations` when that is not empty', (t
       { type: 'DYNAMIC', role: 'eng/web', principal: 'p' },
     ],
   };
-  assertSameResources(t, fromJson([refined]), resources('cpus(eng/web):1'));
+  const expected = fromJson([refined]);
+  t.deepEqual(
+    expected.entries.map((e) => [e.name, e.role, e.detail?.reservations]),
+    [['cpus', 'eng/web', refined.reservations]],
+  );
+  // A dynamic reservation is not the static one of the same role (Mesos keeps them apart).
+  t.false(expected.equals(resources('cpus(eng/web):1')));
   // Serializers that write defaults add `role: "*"`; that, or the same role, is accepted.
-  assertSameResources(t, fromJson([{ ...refined, role: '*' }]), resources('cpus(eng/web):1'));
-  assertSameResources(t, fromJson([{ ...refined, role: 'eng/web' }]), resources('cpus(eng/web):1'));
+  assertSameResources(t, fromJson([{ ...refined, role: '*' }]), expected);
+  assertSameResources(t, fromJson([{ ...refined, role: 'eng/web' }]), expected);
+  // A stack of static reservations is the plain role.
+  assertSameResources(
+    t,
+    fromJson([
+      { name: 'cpus', type: 'SCALAR', scalar: { value: 1 }, reservations: [{ type: 'STATIC', role: 'eng' }] },
+    ]),
+    resources('cpus(eng):1'),
+  );
   // An empty stack means unreserved.
   assertSameResources(
     t,
@@ -176,15 +190,82 @@ test('the role comes from the last of `reservations` when that is not empty', (t
   );
 });
 
-test('the old dynamic-reservation format (`role` plus `reservation`) reads the role', (t) => {
-  assertSameResources(
-    t,
-    fromJson([
-      { name: 'mem', type: 'SCALAR', scalar: { value: 64 }, role: 'web', reservation: { principal: 'p' } },
-    ]),
-    resources('mem(web):64'),
-  );
+test('the old dynamic-reservation format (`role` plus `reservation`) reads as the same reservation', (t) => {
+  const old = fromJson([
+    { name: 'mem', type: 'SCALAR', scalar: { value: 64 }, role: 'web', reservation: { principal: 'p' } },
+  ]);
+  const stacked = fromJson([
+    {
+      name: 'mem',
+      type: 'SCALAR',
+      scalar: { value: 64 },
+      reservations: [{ type: 'DYNAMIC', role: 'web', principal: 'p' }],
+    },
+  ]);
+  assertSameResources(t, old, stacked);
+  t.is(old.entries[0]?.role, 'web');
+  // Written back, it carries both formats, and reads back the same.
+  assertSameResources(t, fromJson(resourcesToJson(old)), old);
 });
+
+test('a persistent volume reads and writes its DiskInfo, and is kept apart from plain disk', (t) => {
+  const volume: ResourceJson = {
+    name: 'disk',
+    type: 'SCALAR',
+    scalar: { value: 64 },
+    role: 'web',
+    reservation: { principal: 'p' },
+    disk: { persistence: { id: 'db', principal: 'p' }, volume: { container_path: 'data', mode: 'RW' } },
+  };
+  const r = fromJson([volume]);
+  t.deepEqual(r.entries[0]?.detail?.volume, { id: 'db', principal: 'p', containerPath: 'data', mode: 'RW' });
+  const json = resourcesToJson(r)[0];
+  t.deepEqual(json?.disk, volume.disk);
+  t.deepEqual(json?.reservations, [{ type: 'DYNAMIC', role: 'web', principal: 'p' }]);
+  assertSameResources(t, fromJson(resourcesToJson(r)), r);
+  const plain = fromJson([{ ...volume, disk: undefined }]);
+  t.false(plain.equals(r));
+  // A volume is taken whole or not at all.
+  const half = fromJson([{ ...volume, scalar: { value: 32 } }]);
+  t.false(r.contains(half));
+});
+
+test(
+  'a volume of unreserved disk',
+  rejects,
+  [
+    {
+      name: 'disk',
+      type: 'SCALAR',
+      scalar: { value: 1 },
+      disk: { persistence: { id: 'a' }, volume: { container_path: 'x' } },
+    },
+  ],
+  'resources[0].disk',
+  'Persistent volumes cannot be created from unreserved resources',
+);
+test(
+  'a volume without a volume',
+  rejects,
+  [{ name: 'disk', type: 'SCALAR', scalar: { value: 1 }, role: 'r', disk: { persistence: { id: 'a' } } }],
+  'resources[0].disk',
+  "Expecting 'volume' to be set for persistent volume",
+);
+test(
+  'a persistence id with a slash',
+  rejects,
+  [
+    {
+      name: 'disk',
+      type: 'SCALAR',
+      scalar: { value: 1 },
+      role: 'r',
+      disk: { persistence: { id: 'a/b' }, volume: { container_path: 'x' } },
+    },
+  ],
+  'resources[0].disk.persistence.id',
+  "Invalid persistence ID for persistent volume: 'a/b' contains invalid characters",
+);
 
 test('not an array', rejects, { name: 'cpus' }, 'resources', 'expected array');
 test(

@@ -182,7 +182,11 @@ test('bad calls are answered as Mesos answers them', async (t) => {
     t.is(badQuota.status, 400);
     t.regex(badQuota.text, /did you mean "cpus"/u);
     const reserve = await operator(url, { type: 'RESERVE_RESOURCES', reserve_resources: {} });
-    t.is(reserve.status, 501, 'not wired in yet: what Mesos answers a call it does not implement');
+    t.is(reserve.status, 400);
+    t.regex(reserve.text, /reserve_resources\.agent_id/u);
+    // A call Mesos has and Agora does not serve: Mesos's NotImplemented.
+    const drain = await operator(url, { type: 'DRAIN_AGENT', drain_agent: { agent_id: { value: 'x' } } });
+    t.is(drain.status, 501);
     const gone = await operator(url, {
       type: 'MARK_AGENT_GONE',
       mark_agent_gone: { agent_id: { value: 'nope' } },
