@@ -14,9 +14,11 @@
  * it is (the simulator runs it unchanged) and the stream says what the state says.
  *
  * Bodies are read and answers written by operator-codec.ts only: JSON or protobuf calls, answers
- * and stream records in the encoding `Accept` asks for (protobuf records are binary RecordIO). With `authentication` required, every call needs HTTP Basic credentials (Mesos's
+ * and stream records in the encoding `Accept` asks for (protobuf records are binary RecordIO).
+ * With `authentication` required, every call needs HTTP Basic credentials (Mesos's
  * `--authenticate_http_readwrite` covers `/api/v1`); the changes are authorised by the ACLs
- * `update_weights`, `update_quotas` and `mark_agents_gone` (authorization.ts), answered 403.
+ * `update_weights`, `update_quotas`, `mark_agents_gone`, `reserve_resources` and
+ * `unreserve_resources` (authorization.ts), answered 403.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OperatorAnswer, OperatorChange } from '../../core/messages/operator-call.js';

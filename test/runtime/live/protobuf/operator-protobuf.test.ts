@@ -4,8 +4,8 @@
  * calls are `mesos.v1.master.Call` / `mesos.v1.agent.Call` bytes built with protobufjs `create`
  * from enum numbers, answers are decoded as `Response` bytes, and the master's SUBSCRIBE stream
  * is RecordIO with binary `mesos.v1.master.Event` records. A live master and agent run a real
- * task while the client asks GET_STATE, GET_FLAGS, UPDATE_WEIGHTS (then GET_WEIGHTS), the
- * agent's GET_STATE and READ_FILE of the task's stdout, and watches TASK_ADDED on the stream.
+ * task while the client asks GET_STATE, GET_FLAGS, UPDATE_WEIGHTS (then GET_WEIGHTS),
+ * RESERVE_RESOURCES and UNRESERVE_RESOURCES, the agent's GET_STATE and READ_FILE of the task's stdout, and watches TASK_ADDED on the stream.
  * Mixed encodings (protobuf in, JSON out and back) and Mesos's 400/406/415 are checked too.
  */
 import { type IncomingHttpHeaders, request } from 'node:http';
@@ -28,6 +28,8 @@ const JSON_TYPE = 'application/json';
 
 /** Enum numbers from Mesos's master.proto, agent.proto and mesos.proto, as a generated client has them. */
 const MasterCallType = {
+  RESERVE_RESOURCES: 19,
+  UNRESERVE_RESOURCES: 20,
   GET_FLAGS: 2,
   GET_STATE: 9,
   GET_WEIGHTS: 15,
@@ -44,6 +46,8 @@ const MasterEventType = {
 } as const;
 const AgentCallType = { READ_FILE: 8, GET_STATE: 9 } as const;
 const AgentResponseType = { READ_FILE: 7, GET_STATE: 8 } as const;
+const SCALAR = 0;
+const DYNAMIC = 2;
 const TASK_STAGING = 6;
 const TASK_RUNNING = 1;
 
@@ -202,6 +206,35 @@ test('a protobuf operator client reads master and agent state, changes weights a
       weights.get_weights.weight_infos.map((w: Message) => ({ role: w.role, weight: w.weight })),
       [{ role: 'web', weight: 2.5 }],
     );
+
+    // RESERVE_RESOURCES and UNRESERVE_RESOURCES: 202 once in the registry, as for JSON.
+    const reservedCpus = {
+      name: 'cpus',
+      type: SCALAR,
+      scalar: { value: 0.5 },
+      reservations: [{ type: DYNAMIC, role: 'web', principal: 'ops' }],
+    };
+    const agentId = { value: agentServer.agent.agentId };
+    const reserve = await post(
+      url,
+      encode(MasterCall, {
+        type: MasterCallType.RESERVE_RESOURCES,
+        reserve_resources: { agent_id: agentId, resources: [reservedCpus] },
+      }),
+      { 'Content-Type': PROTOBUF, Accept: PROTOBUF },
+    );
+    t.is(reserve.status, 202, reserve.body.toString('utf8'));
+    t.deepEqual(cluster.master.master.state().slaves?.[0]?.reserved_resources, { web: { cpus: 0.5 } });
+    const unreserve = await post(
+      url,
+      encode(MasterCall, {
+        type: MasterCallType.UNRESERVE_RESOURCES,
+        unreserve_resources: { agent_id: agentId, resources: [reservedCpus] },
+      }),
+      { 'Content-Type': PROTOBUF, Accept: PROTOBUF },
+    );
+    t.is(unreserve.status, 202, unreserve.body.toString('utf8'));
+    t.deepEqual(cluster.master.master.state().slaves?.[0]?.reserved_resources, {});
 
     // Mixed: a protobuf call answered in JSON when Accept prefers it, and a JSON call in protobuf.
     const asJson = await post(url, encode(MasterCall, { type: MasterCallType.GET_WEIGHTS }), {

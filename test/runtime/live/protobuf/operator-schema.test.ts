@@ -3,9 +3,9 @@
  * (master.proto, agent.proto, mesos.proto): JSON → protobuf → JSON is lossless, so no field Mesos
  * lacks and no value of the wrong kind (schema-check.ts). The run has something in every list:
  * a command task running, one finished, a custom executor, weights and a quota for the
- * framework's role, a second agent marked gone, the framework leaving (disconnected, then
- * removed); the master's SUBSCRIBE stream is read throughout. A planted wrong field and a wrongly
- * typed value show the check catches them.
+ * framework's role, reserved cpus on each agent, a second agent marked gone, the framework
+ * leaving (disconnected, then removed); the master's SUBSCRIBE stream is read throughout. A
+ * planted wrong field and a wrongly typed value show the check catches them.
  */
 import { join } from 'node:path';
 import test from 'ava';
@@ -163,7 +163,32 @@ test('every operator Response and Event Agora writes in a live run survives JSON
       const a = await operator(url, change);
       t.is(a.status, 200, a.text);
     }
-    await eventually(() => cluster.master.master.state().activated_slaves === 2, 10_000, 'the second agent');
+    await eventually(
+      () =>
+        cluster.master.master.state().activated_slaves === 2 &&
+        agents.every((a) => a.agent.phase === 'registered'),
+      10_000,
+      'the second agent',
+    );
+    // Reserved resources on both agents, so agents, roles and (wherever the tasks land) tasks
+    // carry reservations.
+    for (const agent of agents) {
+      const reserved = await operator(url, {
+        type: 'RESERVE_RESOURCES',
+        reserve_resources: {
+          agent_id: { value: agent.agent.agentId },
+          resources: [
+            {
+              name: 'cpus',
+              type: 'SCALAR',
+              scalar: { value: 0.5 },
+              reservations: [{ type: 'DYNAMIC', role: 'web', principal: 'ops' }],
+            },
+          ],
+        },
+      });
+      t.is(reserved.status, 202, reserved.text);
+    }
     driver.start();
     await eventually(
       () =>
@@ -195,6 +220,12 @@ test('every operator Response and Event Agora writes in a live run survives JSON
     t.true(state.get_executors.executors.length >= 1, 'executors');
     t.true(state.get_frameworks.frameworks.length >= 1, 'frameworks');
     t.is(state.get_agents.agents.length, 2, 'agents');
+    t.true(
+      state.get_agents.agents.every((a: Json) =>
+        a.total_resources.some((r: Json) => r.reservations?.[0]?.role === 'web'),
+      ),
+      'reservations',
+    );
     written.push(...running);
     // Planted in a real answer: a field Mesos's Task lacks is seen, by its path.
     const planted = structuredClone(running.find((w) => w.json.type === 'GET_STATE')?.json);
