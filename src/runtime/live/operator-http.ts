@@ -1,8 +1,9 @@
 /**
- * What the master's and the agent's `/api/v1` share: reading a call as Mesos's handlers do (405
- * for another method, the body's limits, 400/415 from the codec, 400 for a bad call, 406 for an
- * `Accept` no encoding meets, in that order), writing a 200 answer, and the four calls both
- * answer alike (GET_HEALTH, GET_FLAGS, GET_VERSION, GET_METRICS).
+ * What the master's and the agent's `/api/v1` share: reading a call, JSON or protobuf, as
+ * Mesos's handlers do (405 for another method, 400/415 for the `Content-Type`, the body's limits,
+ * 400 for a body that does not parse or a bad call, 406 for an `Accept` no encoding meets, in
+ * that order), writing a 200 answer in the negotiated encoding, and the four calls both answer
+ * alike (GET_HEALTH, GET_FLAGS, GET_VERSION, GET_METRICS).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBodyWithin } from './body-reader.js';
