@@ -43,6 +43,7 @@ import { assertNever } from '../core/assert-never.js';
 import type { AgentInfo } from '../core/messages/cluster-info.js';
 import { type Address, type Env, HEALTH_WAKE_TAG, type Process, type TimerId } from '../core/process.js';
 import type { Wire } from '../core/wire.js';
+import type { FrameworkRecord } from './book.js';
 import { CHECKPOINT_KEY, Checkpointer, parseCheckpoint } from './checkpoint.js';
 import { commandExited } from './command-executor.js';
 import type { CommandRunner } from './command-runner.js';
@@ -204,6 +205,15 @@ export class Agent implements Process<Wire> {
   /** A snapshot of what the agent holds. */
   state(): AgentState {
     return agentState(this.#context());
+  }
+
+  /**
+   * The agent's frameworks as it holds them, for the live agent's Mesos-shaped `/state`
+   * (src/runtime/live/agent-endpoints.ts), which reads them at once and keeps nothing. Not to
+   * be changed by the caller.
+   */
+  frameworks(): readonly FrameworkRecord[] {
+    return [...this.#context().book.frameworks.values()];
   }
 
   /**

@@ -72,6 +72,7 @@ interface MasterFlags {
   readonly authenticateFrameworks?: true;
   readonly authenticateAgents?: true;
   readonly authenticateHttpReadwrite?: true;
+  readonly authenticateHttpReadonly?: true;
   readonly acls?: string;
   readonly tlsKey?: string;
   readonly tlsCert?: string;
@@ -193,6 +194,10 @@ export function registerLive(program: Command, output: Output): void {
       '--authenticate-http-readwrite',
       'read-write HTTP endpoints need HTTP Basic credentials from --credentials, else 401 (realm mesos-master-readwrite): ' +
         'the operator API /api/v1, every call (Mesos --authenticate_http_readwrite; default: unauthenticated requests allowed)',
+    )
+    .option(
+      '--authenticate-http-readonly',
+      'the read-only endpoints (/master/*, /state, /metrics, the web UI) ask for HTTP Basic credentials from --credentials (Mesos --authenticate_http_readonly)',
     )
     .option(
       '--acls <file>',
@@ -353,6 +358,10 @@ export function registerLive(program: Command, output: Output): void {
     .option(
       '--credential <file>',
       'this agent’s principal and secret, sent to the master as HTTP Basic: {"principal":..,"secret":..} or one "principal secret" line (Mesos --credential)',
+    )
+    .option(
+      '--http-credentials <file>',
+      'principals and secrets the read-only endpoints (/state, /flags, /files/*, /monitor/statistics, /metrics) then ask for as HTTP Basic, in --credentials’ format (Mesos --authenticate_http_readonly with --http_credentials)',
     );
   withLogOptions(withTlsOptions(agent, true)).action(
     async (flags: {
@@ -367,6 +376,7 @@ export function registerLive(program: Command, output: Output): void {
       recoveryTimeout: string;
       strict: boolean;
       credential?: string;
+      httpCredentials?: string;
       attributes?: string;
       timeScale: string;
       tlsKey?: string;
@@ -410,7 +420,10 @@ export function registerLive(program: Command, output: Output): void {
           `--tls-key, --tls-cert: a TLS agent needs a TLS master (--master https://…), not ${masterUrl}`,
         );
       }
-      for (const w of credential?.warnings ?? []) output.err(`agora agent: warning: ${w}\n`);
+      const httpCredentials =
+        flags.httpCredentials === undefined ? undefined : readCredentialsFlag(flags.httpCredentials);
+      for (const w of [...(credential?.warnings ?? []), ...(httpCredentials?.warnings ?? [])])
+        output.err(`agora agent: warning: ${w}\n`);
       const retries = new MasterRetryReport(logger, masterUrl);
       const logTrace = traceToLog(logger);
       const started = await startOrExplain(() =>
@@ -435,6 +448,7 @@ export function registerLive(program: Command, output: Output): void {
             ? {}
             : { agent: { attributes: parseAttributesFlag(flags.attributes) } }),
           ...(credential === undefined ? {} : { credential: credential.value }),
+          ...(httpCredentials === undefined ? {} : { httpCredentials: httpCredentials.value }),
           ...tls,
           ...(leader === undefined ? {} : { leader: leader.hooks }),
           log: (line) => logger.warning(line),
@@ -551,6 +565,7 @@ function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; wa
     flags.authenticateFrameworks === true ? '--authenticate-frameworks' : undefined,
     flags.authenticateAgents === true ? '--authenticate-agents' : undefined,
     flags.authenticateHttpReadwrite === true ? '--authenticate-http-readwrite' : undefined,
+    flags.authenticateHttpReadonly === true ? '--authenticate-http-readonly' : undefined,
   ].filter((f) => f !== undefined);
   const which = asked[0];
   if (which !== undefined && flags.credentials === undefined) {
@@ -578,6 +593,7 @@ function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; wa
       ...(flags.authenticateFrameworks === true ? { authenticateFrameworks: true } : {}),
       ...(flags.authenticateAgents === true ? { authenticateAgents: true } : {}),
       ...(flags.authenticateHttpReadwrite === true ? { authenticateHttpReadwrite: true } : {}),
+      ...(flags.authenticateHttpReadonly === true ? { authenticateHttpReadonly: true } : {}),
       ...(acls === undefined ? {} : { acls: acls.value }),
     },
     warnings,

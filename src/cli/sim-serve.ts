@@ -17,8 +17,8 @@ import type { Master } from '../master/master.js';
 import type { RunSeriesData } from '../metrics/run-series.js';
 import { runMarkers } from '../report/fault-markers.js';
 import { listenWithLimits, sendJson, sendText } from '../runtime/live/http-util.js';
+import { quotaStatus } from '../runtime/live/master-endpoints.js';
 import { masterMetrics } from '../runtime/live/master-metrics.js';
-import { quotaStatus } from '../runtime/live/master-server.js';
 import {
   isUiAsset,
   sendUiConfig,

@@ -1,7 +1,10 @@
 /**
- * A read-only snapshot of the master, shaped like Mesos's /master/state (src/master/http.cpp
- * `state`, src/common/http.cpp `model`) where that is easy: snake_case names, times in seconds,
- * resources as `{cpus: 2, mem: 1024, ports: "[31000-32000]"}`. It is built on demand and shares
+ * A read-only snapshot of the master, shaped like Mesos's /master/state (src/master/readonly_handler.cpp
+ * `state`, `SlaveWriter`, `FullFrameworkWriter`; src/common/http.cpp `json(Task)`,
+ * `json(TaskStatus)`, `json(Resources)`): snake_case names, times in seconds, resources as
+ * `{cpus: 2, mem: 1024, ports: "[31000-32000]"}`. What only the process
+ * hosting the master knows (its version, flags, when it was elected, who leads) is added by
+ * the live layer (src/runtime/live/master-endpoints.ts). It is built on demand and shares
  * nothing with the master's live records, so callers may keep or serialise it.
  */
 
@@ -25,7 +28,17 @@ import { isTerminalOrUnreachable } from './task-lifecycle.js';
 /** Resources as Mesos's `model(Resources)`: scalars summed by name, ranges and sets as text. */
 export type ResourcesModel = Readonly<Record<string, number | string>>;
 
-/** A task in state (Mesos `model(Task)`). */
+/** A status in a task's `statuses` (Mesos `json(TaskStatus)`). */
+export interface TaskStatusSnapshot {
+  readonly state: TaskState;
+  readonly timestamp: number;
+  readonly labels?: Labels;
+  /** As the agent reported it (container id, IP addresses), when it did. */
+  readonly container_status?: unknown;
+  readonly healthy?: boolean;
+}
+
+/** A task in state (Mesos `json(Task)`). */
 export interface TaskSnapshot {
   readonly id: string;
   readonly name: string;
@@ -35,8 +48,21 @@ export interface TaskSnapshot {
   readonly state: TaskState;
   readonly role: string;
   readonly resources: ResourcesModel;
-  readonly statuses: readonly { readonly state: TaskState; readonly timestamp: number }[];
+  readonly statuses: readonly TaskStatusSnapshot[];
   readonly labels?: Labels;
+}
+
+/** A custom executor in a framework's `executors` (Mesos `json(ExecutorInfo)` + `slave_id`). */
+export interface ExecutorSnapshot {
+  readonly executor_id: string;
+  readonly name: string;
+  readonly framework_id: string;
+  readonly command: unknown;
+  readonly resources: ResourcesModel;
+  readonly role: string;
+  readonly labels?: Labels;
+  readonly type?: string;
+  readonly slave_id: string;
 }
 
 /** An offer in state. */
@@ -48,12 +74,19 @@ export interface OfferSnapshot {
   readonly resources: ResourcesModel;
 }
 
-/** A framework in state (Mesos `model(Framework)`, plus `suppressed_roles`). */
+/** A framework in state (Mesos `FullFrameworkWriter`, plus `suppressed_roles`). */
 export interface FrameworkSnapshot {
   readonly id: string;
   readonly name: string;
   readonly user: string;
+  /**
+   * The address of its connection (Agora's; the endpoints leave it out, as Mesos does for HTTP
+   * frameworks, which every framework of Agora's is).
+   */
   readonly pid?: string;
+  readonly hostname: string;
+  readonly webui_url: string;
+  readonly labels?: Labels;
   readonly roles: readonly string[];
   readonly role?: string;
   readonly suppressed_roles: readonly string[];
@@ -64,12 +97,16 @@ export interface FrameworkSnapshot {
   readonly checkpoint: boolean;
   readonly failover_timeout: number;
   readonly capabilities: readonly string[];
-  readonly registered_time?: number;
+  /** Seconds; 0 when it never registered with this master (Mesos writes it always). */
+  readonly registered_time: number;
+  /** Only when it differs from `registered_time`, as Mesos writes it. */
   readonly reregistered_time?: number;
-  readonly unregistered_time?: number;
+  /** Seconds; 0 while registered. */
+  readonly unregistered_time: number;
   readonly resources: ResourcesModel;
   readonly used_resources: ResourcesModel;
   readonly offered_resources: ResourcesModel;
+  readonly executors: readonly ExecutorSnapshot[];
   readonly tasks: readonly TaskSnapshot[];
   readonly unreachable_tasks: readonly TaskSnapshot[];
   readonly completed_tasks: readonly TaskSnapshot[];
@@ -80,14 +117,18 @@ export interface FrameworkSnapshot {
   readonly offers_declined: number;
 }
 
-/** An agent in state (Mesos `model(Slave)` in /state's `slaves`). */
+/** An agent in state (Mesos `SlaveWriter` in /state's `slaves`). */
 export interface AgentSnapshot {
   readonly id: string;
+  /** Its address (`agent@host:port` live); the endpoints write Mesos's `slave(1)@host:port`. */
   readonly pid: string;
   readonly hostname: string;
+  readonly port: number;
   readonly registered_time: number;
   readonly reregistered_time?: number;
   readonly active: boolean;
+  /** Mesos: deactivated for maintenance or draining, which Agora does not have: false. */
+  readonly deactivated: boolean;
   readonly connected: boolean;
   readonly version?: string;
   readonly capabilities: readonly string[];
@@ -97,13 +138,27 @@ export interface AgentSnapshot {
   readonly offered_resources: ResourcesModel;
   /** Mesos's `reserved_resources`: its resources reserved for each role (none: `{}`). */
   readonly reserved_resources: Readonly<Record<string, ResourcesModel>>;
+  /** Mesos's `unreserved_resources`: its resources reserved for no role. */
+  readonly unreserved_resources: ResourcesModel;
 }
 
-/** The whole snapshot (Mesos /master/state). */
-export interface MasterState {
+/** The master's own MasterInfo as Mesos writes it in `leader_info` (`json(MasterInfo)`). */
+export interface MasterInfoSnapshot {
   readonly id: string;
   readonly pid: string;
+  readonly port: number;
   readonly hostname: string;
+}
+
+/** The whole snapshot (Mesos /master/state, less what the live layer adds). */
+export interface MasterState {
+  readonly id: string;
+  /** `master@host:port`, as Mesos writes its pid. */
+  readonly pid: string;
+  readonly hostname: string;
+  readonly capabilities: readonly string[];
+  /** This master's own info (the live layer replaces `leader`/`leader_info` when another leads). */
+  readonly info: MasterInfoSnapshot;
   readonly start_time: number;
   readonly activated_slaves: number;
   readonly deactivated_slaves: number;
@@ -113,16 +168,26 @@ export interface MasterState {
   readonly recovered_slaves: readonly { readonly id: string; readonly hostname: string }[];
   readonly frameworks: readonly FrameworkSnapshot[];
   readonly completed_frameworks: readonly FrameworkSnapshot[];
+  /** Always empty, as in Mesos since 1.2 (kept for clients that read it). */
+  readonly orphan_tasks: readonly never[];
+  /** Always empty, as in Mesos since 1.2. */
+  readonly unregistered_frameworks: readonly never[];
+  /** Agora-specific: the master's counters (the web UI reads them). */
   readonly counters: MasterCountersSnapshot;
 }
 
 /** Builds the snapshot. */
 export function masterState(ctx: MasterContext): MasterState {
   const agents = [...ctx.agents.all()];
+  const info = ctx.masterInfo;
+  const pid = info.pid ?? ctx.env.self;
+  const hostname = info.hostname ?? ctx.env.self;
   return {
     id: ctx.ids.masterId,
-    pid: ctx.masterInfo.pid ?? ctx.env.self,
-    hostname: ctx.masterInfo.hostname ?? ctx.env.self,
+    pid,
+    hostname,
+    capabilities: (info.capabilities ?? []).map((c) => c.type),
+    info: { id: info.id, pid, port: info.port, hostname },
     start_time: ctx.startedAtMs / 1000,
     activated_slaves: agents.filter((a) => a.active).length,
     deactivated_slaves: agents.filter((a) => !a.active).length,
@@ -131,6 +196,8 @@ export function masterState(ctx: MasterContext): MasterState {
     recovered_slaves: [...ctx.recoveredAgents].map(([id, hostname]) => ({ id, hostname })),
     frameworks: [...ctx.frameworks.all()].map((f) => frameworkState(ctx, f)),
     completed_frameworks: [...ctx.frameworks.completed()].map((c) => completedFrameworkState(c)),
+    orphan_tasks: [],
+    unregistered_frameworks: [],
     counters: countersSnapshot(ctx),
   };
 }
@@ -169,9 +236,11 @@ function agentState(ctx: MasterContext, agent: AgentRecord): AgentSnapshot {
     id: agent.id,
     pid: agent.address,
     hostname: agent.info.hostname,
+    port: agent.info.port ?? portOf(agent.address),
     registered_time: agent.registeredAtMs / 1000,
     ...(agent.reregisteredAtMs === undefined ? {} : { reregistered_time: agent.reregisteredAtMs / 1000 }),
     active: agent.active,
+    deactivated: false,
     connected: agent.connected,
     ...(agent.version === undefined ? {} : { version: agent.version }),
     capabilities: agent.capabilities.map((c) => c.type),
@@ -180,7 +249,23 @@ function agentState(ctx: MasterContext, agent: AgentRecord): AgentSnapshot {
     used_resources: resourcesModel(used),
     offered_resources: resourcesModel(offered),
     reserved_resources: reservedByRole(agent.total),
+    unreserved_resources: resourcesModel(agent.total.filter((e) => e.role === UNRESERVED_ROLE)),
   };
+}
+
+/**
+ * An agent's address as Mesos writes an agent's pid: a live agent's `agent@host:port` is
+ * `slave(1)@host:port` (the libprocess id of Mesos's agent process); a simulated agent's name
+ * has no host and is kept.
+ */
+export function agentPid(address: string): string {
+  return address.startsWith('agent@') ? `slave(1)@${address.slice('agent@'.length)}` : address;
+}
+
+/** The port in `name@host:port`, or 5051 (Mesos's agent port) when there is none. */
+function portOf(address: string): number {
+  const port = Number(/:(\d+)$/u.exec(address)?.[1]);
+  return Number.isSafeInteger(port) ? port : 5051;
 }
 
 /** Mesos's `reserved_resources` of an agent: its total's reserved entries, by role. */
@@ -209,6 +294,7 @@ function frameworkState(ctx: MasterContext, framework: FrameworkRecord): Framewo
     resources: resourcesModel(used.add(offered)),
     used_resources: resourcesModel(used),
     offered_resources: resourcesModel(offered),
+    executors: executorsOf(ctx, framework.id),
     tasks: tasks.map(taskState),
     unreachable_tasks: ctx.tasks.unreachableOf(framework.id).map(taskState),
     completed_tasks: ctx.tasks.completedOf(framework.id).map(taskState),
@@ -229,6 +315,7 @@ function completedFrameworkState(completed: CompletedFramework): FrameworkSnapsh
     resources: {},
     used_resources: {},
     offered_resources: {},
+    executors: [],
     tasks: [],
     unreachable_tasks: [],
     completed_tasks: completed.completedTasks.map(taskState),
@@ -245,6 +332,9 @@ function frameworkInfoState(f: FrameworkRecord) {
     name: info.name,
     user: info.user,
     ...(f.address === undefined ? {} : { pid: f.address }),
+    hostname: info.hostname ?? '',
+    webui_url: info.webui_url ?? '',
+    ...(info.labels === undefined ? {} : { labels: info.labels }),
     roles: [...f.roles],
     ...(hasCapability(info, 'MULTI_ROLE') ? {} : { role: f.roles[0] as string }),
     suppressed_roles: [...f.suppressedRoles],
@@ -261,10 +351,34 @@ function times(
   unregistered: number | undefined,
 ) {
   return {
-    ...(registered === undefined ? {} : { registered_time: registered / 1000 }),
-    ...(reregistered === undefined ? {} : { reregistered_time: reregistered / 1000 }),
-    ...(unregistered === undefined ? {} : { unregistered_time: unregistered / 1000 }),
+    registered_time: (registered ?? 0) / 1000,
+    ...(reregistered === undefined || reregistered === registered
+      ? {}
+      : { reregistered_time: reregistered / 1000 }),
+    unregistered_time: (unregistered ?? 0) / 1000,
   };
+}
+
+/** The custom executors of framework `frameworkId` on every agent (Mesos `Framework::executors`). */
+function executorsOf(ctx: MasterContext, frameworkId: string): ExecutorSnapshot[] {
+  const out: ExecutorSnapshot[] = [];
+  for (const agent of ctx.agents.all()) {
+    for (const e of agent.executors.get(frameworkId)?.values() ?? []) {
+      const info = e.info;
+      out.push({
+        executor_id: info.executor_id.value,
+        name: info.name ?? '',
+        framework_id: info.framework_id?.value ?? frameworkId,
+        command: info.command ?? {},
+        resources: resourcesModel(e.resources),
+        role: e.role,
+        ...(info.labels === undefined ? {} : { labels: info.labels }),
+        ...(info.type === undefined ? {} : { type: info.type }),
+        slave_id: agent.id,
+      });
+    }
+  }
+  return out;
 }
 
 function taskState(t: TaskRecord): TaskSnapshot {
@@ -277,8 +391,22 @@ function taskState(t: TaskRecord): TaskSnapshot {
     state: t.state,
     role: t.role,
     resources: resourcesModel(t.resources),
-    statuses: t.statuses.map((s: TaskStatus) => ({ state: s.state, timestamp: s.timestamp ?? 0 })),
+    statuses: t.statuses.map(statusState),
     ...(t.labels === undefined ? {} : { labels: t.labels }),
+  };
+}
+
+/** Mesos `json(TaskStatus)`: state and timestamp, and labels, container status and health when set. */
+function statusState(s: TaskStatus): TaskStatusSnapshot {
+  // `container_status` is carried when the agent's update has one (the field joins TaskStatus
+  // with the messages Mesos's master fills; read loosely so this does not depend on when).
+  const containerStatus = (s as TaskStatus & { readonly container_status?: unknown }).container_status;
+  return {
+    state: s.state,
+    timestamp: s.timestamp ?? 0,
+    ...(s.labels === undefined ? {} : { labels: s.labels }),
+    ...(containerStatus === undefined ? {} : { container_status: containerStatus }),
+    ...(s.healthy === undefined ? {} : { healthy: s.healthy }),
   };
 }
 
@@ -296,7 +424,11 @@ function sumOffers(offers: readonly OfferRecord[]): Resources {
   return offers.reduce((sum, o) => sum.add(o.resources), Resources.EMPTY);
 }
 
-/** Mesos `model(Resources)`: scalars by name (all roles summed), ranges and sets as text. */
+/**
+ * Mesos `json(Resources)`: scalars by name (all roles summed), ranges and sets as text. Mesos
+ * also writes `cpus`, `gpus`, `mem` and `disk` at 0 when absent; the endpoints add those
+ * (src/runtime/live/master-endpoints.ts `withMesosScalars`), the snapshot leaves them out.
+ */
 export function resourcesModel(r: Resources): ResourcesModel {
   const out: Record<string, number | string> = {};
   const ranges = new Map<string, Resources>();
@@ -312,7 +444,8 @@ export function resourcesModel(r: Resources): ResourcesModel {
   return out;
 }
 
-function attributesModel(attributes: readonly Attribute[]): Record<string, number | string> {
+/** Mesos `json(Attributes)`: each attribute by name, scalars as numbers, the rest as text. */
+export function attributesModel(attributes: readonly Attribute[]): Record<string, number | string> {
   const out: Record<string, number | string> = {};
   for (const a of attributes) {
     if (a.type === 'SCALAR') out[a.name] = a.scalar?.value ?? 0;

@@ -181,7 +181,9 @@ function renderOverview(s, frame) {
       runMs === undefined ? '—' : `${runMs.toFixed(runMs < 10 ? 2 : 0)} ms`,
       runMs === undefined
         ? 'not measured (a simulation, or no run yet)'
-        : `the last run; mean ${m['allocator/mesos/allocation_run_ms/mean'].toFixed(2)} ms, max ${m['allocator/mesos/allocation_run_ms/max'].toFixed(2)} ms over ${m['allocator/mesos/allocation_run_ms/count']} runs`,
+        : m['allocator/mesos/allocation_run_ms/count'] === undefined
+          ? 'the first run (statistics from the second on, as Mesos)'
+          : `the last run; mean ${m['allocator/mesos/allocation_run_ms/mean'].toFixed(2)} ms, p99 ${m['allocator/mesos/allocation_run_ms/p99'].toFixed(2)} ms, max ${m['allocator/mesos/allocation_run_ms/max'].toFixed(2)} ms over the last ${m['allocator/mesos/allocation_run_ms/count']} runs`,
     ),
   );
   cards.push(

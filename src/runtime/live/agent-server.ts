@@ -6,10 +6,12 @@
  * `--host`, which the master checks. It listens on one port, where the
  * master reaches it; its address is `agent@<host>:<port>`. Registration, re-registration after
  * the master restarts, health checks and status-update retries are the agent's own logic, the
- * same as in the simulator. `/state` is a read-only snapshot ({@link Agent.state}), `/health`
- * answers 200, and `/files/read` and `/files/download` serve the sandboxes' files, as Mesos's
- * agent does (sandbox-files.ts; the web UI links a task's stdout and stderr there). `/api/v1` is
- * the Mesos v1 operator API (agent-operator-api.ts).
+ * same as in the simulator. `/state`, `/flags`, `/monitor/statistics`, `/metrics/snapshot` and
+ * `/metrics` answer in Mesos's shapes (agent-endpoints.ts), `/health` answers 200, and
+ * `/files/browse`, `/files/read` and `/files/download` serve the sandboxes' files, as Mesos's
+ * agent does (sandbox-files.ts; the web UI links a task's stdout and stderr there). With
+ * `httpCredentials` they all but `/health` ask for HTTP Basic credentials.
+ * `/api/v1` is the Mesos v1 operator API (agent-operator-api.ts).
  *
  * Crashes (Mesos `--recover=reconnect`): the agent checkpoints to `<work dir>/meta`; restarted
  * on the same work dir, host and port, it takes back the tasks of checkpointing frameworks and
@@ -24,6 +26,13 @@ import { Agent } from '../../agent/agent.js';
 import { type AgentOptions, resolveAgentOptions } from '../../agent/options.js';
 import { AGORA_VERSION } from '../../cli/version.js';
 import type { Resources } from '../../core/resources.js';
+import {
+  type AgentEndpointContext,
+  AgentEventCounts,
+  agentMetrics,
+  agentStateJson,
+  monitorStatistics,
+} from './agent-endpoints.js';
 import { agentFlags } from './agent-flags.js';
 import { AgentOperatorApi } from './agent-operator-api.js';
 import { metaDir, type PreparedRecovery, prepareAgentRecovery } from './agent-recovery.js';
@@ -32,15 +41,20 @@ import { AgentWatchdog } from './agent-watchdog.js';
 import { ChildCommandRunner } from './child-command-runner.js';
 import { ChildExecutorLauncher } from './child-executor-launcher.js';
 import type { Credential } from './credentials.js';
+import { CredentialStore } from './credentials.js';
 import { ExecutorEndpoint } from './executor-endpoint.js';
 import { ExecutorTokens } from './executor-tokens.js';
-import { basicAuthorization } from './http-basic.js';
-import { listenWithLimits, sendJson, sendText } from './http-util.js';
+import { authenticate, basicAuthorization, type EndpointAuthentication } from './http-basic.js';
+import { listenWithLimits, sendText } from './http-util.js';
 import { LiveNode, type LiveNodeOptions } from './live-node.js';
+import { sendJsonp } from './master-endpoints.js';
+import { mesosDuration } from './master-flags.js';
 import type { MessageGuard } from './message-guard.js';
 import { agentAddress, handleNodeMessage, MESSAGE_PATH, NodeMessenger } from './node-messages.js';
-import { FILES_DOWNLOAD_PATH, FILES_READ_PATH, serveSandboxFile } from './sandbox-files.js';
+import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
+import { isFilesPath, serveSandboxFile } from './sandbox-files.js';
 import { sendingAddress } from './source-address.js';
+import { systemMetrics } from './system-metrics.js';
 import { type ClientTls, isHttps, type ServerTls } from './tls.js';
 
 /** The master's address inside an agent's node. */
@@ -105,7 +119,16 @@ export interface AgentServerOptions {
    * outlive a dead agent, waiting for a restarted one to reattach (agent-watchdog.ts).
    */
   readonly recoveryTimeoutMs?: number;
+  /**
+   * Mesos `--authenticate_http_readonly` with `--http_credentials`: the read-only endpoints
+   * (`/state`, `/flags`, `/files/*`, `/monitor/statistics`, `/metrics*`) ask for HTTP Basic
+   * credentials, checked against these; `/health` never does. Off by default, as in Mesos.
+   */
+  readonly httpCredentials?: readonly Credential[];
 }
+
+/** The realm of the agent's read-only endpoints' Basic authentication (Mesos's default). */
+export const AGENT_READONLY_REALM = 'mesos-agent-readonly';
 
 /** What an agent's node is made of besides the agent. */
 interface AgentParts {
@@ -177,10 +200,16 @@ export class AgentServer {
         `killed ${recovery.killed} process group(s) of an earlier agent that will not be recovered`,
       );
     }
+    const counts = new AgentEventCounts();
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       ...(options.log === undefined ? {} : { log: options.log }),
-      ...(options.trace === undefined ? {} : { trace: options.trace }),
+      // Terminal tasks and executors are counted from the agent's trace (agent-endpoints.ts),
+      // which also goes wherever the caller sends it (its log).
+      trace: (event) => {
+        counts.traced(event);
+        options.trace?.(event);
+      },
       // The checkpoint (Mesos's meta dir): the agent's id and its checkpointing frameworks' tasks.
       storeDirs: new Map([[address, metaDir(workDir)]]),
     });
@@ -256,15 +285,52 @@ export class AgentServer {
       executors,
       watchdog,
     });
+    const startedAtMs = Date.now();
+    const readonly: EndpointAuthentication | undefined =
+      options.httpCredentials === undefined
+        ? undefined
+        : {
+            mode: 'required',
+            realm: AGENT_READONLY_REALM,
+            credentials: new CredentialStore(options.httpCredentials),
+          };
+    const endpoints: AgentEndpointContext = {
+      agent,
+      pid: `slave(1)@${address.slice(address.indexOf('@') + 1)}`,
+      host,
+      port: advertisedPort,
+      workDir,
+      masterUrl,
+      startedAtMs,
+      counts,
+      // Mesos's /flags: the flags GET_FLAGS lists (agent-flags.ts) and the ones only this
+      // server knows, as name → value.
+      flags: {
+        ...Object.fromEntries(
+          agentFlags({ options: agent.options, masterUrl, host, port: advertisedPort }).map((flag) => [
+            flag.name,
+            flag.value,
+          ]),
+        ),
+        strict: String(options.strict ?? true),
+        recovery_timeout: mesosDuration(options.recoveryTimeoutMs ?? 15 * 60_000),
+        authenticate_http_readonly: String(readonly !== undefined),
+      },
+    };
     const operator = new AgentOperatorApi(agent, {
       workDir,
       version: AGORA_VERSION,
-      startedAtMs: Date.now(),
+      startedAtMs,
       flags: () => agentFlags({ options: agent.options, masterUrl, host, port: advertisedPort }),
     });
     server.on('request', (req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      // libprocess answers the agent process's endpoints under `/slave(1)` and at the top level.
+      const local = path.replace(/^\/slave\(1\)(?=\/)/u, '');
       let served: Promise<void> = Promise.resolve();
+      // The executor and operator APIs and the master's channel authenticate on their own.
+      const guarded = ![MESSAGE_PATH, '/api/v1/executor', '/api/v1', '/health'].includes(local);
+      if (guarded && readonly !== undefined && !authenticate(req, res, readonly).ok) return;
       if (path === MESSAGE_PATH) {
         served = handleNodeMessage(node, (from) => (from === MASTER ? address : undefined), req, res, {
           guard: leader?.guard(masterOnlyGuard(MASTER, token)) ?? masterOnlyGuard(MASTER, token),
@@ -273,14 +339,22 @@ export class AgentServer {
         served = executors.handle(req, res);
       } else if (path === '/api/v1') {
         served = operator.handle(req, res);
-      } else if (path === '/state') {
-        // Read-only, like the master's /master/state: what the agent holds, and whether it knows
-        // its AgentID yet (the master may have admitted it before the agent heard so).
-        sendJson(res, agent.state());
-      } else if (path === '/health') {
+      } else if (local === '/state' || local === '/state.json') {
+        // Mesos's shape, with Agora's `phase` (whether it is registered with its master).
+        sendJsonp(res, requestUrl(req), agentStateJson(endpoints));
+      } else if (local === '/flags') {
+        sendJsonp(res, requestUrl(req), { flags: endpoints.flags });
+      } else if (local === '/monitor/statistics' || local === '/monitor/statistics.json') {
+        sendJsonp(res, requestUrl(req), monitorStatistics(endpoints, Date.now()));
+      } else if (path === '/metrics/snapshot') {
+        sendJsonp(res, requestUrl(req), { ...agentMetrics(endpoints, Date.now()), ...systemMetrics() });
+      } else if (path === '/metrics') {
+        const text = prometheusText({ ...agentMetrics(endpoints, Date.now()), ...systemMetrics() });
+        sendText(res, 200, text, { 'Content-Type': PROMETHEUS_CONTENT_TYPE });
+      } else if (local === '/health') {
         sendText(res, 200, '');
-      } else if (path === FILES_READ_PATH || path === FILES_DOWNLOAD_PATH) {
-        serveSandboxFile(req, res, workDir, agent.state().agentId);
+      } else if (isFilesPath(path)) {
+        serveSandboxFile(req, res, workDir, agent.agentId);
       } else {
         sendText(res, 404, `No such endpoint: ${path}`);
       }
@@ -332,6 +406,11 @@ export class AgentServer {
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/** A request's URL, for its query. */
+function requestUrl(req: { readonly url?: string | undefined }): URL {
+  return new URL(req.url ?? '/', 'http://agent');
 }
 
 /** The agent's default timings divided by `timeScale` (none when it is 1). */

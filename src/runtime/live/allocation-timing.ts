@@ -17,34 +17,66 @@ import type { MasterTimer } from '../../master/timers.js';
 /** The master's timer kind whose firing is an allocation run. */
 const ALLOCATE: MasterTimer = 'allocate';
 
-/** The timings of the allocation runs so far. */
+/** How many runs the statistics cover: libprocess's `TIME_SERIES_CAPACITY` (timeseries.hpp). */
+export const TIMING_WINDOW_RUNS = 1000;
+
+/** The percentiles libprocess's metrics show for a timer, by suffix (metrics.cpp). */
+const PERCENTILES: readonly (readonly [string, number])[] = [
+  ['p50', 0.5],
+  ['p90', 0.9],
+  ['p95', 0.95],
+  ['p99', 0.99],
+  ['p999', 0.999],
+  ['p9999', 0.9999],
+];
+
+/**
+ * The timings of the allocation runs so far: the last {@link TIMING_WINDOW_RUNS} of them
+ * (libprocess keeps a time series of that capacity; it thins an old full series out where this
+ * keeps the newest runs).
+ */
 export class AllocationRunTiming {
-  #count = 0;
+  readonly #window: number[] = [];
+  #next = 0;
   #lastMs = 0;
-  #maxMs = 0;
-  #totalMs = 0;
 
   /** Records one run that took `ms` milliseconds. */
   record(ms: number): void {
-    this.#count++;
     this.#lastMs = ms;
-    this.#maxMs = Math.max(this.#maxMs, ms);
-    this.#totalMs += ms;
+    if (this.#window.length < TIMING_WINDOW_RUNS) this.#window.push(ms);
+    else this.#window[this.#next] = ms;
+    this.#next = (this.#next + 1) % TIMING_WINDOW_RUNS;
   }
 
   /**
-   * Under Mesos's names: the timer's value is the last run's duration, with `/count`, `/max` and
-   * `/mean` beside it. Nothing before the first run (Mesos shows a timer only once it has a sample).
+   * Under Mesos's names: the timer's value is the last run's duration; from two runs on, as
+   * libprocess's statistics need two samples, `/count`, `/min`, `/max` and `/p50` … `/p9999`
+   * over the window (linear interpolation between the nearest ranks, as statistics.hpp), and
+   * Agora's `/mean` (the web UI shows it). Nothing before the first run (Mesos shows a timer
+   * only once it has a sample).
    */
   metrics(): Record<string, number> {
-    if (this.#count === 0) return {};
-    return {
-      'allocator/mesos/allocation_run_ms': this.#lastMs,
-      'allocator/mesos/allocation_run_ms/count': this.#count,
-      'allocator/mesos/allocation_run_ms/max': this.#maxMs,
-      'allocator/mesos/allocation_run_ms/mean': this.#totalMs / this.#count,
-    };
+    const name = 'allocator/mesos/allocation_run_ms';
+    if (this.#window.length === 0) return {};
+    const out: Record<string, number> = { [name]: this.#lastMs };
+    if (this.#window.length < 2) return out;
+    const sorted = [...this.#window].sort((a, b) => a - b);
+    out[`${name}/count`] = sorted.length;
+    out[`${name}/max`] = sorted[sorted.length - 1] as number;
+    out[`${name}/min`] = sorted[0] as number;
+    for (const [suffix, p] of PERCENTILES) out[`${name}/${suffix}`] = percentile(sorted, p);
+    out[`${name}/mean`] = sorted.reduce((sum, x) => sum + x, 0) / sorted.length;
+    return out;
   }
+}
+
+/** The `p` quantile of `sorted` (ascending, two values or more), interpolating between ranks. */
+export function percentile(sorted: readonly number[], p: number): number {
+  const position = p * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  const low = sorted[below] as number;
+  return low + (position - below) * ((sorted[above] as number) - low);
 }
 
 /**

@@ -97,6 +97,11 @@ export class LiveNode {
     this.#hosted.clear();
   }
 
+  /** Messages queued for local processes, not yet handled (Mesos's `event_queue_messages`). */
+  get queuedMessages(): number {
+    return this.#inbox.length;
+  }
+
   /** Queues `msg` from `from` for the local process `to` (the transport calls this too). */
   deliver(from: Address, to: Address, msg: Wire): void {
     this.#inbox.push({ from, to, msg });

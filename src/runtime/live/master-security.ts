@@ -11,6 +11,9 @@
  * - `authenticateAgents`: every agent message needs valid credentials (`--authenticate_agents`).
  *   Off, an agent may send none, but credentials it does send must be valid: a Mesos agent given
  *   `--credential` always authenticates, and a refusal keeps it from registering.
+ * - `authenticateHttpReadonly`: the read-only endpoints (`/master/*`, `/state`, `/metrics*`,
+ *   `/quota`, `/weights`, the web UI) need valid credentials (`--authenticate_http_readonly`);
+ *   `/health`, `/master/health`, `/version` and `/master/redirect` never do, as in Mesos.
  * - `authenticateHttpReadwrite`: every operator API call (`/api/v1`) needs valid HTTP Basic
  *   credentials (Mesos's `--authenticate_http_readwrite`, which guards `/api/v1`).
  * - `acls`: the `register_frameworks`, `register_agents` and operator rules (`--acls`), see
@@ -22,6 +25,9 @@ import type { Acls } from './authorization.js';
 import { type Credential, CredentialStore } from './credentials.js';
 import { AGENT_REALM, type EndpointAuthentication, SCHEDULER_REALM } from './http-basic.js';
 
+/** The realm of the read-only endpoints' Basic authentication (Mesos's default). */
+export const READONLY_REALM = 'mesos-master-readonly';
+
 /** The realm of the operator API (Mesos's master read-write endpoints' realm). */
 export const OPERATOR_REALM = 'mesos-master-readwrite';
 
@@ -32,6 +38,7 @@ export interface MasterSecurity {
   readonly credentials?: readonly Credential[];
   readonly authenticateFrameworks?: boolean;
   readonly authenticateAgents?: boolean;
+  readonly authenticateHttpReadonly?: boolean;
   readonly authenticateHttpReadwrite?: boolean;
   readonly acls?: Acls;
 }
@@ -40,6 +47,8 @@ export interface MasterSecurity {
 export interface MasterAuthentication {
   readonly schedulers: EndpointAuthentication;
   readonly agents: EndpointAuthentication;
+  /** The read-only endpoints (see the module comment). */
+  readonly readonly: EndpointAuthentication;
   readonly operators: EndpointAuthentication;
 }
 
@@ -52,6 +61,7 @@ export function masterAuthentication(security: MasterSecurity, counters: LiveCou
   if (
     (security.authenticateFrameworks === true ||
       security.authenticateAgents === true ||
+      security.authenticateHttpReadonly === true ||
       security.authenticateHttpReadwrite === true) &&
     store === undefined
   ) {
@@ -65,6 +75,12 @@ export function masterAuthentication(security: MasterSecurity, counters: LiveCou
     schedulers: {
       mode: security.authenticateFrameworks === true ? 'required' : 'ignored',
       realm: SCHEDULER_REALM,
+      credentials: store,
+      refused,
+    },
+    readonly: {
+      mode: security.authenticateHttpReadonly === true ? 'required' : 'ignored',
+      realm: READONLY_REALM,
       credentials: store,
       refused,
     },

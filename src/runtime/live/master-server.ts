@@ -6,8 +6,9 @@
  * | `/api/v1/scheduler`  | the Mesos v1 scheduler API (see scheduler-endpoint.ts)          |
  * | `/api/v1`            | the Mesos v1 operator API (see master-operator-api.ts)          |
  * | `/agora/v1/message`  | agent registration and messaging (see node-messages.ts)         |
- * | `/master/state`      | agents, frameworks and tasks in Mesos's field names             |
- * | `/metrics/snapshot`  | gauges and counters under Mesos's metric names                  |
+ * | `/master/state`, `/state` (+ `.json`), `/master/state-summary`, `/master/frameworks`, `/master/slaves`, `/master/tasks`, `/master/roles`, `/master/flags`, `/master/health`, `/master/quota`, `/master/weights`, `/version`, `/master/redirect` | Mesos's classic endpoints in its shapes (master-endpoints.ts) |
+ * | `/metrics/snapshot`  | gauges and counters under Mesos's metric names (master-metrics.ts) |
+ * | `/metrics`           | the same in Prometheus's text format (prometheus.ts)            |
  * | `/quota`             | quota limits by role (Mesos `QuotaStatus.configs`, read-only)   |
  * | `/weights`           | role weights (Mesos `[{role, weight}]`, read-only)              |
  * | `/health`            | 200 while the master serves                                     |
@@ -24,8 +25,8 @@
  * schedulers and agents, `register_frameworks` and `register_agents` ACLs, and HTTPS with `tls`.
  * Each agent address is bound to the token, principal and host it registered with, and agents
  * speak only for themselves (agent-sessions.ts). The read-only
- * endpoints (`/master/state`, `/metrics/snapshot`, `/quota`, `/health`) are not authenticated (Mesos
- * guards them only with `--authenticate_http_readonly`, which Agora does not have).
+ * endpoints (`/master/*`, `/metrics/*`, `/quota`, the web UI) ask for credentials only with
+ * `authenticateHttpReadonly` (Mesos's `--authenticate_http_readonly`).
  */
 
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -37,13 +38,22 @@ import type { DurableStore } from '../../core/process.js';
 import { Master } from '../../master/master.js';
 import type { MasterOptions } from '../../master/options.js';
 import { parseRegistry, REGISTRY_KEY } from '../../master/registry.js';
+import type { MasterInfoSnapshot } from '../../master/state.js';
 import { AgentSessions } from './agent-sessions.js';
 import { AllocationRunTiming, timedAllocations } from './allocation-timing.js';
 import { BodyBudget, PROCESS_BODY_BUDGET } from './body-reader.js';
 import { type FileStoreHost, storeFile } from './file-store.js';
+import { authenticate, type EndpointAuthentication } from './http-basic.js';
 import { listenWithLimits, sendJson, sendText } from './http-util.js';
 import { LiveNode, type LiveNodeOptions } from './live-node.js';
+import {
+  type MasterEndpointContext,
+  quotaStatus,
+  serveMasterEndpoint,
+  withMesosResources,
+} from './master-endpoints.js';
 import { masterFlags } from './master-flags.js';
+import { countedMessages, MasterEventCounts } from './master-message-counts.js';
 import { LiveCounters, masterMetrics } from './master-metrics.js';
 import { MasterOperatorApi } from './master-operator-api.js';
 import { type MasterSecurity, masterAuthentication } from './master-security.js';
@@ -54,7 +64,9 @@ import {
   type MessageEndpointOptions,
   NodeMessenger,
 } from './node-messages.js';
+import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
 import { SchedulerEndpoint } from './scheduler-endpoint.js';
+import { systemMetrics } from './system-metrics.js';
 import type { ClientTls, ServerTls } from './tls.js';
 import {
   isUiAsset,
@@ -65,6 +77,30 @@ import {
   type UiFrame,
   weightInfos,
 } from './ui-endpoint.js';
+
+/**
+ * Whether `path` is a read-only endpoint that `--authenticate-http-readonly` guards: everything
+ * but the scheduler, operator and agent channels (they authenticate on their own), the health checks,
+ * `/version` and `/master/redirect` (Mesos asks no credentials for those).
+ */
+function isReadonlyPath(path: string): boolean {
+  return ![
+    '/api/v1/scheduler',
+    // The operator API authenticates on its own (--authenticate-http-readwrite).
+    '/api/v1',
+    MESSAGE_PATH,
+    '/health',
+    '/master/health',
+    '/version',
+    '/master/redirect',
+    '/redirect',
+  ].includes(path);
+}
+
+/** Who leads the masters, as {@link MasterServer.setLeadership} is told. */
+export type Leadership =
+  | { readonly leader: 'self'; readonly electedAtMs?: number }
+  | { readonly leader: MasterInfoSnapshot | undefined; readonly electedAtMs?: undefined };
 
 /** The master's address inside its node. */
 export const LIVE_MASTER_ADDRESS = 'master';
@@ -171,6 +207,14 @@ export class MasterServer {
   readonly #ui = new UiEventStream(() => this.uiFrame());
   /** How long the master's allocation runs take (allocation-timing.ts). */
   readonly #allocationTiming = new AllocationRunTiming();
+  /** Messages received, registrations and removals (master-message-counts.ts). */
+  readonly #events: MasterEventCounts;
+  /** Who leads, and since when this master does (see {@link setLeadership}). */
+  #leadership: Leadership = { leader: 'self' };
+  /** What the classic endpoints read (master-endpoints.ts). */
+  readonly #endpoints: MasterEndpointContext;
+  /** How the read-only endpoints authenticate (master-security.ts). */
+  readonly #readonly: EndpointAuthentication;
   readonly #ha: MasterHaHooks | undefined;
 
   private constructor(
@@ -186,8 +230,12 @@ export class MasterServer {
       messenger: NodeMessenger;
       counters: LiveCounters;
       agentChannel: MessageEndpointOptions;
+      events: MasterEventCounts;
+      flags: Readonly<Record<string, string>>;
+      readonly: EndpointAuthentication;
     },
   ) {
+    this.#readonly = parts.readonly;
     this.#server = server;
     this.port = port;
     this.url = url;
@@ -199,12 +247,42 @@ export class MasterServer {
     this.#messenger = parts.messenger;
     this.#counters = parts.counters;
     this.#agentChannel = parts.agentChannel;
+    this.#events = parts.events;
+    this.#endpoints = {
+      state: () => withMesosResources(master.state()),
+      flags: parts.flags,
+      leader: () => {
+        // Elected through ZooKeeper, the leader is whom the detector names (zk/ha-master.ts).
+        if (ha !== undefined) return ha.stateFields().leader_info as MasterInfoSnapshot | undefined;
+        const leader = this.#leadership.leader;
+        return leader === 'self' ? master.state().info : leader;
+      },
+      // A lone master leads from its start (Mesos elects a master without ZooKeeper at once).
+      electedAtMs: () =>
+        this.#leadership.leader === 'self'
+          ? (this.#leadership.electedAtMs ?? master.state().start_time * 1000)
+          : undefined,
+      quotas: () => master.quotas(),
+      weights: () => master.weights(),
+      agoraVersion: AGORA_VERSION,
+    };
+  }
+
+  /**
+   * Tells the endpoints who leads (Mesos's `leader`, `leader_info`, `elected_time`,
+   * `master/elected`, and where `/master/redirect` points): `'self'` with when it was elected,
+   * another master's info, or undefined while no leader is known. A lone master leads from
+   * its start; the ZooKeeper election calls this as leadership changes.
+   */
+  setLeadership(leadership: Leadership): void {
+    this.#leadership = leadership;
   }
 
   /** Starts a master listening on `host:port`. */
   static async start(options: MasterServerOptions = {}): Promise<MasterServer> {
     const host = options.host ?? '127.0.0.1';
     const counters = new LiveCounters();
+    const events = new MasterEventCounts();
     // Checked before listening, so a bad configuration leaves no socket open.
     const authentication = masterAuthentication(options.security ?? {}, counters);
     const workDir = options.workDir;
@@ -218,7 +296,12 @@ export class MasterServer {
     const node = new LiveNode({
       seed: options.seed ?? Date.now(),
       log,
-      ...(options.trace === undefined ? {} : { trace: options.trace }),
+      // Registrations and removals are counted from the master's trace (master-message-counts.ts),
+      // which also goes wherever the caller sends it (its log).
+      trace: (event) => {
+        events.traced(event.kind);
+        options.trace?.(event);
+      },
       // The registry survives restarts in the work dir (write, fsync, rename: file-store.ts);
       // without one it lives in memory, as Mesos's --registry=in_memory.
       ...(workDir === undefined || options.ha !== undefined
@@ -304,20 +387,21 @@ export class MasterServer {
       log,
     });
     const startedAtMs = Date.now();
+    const flags = () =>
+      masterFlags({
+        options: master.options,
+        host,
+        port,
+        workDir,
+        policy: policy?.name,
+        authenticateFrameworks: options.security?.authenticateFrameworks === true,
+        authenticateAgents: options.security?.authenticateAgents === true,
+        authenticateHttpReadwrite: options.security?.authenticateHttpReadwrite === true,
+        acls: options.security?.acls !== undefined,
+        tls: options.tls !== undefined,
+      });
     const operator: MasterOperatorApi = new MasterOperatorApi(node, LIVE_MASTER_ADDRESS, master, {
-      flags: () =>
-        masterFlags({
-          options: master.options,
-          host,
-          port,
-          workDir,
-          policy: policy?.name,
-          authenticateFrameworks: options.security?.authenticateFrameworks === true,
-          authenticateAgents: options.security?.authenticateAgents === true,
-          authenticateHttpReadwrite: options.security?.authenticateHttpReadwrite === true,
-          acls: options.security?.acls !== undefined,
-          tls: options.tls !== undefined,
-        }),
+      flags,
       metrics: (): Record<string, number> => live.metrics(),
       quotaStatus: () => quotaStatus(master.quotas()),
       version: AGORA_VERSION,
@@ -350,6 +434,13 @@ export class MasterServer {
       messenger,
       counters,
       agentChannel: { authentication: authentication.agents, limits: requestLimits, guard: sessions.guard() },
+      readonly: authentication.readonly,
+      events,
+      // Mesos's /master/flags: the flags GET_FLAGS lists (master-flags.ts), as name → value.
+      flags: {
+        ...Object.fromEntries(flags().map((flag) => [flag.name, flag.value])),
+        authenticate_http_readonly: String(options.security?.authenticateHttpReadonly === true),
+      },
     });
     server.on('request', (req, res) => {
       live.#route(req, res).catch((e: unknown) => {
@@ -363,10 +454,13 @@ export class MasterServer {
     // runs are timed from outside, as the master has no clock that measures work.
     node.spawn(
       LIVE_MASTER_ADDRESS,
-      observed(timedAllocations(master, live.#allocationTiming), () => {
-        live.#ui.changed();
-        live.#operator.changed();
-      }),
+      countedMessages(
+        observed(timedAllocations(master, live.#allocationTiming), () => {
+          live.#ui.changed();
+          live.#operator.changed();
+        }),
+        events,
+      ),
     );
     return live;
   }
@@ -377,6 +471,7 @@ export class MasterServer {
   ): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (this.#ha?.serve(req, res, path ?? '/')) return;
+    if (isReadonlyPath(path ?? '/') && !authenticate(req, res, this.#readonly).ok) return;
     switch (path) {
       case '/api/v1/scheduler':
         return this.#endpoint.handle(req, res);
@@ -384,11 +479,12 @@ export class MasterServer {
         return this.#operator.handle(req, res);
       case MESSAGE_PATH:
         return handleNodeMessage(this.node, () => LIVE_MASTER_ADDRESS, req, res, this.#agentChannel);
-      case '/master/state':
-      case '/state':
-        return sendJson(res, { ...this.master.state(), ...this.#ha?.stateFields() });
       case '/metrics/snapshot':
         return sendJson(res, this.metrics());
+      case '/metrics':
+        return sendText(res, 200, prometheusText(this.metrics()), {
+          'Content-Type': PROMETHEUS_CONTENT_TYPE,
+        });
       case '/quota':
         return sendJson(res, quotaStatus(this.master.quotas()));
       case '/weights':
@@ -400,6 +496,7 @@ export class MasterServer {
       case '/ui/config.json':
         return sendUiConfig(res, { mode: 'live' });
       default:
+        if (path !== undefined && serveMasterEndpoint(req, res, path, this.#endpoints)) return;
         if (path !== undefined && isUiAsset(path)) return serveUiAsset(req, res, path);
         return sendText(res, 404, `No such endpoint: ${path}`);
     }
@@ -408,8 +505,13 @@ export class MasterServer {
   /** What `/metrics/snapshot` shows. */
   metrics(): Record<string, number> {
     return {
-      ...masterMetrics(this.master.state(), (Date.now() - this.#startedAt) / 1000, this.#counters),
+      ...masterMetrics(this.master.state(), (Date.now() - this.#startedAt) / 1000, this.#counters, {
+        events: this.#events,
+        eventQueueMessages: this.node.queuedMessages,
+        elected: this.#leadership.leader === 'self',
+      }),
       ...this.#allocationTiming.metrics(),
+      ...systemMetrics(),
       'master/http_request_body_bytes_held': this.#agentChannel.limits?.budget?.usedBytes ?? 0,
     };
   }
@@ -442,19 +544,4 @@ export class MasterServer {
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
-}
-
-/**
- * `GET /quota` as Mesos's `QuotaStatus` (include/mesos/quota/quota.proto): `configs`, each a role
- * with its `limits` as name → `{value}`. Guarantees are not modelled, so there are none.
- */
-export function quotaStatus(quotas: Readonly<Record<string, Readonly<Record<string, number>>>>): {
-  configs: { role: string; limits: Record<string, { value: number }> }[];
-} {
-  return {
-    configs: Object.entries(quotas).map(([role, limits]) => ({
-      role,
-      limits: Object.fromEntries(Object.entries(limits).map(([name, value]) => [name, { value }])),
-    })),
-  };
 }

@@ -1,9 +1,16 @@
 /**
  * An agent's sandbox files over HTTP, as Mesos's agent `/files` endpoints
- * (src/files/files.cpp): `GET /files/read?path=…&offset=…&length=…` answers JSON
- * `{"data": "…", "offset": n}` (an `offset` of -1 asks for the file's size, answered as the
- * offset with no data, as Mesos's pailer does), and `GET /files/download?path=…` answers the
- * file itself, as plain text so a browser shows a task's stdout in place.
+ * (src/files/files.cpp, docs/endpoints/files/*.md):
+ * - `GET /files/read?path=…&offset=…&length=…` answers JSON `{"data": "…", "offset": n}`: no
+ *   `offset`, or -1, asks for the file's size, answered as the offset with no data (Mesos's
+ *   pailer starts so); an offset at or past the end answers no data at that offset; no
+ *   `length`, or -1, reads to the end; a read returns at most {@link MAX_READ_BYTES} (Mesos:
+ *   16 pages); other negative numbers are 400;
+ * - `GET /files/browse?path=…` lists a directory as Mesos's `FileInfo` models (`path`, `size`,
+ *   `mtime`, `mode` as `ls` prints it, `nlink`, `uid`, `gid`), sorted by path;
+ * - `GET /files/download?path=…` answers the file itself, as plain text so a browser shows a
+ *   task's stdout in place (Mesos guesses a type from the extension and adds
+ *   `Content-Disposition: attachment`).
  *
  * `path` is one of:
  * - Mesos's virtual path of an executor's latest run,
@@ -14,7 +21,7 @@
  * Only the sandboxes are served: a path that resolves (after `..` and symbolic links) outside
  * `<work dir>/slaves` is refused with 403, so the agent's checkpoint (`<work dir>/meta`, with the
  * executors' tokens) and the rest of the machine stay out of reach; a path that does not exist
- * is 404. A read returns at most {@link MAX_READ_BYTES}.
+ * is 404.
  */
 import {
   closeSync,
@@ -22,24 +29,32 @@ import {
   fstatSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
   realpathSync,
+  type Stats,
   statSync,
 } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { sendJson, sendText } from './http-util.js';
 
-/** The most one `/files/read` returns (Mesos's UI pages through a file in such reads). */
-export const MAX_READ_BYTES = 1024 * 1024;
+/** The most one `/files/read` returns: Mesos's 16 pages of 4 KiB (its UI pages through a file). */
+export const MAX_READ_BYTES = 16 * 4096;
 
 /** The paths the agent answers. */
 export const FILES_READ_PATH = '/files/read';
 export const FILES_DOWNLOAD_PATH = '/files/download';
+export const FILES_BROWSE_PATH = '/files/browse';
+
+/** Whether `path` is one of the `/files` endpoints (with or without Mesos's `.json`). */
+export function isFilesPath(path: string): boolean {
+  return [FILES_READ_PATH, FILES_DOWNLOAD_PATH, FILES_BROWSE_PATH].includes(path.replace(/\.json$/u, ''));
+}
 
 /** Where a requested path leads. */
 export type SandboxPath =
-  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'file' | 'directory'; readonly path: string }
   | { readonly kind: 'refused'; readonly status: 400 | 403 | 404; readonly message: string };
 
 const VIRTUAL = /^\/frameworks\/([^/]+)\/executors\/([^/]+)\/runs\/latest(?:\/(.*))?$/u;
@@ -47,7 +62,7 @@ const VIRTUAL = /^\/frameworks\/([^/]+)\/executors\/([^/]+)\/runs\/latest(?:\/(.
 /**
  * Resolves `requested` against the sandboxes of the agent `agentId` (undefined until it has
  * registered) under `workDir`; see the module comment. A directory is refused (400) unless
- * `directories` is set (the operator API's LIST_FILES lists one).
+ * `directories` is set (`/files/browse` and the operator API's LIST_FILES list one).
  */
 export function resolveSandboxPath(
   workDir: string,
@@ -92,7 +107,7 @@ export function resolveSandboxPath(
   if (!directories && statSync(real).isDirectory()) {
     return { kind: 'refused', status: 400, message: `Cannot read a directory: ${requested}` };
   }
-  return { kind: 'file', path: real };
+  return { kind: statSync(real).isDirectory() ? 'directory' : 'file', path: real };
 }
 
 /** Whether `path` is `root` or below it. */
@@ -119,7 +134,7 @@ function latestRun(runs: string): string | undefined {
   return best?.name;
 }
 
-/** Answers `/files/read` or `/files/download` (see the module comment). */
+/** Answers `/files/read`, `/files/browse` or `/files/download` (see the module comment). */
 export function serveSandboxFile(
   req: IncomingMessage,
   res: ServerResponse,
@@ -133,15 +148,35 @@ export function serveSandboxFile(
   const url = new URL(req.url ?? '/', 'http://agent');
   const requested = url.searchParams.get('path');
   if (requested === null || requested === '') {
-    sendText(res, 400, "Expecting 'path' query parameter");
+    sendText(res, 400, "Expecting 'path=value' in query.");
     return;
   }
-  const found = resolveSandboxPath(workDir, agentId, requested);
+  // Mesos strips a trailing slash from the path it is asked for.
+  // Directories are let through here: browse lists one, read and download refuse it below.
+  const found = resolveSandboxPath(
+    workDir,
+    agentId,
+    requested.length > 1 ? requested.replace(/\/+$/u, '') : requested,
+    true,
+  );
   if (found.kind === 'refused') {
     sendText(res, found.status, found.message);
     return;
   }
-  if (url.pathname === FILES_DOWNLOAD_PATH) {
+  const endpoint = url.pathname.replace(/\.json$/u, '');
+  if (endpoint === FILES_BROWSE_PATH) {
+    sendJson(res, found.kind === 'directory' ? browse(found.path, requested.replace(/\/+$/u, '')) : []);
+    return;
+  }
+  if (found.kind === 'directory') {
+    sendText(
+      res,
+      400,
+      endpoint === FILES_DOWNLOAD_PATH ? 'Cannot download a directory.' : 'Cannot read a directory.',
+    );
+    return;
+  }
+  if (endpoint === FILES_DOWNLOAD_PATH) {
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
     if (req.method === 'HEAD') {
       res.end();
@@ -152,38 +187,103 @@ export function serveSandboxFile(
       .pipe(res);
     return;
   }
-  const offset = integerParam(url, 'offset', 0);
-  const length = integerParam(url, 'length', MAX_READ_BYTES);
-  if (offset === undefined || offset < -1) {
+  const offset = integerParam(url, 'offset', -1);
+  const length = integerParam(url, 'length', -1);
+  if (offset === undefined || length === undefined) {
+    const name = offset === undefined ? 'offset' : 'length';
     sendText(
       res,
       400,
-      `Failed to parse offset: expected a whole number ≥ -1, got '${url.searchParams.get('offset')}'`,
+      `Failed to parse ${name}: expected a whole number, got '${url.searchParams.get(name)}'.`,
     );
     return;
   }
-  if (length === undefined || length < 0) {
-    sendText(
-      res,
-      400,
-      `Failed to parse length: expected a whole number ≥ 0, got '${url.searchParams.get('length')}'`,
-    );
+  if (offset < -1 || length < -1) {
+    const [name, value] = offset < -1 ? ['offset', offset] : ['length', length];
+    sendText(res, 400, `Negative ${name} provided: ${value}.`);
     return;
   }
   const fd = openSync(found.path, 'r');
   try {
     const size = fstatSync(fd).size;
-    if (offset === -1) {
-      sendJson(res, { data: '', offset: size });
+    // Offset -1 asks for the size; at or past the end there is nothing to read.
+    if (offset === -1 || offset >= size || length === 0) {
+      sendJson(res, { data: '', offset: offset === -1 ? size : offset });
       return;
     }
-    const start = Math.min(offset, size);
-    const buffer = Buffer.alloc(Math.min(length, MAX_READ_BYTES, size - start));
-    const read = readSync(fd, buffer, 0, buffer.length, start);
-    sendJson(res, { data: buffer.subarray(0, read).toString('utf8'), offset: start });
+    const wanted = length === -1 ? size - offset : length;
+    const buffer = Buffer.alloc(Math.min(wanted, MAX_READ_BYTES, size - offset));
+    const read = readSync(fd, buffer, 0, buffer.length, offset);
+    sendJson(res, { data: buffer.subarray(0, read).toString('utf8'), offset });
   } finally {
     closeSync(fd);
   }
+}
+
+/** A directory's entries as Mesos's `model(FileInfo)`, sorted by path (files.cpp `browse`). */
+function browse(directory: string, virtualPath: string): Record<string, unknown>[] {
+  const names = idNames();
+  const out: Record<string, unknown>[] = [];
+  for (const entry of readdirSync(directory).sort()) {
+    let stats: Stats;
+    try {
+      // As Mesos: stat, so a link shows what it points to (reading through it is still refused
+      // when that is outside the sandboxes).
+      stats = statSync(join(directory, entry));
+    } catch {
+      continue;
+    }
+    out.push({
+      path: `${virtualPath}/${entry}`,
+      nlink: stats.nlink,
+      size: stats.size,
+      mtime: Math.floor(stats.mtimeMs / 1000),
+      mode: modeString(stats),
+      uid: names.users.get(stats.uid) ?? String(stats.uid),
+      gid: names.groups.get(stats.gid) ?? String(stats.gid),
+    });
+  }
+  return out;
+}
+
+/** A file's type and permissions as `ls -l` prints them (Mesos's `FileInfo` model). */
+export function modeString(stats: Stats): string {
+  const type = stats.isDirectory()
+    ? 'd'
+    : stats.isCharacterDevice()
+      ? 'c'
+      : stats.isBlockDevice()
+        ? 'b'
+        : stats.isFIFO()
+          ? 'p'
+          : stats.isSymbolicLink()
+            ? 'l'
+            : stats.isSocket()
+              ? 's'
+              : '-';
+  let perms = '';
+  for (let shift = 6; shift >= 0; shift -= 3) {
+    const bits = (stats.mode >> shift) & 7;
+    perms += `${bits & 4 ? 'r' : '-'}${bits & 2 ? 'w' : '-'}${bits & 1 ? 'x' : '-'}`;
+  }
+  return type + perms;
+}
+
+/** User and group names by id, from /etc/passwd and /etc/group (Mesos asks getpwuid). */
+function idNames(): { users: Map<number, string>; groups: Map<number, string> } {
+  const table = (file: string) => {
+    const out = new Map<number, string>();
+    try {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const [name, , id] = line.split(':');
+        if (name !== undefined && id !== undefined && name !== '') out.set(Number(id), name);
+      }
+    } catch {
+      // No such file: ids stay numbers.
+    }
+    return out;
+  };
+  return { users: table('/etc/passwd'), groups: table('/etc/group') };
 }
 
 /** The query parameter `name` as a whole number, `fallback` if absent, undefined if not one. */

@@ -52,12 +52,13 @@ function startAgentAt(
   );
 }
 
-/** The agent's /state. */
+/** The agent's id (Mesos's /state `id`, empty before registering) and Agora's `phase`. */
 async function agentState(port: number): Promise<{ agentId?: string; phase: string }> {
-  return (await fetch(`http://127.0.0.1:${port}/state`)).json() as Promise<{
-    agentId?: string;
+  const state = (await (await fetch(`http://127.0.0.1:${port}/state`)).json()) as {
+    id: string;
     phase: string;
-  }>;
+  };
+  return { ...(state.id === '' ? {} : { agentId: state.id }), phase: state.phase };
 }
 
 /** The running task processes of the agent on `workDir`, by task id (the group leaders). */

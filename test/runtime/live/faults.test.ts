@@ -97,7 +97,7 @@ test('the registry is written to --work-dir (fsync, rename) and a restarted mast
     // master killed in between leaves it to register afresh (as a Mesos agent would).
     const agentUrl = `http://${agent.match[1]?.replace(/^agent@/u, '')}`;
     await eventually(
-      async () => (await fetch(`${agentUrl}/state`).then((r) => r.json())).agentId === admitted()[0],
+      async () => (await fetch(`${agentUrl}/state`).then((r) => r.json())).id === admitted()[0],
       15_000,
       'the agent to hear its id',
     );

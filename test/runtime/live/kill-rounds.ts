@@ -398,12 +398,12 @@ export async function checkRun(
   );
   const launchedOn = new Map<(typeof agents)[number], Set<string>>();
   for (const a of agents) {
+    // Mesos's agent /state: an executor's `tasks` are the ones launched and not yet terminal.
     const state = (await (await fetch(`http://127.0.0.1:${a.port}/state`)).json()) as {
-      frameworks: { executors: { tasks: { id: string; where: string }[] }[] }[];
+      frameworks: { executors: { tasks: { id: string }[] }[] }[];
     };
     const ids = new Set<string>();
-    for (const fw of state.frameworks)
-      for (const e of fw.executors) for (const t of e.tasks) if (t.where === 'launched') ids.add(t.id);
+    for (const fw of state.frameworks) for (const e of fw.executors) for (const t of e.tasks) ids.add(t.id);
     launchedOn.set(a, ids);
   }
   const alive = processes.filter((p) => stillRunning(p));

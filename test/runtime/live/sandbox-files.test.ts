@@ -34,10 +34,11 @@ test('the virtual path of the latest run resolves to the newest run folder', (t)
 });
 
 test('paths outside the sandboxes are refused with 403, missing ones with 404', (t) => {
+  // 'file' and 'directory' are served (a directory only by /files/browse).
   const { dir, runs } = workDir();
   const status = (path: string, agent: { id: string | undefined } = { id: 'A1' }) => {
     const r = resolveSandboxPath(dir, agent.id, path);
-    return r.kind === 'file' ? 200 : r.status;
+    return r.kind === 'refused' ? r.status : r.kind;
   };
   t.is(status('/frameworks/F1/executors/E1/runs/latest/../../../../../../../../meta/secret'), 403);
   t.is(status('/frameworks/F1/executors/E1/runs/latest/etc/passwd'), 403, 'a symbolic link out');
@@ -52,5 +53,5 @@ test('paths outside the sandboxes are refused with 403, missing ones with 404', 
     'before registering',
   );
   t.is(status('stdout'), 404, 'a relative path');
-  t.is(status('/frameworks/F1/executors/E1/runs/latest'), 400, 'a directory');
+  t.is(status('/frameworks/F1/executors/E1/runs/latest'), 400, 'a directory, unless asked for');
 });
