@@ -215,26 +215,18 @@ test('a protobuf operator client reads master and agent state, changes weights a
       reservations: [{ type: DYNAMIC, role: 'web', principal: 'ops' }],
     };
     const agentId = { value: agentServer.agent.agentId };
-    const reserve = await post(
-      url,
-      encode(MasterCall, {
-        type: MasterCallType.RESERVE_RESOURCES,
-        reserve_resources: { agent_id: agentId, resources: [reservedCpus] },
-      }),
-      { 'Content-Type': PROTOBUF, Accept: PROTOBUF },
-    );
-    t.is(reserve.status, 202, reserve.body.toString('utf8'));
-    t.deepEqual(cluster.master.master.state().slaves?.[0]?.reserved_resources, { web: { cpus: 0.5 } });
-    const unreserve = await post(
-      url,
-      encode(MasterCall, {
-        type: MasterCallType.UNRESERVE_RESOURCES,
-        unreserve_resources: { agent_id: agentId, resources: [reservedCpus] },
-      }),
-      { 'Content-Type': PROTOBUF, Accept: PROTOBUF },
-    );
-    t.is(unreserve.status, 202, unreserve.body.toString('utf8'));
-    t.deepEqual(cluster.master.master.state().slaves?.[0]?.reserved_resources, {});
+    for (const [type, field, after] of [
+      [MasterCallType.RESERVE_RESOURCES, 'reserve_resources', { web: { cpus: 0.5 } }],
+      [MasterCallType.UNRESERVE_RESOURCES, 'unreserve_resources', {}],
+    ] as const) {
+      const answer = await post(
+        url,
+        encode(MasterCall, { type, [field]: { agent_id: agentId, resources: [reservedCpus] } }),
+        { 'Content-Type': PROTOBUF, Accept: PROTOBUF },
+      );
+      t.is(answer.status, 202, `${field}: ${answer.body.toString('utf8')}`);
+      t.deepEqual(cluster.master.master.state().slaves?.[0]?.reserved_resources, after);
+    }
 
     // Mixed: a protobuf call answered in JSON when Accept prefers it, and a JSON call in protobuf.
     const asJson = await post(url, encode(MasterCall, { type: MasterCallType.GET_WEIGHTS }), {
