@@ -71,6 +71,7 @@ interface MasterFlags {
   readonly credentials?: string;
   readonly authenticateFrameworks?: true;
   readonly authenticateAgents?: true;
+  readonly authenticateHttpReadwrite?: true;
   readonly authenticateHttpReadonly?: true;
   readonly acls?: string;
   readonly tlsKey?: string;
@@ -126,8 +127,8 @@ export function registerLive(program: Command, output: Output): void {
     .command('master')
     .summary('run a live master (Mesos v1 scheduler API) on one port')
     .description(
-      'Run a live master on one port: the Mesos v1 scheduler HTTP API (/api/v1/scheduler), agent ' +
-        'registration, and /master/state, /metrics/snapshot, /quota and /health. Runs until SIGINT or SIGTERM.',
+      'Run a live master on one port: the Mesos v1 scheduler HTTP API (/api/v1/scheduler), the operator ' +
+        'API (/api/v1, JSON or protobuf), agent registration, and /master/state, /metrics/snapshot, /quota and /health. Runs until SIGINT or SIGTERM.',
     )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '5050')
@@ -188,6 +189,11 @@ export function registerLive(program: Command, output: Output): void {
     .option(
       '--authenticate-agents',
       'agents must send their --credential, else 401 (Mesos --authenticate_agents); without it, a credential an agent sends must still be valid',
+    )
+    .option(
+      '--authenticate-http-readwrite',
+      'read-write HTTP endpoints need HTTP Basic credentials from --credentials, else 401 (realm mesos-master-readwrite): ' +
+        'the operator API /api/v1, every call (Mesos --authenticate_http_readwrite; default: unauthenticated requests allowed)',
     )
     .option(
       '--authenticate-http-readonly',
@@ -555,18 +561,16 @@ export function registerLive(program: Command, output: Output): void {
 
 /** The master's security flags, checked as Mesos checks them, and what to warn about. */
 function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; warnings: string[] } {
-  const authenticate =
-    flags.authenticateFrameworks === true ||
-    flags.authenticateAgents === true ||
-    flags.authenticateHttpReadonly === true;
-  if (authenticate && flags.credentials === undefined) {
-    // Mesos: "Authentication requires a credentials file (see --credentials flag)".
-    const which =
-      flags.authenticateFrameworks === true
-        ? '--authenticate-frameworks'
-        : flags.authenticateAgents === true
-          ? '--authenticate-agents'
-          : '--authenticate-http-readonly';
+  const asked = [
+    flags.authenticateFrameworks === true ? '--authenticate-frameworks' : undefined,
+    flags.authenticateAgents === true ? '--authenticate-agents' : undefined,
+    flags.authenticateHttpReadwrite === true ? '--authenticate-http-readwrite' : undefined,
+    flags.authenticateHttpReadonly === true ? '--authenticate-http-readonly' : undefined,
+  ].filter((f) => f !== undefined);
+  const which = asked[0];
+  if (which !== undefined && flags.credentials === undefined) {
+    // Mesos: "Authentication requires a credentials file (see --credentials flag)"; for HTTP
+    // endpoints, its default `basic` authenticator likewise needs --credentials.
     throw new UsageError(`${which}: authentication requires a credentials file (--credentials)`);
   }
   const warnings: string[] = [];
@@ -588,6 +592,7 @@ function masterSecurityFlags(flags: MasterFlags): { security: MasterSecurity; wa
       ...(credentials === undefined ? {} : { credentials: credentials.value }),
       ...(flags.authenticateFrameworks === true ? { authenticateFrameworks: true } : {}),
       ...(flags.authenticateAgents === true ? { authenticateAgents: true } : {}),
+      ...(flags.authenticateHttpReadwrite === true ? { authenticateHttpReadwrite: true } : {}),
       ...(flags.authenticateHttpReadonly === true ? { authenticateHttpReadonly: true } : {}),
       ...(acls === undefined ? {} : { acls: acls.value }),
     },

@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import type { Agent } from '../../agent/agent.js';
 import { type RequestLimits, sendText } from './http-util.js';
 import { type AgentCall, decodeAgentCall } from './operator-calls-decode.js';
-import type { OperatorEncoding } from './operator-codec.js';
 import {
   type CommonSources,
   type Flag,
   isCommonCall,
+  type OperatorAnswering,
   readOperatorCall,
   sendCommonResponse,
   sendOperatorResponse,
@@ -50,15 +50,15 @@ export class AgentOperatorApi {
 
   /** Serves one `/api/v1` request. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const read = await readOperatorCall(req, res, decodeAgentCall, this.#options.limits);
+    const read = await readOperatorCall(req, res, decodeAgentCall, 'agent', this.#options.limits);
     if (read === undefined) return;
-    return this.#dispatch(res, read.call, read.encoding);
+    return this.#dispatch(res, read.call, read.answering);
   }
 
-  async #dispatch(res: ServerResponse, call: AgentCall, encoding: OperatorEncoding): Promise<void> {
+  async #dispatch(res: ServerResponse, call: AgentCall, answering: OperatorAnswering): Promise<void> {
     const answer = (type: string, field: string, value: unknown) =>
-      sendOperatorResponse(res, encoding, type, field, value);
-    if (isCommonCall(call)) return sendCommonResponse(res, encoding, call.type, this.#common);
+      sendOperatorResponse(res, answering, type, field, value);
+    if (isCommonCall(call)) return sendCommonResponse(res, answering, call.type, this.#common);
     switch (call.type) {
       case 'GET_STATE':
         return answer(call.type, 'get_state', this.#agent.operatorState());

@@ -31,20 +31,6 @@ export interface RequestLimits {
   readonly overBudget?: () => void;
 }
 
-/** What reading a body gives. */
-export type BodyResult =
-  | { readonly ok: true; readonly text: string }
-  | { readonly ok: false; readonly status: number; readonly message: string };
-
-/** Reads the whole body as UTF-8: 413 over `maxBytes`, 503 over `budget` (body-reader.ts). */
-export function readBody(
-  req: IncomingMessage,
-  maxBytes = MAX_BODY_BYTES,
-  budget?: BodyBudget,
-): Promise<BodyResult> {
-  return readBodyWithin(req, maxBytes, budget);
-}
-
 /** Answers `status` with a plain-text body (and closes the exchange). */
 export function sendText(
   res: ServerResponse,
@@ -102,15 +88,6 @@ export function mediaType(header: string): string {
   return (header.split(';')[0] ?? '').trim().toLowerCase();
 }
 
-/** Whether an `Accept` header admits JSON (absent, `*\/*`, `application/*` or `application/json`). */
-export function acceptsJson(header: string | undefined): boolean {
-  if (header === undefined || header.trim() === '') return true;
-  return header
-    .split(',')
-    .map(mediaType)
-    .some((t) => t === 'application/json' || t === '*/*' || t === 'application/*');
-}
-
 /** A JSON body's value, or the 400 Mesos gives for text that is not JSON. */
 function parseJsonBody(text: string): Result<unknown, { status: 400; message: string }> {
   const json = parseJson(text);
@@ -120,7 +97,7 @@ function parseJsonBody(text: string): Result<unknown, { status: 400; message: st
 }
 
 /** Parses JSON text, or says why it is not JSON. */
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {

@@ -13,10 +13,12 @@
  * before it ({@link StateDiff}), only while someone is subscribed: the master's logic stays as
  * it is (the simulator runs it unchanged) and the stream says what the state says.
  *
- * Bodies are read and answers written by operator-codec.ts only (JSON today; protobuf plugs in
- * there). With `authentication` required, every call needs HTTP Basic credentials (Mesos's
+ * Bodies are read and answers written by operator-codec.ts only: JSON or protobuf calls, answers
+ * and stream records in the encoding `Accept` asks for (protobuf records are binary RecordIO).
+ * With `authentication` required, every call needs HTTP Basic credentials (Mesos's
  * `--authenticate_http_readwrite` covers `/api/v1`); the changes are authorised by the ACLs
- * `update_weights`, `update_quotas` and `mark_agents_gone` (authorization.ts), answered 403.
+ * `update_weights`, `update_quotas`, `mark_agents_gone`, `reserve_resources` and
+ * `unreserve_resources` (authorization.ts), answered 403.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OperatorAnswer, OperatorChange } from '../../core/messages/operator-call.js';
@@ -38,11 +40,12 @@ import { authenticate, type EndpointAuthentication } from './http-basic.js';
 import { type RequestLimits, sendText } from './http-util.js';
 import type { LiveNode } from './live-node.js';
 import { decodeMasterCall, type MasterCall } from './operator-calls-decode.js';
-import { encodeOperatorMessage, type OperatorEncoding } from './operator-codec.js';
+import { encodeOperatorMessage, type OperatorEncoding, operatorMediaType } from './operator-codec.js';
 import { StateDiff } from './operator-events.js';
 import {
   type CommonSources,
   isCommonCall,
+  type OperatorAnswering,
   readOperatorCall,
   sendCommonResponse,
   sendOperatorResponse,
@@ -138,20 +141,20 @@ export class MasterOperatorApi {
         ? { ok: true as const, principal: undefined }
         : authenticate(req, res, this.#options.authentication);
     if (!authenticated.ok) return;
-    const read = await readOperatorCall(req, res, decodeMasterCall, this.#options.limits);
+    const read = await readOperatorCall(req, res, decodeMasterCall, 'master', this.#options.limits);
     if (read === undefined) return;
-    return this.#dispatch(res, read.call, read.encoding, authenticated.principal);
+    return this.#dispatch(res, read.call, read.answering, authenticated.principal);
   }
 
   async #dispatch(
     res: ServerResponse,
     call: MasterCall,
-    encoding: OperatorEncoding,
+    answering: OperatorAnswering,
     principal: string | undefined,
   ): Promise<void> {
     const answer = (type: string, field: string, value: unknown) =>
-      sendOperatorResponse(res, encoding, type, field, value);
-    if (isCommonCall(call)) return sendCommonResponse(res, encoding, call.type, this.#options);
+      sendOperatorResponse(res, answering, type, field, value);
+    if (isCommonCall(call)) return sendCommonResponse(res, answering, call.type, this.#options);
     switch (call.type) {
       case 'GET_LOGGING_LEVEL':
         // glog's verbosity; Agora has no verbose levels, so it is always Mesos's default, 0.
@@ -188,7 +191,7 @@ export class MasterOperatorApi {
         // Agora has no maintenance schedule: no machine is draining or down (Mesos omits empty lists).
         return answer(call.type, 'get_maintenance_status', { status: {} });
       case 'SUBSCRIBE':
-        return this.#subscribe(res, encoding);
+        return this.#subscribe(res, answering.encoding);
       case 'CHANGE':
         return this.#change(res, call.change, principal);
       case 'UNSUPPORTED':
@@ -260,7 +263,7 @@ export class MasterOperatorApi {
     const state = this.#master.operatorState();
     if (this.#diff === undefined) this.#diff = new StateDiff(state);
     res.writeHead(200, {
-      'Content-Type': encodeOperatorMessage(null, encoding).contentType,
+      'Content-Type': operatorMediaType(encoding),
       'Cache-Control': 'no-cache',
     });
     const intervalMs = this.#options.heartbeatIntervalMs ?? OPERATOR_HEARTBEAT_MS;
@@ -284,7 +287,19 @@ export class MasterOperatorApi {
 
   #write(sub: Subscriber, event: unknown): void {
     if (sub.res.writableEnded || sub.res.destroyed) return;
-    sub.res.write(encodeRecord(encodeOperatorMessage(event, sub.encoding).body));
+    let record: Uint8Array;
+    try {
+      record = encodeRecord(encodeOperatorMessage(event, sub.encoding, 'mesos.v1.master.Event').body);
+    } catch (e) {
+      // An event the schema cannot carry is Agora's bug: close the stream and say so, rather
+      // than leave the subscriber silently missing an event (as the scheduler endpoint does).
+      this.#options.log?.(
+        `closing an operator SUBSCRIBE stream: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      sub.res.destroy();
+      return;
+    }
+    sub.res.write(record);
     const limit = this.#options.maxEventQueueBytes ?? MAX_UNSENT_EVENT_BYTES;
     if (sub.res.writableLength > limit) {
       // A subscriber that does not read must not hold the master's memory: drop it, as the

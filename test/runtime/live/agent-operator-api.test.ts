@@ -116,11 +116,13 @@ test('the agent answers its calls in operator-http-api.md’s shapes, and serves
 
     // Mesos's errors.
     t.is((await send(`${url}/api/v1`, { method: 'GET' })).status, 405);
-    t.is(
-      (await operator(url, { type: 'GET_HEALTH' }, { 'Content-Type': 'application/x-protobuf' })).status,
-      415,
-    );
-    t.is((await operator(url, { type: 'GET_HEALTH' }, { Accept: 'application/x-protobuf' })).status, 406);
+    t.is((await operator(url, { type: 'GET_HEALTH' }, { 'Content-Type': 'text/plain' })).status, 415);
+    t.is((await operator(url, { type: 'GET_HEALTH' }, { Accept: 'text/html' })).status, 406);
+    const notACall = await operator(url, '{"type":"GET_HEALTH"}', {
+      'Content-Type': 'application/x-protobuf',
+    });
+    t.is(notACall.status, 400);
+    t.regex(notACall.text, /^Failed to parse body into Call protobuf/u);
     t.is((await operator(url, { type: 'GET_EVERYTHING' })).status, 400);
     const noPath = await operator(url, { type: 'READ_FILE', read_file: { offset: 0 } });
     t.is(noPath.status, 400);

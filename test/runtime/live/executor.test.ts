@@ -16,11 +16,9 @@ import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js
 import { readClientTls, readServerTls } from '../../../src/runtime/live/tls.js';
 import { eventually, liveCluster } from './harness.js';
 import { send } from './http-client.js';
+import { ECHO_EXECUTOR, typescriptExecutor } from './typescript-executor.js';
 
-const EXECUTOR = fileURLToPath(new URL('./fixtures/echo-executor.ts', import.meta.url));
 const IMPOSTOR = fileURLToPath(new URL('./fixtures/impostor-executor.ts', import.meta.url));
-/** tsx by absolute URL: the executor runs in its sandbox, where `tsx` alone does not resolve. */
-const TSX = import.meta.resolve('tsx');
 
 class WithExecutor implements Scheduler {
   readonly states: string[] = [];
@@ -31,7 +29,7 @@ class WithExecutor implements Scheduler {
   readonly #program: string;
 
   /** @param program the executor program to launch (a TypeScript file) */
-  constructor(program = EXECUTOR) {
+  constructor(program = ECHO_EXECUTOR) {
     this.#program = program;
   }
   registered(_d: SchedulerDriver, _id: FrameworkID, _m: MasterInfo | undefined): void {}
@@ -54,11 +52,7 @@ class WithExecutor implements Scheduler {
             task_id: { value: 'echo-task' },
             agent_id: offer.agent_id,
             resources: [scalar('cpus', 0.1), scalar('mem', 32)],
-            executor: {
-              executor_id: { value: 'echo' },
-              command: { value: `"${process.execPath}" --import "${TSX}" "${this.#program}"` },
-              resources: [scalar('cpus', 0.1), scalar('mem', 64)],
-            },
+            executor: typescriptExecutor(this.#program),
           },
         ],
       );

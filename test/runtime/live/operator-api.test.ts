@@ -5,30 +5,17 @@
  * a restart, and the SUBSCRIBE stream seeing an agent, a framework and a task come and go.
  */
 import { mkdtempSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { RecordIoDecoder } from '../../../src/core/recordio.js';
 import { parseResources } from '../../../src/core/resource-text.js';
 import { AgentServer } from '../../../src/runtime/live/agent-server.js';
 import { liveSchedulerDriver } from '../../../src/runtime/live/live-scheduler.js';
 import { MasterServer } from '../../../src/runtime/live/master-server.js';
 import { eventually, liveCluster } from './harness.js';
-import { type Answer, send } from './http-client.js';
+import { send } from './http-client.js';
+import { type Json, operator, subscribeOperator } from './operator-client.js';
 import { Prober } from './prober.js';
-
-/** Mesos JSON as the tests read it, field by field (each read is checked by an assertion). */
-// biome-ignore lint/suspicious/noExplicitAny: answers are walked by path and every value asserted
-type Json = any;
-
-/** POSTs a JSON operator call to `/api/v1`. */
-function operator(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  return send(`${url}/api/v1`, {
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
 
 /** The JSON answer to `type`, asserting 200. */
 async function get(
@@ -39,30 +26,6 @@ async function get(
   const a = await operator(url, { type, ...extra });
   if (a.status !== 200) throw new Error(`${type}: ${a.status} ${a.text}`);
   return JSON.parse(a.text);
-}
-
-/** A SUBSCRIBE stream's events, decoded as they come. */
-function subscribeOperator(
-  url: string,
-): Promise<{ events: Record<string, Json>[]; status: number; close(): void }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/v1`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const events: Record<string, Json>[] = [];
-      const decoder = new RecordIoDecoder(1 << 24);
-      res.on('data', (chunk: Buffer) => {
-        const r = decoder.push(chunk);
-        if (r.ok) for (const record of r.records) events.push(JSON.parse(new TextDecoder().decode(record)));
-      });
-      res.on('error', () => {});
-      resolve({ events, status: res.statusCode ?? 0, close: () => req.destroy() });
-    });
-    req.end(JSON.stringify({ type: 'SUBSCRIBE' }));
-  });
 }
 
 test('every read-only call answers in the shape of operator-http-api.md', async (t) => {
@@ -188,11 +151,12 @@ test('bad calls are answered as Mesos answers them', async (t) => {
     const noType = await send(`${url}/api/v1`, { body: '{"type":"GET_HEALTH"}' });
     t.is(noType.status, 400);
     t.is(noType.text, "Expecting 'Content-Type' to be present");
-    const proto = await operator(url, '{"type":"GET_HEALTH"}', { 'Content-Type': 'application/x-protobuf' });
-    t.is(proto.status, 415);
-    const onlyProto = await operator(url, { type: 'GET_HEALTH' }, { Accept: 'application/x-protobuf' });
-    t.is(onlyProto.status, 406);
-    t.regex(onlyProto.text, /^Expecting 'Accept' to allow/u);
+    const plain = await operator(url, '{"type":"GET_HEALTH"}', { 'Content-Type': 'text/plain' });
+    t.is(plain.status, 415);
+    t.regex(plain.text, /^Expecting 'Content-Type' of application\/json or application\/x-protobuf/u);
+    const onlyHtml = await operator(url, { type: 'GET_HEALTH' }, { Accept: 'text/html' });
+    t.is(onlyHtml.status, 406);
+    t.regex(onlyHtml.text, /^Expecting 'Accept' to allow 'application\/x-protobuf' or 'application\/json'/u);
     const notJson = await operator(url, '{"type":');
     t.is(notJson.status, 400);
     t.regex(notJson.text, /^Failed to parse body into JSON/u);
