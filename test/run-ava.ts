@@ -27,14 +27,15 @@ const counts = { passed: 0, failed: 0, skipped: 0, 'known failures': 0, todo: 0,
 /**
  * ava's summary leaves out counts that are zero and, when a test failed, the passed count too,
  * so tests are counted from the line each one gets as it ends (✔ passed, ✘ [fail], - [skip],
- * - [todo], ✘ [expected fail]); tests still running at a timeout come from the summary.
+ * - [todo], ✔ or ✘ [expected fail]); tests still running at a timeout come from the summary.
  */
 const lineKinds: [keyof typeof counts, RegExp][] = [
+  // ava marks a known failure that failed as expected with ✔, so it is matched before `passed`.
+  ['known failures', /^\s*[✔✘] \[expected fail\]/u],
   ['passed', /^\s*✔ /u],
   ['failed', /^\s*✘ \[fail\]/u],
   ['skipped', /^\s*- \[skip\]/u],
   ['todo', /^\s*- \[todo\]/u],
-  ['known failures', /^\s*✘ \[expected fail\]/u],
 ];
 
 let tail = '';
