@@ -108,6 +108,8 @@ export class MasterContext {
     for (const [id, hostname] of Object.entries(recovered.admitted)) this.recoveredAgents.set(id, hostname);
     for (const [id, atMs] of Object.entries(recovered.unreachable)) this.agents.unreachable.set(id, atMs);
     for (const id of recovered.gone) this.agents.removed.set(id, true);
+    // An agent an operator marked gone stays out across restarts (Mesos keeps `slaves.gone`).
+    for (const id of recovered.markedGone ?? []) this.agentsMarkedGone.add(id);
     this.startedAtMs = env.now();
     this.masterInfo = masterInfo(this.ids.masterId, env.self, options);
   }

@@ -131,7 +131,7 @@ function markAgentGone(ctx: MasterContext, agentId: AgentID, answer: (a: Operato
     return;
   }
   ctx.agentsMarkingGone.add(id);
-  ctx.registrar.apply({ kind: 'remove-agent', id }, () => {
+  ctx.registrar.apply({ kind: 'mark-agent-gone', id }, () => {
     ctx.agentsMarkingGone.delete(id);
     ctx.agentsMarkedGone.add(id);
     ctx.recoveredAgents.delete(id);

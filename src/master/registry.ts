@@ -50,6 +50,12 @@ export interface RegistryDocument {
    * reservations reads as before), and in registries written before reservations.
    */
   readonly reservations?: Record<string, readonly ResourceJson[]>;
+  /**
+   * Agents an operator marked gone (MARK_AGENT_GONE; Mesos's `slaves.gone`): unlike `gone`,
+   * which also holds agents that merely unregistered, these are shut down if they ever come back,
+   * across master restarts. Absent when there are none (and in registries written before it).
+   */
+  readonly markedGone?: readonly string[];
 }
 
 /** An empty registry. */
@@ -114,6 +120,9 @@ export function parseRegistry(text: string): RegistryDocument | string {
     !Object.values(reservations).every(Array.isArray)
   )
     return 'reservations: expected an object of agent id → list of resources';
+  if (doc.markedGone !== undefined && !isStrings(doc.markedGone)) {
+    return 'markedGone: expected a list of agent ids';
+  }
   return {
     ...(doc as RegistryDocument),
     quotas: quotas as RegistryDocument['quotas'],
@@ -136,6 +145,7 @@ interface Working {
   weights: Map<string, number>;
   quotas: Map<string, Readonly<Record<string, number>>>;
   reservations: Map<string, readonly ResourceJson[]>;
+  markedGone: Set<string>;
 }
 
 /** One change to the registry. */
@@ -144,6 +154,8 @@ export type RegistryOperation =
   | { readonly kind: 'mark-unreachable'; readonly id: string; readonly atMs: number }
   | { readonly kind: 'mark-reachable'; readonly id: string; readonly hostname: string }
   | { readonly kind: 'remove-agent'; readonly id: string }
+  /** MARK_AGENT_GONE: removed, and kept out for good (`markedGone`). */
+  | { readonly kind: 'mark-agent-gone'; readonly id: string }
   | { readonly kind: 'admit-framework'; readonly id: string }
   | { readonly kind: 'remove-framework'; readonly id: string }
   | { readonly kind: 'set-weights'; readonly weights: ReadonlyMap<string, number> }
@@ -182,6 +194,7 @@ export class Registrar {
       weights: new Map(Object.entries(recovered.weights)),
       quotas: new Map(Object.entries(recovered.quotas)),
       reservations: new Map(Object.entries(recovered.reservations ?? {})),
+      markedGone: new Set(recovered.markedGone ?? []),
     };
   }
 
@@ -232,6 +245,7 @@ export class Registrar {
       weights: Object.fromEntries(d.weights),
       quotas: Object.fromEntries(d.quotas),
       ...(d.reservations.size === 0 ? {} : { reservations: Object.fromEntries(d.reservations) }),
+      ...(d.markedGone.size === 0 ? {} : { markedGone: [...d.markedGone] }),
     };
   }
 
@@ -265,6 +279,10 @@ function change(doc: Working, op: RegistryOperation): void {
       doc.unreachable.delete(op.id);
       remember(doc.gone, op.id);
       doc.reservations.delete(op.id);
+      return;
+    case 'mark-agent-gone':
+      change(doc, { kind: 'remove-agent', id: op.id });
+      remember(doc.markedGone, op.id);
       return;
     case 'admit-framework':
       doc.frameworks.add(op.id);

@@ -11,6 +11,7 @@ import type { OperatorAnswer, OperatorChange } from '../../src/core/messages/ope
 import type { Address, Env, Process } from '../../src/core/process.js';
 import type { Wire } from '../../src/core/wire.js';
 import { Master } from '../../src/master/master.js';
+import { SimWorld } from '../../src/runtime/sim/world.js';
 import { advance, cluster, commandTask, FakeAgent, MASTER, newWorld, take } from './harness.js';
 
 /** An operator that sends changes to the master and records its answers. */
@@ -36,9 +37,19 @@ class Operator implements Process<Wire> {
   }
 }
 
-/** A world with a master (whose allocator the test keeps), one agent and an operator. */
-function withOperator() {
-  const world = newWorld(1);
+/**
+ * A world with a master (whose allocator the test keeps), one agent and an operator; with
+ * `disks`, every process has a simulated disk, so the master's registry survives a restart.
+ */
+function withOperator(disks = false) {
+  const world = disks
+    ? new SimWorld<Wire>({
+        seed: 1,
+        disks: true,
+        network: { latencyMsMin: 1, latencyMsMax: 1 },
+        linkMessage: (exited) => ({ channel: 'link', exited }),
+      })
+    : newWorld(1);
   let allocator: Allocator | undefined;
   const weightsGiven: [string, number][] = [];
   world.spawn(MASTER, () => {
@@ -143,4 +154,23 @@ test('MARK_AGENT_GONE of an unreachable agent: its unreachable tasks become TASK
   t.deepEqual(framework?.unreachable_tasks, []);
   t.is(framework?.completed_tasks.find((x) => x.id === 't1')?.state, 'TASK_GONE_BY_OPERATOR');
   t.is(c.master().state().unreachable_slaves, 0);
+});
+
+test('MARK_AGENT_GONE survives a master restart: the registry keeps the agent marked gone, and it is shut down when it comes back', (t) => {
+  const c = withOperator(true);
+  const agentId = c.agent().agentId as string;
+  c.operator().call({ type: 'MARK_AGENT_GONE', agentId: { value: agentId } });
+  advance(c.world, 10);
+  t.is(c.operator().answers[0]?.status, 200);
+  c.world.crash(MASTER);
+  c.world.restart(MASTER);
+  advance(c.world, 100);
+  c.world.spawn('agent-back', () => new FakeAgent({ hostname: 'h0', reregister: { agentId } }));
+  advance(c.world, 10);
+  const back = c.world.instance('agent-back') as FakeAgent;
+  t.deepEqual(
+    back.received.map((r) => r.message.type),
+    ['SHUTDOWN_AGENT'],
+  );
+  t.deepEqual(c.master().state().slaves, []);
 });
