@@ -15,6 +15,8 @@
  *   and no error: the driver's backoff sends the next SUBSCRIBE, random in a doubling bound drawn
  *   from the driver's seeded stream. When the master followed to cannot be reached any more,
  *   the next SUBSCRIBE goes to the configured master again, which points at the new leader.
+ *   With a `zk://` master the leader comes from ZooKeeper instead ({@link SchedulerClient.retarget}):
+ *   a 307 or 503 then only waits for the detector, as Mesos's v1 library does.
  *   Any other refusal of SUBSCRIBE (400, 401, 403) becomes an ERROR event with the master's
  *   answer, as the scheduler should then give up.
  * - Every other call is a POST carrying `Mesos-Stream-Id`, sent one at a time in order over one
@@ -72,6 +74,13 @@ export class SchedulerClient {
   readonly #refusedCall: RefusedCall;
   /** The last SUBSCRIBE, sent again at once to a new leader (see {@link retarget}). */
   #lastSubscribe: { readonly from: Address; readonly call: Call } | undefined;
+  /**
+   * Whether the leader comes from ZooKeeper ({@link retarget}): then a 307 is not followed. A
+   * master that has not yet seen the leader change points back at the old leader, which may be
+   * stopped (SIGSTOP) with its port still accepting connections: a SUBSCRIBE sent there would
+   * hang until it wakes. The detector names the new leader soon; the driver retries there.
+   */
+  #followsZooKeeper = false;
   readonly #master: Address;
   readonly #log: (line: string) => void;
   readonly #calls: HttpAgent;
@@ -124,6 +133,7 @@ export class SchedulerClient {
    */
   retarget(masterUrl: string | undefined): void {
     const url = masterUrl === undefined ? undefined : `${masterUrl.replace(/\/+$/u, '')}${SCHEDULER_PATH}`;
+    this.#followsZooKeeper = true;
     if (url === this.#url) return;
     this.#url = url;
     this.#target = url;
@@ -227,6 +237,12 @@ export class SchedulerClient {
     headers: IncomingHttpHeaders,
   ): void {
     if (this.#closed) return;
+    if (this.#followsZooKeeper && (status === 307 || status === 503)) {
+      this.#report(
+        `SUBSCRIBE at ${url} answered ${status}: waiting for ZooKeeper to name the leader; the driver retries with backoff`,
+      );
+      return;
+    }
     if (status === 307) {
       const location = headers.location;
       const leader = resolveLeaderLocation(Array.isArray(location) ? location[0] : location, url);
